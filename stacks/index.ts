@@ -1,0 +1,3 @@
+export * from "./trustLevels";
+export * from "./schema";
+export * from "./load";

@@ -1,0 +1,349 @@
+// The one schema every stack's `clawkeep:` config must pass. It turns raw config into a typed,
+// fully defaulted model with the trust level expanded into concrete capabilities. Nothing else in
+// the kit reads pulumi.Config.
+import { z } from "zod";
+import { LEVELS, MODEL_PROVIDERS, PROVIDER_HOSTS, TRUST_LEVELS, type LevelCapabilities, type TrustLevel } from "./trustLevels";
+
+export const CONFIG_NAMESPACE = "clawkeep";
+
+/** Current pins. The host installs exactly these unless the stack overrides them. */
+export const DEFAULT_OPENCLAW_VERSION = "2026.9.6";
+export const DEFAULT_NODE_VERSION = "24.21.0";
+
+/** The guides' "strongest model" rule: agents with tools use one of these. */
+export const DEFAULT_STRONG_MODELS = [
+  "anthropic/claude-opus-5",
+  "anthropic/claude-sonnet-5",
+  "anthropic/claude-opus-4-6",
+  "anthropic/claude-sonnet-4-6",
+  "openai/gpt-5.5",
+];
+
+/** CloudWatch Logs accepts only these retention values. */
+export const LOG_RETENTION_DAYS = [90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** Secret config keys: set with `pulumi config set --secret`, never in clear text. */
+export const SECRET_KEYS = ["anthropicApiKey", "openaiApiKey", "openaiAdminKey"] as const;
+export type SecretKey = (typeof SECRET_KEYS)[number];
+
+/**
+ * A secret config value. In a stack file it is `{secure: <ciphertext>}`; at `pulumi up` time the
+ * runtime hands over the decrypted value with the key flagged secret. Either way the model keeps
+ * it wrapped so that nothing downstream can mistake it for plain config.
+ */
+export interface SecretValue {
+  readonly secret: true;
+  /** The decrypted value at deploy time, or the stack file's ciphertext offline. */
+  readonly value: string;
+  /** True offline, where only the ciphertext is known. */
+  readonly encrypted: boolean;
+}
+
+const semver = /^\d+\.\d+\.\d+$/;
+const ipv4Cidr = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+const domain = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export function parseCidr(cidr: string): { base: number; bits: number } | undefined {
+  const m = ipv4Cidr.exec(cidr);
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const bits = Number(m[5]);
+  if (octets.some((o) => o > 255) || bits > 32) return undefined;
+  const base = octets.reduce((acc, o) => acc * 256 + o, 0);
+  return { base, bits };
+}
+
+/** Is `inner` wholly inside `outer`? Both must be valid IPv4 CIDRs. */
+export function cidrWithin(inner: string, outer: string): boolean {
+  const a = parseCidr(inner);
+  const b = parseCidr(outer);
+  if (!a || !b || a.bits < b.bits) return false;
+  const size = 2 ** (32 - b.bits);
+  return Math.floor(a.base / size) === Math.floor(b.base / size);
+}
+
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+const secretValue = z.union([
+  z.strictObject({ secure: z.string().min(1) }),
+  // Only the config loader produces this shape, for a value the Pulumi runtime flagged secret.
+  z.strictObject({ __decryptedSecret: z.string().min(1) }),
+]);
+
+const modelRef = z.string().regex(/^[a-z0-9-]+\/[A-Za-z0-9._-]+$/, "a provider/model reference such as anthropic/claude-opus-5");
+
+const promotion = z.strictObject({
+  reviewer: z.string().min(2, "the name of the person who reviewed the promotion"),
+  date: z.iso.date("an ISO date (YYYY-MM-DD)"),
+  tested: z.string().min(10, "what was tested before promotion, in at least 10 characters"),
+});
+
+/** Raw `clawkeep:` config, before the trust level is applied. Unknown keys are errors. */
+export const rawConfigSchema = z.strictObject({
+  trustLevel: z.union(TRUST_LEVELS.map((l) => z.literal(l)) as [z.ZodLiteral<0>, z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>]),
+  cellName: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, "lower-case letters, digits and '-', 2 to 21 characters, starting with a letter").default("gw"),
+  instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as t3.medium").optional(),
+  rootVolumeGb: z.number().int().min(20).max(1000).optional(),
+  egressMode: z.enum(["public-egress", "private-nat"]).default("public-egress"),
+  interfaceEndpoints: z.boolean().default(false),
+  vpcCidr: z.string().default("10.42.0.0/16"),
+  ingressCidrs: z.array(z.string()).default([]),
+  logRetentionDays: z.number().int().default(365),
+  openclawVersion: z.string().regex(semver, "an exact version such as 2026.9.6").default(DEFAULT_OPENCLAW_VERSION),
+  nodeVersion: z.string().regex(semver, "an exact Node version such as 24.21.0").default(DEFAULT_NODE_VERSION),
+  gatewayPort: z.number().int().min(1024).max(65535).default(18789),
+  gatewayTokenRotationDays: z.number().int().min(1).max(90).default(30),
+  providerKeyRotationDays: z.number().int().min(1).max(90).default(90),
+  modelProviders: z.array(z.enum(MODEL_PROVIDERS as [string, ...string[]])).min(1).default(["anthropic"]),
+  model: modelRef.default("anthropic/claude-opus-5"),
+  strongModels: z.array(modelRef).min(1).default(DEFAULT_STRONG_MODELS),
+  egressAllowlist: z.array(z.string().regex(domain, "a DNS name such as api.github.com (a leading *. is allowed)")).default([]),
+  execAllowlist: z.array(z.string().regex(/^\/[A-Za-z0-9._/-]+$/, "an absolute path to an executable")).default([]),
+  approvalTimeoutSeconds: z.number().int().min(30).max(3600).default(300),
+  sessionIdleMinutes: z.number().int().min(5).max(30).default(30),
+  sessionMaxHours: z.number().int().min(1).max(8).default(8),
+  maxToolCallsPerRun: z.number().int().min(1).max(200).default(50),
+  execTimeoutSeconds: z.number().int().min(10).max(1800).default(300),
+  promotion: promotion.optional(),
+  alarmEmail: z.email("an e-mail address").optional(),
+  packageMirror: z
+    .strictObject({
+      npmRegistry: z.url({ protocol: /^https?$/ }),
+      nodeDistUrl: z.url({ protocol: /^https?$/ }),
+    })
+    .optional(),
+  anthropicApiKey: secretValue.optional(),
+  openaiApiKey: secretValue.optional(),
+  openaiAdminKey: secretValue.optional(),
+  tags: z.record(z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/), z.string().max(256)).default({}),
+});
+export type RawConfig = z.input<typeof rawConfigSchema>;
+type ParsedRaw = z.output<typeof rawConfigSchema>;
+
+/** The fully defaulted model of one stack. */
+export interface StackModel {
+  project: typeof CONFIG_NAMESPACE;
+  cellName: string;
+  trustLevel: TrustLevel;
+  capabilities: LevelCapabilities;
+  host: { instanceType: string; rootVolumeGb: number; openclawVersion: string; nodeVersion: string };
+  network: { egressMode: "public-egress" | "private-nat"; interfaceEndpoints: boolean; vpcCidr: string; ingressCidrs: string[] };
+  gateway: { port: number };
+  /** Domains the egress proxy lets the gateway reach: the providers' APIs plus the stack's list. */
+  egressDomains: string[];
+  providers: Array<keyof typeof PROVIDER_HOSTS>;
+  model: { primary: string; strongModels: string[] };
+  execAllowlist: string[];
+  limits: {
+    approvalTimeoutSeconds: number;
+    sessionIdleMinutes: number;
+    sessionMaxHours: number;
+    maxToolCallsPerRun: number;
+    execTimeoutSeconds: number;
+  };
+  rotation: { gatewayTokenDays: number; providerKeyDays: number };
+  logRetentionDays: number;
+  promotion?: { reviewer: string; date: string; tested: string };
+  alarmEmail?: string;
+  packageMirror?: { npmRegistry: string; nodeDistUrl: string };
+  secrets: Partial<Record<SecretKey, SecretValue>>;
+  tags: Record<string, string>;
+}
+
+/** One problem with a stack's config: the key, the value given, and what is allowed. */
+export interface ConfigIssue {
+  key: string;
+  given: unknown;
+  allowed: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(formatIssues(issues));
+    this.name = "ConfigError";
+  }
+}
+
+export function formatIssues(issues: ConfigIssue[]): string {
+  const lines = issues.map((i) => `  ${CONFIG_NAMESPACE}:${i.key}: got ${show(i.given)}; allowed: ${i.allowed}`);
+  return `invalid stack config (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${lines.join("\n")}`;
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return "nothing (the key is missing)";
+  if (v !== null && typeof v === "object" && ("secure" in v || "__decryptedSecret" in v)) return "a secret value";
+  const s = JSON.stringify(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let cur: unknown = input;
+  for (const p of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
+  }
+  return cur;
+}
+
+function describeAllowed(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return `no such key; known keys are ${Object.keys(rawConfigSchema.shape).join(", ")}`;
+    case "invalid_type":
+      return `a value of type ${issue.expected}`;
+    case "invalid_value":
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "too_small":
+      return issue.origin === "array" || issue.origin === "string"
+        ? `at least ${String(issue.minimum)} ${issue.origin === "array" ? "entries" : "characters"}`
+        : `a number >= ${String(issue.minimum)}`;
+    case "too_big":
+      return issue.origin === "array" || issue.origin === "string"
+        ? `at most ${String(issue.maximum)} ${issue.origin === "array" ? "entries" : "characters"}`
+        : `a number <= ${String(issue.maximum)}`;
+    case "invalid_union":
+      return issue.path.length === 1 && issue.path[0] === "trustLevel"
+        ? "one of 0, 1, 2, 3"
+        : SECRET_KEYS.includes(issue.path[0] as SecretKey)
+          ? "a secret set with `pulumi config set --secret` ({secure: ...})"
+          : "a value of the documented shape";
+    default:
+      return issue.message;
+  }
+}
+
+function zodIssues(error: z.ZodError, input: unknown): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const k of issue.keys) {
+        const path = [...issue.path, k];
+        out.push({ key: path.join("."), given: valueAt(input, path), allowed: describeAllowed(issue) });
+      }
+      continue;
+    }
+    out.push({ key: issue.path.join(".") || "(root)", given: valueAt(input, issue.path), allowed: describeAllowed(issue) });
+  }
+  return out;
+}
+
+/** Rules that zod's per-key checks cannot express: what the trust level and the guides forbid. */
+export function policyIssues(raw: ParsedRaw): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const caps = LEVELS[raw.trustLevel];
+
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(raw.logRetentionDays)) {
+    issues.push({
+      key: "logRetentionDays",
+      given: raw.logRetentionDays,
+      allowed: `at least 90 days, one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")}`,
+    });
+  }
+  const vpc = parseCidr(raw.vpcCidr);
+  if (!vpc || vpc.bits < 16 || vpc.bits > 24 || !PRIVATE_RANGES.some((r) => cidrWithin(raw.vpcCidr, r))) {
+    issues.push({ key: "vpcCidr", given: raw.vpcCidr, allowed: "a private IPv4 CIDR (10/8, 172.16/12, 192.168/16) from /16 to /24" });
+  }
+  raw.ingressCidrs.forEach((c, i) => {
+    const parsed = parseCidr(c);
+    const allowed = `a CIDR inside the VPC (${raw.vpcCidr}); nothing outside the VPC may reach the host, and never 0.0.0.0/0`;
+    if (!parsed || parsed.bits === 0 || !cidrWithin(c, raw.vpcCidr)) issues.push({ key: `ingressCidrs.${i}`, given: c, allowed });
+  });
+  if (raw.interfaceEndpoints && raw.egressMode !== "private-nat") {
+    issues.push({ key: "interfaceEndpoints", given: true, allowed: "true only with egressMode private-nat" });
+  }
+  if (!caps.extraEgressAllowed && raw.egressAllowlist.length > 0) {
+    issues.push({
+      key: "egressAllowlist",
+      given: raw.egressAllowlist,
+      allowed: `[] at trust level ${raw.trustLevel} (${caps.name}: the model provider API only)`,
+    });
+  }
+  if (caps.commands === "none" && raw.execAllowlist.length > 0) {
+    issues.push({
+      key: "execAllowlist",
+      given: raw.execAllowlist,
+      allowed: `[] at trust level ${raw.trustLevel} (${caps.name}: no commands); commands start at level 2`,
+    });
+  }
+  if (caps.promotionRequired && !raw.promotion) {
+    issues.push({
+      key: "promotion",
+      given: undefined,
+      allowed: `a recorded review {reviewer, date, tested} at trust level ${raw.trustLevel}`,
+    });
+  }
+  const [maj, min] = raw.nodeVersion.split(".").map(Number);
+  if (!((maj === 24 && min >= 16) || (maj === 26 && min >= 1) || maj > 26)) {
+    issues.push({ key: "nodeVersion", given: raw.nodeVersion, allowed: "Node >= 24.16.0 < 25, or >= 26.1.0 (what OpenClaw supports)" });
+  }
+  if (!raw.strongModels.includes(raw.model)) {
+    issues.push({ key: "model", given: raw.model, allowed: `a model from strongModels: ${raw.strongModels.join(", ")}` });
+  }
+  const modelProvider = raw.model.split("/")[0];
+  if (!raw.modelProviders.includes(modelProvider)) {
+    issues.push({ key: "model", given: raw.model, allowed: `a model of a configured provider (${raw.modelProviders.join(", ")})` });
+  }
+  if (raw.openaiAdminKey && !raw.modelProviders.includes("openai")) {
+    issues.push({ key: "openaiAdminKey", given: raw.openaiAdminKey, allowed: "only when modelProviders includes openai" });
+  }
+  return issues;
+}
+
+function toSecret(v: { secure: string } | { __decryptedSecret: string }): SecretValue {
+  return "secure" in v ? { secret: true, value: v.secure, encrypted: true } : { secret: true, value: v.__decryptedSecret, encrypted: false };
+}
+
+/** Parse raw config (keys without the namespace) into the model, or throw ConfigError. */
+export function parseStackConfig(input: unknown): StackModel {
+  const parsed = rawConfigSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(zodIssues(parsed.error, input));
+  const raw = parsed.data;
+  const issues = policyIssues(raw);
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  const caps = LEVELS[raw.trustLevel];
+  const providers = raw.modelProviders as Array<keyof typeof PROVIDER_HOSTS>;
+  const egress = [...new Set([...providers.flatMap((p) => PROVIDER_HOSTS[p]), ...raw.egressAllowlist])];
+  const secrets: StackModel["secrets"] = {};
+  for (const k of SECRET_KEYS) {
+    const v = raw[k];
+    if (v) secrets[k] = toSecret(v);
+  }
+  return {
+    project: CONFIG_NAMESPACE,
+    cellName: raw.cellName,
+    trustLevel: raw.trustLevel,
+    capabilities: caps,
+    host: {
+      instanceType: raw.instanceType ?? caps.defaultInstanceType,
+      rootVolumeGb: raw.rootVolumeGb ?? caps.defaultRootVolumeGb,
+      openclawVersion: raw.openclawVersion,
+      nodeVersion: raw.nodeVersion,
+    },
+    network: {
+      egressMode: raw.egressMode,
+      interfaceEndpoints: raw.interfaceEndpoints,
+      vpcCidr: raw.vpcCidr,
+      ingressCidrs: raw.ingressCidrs,
+    },
+    gateway: { port: raw.gatewayPort },
+    egressDomains: egress,
+    providers,
+    model: { primary: raw.model, strongModels: raw.strongModels },
+    execAllowlist: raw.execAllowlist,
+    limits: {
+      approvalTimeoutSeconds: raw.approvalTimeoutSeconds,
+      sessionIdleMinutes: raw.sessionIdleMinutes,
+      sessionMaxHours: raw.sessionMaxHours,
+      maxToolCallsPerRun: raw.maxToolCallsPerRun,
+      execTimeoutSeconds: raw.execTimeoutSeconds,
+    },
+    rotation: { gatewayTokenDays: raw.gatewayTokenRotationDays, providerKeyDays: raw.providerKeyRotationDays },
+    logRetentionDays: raw.logRetentionDays,
+    promotion: raw.promotion,
+    alarmEmail: raw.alarmEmail,
+    packageMirror: raw.packageMirror,
+    secrets,
+    tags: raw.tags,
+  };
+}
