@@ -1,0 +1,141 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackModel } from "../../stacks/schema";
+import { DEBIAN_AMI_NAME, DEBIAN_AMI_OWNER, instanceRoleTrust, metadataOptions, secretReadPolicy } from "./instanceSpec";
+
+export interface HardenedHostArgs {
+  model: StackModel;
+  subnetId: pulumi.Input<string>;
+  securityGroupId: pulumi.Input<string>;
+  associatePublicIp: boolean;
+  /** Rotating customer KMS key for the root volume and the secrets the host reads. */
+  dataKeyArn: pulumi.Input<string>;
+  /** The only secrets the instance role may read. */
+  readableSecretArns: pulumi.Input<string>[];
+  /** Rendered cloud-init user data, gzip+base64. Holds no secret: it is stored in clear text. */
+  userDataBase64: pulumi.Input<string>;
+  region: pulumi.Input<string>;
+  /** SNS topic for status-check alarms. */
+  alarmTopicArn: pulumi.Input<string>;
+  tags?: Record<string, string>;
+}
+
+/**
+ * The dedicated EC2 host for one OpenClaw gateway: official Debian 12 AMI, IMDSv2 only with hop
+ * limit 1 (containers and namespaced processes cannot reach the metadata service), encrypted root
+ * volume, no key pair and no SSH (SSM Session Manager only), an instance role that can read its
+ * own secrets and nothing else, and status-check alarms with automatic recovery.
+ */
+export class HardenedHost extends pulumi.ComponentResource {
+  public readonly instance: aws.ec2.Instance;
+  public readonly role: aws.iam.Role;
+
+  constructor(name: string, args: HardenedHostArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("clawkeep:host:HardenedHost", name, {}, opts);
+    const { model } = args;
+    const self = { parent: this };
+    const tags = { ...args.tags, Name: name, "clawkeep:trustLevel": String(model.trustLevel), "clawkeep:cell": model.cellName };
+
+    this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: JSON.stringify(instanceRoleTrust()), tags }, self);
+    new aws.iam.RolePolicyAttachment(
+      `${name}-ssm-core`,
+      { role: this.role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" },
+      { parent: this.role },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-read-own-secrets`,
+      {
+        role: this.role.id,
+        policy: pulumi
+          .all([pulumi.all(args.readableSecretArns), args.dataKeyArn, args.region])
+          .apply(([secretArns, keyArn, region]) => JSON.stringify(secretReadPolicy(secretArns, keyArn, region))),
+      },
+      { parent: this.role },
+    );
+    const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: this.role.name, tags }, { parent: this.role });
+
+    const ami = aws.ec2.getAmiOutput(
+      {
+        owners: [DEBIAN_AMI_OWNER],
+        mostRecent: true,
+        filters: [
+          { name: "name", values: [DEBIAN_AMI_NAME] },
+          { name: "architecture", values: ["x86_64"] },
+          { name: "virtualization-type", values: ["hvm"] },
+        ],
+      },
+      self,
+    );
+
+    this.instance = new aws.ec2.Instance(
+      `${name}-vm`,
+      {
+        ami: ami.id,
+        instanceType: model.host.instanceType,
+        subnetId: args.subnetId,
+        vpcSecurityGroupIds: [args.securityGroupId],
+        associatePublicIpAddress: args.associatePublicIp,
+        iamInstanceProfile: profile.name,
+        metadataOptions: metadataOptions(),
+        rootBlockDevice: {
+          encrypted: true,
+          kmsKeyId: args.dataKeyArn,
+          volumeType: "gp3",
+          volumeSize: model.host.rootVolumeGb,
+          deleteOnTermination: true,
+        },
+        ebsOptimized: true,
+        monitoring: true,
+        userDataBase64: args.userDataBase64,
+        // The host is cattle: new host files mean a new host, never an in-place edit of a running one.
+        userDataReplaceOnChange: true,
+        tags,
+        volumeTags: tags,
+      },
+      // A newer Debian AMI must not silently replace a running host; unattended-upgrades patches it.
+      { parent: this, ignoreChanges: ["ami"] },
+    );
+
+    const region = pulumi.output(args.region);
+    // System-level failure: AWS moves the instance to healthy hardware (automatic recovery).
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-system-status`,
+      {
+        alarmDescription: `${name}: EC2 system status check failed; recovering the instance`,
+        namespace: "AWS/EC2",
+        metricName: "StatusCheckFailed_System",
+        dimensions: { InstanceId: this.instance.id },
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 2,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        alarmActions: [pulumi.interpolate`arn:aws:automate:${region}:ec2:recover`, args.alarmTopicArn],
+        okActions: [args.alarmTopicArn],
+        tags,
+      },
+      { parent: this.instance },
+    );
+    // Instance-level failure (kernel, boot, network config): reboot and tell a person.
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-instance-status`,
+      {
+        alarmDescription: `${name}: EC2 instance status check failed; rebooting`,
+        namespace: "AWS/EC2",
+        metricName: "StatusCheckFailed_Instance",
+        dimensions: { InstanceId: this.instance.id },
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 3,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        alarmActions: [pulumi.interpolate`arn:aws:automate:${region}:ec2:reboot`, args.alarmTopicArn],
+        okActions: [args.alarmTopicArn],
+        tags,
+      },
+      { parent: this.instance },
+    );
+
+    this.registerOutputs({ instanceId: this.instance.id, roleArn: this.role.arn });
+  }
+}

@@ -1,0 +1,36 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { dataKeyPolicy, logsKeyPolicy } from "./keyPolicies";
+
+export interface CellKeysArgs {
+  accountId: pulumi.Input<string>;
+  region: pulumi.Input<string>;
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * The cell's customer-managed KMS keys, both rotating yearly: one for data (EBS, secrets), one for
+ * logs and the alarm topic. Separate keys so that log readers never hold a grant on secrets.
+ */
+export class CellKeys extends pulumi.ComponentResource {
+  public readonly dataKey: aws.kms.Key;
+  public readonly logsKey: aws.kms.Key;
+
+  constructor(name: string, args: CellKeysArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("clawkeep:keys:CellKeys", name, {}, opts);
+    const ctx = pulumi.all([args.accountId, args.region]).apply(([accountId, region]) => ({ accountId, region }));
+    const common = { enableKeyRotation: true, rotationPeriodInDays: 365, deletionWindowInDays: 30, tags: args.tags };
+
+    this.dataKey = new aws.kms.Key(
+      `${name}-data`,
+      { ...common, description: `clawkeep ${name}: EBS volumes and Secrets Manager secrets`, policy: ctx.apply(dataKeyPolicy) },
+      { parent: this },
+    );
+    this.logsKey = new aws.kms.Key(
+      `${name}-logs`,
+      { ...common, description: `clawkeep ${name}: CloudWatch log groups and the alarm topic`, policy: ctx.apply(logsKeyPolicy) },
+      { parent: this },
+    );
+    this.registerOutputs({ dataKeyArn: this.dataKey.arn, logsKeyArn: this.logsKey.arn });
+  }
+}

@@ -1,0 +1,2 @@
+export * from "./keyPolicies";
+export * from "./cellKeys";

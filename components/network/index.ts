@@ -1,0 +1,2 @@
+export * from "./securityRules";
+export * from "./network";

@@ -1,0 +1,71 @@
+// Command-line flags of `npm run plan`. Bad input is a UsageError: exit 2, nothing planned.
+
+export interface PlanArgs {
+  stack?: string;
+  program?: string;
+  out?: string;
+  json: boolean;
+  config: string[];
+  help: boolean;
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export const USAGE = `usage: npm run plan -- (--stack NAME | --program FILE) [--out DIR] [--config key=value]... [--json]
+
+  --stack NAME        evaluate this kit (index.ts) with stacks/Pulumi.NAME.yaml
+  --program FILE      evaluate any Pulumi TypeScript program with the policy pack
+  --out DIR           write the rendered host files and plan.json to DIR
+  --config key=value  override one clawkeep config key for this run (repeatable)
+  --json              print plan.json to stdout (progress goes to stderr)
+
+exit codes: 0 clean, 1 a mandatory policy rule is violated, 2 bad input`;
+
+export function parseArgs(argv: string[]): PlanArgs {
+  const args: PlanArgs = { json: false, config: [], help: false };
+  const value = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.startsWith("--") && a.includes("=") && !a.startsWith("--config=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+    const take = () => inline ?? value(i++, flag);
+    switch (flag) {
+      case "--stack":
+        args.stack = take();
+        break;
+      case "--program":
+        args.program = take();
+        break;
+      case "--out":
+        args.out = take();
+        break;
+      case "--config":
+        args.config.push(take());
+        break;
+      case "--json":
+        args.json = true;
+        break;
+      case "--help":
+      case "-h":
+        args.help = true;
+        break;
+      default:
+        if (a.startsWith("--config=")) {
+          args.config.push(a.slice("--config=".length));
+          break;
+        }
+        throw new UsageError(`unknown flag or argument: ${a}`);
+    }
+  }
+  if (!args.help && !args.stack === !args.program) throw new UsageError("give exactly one of --stack NAME or --program FILE");
+  if (args.program && args.config.length > 0) throw new UsageError("--config applies to --stack only");
+  return args;
+}
