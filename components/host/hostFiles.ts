@@ -1,0 +1,42 @@
+// Model -> every file that lands on the host, and the user data that carries them. Pure: the
+// component, the offline plan and the tests all call this one function.
+import type { StackModel } from "../../stacks/schema";
+import { renderOpenclawJson } from "../gateway/openclawConfig";
+import type { HostFacts } from "./bootScripts";
+import { renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "./systemdUnits";
+import { encodeUserData, hostFiles, renderUserData, type HostFile } from "./userData";
+
+export interface RenderedHost {
+  files: HostFile[];
+  /** The #cloud-config document, before compression. */
+  userData: string;
+  /** gzip + base64, for the instance's userDataBase64. */
+  userDataBase64: string;
+  userDataBytes: number;
+}
+
+/** Name of the gateway token's secret: deterministic, so the boot script can ask for it by name. */
+export function tokenSecretName(stack: string, cellName: string): string {
+  return `clawkeep/${stack}/${cellName}/gateway-token`;
+}
+
+/** The non-secret facts the host needs beyond the model. */
+export function hostFacts(model: StackModel, stack: string, region: string): HostFacts {
+  return { region, gatewayTokenSecretId: tokenSecretName(stack, model.cellName), ssmAgent: { version: "3.3.4624.0", sha256: "0".repeat(64) } };
+}
+
+export function renderHost(model: StackModel, facts: HostFacts): RenderedHost {
+  const files = hostFiles(
+    model,
+    {
+      gatewayUnit: renderGatewayUnit(model),
+      tokenUnit: renderTokenUnit(model),
+      journald: renderJournaldConf(),
+      openclawJson: renderOpenclawJson(model),
+    },
+    facts,
+  );
+  const userData = renderUserData(model, files);
+  const encoded = encodeUserData(userData);
+  return { files, userData, userDataBase64: encoded.base64, userDataBytes: encoded.base64.length };
+}

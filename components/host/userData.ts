@@ -1,0 +1,148 @@
+// The EC2 user data: one #cloud-config document that creates the service user, lays down every host
+// file, and runs first boot in a fixed order. EC2 stores user data in clear text, so the renderer
+// refuses any document that carries a secret value; only references (secret ARN, region) go in.
+import * as zlib from "node:zlib";
+import { stringify } from "yaml";
+import { SECRET_KEYS, type StackModel } from "../../stacks/schema";
+import { GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, SERVICE_GROUP, SERVICE_USER, TOKEN_UNIT } from "./layout";
+import { SCRIPT_NAMES, renderBootScripts, renderHostEnv, scriptPath, type HostFacts } from "./bootScripts";
+
+/** One file as it lands on the host. */
+export interface HostFile {
+  path: string;
+  content: string;
+  /** Octal, e.g. "0640". */
+  mode: string;
+  /** user:group */
+  owner: string;
+}
+
+/** Host files rendered by the other host renderers (systemd units, journald cap, OpenClaw config). */
+export interface RenderedHostConfig {
+  gatewayUnit: string;
+  tokenUnit: string;
+  journald: string;
+  openclawJson: string;
+}
+
+export const SYSTEMD_UNIT_DIR = "/etc/systemd/system";
+export const JOURNALD_DROPIN = "/etc/systemd/journald.conf.d/50-clawkeep.conf";
+export const TMPFILES_CONF = "/etc/tmpfiles.d/clawkeep.conf";
+export const AUTO_UPGRADES_CONF = "/etc/apt/apt.conf.d/20auto-upgrades";
+/** EC2's user-data limit, on the raw bytes before base64. */
+export const EC2_USER_DATA_LIMIT = 16 * 1024;
+
+/** Debian packages first boot installs. Not version-pinned: Debian's archive keeps only each suite's current version. */
+export const HOST_PACKAGES = ["awscli", "ca-certificates", "curl", "unattended-upgrades"] as const;
+
+const ROOT = "root:root";
+
+/** systemd-tmpfiles lines for the service's directories: created at boot, modes and owners re-applied. */
+export function renderTmpfiles(): string {
+  const svc = `${SERVICE_USER} ${SERVICE_GROUP}`;
+  return [
+    "# clawkeep: the service's directories; systemd-tmpfiles creates them and re-applies mode and owner.",
+    `d ${PATHS.stateDir} 0700 ${svc} -`,
+    `d ${PATHS.workspaceDir} 0700 ${svc} -`,
+    `d ${PATHS.configDir} 0750 root ${SERVICE_GROUP} -`,
+    `d ${PATHS.logDir} 0750 ${svc} -`,
+    "",
+  ].join("\n");
+}
+
+/** apt's periodic switches: refresh lists and run unattended-upgrades (Debian-Security origin by default) daily. */
+export function renderAutoUpgrades(): string {
+  return ['APT::Periodic::Update-Package-Lists "1";', 'APT::Periodic::Unattended-Upgrade "1";', ""].join("\n");
+}
+
+/** Every file first boot writes, with its path, mode and owner from the layout contract. */
+export function hostFiles(model: StackModel, rendered: RenderedHostConfig, facts: HostFacts): HostFile[] {
+  const scripts = renderBootScripts();
+  return [
+    { path: PATHS.envFile, content: renderHostEnv(model, facts), mode: "0600", owner: ROOT },
+    ...SCRIPT_NAMES.map((name) => ({ path: scriptPath(name), content: scripts[name], mode: "0750", owner: ROOT })),
+    { path: `${SYSTEMD_UNIT_DIR}/${TOKEN_UNIT}`, content: rendered.tokenUnit, mode: "0644", owner: ROOT },
+    { path: `${SYSTEMD_UNIT_DIR}/${GATEWAY_UNIT}`, content: rendered.gatewayUnit, mode: "0644", owner: ROOT },
+    { path: JOURNALD_DROPIN, content: rendered.journald, mode: "0644", owner: ROOT },
+    { path: TMPFILES_CONF, content: renderTmpfiles(), mode: "0644", owner: ROOT },
+    { path: AUTO_UPGRADES_CONF, content: renderAutoUpgrades(), mode: "0644", owner: ROOT },
+    { path: PATHS.configFile, content: rendered.openclawJson, mode: "0640", owner: `root:${SERVICE_GROUP}` },
+  ];
+}
+
+const SECRET_PATTERNS: Array<[string, RegExp]> = [
+  ["an Anthropic API key", /sk-ant-[A-Za-z0-9_-]{16,}/],
+  ["an OpenAI API key", /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/],
+  ["an AWS access key id", /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/],
+  ["a Tailscale key", /\btskey-[A-Za-z0-9-]{10,}/],
+  ["a private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
+];
+
+/** What in `text` looks like a secret: the model's own secret values, or a known key format. Never the value itself. */
+export function findSecretLeaks(model: StackModel, text: string): string[] {
+  const leaks: string[] = [];
+  for (const key of SECRET_KEYS) {
+    const secret = model.secrets[key];
+    if (secret && secret.value.length >= 8 && text.includes(secret.value)) leaks.push(`the value of ${key}`);
+  }
+  for (const [name, pattern] of SECRET_PATTERNS) if (pattern.test(text)) leaks.push(name);
+  return leaks;
+}
+
+// cloud-init writes these before users and packages exist unless deferred to its final stage:
+// files owned by the service group need the group, and apt's config must not be clobbered by a package install.
+const mustDefer = (f: HostFile): boolean => f.owner !== ROOT || f.path.startsWith("/etc/apt/");
+
+/** The #cloud-config document for one gateway host. Throws if any file would carry a secret. */
+export function renderUserData(model: StackModel, files: HostFile[]): string {
+  const leaks = files.flatMap((f) => findSecretLeaks(model, f.content).map((l) => `${f.path}: ${l}`));
+  if (leaks.length > 0) throw new Error(`user data is stored in clear text and must hold no secret; found ${leaks.join("; ")}`);
+
+  const doc = {
+    users: [{ name: SERVICE_USER, system: true, shell: NOLOGIN_SHELL, lock_passwd: true, no_create_home: true, homedir: PATHS.stateDir }],
+    disable_root: true,
+    ssh_pwauth: false,
+    ...(model.packageMirror.debianMirror ? { apt: { primary: [{ arches: ["default"], uri: model.packageMirror.debianMirror }] } } : {}),
+    package_update: true,
+    package_upgrade: true,
+    packages: [...HOST_PACKAGES],
+    write_files: files.map((f) => ({ path: f.path, owner: f.owner, permissions: f.mode, ...(mustDefer(f) ? { defer: true } : {}), content: f.content })),
+    // sshd is up before runcmd; stop and mask it at the first chance, harden-host then purges it.
+    bootcmd: [["cloud-init-per", "once", "clawkeep-mask-sshd", "systemctl", "mask", "--now", "ssh.service", "ssh.socket"]],
+    runcmd: [
+      // cloud-init runs runcmd as one sh script: stop at the first failed step instead of starting a half-built host.
+      "set -eu",
+      ["systemd-tmpfiles", "--create", TMPFILES_CONF],
+      [scriptPath("harden-host")],
+      // SSM before the runtime, so a failed install can still be looked at through Session Manager.
+      [scriptPath("install-ssm-agent")],
+      [scriptPath("install-runtime")],
+      ["systemctl", "daemon-reload"],
+      // The token unit has no [Install]: the gateway's Requires= pulls it in at every boot.
+      ["systemctl", "start", TOKEN_UNIT],
+      ["systemctl", "enable", "--now", GATEWAY_UNIT],
+    ],
+  };
+  const header = `#cloud-config\n# clawkeep cell ${model.cellName}, trust level ${model.trustLevel}. Generated; holds no secret values.\n`;
+  const text = header + stringify(doc, { lineWidth: 0 });
+  const docLeaks = findSecretLeaks(model, text);
+  if (docLeaks.length > 0) throw new Error(`user data must hold no secret; found ${docLeaks.join("; ")}`);
+  return text;
+}
+
+export interface EncodedUserData {
+  /** gzip, then base64: for the instance's `userDataBase64`. cloud-init unpacks gzip itself. */
+  base64: string;
+  rawBytes: number;
+  gzippedBytes: number;
+}
+
+/** Compress user data for EC2 and check it fits the 16 KB limit. */
+export function encodeUserData(userData: string): EncodedUserData {
+  const raw = Buffer.from(userData, "utf8");
+  const gzipped = zlib.gzipSync(raw, { level: 9 });
+  if (gzipped.length > EC2_USER_DATA_LIMIT) {
+    throw new Error(`user data is ${gzipped.length} bytes gzipped (${raw.length} raw); EC2 accepts at most ${EC2_USER_DATA_LIMIT}`);
+  }
+  return { base64: gzipped.toString("base64"), rawBytes: raw.length, gzippedBytes: gzipped.length };
+}

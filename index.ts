@@ -1,0 +1,27 @@
+// clawkeep: one hardened OpenClaw gateway cell per stack. All config goes through the stack schema
+// (stacks/), so an insecure or unknown setting stops here with the key, the value and what is allowed.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { GatewayCell } from "./components/cell";
+import { ConfigError, loadPulumiConfig } from "./stacks";
+
+function model() {
+  try {
+    return loadPulumiConfig();
+  } catch (e) {
+    // A RunError prints the message alone, without a stack trace, and fails the update.
+    if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
+    throw e;
+  }
+}
+
+const stackModel = model();
+const region = aws.config.region ?? "us-east-1";
+const cell = new GatewayCell(stackModel.cellName, { model: stackModel, stack: pulumi.getStack(), region });
+
+export const trustLevel = stackModel.trustLevel;
+export const instanceId = cell.instanceId;
+export const vpcId = cell.vpcId;
+export const gatewayTokenSecretArn = cell.tokenSecretArn;
+export const alarmTopicArn = cell.alarmTopicArn;
+export const connect = pulumi.interpolate`aws ssm start-session --target ${cell.instanceId} --region ${region}`;

@@ -1,0 +1,113 @@
+// The SSM host port: the command it sends (checked on moto's SSM through the real SDK) and how it
+// reads results, including failures moto never reports (checked on a loopback SSM imitation).
+import { ListCommandsCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { randomUUID } from "node:crypto";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMoto, type MotoServer } from "../../test/support/moto";
+import { needTools } from "../../test/support/tools";
+import { HostCommandFailed, PICKUP_SCRIPT, pickupCommand, ssmHostPort } from "./host";
+
+const INSTANCE = "i-0123456789abcdef0";
+
+describe("pickup command", () => {
+  it("is the host's pickup script with the version id, and --test to verify", () => {
+    const id = randomUUID();
+    expect(PICKUP_SCRIPT).toBe("/usr/local/libexec/clawkeep/pickup-token");
+    expect(pickupCommand(id, false)).toBe(`/usr/local/libexec/clawkeep/pickup-token --version-id ${id}`);
+    expect(pickupCommand(id, true)).toBe(`/usr/local/libexec/clawkeep/pickup-token --version-id ${id} --test`);
+  });
+
+  it("refuses a version id that is not shell-safe", () => {
+    expect(() => pickupCommand(`${"a".repeat(32)} && reboot`, false)).toThrow(/ClientRequestToken must be/);
+    expect(() => pickupCommand("$(reboot)aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false)).toThrow(/ClientRequestToken must be/);
+  });
+});
+
+describe.skipIf(!needTools("moto_server"))("SSM host port on moto", () => {
+  let moto: MotoServer;
+  beforeAll(async () => {
+    moto = await startMoto();
+  });
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  it("sends AWS-RunShellScript to the instance with only the pickup command and version id", async () => {
+    const ssm = new SSMClient(moto.clientConfig);
+    const host = ssmHostPort({ ssm, instanceId: INSTANCE, timeoutSeconds: 90, firstPollMs: 10 });
+    const version = randomUUID();
+    await host.install(version);
+    await host.verify(version);
+    const { Commands = [] } = await ssm.send(new ListCommandsCommand({ InstanceId: INSTANCE }));
+    const sent = Commands.map((c) => ({ doc: c.DocumentName, instances: c.InstanceIds, params: c.Parameters, timeout: c.TimeoutSeconds }));
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        { doc: "AWS-RunShellScript", instances: [INSTANCE], params: { commands: [pickupCommand(version, false)], executionTimeout: ["90"] }, timeout: 90 },
+        { doc: "AWS-RunShellScript", instances: [INSTANCE], params: { commands: [pickupCommand(version, true)], executionTimeout: ["90"] }, timeout: 90 },
+      ]),
+    );
+    expect(Commands).toHaveLength(2);
+  });
+});
+
+/** Answers SendCommand, then GetCommandInvocation from a script of statuses (the last one repeats). */
+async function ssmImitation(script: Array<{ status: string; code?: number; stderr?: string } | "not-yet">) {
+  let polls = 0;
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      const target = String(req.headers["x-amz-target"] ?? "");
+      const reply = (status: number, json: unknown) => {
+        res.writeHead(status, { "Content-Type": "application/x-amz-json-1.1" });
+        res.end(JSON.stringify(json));
+      };
+      if (target === "AmazonSSM.SendCommand") return reply(200, { Command: { CommandId: "cmd-1", Status: "Pending" } });
+      if (target === "AmazonSSM.GetCommandInvocation") {
+        const step = script[Math.min(polls++, script.length - 1)];
+        if (step === "not-yet" || step === undefined) return reply(400, { __type: "InvocationDoesNotExist", message: "not yet" });
+        return reply(200, { CommandId: "cmd-1", InstanceId: INSTANCE, Status: step.status, ResponseCode: step.code ?? -1, StandardErrorContent: step.stderr ?? "" });
+      }
+      reply(400, { __type: "ValidationException", message: `unexpected ${target}` });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const ssm = new SSMClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+  const host = ssmHostPort({ ssm, instanceId: INSTANCE, timeoutSeconds: 1, firstPollMs: 5, pollMs: 5, graceMs: 200 });
+  return { host, polls: () => polls, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe("SSM host port reading results", () => {
+  it("waits through a missing invocation record and InProgress until Success", async () => {
+    const fake = await ssmImitation(["not-yet", { status: "InProgress" }, { status: "Success", code: 0 }]);
+    try {
+      await fake.host.install(randomUUID());
+      expect(fake.polls()).toBe(3);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("reports a failed pickup with its exit code and stderr", async () => {
+    const fake = await ssmImitation([{ status: "InProgress" }, { status: "Failed", code: 3, stderr: "gateway answered 401 to the new token" }]);
+    try {
+      const err = await fake.host.verify(randomUUID()).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(HostCommandFailed);
+      expect((err as Error).message).toMatch(/pickup-token --test on i-0123456789abcdef0 ended Failed \(exit 3, command cmd-1\): gateway answered 401/);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("gives up when the host never answers", async () => {
+    const fake = await ssmImitation([{ status: "InProgress" }]);
+    try {
+      await expect(fake.host.install(randomUUID())).rejects.toThrow(/gave no result in time/);
+    } finally {
+      await fake.close();
+    }
+  });
+});

