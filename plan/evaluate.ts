@@ -114,6 +114,23 @@ async function resolveOutputs(exports: unknown): Promise<Record<string, unknown>
 }
 
 /**
+ * Load a TypeScript program the way `pulumi up` would (CommonJS, compiled on the fly), fresh each
+ * time: tsx's scoped loader compiles it whatever runs us (the tsx CLI or vitest).
+ */
+function loadTypeScript(programPath: string): unknown {
+  // tsx's CJS API; a namespace per load re-executes the program and its local modules.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { register } = require("tsx/cjs/api") as { register(o: { namespace: string }): { require(id: string, from: string): unknown; unregister(): void } };
+  const api = register({ namespace: `clawkeep-plan-${++loads}` });
+  try {
+    return api.require(programPath, __filename);
+  } finally {
+    api.unregister();
+  }
+}
+let loads = 0;
+
+/**
  * Run `program` under the mock runtime with `config` and collect every resource it registers.
  * Evaluations run one at a time in a process (the Pulumi runtime is global state).
  */
@@ -170,11 +187,9 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
   };
   try {
     const programPath = path.resolve(opts.program);
-    delete require.cache[require.resolve(programPath)];
     let exported: unknown;
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      exported = require(programPath);
+      exported = loadTypeScript(programPath);
     } catch (e) {
       throw new ProgramLoadError(`cannot load program ${opts.program}: ${(e as Error).message}`, [e as Error]);
     }

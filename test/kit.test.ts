@@ -1,0 +1,147 @@
+// The kit's program under Pulumi's mock runtime, one evaluation per level stack: every resource's
+// security settings as they would reach the engine.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { REDACTED, isSecretValue, type PlannedResource } from "../plan/evaluate";
+import { planJson } from "../plan/cli";
+import { planStack, type StackPlan } from "../plan/planStack";
+import { cidrWithin } from "../stacks";
+
+const LEVELS = ["level0", "level1", "level2", "level3"] as const;
+const plans: Record<string, StackPlan> = {};
+
+beforeAll(async () => {
+  for (const s of LEVELS) plans[s] = await planStack(s);
+});
+
+const ofType = (p: StackPlan, type: string): PlannedResource[] => p.evaluation.resources.filter((r) => r.type === type);
+const one = (p: StackPlan, type: string): PlannedResource => {
+  const rs = ofType(p, type);
+  expect(rs, type).toHaveLength(1);
+  return rs[0];
+};
+type SgRule = { protocol: string; fromPort: number; toPort: number; cidrBlocks?: string[] };
+
+describe.each(LEVELS)("stack %s under the mock runtime", (stack) => {
+  it("runs an IMDSv2-only, encrypted, key-less instance with an SSM role", () => {
+    const vm = one(plans[stack], "aws:ec2/instance:Instance").inputs;
+    expect(vm.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
+    expect(vm.rootBlockDevice).toMatchObject({ encrypted: true, volumeType: "gp3" });
+    expect((vm.rootBlockDevice as { kmsKeyId?: string }).kmsKeyId).toMatch(/^arn:aws:kms:/);
+    expect(vm.keyName).toBeUndefined();
+    expect(vm.iamInstanceProfile).toBeTruthy();
+    expect(vm.userData).toBeUndefined();
+    expect((vm.tags as Record<string, string>)["clawkeep:trustLevel"]).toBe(stack.slice(-1));
+    const attach = one(plans[stack], "aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs;
+    expect(attach.policyArn).toBe("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+  });
+
+  it("ships user data that is valid gzip'd cloud-config with the service user and no secret", () => {
+    const vm = one(plans[stack], "aws:ec2/instance:Instance").inputs;
+    const text = zlib.gunzipSync(Buffer.from(String(vm.userDataBase64), "base64")).toString("utf8");
+    expect(text.startsWith("#cloud-config\n")).toBe(true);
+    const doc = parseYaml(text) as { users: Array<Record<string, unknown>>; write_files: Array<{ path: string }> };
+    expect(doc.users[0]).toMatchObject({ name: "openclaw", shell: "/usr/sbin/nologin", lock_passwd: true });
+    expect(doc.write_files.map((f) => f.path)).toContain("/etc/openclaw/openclaw.json");
+    expect(text).not.toMatch(/sk-ant-|sk-proj-|AKIA[0-9A-Z]{16}|tskey-/);
+  });
+
+  it("lets nothing in from outside the VPC and only HTTPS and Tailscale out", () => {
+    const plan = plans[stack];
+    for (const sg of ofType(plan, "aws:ec2/securityGroup:SecurityGroup")) {
+      for (const rule of (sg.inputs.ingress ?? []) as SgRule[]) {
+        expect(rule.fromPort <= 22 && rule.toPort >= 22).toBe(false);
+        for (const c of rule.cidrBlocks ?? []) expect(cidrWithin(c, plan.model.network.vpcCidr), `${sg.name} ${c}`).toBe(true);
+      }
+    }
+    const host = ofType(plan, "aws:ec2/securityGroup:SecurityGroup").find((s) => s.name.endsWith("host-sg"));
+    const egress = (host?.inputs.egress ?? []) as SgRule[];
+    expect(egress.map((r) => `${r.protocol}/${r.fromPort}`).sort()).toEqual(["tcp/443", "udp/3478", "udp/41641"]);
+    const dflt = one(plan, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup").inputs;
+    expect(dflt.ingress ?? []).toEqual([]);
+    expect(dflt.egress ?? []).toEqual([]);
+  });
+
+  it("keeps KMS-encrypted flow logs for at least 90 days with rotating keys", () => {
+    const plan = plans[stack];
+    const flow = one(plan, "aws:ec2/flowLog:FlowLog").inputs;
+    expect(flow.trafficType).toBe("ALL");
+    for (const lg of ofType(plan, "aws:cloudwatch/logGroup:LogGroup")) {
+      expect(lg.inputs.retentionInDays as number).toBeGreaterThanOrEqual(90);
+      expect(lg.inputs.kmsKeyId).toMatch(/^arn:aws:kms:/);
+    }
+    const keys = ofType(plan, "aws:kms/key:Key");
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    for (const k of keys) expect(k.inputs.enableKeyRotation).toBe(true);
+  });
+
+  it("stores the gateway token KMS-encrypted, written write-only, readable by the instance role alone", () => {
+    const plan = plans[stack];
+    const secret = one(plan, "aws:secretsmanager/secret:Secret");
+    expect(secret.inputs.kmsKeyId).toMatch(/^arn:aws:kms:/);
+    expect(secret.inputs.recoveryWindowInDays as number).toBeGreaterThanOrEqual(7);
+    const version = one(plan, "aws:secretsmanager/secretVersion:SecretVersion").inputs;
+    expect(version.secretString).toBeUndefined();
+    expect(isSecretValue(version.secretStringWo)).toBe(true);
+    const value = String((version.secretStringWo as { value: unknown }).value);
+    expect(value.length).toBeGreaterThanOrEqual(43); // 32+ random bytes, base64url
+    const read = ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name.endsWith("read-own-secrets"));
+    const doc = JSON.parse(String(read?.inputs.policy)) as { Statement: Array<{ Action: string | string[]; Resource: string | string[] }> };
+    const secretStmt = doc.Statement.find((s) => [s.Action].flat().includes("secretsmanager:GetSecretValue"));
+    expect(secretStmt?.Resource).toEqual([secret.state.arn]);
+    // The token never reaches plan output: plan.json shows the write-only input redacted.
+    const json = JSON.stringify(planJson(plan));
+    expect(json).not.toContain(value);
+    expect(json).toContain(REDACTED);
+    expect(plan.host.userData).not.toContain(value);
+  });
+
+  it("alarms on status checks with recovery, to the KMS-encrypted topic", () => {
+    const plan = plans[stack];
+    const alarms = ofType(plan, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs);
+    const system = alarms.find((a) => a.metricName === "StatusCheckFailed_System");
+    expect((system?.alarmActions as string[]).some((a) => a.includes(":ec2:recover"))).toBe(true);
+    expect(one(plan, "aws:sns/topic:Topic").inputs.kmsMasterKeyId).toBeTruthy();
+  });
+});
+
+describe("egress modes", () => {
+  it("public-egress: the host has its own IPv4 and there is no NAT", () => {
+    expect(one(plans.level1, "aws:ec2/instance:Instance").inputs.associatePublicIpAddress).toBe(true);
+    expect(ofType(plans.level1, "aws:ec2/natGateway:NatGateway")).toHaveLength(0);
+  });
+  it("private-nat: the host sits behind a NAT gateway without a public address", () => {
+    expect(one(plans.level2, "aws:ec2/instance:Instance").inputs.associatePublicIpAddress).toBe(false);
+    expect(ofType(plans.level2, "aws:ec2/natGateway:NatGateway")).toHaveLength(1);
+    expect(ofType(plans.level2, "aws:ec2/vpcEndpoint:VpcEndpoint")).toHaveLength(0);
+  });
+  it("private-nat with interface endpoints: ssm, ssmmessages, secretsmanager, logs, monitoring, kms", () => {
+    const eps = ofType(plans.level3, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface");
+    expect(eps.map((e) => String(e.inputs.serviceName).split(".").pop()).sort()).toEqual(["kms", "logs", "monitoring", "secretsmanager", "ssm", "ssmmessages"]);
+    for (const e of eps) expect(e.inputs.privateDnsEnabled).toBe(true);
+  });
+  it("sizes levels 2 and 3 to the guides' production spec", () => {
+    const vm = one(plans.level3, "aws:ec2/instance:Instance").inputs;
+    expect(vm.instanceType).toBe("c6i.xlarge");
+    expect((vm.rootBlockDevice as { volumeSize: number }).volumeSize).toBe(100);
+  });
+});
+
+describe("secrets in stack config", () => {
+  it("never prints a {secure: ...} value in any plan output", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clawkeep-stacks-"));
+    const known = ["v1:KNOWNCIPHERTEXTaaaaaaaaaaaaaaaa", "v1:KNOWNCIPHERTEXTbbbbbbbbbbbbbbbb"];
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.secrets.yaml"),
+      `config:\n  clawkeep:trustLevel: 1\n  clawkeep:modelProviders: [anthropic, openai]\n  clawkeep:anthropicApiKey:\n    secure: ${known[0]}\n  clawkeep:openaiApiKey:\n    secure: ${known[1]}\n`,
+    );
+    const plan = await planStack("secrets", { stacksDir: dir });
+    const outputs = [JSON.stringify(planJson(plan)), plan.host.userData, ...plan.host.files.map((f) => f.content)];
+    for (const k of known) for (const o of outputs) expect(o).not.toContain(k);
+    expect(plan.knownSecrets).toEqual(known);
+  });
+});

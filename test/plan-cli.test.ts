@@ -1,0 +1,65 @@
+// `npm run plan` as an operator runs it: a real process, its exit code, what it prints and writes.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.join(__dirname, "..");
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+
+function plan(...args: string[]) {
+  const r = spawnSync(TSX, ["plan/cli.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe("npm run plan", () => {
+  it.each(["level0", "level1", "level2", "level3"])("plans %s: exit 0, resources, host files and cost", (stack) => {
+    const r = plan("--stack", stack);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`stack ${stack}, trust level ${stack.slice(-1)}`);
+    expect(r.out).toMatch(/ec2\/instance:Instance\s+gw-host-vm\s+IMDSv2=required hop=1 root=encrypted\(CMK\) keyPair=none/);
+    expect(r.out).toContain("/etc/systemd/system/openclaw-gateway.service");
+    expect(r.out).toMatch(/total: \$\d+\.\d\d\/month/);
+    expect(r.err).toMatch(/\[\d+\.\ds\] evaluating index\.ts/);
+  });
+
+  it("writes the unit, openclaw.json, user data and plan.json with --out", () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "clawkeep-out-"));
+    const r = plan("--stack", "level2", "--out", out);
+    expect(r.code, r.err).toBe(0);
+    for (const f of ["host/etc/systemd/system/openclaw-gateway.service", "host/etc/openclaw/openclaw.json", "user-data.yaml", "plan.json"]) {
+      expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+    }
+    const json = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")) as { trustLevel: number; cost: { totalUsd: number }; resources: unknown[] };
+    expect(json.trustLevel).toBe(2);
+    expect(json.cost.totalUsd).toBeGreaterThan(100); // c6i.xlarge + NAT gateway
+    expect(json.resources.length).toBeGreaterThan(20);
+    expect(fs.readFileSync(path.join(out, "user-data.yaml"), "utf8")).toMatch(/^#cloud-config/);
+  });
+
+  it("prints plan.json to stdout with --json and applies --config overrides", () => {
+    const r = plan("--stack", "level1", "--json", "--config", "egressMode=private-nat");
+    expect(r.code, r.err).toBe(0);
+    const json = JSON.parse(r.out) as { resources: Array<{ type: string }> };
+    expect(json.resources.some((x) => x.type === "aws:ec2/natGateway:NatGateway")).toBe(true);
+  });
+
+  it.each<[string, string[], RegExp]>([
+    ["an unknown stack", ["--stack", "prod"], /\(stack\): got "prod"; allowed: one of level0, level1, level2, level3/],
+    ["a bad config value", ["--stack", "level0", "--config", "execAllowlist=[/usr/bin/git]"], /clawkeep:execAllowlist: got \["\/usr\/bin\/git"\]; allowed: \[\] at trust level 0/],
+    ["a world-open ingress", ["--stack", "level1", "--config", "ingressCidrs=[0.0.0.0/0]"], /clawkeep:ingressCidrs\.0: got "0\.0\.0\.0\/0"/],
+    ["short retention", ["--stack", "level1", "--config", "logRetentionDays=30"], /clawkeep:logRetentionDays: got 30/],
+    ["rotation over 90 days", ["--stack", "level1", "--config", "gatewayTokenRotationDays=91"], /clawkeep:gatewayTokenRotationDays: got 91; allowed: a number <= 90/],
+    ["an unknown key", ["--stack", "level1", "--config", "openToWorld=true"], /clawkeep:openToWorld: got true; allowed: no such key/],
+    ["an unknown flag", ["--stack", "level1", "--yolo"], /unknown flag or argument: --yolo/],
+    ["no stack or program", [], /give exactly one of --stack NAME or --program FILE/],
+  ])("exits 2 on %s, names the problem and writes nothing", (_label, args, message) => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "clawkeep-bad-"));
+    const r = plan(...args, "--out", out);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.out).toBe("");
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+});
