@@ -26,6 +26,8 @@ export const LOG_RETENTION_DAYS = [90, 120, 150, 180, 365, 400, 545, 731, 1096, 
 /** Secret config keys: set with `pulumi config set --secret`, never in clear text. */
 export const SECRET_KEYS = ["anthropicApiKey", "openaiApiKey", "openaiAdminKey"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
+/** Which config key holds each provider's API key. */
+export const PROVIDER_KEY_CONFIG = { anthropic: "anthropicApiKey", openai: "openaiApiKey" } as const satisfies Record<string, SecretKey>;
 
 /**
  * A secret config value. In a stack file it is `{secure: <ciphertext>}`; at `pulumi up` time the
@@ -116,6 +118,9 @@ export const rawConfigSchema = z.strictObject({
       debianMirror: z.url({ protocol: /^https?$/ }).optional(),
     })
     .optional(),
+  adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN")).default([]),
+  openaiProjectId: z.string().regex(/^proj_[A-Za-z0-9]+$/, "an OpenAI project id (proj_...)").optional(),
+  openaiServiceAccountId: z.string().regex(/^[A-Za-z0-9_-]+$/, "an OpenAI service account id").optional(),
   anthropicApiKey: secretValue.optional(),
   openaiApiKey: secretValue.optional(),
   openaiAdminKey: secretValue.optional(),
@@ -159,6 +164,9 @@ export interface StackModel {
   /** Where the host downloads packages; the public registries unless a mirror is configured. */
   packageMirror: { npmRegistry: string; debianMirror?: string };
   secrets: Partial<Record<SecretKey, SecretValue>>;
+  /** Roles that manage the kit's secrets besides the deploying role. */
+  adminRoleArns: string[];
+  openai?: { projectId: string; serviceAccountId: string };
   tags: Record<string, string>;
 }
 
@@ -301,6 +309,11 @@ export function policyIssues(raw: ParsedRaw): ConfigIssue[] {
   if (!raw.modelProviders.includes(modelProvider)) {
     issues.push({ key: "model", given: raw.model, allowed: `a model of a configured provider (${raw.modelProviders.join(", ")})` });
   }
+  if (raw.modelProviders.includes("openai")) {
+    for (const k of ["openaiProjectId", "openaiServiceAccountId"] as const) {
+      if (!raw[k]) issues.push({ key: k, given: undefined, allowed: "required with modelProviders openai: the rotation function mints keys for this project's service account" });
+    }
+  }
   if (raw.openaiAdminKey && !raw.modelProviders.includes("openai")) {
     issues.push({ key: "openaiAdminKey", given: raw.openaiAdminKey, allowed: "only when modelProviders includes openai" });
   }
@@ -364,6 +377,8 @@ export function parseStackConfig(input: unknown): StackModel {
     alarmEmail: raw.alarmEmail,
     packageMirror: { npmRegistry: raw.packageMirror?.npmRegistry ?? DEFAULT_NPM_REGISTRY, debianMirror: raw.packageMirror?.debianMirror },
     secrets,
+    adminRoleArns: raw.adminRoleArns,
+    openai: raw.openaiProjectId && raw.openaiServiceAccountId ? { projectId: raw.openaiProjectId, serviceAccountId: raw.openaiServiceAccountId } : undefined,
     tags: raw.tags,
   };
 }

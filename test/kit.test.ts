@@ -81,9 +81,8 @@ describe.each(LEVELS)("stack %s under the mock runtime", (stack) => {
 
   it("stores the gateway token KMS-encrypted, written write-only, readable by the instance role alone", () => {
     const plan = plans[stack];
-    const secret = one(plan, "aws:secretsmanager/secret:Secret");
-    expect(secret.inputs.kmsKeyId).toMatch(/^arn:aws:kms:/);
-    expect(secret.inputs.recoveryWindowInDays as number).toBeGreaterThanOrEqual(7);
+    const secret = ofType(plan, "aws:secretsmanager/secret:Secret").find((s) => s.name === "gw-token-secret") as PlannedResource;
+    expect(secret.inputs.name).toBe(`clawkeep/${stack}/gw/gateway-token`);
     const version = one(plan, "aws:secretsmanager/secretVersion:SecretVersion").inputs;
     expect(version.secretString).toBeUndefined();
     expect(isSecretValue(version.secretStringWo)).toBe(true);
@@ -92,7 +91,8 @@ describe.each(LEVELS)("stack %s under the mock runtime", (stack) => {
     const read = ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name.endsWith("read-own-secrets"));
     const doc = JSON.parse(String(read?.inputs.policy)) as { Statement: Array<{ Action: string | string[]; Resource: string | string[] }> };
     const secretStmt = doc.Statement.find((s) => [s.Action].flat().includes("secretsmanager:GetSecretValue"));
-    expect(secretStmt?.Resource).toEqual([secret.state.arn]);
+    // Its own cell's prefix only: the ARN of every secret of this cell, and no other.
+    expect(secretStmt?.Resource).toEqual([`arn:aws:secretsmanager:us-east-1:123456789012:secret:clawkeep/${stack}/gw/*`]);
     // The token never reaches plan output: plan.json shows the write-only input redacted.
     const json = JSON.stringify(planJson(plan));
     expect(json).not.toContain(value);
@@ -106,6 +106,38 @@ describe.each(LEVELS)("stack %s under the mock runtime", (stack) => {
     const system = alarms.find((a) => a.metricName === "StatusCheckFailed_System");
     expect((system?.alarmActions as string[]).some((a) => a.includes(":ec2:recover"))).toBe(true);
     expect(one(plan, "aws:sns/topic:Topic").inputs.kmsMasterKeyId).toBeTruthy();
+  });
+});
+
+describe.each(LEVELS)("credentials of %s", (stack) => {
+  it("every secret: CMK, 7-day recovery, rotation <= 90 days by its own scoped function, alarms on failure", () => {
+    const plan = plans[stack];
+    const secrets = ofType(plan, "aws:secretsmanager/secret:Secret");
+    expect(secrets.map((s) => s.name).sort()).toEqual(["gw-anthropic-key-secret", "gw-token-secret"]);
+    const rotations = ofType(plan, "aws:secretsmanager/secretRotation:SecretRotation");
+    const alarms = ofType(plan, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs);
+    for (const s of secrets) {
+      expect(s.inputs.kmsKeyId).toMatch(/^arn:aws:kms:/);
+      expect(s.inputs.recoveryWindowInDays).toBe(7);
+      const rot = rotations.find((r) => r.inputs.secretId === s.state.id);
+      const days = (rot?.inputs.rotationRules as { automaticallyAfterDays: number }).automaticallyAfterDays;
+      expect(days).toBe(s.name === "gw-token-secret" ? 30 : 90);
+      const fn = ofType(plan, "aws:lambda/function:Function").find((f) => f.state.arn === rot?.inputs.rotationLambdaArn) as PlannedResource;
+      expect(fn.inputs.runtime).toBe("nodejs22.x");
+      expect(fn.inputs.reservedConcurrentExecutions).toBe(2);
+      const perm = ofType(plan, "aws:lambda/permission:Permission").find((p) => p.inputs.function === fn.state.name);
+      expect(perm?.inputs).toMatchObject({ principal: "secretsmanager.amazonaws.com", sourceAccount: "123456789012", sourceArn: s.state.arn });
+      expect(alarms.some((a) => a.metricName === "Errors" && (a.dimensions as Record<string, string>).FunctionName === fn.state.name)).toBe(true);
+      const policy = ofType(plan, "aws:secretsmanager/secretPolicy:SecretPolicy").find((p) => p.inputs.secretArn === s.state.arn);
+      const doc = JSON.parse(String(policy?.inputs.policy)) as { Statement: Array<{ Effect: string; Action: string | string[]; Condition: { ArnNotLike: { "aws:PrincipalArn": string[] } } }> };
+      const readDeny = doc.Statement.find((st) => st.Action === "secretsmanager:GetSecretValue");
+      expect(readDeny?.Effect).toBe("Deny");
+      const allowedReaders = readDeny?.Condition.ArnNotLike["aws:PrincipalArn"] ?? [];
+      expect(allowedReaders).toContain("arn:aws:iam::123456789012:role/gw-host-role");
+      expect(allowedReaders).not.toContain("*");
+    }
+    const failed = ofType(plan, "aws:cloudwatch/eventRule:EventRule").map((r) => JSON.parse(String(r.inputs.eventPattern)) as { detail: { eventName: string[] } });
+    expect(failed.filter((p) => p.detail.eventName.includes("RotationFailed"))).toHaveLength(2);
   });
 });
 

@@ -1,12 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackModel } from "../../stacks/schema";
+import { PROVIDER_KEY_CONFIG, type StackModel } from "../../stacks/schema";
 import { AlertTopic } from "../alarms";
-import { hostFacts, renderHost, tokenSecretName } from "../host/hostFiles";
+import { randomBytes } from "node:crypto";
+import { adminSecretName, cellSecretPrefix, hostFacts, providerKeySecretName, renderHost, tokenSecretName } from "../host/hostFiles";
 import { HardenedHost } from "../host/hardenedHost";
 import { CellKeys } from "../keys";
 import { Network } from "../network";
-import { GatewayTokenSecret } from "../secrets";
+import { RotatedSecret, principalArnPatterns, secretResourcePolicy, type CredentialKind } from "../secrets";
 
 export interface GatewayCellArgs {
   model: StackModel;
@@ -37,9 +38,10 @@ export class GatewayCell extends pulumi.ComponentResource {
     const alerts = new AlertTopic(`${name}-alerts`, { logsKeyArn: keys.logsKey.arn, accountId, email: model.alarmEmail, tags }, self);
     const network = new Network(`${name}-net`, { model, region, availabilityZone: az, logsKeyArn: keys.logsKey.arn, tags }, self);
 
-    const facts = hostFacts(model, args.stack, region);
-    const token = new GatewayTokenSecret(`${name}-token`, { secretName: tokenSecretName(args.stack, model.cellName), dataKeyArn: keys.dataKey.arn, tags }, self);
-    const rendered = renderHost(model, facts);
+    const caller = aws.getCallerIdentityOutput({}, self);
+    const rendered = renderHost(model, hostFacts(model, args.stack, region));
+    // The host reads the secrets under its cell's prefix and nothing else; admin keys live elsewhere.
+    const ownSecrets = pulumi.interpolate`arn:aws:secretsmanager:${region}:${accountId}:secret:${cellSecretPrefix(args.stack, model.cellName)}*`;
 
     const host = new HardenedHost(
       `${name}-host`,
@@ -49,14 +51,54 @@ export class GatewayCell extends pulumi.ComponentResource {
         securityGroupId: network.hostSecurityGroup.id,
         associatePublicIp: network.hostNeedsPublicIp,
         dataKeyArn: keys.dataKey.arn,
-        readableSecretArns: [token.secret.arn],
+        readableSecretArns: [ownSecrets],
         userDataBase64: rendered.userDataBase64,
         region,
         alarmTopicArn: alerts.topic.arn,
         tags,
       },
-      { parent: this, dependsOn: [token] },
+      self,
     );
+
+    // Managers: whoever deploys (the AWS provider reads a version back) and the configured admin roles.
+    const managerArns = caller.arn.apply((arn) => [...principalArnPatterns(arn), ...model.adminRoleArns]);
+    const secretArgs = (kind: CredentialKind, secretName: string, description: string, rotationDays: number) => ({
+      kind,
+      secretName,
+      description,
+      rotationDays,
+      dataKeyArn: keys.dataKey.arn,
+      logsKeyArn: keys.logsKey.arn,
+      region,
+      accountId,
+      logRetentionDays: model.logRetentionDays,
+      readerRoleArns: [host.role.arn],
+      managerArns,
+      alarmTopicArn: alerts.topic.arn,
+      tags,
+    });
+    const token = new RotatedSecret(
+      `${name}-token`,
+      {
+        ...secretArgs("gateway-token", tokenSecretName(args.stack, model.cellName), "OpenClaw gateway bearer token (clawkeep)", model.rotation.gatewayTokenDays),
+        initialValue: pulumi.secret(randomBytes(GATEWAY_TOKEN_BYTES).toString("base64url")),
+        instanceId: host.instance.id,
+      },
+      self,
+    );
+    for (const provider of model.providers) {
+      const key = model.secrets[PROVIDER_KEY_CONFIG[provider]];
+      new RotatedSecret(
+        `${name}-${provider}-key`,
+        {
+          ...secretArgs(provider, providerKeySecretName(args.stack, model.cellName, provider), `${provider} API key for the gateway (clawkeep)`, model.rotation.providerKeyDays),
+          initialValue: key ? pulumi.secret(key.value) : undefined,
+          openai: provider === "openai" ? this.openaiAdminKey(name, args, keys.dataKey.arn, accountId, managerArns, tags) : undefined,
+          rotationRoleName: provider === "openai" ? openaiRotationRoleName(args.stack, model.cellName) : undefined,
+        },
+        self,
+      );
+    }
 
     this.instanceId = host.instance.id;
     this.vpcId = network.vpc.id;
@@ -64,4 +106,60 @@ export class GatewayCell extends pulumi.ComponentResource {
     this.alarmTopicArn = alerts.topic.arn;
     this.registerOutputs({ instanceId: this.instanceId, vpcId: this.vpcId, tokenSecretArn: this.tokenSecretArn, alarmTopicArn: this.alarmTopicArn });
   }
+
+  /**
+   * The OpenAI admin key, in a secret of its own outside the cell prefix: only the OpenAI rotation
+   * function reads it (and the managers). A person rotates it; the kit never mints admin keys.
+   */
+  private openaiAdminKey(
+    name: string,
+    args: GatewayCellArgs,
+    dataKeyArn: pulumi.Input<string>,
+    accountId: pulumi.Input<string>,
+    managerArns: pulumi.Input<string[]>,
+    tags: Record<string, string>,
+  ): { adminKeySecretArn: pulumi.Output<string>; projectId: string; serviceAccountId: string } {
+    const { model } = args;
+    if (!model.openai) throw new Error("modelProviders includes openai but openaiProjectId/openaiServiceAccountId are unset");
+    const secret = new aws.secretsmanager.Secret(
+      `${name}-openai-admin-key`,
+      {
+        name: adminSecretName(args.stack, model.cellName, "openai-admin-key"),
+        description: "OpenAI admin key used only to mint and delete the gateway's project keys (clawkeep)",
+        kmsKeyId: dataKeyArn,
+        recoveryWindowInDays: 7,
+        tags: { ...tags, "clawkeep:credential": "openai-admin" },
+      },
+      { parent: this },
+    );
+    const admin = model.secrets.openaiAdminKey;
+    if (admin) {
+      new aws.secretsmanager.SecretVersion(
+        `${name}-openai-admin-key-initial`,
+        { secretId: secret.id, secretStringWo: pulumi.secret(admin.value), secretStringWoVersion: 1 },
+        { parent: secret },
+      );
+    }
+    const rotator = pulumi.interpolate`arn:aws:iam::${accountId}:role/${openaiRotationRoleName(args.stack, model.cellName)}`;
+    new aws.secretsmanager.SecretPolicy(
+      `${name}-openai-admin-key-policy`,
+      {
+        secretArn: secret.arn,
+        blockPublicPolicy: true,
+        policy: pulumi
+          .all([rotator, managerArns])
+          .apply(([r, managers]) => JSON.stringify(secretResourcePolicy({ readers: [r], rotators: [], managers }))),
+      },
+      { parent: secret },
+    );
+    return { adminKeySecretArn: secret.arn, projectId: model.openai.projectId, serviceAccountId: model.openai.serviceAccountId };
+  }
 }
+
+/** Fixed, so the admin key's policy can name the role before it exists. */
+export function openaiRotationRoleName(stack: string, cellName: string): string {
+  return `clawkeep-${stack}-${cellName}-openai-rotation`.slice(0, 64);
+}
+
+/** Bytes of entropy in the first gateway token (OpenClaw's audit wants >= 24 characters). */
+export const GATEWAY_TOKEN_BYTES = 32;

@@ -15,14 +15,28 @@ export interface RenderedHost {
   userDataBytes: number;
 }
 
+/** Every secret the host may read sits under its cell's prefix; the instance role is scoped to it. */
+export function cellSecretPrefix(stack: string, cellName: string): string {
+  return `clawkeep/${stack}/${cellName}/`;
+}
+
 /** Name of the gateway token's secret: deterministic, so the boot script can ask for it by name. */
 export function tokenSecretName(stack: string, cellName: string): string {
-  return `clawkeep/${stack}/${cellName}/gateway-token`;
+  return `${cellSecretPrefix(stack, cellName)}gateway-token`;
+}
+
+export function providerKeySecretName(stack: string, cellName: string, provider: string): string {
+  return `${cellSecretPrefix(stack, cellName)}${provider}-api-key`;
+}
+
+/** Admin credentials (the OpenAI admin key) live outside the cell prefix: the host can never read them. */
+export function adminSecretName(stack: string, cellName: string, what: string): string {
+  return `clawkeep-admin/${stack}/${cellName}/${what}`;
 }
 
 /** The non-secret facts the host needs beyond the model. */
 export function hostFacts(model: StackModel, stack: string, region: string): HostFacts {
-  return { region, gatewayTokenSecretId: tokenSecretName(stack, model.cellName), ssmAgent: { version: "3.3.4624.0", sha256: "0".repeat(64) } };
+  return { region, gatewayTokenSecretId: tokenSecretName(stack, model.cellName) };
 }
 
 export function renderHost(model: StackModel, facts: HostFacts): RenderedHost {

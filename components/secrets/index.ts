@@ -1,1 +1,2 @@
-export * from "./gatewayToken";
+export * from "./policies";
+export * from "./rotatedSecret";
