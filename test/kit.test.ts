@@ -166,14 +166,20 @@ describe("egress modes", () => {
 describe("secrets in stack config", () => {
   it("never prints a {secure: ...} value in any plan output", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clawkeep-stacks-"));
-    const known = ["v1:KNOWNCIPHERTEXTaaaaaaaaaaaaaaaa", "v1:KNOWNCIPHERTEXTbbbbbbbbbbbbbbbb"];
+    const known = ["v1:KNOWNCIPHERTEXTaaaaaaaaaaaaaaaa", "v1:KNOWNCIPHERTEXTbbbbbbbbbbbbbbbb", "v1:KNOWNCIPHERTEXTcccccccccccccccc"];
     fs.writeFileSync(
       path.join(dir, "Pulumi.secrets.yaml"),
-      `config:\n  clawkeep:trustLevel: 1\n  clawkeep:modelProviders: [anthropic, openai]\n  clawkeep:anthropicApiKey:\n    secure: ${known[0]}\n  clawkeep:openaiApiKey:\n    secure: ${known[1]}\n`,
+      `config:\n  clawkeep:trustLevel: 1\n  clawkeep:modelProviders: [anthropic, openai]\n  clawkeep:openaiProjectId: proj_abc123\n  clawkeep:openaiServiceAccountId: svc_acct_1\n  clawkeep:anthropicApiKey:\n    secure: ${known[0]}\n  clawkeep:openaiApiKey:\n    secure: ${known[1]}\n  clawkeep:openaiAdminKey:\n    secure: ${known[2]}\n`,
     );
     const plan = await planStack("secrets", { stacksDir: dir });
     const outputs = [JSON.stringify(planJson(plan)), plan.host.userData, ...plan.host.files.map((f) => f.content)];
     for (const k of known) for (const o of outputs) expect(o).not.toContain(k);
     expect(plan.knownSecrets).toEqual(known);
+    // The values did reach the program, as write-only secret inputs: three initial versions, all secret.
+    const versions = plan.evaluation.resources.filter((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion");
+    expect(versions).toHaveLength(4);
+    for (const v of versions) expect(isSecretValue(v.inputs.secretStringWo)).toBe(true);
+    const admin = plan.evaluation.resources.find((r) => r.name === "gw-openai-admin-key");
+    expect(admin?.inputs.name).toBe("clawkeep-admin/secrets/gw/openai-admin-key");
   });
 });
