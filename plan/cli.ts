@@ -48,7 +48,7 @@ function report(plan: StackPlan, outDir: string | undefined): string {
   lines.push(`clawkeep offline plan: stack ${plan.stack}, trust level ${plan.trustLevel} (${plan.model.capabilities.name}), region ${plan.region}`, "");
   lines.push(`Resources (${plan.rows.length})`);
   lines.push(table(["TYPE", "NAME", "SECURITY"], plan.rows.map((r) => [r.type.replace(/^aws:/, ""), r.name, r.security]), 90));
-  lines.push("", `Host files (${plan.host.files.length}, user data ${plan.host.userDataBytes} bytes gzip+base64)${outDir ? ` written under ${path.join(outDir, "host")}` : "; write them with --out DIR"}`);
+  lines.push("", `Host files (${plan.host.files.length}, user data ${plan.host.userDataBytes} of 16384 bytes gzipped)${outDir ? ` written under ${path.join(outDir, "host")}` : "; write them with --out DIR"}`);
   lines.push(table(["PATH", "MODE", "OWNER", "BYTES"], plan.host.files.map((f) => [f.path, f.mode, f.owner, String(Buffer.byteLength(f.content))])));
   const c = plan.cost;
   lines.push("", `Monthly cost estimate (on-demand us-east-1 list prices read ${c.pricesReadOn}${plan.region === "us-east-1" ? "" : `; stack region ${plan.region} may differ`})`);

@@ -1,7 +1,7 @@
 // The host files judged by real tools: `cloud-init schema` on the user data of every level stack,
 // shellcheck on the boot scripts, fetch-token run against moto, install-runtime run against a
-// loopback npm registry, install-ssm-agent's checksum refusal, systemd-tmpfiles and apt-config on the
-// rendered config. Each tool is also shown a broken input, to prove it can say no.
+// loopback npm registry, install-ssm-agent's gpgv check on loopback downloads signed by test keys,
+// systemd-tmpfiles and apt-config on the rendered config. Each tool is also shown a broken input, to prove it can say no.
 import { spawn, spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCRIPT_NAMES, renderBootScripts, type HostFacts, type ScriptName } from "../components/host/bootScripts";
+import { SSM_AGENT, SSM_AGENT_KEYS_SOURCE } from "../components/host/ssmAgent";
 import { renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "../components/host/systemdUnits";
 import { hostFiles, renderAutoUpgrades, renderTmpfiles, renderUserData } from "../components/host/userData";
 import { loadStackFile } from "../stacks/load";
@@ -22,7 +23,6 @@ const LEVELS = ["level0", "level1", "level2", "level3"] as const;
 const FACTS: HostFacts = {
   region: "us-east-1",
   gatewayTokenSecretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:clawkeep/gw/gateway-token-AbCdEf",
-  ssmAgent: { version: "3.3.4624.0", sha256: crypto.createHash("sha256").update("test pin").digest("hex") },
 };
 
 const made: string[] = [];
@@ -428,40 +428,169 @@ describe.skipIf(!needTools("curl", "tar", "sha512sum", "od", "base64", "npm"))("
   });
 });
 
-describe.skipIf(!needTools("curl", "sha256sum", "dpkg-query"))("install-ssm-agent refuses an unverified package", () => {
+describe.skipIf(!needTools("curl", "gpg", "gpgv", "gpgconf", "awk", "base64"))("install-ssm-agent verifies AWS's signature with gpgv", () => {
   const scripts = writeScripts();
-  const installed = spawnSync("dpkg-query", ["-W", "amazon-ssm-agent"]).status === 0;
+  const dir = tmp("ssm");
+  const gnupgHome = path.join(dir, "gnupg");
+  const stubs = path.join(dir, "stubs");
+  const deb = crypto.randomBytes(4096);
+  let server: Awaited<ReturnType<typeof loopbackServer>>;
+  const fpr: Record<"signer" | "stranger" | "expired" | "revoked", string> = { signer: "", stranger: "", expired: "", revoked: "" };
+  let testKeys = "";
 
-  it.skipIf(installed)("a download whose sha256 differs from the pin never reaches apt or dpkg", async () => {
-    const server = await loopbackServer();
-    try {
-      const blob = crypto.randomBytes(4096);
-      server.routes.set("/agent.deb", blob);
-      const dir = tmp("ssm");
-      const hostEnv = path.join(dir, "host.env");
-      const run1 = async (sha: string): Promise<Run> => {
-        writeEnv(hostEnv, {
-          AWS_REGION: "us-east-1",
-          CLAWKEEP_SSM_AGENT_VERSION: "3.3.4624.0",
-          CLAWKEEP_SSM_AGENT_SHA256: sha,
-          CLAWKEEP_SSM_AGENT_URL: `${server.base}/agent.deb`,
-        });
-        return run("bash", [scripts["install-ssm-agent"]], { PATH: process.env.PATH, CLAWKEEP_HOST_ENV: hostEnv });
-      };
-      const mismatch = await run1(crypto.createHash("sha256").update("the pinned agent").digest("hex"));
-      expect(mismatch.status).not.toBe(0);
-      expect(mismatch.stderr).toContain("sha256 mismatch");
-      expect(mismatch.stderr).not.toMatch(/dpkg|Reading package lists/);
-      expect(server.hits.get("/agent.deb")).toBe(1);
+  const gpg = (...args: string[]): string => {
+    const res = spawnSync("gpg", ["--batch", "--pinentry-mode", "loopback", "--passphrase", "", ...args], { env: { ...process.env, GNUPGHOME: gnupgHome }, encoding: "utf8" });
+    if (res.status !== 0) throw new Error(`gpg ${args.join(" ")}: ${res.stderr}`);
+    return res.stdout;
+  };
+  const primaryFingerprints = (colons: string): string[] =>
+    colons.split("\n").flatMap((line, i, lines) => (line.startsWith("pub:") ? [lines[i + 1].split(":")[9]] : []));
+  /** A throwaway ed25519 signing key; extra args (e.g. a faked clock) apply to its creation. */
+  const newKey = (name: string, expiry: string, ...extra: string[]): string => {
+    gpg(...extra, "--quick-gen-key", `${name} <${name}@clawkeep.invalid>`, "ed25519", "sign", expiry);
+    return primaryFingerprints(gpg("--with-colons", "--list-keys", `${name}@clawkeep.invalid`))[0];
+  };
+  const detachSign = (key: string, bytes: Buffer, ...extra: string[]): Buffer => {
+    const file = path.join(dir, `payload-${crypto.randomUUID()}`);
+    fs.writeFileSync(file, bytes);
+    gpg(...extra, "--local-user", key, "--detach-sign", "--output", `${file}.sig`, file);
+    return fs.readFileSync(`${file}.sig`);
+  };
+  const serve = (name: string, body: Buffer, sig?: Buffer): void => {
+    server.routes.set(`/${name}/amazon-ssm-agent.deb`, body);
+    if (sig) server.routes.set(`/${name}/amazon-ssm-agent.deb.sig`, sig);
+  };
 
-      const noPin = await run1("not-a-sha256");
-      expect(noPin.status).not.toBe(0);
-      expect(noPin.stderr).toContain("is not a sha256");
-      expect(server.hits.get("/agent.deb")).toBe(1);
-      expect(spawnSync("dpkg-query", ["-W", "amazon-ssm-agent"]).status).not.toBe(0);
-    } finally {
-      await server.close();
-    }
+  beforeAll(async () => {
+    fs.mkdirSync(gnupgHome, { mode: 0o700 });
+    server = await loopbackServer();
+    fpr.signer = newKey("signer", "1d");
+    fpr.stranger = newKey("stranger", "1d");
+    // Expired as AWS's shipped copies are: made and used in January 2020, expired since February 2020.
+    fpr.expired = newKey("expired", "30d", "--faked-system-time", "20200101T000000");
+    fpr.revoked = newKey("revoked", "1d");
+    serve("good", deb, detachSign(fpr.signer, deb));
+    serve("tampered", Buffer.concat([deb, Buffer.from("x")]), detachSign(fpr.signer, deb));
+    serve("stranger", deb, detachSign(fpr.stranger, deb));
+    serve("expired", deb, detachSign(fpr.expired, deb, "--faked-system-time", "20200105T000000"));
+    serve("revoked", deb, detachSign(fpr.revoked, deb));
+    serve("nosig", deb);
+    serve("twosigs", deb, Buffer.concat([detachSign(fpr.signer, deb), detachSign(fpr.expired, deb, "--faked-system-time", "20200105T000000")]));
+    // The revocation certificate gpg wrote at key creation; its first line is defused with a ':'.
+    const rev = fs.readFileSync(path.join(gnupgHome, "openpgp-revocs.d", `${fpr.revoked}.rev`), "utf8").replace(/^:-----BEGIN/m, "-----BEGIN");
+    fs.writeFileSync(path.join(dir, "revoke.asc"), rev);
+    gpg("--import", path.join(dir, "revoke.asc"));
+    testKeys = path.join(dir, "test-keys.asc");
+    fs.writeFileSync(testKeys, gpg("--armor", "--export"));
+
+    // Stand-ins for the host's package tools: they record what they were asked; the real ones are never run.
+    fs.mkdirSync(stubs);
+    const stub = (name: string, body: string): void => fs.writeFileSync(path.join(stubs, name), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
+    stub("dpkg-query", 'if [[ -n ${STUB_INSTALLED:-} ]]; then printf %s "$STUB_INSTALLED"; else exit 1; fi');
+    stub("apt-get", 'printf "%s\\n" "$*" >>"$STUB_LOG/apt-get"; cp "${@: -1}" "$STUB_LOG/installed.deb"');
+    stub("systemctl", 'printf "%s\\n" "$*" >>"$STUB_LOG/systemctl"');
+  });
+
+  afterAll(async () => {
+    await server.close();
+    spawnSync("gpgconf", ["--kill", "gpg-agent"], { env: { ...process.env, GNUPGHOME: gnupgHome } });
+  });
+
+  async function install(url: string, env: Record<string, string> = {}): Promise<Run & { log: string; ran: (tool: string) => string | undefined }> {
+    const log = fs.mkdtempSync(path.join(dir, "case-"));
+    const hostEnv = path.join(log, "host.env");
+    writeEnv(hostEnv, { AWS_REGION: "us-east-1", CLAWKEEP_SSM_AGENT_VERSION: "3.3.4624.0", CLAWKEEP_SSM_AGENT_URL: url });
+    const res = await run("bash", [scripts["install-ssm-agent"]], {
+      PATH: `${stubs}:${process.env.PATH}`,
+      HOME: log,
+      STUB_LOG: log,
+      CLAWKEEP_HOST_ENV: hostEnv,
+      CLAWKEEP_SSM_AGENT_KEYS: testKeys,
+      CLAWKEEP_SSM_AGENT_SIGNERS: `${fpr.signer} ${fpr.expired} ${fpr.revoked}`,
+      ...env,
+    });
+    const ran = (tool: string): string | undefined => (fs.existsSync(path.join(log, tool)) ? fs.readFileSync(path.join(log, tool), "utf8") : undefined);
+    return { ...res, log, ran };
+  }
+
+  it("a .deb with a good signature from a pinned key is installed, and the agent enabled", async () => {
+    const res = await install(`${server.base}/good/amazon-ssm-agent.deb`);
+    expect(res.stderr).toContain(`good signature from ${fpr.signer}`);
+    expect(res.status).toBe(0);
+    expect(res.ran("apt-get")).toMatch(/^-o DPkg::Lock::Timeout=600 install -y \/\S+\/amazon-ssm-agent\.deb\n$/);
+    expect(fs.readFileSync(path.join(res.log, "installed.deb")).equals(deb)).toBe(true);
+    expect(res.ran("systemctl")).toBe("enable --now amazon-ssm-agent.service\n");
+  });
+
+  it("a signature from a pinned key whose copy has expired still verifies (AWS's shipped copies all have)", async () => {
+    const res = await install(`${server.base}/expired/amazon-ssm-agent.deb`);
+    expect(res.stderr).toContain(`good signature from ${fpr.expired}`);
+    expect(res.status).toBe(0);
+    expect(fs.readFileSync(path.join(res.log, "installed.deb")).equals(deb)).toBe(true);
+  });
+
+  it.each([
+    ["tampered", "a .deb changed after signing", /BAD signature[\s\S]*no good signature on \S+\/tampered\/amazon-ssm-agent\.deb/],
+    ["stranger", "a good signature from a key that is not pinned", /is signed by key [0-9A-F]{40}, which is not a pinned SSM Agent signer/],
+    ["nosig", "a .deb without its .sig", /404[\s\S]*cannot download the signature \S+\/nosig\/amazon-ssm-agent\.deb\.sig/],
+    ["revoked", "a signature from a pinned key that has been revoked", /no good signature on/],
+    ["twosigs", "a .sig with two signatures, even good ones from pinned keys", /no good signature on/],
+  ])("%s: %s is refused before apt or systemctl run", async (name, _what, message) => {
+    const res = await install(`${server.base}/${name}/amazon-ssm-agent.deb`);
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toMatch(message);
+    if (name === "stranger") expect(res.stderr).toContain(fpr.stranger);
+    expect(res.ran("apt-get")).toBeUndefined();
+    expect(res.ran("systemctl")).toBeUndefined();
+  });
+
+  it("with the shipped AWS keys and pins, a test key's signature is refused", async () => {
+    // An empty override falls back to the script's default: the pinned AWS fingerprints.
+    const res = await install(`${server.base}/good/amazon-ssm-agent.deb`, { CLAWKEEP_SSM_AGENT_KEYS: SSM_AGENT_KEYS_SOURCE, CLAWKEEP_SSM_AGENT_SIGNERS: "" });
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toMatch(/No public key[\s\S]*no good signature on/);
+    expect(res.ran("apt-get")).toBeUndefined();
+  });
+
+  it("refuses a malformed pinned fingerprint and an unreadable key file before downloading", async () => {
+    server.hits.clear();
+    const bad = await install(`${server.base}/good/amazon-ssm-agent.deb`, { CLAWKEEP_SSM_AGENT_SIGNERS: "693ECA21" });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain("not a key fingerprint: 693ECA21");
+    expect(server.hits.size).toBe(0);
+    const missing = await install(`${server.base}/good/amazon-ssm-agent.deb`, { CLAWKEEP_SSM_AGENT_KEYS: path.join(dir, "no-such.asc") });
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain("cannot read the signing keys");
+    expect(missing.ran("apt-get")).toBeUndefined();
+  });
+
+  it("skips the download when the pinned version is already installed", async () => {
+    server.hits.clear();
+    const res = await install(`${server.base}/good/amazon-ssm-agent.deb`, { STUB_INSTALLED: "3.3.4624.0-1" });
+    expect(res.status).toBe(0);
+    expect(res.stderr).toContain("amazon-ssm-agent 3.3.4624.0 already installed");
+    expect(server.hits.size).toBe(0);
+    expect(res.ran("systemctl")).toBe("enable --now amazon-ssm-agent.service\n");
+  });
+
+  it("the shipped keys: gpg reads exactly the pinned primary keys, and the script's dearmor gives gpg's bytes", () => {
+    const shown = spawnSync("gpg", ["--show-keys", "--with-colons", SSM_AGENT_KEYS_SOURCE], { env: { ...process.env, GNUPGHOME: gnupgHome }, encoding: "utf8" });
+    expect(shown.status).toBe(0);
+    expect(primaryFingerprints(shown.stdout)).toEqual([...SSM_AGENT.signerFingerprints]);
+    const uids = shown.stdout.split("\n").filter((l) => l.startsWith("uid:")).map((l) => l.split(":")[9]);
+    expect(uids).toEqual(SSM_AGENT.signerFingerprints.map(() => "SSM Agent <ssm-agent-signer@amazon.com>"));
+
+    const script = scripts["install-ssm-agent"];
+    const text = fs.readFileSync(script, "utf8");
+    const start = text.indexOf("\ndearmor() {");
+    const dearmorFn = text.slice(start, text.indexOf("\n}\n", start) + 3);
+    expect(start).toBeGreaterThan(0);
+    const ours = spawnSync("bash", ["-c", `set -euo pipefail; ${dearmorFn} dearmor "$1"`, "dearmor", SSM_AGENT_KEYS_SOURCE]);
+    const theirs = spawnSync("gpg", ["--dearmor"], { input: fs.readFileSync(SSM_AGENT_KEYS_SOURCE), env: { ...process.env, GNUPGHOME: gnupgHome } });
+    expect(ours.status).toBe(0);
+    expect(theirs.status).toBe(0);
+    expect(ours.stdout.length).toBeGreaterThan(3000);
+    expect(ours.stdout.equals(theirs.stdout)).toBe(true);
   });
 });
 

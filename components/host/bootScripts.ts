@@ -3,6 +3,7 @@
 // what lands on the host; everything stack-specific (pins, mirror, secret ARN) comes from host.env.
 import type { StackModel } from "../../stacks/schema";
 import { PATHS, PINS, npmTarballUrl } from "./layout";
+import { SSM_AGENT, SSM_AGENT_KEYS_PATH, ssmAgentDebUrl } from "./ssmAgent";
 
 /** npm unpacked for the one install it does; root-owned, never on the service's PATH. */
 export const NPM_DIR = "/opt/clawkeep/npm";
@@ -14,27 +15,11 @@ export function scriptPath(name: ScriptName): string {
   return `${PATHS.libexecDir}/${name}`;
 }
 
-/**
- * The AWS SSM Agent is not in Debian 12 nor in Debian's official AMI; AWS ships a .deb per version
- * from a regional bucket. The sha256 must be taken from a copy whose GPG signature was checked
- * against AWS's published key (docs: "Verifying the signature of SSM Agent").
- */
-export interface SsmAgentPin {
-  version: string;
-  sha256: string;
-}
-
 /** Facts the host needs that are not in the stack model: none of them is a secret. */
 export interface HostFacts {
   region: string;
   /** ARN (or name) of the gateway token's Secrets Manager secret: the reference, never the value. */
   gatewayTokenSecretId: string;
-  ssmAgent: SsmAgentPin;
-}
-
-/** AWS's regional download of one pinned SSM Agent version (the path `latest/` names the newest). */
-export function ssmAgentDebUrl(region: string, version: string): string {
-  return `https://s3.${region}.amazonaws.com/amazon-ssm-${region}/${version}/debian_amd64/amazon-ssm-agent.deb`;
 }
 
 const SAFE_VALUE = /^[A-Za-z0-9:/_+=.@,-]+$/;
@@ -56,15 +41,13 @@ export function renderHostEnv(model: StackModel, facts: HostFacts): string {
     ["CLAWKEEP_OPENCLAW_VERSION", openclawVersion],
     ["CLAWKEEP_OPENCLAW_INTEGRITY", openclawIntegrity],
     ["CLAWKEEP_OPENCLAW_TARBALL", npmTarballUrl(registry, "openclaw", openclawVersion)],
-    ["CLAWKEEP_SSM_AGENT_VERSION", facts.ssmAgent.version],
-    ["CLAWKEEP_SSM_AGENT_SHA256", facts.ssmAgent.sha256],
-    ["CLAWKEEP_SSM_AGENT_URL", ssmAgentDebUrl(facts.region, facts.ssmAgent.version)],
+    ["CLAWKEEP_SSM_AGENT_VERSION", SSM_AGENT.version],
+    ["CLAWKEEP_SSM_AGENT_URL", ssmAgentDebUrl(facts.region, SSM_AGENT.version)],
   ];
   for (const [key, value] of entries) {
     // One token per line keeps the file valid for both the scripts' reader and systemd's EnvironmentFile=.
     if (!SAFE_VALUE.test(value)) throw new Error(`host.env ${key}: ${JSON.stringify(value)} is not a plain token`);
   }
-  if (!/^[0-9a-f]{64}$/.test(facts.ssmAgent.sha256)) throw new Error("ssmAgent.sha256: 64 lower-case hex digits");
   return ["# clawkeep host facts: pins, mirror, secret reference. No secret values.", ...entries.map(([k, v]) => `${k}=${v}`), ""].join("\n");
 }
 
@@ -122,12 +105,49 @@ log "done"
 `;
 
 const INSTALL_SSM_AGENT = `#!/bin/bash
-# Installs the pinned AWS SSM Agent .deb. apt sees the file only after its sha256 matched the pin.
+# Installs the pinned AWS SSM Agent .deb. apt sees the file only after gpgv found exactly one good
+# signature on it (AWS's detached .sig beside it) made by one of AWS's pinned signing keys.
 ${PRELUDE}
 version=\${CLAWKEEP_SSM_AGENT_VERSION:?missing in host.env}
-sha256=\${CLAWKEEP_SSM_AGENT_SHA256:?missing in host.env}
 url=\${CLAWKEEP_SSM_AGENT_URL:?missing in host.env}
-[[ $sha256 =~ ^[0-9a-f]{64}$ ]] || die "CLAWKEEP_SSM_AGENT_SHA256 is not a sha256"
+# Overridden by the tests only: production reads the keys from the user data and the kit's pins.
+keys=\${CLAWKEEP_SSM_AGENT_KEYS:-${SSM_AGENT_KEYS_PATH}}
+read -r -a signers <<<"\${CLAWKEEP_SSM_AGENT_SIGNERS:-${SSM_AGENT.signerFingerprints.join(" ")}}"
+for fpr in "\${signers[@]}"; do
+  [[ $fpr =~ ^[0-9A-F]{40}$ ]] || die "not a key fingerprint: $fpr"
+done
+
+# gpgv reads only binary keyrings and gpg is not on Debian's cloud image: strip the ASCII armor
+# (RFC 4880 6.2: header lines, a blank line, base64, a =CRC line) of each block with awk and base64.
+dearmor() {
+  awk '/^-----BEGIN PGP PUBLIC KEY BLOCK-----$/ { s = 1; next }
+    s == 1 && /^$/ { s = 2; next }
+    /^-----END PGP PUBLIC KEY BLOCK-----$/ { s = 0; next }
+    s == 2 && !/^=/' "$1" | base64 -d
+}
+
+fetch() { curl --fail --silent --show-error --location --proto '=https,http' --retry 5 --retry-connrefused -o "$2" "$1"; }
+
+# signer_of DEB: the primary-key fingerprint of the one key whose signature on DEB gpgv found good.
+signer_of() {
+  local status sigs=0 good=0 signer=""
+  local -a f
+  if ! status=$(gpgv --homedir "$work" --status-fd 1 --keyring "$work/keyring.gpg" "$1.sig" "$1" 2>"$work/gpgv.log"); then
+    cat "$work/gpgv.log" >&2
+    return 1
+  fi
+  while read -r -a f; do
+    case \${f[1]-} in
+      NEWSIG) ((sigs += 1)) ;;
+      # An expired copy of the key still verifies: AWS extends its keys' expiry in place. REVKEYSIG does not count.
+      GOODSIG | EXPKEYSIG) ((good += 1)) ;;
+      # VALIDSIG <fpr> <date> <time> <expiry> <version> <reserved> <pk-algo> <hash-algo> <class> <primary-key fpr>
+      VALIDSIG) signer=\${f[11]-} ;;
+    esac
+  done <<<"$status"
+  ((sigs == 1 && good == 1)) || return 1
+  printf '%s' "$signer"
+}
 
 # shellcheck disable=SC2016 # \${Version} is dpkg-query's format field, not a shell expansion
 installed=$(dpkg-query -W -f='\${Version}' amazon-ssm-agent 2>/dev/null || true)
@@ -137,8 +157,13 @@ else
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
   deb=$work/amazon-ssm-agent.deb
-  curl --fail --silent --show-error --location --proto '=https,http' --retry 5 --retry-connrefused -o "$deb" "$url"
-  printf '%s  %s\\n' "$sha256" "$deb" | sha256sum --check --status || die "sha256 mismatch for $url (pinned $sha256); not installing"
+  fetch "$url" "$deb" || die "cannot download $url"
+  fetch "$url.sig" "$deb.sig" || die "cannot download the signature $url.sig; not installing"
+  dearmor "$keys" >"$work/keyring.gpg" || die "cannot read the signing keys in $keys"
+  [[ -s $work/keyring.gpg ]] || die "no signing keys in $keys"
+  signer=$(signer_of "$deb") || die "no good signature on $url from the keys in $keys; not installing"
+  [[ -n $signer && " \${signers[*]} " == *" $signer "* ]] || die "$url is signed by key $signer, which is not a pinned SSM Agent signer; not installing"
+  log "$url: good signature from $signer"
   # apt-get rather than dpkg -i: it waits for the dpkg lock and pulls in any dependency.
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y "$deb"
 fi

@@ -52,5 +52,5 @@ export function renderHost(model: StackModel, facts: HostFacts): RenderedHost {
   );
   const userData = renderUserData(model, files);
   const encoded = encodeUserData(userData);
-  return { files, userData, userDataBase64: encoded.base64, userDataBytes: encoded.base64.length };
+  return { files, userData, userDataBase64: encoded.base64, userDataBytes: encoded.gzippedBytes };
 }

@@ -8,8 +8,10 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { loadStackFile } from "../../stacks/load";
 import { parseStackConfig, type StackModel } from "../../stacks/schema";
-import { NPM_DIR, renderBootScripts, renderHostEnv, scriptPath, ssmAgentDebUrl, type HostFacts } from "./bootScripts";
+import * as fs from "node:fs";
+import { NPM_DIR, renderBootScripts, renderHostEnv, scriptPath, type HostFacts } from "./bootScripts";
 import { GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, PINS, SERVICE_USER, TOKEN_UNIT, npmTarballUrl } from "./layout";
+import { SSM_AGENT, SSM_AGENT_KEYS_PATH, SSM_AGENT_KEYS_SOURCE, ssmAgentDebUrl, ssmAgentKeysFile } from "./ssmAgent";
 import { renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "./systemdUnits";
 import {
   AUTO_UPGRADES_CONF,
@@ -29,8 +31,6 @@ const LEVELS = ["level0", "level1", "level2", "level3"] as const;
 const FACTS: HostFacts = {
   region: "eu-central-1",
   gatewayTokenSecretId: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:clawkeep/gw/gateway-token-AbCdEf",
-  // A test pin: these tests never download the agent.
-  ssmAgent: { version: "3.3.4624.0", sha256: crypto.createHash("sha256").update("test pin").digest("hex") },
 };
 
 function rendered(model: StackModel): RenderedHostConfig {
@@ -131,6 +131,8 @@ describe("no secret in the user data", () => {
   const model = parseStackConfig({
     trustLevel: 1,
     modelProviders: ["anthropic", "openai"],
+    openaiProjectId: "proj_test",
+    openaiServiceAccountId: "svc-test",
     anthropicApiKey: { __decryptedSecret: anthropic },
     openaiApiKey: { secure: ciphertext },
     openaiAdminKey: { __decryptedSecret: admin },
@@ -256,9 +258,24 @@ describe("pinned downloads", () => {
     expect(rt).not.toMatch(/\|\s*(ba)?sh\b/);
   });
 
-  it("the SSM Agent .deb reaches apt only after its sha256 matched", () => {
+  it("the SSM Agent .deb reaches apt only after gpgv found it signed by a pinned AWS key", () => {
     const ssm = scripts["install-ssm-agent"];
-    expectInOrder(ssm, ["curl ", "sha256sum --check", 'install -y "$deb"']);
+    expectInOrder(ssm, [
+      'fetch "$url" "$deb" || die',
+      'fetch "$url.sig" "$deb.sig" || die',
+      'dearmor "$keys" >"$work/keyring.gpg" || die',
+      'signer=$(signer_of "$deb") || die',
+      '[[ -n $signer && " ${signers[*]} " == *" $signer "* ]] || die',
+      'install -y "$deb"',
+    ]);
+    expectInOrder(body(ssm, "signer_of"), ["gpgv --homedir", "--status-fd 1", "VALIDSIG) signer=${f[11]-}", "((sigs == 1 && good == 1)) || return 1"]);
+    expect(ssm).not.toMatch(/sha256|\|\s*(ba)?sh\b/);
+  });
+
+  it("install-ssm-agent defaults to the shipped keys and the pinned fingerprints", () => {
+    const ssm = scripts["install-ssm-agent"];
+    expect(ssm).toContain(`keys=\${CLAWKEEP_SSM_AGENT_KEYS:-${SSM_AGENT_KEYS_PATH}}`);
+    expect(ssm).toContain(`<<<"\${CLAWKEEP_SSM_AGENT_SIGNERS:-${SSM_AGENT.signerFingerprints.join(" ")}}"`);
   });
 
   it("host.env names the tarballs through npmTarballUrl on the configured mirror", () => {
@@ -277,8 +294,9 @@ describe("pinned downloads", () => {
     expect(env.CLAWKEEP_NODE_INTEGRITY).toBe(PINS.node[model.host.nodeVersion]);
     expect(env.CLAWKEEP_OPENCLAW_INTEGRITY).toBe(PINS.openclaw[model.host.openclawVersion]);
     expect(env.CLAWKEEP_NPM_INTEGRITY).toBe(PINS.npm.integrity);
-    expect(env.CLAWKEEP_SSM_AGENT_URL).toBe(ssmAgentDebUrl(FACTS.region, FACTS.ssmAgent.version));
-    expect(env.CLAWKEEP_SSM_AGENT_SHA256).toBe(FACTS.ssmAgent.sha256);
+    expect(env.CLAWKEEP_SSM_AGENT_VERSION).toBe(SSM_AGENT.version);
+    expect(env.CLAWKEEP_SSM_AGENT_URL).toBe(`https://s3.eu-central-1.amazonaws.com/amazon-ssm-eu-central-1/${SSM_AGENT.version}/debian_amd64/amazon-ssm-agent.deb`);
+    expect(env.CLAWKEEP_SSM_AGENT_URL).toBe(ssmAgentDebUrl(FACTS.region, SSM_AGENT.version));
     const { doc } = render(model);
     expect(doc.apt).toEqual({ primary: [{ arches: ["default"], uri: "https://deb.mirror.example.com/debian" }] });
   });
@@ -291,10 +309,10 @@ describe("pinned downloads", () => {
     expect(rt).toContain('"allowScripts":{"openclaw":true}');
   });
 
-  it("host.env refuses values that could inject a line or a bad pin", () => {
+  it("host.env refuses values that could inject a line", () => {
     const model = loadStackFile("level0");
     expect(() => renderHostEnv(model, { ...FACTS, gatewayTokenSecretId: "arn:x\nCLAWKEEP_NODE_TARBALL=http://evil" })).toThrow(/not a plain token/);
-    expect(() => renderHostEnv(model, { ...FACTS, ssmAgent: { version: "3.3.4624.0", sha256: "abc" } })).toThrow(/sha256/);
+    expect(() => renderHostEnv(model, { ...FACTS, region: "eu-central-1 evil" })).toThrow(/not a plain token/);
   });
 });
 
@@ -308,5 +326,75 @@ describe("fetch-token", () => {
     const uses = script.split("\n").filter((l) => /\$\{?#?token\b/.test(l) || /^\s*token=/.test(l));
     expect(uses.length).toBeGreaterThan(0);
     for (const line of uses) expect(line.trim()).toMatch(/^(token=\$\(<"\$raw"\)|if \[\[ ! \$token =~|if \(\(\$\{#token\} <|printf '%s' "\$token" >"\$staged")/);
+  });
+});
+
+/** CRC-24 of OpenPGP's ASCII armor (RFC 4880 6.1). */
+function crc24(bytes: Buffer): number {
+  let crc = 0xb704ce;
+  for (const byte of bytes) {
+    crc ^= byte << 16;
+    for (let i = 0; i < 8; i++) {
+      crc <<= 1;
+      if (crc & 0x1000000) crc ^= 0x1864cfb;
+    }
+  }
+  return crc & 0xffffff;
+}
+
+/** v4 fingerprints of the public-key packets (tag 6) in an armored file: SHA-1 of 0x99, length, body (RFC 4880 12.2). */
+function armoredKeyFingerprints(armored: string): string[] {
+  const blocks = [...armored.matchAll(/^-----BEGIN PGP PUBLIC KEY BLOCK-----\n[\s\S]*?\n\n([A-Za-z0-9+/=\n]+?)\n=([A-Za-z0-9+/]{4})\n-----END PGP PUBLIC KEY BLOCK-----$/gm)];
+  expect(blocks.length).toBeGreaterThan(0);
+  const fingerprints: string[] = [];
+  for (const [, body, crc] of blocks) {
+    const bytes = Buffer.from(body.replace(/\n/g, ""), "base64");
+    expect(crc24(bytes)).toBe(Buffer.from(crc, "base64").readUIntBE(0, 3));
+    for (let at = 0; at < bytes.length; ) {
+      const head = bytes[at];
+      expect(head & 0x80).toBe(0x80);
+      let tag: number, length: number, start: number;
+      if (head & 0x40) {
+        // New-format header; partial lengths never occur in key packets.
+        tag = head & 0x3f;
+        const first = bytes[at + 1];
+        if (first < 192) [length, start] = [first, at + 2];
+        else if (first < 224) [length, start] = [((first - 192) << 8) + bytes[at + 2] + 192, at + 3];
+        else [length, start] = [bytes.readUInt32BE(at + 2), at + 6];
+      } else {
+        tag = (head >> 2) & 0x0f;
+        const size = [1, 2, 4][head & 3];
+        [length, start] = [bytes.readUIntBE(at + 1, size), at + 1 + size];
+      }
+      if (tag === 6) {
+        const packet = bytes.subarray(start, start + length);
+        fingerprints.push(crypto.createHash("sha1").update(Buffer.from([0x99, length >> 8, length & 0xff])).update(packet).digest("hex").toUpperCase());
+      }
+      at = start + length;
+    }
+  }
+  return fingerprints;
+}
+
+describe("the SSM Agent's signing keys", () => {
+  it("the shipped key file holds exactly the pinned primary keys, with intact armor checksums", () => {
+    expect(armoredKeyFingerprints(fs.readFileSync(SSM_AGENT_KEYS_SOURCE, "utf8"))).toEqual([...SSM_AGENT.signerFingerprints]);
+    // AWS's documented fingerprint of its 2021 key, written out independently of the file.
+    expect(SSM_AGENT.signerFingerprints).toContain("8108 A07A 9EBE 248E 3F1C 63F2 54F4 F56E 693E CA21".replace(/ /g, ""));
+  });
+
+  it("the fingerprint reader is not fooled by a changed key", () => {
+    const armored = fs.readFileSync(SSM_AGENT_KEYS_SOURCE, "utf8");
+    const lines = armored.split("\n");
+    const i = lines.findIndex((l) => /^[A-Za-z0-9+/]{64}$/.test(l));
+    lines[i] = (lines[i][0] === "A" ? "B" : "A") + lines[i].slice(1);
+    expect(() => armoredKeyFingerprints(lines.join("\n"))).toThrow(/expected/);
+  });
+
+  it("reach the host as a root-owned, world-readable file from the user data", () => {
+    expect(ssmAgentKeysFile()).toEqual({ path: SSM_AGENT_KEYS_PATH, content: fs.readFileSync(SSM_AGENT_KEYS_SOURCE, "utf8"), mode: "0644", owner: "root:root" });
+    expect(SSM_AGENT_KEYS_PATH).toBe("/usr/local/share/clawkeep/amazon-ssm-agent.asc");
+    const { files } = render(loadStackFile("level1"));
+    expect(files).toContainEqual(ssmAgentKeysFile());
   });
 });

@@ -5,6 +5,7 @@ import * as zlib from "node:zlib";
 import { stringify } from "yaml";
 import { SECRET_KEYS, type StackModel } from "../../stacks/schema";
 import { GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, SERVICE_GROUP, SERVICE_USER, TOKEN_UNIT } from "./layout";
+import { ssmAgentKeysFile } from "./ssmAgent";
 import { SCRIPT_NAMES, renderBootScripts, renderHostEnv, scriptPath, type HostFacts } from "./bootScripts";
 
 /** One file as it lands on the host. */
@@ -67,6 +68,7 @@ export function hostFiles(model: StackModel, rendered: RenderedHostConfig, facts
     { path: TMPFILES_CONF, content: renderTmpfiles(), mode: "0644", owner: ROOT },
     { path: AUTO_UPGRADES_CONF, content: renderAutoUpgrades(), mode: "0644", owner: ROOT },
     { path: PATHS.configFile, content: rendered.openclawJson, mode: "0640", owner: `root:${SERVICE_GROUP}` },
+    ssmAgentKeysFile(),
   ];
 }
 
