@@ -1,0 +1,368 @@
+// The systemd units of the gateway host: the sandboxed OpenClaw gateway, the root oneshot that
+// stages its token, and a journald cap. Pure renderers, plus the two systemd-analyze runs
+// (security score, verify) that judge them, shared by the tests, the VM test and the bench.
+import { spawnSync } from "node:child_process";
+import { parseCidr, type StackModel } from "../../stacks/schema";
+import { GATEWAY_UNIT, PATHS, SERVICE_GROUP, SERVICE_USER, TOKEN_CREDENTIAL, TOKEN_UNIT } from "./layout";
+
+export const UNIT_DIR = "/etc/systemd/system";
+export const JOURNALD_DROPIN_PATH = "/etc/systemd/journald.conf.d/50-clawkeep.conf";
+/** The ceiling `systemd-analyze security --offline=yes` may give the gateway unit. */
+export const MAX_GATEWAY_EXPOSURE = 1.5;
+/** OpenClaw's own stop budget: 315 s drain + 10 s reserve + 5 s supervisor margin (gateway-shutdown-budget.mjs). */
+export const GATEWAY_STOP_TIMEOUT_SEC = 330;
+/** The gateway's exit code for an invalid config; restarting cannot fix it. */
+export const CONFIG_INVALID_EXIT = 78;
+
+/** Where each rendered file lands on the host. */
+export interface HostFile {
+  path: string;
+  content: string;
+  mode: string;
+}
+
+const dirUnder = (prefix: string, dir: string): string => {
+  if (!dir.startsWith(prefix)) throw new Error(`${dir} is not under ${prefix}; systemd's *Directory= cannot create it`);
+  return dir.slice(prefix.length);
+};
+
+const why = (text: string): string => `# ${text}`;
+
+function renderUnit(sections: Array<[string, string[]]>): string {
+  return `${sections.map(([name, lines]) => [`[${name}]`, ...lines].join("\n")).join("\n\n")}\n`;
+}
+
+/** The AmazonProvidedDNS resolver of a VPC: its base address + 2. */
+export function vpcResolver(vpcCidr: string): string {
+  const cidr = parseCidr(vpcCidr);
+  if (!cidr) throw new Error(`not an IPv4 CIDR: ${vpcCidr}`);
+  const addr = cidr.base + 2;
+  return [24, 16, 8, 0].map((shift) => Math.floor(addr / 2 ** shift) % 256).join(".");
+}
+
+/** Only node and its libraries may be executed: the levels whose agent runs no commands. */
+export function execConfined(model: StackModel): boolean {
+  return model.capabilities.commands === "none";
+}
+
+/** Non-secret settings of the gateway process. The token never goes through the environment. */
+export function gatewayEnvironment(): Record<string, string> {
+  return {
+    HOME: PATHS.stateDir,
+    PATH: `${PATHS.nodeDir}/bin:/usr/local/bin:/usr/bin:/bin`,
+    OPENCLAW_CONFIG_PATH: PATHS.configFile,
+    OPENCLAW_CONFIG_READONLY: "1",
+    OPENCLAW_STATE_DIR: PATHS.stateDir,
+    OPENCLAW_NO_RESPAWN: "1",
+    OPENCLAW_NO_AUTO_UPDATE: "1",
+    OPENCLAW_DISABLE_BONJOUR: "1",
+    OPENCLAW_SERVICE_REPAIR_POLICY: "external",
+    NODE_COMPILE_CACHE: PATHS.compileCache,
+  };
+}
+
+/**
+ * The gateway's sandbox: every [Service] line that confines the process, with the reason for each
+ * hardening directive left off. The probe test runs Node under exactly these lines.
+ */
+export function gatewaySandbox(model: StackModel): string[] {
+  const lines = [
+    why("Files it creates are private to the service user (state, logs, workspace)."),
+    "UMask=0077",
+    why("systemd creates the only writable trees, owned by the service user."),
+    `StateDirectory=${dirUnder("/var/lib/", PATHS.stateDir)}`,
+    "StateDirectoryMode=0700",
+    `LogsDirectory=${dirUnder("/var/log/", PATHS.logDir)}`,
+    "LogsDirectoryMode=0750",
+    why(`${PATHS.compileCache} lives in PrivateTmp='s /var/tmp: writable and private, but emptied when the service stops.`),
+    "NoNewPrivileges=yes",
+    "CapabilityBoundingSet=",
+    "AmbientCapabilities=",
+    why("The OS, /etc (config included) and /opt are read-only; /home, /root, /run/user are gone."),
+    "ProtectSystem=strict",
+    "ProtectHome=yes",
+    why("The root-owned token staging area and boot facts are invisible; the token arrives as a credential."),
+    `InaccessiblePaths=-${PATHS.runSecretsDir} -/etc/clawkeep`,
+    "PrivateTmp=yes",
+    "PrivateDevices=yes",
+    "DevicePolicy=closed",
+    "PrivateUsers=yes",
+    "PrivateIPC=yes",
+    "PrivateMounts=yes",
+    "ProtectHostname=yes",
+    why("ProtectClock= adds DeviceAllow=char-rtc r, the one device the analyzer still reports (0.1)."),
+    "ProtectClock=yes",
+    "ProtectKernelTunables=yes",
+    "ProtectKernelModules=yes",
+    "ProtectKernelLogs=yes",
+    "ProtectControlGroups=yes",
+    "ProtectProc=invisible",
+    why("Node falls back to sysinfo() for memory; os.cpus() is empty without /proc/stat, which OpenClaw tolerates."),
+    "ProcSubset=pid",
+    "KeyringMode=private",
+    "LockPersonality=yes",
+    "RestrictRealtime=yes",
+    why("RestrictSUIDSGID= not set: it makes openat2() fail with ENOSYS, and OpenClaw's fs-safe native helper then"),
+    why("  cannot take its state locks (the gateway exits 78). Without capabilities it can only mark its own files."),
+    why("No namespaces: the Chromium sandbox, bwrap and Docker sandboxes stay off on this host (browser disabled)."),
+    "RestrictNamespaces=yes",
+    "RemoveIPC=yes",
+    why("RestrictAddressFamilies= keeps AF_UNIX (local IPC, D-Bus) and AF_INET/AF_INET6 (loopback clients, model APIs)."),
+    why("AF_NETLINK is left out: os.networkInterfaces() then throws, and OpenClaw reads interfaces only through a guarded helper."),
+    "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+    "SystemCallArchitectures=native",
+    why("@privileged and @resources are not needed by Node; a blocked call fails with EPERM instead of killing the gateway."),
+    "SystemCallFilter=@system-service",
+    "SystemCallFilter=~@privileged @resources",
+    "SystemCallErrorNumber=EPERM",
+    why("No instance metadata (the role's credentials), no VPC neighbours, no tailnet peers, no multicast."),
+    why("Allowed back: loopback, the VPC resolver and Tailscale's MagicDNS resolver. Public APIs stay reachable."),
+    `IPAddressAllow=localhost ${vpcResolver(model.network.vpcCidr)} 100.100.100.100`,
+    "IPAddressDeny=link-local multicast 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 100.64.0.0/10 fc00::/7",
+  ];
+  if (execConfined(model)) {
+    lines.push(
+      why(`Level ${model.trustLevel} runs no commands: only node, its libraries, OpenClaw's addons and systemctl may be executed`),
+      why("  (OpenClaw reads its stop budget with `systemctl show`; without it, it drains for 75 s instead of 315 s)."),
+      "NoExecPaths=/",
+      `ExecPaths=${PATHS.nodeDir} ${PATHS.openclawDir} /usr/lib/x86_64-linux-gnu /usr/bin/systemctl`,
+    );
+  } else {
+    lines.push(why(`NoExecPaths= not set: at level ${model.trustLevel} approved commands run through /bin/sh and any binary a human approves.`));
+  }
+  lines.push(
+    why("Left off on purpose (each is a line in systemd-analyze security's report):"),
+    why("MemoryDenyWriteExecute= not set: V8's JIT needs W+X pages; Node 24 aborts at isolate init (nodejs/node#55509)."),
+    why("PrivateNetwork= not set yet: the gateway reaches the model APIs directly until the network-sandbox issue"),
+    why("  brings the netns + egress-proxy design; IPAddressDeny= above fences off everything but public addresses."),
+    why("RootDirectory= not set: the gateway runs from the host's read-only /usr (ProtectSystem=strict); a private"),
+    why("  root image would duplicate the OS for no extra confinement."),
+  );
+  return lines;
+}
+
+/** The OpenClaw gateway as a system service of the nologin user, in the strongest sandbox it runs under. */
+export function renderGatewayUnit(model: StackModel): string {
+  const env = Object.entries(gatewayEnvironment()).map(([k, v]) => `Environment=${k}=${v}`);
+  return renderUnit([
+    [
+      "Unit",
+      [
+        `Description=OpenClaw gateway (clawkeep cell ${model.cellName}, trust level ${model.trustLevel} ${model.capabilities.name})`,
+        why(`The token unit stages the token; restarting it (rotation) restarts the gateway with the new credential.`),
+        `Requires=${TOKEN_UNIT}`,
+        `After=${TOKEN_UNIT} network-online.target`,
+        "Wants=network-online.target",
+        "StartLimitBurst=10",
+        "StartLimitIntervalSec=300",
+      ],
+    ],
+    [
+      "Service",
+      [
+        "Type=exec",
+        `User=${SERVICE_USER}`,
+        `Group=${SERVICE_GROUP}`,
+        why("cwd / : OpenClaw loads a .env from its working directory, and / holds none."),
+        "WorkingDirectory=/",
+        `ExecStart=${PATHS.nodeBin} ${PATHS.openclawEntry} gateway --port ${model.gateway.port} --bind loopback`,
+        ...env,
+        why(`The token reaches only this service, at $CREDENTIALS_DIRECTORY/${TOKEN_CREDENTIAL}.`),
+        `LoadCredential=${TOKEN_CREDENTIAL}:${PATHS.tokenFile}`,
+        "Restart=always",
+        "RestartSec=5",
+        `RestartPreventExitStatus=${CONFIG_INVALID_EXIT}`,
+        why("OpenClaw's own service policy: slow hosts need 90 s to start; stopping drains runs for up to 315 s."),
+        "TimeoutStartSec=90",
+        `TimeoutStopSec=${GATEWAY_STOP_TIMEOUT_SEC}`,
+        "KillMode=mixed",
+        "SuccessExitStatus=0 143",
+        "OOMPolicy=continue",
+        "LimitNOFILE=65536",
+        why("Leave the host room to breathe (SSM, Tailscale) if the agent or its commands run away."),
+        "MemoryHigh=75%",
+        "MemoryMax=85%",
+        "TasksMax=512",
+        ...gatewaySandbox(model),
+      ],
+    ],
+    ["Install", ["WantedBy=multi-user.target"]],
+  ]);
+}
+
+/** The root oneshot that runs fetch-token (Secrets Manager -> PATHS.tokenFile), sandboxed around what it needs. */
+export function renderTokenUnit(model: StackModel): string {
+  return renderUnit([
+    [
+      "Unit",
+      [
+        `Description=clawkeep: stage the gateway token of cell ${model.cellName} from Secrets Manager`,
+        "Wants=network-online.target",
+        "After=network-online.target",
+        `Before=${GATEWAY_UNIT}`,
+      ],
+    ],
+    [
+      "Service",
+      [
+        "Type=oneshot",
+        "RemainAfterExit=yes",
+        why("Secret ARN and region for fetch-token; no secret values."),
+        `EnvironmentFile=${PATHS.envFile}`,
+        `ExecStart=${PATHS.libexecDir}/fetch-token`,
+        why("fetch-token retries Secrets Manager itself; give it time before the gateway's start fails."),
+        "TimeoutStartSec=300",
+        why("The token file is 0600 root even if the script forgets."),
+        "UMask=0077",
+        why(`systemd creates ${PATHS.runSecretsDir} (tmpfs, 0700 root); kept across a restart so rotation can replace the file.`),
+        `RuntimeDirectory=${dirUnder("/run/", PATHS.runSecretsDir)}`,
+        "RuntimeDirectoryMode=0700",
+        "RuntimeDirectoryPreserve=restart",
+        "NoNewPrivileges=yes",
+        why("Root without capabilities: it owns what it writes and needs no override."),
+        "CapabilityBoundingSet=",
+        "AmbientCapabilities=",
+        "ProtectSystem=strict",
+        "ProtectHome=yes",
+        "PrivateTmp=yes",
+        "PrivateDevices=yes",
+        "DevicePolicy=closed",
+        "PrivateUsers=yes",
+        "PrivateIPC=yes",
+        "PrivateMounts=yes",
+        "ProtectHostname=yes",
+        "ProtectClock=yes",
+        "ProtectKernelTunables=yes",
+        "ProtectKernelModules=yes",
+        "ProtectKernelLogs=yes",
+        "ProtectControlGroups=yes",
+        "ProtectProc=invisible",
+        "ProcSubset=pid",
+        "KeyringMode=private",
+        "LockPersonality=yes",
+        "RestrictRealtime=yes",
+        "RestrictSUIDSGID=yes",
+        "RestrictNamespaces=yes",
+        "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+        "SystemCallArchitectures=native",
+        "SystemCallFilter=@system-service",
+        "SystemCallFilter=~@privileged @resources",
+        "SystemCallErrorNumber=EPERM",
+        why("Left off on purpose (each is a line in systemd-analyze security's report):"),
+        why("User= not set: the contract is a root oneshot writing a root-only file; it holds no capabilities."),
+        why("PrivateNetwork=/IPAddressDeny= not set: it needs IMDS (role credentials), DNS and Secrets Manager, public or a VPC endpoint;"),
+        why("  RestrictAddressFamilies= above keeps it to AF_UNIX/AF_INET/AF_INET6."),
+        why("MemoryDenyWriteExecute= not set: fetch-token may run on the host's Node (AWS SDK), whose JIT needs W+X pages."),
+        why("RootDirectory= not set: it runs from the host's read-only /usr (ProtectSystem=strict)."),
+        why("DeviceAllow= char-rtc r comes with ProtectClock=; no other device is reachable."),
+        why("RemoveIPC= not set: it has no effect on root."),
+      ],
+    ],
+  ]);
+}
+
+/** Values of the journald cap: local logs are a buffer, CloudWatch keeps the long history. */
+export const JOURNALD_LIMITS = {
+  Storage: "persistent",
+  Compress: "yes",
+  SystemMaxUse: "1G",
+  SystemKeepFree: "2G",
+  SystemMaxFileSize: "128M",
+  MaxRetentionSec: "30day",
+  MaxFileSec: "1week",
+  RateLimitIntervalSec: "30s",
+  RateLimitBurst: "10000",
+  ForwardToSyslog: "no",
+} as const;
+
+/** A journald.conf drop-in (JOURNALD_DROPIN_PATH) that caps the journal's disk use and age. */
+export function renderJournaldConf(): string {
+  return [
+    "# clawkeep: cap the local journal; the CloudWatch agent ships it and holds the retention.",
+    "[Journal]",
+    ...Object.entries(JOURNALD_LIMITS).map(([k, v]) => `${k}=${v}`),
+    "",
+  ].join("\n");
+}
+
+/** Every file of this module as it lands on the host. */
+export function hostSystemdFiles(model: StackModel): HostFile[] {
+  return [
+    { path: `${UNIT_DIR}/${GATEWAY_UNIT}`, content: renderGatewayUnit(model), mode: "0644" },
+    { path: `${UNIT_DIR}/${TOKEN_UNIT}`, content: renderTokenUnit(model), mode: "0644" },
+    { path: JOURNALD_DROPIN_PATH, content: renderJournaldConf(), mode: "0644" },
+  ];
+}
+
+// ---- systemd-analyze: the real judge of the units above ----
+
+export interface SecurityFinding {
+  /** ✓ (hardened) or ✗ (exposed). */
+  ok: boolean;
+  /** The setting as the tool names it, e.g. `PrivateNetwork=` or `RestrictAddressFamilies=~AF_(INET|INET6)`. */
+  name: string;
+  description: string;
+  /** The exposure the finding adds; absent for ✓ lines. */
+  exposure?: number;
+}
+
+export interface SecurityReport {
+  score: number;
+  /** OK, MEDIUM, EXPOSED or UNSAFE. */
+  exposure: string;
+  lines: SecurityFinding[];
+}
+
+const OVERALL = /Overall exposure level for \S+: (\d+(?:\.\d+)?) ([A-Z]+)/;
+const FINDING = /^([✓✗])\s+(\S+)\s+(.*?)(?:\s+(\d+\.\d+))?\s*$/;
+
+/** The overall exposure score from `systemd-analyze security` output. Throws when there is none. */
+export function parseSecurityScore(output: string): number {
+  const m = OVERALL.exec(output);
+  if (!m) throw new Error(`no "Overall exposure level" in systemd-analyze output:\n${output.slice(0, 2000)}`);
+  return Number(m[1]);
+}
+
+/** The score, its verdict and every ✓/✗ line of `systemd-analyze security` output. */
+export function parseSecurityReport(output: string): SecurityReport {
+  const score = parseSecurityScore(output);
+  const exposure = (OVERALL.exec(output) as RegExpExecArray)[2];
+  const lines: SecurityFinding[] = [];
+  for (const raw of output.split("\n")) {
+    const m = FINDING.exec(raw.trim());
+    if (!m) continue;
+    lines.push({ ok: m[1] === "✓", name: m[2], description: m[3].trim(), ...(m[4] ? { exposure: Number(m[4]) } : {}) });
+  }
+  return { score, exposure, lines };
+}
+
+const plainEnv = (): NodeJS.ProcessEnv => ({ ...process.env, SYSTEMD_COLORS: "0", SYSTEMD_PAGER: "", LC_ALL: "C.UTF-8" });
+
+/** `systemd-analyze security --offline=yes <unit file>`, parsed. */
+export function analyzeUnit(unitPath: string): SecurityReport {
+  const res = spawnSync("systemd-analyze", ["security", "--offline=yes", "--no-pager", unitPath], { encoding: "utf8", env: plainEnv() });
+  if (res.error) throw res.error;
+  const output = `${res.stdout}${res.stderr}`;
+  if (res.status !== 0) throw new Error(`systemd-analyze security ${unitPath} exited ${String(res.status)}:\n${output}`);
+  return parseSecurityReport(output);
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  status: number | null;
+  output: string;
+}
+
+/**
+ * `systemd-analyze verify --root=<root>` of units installed under <root>/etc/systemd/system. Any
+ * warning fails (unknown key, bad value, missing ExecStart binary or dependency), not only errors.
+ */
+export function verifyUnits(root: string, unitNames: string[]): VerifyResult {
+  const res = spawnSync("systemd-analyze", ["verify", "--man=no", "--recursive-errors=yes", `--root=${root}`, ...unitNames], {
+    encoding: "utf8",
+    env: plainEnv(),
+  });
+  if (res.error) throw res.error;
+  const output = `${res.stdout}${res.stderr}`.trim();
+  return { ok: res.status === 0 && output === "", status: res.status, output };
+}
