@@ -34,7 +34,8 @@ export const AUTO_UPGRADES_CONF = "/etc/apt/apt.conf.d/20auto-upgrades";
 export const EC2_USER_DATA_LIMIT = 16 * 1024;
 
 /** Debian packages first boot installs. Not version-pinned: Debian's archive keeps only each suite's current version. */
-export const HOST_PACKAGES = ["awscli", "ca-certificates", "curl", "unattended-upgrades"] as const;
+// dbus: OpenClaw reads its stop budget through `systemctl show`, which needs the system bus.
+export const HOST_PACKAGES = ["awscli", "ca-certificates", "curl", "dbus", "unattended-upgrades"] as const;
 
 const ROOT = "root:root";
 
