@@ -3,6 +3,8 @@
 import * as path from "node:path";
 import { renderHost, hostFacts, type RenderedHost } from "../components/host/hostFiles";
 import { CONFIG_NAMESPACE, SECRET_KEYS, applyOverrides, parseStackConfig, readStackFile, type StackModel } from "../stacks";
+import type { ChecklistEntry } from "../policy/checklist";
+import { judge, type Judgement } from "../policy/judge";
 import { estimateCost, type CostEstimate } from "./cost";
 import { describeSecurity } from "./describe";
 import { ProgramLoadError, evaluateProgram, redact, type Evaluation, type PlannedResource } from "./evaluate";
@@ -27,6 +29,7 @@ export interface StackPlan {
   rows: PlannedRow[];
   cost: CostEstimate;
   host: RenderedHost;
+  judgement: Judgement;
   /** Values that must never be printed: the stack's secret config values (ciphertext offline). */
   knownSecrets: string[];
 }
@@ -86,8 +89,9 @@ export async function planStack(stack: string, opts: PlanOptions = {}): Promise<
   if (evaluation.errors.length > 0) {
     throw new ProgramLoadError(`the program failed: ${evaluation.errors.map((e) => e.message).join("; ")}`, evaluation.errors);
   }
-  progress(`${evaluation.resources.length} resources registered; rendering host files and cost`);
+  progress(`${evaluation.resources.length} resources registered; judging them with the policy pack, rendering host files and cost`);
   const host = renderHost(model, hostFacts(model, stack, file.region));
+  const judgement = judge(evaluation);
   return {
     stack,
     region: file.region,
@@ -97,6 +101,15 @@ export async function planStack(stack: string, opts: PlanOptions = {}): Promise<
     rows: toRows(evaluation.resources, knownSecrets),
     cost: estimateCost(evaluation.resources, file.region),
     host,
+    judgement: { ...judgement, checklist: judgement.checklist.map(creditSchema) },
     knownSecrets,
   };
+}
+
+/** The kit's own stacks passed the schema, so the items the schema decides are met, not "not applicable". */
+export function creditSchema(entry: ChecklistEntry): ChecklistEntry {
+  if (entry.status === "not-applicable" && entry.note?.includes("stacks/schema.ts")) {
+    return { ...entry, status: "pass", note: entry.note.replace("decided outside the pack: ", "enforced by the stack schema: ") };
+  }
+  return entry;
 }

@@ -119,7 +119,7 @@ describe("renderOpenclawConfig", () => {
     const anthropicOnly = parseStackConfig({ trustLevel: 0 });
     expect(fallbackModels(anthropicOnly).every((m) => m.startsWith("anthropic/"))).toBe(true);
     expect(fallbackModels(anthropicOnly)).not.toContain("openai/gpt-5.5");
-    const both = parseStackConfig({ trustLevel: 0, modelProviders: ["anthropic", "openai"] });
+    const both = parseStackConfig({ trustLevel: 0, modelProviders: ["anthropic", "openai"], openaiProjectId: "proj_test", openaiServiceAccountId: "svc-test" });
     expect(fallbackModels(both)).toContain("openai/gpt-5.5");
     const single = parseStackConfig({ trustLevel: 0, strongModels: ["anthropic/claude-opus-5"] });
     expect(fallbackModels(single)).toEqual([]);
