@@ -21,6 +21,8 @@ describe("npm run plan", () => {
     expect(r.out).toMatch(/ec2\/instance:Instance\s+gw-host-vm\s+IMDSv2=required hop=1 root=encrypted\(CMK\) keyPair=none/);
     expect(r.out).toContain("/etc/systemd/system/openclaw-gateway.service");
     expect(r.out).toMatch(/total: \$\d+\.\d\d\/month/);
+    expect(r.out).toMatch(/Policy: 0 violation\(s\), 0 mandatory; \d+ rules applied/);
+    expect(r.out).not.toMatch(/^fail /m);
     expect(r.err).toMatch(/\[\d+\.\ds\] evaluating index\.ts/);
   });
 
@@ -43,6 +45,25 @@ describe("npm run plan", () => {
     expect(r.code, r.err).toBe(0);
     const json = JSON.parse(r.out) as { resources: Array<{ type: string }> };
     expect(json.resources.some((x) => x.type === "aws:ec2/natGateway:NatGateway")).toBe(true);
+  });
+
+  it("judges any program with --program: exit 1 and each violation with its fix", () => {
+    const r = plan("--program", "test/fixtures/programs/open-ssh.ts");
+    expect(r.code, r.err).toBe(1);
+    for (const rule of ["no-public-ingress", "ec2-imdsv2-required", "ec2-ebs-encrypted", "no-plaintext-secrets", "iam-no-wildcard-admin", "ec2-status-check-alarm"]) {
+      expect(r.out).toMatch(new RegExp(`^mandatory\\s+${rule}\\s`, "m"));
+    }
+    expect(r.out).toMatch(/^fail\s+Network restrictions in place/m);
+    // The key-shaped literal in the program is reported by kind, never echoed.
+    expect(r.out).not.toMatch(/sk-proj-Zq8x/);
+  });
+
+  it("exits 0 for a clean program and 2 for one that cannot load or does not exist", () => {
+    expect(plan("--program", "test/fixtures/programs/rotating-key.ts").code).toBe(0);
+    const broken = plan("--program", "test/fixtures/programs/throws.ts");
+    expect(broken.code).toBe(2);
+    expect(broken.err).toMatch(/cannot load program .*this program cannot be evaluated/);
+    expect(plan("--program", "test/fixtures/programs/nope.ts").code).toBe(2);
   });
 
   it.each<[string, string[], RegExp]>([

@@ -1,0 +1,49 @@
+// Protects: availability and detection. A host that fails its status checks (hung kernel, lost
+// network, failed disk) must page someone, not fail silently.
+// Checklist: "Alerts set for anomalous activity"; best practice 6, monitoring.
+// Fix: a cloudwatch.MetricAlarm on StatusCheckFailed (or _System/_Instance) with dimensions {InstanceId}
+// and alarmActions (an SNS topic, or the EC2 recover action).
+import { field, refersTo, type Known } from "../lib/references";
+import type { StackResource, StackRule } from "../lib/types";
+import { asArray, isRecord } from "../lib/values";
+
+const INSTANCE = "aws:ec2/instance:Instance";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+
+/** Metric name and InstanceId dimension of the alarm's metric, or of each metric query's metric. */
+function metrics(alarm: StackResource): Array<{ name: unknown; instanceId: Known<unknown> }> {
+  const out = [{ name: alarm.props.metricName, instanceId: field(alarm.props, "dimensions", "InstanceId") }];
+  for (const q of asArray(alarm.props.metricQueries)) {
+    const m = isRecord(q) && isRecord(q.metric) ? q.metric : undefined;
+    if (m) out.push({ name: m.metricName, instanceId: field(m, "dimensions", "InstanceId") });
+  }
+  return out;
+}
+
+const watchesStatus = (name: unknown) => typeof name === "string" && /^StatusCheckFailed(_System|_Instance|_AttachedEBS)?$/.test(name);
+
+export const ec2StatusCheckAlarm: StackRule = {
+  kind: "stack",
+  name: "ec2-status-check-alarm",
+  description: "Every EC2 instance has a CloudWatch alarm on its StatusCheckFailed metric that triggers an action.",
+  protects: "the operator's ability to notice a dead or impaired agent host",
+  checklistItems: ["anomaly-alerts", "monitoring-maintenance"],
+  severity: "medium",
+  enforcementLevel: "mandatory",
+  remediation:
+    'Add aws.cloudwatch.MetricAlarm({ namespace: "AWS/EC2", metricName: "StatusCheckFailed", dimensions: { InstanceId: instance.id }, statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [topic.arn] }).',
+  resourceTypes: [INSTANCE],
+  validateStack(resources) {
+    const alarms = resources.filter((r) => r.type === ALARM);
+    const out: Array<{ urn: string; message: string }> = [];
+    for (const instance of resources.filter((r) => r.type === INSTANCE)) {
+      const watching = alarms.filter((a) => metrics(a).some((m) => watchesStatus(m.name) && refersTo(a, m.instanceId, instance)));
+      if (watching.length === 0) {
+        out.push({ urn: instance.urn, message: `instance "${instance.name}" has no StatusCheckFailed alarm` });
+      } else if (!watching.some((a) => asArray(a.props.alarmActions).length > 0 && a.props.actionsEnabled !== false)) {
+        out.push({ urn: instance.urn, message: `instance "${instance.name}": its status-check alarm (${watching.map((a) => a.name).join(", ")}) has no enabled alarmActions` });
+      }
+    }
+    return out;
+  },
+};

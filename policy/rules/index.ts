@@ -1,0 +1,71 @@
+// Every rule of the pack, in the order the pack and the offline plan report them.
+import type { Rule } from "../lib/types";
+import { ec2EbsEncrypted } from "./ec2-ebs-encrypted";
+import { ec2Imdsv2Required } from "./ec2-imdsv2-required";
+import { ec2NoSshKeyPair } from "./ec2-no-ssh-key-pair";
+import { ec2StatusCheckAlarm } from "./ec2-status-check-alarm";
+import { iamNoAdminInstanceRole } from "./iam-no-admin-instance-role";
+import { iamNoPublicTrust } from "./iam-no-public-trust";
+import { iamNoSecretReadWildcard } from "./iam-no-secret-read-wildcard";
+import { iamNoWildcardAdmin } from "./iam-no-wildcard-admin";
+import { kmsKeyRotation } from "./kms-key-rotation";
+import { lambdaNotPublic } from "./lambda-not-public";
+import { logGroupKmsEncrypted } from "./log-group-kms-encrypted";
+import { logGroupRetention } from "./log-group-retention";
+import { noPlaintextSecrets } from "./no-plaintext-secrets";
+import { noPublicIngress } from "./no-public-ingress";
+import { noUnrestrictedEgress } from "./no-unrestricted-egress";
+import { openclawConfigReadable } from "./openclaw-config-readable";
+import { openclawGatewayAuth } from "./openclaw-gateway-auth";
+import { openclawGatewayLoopback } from "./openclaw-gateway-loopback";
+import { openclawNoDangerousFlags } from "./openclaw-no-dangerous-flags";
+import { openclawNoFunnel } from "./openclaw-no-funnel";
+import { openclawTrustEnvelope } from "./openclaw-trust-envelope";
+import { rotationLambdaPermissionScoped } from "./rotation-lambda-permission-scoped";
+import { secretPolicyNotPublic } from "./secret-policy-not-public";
+import { secretsRotationMaxDays } from "./secrets-rotation-max-days";
+import { snsTopicNotPublic } from "./sns-topic-not-public";
+import { tailscaleAclNoAnyToAny } from "./tailscale-acl-no-any-to-any";
+import { tailscaleAuthKeyHardened } from "./tailscale-auth-key-hardened";
+import { tailscaleAuthKeyShortLived } from "./tailscale-auth-key-short-lived";
+import { tailscaleTagOwners } from "./tailscale-tag-owners";
+
+export const RULES: readonly Rule[] = [
+  // network
+  noPublicIngress,
+  noUnrestrictedEgress,
+  // EC2 host
+  ec2Imdsv2Required,
+  ec2EbsEncrypted,
+  ec2NoSshKeyPair,
+  ec2StatusCheckAlarm,
+  // secrets and keys
+  noPlaintextSecrets,
+  secretsRotationMaxDays,
+  rotationLambdaPermissionScoped,
+  secretPolicyNotPublic,
+  kmsKeyRotation,
+  // logs
+  logGroupRetention,
+  logGroupKmsEncrypted,
+  // IAM
+  iamNoWildcardAdmin,
+  iamNoSecretReadWildcard,
+  iamNoPublicTrust,
+  iamNoAdminInstanceRole,
+  // open to everyone
+  snsTopicNotPublic,
+  lambdaNotPublic,
+  // Tailscale
+  tailscaleAclNoAnyToAny,
+  tailscaleTagOwners,
+  tailscaleAuthKeyHardened,
+  tailscaleAuthKeyShortLived,
+  // OpenClaw on the host
+  openclawConfigReadable,
+  openclawGatewayLoopback,
+  openclawGatewayAuth,
+  openclawNoFunnel,
+  openclawNoDangerousFlags,
+  openclawTrustEnvelope,
+];

@@ -1,0 +1,23 @@
+// Protects: secrets from a resource policy that lets any AWS principal read them.
+// Checklist: "API keys stored in environment variables or secrets manager" (the store must be closed).
+// Fix: name the principals (the instance role, the rotation role), or add a condition such as aws:PrincipalAccount.
+import { isPublicGrant, label, parsePolicy } from "../lib/policyDoc";
+import type { ResourceRule } from "../lib/types";
+
+export const secretPolicyNotPublic: ResourceRule = {
+  kind: "resource",
+  name: "secret-policy-not-public",
+  description: 'No Secrets Manager resource policy allows Principal "*" without a condition that narrows who.',
+  protects: "the secrets' values from every AWS account",
+  checklistItems: ["api-keys-in-secret-store"],
+  severity: "critical",
+  enforcementLevel: "mandatory",
+  remediation: 'Replace Principal "*" with the roles that need the secret, or add a condition on aws:PrincipalAccount / aws:PrincipalOrgID / aws:SourceArn; keep blockPublicPolicy: true.',
+  resourceTypes: ["aws:secretsmanager/secretPolicy:SecretPolicy", "aws:secretsmanager/secret:Secret"],
+  validateResource(_type, props) {
+    if (props.policy === undefined || props.policy === null) return [];
+    const doc = parsePolicy(props.policy);
+    if (doc.error) return [`policy: ${doc.error}`];
+    return doc.statements.flatMap((s, i) => (isPublicGrant(s) ? [`policy ${label(s, i)} allows ${s.actions.join(", ") || "actions"} to Principal "*" with no restricting condition`] : []));
+  },
+};

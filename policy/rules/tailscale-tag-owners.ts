@@ -1,0 +1,41 @@
+// Protects: tag-based access. A tag with no entry in tagOwners has no defined owner, so the policy's
+// intent for it is unclear, and an auth key carrying an unowned tag is refused at join time.
+// Checklist: "Role-based access control implemented"; best practice 3.
+// Fix: add "tag:<name>": ["autogroup:admin"] (or a group) to tagOwners for every tag the policy,
+// auth keys and device tags use.
+import { ACL, DEVICE_TAGS, TAILNET_KEY, parseAcl, tagOwners, tagsIn } from "../lib/tailscale";
+import type { StackRule } from "../lib/types";
+import { asStrings } from "../lib/values";
+
+export const tailscaleTagOwners: StackRule = {
+  kind: "stack",
+  name: "tailscale-tag-owners",
+  description: "Every tag used in the Tailscale policy, on auth keys or on devices has an owner in the policy's tagOwners.",
+  protects: "who may apply a tag, and so who gets the access that tag carries",
+  checklistItems: ["role-based-access", "network-isolation"],
+  severity: "high",
+  enforcementLevel: "mandatory",
+  remediation: 'Add every used tag to tagOwners, e.g. "tagOwners": {"tag:openclaw": ["autogroup:admin"]}.',
+  resourceTypes: [ACL],
+  validateStack(resources) {
+    const acls = resources.filter((r) => r.type === ACL);
+    const owned = new Set<string>();
+    const out: Array<{ urn: string; message: string }> = [];
+    for (const acl of acls) {
+      const parsed = parseAcl(acl.props);
+      if (parsed.error) continue;
+      const mine = tagOwners(parsed.policy);
+      mine.forEach((t) => owned.add(t));
+      const { tagOwners: _owners, ...rest } = parsed.policy;
+      const used = new Set([...tagsIn(rest), ...tagsIn(Object.values(parsed.policy.tagOwners ?? {}))]);
+      for (const tag of used) if (!mine.has(tag)) out.push({ urn: acl.urn, message: `${tag} is used in the policy but has no tagOwners entry` });
+    }
+    if (acls.length === 0) return out;
+    for (const r of resources.filter((x) => x.type === TAILNET_KEY || x.type === DEVICE_TAGS)) {
+      for (const tag of asStrings(r.props.tags)) {
+        if (!owned.has(tag)) out.push({ urn: r.urn, message: `${r.name} uses ${tag}, which no tagOwners entry owns` });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,182 @@
+// The CrossGuard adapter (policy/policies.ts) gives the same verdicts as the offline judge. Props are
+// prepared the way @pulumi/policy's analyzer server prepares them (its own deserializer and
+// unknown-checking proxy over the engine's protobuf Struct), so secrets arrive decrypted and
+// unmarked, and preview unknowns throw, exactly as under `pulumi preview --policy-pack`.
+import * as path from "node:path";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { beforeAll, describe, expect, it } from "vitest";
+import { evaluateProgram, type Evaluation, type PlannedResource } from "../plan/evaluate";
+import { judge } from "../policy/judge";
+import { policies } from "../policy/policies";
+import { RULES } from "../policy/rules";
+
+// Internals of @pulumi/policy 1.21 (server.js uses exactly these); their typings are stripped.
+interface Deserialize {
+  deserializeProperties(s: Struct, proxySecrets: boolean): Record<string, unknown>;
+}
+interface Proxy {
+  unknownCheckingProxy<T>(v: T): T;
+  unknownStringValue: string;
+  UnknownValueError: new (...args: unknown[]) => Error;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { deserializeProperties } = require("@pulumi/policy/deserialize") as Deserialize;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { unknownCheckingProxy, unknownStringValue, UnknownValueError } = require("@pulumi/policy/proxy") as Proxy;
+
+class NotApplicable extends Error {}
+
+/** What the engine sends (MarshalProperties with KeepSecrets) and the analyzer server hands a policy. */
+function asCrossGuardProps(value: Record<string, unknown>): Record<string, unknown> {
+  const struct = Struct.fromJavaScript(JSON.parse(JSON.stringify(value)));
+  return unknownCheckingProxy(deserializeProperties(struct, false));
+}
+
+function resourceArgs(type: string, name: string, urn: string, props: Record<string, unknown>): ResourceValidationArgs {
+  return {
+    type,
+    name,
+    urn,
+    props,
+    opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+    stackTags: new Map(),
+    isType: () => false,
+    asType: () => undefined,
+    getConfig: <T extends object>() => ({}) as T,
+    notApplicable: (reason?: string): never => {
+      throw new NotApplicable(reason);
+    },
+  };
+}
+
+type Finding = { rule: string; urn: string; message: string };
+const key = (f: Finding) => `${f.rule} | ${f.urn} | ${f.message}`;
+const resourcePolicies = policies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
+const stackPolicies = policies.filter((p): p is StackValidationPolicy => "validateStack" in p);
+
+async function runResourcePolicies(ev: Evaluation): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const p of resourcePolicies) {
+    for (const r of ev.resources) {
+      const validate = p.validateResource;
+      if (!validate || Array.isArray(validate)) throw new Error(`${p.name}: expected one validation function`);
+      // The SDK's fast path: a policy tagged with one type is not called for others.
+      const only = (validate as { __pulumiType?: string }).__pulumiType;
+      if (only && only !== r.type) continue;
+      const report: ReportViolation = (message) => out.push({ rule: p.name, urn: r.urn, message });
+      try {
+        await validate(resourceArgs(r.type, r.name, r.urn, asCrossGuardProps(r.inputs)), report);
+      } catch (e) {
+        if (!(e instanceof NotApplicable)) throw e;
+      }
+    }
+  }
+  return out;
+}
+
+function policyResources(resources: PlannedResource[], props: (r: PlannedResource) => Record<string, unknown>): PolicyResource[] {
+  const byUrn = new Map<string, PolicyResource>();
+  for (const r of resources) {
+    byUrn.set(r.urn, {
+      type: r.type,
+      name: r.name,
+      urn: r.urn,
+      props: props(r),
+      opts: resourceArgs(r.type, r.name, r.urn, {}).opts,
+      dependencies: [],
+      propertyDependencies: {},
+      isType: () => false,
+      asType: () => undefined,
+    });
+  }
+  for (const r of resources) byUrn.get(r.urn)?.dependencies.push(...r.dependencies.flatMap((d) => byUrn.get(d) ?? []));
+  return [...byUrn.values()];
+}
+
+async function runStackPolicies(resources: PolicyResource[]): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const p of stackPolicies) {
+    try {
+      await p.validateStack(
+        { resources, stackTags: new Map(), getConfig: <T extends object>() => ({}) as T, notApplicable: (r?: string): never => { throw new NotApplicable(r); } },
+        (message, urn) => out.push({ rule: p.name, urn: urn ?? "", message }),
+      );
+    } catch (e) {
+      if (!(e instanceof NotApplicable)) throw e;
+    }
+  }
+  return out;
+}
+
+const PROGRAMS = ["ec2", "secrets-literal", "secrets-store", "iam", "tailscale-open", "openclaw"] as const;
+const evaluations = {} as Record<(typeof PROGRAMS)[number], Evaluation>;
+
+beforeAll(async () => {
+  for (const p of PROGRAMS) {
+    evaluations[p] = await evaluateProgram({ program: path.join(__dirname, "fixtures/programs/policy", `${p}.ts`), project: "policytest", stack: "dev", config: {} });
+  }
+}, 120_000);
+
+describe("policies.ts", () => {
+  it("turns every rule into a CrossGuard policy with its level, severity, remediation and config schema", () => {
+    expect(policies.map((p) => p.name)).toEqual(RULES.map((r) => r.name));
+    for (const rule of RULES) {
+      const p = policies.find((x) => x.name === rule.name);
+      expect(p).toMatchObject({ enforcementLevel: rule.enforcementLevel, severity: rule.severity, remediationSteps: rule.remediation });
+      expect("validateStack" in (p ?? {})).toBe(rule.kind === "stack");
+      for (const [k, prop] of Object.entries(rule.configSchema ?? {})) expect(p?.configSchema?.properties[k]).toMatchObject({ default: prop.default });
+    }
+    expect(policies.some((p) => p.name === "all")).toBe(false);
+  });
+
+  it.each(PROGRAMS)("gives the judge's verdicts on %s (resource policies on inputs, stack policies on outputs)", async (program) => {
+    const ev = evaluations[program];
+    const adapter = [
+      ...(await runResourcePolicies(ev)),
+      ...(await runStackPolicies(policyResources(ev.resources, (r) => asCrossGuardProps(r.state)))),
+    ];
+    const offline = judge(ev).violations.map((v) => ({ rule: v.rule, urn: v.urn, message: v.message }));
+    expect(offline.length).toBeGreaterThan(0);
+    expect(adapter.map(key).sort()).toEqual(offline.map(key).sort());
+  });
+});
+
+describe("under preview, when values are unknown", () => {
+  const unknownProps = (v: Record<string, unknown>) => asCrossGuardProps(v);
+  const run = async (policyName: string, props: Record<string, unknown>, type: string) => {
+    const validate = resourcePolicies.find((x) => x.name === policyName)?.validateResource;
+    if (typeof validate !== "function") throw new Error(`no resource policy ${policyName}`);
+    const found: string[] = [];
+    await validate(resourceArgs(type, "x", "urn:x", props), (m) => found.push(m));
+    return found;
+  };
+
+  it("a field rule throws the SDK's UnknownValueError (reported by CrossGuard as 'cannot run during preview')", async () => {
+    const props = unknownProps({ metadataOptions: { httpTokens: unknownStringValue, httpPutResponseHopLimit: 1 } });
+    await expect(run("ec2-imdsv2-required", props, "aws:ec2/instance:Instance")).rejects.toBeInstanceOf(UnknownValueError);
+  });
+
+  it("the secret scan skips what is unknown and still finds the rest", async () => {
+    const token = ["sk", "proj", "Zq8x".repeat(12)].join("-");
+    const props = unknownProps({ userData: unknownStringValue, tags: { Name: "gw", note: `key ${token}` } });
+    expect((await run("no-plaintext-secrets", props, "aws:ec2/instance:Instance")).join()).toMatch(/tags\.note holds an OpenAI API key/);
+  });
+
+  it("a stack rule falls back to dependencies when ids are unknown", async () => {
+    const alarmUrn = "urn:pulumi:dev::p::aws:cloudwatch/metricAlarm:MetricAlarm::status";
+    const instanceUrn = "urn:pulumi:dev::p::aws:ec2/instance:Instance::gw";
+    const planned = (urn: string, type: string, state: Record<string, unknown>, dependencies: string[]): PlannedResource => ({
+      urn, type, name: urn.split("::").pop() ?? "", parent: "", custom: true, inputs: {}, state, dependencies,
+    });
+    const resources = [
+      planned(instanceUrn, "aws:ec2/instance:Instance", { id: unknownStringValue }, []),
+      planned(alarmUrn, "aws:cloudwatch/metricAlarm:MetricAlarm", { metricName: "StatusCheckFailed", dimensions: { InstanceId: unknownStringValue }, alarmActions: ["arn:aws:sns:us-east-1:123456789012:alerts"] }, [instanceUrn]),
+    ];
+    const withDependency = await runStackPolicies(policyResources(resources, (r) => unknownProps(r.state)));
+    expect(withDependency.filter((f) => f.rule === "ec2-status-check-alarm")).toEqual([]);
+    resources[1].dependencies = [];
+    const without = await runStackPolicies(policyResources(resources, (r) => unknownProps(r.state)));
+    expect(without.filter((f) => f.rule === "ec2-status-check-alarm").map((f) => f.urn)).toEqual([instanceUrn]);
+  });
+});

@@ -1,0 +1,201 @@
+// Every rule of the pack, judged through the offline runner on tiny Pulumi programs
+// (test/fixtures/programs/policy): each rule has insecure ("bad-") resources it must flag and
+// secure ones it must pass.
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { evaluateProgram, type Evaluation } from "../plan/evaluate";
+import { CHECKLIST_ITEMS } from "../policy/checklist";
+import { judge, passes, type Judgement } from "../policy/judge";
+import { keyShapes, looksRandomToken } from "../policy/lib/secretShapes";
+import { stringLeaves } from "../policy/lib/values";
+import { RULES } from "../policy/rules";
+
+const PROGRAMS = ["network", "ec2", "secrets-literal", "secrets-store", "iam", "public", "tailscale-open", "tailscale-closed", "openclaw", "clean"] as const;
+type Program = (typeof PROGRAMS)[number];
+const DIR = path.join(__dirname, "fixtures/programs/policy");
+
+const evaluations = {} as Record<Program, Evaluation>;
+const judged = {} as Record<Program, Judgement>;
+
+beforeAll(async () => {
+  // One evaluation per program: the mock runtime is process-global and a program file loads once.
+  for (const p of PROGRAMS) {
+    evaluations[p] = await evaluateProgram({ program: path.join(DIR, `${p}.ts`), project: "policytest", stack: "dev", config: {} });
+    judged[p] = judge(evaluations[p]);
+  }
+}, 120_000);
+
+interface Case {
+  rule: string;
+  program: Program;
+  /** Resources the rule must flag. */
+  bad: string[];
+  /** Resources it must not flag. */
+  good: string[];
+  /** Text each bad resource's message must contain. */
+  says?: Record<string, RegExp>;
+}
+
+const GOOD_GATEWAYS = ["good-l0", "good-l1", "good-l2-gzip", "good-l3-lt", "good-no-openclaw"];
+const CASES: Case[] = [
+  { rule: "no-public-ingress", program: "network", bad: ["bad-inline-ssh", "bad-inline-v6", "bad-rule-ingress", "bad-vpc-ingress", "bad-vpc-ingress-v6"], good: ["good-inline", "good-rule-ingress", "good-vpc-ingress", "target", "bad-inline-egress"], says: { "bad-inline-v6": /::\/0/ } },
+  { rule: "no-unrestricted-egress", program: "network", bad: ["bad-inline-egress", "bad-rule-egress", "bad-vpc-egress-v6", "bad-vpc-egress-ports"], good: ["good-inline", "good-rule-egress", "good-vpc-egress", "bad-inline-ssh"] },
+  { rule: "ec2-imdsv2-required", program: "ec2", bad: ["bad-vm", "bad-vm-defaults", "bad-lt"], good: ["good-vm", "good-vm-imds-off", "good-lt"], says: { "bad-lt": /HopLimit is 3/ } },
+  { rule: "ec2-ebs-encrypted", program: "ec2", bad: ["bad-vm", "bad-vm-defaults", "bad-lt", "bad-volume"], good: ["good-vm", "good-vm-imds-off", "good-lt", "good-volume"], says: { "bad-vm": /ebsBlockDevices\[0\]/ } },
+  { rule: "ec2-no-ssh-key-pair", program: "ec2", bad: ["bad-vm", "bad-lt", "bad-key"], good: ["good-vm", "good-lt", "bad-vm-defaults"] },
+  { rule: "ec2-status-check-alarm", program: "ec2", bad: ["bad-vm", "bad-vm-defaults"], good: ["good-vm", "good-vm-imds-off"], says: { "bad-vm-defaults": /no enabled alarmActions/ } },
+  {
+    rule: "no-plaintext-secrets",
+    program: "secrets-literal",
+    bad: ["bad-ud-anthropic", "bad-ud-gzip", "bad-ud-token", "bad-lt-ud", "bad-lt-tags", "bad-lambda-token", "bad-lambda-akia", "bad-ssm-string", "bad-ssm-tskey", "bad-tags", "bad-tags-secret"],
+    good: ["good-secret-version", "good-ssm-secure", "good-ud-ref", "good-lambda-env", "good-tags"],
+    says: { "bad-ud-anthropic": /Anthropic/, "bad-ud-gzip": /user data file \/etc\/openai\.env holds an OpenAI/, "bad-ud-token": /GATEWAY_TOKEN/, "bad-lambda-akia": /AWS access key/, "bad-lt-ud": /Tailscale/ },
+  },
+  { rule: "secrets-rotation-max-days", program: "secrets-store", bad: ["bad-secret-no-rotation", "bad-secret-120d", "bad-secret-disabled", "bad-secret-inline-policy"], good: ["good-secret-30d", "good-secret-rate", "good-secret-not-credential"], says: { "bad-secret-120d": /every 120 days/ } },
+  { rule: "rotation-lambda-permission-scoped", program: "secrets-store", bad: ["bad-perm-open"], good: ["good-perm-account", "good-perm-arn"] },
+  { rule: "secret-policy-not-public", program: "secrets-store", bad: ["bad-secret-policy", "bad-secret-inline-policy"], good: ["good-secret-policy-condition", "good-secret-policy-role"] },
+  { rule: "kms-key-rotation", program: "secrets-store", bad: ["bad-key"], good: ["good-key", "good-asymmetric-key"] },
+  { rule: "log-group-retention", program: "secrets-store", bad: ["bad-logs-30"], good: ["good-logs", "good-logs-forever", "bad-logs-nokms"] },
+  { rule: "log-group-kms-encrypted", program: "secrets-store", bad: ["bad-logs-nokms"], good: ["good-logs", "good-logs-forever", "bad-logs-30"] },
+  { rule: "iam-no-wildcard-admin", program: "iam", bad: ["bad-admin-policy", "bad-notaction-policy", "bad-role-inline"], good: ["good-secret-read", "good-policy-document", "bad-secret-read"] },
+  { rule: "iam-no-secret-read-wildcard", program: "iam", bad: ["bad-secret-read", "bad-secret-wildcard"], good: ["good-secret-read", "good-policy-document", "bad-admin-policy", "bad-role-inline"] },
+  { rule: "iam-no-public-trust", program: "iam", bad: ["bad-trust-star"], good: ["good-trust", "good-admin-unprofiled", "good-instance-role"] },
+  { rule: "iam-no-admin-instance-role", program: "iam", bad: ["bad-instance-role", "bad-instance-role-power"], good: ["good-instance-role", "good-admin-unprofiled"], says: { "bad-instance-role": /AdministratorAccess/ } },
+  { rule: "sns-topic-not-public", program: "public", bad: ["bad-topic", "bad-topic-policy"], good: ["good-topic", "good-topic-policy", "plain-topic"] },
+  { rule: "lambda-not-public", program: "public", bad: ["bad-url", "bad-perm-public", "bad-perm-url"], good: ["good-url", "good-perm-sns", "good-perm-org"] },
+  { rule: "tailscale-acl-no-any-to-any", program: "tailscale-open", bad: ["bad-acl"], good: [] },
+  { rule: "tailscale-acl-no-any-to-any", program: "tailscale-closed", bad: [], good: ["good-acl"] },
+  { rule: "tailscale-tag-owners", program: "tailscale-open", bad: ["bad-acl", "bad-key-unowned-tag"], good: ["mid-key-week", "bad-key-loose"], says: { "bad-acl": /tag:unowned/ } },
+  { rule: "tailscale-tag-owners", program: "tailscale-closed", bad: [], good: ["good-acl", "good-key"] },
+  { rule: "tailscale-auth-key-hardened", program: "tailscale-open", bad: ["bad-key-loose"], good: ["mid-key-week", "mid-key-default-expiry", "bad-key-unowned-tag"] },
+  { rule: "tailscale-auth-key-short-lived", program: "tailscale-open", bad: ["bad-key-loose", "mid-key-week", "mid-key-default-expiry"], good: ["bad-key-unowned-tag"] },
+  { rule: "tailscale-auth-key-short-lived", program: "tailscale-closed", bad: [], good: ["good-key"] },
+  { rule: "openclaw-config-readable", program: "openclaw", bad: ["bad-unreadable"], good: GOOD_GATEWAYS },
+  { rule: "openclaw-gateway-loopback", program: "openclaw", bad: ["bad-bind"], good: [...GOOD_GATEWAYS, "bad-funnel"] },
+  { rule: "openclaw-gateway-auth", program: "openclaw", bad: ["bad-auth-none", "bad-auth-unset"], good: [...GOOD_GATEWAYS, "bad-funnel"] },
+  { rule: "openclaw-no-funnel", program: "openclaw", bad: ["bad-funnel"], good: [...GOOD_GATEWAYS, "bad-bind"] },
+  { rule: "openclaw-no-dangerous-flags", program: "openclaw", bad: ["bad-dangerous"], good: GOOD_GATEWAYS },
+  {
+    rule: "openclaw-trust-envelope",
+    program: "openclaw",
+    bad: ["bad-l0-coding", "bad-l1-cron", "bad-gateway-tool", "bad-elevated", "bad-exec-full", "bad-exec-auto", "bad-exec-default", "bad-workspace", "bad-untagged", "bad-tag-invalid", "bad-agent-override", "bad-channel-grant"],
+    good: [...GOOD_GATEWAYS, "bad-bind", "bad-funnel", "bad-dangerous"],
+    says: {
+      "bad-l0-coding": /exec, process, code_execution reachable, but level 0 \(advisor\) allows no commands/,
+      "bad-l1-cron": /cron reachable, but level 1/,
+      "bad-gateway-tool": /gateway reachable/,
+      "bad-elevated": /elevated/,
+      "bad-exec-auto": /exec\.mode is "auto"/,
+      "bad-workspace": /workspaceOnly/,
+      "bad-untagged": /untagged, so judged as level 0/,
+      "bad-tag-invalid": /"7" is not one of/,
+      "bad-agent-override": /agents\.entries\.worker\.tools/,
+      "bad-channel-grant": /exec reachable, but level 1/,
+    },
+  },
+];
+
+const flagged = (c: Case) => judged[c.program].violations.filter((v) => v.rule === c.rule);
+
+describe("each rule on insecure and secure programs", () => {
+  it.each(CASES.map((c) => [c.rule, c.program, c] as const))("%s on %s", (_rule, _program, c) => {
+    const names = new Set(flagged(c).map((v) => v.name));
+    expect([...c.bad].filter((n) => !names.has(n)), "bad resources the rule missed").toEqual([]);
+    expect(c.good.filter((n) => names.has(n)), "good resources the rule flagged").toEqual([]);
+    for (const [name, re] of Object.entries(c.says ?? {})) {
+      expect(flagged(c).filter((v) => v.name === name).map((v) => v.message).join("\n")).toMatch(re);
+    }
+  });
+
+  it("covers every rule with at least one insecure and one secure resource", () => {
+    for (const rule of RULES) {
+      const mine = CASES.filter((c) => c.rule === rule.name);
+      expect(mine.flatMap((c) => c.bad).length, rule.name).toBeGreaterThan(0);
+      expect(mine.flatMap((c) => c.good).length, rule.name).toBeGreaterThan(0);
+    }
+  });
+
+  it("names every resource it judges in the cases, so none escape the expectations", () => {
+    for (const p of PROGRAMS) {
+      const listed = new Set(CASES.filter((c) => c.program === p).flatMap((c) => [...c.bad, ...c.good]));
+      const unexpected = judged[p].violations.filter((v) => /^(bad|good|mid)-/.test(v.name) && !listed.has(v.name) && CASES.some((c) => c.program === p && c.rule === v.rule));
+      expect(unexpected.map((v) => `${v.rule}: ${v.name}`), p).toEqual([]);
+    }
+  });
+
+  it("evaluated every program without errors, and no rule threw", () => {
+    for (const p of PROGRAMS) {
+      expect(evaluations[p].errors.map((e) => e.message), p).toEqual([]);
+      expect(judged[p].errors, p).toEqual([]);
+    }
+  });
+});
+
+describe("violations", () => {
+  it("carry the rule's remediation, severity and level", () => {
+    for (const p of PROGRAMS) {
+      for (const v of judged[p].violations) {
+        const rule = RULES.find((r) => r.name === v.rule);
+        expect(rule).toBeDefined();
+        expect(v).toMatchObject({ remediation: rule?.remediation, severity: rule?.severity, enforcementLevel: rule?.enforcementLevel });
+        expect(v.urn).toMatch(/^urn:pulumi:dev::policytest::/);
+      }
+    }
+  });
+
+  it("never quote a secret value", () => {
+    const secrets = evaluations["secrets-literal"].resources.flatMap((r) =>
+      [...stringLeaves(JSON.parse(JSON.stringify(r.inputs)))].map((l) => l.value).filter((s) => keyShapes(s).length > 0 || looksRandomToken(s)),
+    );
+    expect(secrets.length).toBeGreaterThan(5);
+    const messages = judged["secrets-literal"].violations.map((v) => v.message).join("\n");
+    for (const s of secrets) expect(messages.includes(s)).toBe(false);
+  });
+});
+
+describe("the clean program", () => {
+  it("has no violation and passes the gate", () => {
+    expect(judged.clean.violations).toEqual([]);
+    expect(passes(judged.clean)).toBe(true);
+  });
+
+  it("fills the guides' checklist: every item judged by a rule passes, the rest say where they are decided", () => {
+    const checklist = judged.clean.checklist;
+    expect(checklist.map((c) => c.id).sort()).toEqual(CHECKLIST_ITEMS.map((i) => i.id).sort());
+    for (const entry of checklist) {
+      if (entry.rules.length === 0) {
+        expect(entry.status, entry.id).toBe("not-applicable");
+        expect(entry.note, entry.id).toMatch(/decided outside the pack/);
+      } else {
+        expect(entry.status, entry.id).toBe("pass");
+      }
+    }
+  });
+});
+
+describe("the gate and its config", () => {
+  it("fails on a mandatory violation; advisory ones alone do not block", () => {
+    expect(passes(judged.network)).toBe(false);
+    const advisoryOnly = judged["tailscale-open"].violations.filter((v) => v.enforcementLevel === "advisory");
+    expect(advisoryOnly.map((v) => v.rule)).toContain("tailscale-auth-key-short-lived");
+    expect(passes(judge(evaluations["tailscale-open"], { all: "advisory" }))).toBe(true);
+  });
+
+  it("marks checklist items failed by the rules that found violations", () => {
+    const byId = new Map(judged.network.checklist.map((c) => [c.id, c]));
+    expect(byId.get("network-restrictions")?.status).toBe("fail");
+    expect(byId.get("audit-logging")?.status).toBe("not-applicable");
+  });
+
+  it("takes thresholds and levels in pulumi's policy-pack-config shape", () => {
+    const relaxed = judge(evaluations["secrets-store"], { "secrets-rotation-max-days": { maxRotationDays: 150 } });
+    expect(relaxed.violations.filter((v) => v.rule === "secrets-rotation-max-days").map((v) => v.name)).not.toContain("bad-secret-120d");
+    const strict = judge(evaluations["secrets-store"], { "secrets-rotation-max-days": { maxRotationDays: 7 } });
+    expect(strict.violations.filter((v) => v.rule === "secrets-rotation-max-days").map((v) => v.name)).toContain("good-secret-30d");
+    const off = judge(evaluations["secrets-literal"], { "no-plaintext-secrets": "disabled" });
+    expect(off.violations.some((v) => v.rule === "no-plaintext-secrets")).toBe(false);
+    expect(off.applied).not.toContain("no-plaintext-secrets");
+    const demoted = judge(evaluations.network, { "no-public-ingress": { enforcementLevel: "advisory" } });
+    expect(demoted.violations.filter((v) => v.rule === "no-public-ingress").every((v) => v.enforcementLevel === "advisory")).toBe(true);
+  });
+});
