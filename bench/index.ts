@@ -1,0 +1,54 @@
+// `npm run bench`: speed and size figures, as medians of repeated runs. Nothing here is a pass/fail
+// test; the numbers go in notes and reviews.
+import * as path from "node:path";
+import { benchRotation, median } from "../lambda/bench";
+import { evaluateProgram } from "../plan/evaluate";
+import { planStack } from "../plan/planStack";
+import { judge } from "../policy/judge";
+import { table } from "../plan/table";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const log = (m: string) => process.stderr.write(`${m}\n`);
+const ms = (n: number) => n.toFixed(1);
+
+async function timed<T>(f: () => Promise<T> | T): Promise<[T, number]> {
+  const t = process.hrtime.bigint();
+  const v = await f();
+  return [v, Number(process.hrtime.bigint() - t) / 1e6];
+}
+
+async function main(): Promise<void> {
+  const rows: string[][] = [];
+
+  for (const stack of ["level0", "level1", "level2", "level3"]) {
+    log(`plan ${stack}: ${RUNS} runs`);
+    const times: number[] = [];
+    let resources = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const [plan, t] = await timed(() => planStack(stack));
+      times.push(t);
+      resources = plan.rows.length;
+    }
+    rows.push([`offline plan ${stack} (${resources} resources)`, `${ms(median(times))} ms`, `min ${ms(Math.min(...times))}, max ${ms(Math.max(...times))}`]);
+  }
+
+  log("policy evaluation: level3 and a synthetic 1,000-resource program");
+  const level3 = await planStack("level3");
+  const l3 = await Promise.all(Array.from({ length: RUNS }, () => timed(() => judge(level3.evaluation)))).then((r) => r.map(([, t]) => t));
+  rows.push([`policy judge level3 (${level3.evaluation.resources.length} resources)`, `${ms(median(l3))} ms`, `${(median(l3) / level3.evaluation.resources.length * 1000).toFixed(1)} µs/resource`]);
+  const synthetic = await evaluateProgram({ program: path.join(__dirname, "synthetic-1000.ts"), project: "bench", stack: "bench", config: {} });
+  const syn = await Promise.all(Array.from({ length: RUNS }, () => timed(() => judge(synthetic)))).then((r) => r.map(([, t]) => t));
+  rows.push([`policy judge synthetic (${synthetic.resources.length} resources)`, `${ms(median(syn))} ms`, `${(median(syn) / synthetic.resources.length * 1000).toFixed(1)} µs/resource`]);
+
+  log(`rotation: bundle and ${RUNS} full rotations against moto`);
+  const rot = await benchRotation(RUNS);
+  rows.push(["rotation function bundle", `${rot.zipBytes} bytes zip`, `${rot.bundleBytes} bytes index.js`]);
+  rows.push(["full gateway-token rotation on moto", `${ms(rot.medianMs)} ms`, `runs: ${rot.rotationMs.map(ms).join(", ")}`]);
+
+  process.stdout.write(`${table(["MEASURE", "MEDIAN", "DETAIL"], rows, 90)}\n`);
+}
+
+main().catch((e: unknown) => {
+  log(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  process.exit(1);
+});
