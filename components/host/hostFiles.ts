@@ -1,7 +1,7 @@
 // Model -> every file that lands on the host, and the user data that carries them. Pure: the
 // component, the offline plan and the tests all call this one function.
 import type { StackModel } from "../../stacks/schema";
-import { renderOpenclawJson } from "../gateway/openclawConfig";
+import { renderExecApprovalsJson, renderOpenclawJson } from "../gateway/openclawConfig";
 import type { HostFacts } from "./bootScripts";
 import { renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "./systemdUnits";
 import { encodeUserData, hostFiles, renderUserData, type HostFile } from "./userData";
@@ -36,7 +36,8 @@ export function adminSecretName(stack: string, cellName: string, what: string): 
 
 /** The non-secret facts the host needs beyond the model. */
 export function hostFacts(model: StackModel, stack: string, region: string): HostFacts {
-  return { region, gatewayTokenSecretId: tokenSecretName(stack, model.cellName) };
+  const providerKeySecretIds = Object.fromEntries(model.providers.map((p) => [p, providerKeySecretName(stack, model.cellName, p)]));
+  return { region, gatewayTokenSecretId: tokenSecretName(stack, model.cellName), providerKeySecretIds };
 }
 
 export function renderHost(model: StackModel, facts: HostFacts): RenderedHost {
@@ -47,6 +48,7 @@ export function renderHost(model: StackModel, facts: HostFacts): RenderedHost {
       tokenUnit: renderTokenUnit(model),
       journald: renderJournaldConf(),
       openclawJson: renderOpenclawJson(model),
+      execApprovalsJson: renderExecApprovalsJson(model),
     },
     facts,
   );

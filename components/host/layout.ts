@@ -20,6 +20,8 @@ export const PATHS = {
   /** Kit-owned config; 0750 root:openclaw, file 0640 root:openclaw, read-only to the service. */
   configDir: "/etc/openclaw",
   configFile: "/etc/openclaw/openclaw.json",
+  /** Host exec approvals (allowlist, ask, askFallback deny); applied with `openclaw approvals set` at each start. */
+  execApprovalsFile: "/etc/openclaw/exec-approvals.json",
   /** Gateway file logs; 0750 openclaw. */
   logDir: "/var/log/openclaw",
   /** Root-owned tmpfs staging area for secrets fetched at boot (0700 root). */
