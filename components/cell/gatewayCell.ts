@@ -7,6 +7,7 @@ import { adminSecretName, cellSecretPrefix, hostFacts, providerKeySecretName, re
 import { HardenedHost } from "../host/hardenedHost";
 import { CellKeys } from "../keys";
 import { Network } from "../network";
+import { TokenPickupTrigger } from "../pickup";
 import { RotatedSecret, principalArnPatterns, secretResourcePolicy, type CredentialKind } from "../secrets";
 
 export interface GatewayCellArgs {
@@ -84,6 +85,11 @@ export class GatewayCell extends pulumi.ComponentResource {
         initialValue: pulumi.secret(randomBytes(GATEWAY_TOKEN_BYTES).toString("base64url")),
         instanceId: host.instance.id,
       },
+      self,
+    );
+    new TokenPickupTrigger(
+      `${name}-token-pickup`,
+      { tokenSecretArn: token.secret.arn, instanceId: host.instance.id, region, accountId, alarmTopicArn: alerts.topic.arn, tags },
       self,
     );
     for (const provider of model.providers) {

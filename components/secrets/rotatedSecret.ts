@@ -37,8 +37,12 @@ export interface RotatedSecretArgs {
   tags?: Record<string, string>;
 }
 
-/** Seconds the gateway-token function may wait for the host's pickup-token (x2 tries + margin). */
-export const HOST_TIMEOUT_SECONDS = 120;
+/**
+ * Seconds the gateway-token function waits for the host's pickup-token: a restart may wait for agent
+ * runs to drain (OpenClaw: up to 330 s). Two host calls per step (install, and re-install of AWSCURRENT
+ * on failure) plus margin must fit Lambda's 900 s ceiling.
+ */
+export const HOST_TIMEOUT_SECONDS = 400;
 const TIMEOUTS: Record<CredentialKind, number> = { "gateway-token": 2 * (HOST_TIMEOUT_SECONDS + 30) + 30, openai: 60, anthropic: 30 };
 
 let bundle: Promise<string> | undefined;

@@ -1,0 +1,308 @@
+// pickup-token: how the running gateway takes a new gateway token with nobody logging in. The rotation
+// function runs it through SSM during setSecret/testSecret (`--version-id ID`, `--test`); an EventBridge
+// rule on a new AWSCURRENT and a 5-minute systemd timer run it bare. Pure renderers: the tests run the
+// same text against moto and the real gateway.
+import { GATEWAY_UNIT, PATHS, TOKEN_UNIT } from "./layout";
+import type { HostFile } from "./userData";
+
+export const PICKUP_SCRIPT_PATH = `${PATHS.libexecDir}/pickup-token`;
+/** Root oneshot + timer: the fallback that bounds pickup when EventBridge or SSM does not deliver. */
+export const PICKUP_UNIT = "clawkeep-token-pickup.service";
+export const PICKUP_TIMER = "clawkeep-token-pickup.timer";
+export const PICKUP_INTERVAL_MINUTES = 5;
+/** Exit status when the gateway is stopped (e.g. after a revoke): the token is staged, nothing is started. */
+export const GATEWAY_STOPPED_EXIT = 3;
+/** An AWSPENDING version younger than this belongs to a rotation in flight: a bare run leaves it alone. */
+export const PENDING_GRACE_SECONDS = 900;
+/** How long the gateway may take to answer /healthz after its restart: the gateway unit's TimeoutStartSec. */
+export const HEALTH_WAIT_SECONDS = 90;
+/** One whole run, restart included: the gateway may drain runs for 330 s, then start (90 s) and prove the token (90 s). */
+export const PICKUP_TIMEOUT_SECONDS = 600;
+
+const UNIT_DIR = "/etc/systemd/system";
+const ROOT = "root:root";
+
+const SCRIPT = `#!/bin/bash
+# Gives the running gateway one version of its token, or proves that it uses it.
+#   pickup-token [--version-id ID]         stage that version (default: AWSCURRENT) as ${PATHS.tokenFile},
+#                                          restart ${GATEWAY_UNIT} unless it already holds it, wait for /healthz
+#   pickup-token --test [--version-id ID]  exit 0 only if the gateway accepts that version's token and
+#                                          answers 401 to another one (AWSCURRENT's, else a random one)
+# Exit ${GATEWAY_STOPPED_EXIT}: the gateway is stopped (say, after a revoke); the token is staged for its next start and
+# the gateway is not started. Tokens travel from the AWS CLI's stdout into private files and reach curl
+# as header files: never in any process's argv or environment, never printed.
+set -euo pipefail
+
+die() { printf '%s: %s\\n' "\${0##*/}" "$*" >&2; exit 1; }
+log() { printf '%s: %s\\n' "\${0##*/}" "$*" >&2; }
+
+# host.env is parsed as data (never sourced); only AWS_REGION and CLAWKEEP_* keys are accepted.
+host_env=\${CLAWKEEP_HOST_ENV:-${PATHS.envFile}}
+load_host_env() {
+  local line key
+  [[ -r $host_env ]] || die "cannot read $host_env"
+  while IFS= read -r line || [[ -n $line ]]; do
+    [[ -z $line || $line == '#'* ]] && continue
+    key=\${line%%=*}
+    [[ $key =~ ^(AWS_REGION|CLAWKEEP_[A-Z0-9_]+)$ ]] || die "unexpected key in $host_env: $key"
+    printf -v "$key" '%s' "\${line#*=}"
+  done <"$host_env"
+}
+load_host_env
+
+umask 077
+unit=${GATEWAY_UNIT}
+# Overridden by the tests only; production uses the host layout.
+token_file=\${CLAWKEEP_TOKEN_FILE:-${PATHS.tokenFile}}
+config=\${CLAWKEEP_OPENCLAW_CONFIG:-${PATHS.configFile}}
+health_seconds=\${CLAWKEEP_PICKUP_HEALTH_SECONDS:-${HEALTH_WAIT_SECONDS}}
+pending_grace=\${CLAWKEEP_PICKUP_PENDING_GRACE_SECONDS:-${PENDING_GRACE_SECONDS}}
+secret_id=\${CLAWKEEP_TOKEN_SECRET_ID:?missing in host.env}
+region=\${AWS_REGION:?missing in host.env}
+min_length=32
+[[ $health_seconds =~ ^[1-9][0-9]*$ && $pending_grace =~ ^[0-9]+$ ]] || die "bad CLAWKEEP_PICKUP_* override"
+
+version_id="" test_only=0
+while (($#)); do
+  case $1 in
+    --version-id)
+      (($# >= 2)) || die "--version-id needs a value"
+      version_id=$2
+      shift 2
+      ;;
+    --test)
+      test_only=1
+      shift
+      ;;
+    *) die "usage: \${0##*/} [--test] [--version-id ID]" ;;
+  esac
+done
+if [[ -n $version_id && ! $version_id =~ ^[A-Za-z0-9_-]{32,64}$ ]]; then die "not a secret version id: $version_id"; fi
+
+port=$(python3 -I -c 'import json, sys; print(json.load(open(sys.argv[1]))["gateway"]["port"])' "$config") || die "cannot read gateway.port from $config"
+[[ $port =~ ^[0-9]{1,5}$ ]] || die "gateway.port in $config is not a port: $port"
+base=http://127.0.0.1:$port
+
+# Debian 12's awscli (2.9) predates AWS_ENDPOINT_URL*, so the standard overrides are passed on here.
+endpoint=\${AWS_ENDPOINT_URL_SECRETS_MANAGER:-\${AWS_ENDPOINT_URL:-}}
+aws_args=(--region "$region")
+if [[ -n $endpoint ]]; then aws_args+=(--endpoint-url "$endpoint"); fi
+
+dir=$(dirname "$token_file")
+install -d -m 0700 "$dir"
+# One run at a time: the rotation function, EventBridge and the timer may fire together.
+exec 9>"$dir/.pickup-token.lock"
+flock -w ${PICKUP_TIMEOUT_SECONDS} 9 || die "another pickup-token still holds $dir/.pickup-token.lock"
+work=$(mktemp -d "$dir/.pickup.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# read_version SELECTOR...: sets version and token (checked) from one version of the secret.
+read_version() {
+  AWS_PAGER='' aws secretsmanager get-secret-value --secret-id "$secret_id" "$@" "\${aws_args[@]}" \\
+    --query '[VersionId,SecretString]' --output text >"$work/version" || return 1
+  [[ $(wc -l <"$work/version") == 1 ]] || die "version $*: the secret is not a single line"
+  IFS=$'\\t' read -r version token <"$work/version"
+  [[ $token =~ ^[[:graph:]]+$ ]] || die "version $version: the secret is not a single printable token"
+  ((\${#token} >= min_length)) || die "version $version: the secret is shorter than $min_length characters"
+}
+
+if [[ -n $version_id ]]; then selector=(--version-id "$version_id"); else selector=(--version-stage AWSCURRENT); fi
+read_version "\${selector[@]}" || die "cannot read version \${version_id:-AWSCURRENT} of $secret_id"
+[[ -z $version_id || $version == "$version_id" ]] || die "asked for version $version_id, got $version"
+target_version=$version target=$token
+
+# probe HEADERFILE: HTTP status of an empty tool call. The gateway checks the token first; with a good
+# one it answers 400 invalid_request ("requires name") without looking up a tool or a session.
+probe() {
+  curl -s -o "$work/body" -w '%{http_code}' --max-time 5 -H @"$1" -H 'Content-Type: application/json' \\
+    --data '{}' "$base/tools/invoke" || true
+}
+accepted() { [[ $status == 400 && $(<"$work/body") == *'"type":"invalid_request"'* ]]; }
+healthz() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/healthz" || true; }
+# wait_for CHECK...: sets status, retrying while the gateway does not listen (000) or still starts (503).
+wait_for() {
+  local deadline=$((SECONDS + health_seconds))
+  while status=$("$@") && [[ $status == 000 || $status == 503 ]] && ((SECONDS < deadline)); do sleep 0.25; done
+}
+
+printf 'Authorization: Bearer %s\\n' "$target" >"$work/target.header"
+if ((test_only)); then
+  other=""
+  if [[ -n $version_id ]] && read_version --version-stage AWSCURRENT && [[ $token != "$target" ]]; then other=$token; fi
+  if [[ -z $other ]]; then other=wrong-$(head -c 32 /dev/urandom | base64 -w0); fi
+  printf 'Authorization: Bearer %s\\n' "$other" >"$work/other.header"
+  unset token target other
+  wait_for probe "$work/target.header"
+  accepted || die "the gateway does not accept version $target_version's token (HTTP $status)"
+  status=$(probe "$work/other.header")
+  [[ $status == 401 ]] || die "the gateway does not refuse another token (HTTP $status, want 401)"
+  log "the gateway accepts version $target_version's token and refuses another"
+  exit 0
+fi
+
+# The staged file is what systemd hands the gateway at its next start, crash restarts included.
+stage() {
+  if [[ -f $token_file && $(<"$token_file") == "$target" ]]; then return 0; fi
+  printf '%s' "$target" >"$work/staged"
+  mv -f "$work/staged" "$token_file"
+  log "version $target_version staged at $token_file"
+}
+
+# A bare run (AWSCURRENT) leaves a gateway alone that a rotation in flight gave its AWSPENDING token.
+rotation_in_flight() {
+  local pending pending_version pending_created created age
+  pending=$(AWS_PAGER='' aws secretsmanager get-secret-value --secret-id "$secret_id" --version-stage AWSPENDING \\
+    "\${aws_args[@]}" --query '[VersionId,CreatedDate]' --output text 2>/dev/null) || return 1
+  read -r pending_version pending_created <<<"$pending"
+  [[ $pending_version != "$target_version" ]] || return 1
+  # The AWS CLI prints epoch seconds or ISO 8601, depending on its version and configuration.
+  if [[ $pending_created =~ ^([0-9]+)(\\.[0-9]+)?$ ]]; then
+    created=\${BASH_REMATCH[1]}
+  else
+    created=$(date -d "$pending_created" +%s) || die "cannot parse the AWSPENDING version's date: $pending_created"
+  fi
+  age=$(($(date +%s) - created))
+  ((age < pending_grace)) || return 1
+  log "a rotation is in flight (AWSPENDING version $pending_version, \${age}s old): leaving the gateway to the rotation function"
+}
+
+if ! systemctl is-active --quiet "$unit"; then
+  stage
+  log "$unit is not running: version $target_version waits for its next start; not starting it"
+  exit ${GATEWAY_STOPPED_EXIT}
+fi
+# Ask the gateway itself: its credential is private to it. A token it refuses costs one failed attempt.
+wait_for healthz
+if [[ $status == 200 ]] && wait_for probe "$work/target.header" && accepted; then
+  stage
+  log "$unit already runs with version $target_version"
+  exit 0
+fi
+if [[ -z $version_id ]] && rotation_in_flight; then exit 0; fi
+stage
+unset token target
+log "restarting $unit with version $target_version"
+# try-restart: never starts a gateway someone stopped in the meantime.
+systemctl try-restart "$unit" || die "systemctl try-restart $unit failed"
+wait_for healthz
+[[ $status == 200 ]] || die "$unit did not answer /healthz within \${health_seconds}s (HTTP $status)"
+wait_for probe "$work/target.header"
+accepted || die "$unit is up but does not accept version $target_version's token (HTTP $status)"
+log "$unit is up with version $target_version"
+`;
+
+/** The pickup-token script, exactly as it lands on the host. Static: stack facts come from host.env. */
+export function renderPickupToken(): string {
+  return SCRIPT;
+}
+
+/** pickup-token in the user data: root-only, beside the boot scripts. */
+export function pickupTokenFile(): HostFile {
+  return { path: PICKUP_SCRIPT_PATH, content: renderPickupToken(), mode: "0750", owner: ROOT };
+}
+
+const why = (text: string): string => `# ${text}`;
+
+/** The timer's oneshot: a bare pickup-token run (AWSCURRENT), sandboxed around what it needs. */
+export function renderPickupService(): string {
+  return [
+    "[Unit]",
+    "Description=clawkeep: give the gateway the token that is AWSCURRENT unless it holds it already",
+    why("The boot-time fetch stages the first token; picking up before it would race it."),
+    `After=${TOKEN_UNIT} network-online.target`,
+    "Wants=network-online.target",
+    "",
+    "[Service]",
+    "Type=oneshot",
+    `ExecStart=${PICKUP_SCRIPT_PATH}`,
+    why(`Exit ${GATEWAY_STOPPED_EXIT}: the gateway is stopped on purpose (revoke); the token is staged, there is nothing to do.`),
+    `SuccessExitStatus=${GATEWAY_STOPPED_EXIT}`,
+    why("A restart may wait for the gateway to drain its runs (TimeoutStopSec=330) and to start (90 s)."),
+    `TimeoutStartSec=${PICKUP_TIMEOUT_SECONDS}`,
+    "UMask=0077",
+    "NoNewPrivileges=yes",
+    why("Root without capabilities: systemctl reaches PID 1 over its root-only private socket, which needs none."),
+    "CapabilityBoundingSet=",
+    "AmbientCapabilities=",
+    "ProtectSystem=strict",
+    why("The staging file and the lock."),
+    `ReadWritePaths=${PATHS.runSecretsDir}`,
+    "ProtectHome=yes",
+    "PrivateTmp=yes",
+    "PrivateDevices=yes",
+    "DevicePolicy=closed",
+    "PrivateIPC=yes",
+    "PrivateMounts=yes",
+    "ProtectHostname=yes",
+    "ProtectClock=yes",
+    "ProtectKernelTunables=yes",
+    "ProtectKernelModules=yes",
+    "ProtectKernelLogs=yes",
+    "ProtectControlGroups=yes",
+    "ProtectProc=invisible",
+    "ProcSubset=pid",
+    "KeyringMode=private",
+    "LockPersonality=yes",
+    "RestrictRealtime=yes",
+    "RestrictSUIDSGID=yes",
+    "RestrictNamespaces=yes",
+    "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+    "SystemCallArchitectures=native",
+    "SystemCallFilter=@system-service",
+    "SystemCallFilter=~@privileged @resources",
+    "SystemCallErrorNumber=EPERM",
+    why("Left off on purpose (each is a line in systemd-analyze security's report):"),
+    why("User=/PrivateUsers= not set: only the real root may ask PID 1 to restart a unit."),
+    why("PrivateNetwork=/IPAddressDeny= not set: it needs IMDS (role credentials), Secrets Manager and the gateway on loopback."),
+    why("MemoryDenyWriteExecute= not set: not tried with Debian's awscli, whose Python may need libffi's W+X closures."),
+    "",
+  ].join("\n");
+}
+
+/** Every PICKUP_INTERVAL_MINUTES: the bound on pickup even when EventBridge or SSM does not deliver. */
+export function renderPickupTimer(): string {
+  return [
+    "[Unit]",
+    `Description=clawkeep: check the gateway token every ${PICKUP_INTERVAL_MINUTES} minutes (fallback to the EventBridge push)`,
+    "",
+    "[Timer]",
+    `OnBootSec=${PICKUP_INTERVAL_MINUTES}min`,
+    `OnUnitActiveSec=${PICKUP_INTERVAL_MINUTES}min`,
+    why("The default 1 min of timer slack would add to the bound."),
+    "AccuracySec=10s",
+    `Unit=${PICKUP_UNIT}`,
+    "",
+    "[Install]",
+    "WantedBy=timers.target",
+    "",
+  ].join("\n");
+}
+
+/** The timer and its oneshot as host files. */
+export function pickupUnitFiles(): HostFile[] {
+  return [
+    { path: `${UNIT_DIR}/${PICKUP_UNIT}`, content: renderPickupService(), mode: "0644", owner: ROOT },
+    { path: `${UNIT_DIR}/${PICKUP_TIMER}`, content: renderPickupTimer(), mode: "0644", owner: ROOT },
+  ];
+}
+
+/**
+ * EventBridge pattern for "AWSCURRENT moved on this secret" (native Secrets Manager event, no CloudTrail
+ * needed; not sent for AWSPENDING/AWSPREVIOUS). `resources` holds the secret's full ARN.
+ */
+export function pickupEventPattern(tokenSecretArn: string): Record<string, unknown> {
+  return {
+    source: ["aws.secretsmanager"],
+    "detail-type": ["Secret Label Updated"],
+    resources: [tokenSecretArn],
+    detail: { labelUpdated: ["AWSCURRENT"] },
+  };
+}
+
+/**
+ * The rule target's constant input for the AWS-RunShellScript document. No event field reaches the
+ * command: the host reads AWSCURRENT itself, so a late or repeated event cannot install an old token.
+ */
+export function pickupRunCommandInput(): string {
+  return JSON.stringify({ commands: [PICKUP_SCRIPT_PATH], executionTimeout: [String(PICKUP_TIMEOUT_SECONDS)] });
+}

@@ -1,0 +1,101 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { pickupEventPattern, pickupRunCommandInput } from "../host/pickupToken";
+
+export interface TokenPickupTriggerArgs {
+  tokenSecretArn: pulumi.Input<string>;
+  instanceId: pulumi.Input<string>;
+  region: pulumi.Input<string>;
+  accountId: pulumi.Input<string>;
+  alarmTopicArn: pulumi.Input<string>;
+  tags?: Record<string, string>;
+}
+
+/**
+ * When AWSCURRENT of the gateway token moves (a rotation's finishSecret, a revoke, a manual
+ * put-secret-value), EventBridge runs pickup-token on the host through SSM Run Command, so the running
+ * gateway takes the new token within seconds. The host's 5-minute timer is the fallback bound.
+ */
+export class TokenPickupTrigger extends pulumi.ComponentResource {
+  constructor(name: string, args: TokenPickupTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("clawkeep:pickup:TokenPickupTrigger", name, {}, opts);
+    const self = { parent: this };
+
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-rule`,
+      {
+        description: "Gateway token AWSCURRENT moved: run pickup-token on the host",
+        eventPattern: pulumi.output(args.tokenSecretArn).apply((arn) => JSON.stringify(pickupEventPattern(arn))),
+        tags: args.tags,
+      },
+      self,
+    );
+    const document = pulumi.interpolate`arn:aws:ssm:${args.region}::document/AWS-RunShellScript`;
+    const instance = pulumi.interpolate`arn:aws:ec2:${args.region}:${args.accountId}:instance/${args.instanceId}`;
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        assumeRolePolicy: pulumi.all([args.accountId]).apply(([accountId]) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { Service: "events.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                // Only this account's EventBridge (the rule's ARN is not known before the role exists).
+                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+              },
+            ],
+          }),
+        ),
+        tags: args.tags,
+      },
+      self,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-send-command`,
+      {
+        role: role.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [{ Sid: "RunPickupOnTheGatewayHostOnly", Effect: "Allow", Action: "ssm:SendCommand", Resource: [document, instance] }],
+        }),
+      },
+      { parent: role },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-run-pickup`,
+      {
+        rule: rule.name,
+        arn: document,
+        roleArn: role.arn,
+        // Constant input: no event field reaches the shell; the host reads AWSCURRENT itself.
+        input: pickupRunCommandInput(),
+        runCommandTargets: [{ key: "InstanceIds", values: [args.instanceId] }],
+        retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
+      },
+      { parent: rule },
+    );
+    // A pickup EventBridge could not deliver leaves the host on the old token until the timer runs.
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-failed`,
+      {
+        alarmDescription: "Token pickup could not be sent to the gateway host (EventBridge FailedInvocations)",
+        namespace: "AWS/Events",
+        metricName: "FailedInvocations",
+        dimensions: { RuleName: rule.name },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [args.alarmTopicArn],
+        tags: args.tags,
+      },
+      { parent: rule },
+    );
+    this.registerOutputs({ ruleArn: rule.arn });
+  }
+}
