@@ -25,7 +25,7 @@ describe("random tokens", () => {
   it("recognizes hex and base64 secrets but not words, paths, UUIDs or ARNs", () => {
     expect(looksRandomToken(crypto.randomBytes(32).toString("hex"))).toBe(true);
     expect(looksRandomToken(crypto.createHash("sha256").update("base64 token").digest("base64"))).toBe(true);
-    for (const v of ["not-shown-anywhere-1234", "/run/openclaw/gateway-token", "550e8400-e29b-41d4-a716-446655440000", "clawkeep-gw-gateway-token", "x".repeat(40)]) {
+    for (const v of ["not-shown-anywhere-1234", "/run/openclaw/gateway-token", "550e8400-e29b-41d4-a716-446655440000", "clawkeep-gw-gateway-token", "x".repeat(40), "anthropic=clawkeep/level1/gw/anthropic-api-key"]) {
       expect(looksRandomToken(v), v).toBe(false);
     }
   });

@@ -41,6 +41,8 @@ function entropy(s: string): number {
 export function looksRandomToken(value: string): boolean {
   const v = value.trim();
   if (v.length < 20 || !/^[A-Za-z0-9+/=_.~-]+$/.test(v) || v.startsWith("/") || v.startsWith("~")) return false;
+  // A lower-case name with path separators (a secret's name, a provider=name list) is a reference, not a value.
+  if (v.includes("/") && !/[A-Z]/.test(v)) return false;
   if (/^[0-9a-f]{32,}$/i.test(v)) return true;
   const longest = v.split(/[-_.]/).reduce((a, b) => (b.length > a.length ? b : a), "");
   if (longest.length < 16) return false;
