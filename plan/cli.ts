@@ -25,6 +25,7 @@ export function planJson(plan: StackPlan): Record<string, unknown> {
     resources: plan.rows,
     hostFiles: plan.host.files.map((f) => ({ path: f.path, mode: f.mode, owner: f.owner, bytes: Buffer.byteLength(f.content) })),
     userDataBytes: plan.host.userDataBytes,
+    hostBundle: { bucket: plan.host.bundle.bucket, key: plan.host.bundle.key, sha256: plan.host.bundle.sha256, bytes: plan.host.bundle.gz.length },
     cost: plan.cost,
     violations: plan.judgement.violations,
     ruleErrors: plan.judgement.errors,
@@ -53,7 +54,7 @@ function policyReport(j: Judgement): string[] {
 /** Write the rendered host files under DIR/host/<absolute path>, the user data and plan.json. */
 export function writeOut(plan: StackPlan, dir: string): string[] {
   const written: string[] = [];
-  const put = (rel: string, content: string) => {
+  const put = (rel: string, content: string | Buffer) => {
     const target = path.join(dir, rel);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, content);
@@ -61,6 +62,7 @@ export function writeOut(plan: StackPlan, dir: string): string[] {
   };
   for (const f of plan.host.files) put(path.join("host", f.path), f.content);
   put("user-data.yaml", plan.host.userData);
+  put(path.basename(plan.host.bundle.key), plan.host.bundle.gz);
   put("plan.json", `${JSON.stringify(planJson(plan), null, 2)}\n`);
   return written;
 }
@@ -70,7 +72,7 @@ function report(plan: StackPlan, outDir: string | undefined): string {
   lines.push(`clawkeep offline plan: stack ${plan.stack}, trust level ${plan.trustLevel} (${plan.model.capabilities.name}), region ${plan.region}`, "");
   lines.push(`Resources (${plan.rows.length})`);
   lines.push(table(["TYPE", "NAME", "SECURITY"], plan.rows.map((r) => [r.type.replace(/^aws:/, ""), r.name, r.security]), 90));
-  lines.push("", `Host files (${plan.host.files.length}, user data ${plan.host.userDataBytes} of 16384 bytes gzipped)${outDir ? ` written under ${path.join(outDir, "host")}` : "; write them with --out DIR"}`);
+  lines.push("", `Host files (${plan.host.files.length}; user data ${plan.host.userDataBytes} of 16384 bytes gzipped; bundle s3://${plan.host.bundle.bucket}/${plan.host.bundle.key}, ${plan.host.bundle.gz.length} bytes)${outDir ? ` written under ${path.join(outDir, "host")}` : "; write them with --out DIR"}`);
   lines.push(table(["PATH", "MODE", "OWNER", "BYTES"], plan.host.files.map((f) => [f.path, f.mode, f.owner, String(Buffer.byteLength(f.content))])));
   const c = plan.cost;
   lines.push("", `Monthly cost estimate (on-demand us-east-1 list prices read ${c.pricesReadOn}${plan.region === "us-east-1" ? "" : `; stack region ${plan.region} may differ`})`);

@@ -6,6 +6,7 @@ import { CONFIG_NAMESPACE, SECRET_KEYS, applyOverrides, parseStackConfig, readSt
 import type { ChecklistEntry } from "../policy/checklist";
 import { judge, type Judgement } from "../policy/judge";
 import { estimateCost, type CostEstimate } from "./cost";
+import { MOCK_ACCOUNT } from "./mocks";
 import { describeSecurity } from "./describe";
 import { ProgramLoadError, evaluateProgram, redact, type Evaluation, type PlannedResource } from "./evaluate";
 
@@ -90,7 +91,7 @@ export async function planStack(stack: string, opts: PlanOptions = {}): Promise<
     throw new ProgramLoadError(`the program failed: ${evaluation.errors.map((e) => e.message).join("; ")}`, evaluation.errors);
   }
   progress(`${evaluation.resources.length} resources registered; judging them with the policy pack, rendering host files and cost`);
-  const host = renderHost(model, hostFacts(model, stack, file.region));
+  const host = renderHost(model, hostFacts(model, stack, file.region), { accountId: MOCK_ACCOUNT, stack });
   const judgement = judge(evaluation);
   return {
     stack,

@@ -6,6 +6,8 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { createHash } from "node:crypto";
+import { unpackBundle } from "../components/host/hostBundle";
 import { REDACTED, isSecretValue, type PlannedResource } from "../plan/evaluate";
 import { planJson } from "../plan/cli";
 import { planStack, type StackPlan } from "../plan/planStack";
@@ -40,14 +42,23 @@ describe.each(LEVELS)("stack %s under the mock runtime", (stack) => {
     expect(attach.policyArn).toBe("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
   });
 
-  it("ships user data that is valid gzip'd cloud-config with the service user and no secret", () => {
-    const vm = one(plans[stack], "aws:ec2/instance:Instance").inputs;
-    const text = zlib.gunzipSync(Buffer.from(String(vm.userDataBase64), "base64")).toString("utf8");
+  it("ships gzip'd cloud-config that creates the service user and installs the pinned host bundle", () => {
+    const plan = plans[stack];
+    const vm = one(plan, "aws:ec2/instance:Instance");
+    const text = zlib.gunzipSync(Buffer.from(String(vm.inputs.userDataBase64), "base64")).toString("utf8");
     expect(text.startsWith("#cloud-config\n")).toBe(true);
-    const doc = parseYaml(text) as { users: Array<Record<string, unknown>>; write_files: Array<{ path: string }> };
+    const doc = parseYaml(text) as { users: Array<Record<string, unknown>>; runcmd: Array<string | string[]> };
     expect(doc.users[0]).toMatchObject({ name: "openclaw", shell: "/usr/sbin/nologin", lock_passwd: true });
-    expect(doc.write_files.map((f) => f.path)).toContain("/etc/openclaw/openclaw.json");
-    expect(text).not.toMatch(/sk-ant-|sk-proj-|AKIA[0-9A-Z]{16}|tskey-/);
+    const object = one(plan, "aws:s3/bucketObjectv2:BucketObjectv2");
+    const files = unpackBundle(Buffer.from(String(object.inputs.contentBase64), "base64"));
+    expect(files.map((f) => f.path)).toContain("/etc/openclaw/openclaw.json");
+    // The user data pins exactly this object: its key and the SHA-256 of its bytes.
+    const sha = createHash("sha256").update(Buffer.from(String(object.inputs.contentBase64), "base64")).digest("hex");
+    expect(object.inputs.key).toBe(`host-bundle/${sha}.json.gz`);
+    expect(JSON.stringify(doc.runcmd)).toContain(sha);
+    expect(object.inputs).toMatchObject({ serverSideEncryption: "aws:kms" });
+    expect(vm.dependencies).toContain(object.urn);
+    for (const t of [text, ...files.map((f) => f.content)]) expect(t).not.toMatch(/sk-ant-|sk-proj-|AKIA[0-9A-Z]{16}|tskey-/);
   });
 
   it("lets nothing in from outside the VPC and only HTTPS and Tailscale out", () => {
@@ -136,8 +147,8 @@ describe.each(LEVELS)("credentials of %s", (stack) => {
       expect(allowedReaders).toContain("arn:aws:iam::123456789012:role/gw-host-role");
       expect(allowedReaders).not.toContain("*");
     }
-    const failed = ofType(plan, "aws:cloudwatch/eventRule:EventRule").map((r) => JSON.parse(String(r.inputs.eventPattern)) as { detail: { eventName: string[] } });
-    expect(failed.filter((p) => p.detail.eventName.includes("RotationFailed"))).toHaveLength(2);
+    const patterns = ofType(plan, "aws:cloudwatch/eventRule:EventRule").map((r) => JSON.parse(String(r.inputs.eventPattern)) as { detail: { eventName?: string[] } });
+    expect(patterns.filter((p) => p.detail.eventName?.includes("RotationFailed"))).toHaveLength(2);
   });
 });
 

@@ -7,6 +7,7 @@ import { adminSecretName, cellSecretPrefix, hostFacts, providerKeySecretName, re
 import { HardenedHost } from "../host/hardenedHost";
 import { CellKeys } from "../keys";
 import { Network } from "../network";
+import { PrivateBucket } from "../storage";
 import { TokenPickupTrigger } from "../pickup";
 import { RotatedSecret, principalArnPatterns, secretResourcePolicy, type CredentialKind } from "../secrets";
 
@@ -40,7 +41,27 @@ export class GatewayCell extends pulumi.ComponentResource {
     const network = new Network(`${name}-net`, { model, region, availabilityZone: az, logsKeyArn: keys.logsKey.arn, tags }, self);
 
     const caller = aws.getCallerIdentityOutput({}, self);
-    const rendered = renderHost(model, hostFacts(model, args.stack, region));
+    const rendered = accountId.apply((a) => renderHost(model, hostFacts(model, args.stack, region), { accountId: a, stack: args.stack }));
+    // The host files beyond the user data's 16 KB travel as one object, pinned by SHA-256 in the user data.
+    const bundleStore = new PrivateBucket(
+      `${name}-host-bundle`,
+      { bucketName: rendered.bundle.bucket, kmsKeyArn: keys.dataKey.arn, noncurrentVersionDays: 30, tags },
+      self,
+    );
+    const bundleObject = new aws.s3.BucketObjectv2(
+      `${name}-host-bundle-object`,
+      {
+        bucket: bundleStore.bucket.id,
+        key: rendered.bundle.key,
+        contentBase64: rendered.apply((r) => r.bundle.gz.toString("base64")),
+        contentType: "application/gzip",
+        serverSideEncryption: "aws:kms",
+        kmsKeyId: keys.dataKey.arn,
+        // The policy pack judges the bundled openclaw.json against this level's envelope.
+        tags: { ...tags, "clawkeep:trustLevel": String(model.trustLevel) },
+      },
+      { parent: bundleStore },
+    );
     // The host reads the secrets under its cell's prefix and nothing else; admin keys live elsewhere.
     const ownSecrets = pulumi.interpolate`arn:aws:secretsmanager:${region}:${accountId}:secret:${cellSecretPrefix(args.stack, model.cellName)}*`;
 
@@ -53,7 +74,9 @@ export class GatewayCell extends pulumi.ComponentResource {
         associatePublicIp: network.hostNeedsPublicIp,
         dataKeyArn: keys.dataKey.arn,
         readableSecretArns: [ownSecrets],
+        bundleObjectArn: pulumi.interpolate`${bundleStore.bucket.arn}/${rendered.bundle.key}`,
         userDataBase64: rendered.userDataBase64,
+        dependsOn: [bundleObject],
         region,
         alarmTopicArn: alerts.topic.arn,
         tags,

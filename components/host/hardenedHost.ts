@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackModel } from "../../stacks/schema";
-import { DEBIAN_AMI_NAME, DEBIAN_AMI_OWNER, instanceRoleTrust, metadataOptions, secretReadPolicy } from "./instanceSpec";
+import { DEBIAN_AMI_NAME, DEBIAN_AMI_OWNER, hostReadPolicy, instanceRoleTrust, metadataOptions } from "./instanceSpec";
 
 export interface HardenedHostArgs {
   model: StackModel;
@@ -14,6 +14,10 @@ export interface HardenedHostArgs {
   readableSecretArns: pulumi.Input<string>[];
   /** Rendered cloud-init user data, gzip+base64. Holds no secret: it is stored in clear text. */
   userDataBase64: pulumi.Input<string>;
+  /** The host bundle object the user data fetches at first boot; the role may read exactly it. */
+  bundleObjectArn: pulumi.Input<string>;
+  /** Resources that must exist before the instance boots (the bundle object). */
+  dependsOn?: pulumi.Resource[];
   region: pulumi.Input<string>;
   /** SNS topic for status-check alarms. */
   alarmTopicArn: pulumi.Input<string>;
@@ -47,8 +51,8 @@ export class HardenedHost extends pulumi.ComponentResource {
       {
         role: this.role.id,
         policy: pulumi
-          .all([pulumi.all(args.readableSecretArns), args.dataKeyArn, args.region])
-          .apply(([secretArns, keyArn, region]) => JSON.stringify(secretReadPolicy(secretArns, keyArn, region))),
+          .all([pulumi.all(args.readableSecretArns), args.dataKeyArn, args.region, args.bundleObjectArn])
+          .apply(([secretArns, keyArn, region, bundleArn]) => JSON.stringify(hostReadPolicy({ secretArns, dataKeyArn: keyArn, region, bundleObjectArn: bundleArn }))),
       },
       { parent: this.role },
     );
@@ -93,7 +97,7 @@ export class HardenedHost extends pulumi.ComponentResource {
         volumeTags: tags,
       },
       // A newer Debian AMI must not silently replace a running host; unattended-upgrades patches it.
-      { parent: this, ignoreChanges: ["ami"] },
+      { parent: this, ignoreChanges: ["ami"], dependsOn: args.dependsOn },
     );
 
     const region = pulumi.output(args.region);

@@ -4,10 +4,13 @@ import type { StackModel } from "../../stacks/schema";
 import { renderExecApprovalsJson, renderOpenclawJson } from "../gateway/openclawConfig";
 import type { HostFacts } from "./bootScripts";
 import { renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "./systemdUnits";
-import { encodeUserData, hostFiles, renderUserData, type HostFile } from "./userData";
+import { bundleBucketName, packBundle, unpackScriptFile, type PackedBundle } from "./hostBundle";
+import { assertNoSecrets, encodeUserData, hostFiles, renderUserData, type HostFile } from "./userData";
 
 export interface RenderedHost {
+  /** Every file that lands on the host (for review and --out); all but the unpacker travel in the bundle. */
   files: HostFile[];
+  bundle: PackedBundle & { bucket: string };
   /** The #cloud-config document, before compression. */
   userData: string;
   /** gzip + base64, for the instance's userDataBase64. */
@@ -40,7 +43,12 @@ export function hostFacts(model: StackModel, stack: string, region: string): Hos
   return { region, gatewayTokenSecretId: tokenSecretName(stack, model.cellName), providerKeySecretIds };
 }
 
-export function renderHost(model: StackModel, facts: HostFacts): RenderedHost {
+export interface BundleLocation {
+  accountId: string;
+  stack: string;
+}
+
+export function renderHost(model: StackModel, facts: HostFacts, where: BundleLocation): RenderedHost {
   const files = hostFiles(
     model,
     {
@@ -52,7 +60,10 @@ export function renderHost(model: StackModel, facts: HostFacts): RenderedHost {
     },
     facts,
   );
-  const userData = renderUserData(model, files);
+  assertNoSecrets(model, files);
+  const packed = packBundle(files);
+  const bucket = bundleBucketName(where.accountId, where.stack, model.cellName);
+  const userData = renderUserData(model, [unpackScriptFile()], { bucket, key: packed.key, sha256: packed.sha256, region: facts.region });
   const encoded = encodeUserData(userData);
-  return { files, userData, userDataBase64: encoded.base64, userDataBytes: encoded.gzippedBytes };
+  return { files, bundle: { ...packed, bucket }, userData, userDataBase64: encoded.base64, userDataBytes: encoded.gzippedBytes };
 }

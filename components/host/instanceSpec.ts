@@ -21,21 +21,29 @@ export function instanceRoleTrust() {
   };
 }
 
+export interface HostReadContext {
+  secretArns: string[];
+  dataKeyArn: string;
+  region: string;
+  bundleObjectArn: string;
+}
+
 /**
- * The instance may read exactly its own secrets, and decrypt with the data key only when Secrets
- * Manager asks on its behalf (kms:ViaService), so the key grants nothing on its own.
+ * The instance may read exactly its own secrets and its own host bundle, and decrypt with the data
+ * key only when Secrets Manager or S3 asks on its behalf (kms:ViaService): the key grants nothing alone.
  */
-export function secretReadPolicy(secretArns: string[], dataKeyArn: string, region: string) {
+export function hostReadPolicy(ctx: HostReadContext) {
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretArns },
+      { Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: ctx.secretArns },
+      { Sid: "ReadOwnHostBundle", Effect: "Allow", Action: "s3:GetObject", Resource: ctx.bundleObjectArn },
       {
-        Sid: "DecryptOnlyThroughSecretsManager",
+        Sid: "DecryptOnlyThroughSecretsManagerOrS3",
         Effect: "Allow",
         Action: "kms:Decrypt",
-        Resource: dataKeyArn,
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+        Resource: ctx.dataKeyArn,
+        Condition: { StringEquals: { "kms:ViaService": [`secretsmanager.${ctx.region}.amazonaws.com`, `s3.${ctx.region}.amazonaws.com`] } },
       },
     ],
   };

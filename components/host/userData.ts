@@ -5,6 +5,8 @@ import * as zlib from "node:zlib";
 import { stringify } from "yaml";
 import { SECRET_KEYS, type StackModel } from "../../stacks/schema";
 import { GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, SERVICE_GROUP, SERVICE_USER, TOKEN_UNIT } from "./layout";
+import { bundleRuncmd, type BundleRef } from "./hostBundle";
+import { PICKUP_TIMER, pickupTokenFile, pickupUnitFiles } from "./pickupToken";
 import { ssmAgentKeysFile } from "./ssmAgent";
 import { SCRIPT_NAMES, renderBootScripts, renderHostEnv, scriptPath, type HostFacts } from "./bootScripts";
 
@@ -24,6 +26,7 @@ export interface RenderedHostConfig {
   tokenUnit: string;
   journald: string;
   openclawJson: string;
+  execApprovalsJson: string;
 }
 
 export const SYSTEMD_UNIT_DIR = "/etc/systemd/system";
@@ -69,7 +72,10 @@ export function hostFiles(model: StackModel, rendered: RenderedHostConfig, facts
     { path: TMPFILES_CONF, content: renderTmpfiles(), mode: "0644", owner: ROOT },
     { path: AUTO_UPGRADES_CONF, content: renderAutoUpgrades(), mode: "0644", owner: ROOT },
     { path: PATHS.configFile, content: rendered.openclawJson, mode: "0640", owner: `root:${SERVICE_GROUP}` },
+    { path: PATHS.execApprovalsFile, content: rendered.execApprovalsJson, mode: "0640", owner: `root:${SERVICE_GROUP}` },
     ssmAgentKeysFile(),
+    pickupTokenFile(),
+    ...pickupUnitFiles(),
   ];
 }
 
@@ -96,10 +102,18 @@ export function findSecretLeaks(model: StackModel, text: string): string[] {
 // files owned by the service group need the group, and apt's config must not be clobbered by a package install.
 const mustDefer = (f: HostFile): boolean => f.owner !== ROOT || f.path.startsWith("/etc/apt/");
 
-/** The #cloud-config document for one gateway host. Throws if any file would carry a secret. */
-export function renderUserData(model: StackModel, files: HostFile[]): string {
+/** Throws if any host file would carry a secret: user data and the host bundle are stored in clear. */
+export function assertNoSecrets(model: StackModel, files: HostFile[]): void {
   const leaks = files.flatMap((f) => findSecretLeaks(model, f.content).map((l) => `${f.path}: ${l}`));
-  if (leaks.length > 0) throw new Error(`user data is stored in clear text and must hold no secret; found ${leaks.join("; ")}`);
+  if (leaks.length > 0) throw new Error(`host files are stored in clear text and must hold no secret; found ${leaks.join("; ")}`);
+}
+
+/**
+ * The #cloud-config document for one gateway host. `files` are written by cloud-init itself; with a
+ * bundle, the rest arrive from S3 (verified against the pinned SHA-256) before any other step runs.
+ */
+export function renderUserData(model: StackModel, files: HostFile[], bundle?: BundleRef): string {
+  assertNoSecrets(model, files);
 
   const doc = {
     users: [{ name: SERVICE_USER, system: true, shell: NOLOGIN_SHELL, lock_passwd: true, no_create_home: true, homedir: PATHS.stateDir }],
@@ -115,6 +129,7 @@ export function renderUserData(model: StackModel, files: HostFile[]): string {
     runcmd: [
       // cloud-init runs runcmd as one sh script: stop at the first failed step instead of starting a half-built host.
       "set -eu",
+      ...(bundle ? bundleRuncmd(bundle) : []),
       ["systemd-tmpfiles", "--create", TMPFILES_CONF],
       [scriptPath("harden-host")],
       // SSM before the runtime, so a failed install can still be looked at through Session Manager.
@@ -124,6 +139,8 @@ export function renderUserData(model: StackModel, files: HostFile[]): string {
       // The token unit has no [Install]: the gateway's Requires= pulls it in at every boot.
       ["systemctl", "start", TOKEN_UNIT],
       ["systemctl", "enable", "--now", GATEWAY_UNIT],
+      // Fallback pickup of a rotated or revoked token (EventBridge is the fast path).
+      ["systemctl", "enable", "--now", PICKUP_TIMER],
     ],
   };
   const header = `#cloud-config\n# clawkeep cell ${model.cellName}, trust level ${model.trustLevel}. Generated; holds no secret values.\n`;

@@ -4,10 +4,16 @@
 // docs/tools/exec.md, docs/gateway/sandbox-vs-tool-policy-vs-elevated.md).
 import { parse as parseYaml } from "yaml";
 import { LEVELS, TRUST_LEVELS, type LevelCapabilities, type TrustLevel } from "../../stacks/trustLevels";
-import { cloudConfigFiles, userDataText } from "./userData";
+import { shippedFiles, userDataText } from "./userData";
 import { asArray, asStrings, entriesDeep, isRecord, tagsOf } from "./values";
 
-export const OPENCLAW_TYPES = ["aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate"] as const;
+/** Resources that can deliver an openclaw.json to a host: cloud-init user data, or a host bundle object in S3. */
+export const OPENCLAW_TYPES = [
+  "aws:ec2/instance:Instance",
+  "aws:ec2/launchTemplate:LaunchTemplate",
+  "aws:s3/bucketObjectv2:BucketObjectv2",
+  "aws:s3/bucketObject:BucketObject",
+] as const;
 export const TRUST_LEVEL_TAG = "clawkeep:trustLevel";
 
 /** config is set when the file parsed, error when it did not (one shape: see ParsedPolicy). */
@@ -35,13 +41,13 @@ function parseConfig(text: string): Record<string, unknown> | string {
 
 const cache = new Map<string, FoundConfig[]>();
 
-/** Every openclaw.json the resource's cloud-init writes, parsed. [] when it ships none. */
+/** Every openclaw.json the resource delivers (cloud-init write_files or a host bundle), parsed. [] when none. */
 export function openclawConfigs(props: Record<string, unknown>): FoundConfig[] {
-  const ud = userDataText(props);
-  if (ud === undefined) return [];
-  const hit = cache.get(ud);
+  const source = userDataText(props) ?? (typeof props.contentBase64 === "string" ? props.contentBase64 : undefined);
+  if (source === undefined) return [];
+  const hit = cache.get(source);
   if (hit) return hit;
-  const found: FoundConfig[] = cloudConfigFiles(ud)
+  const found: FoundConfig[] = shippedFiles(props)
     .filter((f) => f.path.endsWith("openclaw.json"))
     .map((f) => {
       if (f.content === undefined) return { path: f.path, error: `its encoding "${f.encoding}" cannot be decoded` };
@@ -49,7 +55,7 @@ export function openclawConfigs(props: Record<string, unknown>): FoundConfig[] {
       return typeof parsed === "string" ? { path: f.path, error: parsed } : { path: f.path, config: parsed };
     });
   if (cache.size > 32) cache.clear();
-  cache.set(ud, found);
+  cache.set(source, found);
   return found;
 }
 

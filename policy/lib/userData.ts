@@ -99,13 +99,43 @@ function decodeContent(raw: string, encoding: string): string | undefined {
   }
 }
 
-/** Every text an instance receives: the user data itself and each file it writes. */
+/**
+ * The files of a host bundle, the S3 object a #cloud-config fetches when a host's files outgrow
+ * user data (clawkeep's own format: gzip'd JSON [{path, content (base64)}]). [] for any other object.
+ */
+export function hostBundleFiles(props: Record<string, unknown>): WrittenFile[] {
+  const b64 = readKnown(props, "contentBase64", undefined);
+  if (typeof b64 !== "string" || b64.length === 0) return [];
+  const buf = Buffer.from(b64, "base64");
+  const text = isGzip(buf) ? gunzipText(buf) : buf.toString("utf8");
+  let entries: unknown;
+  try {
+    entries = JSON.parse(text ?? "");
+  } catch {
+    return [];
+  }
+  return asArray(entries).flatMap((e) =>
+    isRecord(e) && typeof e.path === "string" && typeof e.content === "string"
+      ? [{ path: e.path, encoding: "base64", content: Buffer.from(e.content, "base64").toString("utf8") }]
+      : [],
+  );
+}
+
+/** Every file a resource delivers to a host: what its cloud-config writes, or what its host bundle holds. */
+export function shippedFiles(props: Record<string, unknown>): WrittenFile[] {
+  const ud = userDataText(props);
+  return [...(ud === undefined ? [] : cloudConfigFiles(ud)), ...hostBundleFiles(props)];
+}
+
+/** Every text a host receives in clear: the user data itself, each file it writes, each bundled file. */
 export function userDataTexts(props: Record<string, unknown>): Array<{ where: string; text: string }> {
   const ud = userDataText(props);
-  if (ud === undefined) return [];
-  const out = [{ where: "user data", text: ud }];
-  for (const f of cloudConfigFiles(ud)) {
-    if (f.content !== undefined && f.encoding !== "text/plain") out.push({ where: `user data file ${f.path}`, text: f.content });
+  const out = ud === undefined ? [] : [{ where: "user data", text: ud }];
+  if (ud !== undefined) {
+    for (const f of cloudConfigFiles(ud)) {
+      if (f.content !== undefined && f.encoding !== "text/plain") out.push({ where: `user data file ${f.path}`, text: f.content });
+    }
   }
+  for (const f of hostBundleFiles(props)) if (f.content !== undefined) out.push({ where: `host bundle file ${f.path}`, text: f.content });
   return out;
 }
