@@ -65,6 +65,12 @@ describe("stack schema", () => {
     ["unpinned openclaw", { trustLevel: 1, openclawVersion: "2026.10.1" }, "openclawIntegrity", /integrity/],
     ["plain-text secret", { trustLevel: 1, anthropicApiKey: "plain" }, "anthropicApiKey", /pulumi config set --secret/],
     ["idle timeout past the guides' 30 minutes", { trustLevel: 1, sessionIdleMinutes: 120 }, "sessionIdleMinutes", /<= 30/],
+    ["security logs kept under 90 days", { trustLevel: 1, securityLogRetentionDays: 30 }, "securityLogRetentionDays", /at least 90/],
+    ["an auth-failure threshold of 0", { trustLevel: 1, alarms: { authFailuresPer10Min: 0 } }, "alarms.authFailuresPer10Min", />= 1/],
+    ["an unknown alarm key", { trustLevel: 1, alarms: { sshFailures: 3 } }, "alarms.sshFailures", /no such key/],
+    ["a weekday that does not exist", { trustLevel: 1, businessHours: { days: ["Funday"] } }, "businessHours.days.0", /one of/],
+    ["a trusted admin that is not an ARN", { trustLevel: 1, access: { admins: ["alice"] } }, "access.admins.0", /IAM role, user or account-root ARN/],
+    ["a trail kept under a year", { trustLevel: 1, trailRetentionDays: 90 }, "trailRetentionDays", />= 365/],
   ])("rejects %s, naming the key, the value and what is allowed", (_label, input, key, allowed) => {
     const issues = issuesOf(input);
     const issue = issues.find((i) => i.key === key);

@@ -2,7 +2,9 @@
 // fully defaulted model with the trust level expanded into concrete capabilities. Nothing else in
 // the kit reads pulumi.Config.
 import { z } from "zod";
+import { auditSettingsProblems, type AuditSettings } from "../components/audit/settings";
 import { DEFAULT_NPM_REGISTRY, PINS } from "../components/host/layout";
+import { WEEKDAYS } from "../lambda/audit/businessHours";
 import { LEVELS, MODEL_PROVIDERS, PROVIDER_HOSTS, TRUST_LEVELS, type LevelCapabilities, type TrustLevel } from "./trustLevels";
 
 export const CONFIG_NAMESPACE = "clawkeep";
@@ -20,8 +22,8 @@ export const DEFAULT_STRONG_MODELS = [
   "openai/gpt-5.5",
 ];
 
-/** CloudWatch Logs accepts only these retention values. */
-export const LOG_RETENTION_DAYS = [90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+import { LOG_RETENTION_DAYS } from "./limits";
+export { LOG_RETENTION_DAYS };
 
 /** Secret config keys: set with `pulumi config set --secret`, never in clear text. */
 export const SECRET_KEYS = ["anthropicApiKey", "openaiApiKey", "openaiAdminKey"] as const;
@@ -76,6 +78,8 @@ const secretValue = z.union([
 
 const modelRef = z.string().regex(/^[a-z0-9-]+\/[A-Za-z0-9._-]+$/, "a provider/model reference such as anthropic/claude-opus-5");
 
+const principalArn = z.string().regex(/^arn:aws[a-z-]*:(iam::\d{12}:(role|user)\/[\w+=,.@/-]+|iam::\d{12}:root)$/, "an IAM role, user or account-root ARN");
+
 const promotion = z.strictObject({
   reviewer: z.string().min(2, "the name of the person who reviewed the promotion"),
   date: z.iso.date("an ISO date (YYYY-MM-DD)"),
@@ -124,6 +128,31 @@ export const rawConfigSchema = z.strictObject({
   anthropicApiKey: secretValue.optional(),
   openaiApiKey: secretValue.optional(),
   openaiAdminKey: secretValue.optional(),
+  securityLogRetentionDays: z.number().int().default(365),
+  trailRetentionDays: z.number().int().min(365).max(3653).default(365),
+  alarms: z
+    .strictObject({
+      authFailuresPer10Min: z.number().int().min(1).max(100).default(5),
+      egressDeniedPer5Min: z.number().int().min(1).max(1000).default(1),
+      modelApiConnectionsPerHour: z.number().int().min(1).max(1_000_000).default(600),
+      unhealthyMinutes: z.number().int().min(1).max(60).default(3),
+    })
+    .prefault({}),
+  businessHours: z
+    .strictObject({
+      timeZone: z.string().default("UTC"),
+      days: z.array(z.enum(WEEKDAYS)).min(1).default(["Mon", "Tue", "Wed", "Thu", "Fri"]),
+      start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM").default("08:00"),
+      end: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, "HH:MM").default("18:00"),
+    })
+    .prefault({}),
+  access: z
+    .strictObject({
+      admins: z.array(principalArn).default([]),
+      operators: z.array(principalArn).default([]),
+      viewers: z.array(principalArn).default([]),
+    })
+    .prefault({}),
   tags: z.record(z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/), z.string().max(256)).default({}),
 });
 export type RawConfig = z.input<typeof rawConfigSchema>;
@@ -167,6 +196,10 @@ export interface StackModel {
   /** Roles that manage the kit's secrets besides the deploying role. */
   adminRoleArns: string[];
   openai?: { projectId: string; serviceAccountId: string };
+  /** Audit retention, alarm thresholds and business hours (components/audit). */
+  audit: AuditSettings;
+  /** Who may assume the Admin, Operator and Viewer roles; empty lists mean the account root. */
+  access: { admin: string[]; operator: string[]; viewer: string[] };
   tags: Record<string, string>;
 }
 
@@ -208,7 +241,9 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
 function describeAllowed(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "unrecognized_keys":
-      return `no such key; known keys are ${Object.keys(rawConfigSchema.shape).join(", ")}`;
+      return issue.path.length > 0
+        ? `no such key under ${issue.path.join(".")} (see README, "Config keys")`
+        : `no such key; known keys are ${Object.keys(rawConfigSchema.shape).join(", ")}`;
     case "invalid_type":
       return `a value of type ${issue.expected}`;
     case "invalid_value":
@@ -258,6 +293,11 @@ export function policyIssues(raw: ParsedRaw): ConfigIssue[] {
       given: raw.logRetentionDays,
       allowed: `at least 90 days, one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")}`,
     });
+  }
+  for (const problem of auditSettingsProblems(auditSettingsOf(raw))) {
+    const [key, rest] = problem.split(/: (.*)/s);
+    const [given, allowed] = rest.split("; allowed: ");
+    issues.push({ key: key.replace(/^businessHours$/, "businessHours"), given, allowed: allowed ?? rest });
   }
   const vpc = parseCidr(raw.vpcCidr);
   if (!vpc || vpc.bits < 16 || vpc.bits > 24 || !PRIVATE_RANGES.some((r) => cidrWithin(raw.vpcCidr, r))) {
@@ -320,6 +360,15 @@ export function policyIssues(raw: ParsedRaw): ConfigIssue[] {
   return issues;
 }
 
+function auditSettingsOf(raw: ParsedRaw): AuditSettings {
+  return {
+    securityLogRetentionDays: raw.securityLogRetentionDays,
+    trailRetentionDays: raw.trailRetentionDays,
+    alarms: raw.alarms,
+    businessHours: raw.businessHours,
+  };
+}
+
 function toSecret(v: { secure: string } | { __decryptedSecret: string }): SecretValue {
   return "secure" in v ? { secret: true, value: v.secure, encrypted: true } : { secret: true, value: v.__decryptedSecret, encrypted: false };
 }
@@ -378,6 +427,8 @@ export function parseStackConfig(input: unknown): StackModel {
     packageMirror: { npmRegistry: raw.packageMirror?.npmRegistry ?? DEFAULT_NPM_REGISTRY, debianMirror: raw.packageMirror?.debianMirror },
     secrets,
     adminRoleArns: raw.adminRoleArns,
+    audit: auditSettingsOf(raw),
+    access: { admin: raw.access.admins, operator: raw.access.operators, viewer: raw.access.viewers },
     openai: raw.openaiProjectId && raw.openaiServiceAccountId ? { projectId: raw.openaiProjectId, serviceAccountId: raw.openaiServiceAccountId } : undefined,
     tags: raw.tags,
   };
