@@ -1,0 +1,3 @@
+export * from "./rolePolicies";
+export * from "./sessionPreferences";
+export * from "./accessRoles";

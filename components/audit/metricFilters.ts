@@ -1,0 +1,119 @@
+// The security signals of a cell as data: which log line counts as what metric, and when a metric
+// alarms. Pure, so the patterns are tested against real log lines (the pinned gateway's, a real
+// proxy's) and the components only turn these specs into resources.
+import type { StackModel } from "../../stacks/schema";
+import { PROVIDER_HOSTS } from "../../stacks/trustLevels";
+import { METRICS, type AuditLogGroupNames } from "./names";
+import type { AlarmThresholds } from "./settings";
+
+/**
+ * OpenClaw 2026.9.6 logs a rejected WebSocket handshake (wrong token, rate-limited caller) at WARN
+ * as `unauthorized conn=<id> ... reason=token_mismatch ...` in its JSON file log (message-handler
+ * rejectUnauthorized). HTTP 401s (/tools/invoke, /v1/*) are not logged by the gateway at all.
+ */
+export const GATEWAY_AUTH_FAILURE_PATTERN = '{ $.message = "unauthorized conn=*" }';
+
+/** Squid marks every refused request TCP_DENIED, in its native and its common log formats. */
+export const EGRESS_DENIED_PATTERN = '"TCP_DENIED"';
+
+/**
+ * One model API tunnel through the proxy: squid logs each CONNECT when it closes, as
+ * `TCP_TUNNEL/200 ... CONNECT api.anthropic.com:443`. The gateway writes no per-request line, so
+ * tunnels are the countable unit; HTTP keep-alive can carry several requests in one tunnel.
+ */
+export function modelApiPattern(host: string, port = 443): string {
+  return `"TCP_TUNNEL" "CONNECT ${host}:${port}"`;
+}
+
+export interface MetricFilterSpec {
+  /** Resource-name suffix. */
+  id: string;
+  logGroup: keyof AuditLogGroupNames;
+  pattern: string;
+  metricName: string;
+}
+
+export function metricFilterSpecs(model: StackModel): MetricFilterSpec[] {
+  const hosts = model.providers.flatMap((p) => PROVIDER_HOSTS[p]);
+  return [
+    { id: "gateway-auth-failures", logGroup: "gateway", pattern: GATEWAY_AUTH_FAILURE_PATTERN, metricName: METRICS.gatewayAuthFailures },
+    { id: "egress-denied", logGroup: "egressProxy", pattern: EGRESS_DENIED_PATTERN, metricName: METRICS.egressDenied },
+    // One filter per provider host, all adding to one metric: term patterns cannot AND an OR-group.
+    ...hosts.map((host) => ({ id: `model-api-${host.replace(/\./g, "-")}`, logGroup: "egressProxy" as const, pattern: modelApiPattern(host), metricName: METRICS.modelApiConnections })),
+  ];
+}
+
+export type AlarmComparison = "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold";
+
+export interface AlarmSpec {
+  id: string;
+  description: string;
+  metricName: string;
+  statistic: "Sum" | "Minimum";
+  periodSeconds: number;
+  evaluationPeriods: number;
+  threshold: number;
+  comparison: AlarmComparison;
+  /** No data: quiet for counters; for the health metric silence means the host or its timer is down. */
+  treatMissingData: "notBreaching" | "breaching";
+}
+
+export function alarmSpecs(t: AlarmThresholds): AlarmSpec[] {
+  return [
+    {
+      id: "gateway-auth-failures",
+      description: `More than ${t.authFailuresPer10Min} failed gateway authentications in 10 minutes`,
+      metricName: METRICS.gatewayAuthFailures,
+      statistic: "Sum",
+      periodSeconds: 600,
+      evaluationPeriods: 1,
+      threshold: t.authFailuresPer10Min,
+      comparison: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+    },
+    {
+      id: "egress-denied",
+      description: `The egress proxy refused ${t.egressDeniedPer5Min} or more requests to domains off the allowlist in 5 minutes`,
+      metricName: METRICS.egressDenied,
+      statistic: "Sum",
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      threshold: t.egressDeniedPer5Min,
+      comparison: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    },
+    {
+      id: "model-api-use",
+      description: `More than ${t.modelApiConnectionsPerHour} model API connections in an hour`,
+      metricName: METRICS.modelApiConnections,
+      statistic: "Sum",
+      periodSeconds: 3600,
+      evaluationPeriods: 1,
+      threshold: t.modelApiConnectionsPerHour,
+      comparison: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+    },
+    {
+      id: "gateway-unhealthy",
+      description: `The gateway's /healthz failed for ${t.unhealthyMinutes} minutes (or the host stopped reporting)`,
+      metricName: METRICS.gatewayHealthy,
+      statistic: "Minimum",
+      periodSeconds: 60,
+      evaluationPeriods: t.unhealthyMinutes,
+      threshold: 1,
+      comparison: "LessThanThreshold",
+      treatMissingData: "breaching",
+    },
+    {
+      id: "changes-outside-business-hours",
+      description: "A configuration change to the kit's AWS services outside business hours (see the changes log group for who and what)",
+      metricName: METRICS.changesOutsideBusinessHours,
+      statistic: "Sum",
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparison: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    },
+  ];
+}

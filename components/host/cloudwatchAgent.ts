@@ -1,0 +1,213 @@
+// Host files for auditing: the CloudWatch agent's config (which logs ship to which KMS-encrypted
+// group), auditd rules (config and credential watches, the service user's executions), and a timer
+// that publishes the gateway's /healthz result as a metric; plus where the signed agent .deb comes
+// from. Pure: shellcheck, systemd-analyze and the agent's published JSON schema judge this text.
+import { DEFAULT_LOG_FILE } from "../gateway/openclawConfig";
+import type { AuditLogGroupNames } from "../audit/names";
+import { GATEWAY_UNIT, PATHS, SERVICE_USER, TOKEN_UNIT } from "./layout";
+import type { HostFile } from "./userData";
+
+export const CWAGENT_CONFIG_PATH = "/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json";
+/** Squid's default access log; the egress-proxy issue must write refusals here (or change this path). */
+export const EGRESS_PROXY_ACCESS_LOG = "/var/log/squid/access.log";
+/** Debian's rsyslog writes auth and authpriv here; rsyslog is not in Debian 12's cloud image by default. */
+export const HOST_AUTH_LOG = "/var/log/auth.log";
+export const HOST_AUDIT_LOG = "/var/log/audit/audit.log";
+export const AUDIT_RULES_PATH = "/etc/audit/rules.d/50-clawkeep.rules";
+/** augenrules loads rules.d in name order; the immutable flag must come last. */
+export const AUDIT_FINALIZE_PATH = "/etc/audit/rules.d/99-clawkeep-finalize.rules";
+export const HEALTH_SCRIPT = `${PATHS.libexecDir}/publish-gateway-health`;
+export const HEALTH_SERVICE = "clawkeep-gateway-health.service";
+export const HEALTH_TIMER = "clawkeep-gateway-health.timer";
+export const CWAGENT_CTL = "/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl";
+
+/**
+ * AWS signs the agent's .deb (detached `.sig` beside it) with one key; its fingerprint is in AWS's
+ * docs ("Verify the signature of the CloudWatch agent package"). The .deb is installed the way the
+ * SSM agent is: gpgv must find one good signature whose primary key is this fingerprint.
+ */
+export const CWAGENT_SIGNER_FINGERPRINT = "937616F3450B7D806CBD9725D58167303B789C72";
+/** AWS's copy of that public key; it is trusted only through the fingerprint above. */
+export const CWAGENT_KEY_URL = "https://amazoncloudwatch-agent.s3.amazonaws.com/assets/amazon-cloudwatch-agent.gpg";
+
+export interface AuditHostInput {
+  names: AuditLogGroupNames;
+  /** The cell's custom-metric namespace (metricNamespace()). */
+  namespace: string;
+  healthMetric: string;
+  gatewayPort: number;
+}
+
+/** What ships where. The groups exist already (Pulumi made them KMS-encrypted), so the agent never creates one. */
+export function renderCloudWatchAgentConfig(input: Pick<AuditHostInput, "names" | "namespace">) {
+  const { names } = input;
+  const file = (filePath: string, group: string) => ({ file_path: filePath, log_group_name: group, log_stream_name: "{instance_id}", timezone: "UTC" as const });
+  return {
+    agent: { metrics_collection_interval: 60, run_as_user: "root", logfile: "/opt/aws/amazon-cloudwatch-agent/logs/amazon-cloudwatch-agent.log" },
+    metrics: {
+      namespace: input.namespace,
+      append_dimensions: { InstanceId: "${aws:InstanceId}" },
+      metrics_collected: {
+        mem: { measurement: ["mem_used_percent"] },
+        disk: { measurement: ["used_percent"], resources: ["/"] },
+        swap: { measurement: ["swap_used_percent"] },
+      },
+    },
+    logs: {
+      logs_collected: {
+        files: {
+          collect_list: [
+            file(DEFAULT_LOG_FILE, names.gateway),
+            file(EGRESS_PROXY_ACCESS_LOG, names.egressProxy),
+            file(HOST_AUTH_LOG, names.hostAuth),
+            file(HOST_AUDIT_LOG, names.hostAudit),
+          ],
+        },
+      },
+      force_flush_interval: 5,
+    },
+  };
+}
+
+/** auditd rules: -w watches paths, -a always,exit logs syscalls; -k tags each record for searching. */
+export function renderAuditRules(): string {
+  return [
+    "## clawkeep: who touched the gateway's config, credentials and runtime, and what the service user ran.",
+    `-w ${PATHS.configDir}/ -p wa -k openclaw-config`,
+    "-w /etc/clawkeep/ -p wa -k clawkeep-config",
+    `-w /etc/systemd/system/${GATEWAY_UNIT} -p wa -k openclaw-units`,
+    `-w /etc/systemd/system/${TOKEN_UNIT} -p wa -k openclaw-units`,
+    "-w /opt/clawkeep/ -p wa -k clawkeep-runtime",
+    `-w ${PATHS.libexecDir}/ -p wa -k clawkeep-scripts`,
+    "## Credentials: reads count too; only fetch-token and systemd should ever open these.",
+    `-w ${PATHS.runSecretsDir}/ -p rwa -k gateway-credentials`,
+    "-w /run/credentials/ -p rwa -k gateway-credentials",
+    "## Identity and privilege (CIS 4.1.x), and the audit setup itself.",
+    "-w /etc/passwd -p wa -k identity",
+    "-w /etc/group -p wa -k identity",
+    "-w /etc/shadow -p wa -k identity",
+    "-w /etc/sudoers -p wa -k privilege",
+    "-w /etc/sudoers.d/ -p wa -k privilege",
+    "-w /etc/audit/ -p wa -k audit-config",
+    "## Every program the gateway's user starts (a prompt-injected agent shows up here).",
+    `-a always,exit -F arch=b64 -S execve,execveat -F uid=${SERVICE_USER} -k openclaw-exec`,
+    `-a always,exit -F arch=b32 -S execve,execveat -F uid=${SERVICE_USER} -k openclaw-exec`,
+    "",
+  ].join("\n");
+}
+
+/** Rules are locked until reboot: an intruder with root cannot quietly switch auditing off. */
+export function renderAuditFinalize(): string {
+  return ["## clawkeep: no rule changes until the next boot (hosts are replaced, not edited).", "-e 2", ""].join("\n");
+}
+
+const HEALTH_SCRIPT_TEXT = `#!/bin/bash
+# Publishes the gateway's health once: 1 when GET /healthz answers 200, else 0, as a CloudWatch
+# metric with the instance's id. Run by ${HEALTH_TIMER}; silence (no data) also alarms.
+set -euo pipefail
+usage="usage: \${0##*/} PORT NAMESPACE METRIC"
+port=\${1:?$usage}
+namespace=\${2:?$usage}
+metric=\${3:?$usage}
+[[ $port =~ ^[0-9]{1,5}$ ]] || { printf '%s\\n' "$usage" >&2; exit 2; }
+
+# Overridable for tests; on the host these are the instance metadata service and the regional API.
+imds=\${CLAWKEEP_IMDS_URL:-http://169.254.169.254}
+endpoint=\${AWS_ENDPOINT_URL_CLOUDWATCH:-\${AWS_ENDPOINT_URL:-}}
+
+meta() { curl -fsS --max-time 2 -H "X-aws-ec2-metadata-token: $imds_token" "$imds/latest/meta-data/$1"; }
+imds_token=$(curl -fsS --max-time 2 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' "$imds/latest/api/token")
+instance_id=$(meta instance-id)
+region=$(meta placement/region)
+
+if curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$port/healthz"; then value=1; else value=0; fi
+
+args=(cloudwatch put-metric-data --region "$region" --namespace "$namespace" --metric-name "$metric"
+  --dimensions "InstanceId=$instance_id" --value "$value" --unit Count)
+if [[ -n $endpoint ]]; then args+=(--endpoint-url "$endpoint"); fi
+AWS_PAGER='' aws "\${args[@]}"
+`;
+
+export function renderHealthScript(): string {
+  return HEALTH_SCRIPT_TEXT;
+}
+
+const SAFE_ARG = /^[A-Za-z0-9/_.:-]+$/;
+
+/** The oneshot the timer starts: a throw-away user, nothing writable, no privileges. */
+export function renderHealthService(input: Pick<AuditHostInput, "gatewayPort" | "namespace" | "healthMetric">): string {
+  for (const v of [input.namespace, input.healthMetric]) if (!SAFE_ARG.test(v)) throw new Error(`health unit argument ${JSON.stringify(v)} is not a plain token`);
+  return [
+    "[Unit]",
+    "Description=clawkeep: publish the gateway's /healthz result to CloudWatch",
+    `After=network-online.target ${GATEWAY_UNIT}`,
+    "Wants=network-online.target",
+    "",
+    "[Service]",
+    "Type=oneshot",
+    `ExecStart=${HEALTH_SCRIPT} ${input.gatewayPort} ${input.namespace} ${input.healthMetric}`,
+    "TimeoutStartSec=50",
+    "# A transient unprivileged user: the check needs the instance role (via IMDS) and loopback, nothing else.",
+    "DynamicUser=yes",
+    "NoNewPrivileges=yes",
+    "CapabilityBoundingSet=",
+    "ProtectSystem=strict",
+    "ProtectHome=yes",
+    "PrivateTmp=yes",
+    "PrivateDevices=yes",
+    "ProtectKernelTunables=yes",
+    "ProtectKernelModules=yes",
+    "ProtectKernelLogs=yes",
+    "ProtectControlGroups=yes",
+    "ProtectClock=yes",
+    "ProtectHostname=yes",
+    "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+    "RestrictNamespaces=yes",
+    "RestrictRealtime=yes",
+    "LockPersonality=yes",
+    "SystemCallArchitectures=native",
+    "SystemCallFilter=@system-service",
+    "",
+  ].join("\n");
+}
+
+export function renderHealthTimer(): string {
+  return [
+    "[Unit]",
+    "Description=clawkeep: check the gateway's /healthz every minute",
+    "",
+    "[Timer]",
+    "OnBootSec=2min",
+    "OnUnitActiveSec=1min",
+    "AccuracySec=5s",
+    "",
+    "[Install]",
+    "WantedBy=timers.target",
+    "",
+  ].join("\n");
+}
+
+/** AWS's regional download of one agent version (`latest` names the newest); the signature is `.sig` beside it. */
+export function cloudWatchAgentDebUrl(region: string, version: string): string {
+  return `https://amazoncloudwatch-agent-${region}.s3.${region}.amazonaws.com/debian/amd64/${version}/amazon-cloudwatch-agent.deb`;
+}
+
+/** The first-boot step after the install: start the agent on the kit's config (and on every boot after). */
+export function startCloudWatchAgentCommand(): string[] {
+  return [CWAGENT_CTL, "-a", "fetch-config", "-m", "ec2", "-s", "-c", `file:${CWAGENT_CONFIG_PATH}`];
+}
+
+const ROOT = "root:root";
+
+/** Every audit host file with its mode and owner; the lead adds these to the user data. */
+export function auditHostFiles(input: AuditHostInput): HostFile[] {
+  return [
+    { path: CWAGENT_CONFIG_PATH, content: `${JSON.stringify(renderCloudWatchAgentConfig(input), null, 2)}\n`, mode: "0644", owner: ROOT },
+    { path: AUDIT_RULES_PATH, content: renderAuditRules(), mode: "0640", owner: ROOT },
+    { path: AUDIT_FINALIZE_PATH, content: renderAuditFinalize(), mode: "0640", owner: ROOT },
+    // World-executable: the health unit runs it as a transient DynamicUser.
+    { path: HEALTH_SCRIPT, content: renderHealthScript(), mode: "0755", owner: ROOT },
+    { path: `/etc/systemd/system/${HEALTH_SERVICE}`, content: renderHealthService(input), mode: "0644", owner: ROOT },
+    { path: `/etc/systemd/system/${HEALTH_TIMER}`, content: renderHealthTimer(), mode: "0644", owner: ROOT },
+  ];
+}
