@@ -24,4 +24,9 @@ export const instanceId = cell.instanceId;
 export const vpcId = cell.vpcId;
 export const gatewayTokenSecretArn = cell.tokenSecretArn;
 export const alarmTopicArn = cell.alarmTopicArn;
-export const connect = pulumi.interpolate`aws ssm start-session --target ${cell.instanceId} --region ${region}`;
+export const dashboard = cell.dashboardName;
+export const adminRoleArn = cell.roleArns.admin;
+export const operatorRoleArn = cell.roleArns.operator;
+export const viewerRoleArn = cell.roleArns.viewer;
+// Operators connect through the kit's session document: idle timeout, logged, as the non-root session user.
+export const connect = pulumi.interpolate`aws ssm start-session --target ${cell.instanceId} --document-name ${cell.sessionDocumentName} --region ${region}`;

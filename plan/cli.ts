@@ -160,7 +160,8 @@ export async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    // Exit only once stdout is flushed: a large --json document to a pipe is written asynchronously.
+    (code) => process.stdout.write("", () => process.exit(code)),
     (e: unknown) => {
       err(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       process.exit(3);

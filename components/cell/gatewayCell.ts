@@ -6,6 +6,8 @@ import { randomBytes } from "node:crypto";
 import { adminSecretName, cellSecretPrefix, hostFacts, providerKeySecretName, renderHost, tokenSecretName } from "../host/hostFiles";
 import { HardenedHost } from "../host/hardenedHost";
 import { CellKeys } from "../keys";
+import { AccessRoles } from "../access";
+import { AuditLogging, SecurityAlarms } from "../audit";
 import { Network } from "../network";
 import { PrivateBucket } from "../storage";
 import { TokenPickupTrigger } from "../pickup";
@@ -27,6 +29,10 @@ export class GatewayCell extends pulumi.ComponentResource {
   public readonly vpcId: pulumi.Output<string>;
   public readonly tokenSecretArn: pulumi.Output<string>;
   public readonly alarmTopicArn: pulumi.Output<string>;
+  public readonly dashboardName: pulumi.Output<string>;
+  /** The SSM document operators start sessions with (runs as the non-root session user). */
+  public readonly sessionDocumentName: pulumi.Output<string>;
+  public readonly roleArns: { admin: pulumi.Output<string>; operator: pulumi.Output<string>; viewer: pulumi.Output<string> };
 
   constructor(name: string, args: GatewayCellArgs, opts?: pulumi.ComponentResourceOptions) {
     super("clawkeep:cell:GatewayCell", name, {}, opts);
@@ -115,9 +121,9 @@ export class GatewayCell extends pulumi.ComponentResource {
       { tokenSecretArn: token.secret.arn, instanceId: host.instance.id, region, accountId, alarmTopicArn: alerts.topic.arn, tags },
       self,
     );
-    for (const provider of model.providers) {
+    const providerSecrets = model.providers.map((provider) => {
       const key = model.secrets[PROVIDER_KEY_CONFIG[provider]];
-      new RotatedSecret(
+      return new RotatedSecret(
         `${name}-${provider}-key`,
         {
           ...secretArgs(provider, providerKeySecretName(args.stack, model.cellName, provider), `${provider} API key for the gateway (clawkeep)`, model.rotation.providerKeyDays),
@@ -127,7 +133,52 @@ export class GatewayCell extends pulumi.ComponentResource {
         },
         self,
       );
-    }
+    });
+
+    // Audit trail, security alarms and the people's roles (the guides' role table).
+    const audit = new AuditLogging(
+      `${name}-audit`,
+      { model, stack: args.stack, settings: model.audit, logsKeyArn: keys.logsKey.arn, accountId, region, hostRoleName: host.role.name, tags },
+      self,
+    );
+    const rotators = [token, ...providerSecrets];
+    const alarms = new SecurityAlarms(
+      `${name}-alarms`,
+      {
+        model,
+        stack: args.stack,
+        settings: model.audit,
+        names: audit.names,
+        logGroups: audit.logGroups,
+        alarmTopicArn: alerts.topic.arn,
+        instanceId: host.instance.id,
+        region,
+        automationPrincipalArns: [host.role.arn, ...rotators.map((r) => r.rotationRoleArn)],
+        otherAlarmArns: [...host.statusAlarms.map((a) => a.arn), ...rotators.map((r) => r.errorsAlarm.arn)],
+        tags,
+      },
+      self,
+    );
+    const access = new AccessRoles(
+      `${name}-access`,
+      {
+        stack: args.stack,
+        cellName: model.cellName,
+        trusted: model.access,
+        accountId,
+        region,
+        instanceId: host.instance.id,
+        sessionLogGroupName: audit.logGroups.sessions.name,
+        logGroupArns: Object.values(audit.logGroups).map((g) => g.arn),
+        dashboardName: alarms.dashboard.dashboardName,
+        tags,
+      },
+      self,
+    );
+    this.dashboardName = alarms.dashboard.dashboardName;
+    this.sessionDocumentName = access.sessionDocument.name;
+    this.roleArns = { admin: access.admin.arn, operator: access.operator.arn, viewer: access.viewer.arn };
+
 
     this.instanceId = host.instance.id;
     this.vpcId = network.vpc.id;

@@ -33,6 +33,8 @@ export interface HardenedHostArgs {
 export class HardenedHost extends pulumi.ComponentResource {
   public readonly instance: aws.ec2.Instance;
   public readonly role: aws.iam.Role;
+  /** The status-check alarms (the security dashboard shows them too). */
+  public readonly statusAlarms: aws.cloudwatch.MetricAlarm[];
 
   constructor(name: string, args: HardenedHostArgs, opts?: pulumi.ComponentResourceOptions) {
     super("clawkeep:host:HardenedHost", name, {}, opts);
@@ -102,7 +104,7 @@ export class HardenedHost extends pulumi.ComponentResource {
 
     const region = pulumi.output(args.region);
     // System-level failure: AWS moves the instance to healthy hardware (automatic recovery).
-    new aws.cloudwatch.MetricAlarm(
+    const systemStatus = new aws.cloudwatch.MetricAlarm(
       `${name}-system-status`,
       {
         alarmDescription: `${name}: EC2 system status check failed; recovering the instance`,
@@ -121,7 +123,7 @@ export class HardenedHost extends pulumi.ComponentResource {
       { parent: this.instance },
     );
     // Instance-level failure (kernel, boot, network config): reboot and tell a person.
-    new aws.cloudwatch.MetricAlarm(
+    const instanceStatus = new aws.cloudwatch.MetricAlarm(
       `${name}-instance-status`,
       {
         alarmDescription: `${name}: EC2 instance status check failed; rebooting`,
@@ -140,6 +142,7 @@ export class HardenedHost extends pulumi.ComponentResource {
       { parent: this.instance },
     );
 
+    this.statusAlarms = [systemStatus, instanceStatus];
     this.registerOutputs({ instanceId: this.instance.id, roleArn: this.role.arn });
   }
 }

@@ -4,6 +4,8 @@ import type { StackModel } from "../../stacks/schema";
 import { renderExecApprovalsJson, renderOpenclawJson } from "../gateway/openclawConfig";
 import type { HostFacts } from "./bootScripts";
 import { renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "./systemdUnits";
+import { METRICS, auditLogGroupNames, metricNamespace } from "../audit/names";
+import { auditHostFiles } from "./cloudwatchAgent";
 import { bundleBucketName, packBundle, unpackScriptFile, type PackedBundle } from "./hostBundle";
 import { assertNoSecrets, encodeUserData, hostFiles, renderUserData, type HostFile } from "./userData";
 
@@ -60,6 +62,9 @@ export function renderHost(model: StackModel, facts: HostFacts, where: BundleLoc
     },
     facts,
   );
+  // Audit: the CloudWatch agent's config, auditd rules and the /healthz metric timer.
+  const names = auditLogGroupNames(where.stack, model.cellName);
+  files.push(...auditHostFiles({ names, namespace: metricNamespace(where.stack, model.cellName), healthMetric: METRICS.gatewayHealthy, gatewayPort: model.gateway.port }));
   assertNoSecrets(model, files);
   const packed = packBundle(files);
   const bucket = bundleBucketName(where.accountId, where.stack, model.cellName);

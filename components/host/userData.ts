@@ -6,6 +6,8 @@ import { stringify } from "yaml";
 import { SECRET_KEYS, type StackModel } from "../../stacks/schema";
 import { GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, SERVICE_GROUP, SERVICE_USER, TOKEN_UNIT } from "./layout";
 import { bundleRuncmd, type BundleRef } from "./hostBundle";
+import { SESSION_USER } from "../access/sessionPreferences";
+import { HEALTH_TIMER } from "./cloudwatchAgent";
 import { PICKUP_TIMER, pickupTokenFile, pickupUnitFiles } from "./pickupToken";
 import { ssmAgentKeysFile } from "./ssmAgent";
 import { SCRIPT_NAMES, renderBootScripts, renderHostEnv, scriptPath, type HostFacts } from "./bootScripts";
@@ -38,7 +40,8 @@ export const EC2_USER_DATA_LIMIT = 16 * 1024;
 
 /** Debian packages first boot installs. Not version-pinned: Debian's archive keeps only each suite's current version. */
 // dbus: OpenClaw reads its stop budget through `systemctl show`, which needs the system bus.
-export const HOST_PACKAGES = ["awscli", "ca-certificates", "curl", "dbus", "unattended-upgrades"] as const;
+// auditd: the kit's watch rules; rsyslog: writes /var/log/auth.log, which the agent ships.
+export const HOST_PACKAGES = ["auditd", "awscli", "ca-certificates", "curl", "dbus", "rsyslog", "unattended-upgrades"] as const;
 
 const ROOT = "root:root";
 
@@ -116,7 +119,11 @@ export function renderUserData(model: StackModel, files: HostFile[], bundle?: Bu
   assertNoSecrets(model, files);
 
   const doc = {
-    users: [{ name: SERVICE_USER, system: true, shell: NOLOGIN_SHELL, lock_passwd: true, no_create_home: true, homedir: PATHS.stateDir }],
+    users: [
+      { name: SERVICE_USER, system: true, shell: NOLOGIN_SHELL, lock_passwd: true, no_create_home: true, homedir: PATHS.stateDir },
+      // Session Manager's shells for the Operator role run as this user (SSMSessionRunAs): no sudo, no password.
+      { name: SESSION_USER, shell: "/bin/bash", lock_passwd: true, groups: ["systemd-journal"], sudo: false },
+    ],
     disable_root: true,
     ssh_pwauth: false,
     ...(model.packageMirror.debianMirror ? { apt: { primary: [{ arches: ["default"], uri: model.packageMirror.debianMirror }] } } : {}),
@@ -141,6 +148,9 @@ export function renderUserData(model: StackModel, files: HostFile[], bundle?: Bu
       ["systemctl", "enable", "--now", GATEWAY_UNIT],
       // Fallback pickup of a rotated or revoked token (EventBridge is the fast path).
       ["systemctl", "enable", "--now", PICKUP_TIMER],
+      // auditd picks up the kit's rules; the /healthz metric every minute.
+      ["augenrules", "--load"],
+      ["systemctl", "enable", "--now", HEALTH_TIMER],
     ],
   };
   const header = `#cloud-config\n# clawkeep cell ${model.cellName}, trust level ${model.trustLevel}. Generated; holds no secret values.\n`;

@@ -8,6 +8,8 @@ export interface KeyPolicyContext {
   partition?: string;
 }
 
+import { cloudTrailKeyStatements } from "../audit/policies";
+
 type Statement = Record<string, unknown>;
 
 function rootAdmin({ accountId, partition = "aws" }: KeyPolicyContext): Statement {
@@ -48,6 +50,8 @@ export function logsKeyPolicy(ctx: KeyPolicyContext): string {
         Resource: "*",
         Condition: { StringEquals: { "aws:SourceAccount": accountId } },
       },
+      // CloudTrail encrypts the cell's trail with this key (components/audit).
+      ...cloudTrailKeyStatements({ partition, accountId, region }),
     ],
   });
 }

@@ -61,6 +61,8 @@ function rotationZip(): Promise<string> {
 export class RotatedSecret extends pulumi.ComponentResource {
   public readonly secret: aws.secretsmanager.Secret;
   public readonly rotationFunction: aws.lambda.Function;
+  public readonly rotationRoleArn: pulumi.Output<string>;
+  public readonly errorsAlarm: aws.cloudwatch.MetricAlarm;
 
   constructor(name: string, args: RotatedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("clawkeep:secrets:RotatedSecret", name, {}, opts);
@@ -184,7 +186,8 @@ export class RotatedSecret extends pulumi.ComponentResource {
       { parent: this.secret, dependsOn: [permission, ...(initial ? [initial] : [])] },
     );
 
-    new aws.cloudwatch.MetricAlarm(
+    this.rotationRoleArn = role.arn;
+    this.errorsAlarm = new aws.cloudwatch.MetricAlarm(
       `${name}-rotation-errors`,
       {
         alarmDescription: `Rotation of ${args.secretName} failed (function errors)`,
