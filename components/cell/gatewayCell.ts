@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PROVIDER_KEY_CONFIG, type StackModel } from "../../stacks/schema";
 import { AlertTopic } from "../alarms";
+import { ConfigPreflight, renderOpenclawJson } from "../gateway";
 import { randomBytes } from "node:crypto";
 import { adminSecretName, cellSecretPrefix, hostFacts, providerKeySecretName, renderHost, tokenSecretName } from "../host/hostFiles";
 import { HardenedHost } from "../host/hardenedHost";
@@ -71,6 +72,11 @@ export class GatewayCell extends pulumi.ComponentResource {
     // The host reads the secrets under its cell's prefix and nothing else; admin keys live elsewhere.
     const ownSecrets = pulumi.interpolate`arn:aws:secretsmanager:${region}:${accountId}:secret:${cellSecretPrefix(args.stack, model.cellName)}*`;
 
+    const preflight = new ConfigPreflight(
+      `${name}-preflight`,
+      { openclawJson: renderOpenclawJson(model), openclawVersion: model.host.openclawVersion },
+      self,
+    );
     const host = new HardenedHost(
       `${name}-host`,
       {
@@ -82,7 +88,7 @@ export class GatewayCell extends pulumi.ComponentResource {
         readableSecretArns: [ownSecrets],
         bundleObjectArn: pulumi.interpolate`${bundleStore.bucket.arn}/${rendered.bundle.key}`,
         userDataBase64: rendered.userDataBase64,
-        dependsOn: [bundleObject],
+        dependsOn: [bundleObject, preflight],
         region,
         alarmTopicArn: alerts.topic.arn,
         tags,

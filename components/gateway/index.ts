@@ -1,1 +1,2 @@
 export * from "./openclawConfig";
+export * from "./configPreflight";
