@@ -2,6 +2,7 @@
 // shellcheck on the boot scripts, fetch-token run against moto, install-runtime run against a
 // loopback npm registry, install-ssm-agent's gpgv check on loopback downloads signed by test keys,
 // systemd-tmpfiles and apt-config on the rendered config. Each tool is also shown a broken input, to prove it can say no.
+import { renderExecApprovalsJson, renderOpenclawJson } from "../components/gateway/openclawConfig";
 import { spawn, spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -12,7 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SCRIPT_NAMES, renderBootScripts, type HostFacts, type ScriptName } from "../components/host/bootScripts";
+import { PROVIDER_KEYS_SUBDIR, SCRIPT_NAMES, providerKeyFileName, renderBootScripts, type HostFacts, type ScriptName } from "../components/host/bootScripts";
 import { SSM_AGENT, SSM_AGENT_KEYS_SOURCE } from "../components/host/ssmAgent";
 import { renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "../components/host/systemdUnits";
 import { hostFiles, renderAutoUpgrades, renderTmpfiles, renderUserData } from "../components/host/userData";
@@ -23,6 +24,7 @@ const LEVELS = ["level0", "level1", "level2", "level3"] as const;
 const FACTS: HostFacts = {
   region: "us-east-1",
   gatewayTokenSecretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:clawkeep/gw/gateway-token-AbCdEf",
+  providerKeySecretIds: { anthropic: "arn:aws:secretsmanager:us-east-1:123456789012:secret:clawkeep/gw/anthropic-api-key-AbCdEf" },
 };
 
 const made: string[] = [];
@@ -43,7 +45,8 @@ function userDataOf(stack: string): { text: string; files: ReturnType<typeof hos
       gatewayUnit: renderGatewayUnit(model),
       tokenUnit: renderTokenUnit(model),
       journald: renderJournaldConf(),
-      openclawJson: JSON.stringify({ gateway: { mode: "local", port: model.gateway.port, bind: "loopback" } }, null, 2),
+      openclawJson: renderOpenclawJson(model),
+      execApprovalsJson: renderExecApprovalsJson(model),
     },
     FACTS,
   );
@@ -184,10 +187,16 @@ describe.skipIf(!needTools("shellcheck"))("shellcheck judges the boot scripts", 
   });
 });
 
-describe.skipIf(!needTools("moto_server", "aws"))("fetch-token against moto", () => {
+describe.skipIf(!needTools("moto_server", "aws", "python3"))("fetch-token against moto", () => {
   const scripts = writeScripts();
   const dir = tmp("fetch-token");
   const token = crypto.randomBytes(36).toString("base64url");
+  // Stand-ins for provider keys: random, and shaped like no real provider's key.
+  const anthropicKey = `test-anthropic-${crypto.randomBytes(30).toString("base64url")}`;
+  const openaiKey = `test-openai-${crypto.randomBytes(30).toString("base64url")}`;
+  const openaiKeyId = `key_test${crypto.randomBytes(6).toString("hex")}`;
+  const secretValues = [token, anthropicKey, openaiKey];
+  const BOTH = "anthropic=clawkeep/test/anthropic-api-key,openai=clawkeep/test/openai-api-key";
   let moto: ReturnType<typeof spawn> | undefined;
   let endpoint = "";
   let deadEndpoint = "";
@@ -208,20 +217,41 @@ describe.skipIf(!needTools("moto_server", "aws"))("fetch-token against moto", ()
       await new Promise((r) => setTimeout(r, 250));
     }
     const sm = new SecretsManagerClient({ region: "us-east-1", endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
-    await sm.send(new CreateSecretCommand({ Name: "clawkeep/test/gateway-token", SecretString: token }));
-    await sm.send(new CreateSecretCommand({ Name: "clawkeep/test/short", SecretString: "too-short-0123456789" }));
-    await sm.send(new CreateSecretCommand({ Name: "clawkeep/test/two-words", SecretString: `${token} ${token}` }));
+    const put = (Name: string, SecretString?: string) => sm.send(new CreateSecretCommand({ Name, ...(SecretString === undefined ? {} : { SecretString }) }));
+    await put("clawkeep/test/gateway-token", token);
+    await put("clawkeep/test/short", "too-short-0123456789");
+    await put("clawkeep/test/two-words", `${token} ${token}`);
+    // Anthropic's key as an operator puts it by hand; OpenAI's as the rotation function writes it.
+    await put("clawkeep/test/anthropic-api-key", `${anthropicKey}\n`);
+    await put("clawkeep/test/openai-api-key", JSON.stringify({ apiKey: openaiKey, keyId: openaiKeyId }));
+    // Created by the stack, value put out of band later: no version is AWSCURRENT yet.
+    await put("clawkeep/test/no-value-api-key");
+    await put("clawkeep/test/no-apikey-json", JSON.stringify({ keyId: openaiKeyId, key: openaiKey }));
+    await put("clawkeep/test/spaced-key", `${openaiKey} ${openaiKey}`);
+    await put("clawkeep/test/placeholder-key", "changeme");
   });
 
   afterAll(() => {
     moto?.kill("SIGTERM");
   });
 
-  async function fetchToken(secretId: string, extraEnv: Record<string, string> = { AWS_ENDPOINT_URL: endpoint }): Promise<Run & { tokenFile: string }> {
+  interface FetchRun extends Run {
+    tokenFile: string;
+    keyDir: string;
+    /** Every file in the token's directory and the key directory, with its mode. */
+    listing: () => string[];
+  }
+
+  async function fetchToken(
+    secretId: string,
+    opts: { providers?: string; env?: Record<string, string>; before?: (keyDir: string) => void } = {},
+  ): Promise<FetchRun> {
     const caseDir = fs.mkdtempSync(path.join(dir, "case-"));
     const hostEnv = path.join(caseDir, "host.env");
-    writeEnv(hostEnv, { AWS_REGION: "us-east-1", CLAWKEEP_TOKEN_SECRET_ID: secretId });
+    writeEnv(hostEnv, { AWS_REGION: "us-east-1", CLAWKEEP_TOKEN_SECRET_ID: secretId, CLAWKEEP_PROVIDER_SECRETS: opts.providers ?? "anthropic=clawkeep/test/anthropic-api-key" });
     const tokenFile = path.join(caseDir, "secrets", "gateway-token");
+    const keyDir = path.join(caseDir, "secrets", PROVIDER_KEYS_SUBDIR);
+    opts.before?.(keyDir);
     const res = await run("bash", [scripts["fetch-token"]], {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -234,10 +264,24 @@ describe.skipIf(!needTools("moto_server", "aws"))("fetch-token against moto", ()
       CLAWKEEP_HOST_ENV: hostEnv,
       CLAWKEEP_TOKEN_FILE: tokenFile,
       CLAWKEEP_FETCH_ATTEMPTS: "1",
-      ...extraEnv,
+      AWS_ENDPOINT_URL: endpoint,
+      ...opts.env,
     });
-    return { ...res, tokenFile };
+    const secretsDir = path.dirname(tokenFile);
+    const listing = () =>
+      fs.existsSync(secretsDir)
+        ? fs
+            .readdirSync(secretsDir, { recursive: true, encoding: "utf8" })
+            .sort()
+            .map((f) => `${(fs.statSync(path.join(secretsDir, f)).mode & 0o777).toString(8)} ${f}`)
+        : [];
+    return { ...res, tokenFile, keyDir, listing };
   }
+
+  const expectNoValueIn = (res: Run): void => {
+    for (const v of [...secretValues, "too-short-0123456789", "changeme"]) expect(res.stdout + res.stderr).not.toContain(v);
+  };
+  const keyFile = (res: FetchRun, provider: "anthropic" | "openai"): string => path.join(res.keyDir, providerKeyFileName(provider));
 
   it("writes the secret to the token file, 0600 in a 0700 directory, and never prints it", async () => {
     const res = await fetchToken("clawkeep/test/gateway-token");
@@ -246,38 +290,97 @@ describe.skipIf(!needTools("moto_server", "aws"))("fetch-token against moto", ()
     expect(fs.readFileSync(res.tokenFile, "utf8")).toBe(token);
     expect(fs.statSync(res.tokenFile).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.dirname(res.tokenFile)).mode & 0o777).toBe(0o700);
-    expect(fs.readdirSync(path.dirname(res.tokenFile))).toEqual(["gateway-token"]);
-    expect(res.stdout + res.stderr).not.toContain(token);
+    expect(res.listing()).toEqual(["600 gateway-token", "700 provider-keys", "600 provider-keys/anthropic-api-key"]);
+    expectNoValueIn(res);
+  });
+
+  it("stages both provider keys, Anthropic's bare and OpenAI's from its JSON, 0600, never printing them", async () => {
+    const res = await fetchToken("clawkeep/test/gateway-token", { providers: BOTH });
+    expect(res.stderr, res.stderr).toMatch(/anthropic API key staged at \S+\/provider-keys\/anthropic-api-key\n[\s\S]*openai API key staged at/);
+    expect(res.status).toBe(0);
+    // Exactly the key: no trailing newline, no JSON, no key id.
+    expect(fs.readFileSync(keyFile(res, "anthropic"), "utf8")).toBe(anthropicKey);
+    expect(fs.readFileSync(keyFile(res, "openai"), "utf8")).toBe(openaiKey);
+    // Nothing but finished key files in the directory the gateway unit loads; no staging file left behind.
+    expect(res.listing()).toEqual(["600 gateway-token", "700 provider-keys", "600 provider-keys/anthropic-api-key", "600 provider-keys/openai-api-key"]);
+    expectNoValueIn(res);
+    expect(res.stdout + res.stderr).not.toContain(openaiKeyId);
+  });
+
+  it("a provider secret with no value yet is skipped and logged; the token and the other key are still staged", async () => {
+    const providers = "anthropic=clawkeep/test/no-value-api-key,openai=clawkeep/test/openai-api-key";
+    // A key staged earlier in this boot whose secret now has no current value is taken away.
+    const res = await fetchToken("clawkeep/test/gateway-token", {
+      providers,
+      before: (keyDir) => {
+        fs.mkdirSync(keyDir, { recursive: true, mode: 0o700 });
+        fs.writeFileSync(path.join(keyDir, providerKeyFileName("anthropic")), "stale-key-from-earlier", { mode: 0o600 });
+      },
+    });
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stderr).toContain("secret clawkeep/test/no-value-api-key has no value yet: no anthropic API key staged");
+    expect(fs.existsSync(keyFile(res, "anthropic"))).toBe(false);
+    expect(fs.readFileSync(keyFile(res, "openai"), "utf8")).toBe(openaiKey);
+    expect(fs.readFileSync(res.tokenFile, "utf8")).toBe(token);
+    expect(res.listing()).toEqual(["600 gateway-token", "700 provider-keys", "600 provider-keys/openai-api-key"]);
+    expectNoValueIn(res);
+  });
+
+  it.each([
+    ["a provider secret that does not exist", "clawkeep/test/missing-api-key", /ResourceNotFoundException[\s\S]*could not read secret clawkeep\/test\/missing-api-key/],
+    ["JSON without an apiKey string", "clawkeep/test/no-apikey-json", /JSON without an apiKey string\n.*holds no usable openai API key/],
+    ["a value with a space in it", "clawkeep/test/spaced-key", /not one printable token of at least 20 characters\n.*holds no usable openai API key/],
+    ["a placeholder too short to be a key", "clawkeep/test/placeholder-key", /not one printable token of at least 20 characters/],
+  ])("fails on %s, stages no key for it and prints no value", async (_what, secret, message) => {
+    const res = await fetchToken("clawkeep/test/gateway-token", { providers: `anthropic=clawkeep/test/anthropic-api-key,openai=${secret}` });
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toMatch(message);
+    expect(fs.existsSync(keyFile(res, "openai"))).toBe(false);
+    expect(res.listing().filter((f) => f.includes("openai") || f.includes(".staged") || f.includes(".raw"))).toEqual([]);
+    expectNoValueIn(res);
+    expect(res.stdout + res.stderr).not.toContain(openaiKeyId);
+  });
+
+  it("refuses a malformed provider list before reading any secret", async () => {
+    const res = await fetchToken("clawkeep/test/gateway-token", { providers: "Anthropic=clawkeep/test/anthropic-api-key" });
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toContain("CLAWKEEP_PROVIDER_SECRETS: bad entry Anthropic=clawkeep/test/anthropic-api-key");
+    expect(res.listing()).toEqual([]);
+    const empty = await fetchToken("clawkeep/test/gateway-token", { providers: "anthropic=" });
+    expect(empty.status).not.toBe(0);
+    expect(empty.stderr).toContain("CLAWKEEP_PROVIDER_SECRETS: bad entry anthropic=");
+    expect(empty.listing()).toEqual([]);
   });
 
   it("honours AWS_ENDPOINT_URL_SECRETS_MANAGER over AWS_ENDPOINT_URL", async () => {
-    const res = await fetchToken("clawkeep/test/gateway-token", { AWS_ENDPOINT_URL: deadEndpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint });
+    const res = await fetchToken("clawkeep/test/gateway-token", { env: { AWS_ENDPOINT_URL: deadEndpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint } });
     expect(res.status).toBe(0);
     expect(fs.readFileSync(res.tokenFile, "utf8")).toBe(token);
+    expect(fs.readFileSync(keyFile(res, "anthropic"), "utf8")).toBe(anthropicKey);
   });
 
-  it("fails and writes nothing when the secret does not exist", async () => {
+  it("fails and writes nothing when the token's secret does not exist", async () => {
     const res = await fetchToken("clawkeep/test/missing");
     expect(res.status).not.toBe(0);
     expect(res.stderr).toMatch(/ResourceNotFoundException[\s\S]*could not read secret clawkeep\/test\/missing/);
     expect(fs.existsSync(res.tokenFile)).toBe(false);
-    expect(fs.readdirSync(path.dirname(res.tokenFile))).toEqual([]);
+    expect(res.listing()).toEqual(["700 provider-keys"]);
   });
 
   it("fails and writes nothing for a value shorter than 32 characters", async () => {
     const res = await fetchToken("clawkeep/test/short");
     expect(res.status).not.toBe(0);
     expect(res.stderr).toContain("shorter than 32 characters");
-    expect(res.stderr).not.toContain("too-short-0123456789");
+    expectNoValueIn(res);
     expect(fs.existsSync(res.tokenFile)).toBe(false);
-    expect(fs.readdirSync(path.dirname(res.tokenFile))).toEqual([]);
+    expect(res.listing()).toEqual(["700 provider-keys"]);
   });
 
   it("fails for a value that is not one printable token", async () => {
     const res = await fetchToken("clawkeep/test/two-words");
     expect(res.status).not.toBe(0);
     expect(res.stderr).toContain("not a single printable token");
-    expect(res.stderr).not.toContain(token);
+    expectNoValueIn(res);
     expect(fs.existsSync(res.tokenFile)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 // Pure checks of the rendered openclaw.json per trust level; the real OpenClaw judges the same output
 // in test/openclaw-config.test.ts and test/gateway-trust.test.ts.
 import { describe, expect, it } from "vitest";
+import { providerKeyCredential } from "../host/bootScripts";
 import { CREDENTIALS_DIR, PATHS, TOKEN_CREDENTIAL } from "../host/layout";
 import { loadStackFile } from "../../stacks/load";
 import { parseStackConfig, type StackModel } from "../../stacks/schema";
@@ -27,6 +28,17 @@ describe.each(models.map((m) => [m.trustLevel, m] as const))("level %i", (_level
     expect(cfg.gateway.auth.mode).toBe("token");
     expect(cfg.gateway.auth.token).toEqual({ source: "file", provider: TOKEN_SECRET_PROVIDER, id: "value" });
     expect(cfg.secrets.providers[TOKEN_SECRET_PROVIDER]).toEqual({ source: "file", path: `${CREDENTIALS_DIR}/${TOKEN_CREDENTIAL}`, mode: "singleValue" });
+  });
+
+  it("reads each configured provider's API key from its systemd credential, and nothing else", () => {
+    expect(Object.keys(cfg.models.providers)).toEqual(model.providers);
+    for (const p of model.providers) {
+      expect(cfg.models.providers[p]).toEqual({ apiKey: { source: "file", provider: `${p}-api-key`, id: "value" }, agentRuntime: { id: "openclaw" } });
+      expect(cfg.secrets.providers[`${p}-api-key`]).toEqual({ source: "file", path: `${CREDENTIALS_DIR}/${providerKeyCredential(p)}`, mode: "singleValue" });
+    }
+    expect(Object.keys(cfg.secrets.providers).sort()).toEqual([TOKEN_SECRET_PROVIDER, ...model.providers.map((p) => `${p}-api-key`)].sort());
+    // The hosted model catalog is no provider API: the gateway never asks for it.
+    expect(cfg.models.catalogRefresh).toEqual({ enabled: false });
   });
 
   it("locks out after 5 failed attempts for 15 minutes, loopback included", () => {
@@ -108,9 +120,22 @@ describe("renderOpenclawConfig", () => {
     expect(JSON.parse(json).gateway.auth.token).toMatchObject({ source: "file" });
   });
 
-  it("uses the injected token file, workspace and log file", () => {
-    const cfg = renderOpenclawConfig(models[2], { tokenFile: "/tmp/x/token", workspaceDir: "/tmp/x/ws", logFile: "/tmp/x/o.log" });
+  it("gives every configured provider its own key reference", () => {
+    const both = parseStackConfig({ trustLevel: 1, modelProviders: ["anthropic", "openai"], openaiProjectId: "proj_test", openaiServiceAccountId: "svc-test" });
+    const cfg = renderOpenclawConfig(both);
+    expect(cfg.models.providers).toEqual({
+      anthropic: { apiKey: { source: "file", provider: "anthropic-api-key", id: "value" }, agentRuntime: { id: "openclaw" } },
+      openai: { apiKey: { source: "file", provider: "openai-api-key", id: "value" }, agentRuntime: { id: "openclaw" } },
+    });
+    expect(cfg.secrets.providers["openai-api-key"].path).toBe(`${CREDENTIALS_DIR}/provider-keys_openai-api-key`);
+    // Secret provider aliases must match OpenClaw's ^[a-z][a-z0-9_-]{0,63}$.
+    for (const alias of Object.keys(cfg.secrets.providers)) expect(alias).toMatch(/^[a-z][a-z0-9_-]{0,63}$/);
+  });
+
+  it("uses the injected token file, key directory, workspace and log file", () => {
+    const cfg = renderOpenclawConfig(models[2], { tokenFile: "/tmp/x/token", providerKeyDir: "/tmp/x/keys", workspaceDir: "/tmp/x/ws", logFile: "/tmp/x/o.log" });
     expect(cfg.secrets.providers[TOKEN_SECRET_PROVIDER].path).toBe("/tmp/x/token");
+    expect(cfg.secrets.providers["anthropic-api-key"].path).toBe(`/tmp/x/keys/${providerKeyCredential("anthropic")}`);
     expect(cfg.agents.defaults.workspace).toBe("/tmp/x/ws");
     expect(cfg.logging.file).toBe("/tmp/x/o.log");
   });

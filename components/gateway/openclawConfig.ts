@@ -1,8 +1,9 @@
 // openclaw.json for one gateway cell, rendered from the stack model. Every key here was checked against
 // the pinned OpenClaw's strict schema (2026.9.6): an unknown key stops the gateway (exit 78).
+import { providerKeyCredential, providerKeyFileName } from "../host/bootScripts";
 import { CREDENTIALS_DIR, PATHS, TOKEN_CREDENTIAL } from "../host/layout";
 import type { StackModel } from "../../stacks/schema";
-import type { LevelCapabilities } from "../../stacks/trustLevels";
+import type { LevelCapabilities, ModelProvider } from "../../stacks/trustLevels";
 
 /** The auth lock-out the guide asks for: 5 failed attempts lock the caller out for 15 minutes. */
 export const AUTH_LOCKOUT = { maxAttempts: 5, lockoutMinutes: 15 } as const;
@@ -40,6 +41,10 @@ export interface OpenclawConfig {
     reload: { mode: "hybrid" };
   };
   secrets: { providers: Record<string, { source: "file"; path: string; mode: "singleValue" }> };
+  models: {
+    catalogRefresh: { enabled: boolean };
+    providers: Partial<Record<ModelProvider, { apiKey: SecretRef; agentRuntime: { id: "openclaw" } }>>;
+  };
   discovery: { mdns: { mode: "off" } };
   update: { checkOnStart: boolean; auto: { enabled: boolean } };
   browser: { enabled: boolean };
@@ -78,6 +83,8 @@ export interface OpenclawConfig {
 export interface RenderOptions {
   /** The gateway token file: the systemd credential the unit hands over. */
   tokenFile?: string;
+  /** Directory of the provider key files (`<provider>-api-key`): the unit's credentials directory. */
+  providerKeyDir?: string;
   workspaceDir?: string;
   logFile?: string;
 }
@@ -131,11 +138,34 @@ export function fallbackModels(model: StackModel): string[] {
   return model.model.strongModels.filter((m) => m !== model.model.primary && providers.has(m.split("/")[0]));
 }
 
+/**
+ * One file secret provider per model provider key, each reading the systemd credential the unit loads
+ * from fetch-token's key directory: the key never sits in openclaw.json or the process environment. A
+ * missing file leaves only that provider unavailable (OpenClaw starts it "cold"); an empty one would stop
+ * the gateway, so fetch-token never writes one.
+ */
+function providerKeySecrets(model: StackModel, dir: string): {
+  secretProviders: OpenclawConfig["secrets"]["providers"];
+  modelProviders: OpenclawConfig["models"]["providers"];
+} {
+  const secretProviders: OpenclawConfig["secrets"]["providers"] = {};
+  const modelProviders: OpenclawConfig["models"]["providers"] = {};
+  for (const provider of model.providers) {
+    const alias = providerKeyFileName(provider);
+    secretProviders[alias] = { source: "file", path: `${dir}/${providerKeyCredential(provider)}`, mode: "singleValue" };
+    // Pinned, not "auto": a plugin harness (OpenAI's implicit Codex app-server) would run the turn with
+    // its own tools, outside the level's tool policy, and OpenClaw would fetch that plugin from npm.
+    modelProviders[provider] = { apiKey: { source: "file", provider: alias, id: "value" }, agentRuntime: { id: "openclaw" } };
+  }
+  return { secretProviders, modelProviders };
+}
+
 export function renderOpenclawConfig(model: StackModel, opts: RenderOptions = {}): OpenclawConfig {
   const caps = model.capabilities;
   const limits = model.limits;
   const lockoutMs = AUTH_LOCKOUT.lockoutMinutes * 60_000;
   const fallbacks = fallbackModels(model);
+  const keys = providerKeySecrets(model, opts.providerKeyDir ?? CREDENTIALS_DIR);
   return {
     gateway: {
       mode: "local",
@@ -159,7 +189,15 @@ export function renderOpenclawConfig(model: StackModel, opts: RenderOptions = {}
       reload: { mode: "hybrid" },
     },
     secrets: {
-      providers: { [TOKEN_SECRET_PROVIDER]: { source: "file", path: opts.tokenFile ?? DEFAULT_TOKEN_FILE, mode: "singleValue" } },
+      providers: {
+        [TOKEN_SECRET_PROVIDER]: { source: "file", path: opts.tokenFile ?? DEFAULT_TOKEN_FILE, mode: "singleValue" },
+        ...keys.secretProviders,
+      },
+    },
+    models: {
+      // The hosted catalog is not a provider API: the egress allowlist would refuse it anyway.
+      catalogRefresh: { enabled: false },
+      providers: keys.modelProviders,
     },
     discovery: { mdns: { mode: "off" } },
     update: { checkOnStart: false, auto: { enabled: false } },
@@ -210,7 +248,7 @@ export function renderOpenclawConfig(model: StackModel, opts: RenderOptions = {}
           },
           {
             checkId: "fs.config.perms_group_readable",
-            reason: "the host keeps openclaw.json 0640 root:openclaw so the service reads but cannot rewrite it; it holds no secret (the token is a SecretRef) and the group has no other member",
+            reason: "the host keeps openclaw.json 0640 root:openclaw so the service reads but cannot rewrite it; it holds no secret (the token and provider keys are SecretRefs) and the group has no other member",
           },
           {
             // Matches only the flag finding that reports this list itself; every other flag still warns.

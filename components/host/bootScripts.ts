@@ -2,6 +2,7 @@
 // non-secret facts they read. The scripts are static text, so shellcheck and the tests judge exactly
 // what lands on the host; everything stack-specific (pins, mirror, secret ARN) comes from host.env.
 import type { StackModel } from "../../stacks/schema";
+import type { ModelProvider } from "../../stacks/trustLevels";
 import { PATHS, PINS, npmTarballUrl } from "./layout";
 import { SSM_AGENT, SSM_AGENT_KEYS_PATH, ssmAgentDebUrl } from "./ssmAgent";
 
@@ -15,11 +16,50 @@ export function scriptPath(name: ScriptName): string {
   return `${PATHS.libexecDir}/${name}`;
 }
 
+/**
+ * fetch-token stages provider keys in one directory beside the token, and the gateway unit loads the
+ * directory (`LoadCredential=provider-keys:DIR`): systemd 252 fails a unit whose LoadCredential= file is
+ * missing, but loads a directory's files, none at all when it is empty, so a key not yet put is no error.
+ */
+export const PROVIDER_KEYS_SUBDIR = "provider-keys";
+export const PROVIDER_KEYS_DIR = `${PATHS.runSecretsDir}/${PROVIDER_KEYS_SUBDIR}`;
+/** The credential id the gateway unit gives the directory; systemd names each file's credential `<id>_<file>`. */
+export const PROVIDER_KEYS_CREDENTIAL = "provider-keys";
+
+/** The file fetch-token writes a provider's key to, under PROVIDER_KEYS_DIR. */
+export function providerKeyFileName(provider: ModelProvider): string {
+  return `${provider}-api-key`;
+}
+
+/** The provider key's credential name in the gateway's credentials directory. */
+export function providerKeyCredential(provider: ModelProvider): string {
+  return `${PROVIDER_KEYS_CREDENTIAL}_${providerKeyFileName(provider)}`;
+}
+
 /** Facts the host needs that are not in the stack model: none of them is a secret. */
 export interface HostFacts {
   region: string;
   /** ARN (or name) of the gateway token's Secrets Manager secret: the reference, never the value. */
   gatewayTokenSecretId: string;
+  /** ARN (or name) of each configured provider's API key secret, one for every model.providers entry. */
+  providerKeySecretIds: Partial<Record<ModelProvider, string>>;
+}
+
+// A Secrets Manager name or ARN: never a comma, which separates the entries of the provider list.
+const SECRET_ID = /^[A-Za-z0-9:/_+=.@-]+$/;
+
+/** host.env's provider list: `provider=secretId` pairs joined by commas (one token, as host.env needs). */
+function providerSecretsEntry(model: StackModel, facts: HostFacts): string {
+  const extra = Object.keys(facts.providerKeySecretIds).filter((p) => !(model.providers as string[]).includes(p));
+  if (extra.length > 0) throw new Error(`host facts name provider key secrets for unconfigured providers: ${extra.join(", ")}`);
+  return model.providers
+    .map((provider) => {
+      const id = facts.providerKeySecretIds[provider];
+      if (!id) throw new Error(`host facts have no API key secret for provider ${provider}`);
+      if (!SECRET_ID.test(id)) throw new Error(`host facts: ${JSON.stringify(id)} is not a secret name or ARN`);
+      return `${provider}=${id}`;
+    })
+    .join(",");
 }
 
 const SAFE_VALUE = /^[A-Za-z0-9:/_+=.@,-]+$/;
@@ -31,6 +71,7 @@ export function renderHostEnv(model: StackModel, facts: HostFacts): string {
   const entries: Array<[string, string]> = [
     ["AWS_REGION", facts.region],
     ["CLAWKEEP_TOKEN_SECRET_ID", facts.gatewayTokenSecretId],
+    ["CLAWKEEP_PROVIDER_SECRETS", providerSecretsEntry(model, facts)],
     ["CLAWKEEP_NPM_REGISTRY", registry],
     ["CLAWKEEP_NODE_VERSION", nodeVersion],
     ["CLAWKEEP_NODE_INTEGRITY", nodeIntegrity],
@@ -285,39 +326,92 @@ log "node $CLAWKEEP_NODE_VERSION, npm $CLAWKEEP_NPM_VERSION, openclaw $CLAWKEEP_
 `;
 
 const FETCH_TOKEN = `#!/bin/bash
-# Stages the gateway token: Secrets Manager (instance role) -> ${PATHS.tokenFile}, 0600 root,
-# replaced atomically. The value goes from the AWS CLI's stdout into a private file and is then
-# handled only by shell builtins: it is never printed, never in any process's argv or environment.
+# Stages the gateway token and each configured model provider's API key: Secrets Manager (instance
+# role) -> ${PATHS.tokenFile} and ${PROVIDER_KEYS_DIR}/<provider>-api-key, 0600 root, each replaced
+# atomically. A value goes from the AWS CLI's stdout into a private file and is then handled only by
+# shell builtins or python3 reading files: it is never printed, never in any process's argv or environment.
 ${PRELUDE}
 umask 077
 token_file=\${CLAWKEEP_TOKEN_FILE:-${PATHS.tokenFile}}
 secret_id=\${CLAWKEEP_TOKEN_SECRET_ID:?missing in host.env}
+provider_secrets=\${CLAWKEEP_PROVIDER_SECRETS:?missing in host.env}
 region=\${AWS_REGION:?missing in host.env}
 min_length=32
+min_key_length=20
 # Boot can race the network and the role's credentials; a few spaced retries ride that out.
 attempts=\${CLAWKEEP_FETCH_ATTEMPTS:-5}
 [[ $attempts =~ ^[1-9][0-9]*$ ]] || die "CLAWKEEP_FETCH_ATTEMPTS must be a positive number"
 
 # Debian 12's awscli (2.9) predates AWS_ENDPOINT_URL*, so the standard overrides are passed on here.
 endpoint=\${AWS_ENDPOINT_URL_SECRETS_MANAGER:-\${AWS_ENDPOINT_URL:-}}
-args=(secretsmanager get-secret-value --secret-id "$secret_id" --version-stage AWSCURRENT
-  --region "$region" --query SecretString --output text)
-if [[ -n $endpoint ]]; then args+=(--endpoint-url "$endpoint"); fi
+aws_sm() {
+  local -a where=(--region "$region")
+  if [[ -n $endpoint ]]; then where+=(--endpoint-url "$endpoint"); fi
+  AWS_PAGER='' aws secretsmanager "$@" "\${where[@]}"
+}
 
-dir=$(dirname "$token_file")
-install -d -m 0700 "$dir"
-raw=$(mktemp "$dir/.token-raw.XXXXXX")
-staged=$(mktemp "$dir/.token.XXXXXX")
-trap 'rm -f "$raw" "$staged"' EXIT
-
-attempt=1
-until AWS_PAGER='' aws "\${args[@]}" >"$raw"; do
-  ((attempt < attempts)) || die "could not read secret $secret_id"
-  log "Secrets Manager read failed (attempt $attempt); retrying"
-  sleep $((attempt * 3))
-  ((attempt += 1))
+# provider=secret-id pairs, comma-separated; checked before any secret is read.
+IFS=, read -r -a pairs <<<"$provider_secrets"
+for pair in "\${pairs[@]}"; do
+  [[ $pair =~ ^[a-z][a-z0-9-]*=.+$ ]] || die "CLAWKEEP_PROVIDER_SECRETS: bad entry $pair"
 done
 
+dir=$(dirname "$token_file")
+# The gateway unit loads this whole directory as credentials: only finished key files ever land in it.
+key_dir=$dir/${PROVIDER_KEYS_SUBDIR}
+install -d -m 0700 "$dir" "$key_dir"
+raw=$(mktemp "$dir/.raw.XXXXXX")
+errors=$(mktemp "$dir/.errors.XXXXXX")
+staged=$(mktemp "$dir/.staged.XXXXXX")
+trap 'rm -f "$raw" "$errors" "$staged"' EXIT
+
+# has_no_value ID: the secret exists but no version is AWSCURRENT yet (a key put out of band later).
+has_no_value() {
+  local stages
+  stages=$(aws_sm describe-secret --secret-id "$1" --query VersionIdsToStages --output json) || return 1
+  [[ $stages != *'"AWSCURRENT"'* ]]
+}
+
+# read_secret ID [missing-ok]: ID's AWSCURRENT value into $raw; returns 2 if missing-ok and it has no value yet.
+read_secret() {
+  local id=$1 missing_ok=\${2:-} attempt=1
+  until aws_sm get-secret-value --secret-id "$id" --version-stage AWSCURRENT --query SecretString --output text >"$raw" 2>"$errors"; do
+    cat "$errors" >&2
+    if [[ -n $missing_ok && $(<"$errors") == *ResourceNotFoundException* ]] && has_no_value "$id"; then return 2; fi
+    ((attempt < attempts)) || die "could not read secret $id"
+    log "Secrets Manager read of $id failed (attempt $attempt); retrying"
+    sleep $((attempt * 3))
+    ((attempt += 1))
+  done
+}
+
+# extract_key RAW OUT: the API key in RAW, a bare key or JSON {"apiKey": ..., "keyId": ...} (the rule of the
+# rotation function's parseProviderKey), into OUT. python3 comes with awscli; its messages never quote the value.
+extract_key() {
+  python3 -I -c '
+import json, sys
+def fail(why):
+    sys.exit("the value is " + why)
+try:
+    text = open(sys.argv[1], encoding="utf-8").read().strip()
+except (OSError, UnicodeError):
+    fail("not UTF-8 text")
+key = text
+if text.startswith("{"):
+    try:
+        key = json.loads(text).get("apiKey")
+    except (ValueError, AttributeError):
+        fail("not a JSON object")
+if not isinstance(key, str):
+    fail("JSON without an apiKey string")
+if not (key.isascii() and key.isprintable()) or " " in key or len(key) < int(sys.argv[3]):
+    fail("not one printable token of at least " + sys.argv[3] + " characters")
+with open(sys.argv[2], "w", encoding="ascii") as out:
+    out.write(key)
+' "$1" "$2" "$min_key_length"
+}
+
+read_secret "$secret_id"
 token=$(<"$raw")
 if [[ ! $token =~ ^[[:graph:]]+$ ]]; then die "secret $secret_id is not a single printable token"; fi
 if ((\${#token} < min_length)); then die "secret $secret_id is shorter than $min_length characters"; fi
@@ -325,6 +419,24 @@ printf '%s' "$token" >"$staged"
 unset token
 mv -f "$staged" "$token_file"
 log "token staged at $token_file"
+
+for pair in "\${pairs[@]}"; do
+  provider=\${pair%%=*}
+  id=\${pair#*=}
+  key_file=$key_dir/$provider-api-key
+  status=0
+  read_secret "$id" missing-ok || status=$?
+  if ((status == 2)); then
+    # No file is no credential: OpenClaw starts with this provider unavailable until the key is put.
+    rm -f "$key_file"
+    log "secret $id has no value yet: no $provider API key staged"
+    continue
+  fi
+  staged=$(mktemp "$dir/.staged.XXXXXX")
+  extract_key "$raw" "$staged" || die "secret $id holds no usable $provider API key"
+  mv -f "$staged" "$key_file"
+  log "$provider API key staged at $key_file"
+done
 `;
 
 const SCRIPTS: Record<ScriptName, string> = {
