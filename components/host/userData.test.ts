@@ -4,12 +4,25 @@
 // test/host-files.test.ts.
 import * as crypto from "node:crypto";
 import * as zlib from "node:zlib";
+import { renderExecApprovalsJson, renderOpenclawJson } from "../gateway/openclawConfig";
+import { hostFacts, renderHost } from "./hostFiles";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { loadStackFile } from "../../stacks/load";
 import { parseStackConfig, type StackModel } from "../../stacks/schema";
 import * as fs from "node:fs";
-import { NPM_DIR, renderBootScripts, renderHostEnv, scriptPath, type HostFacts } from "./bootScripts";
+import {
+  NPM_DIR,
+  PROVIDER_KEYS_CREDENTIAL,
+  PROVIDER_KEYS_DIR,
+  PROVIDER_KEYS_SUBDIR,
+  providerKeyCredential,
+  providerKeyFileName,
+  renderBootScripts,
+  renderHostEnv,
+  scriptPath,
+  type HostFacts,
+} from "./bootScripts";
 import { GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, PINS, SERVICE_USER, TOKEN_UNIT, npmTarballUrl } from "./layout";
 import { SSM_AGENT, SSM_AGENT_KEYS_PATH, SSM_AGENT_KEYS_SOURCE, ssmAgentDebUrl, ssmAgentKeysFile } from "./ssmAgent";
 import { renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "./systemdUnits";
@@ -31,6 +44,7 @@ const LEVELS = ["level0", "level1", "level2", "level3"] as const;
 const FACTS: HostFacts = {
   region: "eu-central-1",
   gatewayTokenSecretId: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:clawkeep/gw/gateway-token-AbCdEf",
+  providerKeySecretIds: { anthropic: "clawkeep/gw/cell/anthropic-api-key" },
 };
 
 function rendered(model: StackModel): RenderedHostConfig {
@@ -38,8 +52,8 @@ function rendered(model: StackModel): RenderedHostConfig {
     gatewayUnit: renderGatewayUnit(model),
     tokenUnit: renderTokenUnit(model),
     journald: renderJournaldConf(),
-    // Stand-in of the OpenClaw config renderer's output, of realistic size.
-    openclawJson: JSON.stringify({ gateway: { mode: "local", port: model.gateway.port, bind: "loopback" }, tools: { deny: ["group:runtime"] } }, null, 2),
+    openclawJson: renderOpenclawJson(model),
+    execApprovalsJson: renderExecApprovalsJson(model),
   };
 }
 
@@ -52,8 +66,8 @@ interface CloudConfig {
   apt?: unknown;
 }
 
-function render(model: StackModel): { files: HostFile[]; text: string; doc: CloudConfig } {
-  const files = hostFiles(model, rendered(model), FACTS);
+function render(model: StackModel, facts: HostFacts = FACTS): { files: HostFile[]; text: string; doc: CloudConfig } {
+  const files = hostFiles(model, rendered(model), facts);
   const text = renderUserData(model, files);
   return { files, text, doc: parseYaml(text) as CloudConfig };
 }
@@ -84,8 +98,9 @@ describe("user data for every level stack", () => {
     }
   });
 
-  it.each(LEVELS)("%s: fits EC2's 16 KB limit once gzipped, and unpacks to the same text", (stack) => {
-    const { text } = render(loadStackFile(stack));
+  it.each(LEVELS)("%s: fits EC2's 16 KB limit once gzipped (files in the host bundle), and unpacks to the same text", (stack) => {
+    const model = loadStackFile(stack);
+    const text = renderHost(model, hostFacts(model, stack, "us-east-1"), { accountId: "123456789012", stack }).userData;
     const encoded = encodeUserData(text);
     expect(encoded.gzippedBytes).toBeLessThanOrEqual(EC2_USER_DATA_LIMIT);
     expect(encoded.rawBytes).toBe(Buffer.byteLength(text));
@@ -108,18 +123,19 @@ describe("user data for every level stack", () => {
   it("defers exactly the files that need the service group or must follow package installs", () => {
     const { doc } = render(loadStackFile("level0"));
     const deferred = doc.write_files.filter((f) => f.defer).map((f) => f.path);
-    expect(deferred.sort()).toEqual([AUTO_UPGRADES_CONF, PATHS.configFile].sort());
+    expect(deferred.sort()).toEqual([AUTO_UPGRADES_CONF, PATHS.configFile, PATHS.execApprovalsFile].sort());
   });
 });
 
 describe("the service user", () => {
-  it("is a locked system user with no login shell, no password and no sudo", () => {
+  it("is a locked system user with no login shell, no password and no sudo; the session user has no sudo either", () => {
     const { doc } = render(loadStackFile("level2"));
-    expect(doc.users).toEqual([
-      { name: SERVICE_USER, system: true, shell: NOLOGIN_SHELL, lock_passwd: true, no_create_home: true, homedir: PATHS.stateDir },
-    ]);
+    expect(doc.users[0]).toEqual({ name: SERVICE_USER, system: true, shell: NOLOGIN_SHELL, lock_passwd: true, no_create_home: true, homedir: PATHS.stateDir });
+    expect(doc.users[1]).toEqual({ name: "clawkeep-ops", shell: "/bin/bash", lock_passwd: true, groups: ["systemd-journal"], sudo: false });
+    expect(doc.users).toHaveLength(2);
     const keys = doc.users.flatMap((u) => Object.keys(u));
-    for (const forbidden of ["passwd", "hashed_passwd", "plain_text_passwd", "sudo", "ssh_authorized_keys"]) expect(keys).not.toContain(forbidden);
+    for (const forbidden of ["passwd", "hashed_passwd", "plain_text_passwd", "ssh_authorized_keys"]) expect(keys).not.toContain(forbidden);
+    expect(doc.users.every((u) => u.sudo === undefined || u.sudo === false)).toBe(true);
   });
 });
 
@@ -137,28 +153,40 @@ describe("no secret in the user data", () => {
     openaiApiKey: { secure: ciphertext },
     openaiAdminKey: { __decryptedSecret: admin },
   });
+  const facts: HostFacts = { ...FACTS, providerKeySecretIds: { anthropic: "clawkeep/gw/cell/anthropic-api-key", openai: "clawkeep/gw/cell/openai-api-key" } };
 
   it("the model's secrets (decrypted or ciphertext) appear nowhere, even gzipped and decoded", () => {
     expect(model.secrets.anthropicApiKey?.value).toBe(anthropic);
-    const { text } = render(model);
-    const decoded = zlib.gunzipSync(Buffer.from(encodeUserData(text).base64, "base64")).toString("utf8");
+    const host = renderHost(model, facts, { accountId: "123456789012", stack: "gw" });
+    const decoded = zlib.gunzipSync(Buffer.from(host.userDataBase64, "base64")).toString("utf8");
+    const bundled = zlib.gunzipSync(host.bundle.gz).toString("utf8");
     for (const value of [anthropic, openai, admin, ciphertext]) {
-      expect(text.includes(value)).toBe(false);
-      expect(decoded.includes(value)).toBe(false);
+      for (const t of [host.userData, decoded, bundled, ...host.files.map((f) => f.content)]) expect(t.includes(value)).toBe(false);
     }
-    expect(findSecretLeaks(model, text)).toEqual([]);
+    expect(findSecretLeaks(model, host.userData)).toEqual([]);
   });
 
-  it("holds the token's secret reference and region only", () => {
-    const env = renderHostEnv(model, FACTS);
+  it("holds the secrets' references and the region only", () => {
+    const env = renderHostEnv(model, facts);
     expect(env).toContain(`CLAWKEEP_TOKEN_SECRET_ID=${FACTS.gatewayTokenSecretId}\n`);
+    expect(env).toContain("CLAWKEEP_PROVIDER_SECRETS=anthropic=clawkeep/gw/cell/anthropic-api-key,openai=clawkeep/gw/cell/openai-api-key\n");
     expect(env).toContain(`AWS_REGION=${FACTS.region}\n`);
     expect(env).not.toMatch(/TOKEN=|API_KEY|PASSWORD/);
   });
 
+  it("names exactly the configured providers' key secrets", () => {
+    expect(() => renderHostEnv(model, FACTS)).toThrow("host facts have no API key secret for provider openai");
+    const anthropicOnly = loadStackFile("level0");
+    expect(() => renderHostEnv(anthropicOnly, facts)).toThrow("host facts name provider key secrets for unconfigured providers: openai");
+    // A comma would smuggle in another provider=secret pair.
+    expect(() => renderHostEnv(anthropicOnly, { ...FACTS, providerKeySecretIds: { anthropic: "clawkeep/gw/cell/anthropic-api-key,openai=x" } })).toThrow(/is not a secret name or ARN/);
+    expect(() => renderHostEnv(anthropicOnly, { ...FACTS, providerKeySecretIds: { anthropic: "clawkeep/x y" } })).toThrow(/is not a secret name or ARN/);
+    expect(renderHostEnv(anthropicOnly, FACTS)).toContain("CLAWKEEP_PROVIDER_SECRETS=anthropic=clawkeep/gw/cell/anthropic-api-key\n");
+  });
+
   it("a renderer that slips a secret into any file is refused, without echoing the value", () => {
     const leaky = { ...rendered(model), openclawJson: JSON.stringify({ models: { providers: { anthropic: { apiKey: anthropic } } } }) };
-    const files = hostFiles(model, leaky, FACTS);
+    const files = hostFiles(model, leaky, facts);
     let message = "";
     try {
       renderUserData(model, files);
@@ -211,6 +239,9 @@ describe("first boot order", () => {
       ["systemctl", "daemon-reload"],
       ["systemctl", "start", TOKEN_UNIT],
       ["systemctl", "enable", "--now", GATEWAY_UNIT],
+      ["systemctl", "enable", "--now", "clawkeep-token-pickup.timer"],
+      ["augenrules", "--load"],
+      ["systemctl", "enable", "--now", "clawkeep-gateway-health.timer"],
     ]);
   });
 
@@ -326,6 +357,25 @@ describe("fetch-token", () => {
     const uses = script.split("\n").filter((l) => /\$\{?#?token\b/.test(l) || /^\s*token=/.test(l));
     expect(uses.length).toBeGreaterThan(0);
     for (const line of uses) expect(line.trim()).toMatch(/^(token=\$\(<"\$raw"\)|if \[\[ ! \$token =~|if \(\(\$\{#token\} <|printf '%s' "\$token" >"\$staged")/);
+  });
+
+  it("moves provider keys from file to file: python3 reads the raw value, a key never enters a shell variable", () => {
+    expect(script).toContain('extract_key "$raw" "$staged" || die');
+    expect(script).toContain("python3 -I -c");
+    expect(script).not.toMatch(/\bkey=\$\(|\$\(<"\$staged"\)|cat "\$raw"/);
+    // Staging files sit beside the key directory, never in it: the gateway unit loads all it holds.
+    expect(script).toContain(`key_dir=$dir/${PROVIDER_KEYS_SUBDIR}`);
+    expect(script).not.toMatch(/mktemp "\$key_dir/);
+    expect(script).toContain('staged=$(mktemp "$dir/.staged.XXXXXX")');
+    expect(script).toContain('mv -f "$staged" "$key_file"');
+  });
+
+  it("names each key's file and credential as the gateway unit and openclaw.json expect them", () => {
+    expect(PROVIDER_KEYS_DIR).toBe(`${PATHS.runSecretsDir}/${PROVIDER_KEYS_SUBDIR}`);
+    expect(script).toContain("key_file=$key_dir/$provider-api-key");
+    expect(providerKeyFileName("openai")).toBe("openai-api-key");
+    // systemd 252 names a credential loaded from a directory <credential id>_<file name>.
+    expect(providerKeyCredential("anthropic")).toBe(`${PROVIDER_KEYS_CREDENTIAL}_anthropic-api-key`);
   });
 });
 
