@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { loadStackFile } from "../../stacks/load";
+import { EGRESS_SOCKET, GATEWAY_PROXY_URL, INGRESS_SOCKET } from "../netsandbox/addresses";
 import { CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, TOKEN_CREDENTIAL, TOKEN_UNIT } from "./layout";
 import {
   CONFIG_INVALID_EXIT,
@@ -12,6 +13,7 @@ import {
   hostSystemdFiles,
   parseSecurityReport,
   parseSecurityScore,
+  proxyEnvironment,
   renderGatewayUnit,
   renderJournaldConf,
   renderTokenUnit,
@@ -72,6 +74,7 @@ describe("renderGatewayUnit", () => {
       const env = Object.fromEntries(values(unit, "Environment").map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
       expect(env).toEqual(gatewayEnvironment());
       expect(env).toMatchObject({
+        ...proxyEnvironment(),
         OPENCLAW_CONFIG_READONLY: "1",
         OPENCLAW_CONFIG_PATH: PATHS.configFile,
         OPENCLAW_STATE_DIR: PATHS.stateDir,
@@ -113,12 +116,24 @@ describe("renderGatewayUnit", () => {
       };
       for (const [k, v] of Object.entries(expected)) expect(only(unit, k), k).toBe(v);
       expect(values(unit, "SystemCallFilter")).toEqual(["@system-service", "~@privileged @resources"]);
-      expect(only(unit, "IPAddressDeny").split(" ")).toEqual(expect.arrayContaining(["link-local", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]));
-      expect(only(unit, "IPAddressAllow").split(" ")).toEqual(["localhost", vpcResolver(model.network.vpcCidr), "100.100.100.100"]);
+      expect(only(unit, "PrivateNetwork")).toBe("yes");
+      expect(only(unit, "IPAddressDeny")).toBe("any");
+      expect(only(unit, "IPAddressAllow")).toBe("localhost");
+      expect(only(unit, "InaccessiblePaths").split(" ")).toEqual(expect.arrayContaining(["-/run/tailscale", "-/var/lib/amazon"]));
+    });
+
+    it(`${stack}: joins the egress listener's namespace and sends all traffic to it`, () => {
+      expect(only(unit, "JoinsNamespaceOf")).toBe(EGRESS_SOCKET);
+      expect(only(unit, "Wants").split(" ")).toEqual([EGRESS_SOCKET, INGRESS_SOCKET]);
+      expect(only(unit, "After").split(" ")).toEqual(expect.arrayContaining([EGRESS_SOCKET, INGRESS_SOCKET]));
+      const env = Object.fromEntries(values(unit, "Environment").map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+      for (const k of ["OPENCLAW_PROXY_URL", "HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"]) expect(env[k], k).toBe(GATEWAY_PROXY_URL);
+      expect(env.NODE_USE_ENV_PROXY).toBe("1");
+      expect(env.NO_PROXY.split(",")).toEqual(["localhost", "127.0.0.1", "::1"]);
     });
 
     it(`${stack}: what breaks Node or OpenClaw is left off, each with its reason in a comment`, () => {
-      for (const key of ["MemoryDenyWriteExecute", "PrivateNetwork", "RootDirectory", "RestrictSUIDSGID"]) {
+      for (const key of ["MemoryDenyWriteExecute", "RootDirectory", "RestrictSUIDSGID"]) {
         expect(values(unit, key), key).toEqual([]);
         expect(comments(unit)).toMatch(new RegExp(`^# ${key}= not set( yet)?: \\S.{20,}`, "m"));
       }
@@ -147,11 +162,10 @@ describe("renderGatewayUnit", () => {
     for (const text of [renderGatewayUnit(model), renderTokenUnit(model)]) expect(text).not.toContain(secret);
   });
 
-  it("follows a non-default port and VPC", () => {
-    const model = loadStackFile("level1", ["gatewayPort=24242", "vpcCidr=172.20.0.0/20"]);
+  it("follows a non-default port", () => {
+    const model = loadStackFile("level1", ["gatewayPort=24242"]);
     const unit = renderGatewayUnit(model);
     expect(only(unit, "ExecStart")).toMatch(/ --port 24242 --bind loopback$/);
-    expect(only(unit, "IPAddressAllow")).toContain(" 172.20.0.2 ");
   });
 
   it("exposes the sandbox lines it renders, so the probe test runs under exactly them", () => {

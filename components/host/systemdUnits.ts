@@ -3,12 +3,15 @@
 // (security score, verify) that judge them, shared by the tests, the VM test and the bench.
 import { spawnSync } from "node:child_process";
 import { parseCidr, type StackModel } from "../../stacks/schema";
+import { EGRESS_SOCKET, GATEWAY_PROXY_URL, INGRESS_SOCKET } from "../netsandbox/addresses";
 import { GATEWAY_UNIT, PATHS, SERVICE_GROUP, SERVICE_USER, TOKEN_CREDENTIAL, TOKEN_UNIT } from "./layout";
 
 export const UNIT_DIR = "/etc/systemd/system";
 export const JOURNALD_DROPIN_PATH = "/etc/systemd/journald.conf.d/50-clawkeep.conf";
-/** The ceiling `systemd-analyze security --offline=yes` may give the gateway unit. */
-export const MAX_GATEWAY_EXPOSURE = 1.5;
+/** The ceiling `systemd-analyze security --offline=yes` may give the gateway unit (1.3 before its network namespace). */
+export const MAX_GATEWAY_EXPOSURE = 0.7;
+/** The ceiling for the root oneshot and the network bridges around it. */
+export const MAX_HELPER_EXPOSURE = 1.5;
 /** OpenClaw's own stop budget: 315 s drain + 10 s reserve + 5 s supervisor margin (gateway-shutdown-budget.mjs). */
 export const GATEWAY_STOP_TIMEOUT_SEC = 330;
 /** The gateway's exit code for an invalid config; restarting cannot fix it. */
@@ -45,9 +48,27 @@ export function execConfined(model: StackModel): boolean {
   return model.capabilities.commands === "none";
 }
 
+/** Where every outbound request of the gateway and its commands goes: the egress listener in its namespace. */
+export function proxyEnvironment(): Record<string, string> {
+  const noProxy = "localhost,127.0.0.1,::1";
+  return {
+    // OpenClaw's managed routing (fetch, node:http(s), WebSockets, helper CONNECT tunnels); loopback stays direct.
+    OPENCLAW_PROXY_URL: GATEWAY_PROXY_URL,
+    // Node's own env proxy and the conventional variables, for child processes and tools (curl, git, npm).
+    NODE_USE_ENV_PROXY: "1",
+    HTTPS_PROXY: GATEWAY_PROXY_URL,
+    HTTP_PROXY: GATEWAY_PROXY_URL,
+    https_proxy: GATEWAY_PROXY_URL,
+    http_proxy: GATEWAY_PROXY_URL,
+    NO_PROXY: noProxy,
+    no_proxy: noProxy,
+  };
+}
+
 /** Non-secret settings of the gateway process. The token never goes through the environment. */
 export function gatewayEnvironment(): Record<string, string> {
   return {
+    ...proxyEnvironment(),
     HOME: PATHS.stateDir,
     PATH: `${PATHS.nodeDir}/bin:/usr/local/bin:/usr/bin:/bin`,
     OPENCLAW_CONFIG_PATH: PATHS.configFile,
@@ -81,8 +102,7 @@ export function gatewaySandbox(model: StackModel): string[] {
     why("The OS, /etc (config included) and /opt are read-only; /home, /root, /run/user are gone."),
     "ProtectSystem=strict",
     "ProtectHome=yes",
-    why("The root-owned token staging area and boot facts are invisible; the token arrives as a credential."),
-    `InaccessiblePaths=-${PATHS.runSecretsDir} -/etc/clawkeep`,
+    why("The root-owned token staging area and boot facts are invisible (below); the token arrives as a credential."),
     "PrivateTmp=yes",
     "PrivateDevices=yes",
     "DevicePolicy=closed",
@@ -107,7 +127,7 @@ export function gatewaySandbox(model: StackModel): string[] {
     why("No namespaces: the Chromium sandbox, bwrap and Docker sandboxes stay off on this host (browser disabled)."),
     "RestrictNamespaces=yes",
     "RemoveIPC=yes",
-    why("RestrictAddressFamilies= keeps AF_UNIX (local IPC, D-Bus) and AF_INET/AF_INET6 (loopback clients, model APIs)."),
+    why("RestrictAddressFamilies= keeps AF_UNIX (local IPC, D-Bus) and AF_INET/AF_INET6 (its loopback: listener and proxy)."),
     why("AF_NETLINK is left out: os.networkInterfaces() then throws, and OpenClaw reads interfaces only through a guarded helper."),
     "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
     "SystemCallArchitectures=native",
@@ -115,10 +135,16 @@ export function gatewaySandbox(model: StackModel): string[] {
     "SystemCallFilter=@system-service",
     "SystemCallFilter=~@privileged @resources",
     "SystemCallErrorNumber=EPERM",
-    why("No instance metadata (the role's credentials), no VPC neighbours, no tailnet peers, no multicast."),
-    why("Allowed back: loopback, the VPC resolver and Tailscale's MagicDNS resolver. Public APIs stay reachable."),
-    `IPAddressAllow=localhost ${vpcResolver(model.network.vpcCidr)} 100.100.100.100`,
-    "IPAddressDeny=link-local multicast 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 100.64.0.0/10 fc00::/7",
+    why("A network namespace of its own with loopback only: no route to the instance metadata, the VPC, the tailnet"),
+    why(`  or the internet. Its one way out is ${GATEWAY_PROXY_URL} (${EGRESS_SOCKET}, bound inside the namespace),`),
+    why(`  bridged to the allowlisting egress proxy; its one way in is ${INGRESS_SOCKET} on the host's loopback.`),
+    "PrivateNetwork=yes",
+    why("The kernel's IP firewall repeats it: loopback only, even if the namespace were ever shared. IPAddressDeny= still"),
+    why("  costs 0.1 in the analyzer for the localhost allow entry, which its own listener and proxy need."),
+    "IPAddressAllow=localhost",
+    "IPAddressDeny=any",
+    why("Filesystem UNIX sockets cross network namespaces: tailscaled's local API and the SSM agent's are hidden."),
+    `InaccessiblePaths=-${PATHS.runSecretsDir} -/etc/clawkeep -/run/tailscale -/var/lib/tailscale -/var/lib/amazon`,
   ];
   if (execConfined(model)) {
     lines.push(
@@ -133,8 +159,6 @@ export function gatewaySandbox(model: StackModel): string[] {
   lines.push(
     why("Left off on purpose (each is a line in systemd-analyze security's report):"),
     why("MemoryDenyWriteExecute= not set: V8's JIT needs W+X pages; Node 24 aborts at isolate init (nodejs/node#55509)."),
-    why("PrivateNetwork= not set yet: the gateway reaches the model APIs directly until the network-sandbox issue"),
-    why("  brings the netns + egress-proxy design; IPAddressDeny= above fences off everything but public addresses."),
     why("RootDirectory= not set: the gateway runs from the host's read-only /usr (ProtectSystem=strict); a private"),
     why("  root image would duplicate the OS for no extra confinement."),
   );
@@ -151,8 +175,11 @@ export function renderGatewayUnit(model: StackModel): string {
         `Description=OpenClaw gateway (clawkeep cell ${model.cellName}, trust level ${model.trustLevel} ${model.capabilities.name})`,
         why(`The token unit stages the token; restarting it (rotation) restarts the gateway with the new credential.`),
         `Requires=${TOKEN_UNIT}`,
-        `After=${TOKEN_UNIT} network-online.target`,
-        "Wants=network-online.target",
+        why("Its network: the egress listener inside its namespace and the ingress listener on the host (see PrivateNetwork=)."),
+        `Wants=${EGRESS_SOCKET} ${INGRESS_SOCKET}`,
+        `After=${TOKEN_UNIT} ${EGRESS_SOCKET} ${INGRESS_SOCKET}`,
+        why("Named on both sides: systemd 252 shares the namespace only if the unit started second names the first."),
+        `JoinsNamespaceOf=${EGRESS_SOCKET}`,
         "StartLimitBurst=10",
         "StartLimitIntervalSec=300",
       ],
