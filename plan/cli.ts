@@ -5,7 +5,7 @@ import { ConfigError } from "../stacks";
 import { USAGE, UsageError, parseArgs, type PlanArgs } from "./args";
 import { judge, type Judgement } from "../policy/judge";
 import { ProgramLoadError, evaluateProgram } from "./evaluate";
-import { planStack, toRows, type StackPlan } from "./planStack";
+import { planStack, tailnetSnippet, toRows, type StackPlan } from "./planStack";
 import { table } from "./table";
 
 const err = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -27,6 +27,7 @@ export function planJson(plan: StackPlan): Record<string, unknown> {
     userDataBytes: plan.host.userDataBytes,
     hostBundle: { bucket: plan.host.bundle.bucket, key: plan.host.bundle.key, sha256: plan.host.bundle.sha256, bytes: plan.host.bundle.gz.length },
     cost: plan.cost,
+    tailnetPolicySnippet: tailnetSnippet(plan.model) ?? null,
     violations: plan.judgement.violations,
     ruleErrors: plan.judgement.errors,
     checklist: plan.judgement.checklist,
@@ -63,6 +64,8 @@ export function writeOut(plan: StackPlan, dir: string): string[] {
   for (const f of plan.host.files) put(path.join("host", f.path), f.content);
   put("user-data.yaml", plan.host.userData);
   put(path.basename(plan.host.bundle.key), plan.host.bundle.gz);
+  const snippet = tailnetSnippet(plan.model);
+  if (snippet) put("tailnet-policy.hujson", snippet);
   put("plan.json", `${JSON.stringify(planJson(plan), null, 2)}\n`);
   return written;
 }
@@ -79,6 +82,12 @@ function report(plan: StackPlan, outDir: string | undefined): string {
   lines.push(table(["ITEM", "RESOURCE", "USD/MONTH", "BASIS"], c.lines.map((l) => [l.item, l.resource, l.monthlyUsd === null ? "?" : l.monthlyUsd.toFixed(2), l.basis])));
   lines.push(`total: $${c.totalUsd.toFixed(2)}/month${c.unpriced.length ? ` plus unpriced: ${c.unpriced.join(", ")}` : ""}`);
   lines.push("", ...policyReport(plan.judgement));
+  const snippet = tailnetSnippet(plan.model);
+  if (snippet) {
+    const where = outDir ? `written to ${path.join(outDir, "tailnet-policy.hujson")}` : "write it with --out DIR";
+    lines.push("", `Tailnet policy: not managed by the kit (tailscale.managePolicy false); add the kit's snippet to your policy file: ${where}.`);
+    lines.push("  operators -> gateway HTTPS 443 (Serve); admins -> Tailscale SSH in check mode; tagOwners for every tag; tests assert the denied paths");
+  }
   return lines.join("\n");
 }
 

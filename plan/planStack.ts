@@ -3,6 +3,7 @@
 import * as path from "node:path";
 import { renderHost, hostFacts, type RenderedHost } from "../components/host/hostFiles";
 import { CONFIG_NAMESPACE, SECRET_KEYS, applyOverrides, parseStackConfig, readStackFile, type StackModel } from "../stacks";
+import { renderTailnetPolicy, tailnetPolicyHujson } from "../components/tailscale/policy";
 import type { ChecklistEntry } from "../policy/checklist";
 import { judge, type Judgement } from "../policy/judge";
 import { estimateCost, type CostEstimate } from "./cost";
@@ -105,6 +106,18 @@ export async function planStack(stack: string, opts: PlanOptions = {}): Promise<
     judgement: { ...judgement, checklist: judgement.checklist.map(creditSchema) },
     knownSecrets,
   };
+}
+
+/**
+ * The tailnet policy an operator adds by hand when the kit does not manage it (tailscale.managePolicy
+ * false). Without configured people it names example users, which the operator replaces.
+ */
+export function tailnetSnippet(model: StackModel): string | undefined {
+  const ts = model.tailscale;
+  if (!ts.enabled || ts.managePolicy) return undefined;
+  const admins = ts.admins.length > 0 ? ts.admins : ["admin@example.com"];
+  const operators = ts.operators.length > 0 ? ts.operators : ["operator@example.com"];
+  return tailnetPolicyHujson(renderTailnetPolicy({ ...ts, admins, operators }, model.gateway.port));
 }
 
 /** The kit's own stacks passed the schema, so the items the schema decides are met, not "not applicable". */

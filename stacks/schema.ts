@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { auditSettingsProblems, type AuditSettings } from "../components/audit/settings";
 import { DEFAULT_NPM_REGISTRY, PINS } from "../components/host/layout";
+import { tailscaleOptionsSchema, type TailscaleOptions } from "../components/tailscale/options";
 import { WEEKDAYS } from "../lambda/audit/businessHours";
 import { LEVELS, MODEL_PROVIDERS, PROVIDER_HOSTS, TRUST_LEVELS, type LevelCapabilities, type TrustLevel } from "./trustLevels";
 
@@ -153,6 +154,7 @@ export const rawConfigSchema = z.strictObject({
       viewers: z.array(principalArn).default([]),
     })
     .prefault({}),
+  tailscale: tailscaleOptionsSchema.prefault({}),
   tags: z.record(z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/), z.string().max(256)).default({}),
 });
 export type RawConfig = z.input<typeof rawConfigSchema>;
@@ -200,6 +202,8 @@ export interface StackModel {
   audit: AuditSettings;
   /** Who may assume the Admin, Operator and Viewer roles; empty lists mean the account root. */
   access: { admin: string[]; operator: string[]; viewer: string[] };
+  /** Tailscale access: how the host joins, and whether the kit manages the tailnet policy. */
+  tailscale: TailscaleOptions;
   tags: Record<string, string>;
 }
 
@@ -429,6 +433,7 @@ export function parseStackConfig(input: unknown): StackModel {
     adminRoleArns: raw.adminRoleArns,
     audit: auditSettingsOf(raw),
     access: { admin: raw.access.admins, operator: raw.access.operators, viewer: raw.access.viewers },
+    tailscale: raw.tailscale,
     openai: raw.openaiProjectId && raw.openaiServiceAccountId ? { projectId: raw.openaiProjectId, serviceAccountId: raw.openaiServiceAccountId } : undefined,
     tags: raw.tags,
   };

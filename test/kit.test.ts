@@ -58,7 +58,7 @@ describe.each(LEVELS)("stack %s under the mock runtime", (stack) => {
     expect(JSON.stringify(doc.runcmd)).toContain(sha);
     expect(object.inputs).toMatchObject({ serverSideEncryption: "aws:kms" });
     expect(vm.dependencies).toContain(object.urn);
-    for (const t of [text, ...files.map((f) => f.content)]) expect(t).not.toMatch(/sk-ant-|sk-proj-|AKIA[0-9A-Z]{16}|tskey-/);
+    for (const t of [text, ...files.map((f) => f.content)]) expect(t).not.toMatch(/sk-ant-[\w-]{20}|sk-proj-[\w-]{20}|AKIA[0-9A-Z]{16}|tskey-[a-z]+-[\w-]{10}/);
   });
 
   it("lets nothing in from outside the VPC and only HTTPS and Tailscale out", () => {
@@ -94,7 +94,7 @@ describe.each(LEVELS)("stack %s under the mock runtime", (stack) => {
     const plan = plans[stack];
     const secret = ofType(plan, "aws:secretsmanager/secret:Secret").find((s) => s.name === "gw-token-secret") as PlannedResource;
     expect(secret.inputs.name).toBe(`clawkeep/${stack}/gw/gateway-token`);
-    const version = one(plan, "aws:secretsmanager/secretVersion:SecretVersion").inputs;
+    const version = ofType(plan, "aws:secretsmanager/secretVersion:SecretVersion").find((v) => v.name === "gw-token-initial")?.inputs ?? {};
     expect(version.secretString).toBeUndefined();
     expect(isSecretValue(version.secretStringWo)).toBe(true);
     const value = String((version.secretStringWo as { value: unknown }).value);
@@ -123,8 +123,14 @@ describe.each(LEVELS)("stack %s under the mock runtime", (stack) => {
 describe.each(LEVELS)("credentials of %s", (stack) => {
   it("every secret: CMK, 7-day recovery, rotation <= 90 days by its own scoped function, alarms on failure", () => {
     const plan = plans[stack];
-    const secrets = ofType(plan, "aws:secretsmanager/secret:Secret");
-    expect(secrets.map((s) => s.name).sort()).toEqual(["gw-anthropic-key-secret", "gw-token-secret"]);
+    const all = ofType(plan, "aws:secretsmanager/secret:Secret");
+    expect(all.map((s) => s.name).sort()).toEqual(["gw-anthropic-key-secret", "gw-tailnet-join", "gw-token-secret"]);
+    // The tailnet join key is single-use and expires within the hour: it is not rotated, it dies.
+    const join = all.find((s) => s.name === "gw-tailnet-join") as PlannedResource;
+    expect(join.inputs.tags).toMatchObject({ "clawkeep:credential": "one-shot", "clawkeep:expires-after-seconds": "3600" });
+    const key = one(plan, "tailscale:index/tailnetKey:TailnetKey").inputs;
+    expect(key).toMatchObject({ reusable: false, preauthorized: true, expiry: 3600, tags: ["tag:openclaw"] });
+    const secrets = all.filter((s) => s !== join);
     const rotations = ofType(plan, "aws:secretsmanager/secretRotation:SecretRotation");
     const alarms = ofType(plan, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs);
     for (const s of secrets) {
@@ -188,7 +194,7 @@ describe("secrets in stack config", () => {
     expect(plan.knownSecrets).toEqual(known);
     // The values did reach the program, as write-only secret inputs: three initial versions, all secret.
     const versions = plan.evaluation.resources.filter((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion");
-    expect(versions).toHaveLength(4);
+    expect(versions).toHaveLength(5); // three from config, the gateway token, the tailnet join key
     for (const v of versions) expect(isSecretValue(v.inputs.secretStringWo)).toBe(true);
     const admin = plan.evaluation.resources.find((r) => r.name === "gw-openai-admin-key");
     expect(admin?.inputs.name).toBe("clawkeep-admin/secrets/gw/openai-admin-key");

@@ -10,6 +10,7 @@ import { CellKeys } from "../keys";
 import { AccessRoles } from "../access";
 import { AuditLogging, SecurityAlarms } from "../audit";
 import { Network } from "../network";
+import { TailscaleAccess } from "../tailscale";
 import { PrivateBucket } from "../storage";
 import { TokenPickupTrigger } from "../pickup";
 import { RotatedSecret, principalArnPatterns, secretResourcePolicy, type CredentialKind } from "../secrets";
@@ -31,6 +32,8 @@ export class GatewayCell extends pulumi.ComponentResource {
   public readonly tokenSecretArn: pulumi.Output<string>;
   public readonly alarmTopicArn: pulumi.Output<string>;
   public readonly dashboardName: pulumi.Output<string>;
+  /** The tailnet policy to add by hand when the kit does not manage it (tailscale.managePolicy false). */
+  public readonly tailnetPolicySnippet: string | undefined;
   /** The SSM document operators start sessions with (runs as the non-root session user). */
   public readonly sessionDocumentName: pulumi.Output<string>;
   public readonly roleArns: { admin: pulumi.Output<string>; operator: pulumi.Output<string>; viewer: pulumi.Output<string> };
@@ -122,6 +125,25 @@ export class GatewayCell extends pulumi.ComponentResource {
       },
       self,
     );
+    if (model.tailscale.enabled) {
+      const tailnet = new TailscaleAccess(
+        `${name}-tailnet`,
+        {
+          options: model.tailscale,
+          stack: args.stack,
+          cellName: model.cellName,
+          gatewayPort: model.gateway.port,
+          hostRoleArn: host.role.arn,
+          hostRoleName: host.role.name,
+          dataKeyArn: keys.dataKey.arn,
+          managerArns,
+          tags,
+        },
+        self,
+      );
+      this.tailnetPolicySnippet = tailnet.policyHujson;
+    }
+
     new TokenPickupTrigger(
       `${name}-token-pickup`,
       { tokenSecretArn: token.secret.arn, instanceId: host.instance.id, region, accountId, alarmTopicArn: alerts.topic.arn, tags },

@@ -5,6 +5,8 @@ import { renderExecApprovalsJson, renderOpenclawJson } from "../gateway/openclaw
 import type { HostFacts } from "./bootScripts";
 import { renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "./systemdUnits";
 import { METRICS, auditLogGroupNames, metricNamespace } from "../audit/names";
+import { netsandboxHostFiles } from "../netsandbox";
+import { tailscaleHostFiles, tailscaleHostname, tailscaleJoinSecretName } from "../tailscale";
 import { auditHostFiles } from "./cloudwatchAgent";
 import { bundleBucketName, packBundle, unpackScriptFile, type PackedBundle } from "./hostBundle";
 import { assertNoSecrets, encodeUserData, hostFiles, renderUserData, type HostFile } from "./userData";
@@ -65,6 +67,16 @@ export function renderHost(model: StackModel, facts: HostFacts, where: BundleLoc
   // Audit: the CloudWatch agent's config, auditd rules and the /healthz metric timer.
   const names = auditLogGroupNames(where.stack, model.cellName);
   files.push(...auditHostFiles({ names, namespace: metricNamespace(where.stack, model.cellName), healthMetric: METRICS.gatewayHealthy, gatewayPort: model.gateway.port }));
+  // The network sandbox (egress proxy, bridges) and the tailnet join.
+  files.push(...netsandboxHostFiles(model));
+  files.push(
+    ...tailscaleHostFiles(model.tailscale, {
+      region: facts.region,
+      joinSecretId: tailscaleJoinSecretName(where.stack, model.cellName),
+      hostname: tailscaleHostname(where.stack, model.cellName),
+      gatewayPort: model.gateway.port,
+    }),
+  );
   assertNoSecrets(model, files);
   const packed = packBundle(files);
   const bucket = bundleBucketName(where.accountId, where.stack, model.cellName);

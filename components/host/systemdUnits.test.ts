@@ -59,7 +59,10 @@ describe("renderGatewayUnit", () => {
     });
 
     it(`${stack}: the token arrives as a credential from the token unit, never through the environment`, () => {
-      expect(only(unit, "LoadCredential")).toBe(`${TOKEN_CREDENTIAL}:${PATHS.tokenFile}`);
+      // The token, and the directory of provider keys (a key not set yet is simply absent).
+      expect(values(unit, "LoadCredential")).toEqual([`${TOKEN_CREDENTIAL}:${PATHS.tokenFile}`, "provider-keys:/run/clawkeep/provider-keys"]);
+      // The exec approvals are re-applied as the service user before every start.
+      expect(values(unit, "ExecStartPre")).toEqual([`${PATHS.nodeBin} ${PATHS.openclawEntry} approvals set --file ${PATHS.execApprovalsFile}`]);
       expect(only(unit, "Requires")).toBe(TOKEN_UNIT);
       expect(only(unit, "After").split(" ")).toContain(TOKEN_UNIT);
       expect(CREDENTIALS_DIR).toBe(`/run/credentials/${GATEWAY_UNIT}`);
@@ -149,7 +152,7 @@ describe("renderGatewayUnit", () => {
     });
 
     it(`${stack}: no directive is set twice by accident and no value looks like a secret`, () => {
-      const multi = new Set(["Environment", "SystemCallFilter"]);
+      const multi = new Set(["Environment", "SystemCallFilter", "LoadCredential"]);
       const keys = directives(unit).map(([k]) => k).filter((k) => !multi.has(k));
       expect(keys.length).toBe(new Set(keys).size);
       for (const re of TOKEN_LIKE) expect(unit, String(re)).not.toMatch(re);

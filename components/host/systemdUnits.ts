@@ -4,6 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { parseCidr, type StackModel } from "../../stacks/schema";
 import { EGRESS_SOCKET, GATEWAY_PROXY_URL, INGRESS_SOCKET } from "../netsandbox/addresses";
+import { PROVIDER_KEYS_CREDENTIAL, PROVIDER_KEYS_DIR } from "./bootScripts";
 import { GATEWAY_UNIT, PATHS, SERVICE_GROUP, SERVICE_USER, TOKEN_CREDENTIAL, TOKEN_UNIT } from "./layout";
 
 export const UNIT_DIR = "/etc/systemd/system";
@@ -196,6 +197,10 @@ export function renderGatewayUnit(model: StackModel): string {
         ...env,
         why(`The token reaches only this service, at $CREDENTIALS_DIRECTORY/${TOKEN_CREDENTIAL}.`),
         `LoadCredential=${TOKEN_CREDENTIAL}:${PATHS.tokenFile}`,
+        why("Provider API keys: the whole directory, so a key not yet set (no file) never fails the start."),
+        `LoadCredential=${PROVIDER_KEYS_CREDENTIAL}:${PROVIDER_KEYS_DIR}`,
+        why("The exec allowlist lives in OpenClaw's state DB: re-apply the kit's approvals at every start, so drift never survives a restart."),
+        `ExecStartPre=${PATHS.nodeBin} ${PATHS.openclawEntry} approvals set --file ${PATHS.execApprovalsFile}`,
         "Restart=always",
         "RestartSec=5",
         `RestartPreventExitStatus=${CONFIG_INVALID_EXIT}`,

@@ -7,6 +7,8 @@ import { SECRET_KEYS, type StackModel } from "../../stacks/schema";
 import { GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, SERVICE_GROUP, SERVICE_USER, TOKEN_UNIT } from "./layout";
 import { bundleRuncmd, type BundleRef } from "./hostBundle";
 import { SESSION_USER } from "../access/sessionPreferences";
+import { NETSANDBOX_PACKAGES, NETSANDBOX_SOCKETS } from "../netsandbox";
+import { tailscaleRuncmd } from "../tailscale";
 import { HEALTH_TIMER } from "./cloudwatchAgent";
 import { PICKUP_TIMER, pickupTokenFile, pickupUnitFiles } from "./pickupToken";
 import { ssmAgentKeysFile } from "./ssmAgent";
@@ -41,7 +43,8 @@ export const EC2_USER_DATA_LIMIT = 16 * 1024;
 /** Debian packages first boot installs. Not version-pinned: Debian's archive keeps only each suite's current version. */
 // dbus: OpenClaw reads its stop budget through `systemctl show`, which needs the system bus.
 // auditd: the kit's watch rules; rsyslog: writes /var/log/auth.log, which the agent ships.
-export const HOST_PACKAGES = ["auditd", "awscli", "ca-certificates", "curl", "dbus", "rsyslog", "unattended-upgrades"] as const;
+// squid: the allowlisting egress proxy of the network sandbox.
+export const HOST_PACKAGES = ["auditd", "awscli", "ca-certificates", "curl", "dbus", "rsyslog", "unattended-upgrades", ...NETSANDBOX_PACKAGES] as const;
 
 const ROOT = "root:root";
 
@@ -143,9 +146,14 @@ export function renderUserData(model: StackModel, files: HostFile[], bundle?: Bu
       [scriptPath("install-ssm-agent")],
       [scriptPath("install-runtime")],
       ["systemctl", "daemon-reload"],
+      // The sandbox's bridges (egress into squid, ingress to the gateway), then squid on the kit's config.
+      ["systemctl", "enable", ...NETSANDBOX_SOCKETS],
+      ["systemctl", "restart", "squid.service"],
       // The token unit has no [Install]: the gateway's Requires= pulls it in at every boot.
       ["systemctl", "start", TOKEN_UNIT],
       ["systemctl", "enable", "--now", GATEWAY_UNIT],
+      // Join the tailnet with the one-shot key and publish the gateway with Serve (never Funnel).
+      ...tailscaleRuncmd(model.tailscale),
       // Fallback pickup of a rotated or revoked token (EventBridge is the fast path).
       ["systemctl", "enable", "--now", PICKUP_TIMER],
       // auditd picks up the kit's rules; the /healthz metric every minute.

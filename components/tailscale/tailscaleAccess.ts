@@ -138,7 +138,8 @@ export class TailscaleAccess extends pulumi.ComponentResource {
       );
       document = pulumi.all([identity.id, identity.audience]).apply(([clientId, audience]) => JSON.stringify({ clientId, audience }));
     }
-    new aws.secretsmanager.SecretVersion(`${name}-join-value`, { secretId: this.joinSecret.id, secretString: document }, { parent: this.joinSecret });
+    // Write-only: the key never enters Secrets Manager's resource state in Pulumi; version 1, created once.
+    new aws.secretsmanager.SecretVersion(`${name}-join-value`, { secretId: this.joinSecret.id, secretStringWo: document, secretStringWoVersion: 1 }, { parent: this.joinSecret });
 
     const rendered = options.operators.length > 0 && options.admins.length > 0 ? tailnetPolicyHujson(renderTailnetPolicy(options, args.gatewayPort)) : undefined;
     if (options.managePolicy) {

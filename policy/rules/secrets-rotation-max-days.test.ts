@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rotationDays } from "./secrets-rotation-max-days";
+import { rotationDays, secretsRotationMaxDays } from "./secrets-rotation-max-days";
 
 describe("rotationDays", () => {
   it("reads automaticallyAfterDays and rate() schedules", () => {
@@ -12,5 +12,16 @@ describe("rotationDays", () => {
     expect(rotationDays({ scheduleExpression: "cron(0 4 ? * MON *)" })).toBe(7);
     expect(rotationDays({ scheduleExpression: "cron(0 4 1 6 ? *)" })).toBeUndefined();
     expect(rotationDays({})).toBeUndefined();
+  });
+});
+
+describe("one-shot credentials", () => {
+  const secret = (tags: Record<string, string>) => ({ type: "aws:secretsmanager/secret:Secret", name: "join", urn: "urn:join", props: { tags }, dependencies: [] });
+  const judge = (tags: Record<string, string>) => secretsRotationMaxDays.validateStack([secret(tags)], { maxRotationDays: 90 });
+  it("pass without a rotation only when they expire within the bound", () => {
+    expect(judge({ "clawkeep:credential": "one-shot", "clawkeep:expires-after-seconds": "3600" })).toEqual([]);
+    expect(judge({ "clawkeep:credential": "one-shot", "clawkeep:expires-after-seconds": String(200 * 86400) })).toHaveLength(1);
+    expect(judge({ "clawkeep:credential": "one-shot" })[0]?.message).toMatch(/without an expiry within 90 days/);
+    expect(judge({})[0]?.message).toMatch(/has no SecretRotation/);
   });
 });

@@ -2,7 +2,9 @@
 // the next rotation; the guides rotate at least every 90 days.
 // Checklist: "Keys rotated within last 90 days"; best practice 2 (token rotation).
 // Fix: a secretsmanager.SecretRotation per secret with rotationRules.automaticallyAfterDays <= 90.
-// A secret that holds no credential opts out with the tag clawkeep:credential = "false".
+// A secret that holds no credential opts out with the tag clawkeep:credential = "false"; a single-use
+// credential that expires instead of rotating (a Tailscale auth key) is tagged clawkeep:credential =
+// "one-shot" with clawkeep:expires-after-seconds, and passes only if it dies within the same bound.
 import { field, refersTo } from "../lib/references";
 import type { StackRule } from "../lib/types";
 import { isRecord, tagsOf } from "../lib/values";
@@ -10,6 +12,7 @@ import { isRecord, tagsOf } from "../lib/values";
 const SECRET = "aws:secretsmanager/secret:Secret";
 const ROTATION = "aws:secretsmanager/secretRotation:SecretRotation";
 export const NOT_A_CREDENTIAL_TAG = "clawkeep:credential";
+export const EXPIRES_AFTER_TAG = "clawkeep:expires-after-seconds";
 
 /** Days between rotations from automaticallyAfterDays or a rate()/cron() schedule; undefined if unknown. */
 export function rotationDays(rules: Record<string, unknown>): number | undefined {
@@ -45,7 +48,15 @@ export const secretsRotationMaxDays: StackRule = {
     const rotations = resources.filter((r) => r.type === ROTATION);
     const out: Array<{ urn: string; message: string }> = [];
     for (const secret of resources.filter((r) => r.type === SECRET)) {
-      if (tagsOf(secret.props)[NOT_A_CREDENTIAL_TAG] === "false") continue;
+      const tags = tagsOf(secret.props);
+      if (tags[NOT_A_CREDENTIAL_TAG] === "false") continue;
+      if (tags[NOT_A_CREDENTIAL_TAG] === "one-shot") {
+        const seconds = Number(tags[EXPIRES_AFTER_TAG]);
+        if (!(Number.isFinite(seconds) && seconds > 0 && seconds <= config.maxRotationDays * 86400)) {
+          out.push({ urn: secret.urn, message: `secret "${secret.name}" is a one-shot credential without an expiry within ${config.maxRotationDays} days (tag ${EXPIRES_AFTER_TAG})` });
+        }
+        continue;
+      }
       const rotation = rotations.find((r) => refersTo(r, field(r.props, "secretId"), secret));
       if (!rotation) {
         out.push({ urn: secret.urn, message: `secret "${secret.name}" has no SecretRotation` });
