@@ -33,14 +33,13 @@ const doc = (v: unknown) => JSON.parse(String(v)) as { Statement: Array<Record<s
 describe.each(Object.keys(VARIANTS))("TailscaleAccess (%s)", (variant) => {
   const ev = () => evals[variant];
 
-  it("evaluates without errors, and the policy pack finds nothing but the one-shot key's missing rotation", () => {
+  it("evaluates without errors, and the policy pack finds nothing (the one-shot key expires within the rotation bound)", () => {
     expect(ev().errors.map((e) => e.message)).toEqual([]);
     const j = judge(ev());
     expect(j.errors).toEqual([]);
-    // An auth key expires within the hour instead of rotating; secrets-rotation-max-days has no exemption for
-    // that yet (the tag below is what it should honour). A federated identity's secret holds no credential.
-    const expected = variant === "federated" ? [] : [{ rule: "secrets-rotation-max-days", name: "gw-tailscale-join" }];
-    expect(j.violations.map((v) => ({ rule: v.rule, name: v.name }))).toEqual(expected);
+    // An auth key expires within the hour instead of rotating: secrets-rotation-max-days honours the tags
+    // below. A federated identity's secret holds no credential.
+    expect(j.violations.map((v) => ({ rule: v.rule, name: v.name }))).toEqual([]);
     const tags = one(ev(), "aws:secretsmanager/secret:Secret").inputs.tags as Record<string, string>;
     if (variant === "federated") expect(tags["clawkeep:credential"]).toBe("false");
     else expect(tags).toMatchObject({ "clawkeep:credential": ONE_SHOT_CREDENTIAL, "clawkeep:expires-after-seconds": "3600" });
@@ -56,7 +55,10 @@ describe.each(Object.keys(VARIANTS))("TailscaleAccess (%s)", (variant) => {
     const readers = (policy.Statement.find((s) => s.Sid === "OnlyReadersAndManagersReadTheValue")?.Condition as { ArnNotLike: Record<string, string[]> }).ArnNotLike["aws:PrincipalArn"];
     expect(readers).toEqual(["arn:aws:iam::123456789012:role/clawkeep-dev-gw-host", "arn:aws:iam::123456789012:role/platform-admins"]);
     const version = one(ev(), "aws:secretsmanager/secretVersion:SecretVersion").inputs;
-    expect(isSecretValue(version.secretString)).toBe(true);
+    // Written write-only: the join document never sits in the secret version's state.
+    expect(version.secretString).toBeUndefined();
+    expect(isSecretValue(version.secretStringWo)).toBe(true);
+    expect(version.secretStringWoVersion).toBe(1);
     expect(tailscaleHostname("dev", "gw")).toBe("clawkeep-dev-gw");
   });
 });
