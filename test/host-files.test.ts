@@ -634,7 +634,7 @@ describe.skipIf(!needTools("curl", "gpg", "gpgv", "gpgconf", "awk", "base64"))("
 
   it.each([
     ["tampered", "a .deb changed after signing", /BAD signature[\s\S]*no good signature on \S+\/tampered\/amazon-ssm-agent\.deb/],
-    ["stranger", "a good signature from a key that is not pinned", /is signed by key [0-9A-F]{40}, which is not a pinned SSM Agent signer/],
+    ["stranger", "a good signature from a key that is not pinned", /is signed by key [0-9A-F]{40}, which is not a pinned amazon-ssm-agent signer/],
     ["nosig", "a .deb without its .sig", /404[\s\S]*cannot download the signature \S+\/nosig\/amazon-ssm-agent\.deb\.sig/],
     ["revoked", "a signature from a pinned key that has been revoked", /no good signature on/],
     ["twosigs", "a .sig with two signatures, even good ones from pinned keys", /no good signature on/],

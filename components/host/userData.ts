@@ -9,7 +9,7 @@ import { bundleRuncmd, type BundleRef } from "./hostBundle";
 import { SESSION_USER } from "../access/sessionPreferences";
 import { NETSANDBOX_PACKAGES, NETSANDBOX_SOCKETS } from "../netsandbox";
 import { tailscaleRuncmd } from "../tailscale";
-import { HEALTH_TIMER } from "./cloudwatchAgent";
+import { HEALTH_TIMER, startCloudWatchAgentCommand } from "./cloudwatchAgent";
 import { PICKUP_TIMER, pickupTokenFile, pickupUnitFiles } from "./pickupToken";
 import { ssmAgentKeysFile } from "./ssmAgent";
 import { SCRIPT_NAMES, renderBootScripts, renderHostEnv, scriptPath, type HostFacts } from "./bootScripts";
@@ -144,6 +144,9 @@ export function renderUserData(model: StackModel, files: HostFile[], bundle?: Bu
       [scriptPath("harden-host")],
       // SSM before the runtime, so a failed install can still be looked at through Session Manager.
       [scriptPath("install-ssm-agent")],
+      // The CloudWatch agent ships the gateway, proxy, auth and audit logs (signed .deb, pinned signer).
+      [scriptPath("install-cloudwatch-agent")],
+      startCloudWatchAgentCommand(),
       [scriptPath("install-runtime")],
       ["systemctl", "daemon-reload"],
       // The sandbox's bridges (egress into squid, ingress to the gateway), then squid on the kit's config.
