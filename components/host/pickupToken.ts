@@ -4,6 +4,7 @@
 // same text against moto and the real gateway.
 import { GATEWAY_UNIT, PATHS, TOKEN_UNIT } from "./layout";
 import type { HostFile } from "./userData";
+import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "./sandboxDirectives";
 
 export const PICKUP_SCRIPT_PATH = `${PATHS.libexecDir}/pickup-token`;
 /** Root oneshot + timer: the fallback that bounds pickup when EventBridge or SSM does not deliver. */
@@ -233,24 +234,8 @@ export function renderPickupService(): string {
     "DevicePolicy=closed",
     "PrivateIPC=yes",
     "PrivateMounts=yes",
-    "ProtectHostname=yes",
-    "ProtectClock=yes",
-    "ProtectKernelTunables=yes",
-    "ProtectKernelModules=yes",
-    "ProtectKernelLogs=yes",
-    "ProtectControlGroups=yes",
-    "ProtectProc=invisible",
-    "ProcSubset=pid",
-    "KeyringMode=private",
-    "LockPersonality=yes",
-    "RestrictRealtime=yes",
-    "RestrictSUIDSGID=yes",
-    "RestrictNamespaces=yes",
-    "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
-    "SystemCallArchitectures=native",
-    "SystemCallFilter=@system-service",
-    "SystemCallFilter=~@privileged @resources",
-    "SystemCallErrorNumber=EPERM",
+    ...KERNEL_PROTECTIONS,
+    ...ROOT_HELPER_RESTRICTIONS,
     why("Left off on purpose (each is a line in systemd-analyze security's report):"),
     why("User=/PrivateUsers= not set: only the real root may ask PID 1 to restart a unit."),
     why("PrivateNetwork=/IPAddressDeny= not set: it needs IMDS (role credentials), Secrets Manager and the gateway on loopback."),

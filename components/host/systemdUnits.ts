@@ -6,6 +6,7 @@ import { parseCidr, type StackModel } from "../../stacks/schema";
 import { EGRESS_SOCKET, GATEWAY_PROXY_URL, INGRESS_SOCKET } from "../netsandbox/addresses";
 import { PROVIDER_KEYS_CREDENTIAL, PROVIDER_KEYS_DIR } from "./bootScripts";
 import { GATEWAY_UNIT, PATHS, SERVICE_GROUP, SERVICE_USER, TOKEN_CREDENTIAL, TOKEN_UNIT } from "./layout";
+import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "./sandboxDirectives";
 
 export const UNIT_DIR = "/etc/systemd/system";
 export const JOURNALD_DROPIN_PATH = "/etc/systemd/journald.conf.d/50-clawkeep.conf";
@@ -262,24 +263,8 @@ export function renderTokenUnit(model: StackModel): string {
         "PrivateUsers=yes",
         "PrivateIPC=yes",
         "PrivateMounts=yes",
-        "ProtectHostname=yes",
-        "ProtectClock=yes",
-        "ProtectKernelTunables=yes",
-        "ProtectKernelModules=yes",
-        "ProtectKernelLogs=yes",
-        "ProtectControlGroups=yes",
-        "ProtectProc=invisible",
-        "ProcSubset=pid",
-        "KeyringMode=private",
-        "LockPersonality=yes",
-        "RestrictRealtime=yes",
-        "RestrictSUIDSGID=yes",
-        "RestrictNamespaces=yes",
-        "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
-        "SystemCallArchitectures=native",
-        "SystemCallFilter=@system-service",
-        "SystemCallFilter=~@privileged @resources",
-        "SystemCallErrorNumber=EPERM",
+        ...KERNEL_PROTECTIONS,
+        ...ROOT_HELPER_RESTRICTIONS,
         why("Left off on purpose (each is a line in systemd-analyze security's report):"),
         why("User= not set: the contract is a root oneshot writing a root-only file; it holds no capabilities."),
         why("PrivateNetwork=/IPAddressDeny= not set: it needs IMDS (role credentials), DNS and Secrets Manager, public or a VPC endpoint;"),

@@ -7,6 +7,7 @@
 import type { StackModel } from "../../stacks/schema";
 import { GATEWAY_UNIT, PATHS, SERVICE_GROUP, SERVICE_USER } from "../host/layout";
 import { EGRESS_SERVICE, EGRESS_SOCKET, GATEWAY_PROXY_PORT, INGRESS_SERVICE, INGRESS_SOCKET, PROXY_HOST, PROXY_PORT, PROXY_SERVICE } from "./addresses";
+import { KERNEL_PROTECTIONS } from "../host/sandboxDirectives";
 
 export const SOCKET_PROXYD = "/usr/lib/systemd/systemd-socket-proxyd";
 /** An idle bridge exits; the socket stays and starts it again on the next connection. */
@@ -26,16 +27,7 @@ function bridgeSandbox(): string[] {
     "PrivateMounts=yes",
     "PrivateDevices=yes",
     "DevicePolicy=closed",
-    "ProtectHostname=yes",
-    "ProtectClock=yes",
-    "ProtectKernelTunables=yes",
-    "ProtectKernelModules=yes",
-    "ProtectKernelLogs=yes",
-    "ProtectControlGroups=yes",
-    "ProtectProc=invisible",
-    "ProcSubset=pid",
-    "KeyringMode=private",
-    "LockPersonality=yes",
+    ...KERNEL_PROTECTIONS,
     "MemoryDenyWriteExecute=yes",
     "RestrictRealtime=yes",
     "RestrictSUIDSGID=yes",
