@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMoto, type MotoServer } from "../test/support/moto";
 import { needTools } from "../test/support/tools";
-import { buildRotationBundle, type RotationBundle } from "./build";
+import { buildRotationBundle, type FunctionBundle } from "./build";
 import { ROTATION_ENV } from "./rotation/config";
 import { rotateNow } from "./rotation/operations";
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, STEPS } from "./rotation/protocol";
@@ -46,7 +46,7 @@ describe.skipIf(!needTools("python3"))("zip writer", () => {
 
 describe.skipIf(!needTools("python3", "moto_server"))("rotation bundle", () => {
   let out: string;
-  let bundle: RotationBundle;
+  let bundle: FunctionBundle;
   let moto: MotoServer;
 
   beforeAll(async () => {

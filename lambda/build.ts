@@ -9,7 +9,8 @@ export const ROTATION_RUNTIME = "nodejs22.x";
 export const ROTATION_HANDLER = "index.handler";
 const ENTRY = path.join(__dirname, "rotation", "handler.ts");
 
-export interface RotationBundle {
+/** A built Lambda function: its zip and the bundled index.js. */
+export interface FunctionBundle {
   /** The zip for `new pulumi.asset.FileArchive(zipPath)`. */
   readonly zipPath: string;
   /** Size of the zip in bytes. */
@@ -20,11 +21,19 @@ export interface RotationBundle {
   readonly bundleBytes: number;
 }
 
-export async function buildRotationBundle(outDir: string): Promise<RotationBundle> {
-  const dir = path.join(outDir, "rotation");
+export async function buildRotationBundle(outDir: string): Promise<FunctionBundle> {
+  return bundleFunction(ENTRY, outDir, "rotation");
+}
+
+/**
+ * One Lambda function from its TypeScript entry: an esbuild bundle (the AWS SDK inside, pinned, not
+ * the runtime's copy) as `<name>/index.js`, zipped deterministically as `<name>.zip` in outDir.
+ */
+export async function bundleFunction(entry: string, outDir: string, name: string): Promise<FunctionBundle> {
+  const dir = path.join(outDir, name);
   await fs.mkdir(dir, { recursive: true });
   const result = await build({
-    entryPoints: [ENTRY],
+    entryPoints: [entry],
     bundle: true,
     platform: "node",
     target: "node22",
@@ -39,7 +48,7 @@ export async function buildRotationBundle(outDir: string): Promise<RotationBundl
   const js = Buffer.from(code.contents);
   await fs.writeFile(path.join(dir, "index.js"), js);
   const zip = zipFiles([{ name: "index.js", data: js }]);
-  const zipPath = path.join(outDir, "rotation.zip");
+  const zipPath = path.join(outDir, `${name}.zip`);
   await fs.writeFile(zipPath, zip);
   return { zipPath, bytes: zip.length, dir, bundleBytes: js.length };
 }

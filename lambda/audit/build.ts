@@ -1,41 +1,13 @@
-// Builds the out-of-hours detector from source: one esbuild bundle (the CloudWatch client inside,
-// pinned, not the runtime's copy), zipped with the kit's deterministic zip writer.
-import * as fs from "node:fs/promises";
+// Builds the out-of-hours detector from source with the kit's one Lambda bundler (lambda/build.ts).
 import * as path from "node:path";
-import { build } from "esbuild";
-import { zipFiles } from "../zip";
+import { bundleFunction, type FunctionBundle } from "../build";
 
 export const DETECTOR_RUNTIME = "nodejs22.x";
 export const DETECTOR_HANDLER = "index.handler";
 const ENTRY = path.join(__dirname, "outOfHours.ts");
 
-export interface DetectorBundle {
-  zipPath: string;
-  bytes: number;
-  /** Directory holding index.js, for running the bundle itself in tests. */
-  dir: string;
-}
+export type DetectorBundle = FunctionBundle;
 
-export async function buildDetectorBundle(outDir: string): Promise<DetectorBundle> {
-  const dir = path.join(outDir, "out-of-hours");
-  await fs.mkdir(dir, { recursive: true });
-  const result = await build({
-    entryPoints: [ENTRY],
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "cjs",
-    minify: true,
-    write: false,
-    mainFields: ["module", "main"],
-    logLevel: "silent",
-  });
-  const code = result.outputFiles[0];
-  if (!code) throw new Error("esbuild produced no output");
-  const js = Buffer.from(code.contents);
-  await fs.writeFile(path.join(dir, "index.js"), js);
-  const zip = zipFiles([{ name: "index.js", data: js }]);
-  const zipPath = path.join(outDir, "out-of-hours.zip");
-  await fs.writeFile(zipPath, zip);
-  return { zipPath, bytes: zip.length, dir };
+export function buildDetectorBundle(outDir: string): Promise<DetectorBundle> {
+  return bundleFunction(ENTRY, outDir, "out-of-hours");
 }
