@@ -103,7 +103,8 @@ log() { printf '%s: %s\\n' "\${0##*/}" "$*" >&2; }
 `;
 
 // The host.env reader: parsed as data (never sourced); only AWS_REGION and CLAWKEEP_* keys are accepted.
-const PRELUDE = `${STRICT}
+// Every root script of the kit starts with it (pickup-token too).
+export const PRELUDE = `${STRICT}
 host_env=\${CLAWKEEP_HOST_ENV:-${PATHS.envFile}}
 load_host_env() {
   local line key

@@ -4,6 +4,7 @@
 // same text against moto and the real gateway.
 import { GATEWAY_UNIT, PATHS, TOKEN_UNIT } from "./layout";
 import type { HostFile } from "./userData";
+import { PRELUDE } from "./bootScripts";
 import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "./sandboxDirectives";
 
 export const PICKUP_SCRIPT_PATH = `${PATHS.libexecDir}/pickup-token`;
@@ -32,25 +33,7 @@ const SCRIPT = `#!/bin/bash
 # Exit ${GATEWAY_STOPPED_EXIT}: the gateway is stopped (say, after a revoke); the token is staged for its next start and
 # the gateway is not started. Tokens travel from the AWS CLI's stdout into private files and reach curl
 # as header files: never in any process's argv or environment, never printed.
-set -euo pipefail
-
-die() { printf '%s: %s\\n' "\${0##*/}" "$*" >&2; exit 1; }
-log() { printf '%s: %s\\n' "\${0##*/}" "$*" >&2; }
-
-# host.env is parsed as data (never sourced); only AWS_REGION and CLAWKEEP_* keys are accepted.
-host_env=\${CLAWKEEP_HOST_ENV:-${PATHS.envFile}}
-load_host_env() {
-  local line key
-  [[ -r $host_env ]] || die "cannot read $host_env"
-  while IFS= read -r line || [[ -n $line ]]; do
-    [[ -z $line || $line == '#'* ]] && continue
-    key=\${line%%=*}
-    [[ $key =~ ^(AWS_REGION|CLAWKEEP_[A-Z0-9_]+)$ ]] || die "unexpected key in $host_env: $key"
-    printf -v "$key" '%s' "\${line#*=}"
-  done <"$host_env"
-}
-load_host_env
-
+${PRELUDE}
 umask 077
 unit=${GATEWAY_UNIT}
 # Overridden by the tests only; production uses the host layout.
