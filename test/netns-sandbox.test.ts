@@ -387,6 +387,8 @@ describe.skipIf(!CAN_RUN)("the gateway's network sandbox in real namespaces", ()
         [`${GATEWAY_UNIT}.d/harness.conf`]: dropIn(
           ["DefaultDependencies=no", "SuccessAction=exit", "FailureAction=exit", "Wants=host-services.service", "After=host-services.service"],
           [
+            // The probe replaces the gateway process, so OpenClaw's approvals step goes with it.
+            "ExecStartPre=",
             "ExecStart=",
             `ExecStart=${PATHS.nodeBin} ${PATHS.openclawDir}/probe.mjs ${PATHS.openclawDir}/probe-input.json`,
             "Restart=no",

