@@ -1,0 +1,251 @@
+// What an auditor checks on the booted host, as bash run as root inside the VM (through the test
+// agent). Each check prints key=value lines and exits 0 only when it holds; the host judges the
+// few that compare numbers. The token is only ever read by shell builtins or `grep -f FILE`, so it
+// never appears in a command line or environment the checks themselves would then find.
+import { CREDENTIALS_DIR, GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, SERVICE_USER, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../../components/host/layout";
+import { PROVIDER_KEYS_SUBDIR } from "../../components/host/bootScripts";
+import { SSM_AGENT } from "../../components/host/ssmAgent";
+import { JOURNALD_LIMITS, parseSecurityScore } from "../../components/host/systemdUnits";
+import { SESSION_USER } from "../../components/access/sessionPreferences";
+import { IMDS_ADDR } from "./addresses";
+
+export interface CheckContext {
+  port: number;
+  /** The host's own `systemd-analyze security --offline=yes` score of the rendered unit. */
+  hostOfflineScore: number;
+  /** Whether the rendered host files include the ingress bridge (the gateway reachable on host loopback). */
+  ingress: boolean;
+  /** Whether they include the egress proxy (names off the allowlist refused). */
+  egressProxy: { proxyUrl: string; deniedName: string } | null;
+}
+
+export interface Verdict {
+  pass: boolean | null;
+  detail: string;
+}
+
+export interface Check {
+  title: string;
+  script(ctx: CheckContext): string;
+  judge?(fields: Record<string, string>, rc: number, ctx: CheckContext): Verdict;
+}
+
+const PRELUDE = `set -u
+export SYSTEMD_COLORS=0 SYSTEMD_PAGER= LC_ALL=C.UTF-8
+gw_pid() { systemctl show -p MainPID --value ${GATEWAY_UNIT}; }
+token_file=${PATHS.tokenFile}
+credential=${CREDENTIALS_DIR}/${TOKEN_CREDENTIAL}
+`;
+
+export function parseFields(output: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const line of output.split("\n")) {
+    const m = /^([a-z0-9_]+)=(.*)$/.exec(line);
+    if (m) fields[m[1]] = m[2];
+  }
+  return fields;
+}
+
+const SIZE = /^(\d+(?:\.\d+)?)([KMGT]?)$/;
+/** journald's human sizes ("1.0G", "512.0M") in bytes. */
+export function journaldBytes(size: string): number {
+  const m = SIZE.exec(size);
+  if (!m) return Number.NaN;
+  return Number(m[1]) * 1024 ** ["", "K", "M", "G", "T"].indexOf(m[2]);
+}
+
+const describe = (fields: Record<string, string>, keys: string[]): string => keys.filter((k) => k in fields).map((k) => `${k}=${fields[k]}`).join("; ");
+
+export const CHECKS: Check[] = [
+  {
+    title: "cloud-init ran the user data to the end",
+    script: () => `${PRELUDE}
+out=$(cloud-init status --long 2>&1); rc=$?
+echo "status=$(sed -n 's/^status: //p' <<<"$out")"
+echo "errors=$(grep -A3 '^errors:' <<<"$out" | tr '\\n' ' ' | cut -c1-300)"
+echo "detail=$(sed -n '/^detail:/,$p' <<<"$out" | tr '\\n' ' ' | cut -c1-300)"
+exit $rc`,
+    judge: (f, rc) => ({ pass: rc === 0 && f.status === "done", detail: describe(f, ["status", "detail"]) }),
+  },
+  {
+    title: `${SERVICE_USER} user: nologin shell, no password`,
+    script: () => `${PRELUDE}
+entry=$(getent passwd ${SERVICE_USER}) || { echo "shell=no such user"; exit 1; }
+pw=$(getent shadow ${SERVICE_USER} | cut -d: -f2)
+if [[ $pw =~ ^[!*]+$ ]]; then echo "password=none ($pw)"; else echo "password=SET or empty"; fi
+echo "shell=\${entry##*:}"
+[[ \${entry##*:} == ${NOLOGIN_SHELL} && $pw =~ ^[!*]+$ ]]`,
+  },
+  {
+    title: "sshd absent (package purged, units masked, nothing on :22)",
+    script: () => `${PRELUDE}
+pkg=$(dpkg-query -W -f='\${Status}' openssh-server 2>/dev/null || echo "not known to dpkg")
+unit=$(systemctl is-enabled ssh.service 2>/dev/null || true)
+listen=$(ss -Hltn 'sport = :22')
+echo "package=$pkg"; echo "ssh_service=\${unit:-none}"; echo "sshd_binary=$([[ -e /usr/sbin/sshd ]] && echo present || echo absent)"; echo "port_22=\${listen:-nothing}"
+[[ $pkg != *' installed' && ! -e /usr/sbin/sshd && -z $listen && ( $unit == masked || -z $unit ) ]]`,
+  },
+  {
+    title: "gateway unit active as the service user, /healthz 200",
+    script: (ctx) => `${PRELUDE}
+pid=$(gw_pid)
+echo "active=$(systemctl is-active ${GATEWAY_UNIT})"
+echo "user=$(ps -o user= -p "$pid" 2>/dev/null)"
+echo "healthz_in_its_namespace=$(nsenter -t "$pid" -n curl -s -o /dev/null -w '%{http_code}' -m 20 http://127.0.0.1:${ctx.port}/healthz)"
+${ctx.ingress ? `echo "healthz_via_ingress=$(curl -s -o /dev/null -w '%{http_code}' -m 20 http://127.0.0.1:${ctx.port}/healthz)"` : ""}
+[[ $(systemctl is-active ${GATEWAY_UNIT}) == active && $(ps -o user= -p "$pid") == ${SERVICE_USER} ]]`,
+    judge: (f, rc, ctx) => ({
+      pass: rc === 0 && f.healthz_in_its_namespace === "200" && (!ctx.ingress || f.healthz_via_ingress === "200"),
+      detail: describe(f, ["active", "user", "healthz_in_its_namespace", "healthz_via_ingress"]),
+    }),
+  },
+  {
+    title: "systemd-analyze security: running unit no worse than offline",
+    script: () => `${PRELUDE}
+echo "running=$(systemd-analyze security --no-pager ${GATEWAY_UNIT} 2>&1 | grep 'Overall exposure')"
+echo "offline=$(systemd-analyze security --offline=yes --no-pager /etc/systemd/system/${GATEWAY_UNIT} 2>&1 | grep 'Overall exposure')"`,
+    judge: (f, _rc, ctx) => {
+      try {
+        const running = parseSecurityScore(f.running ?? "");
+        const offline = parseSecurityScore(f.offline ?? "");
+        return { pass: running <= offline + 1e-9, detail: `running ${running}, offline in the VM ${offline}, offline on the test host ${ctx.hostOfflineScore}` };
+      } catch (err) {
+        return { pass: false, detail: `no score: ${String(err).slice(0, 200)}` };
+      }
+    },
+  },
+  {
+    title: "token: 0600 root, not readable by other users",
+    script: () => `${PRELUDE}
+echo "token_file=$(stat -c '%U:%G %a' "$token_file" 2>&1)"
+echo "credential=$(stat -c '%U:%G %a' "$credential" 2>&1)"
+echo "length=$(wc -c <"$token_file")"
+readable=""
+for u in nobody ${SESSION_USER}; do
+  id "$u" >/dev/null 2>&1 || continue
+  for f in "$token_file" "$credential" ${CREDENTIALS_DIR}/*; do
+    if setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups -- cat "$f" >/dev/null 2>&1; then readable+=" $u:$f"; fi
+  done
+  tried+=" $u"
+done
+echo "tried_as=\${tried:-nobody}"; echo "readable_by_others=\${readable:-none}"
+[[ -z $readable && $(stat -c '%U %a' "$token_file") == 'root 600' && $(wc -c <"$token_file") -ge 32 ]]`,
+  },
+  {
+    title: "token and provider keys not in any unit, environment, user data or log",
+    script: () => `${PRELUDE}
+pats=(-f "$token_file")
+for k in ${PATHS.runSecretsDir}/${PROVIDER_KEYS_SUBDIR}/*; do [[ -f $k ]] && pats+=(-f "$k"); done
+# Self-tests first: the search finds the token where it is, and does not match everything.
+grep -qF "\${pats[@]}" "$token_file" || { echo "self_test=failed: token not found in its own file"; exit 2; }
+if grep -qF "\${pats[@]}" /etc/os-release; then echo "self_test=failed: the patterns match anything"; exit 2; fi
+files=$(grep -rlsaF "\${pats[@]}" /etc /lib/systemd /usr/lib/systemd /run/systemd /var/lib/cloud /var/log ${PATHS.stateDir} 2>/dev/null | tr '\\n' ' ')
+procs=""
+for p in /proc/[0-9]*; do
+  grep -qsaF "\${pats[@]}" "$p/environ" "$p/cmdline" && procs+=" $(cat "$p/comm" 2>/dev/null)[\${p#/proc/}]"
+done
+props=$(systemctl show ${GATEWAY_UNIT} ${TOKEN_UNIT} -p Environment -p ExecStart -p LoadCredential | grep -cF "\${pats[@]}")
+echo "secrets_searched=\$((\${#pats[@]} / 2))"; echo "self_test=ok"; echo "files=\${files:-none}"; echo "processes=\${procs:-none}"; echo "unit_properties=$props"
+[[ -z $files && -z $procs && $props == 0 ]]`,
+  },
+  {
+    title: "a call without the token gets 401, with it succeeds",
+    script: (ctx) => `${PRELUDE}
+pid=$(gw_pid)
+d=$(mktemp -d /run/clawkeep-vmcheck.XXXXXX); trap 'rm -rf "$d"' EXIT
+printf 'Authorization: Bearer %s\\n' "$(<"$token_file")" >"$d/good"
+printf 'Authorization: Bearer %s\\n' "wrong-$(head -c 24 /dev/urandom | base64 | tr -dc A-Za-z0-9)" >"$d/bad"
+call() { nsenter -t "$pid" -n curl -s -o /dev/null -w '%{http_code}' -m 60 -X POST -H 'content-type: application/json' "$@" --data '{"tool":"session_status","args":{}}' http://127.0.0.1:${ctx.port}/tools/invoke; }
+none=$(call); bad=$(call -H @"$d/bad"); good=$(call -H @"$d/good")
+echo "without_token=$none"; echo "wrong_token=$bad"; echo "with_token=$good"
+[[ $none == 401 && $bad == 401 && $good == 2* ]]`,
+  },
+  {
+    title: "gateway in its own network namespace, cannot reach instance metadata",
+    script: () => `${PRELUDE}
+host=$(curl -s -m 10 http://${IMDS_ADDR}/latest/meta-data/instance-id || echo "unreachable")
+pid=$(gw_pid)
+[[ $pid != 0 ]] || { echo "gateway_namespace=no gateway process"; exit 1; }
+own=$([[ $(readlink /proc/$pid/ns/net) != "$(readlink /proc/1/ns/net)" ]] && echo yes || echo "NO (shares the host's)")
+if out=$(nsenter -t "$pid" -n curl -s -m 10 http://${IMDS_ADDR}/latest/meta-data/instance-id 2>&1); then gw="REACHED ($out)"; else gw="refused (curl exit $?)"; fi
+echo "host_namespace=$host"; echo "own_namespace=$own"; echo "gateway_namespace=$gw"
+[[ $host != unreachable && $own == yes && $gw == refused* ]]`,
+  },
+  {
+    title: "egress proxy refuses a name off the allowlist",
+    script: (ctx) =>
+      ctx.egressProxy
+        ? `${PRELUDE}
+pid=$(gw_pid)
+code=$(nsenter -t "$pid" -n curl -s -o /dev/null -w '%{http_code}' -m 20 -x ${ctx.egressProxy.proxyUrl} https://${ctx.egressProxy.deniedName}/ 2>&1); rc=$?
+echo "denied_name=${ctx.egressProxy.deniedName}"; echo "proxy_answer=$code (curl exit $rc)"
+[[ $code == 403 || ( $rc != 0 && $code == 000 ) ]]`
+        : `echo "na=the network sandbox (egress proxy) is not in the rendered host files yet"`,
+    judge: (f, rc) => (f.na ? { pass: null, detail: f.na } : { pass: rc === 0, detail: describe(f, ["denied_name", "proxy_answer"]) }),
+  },
+  {
+    title: "journald: size/age caps applied, journal persistent",
+    script: () => `${PRELUDE}
+cfg=$(systemd-analyze cat-config systemd/journald.conf)
+missing=""
+for kv in ${Object.entries(JOURNALD_LIMITS).map(([k, v]) => `${k}=${v}`).join(" ")}; do grep -qx "$kv" <<<"$cfg" || missing+=" $kv"; done
+echo "missing=\${missing:-none}"
+echo "persistent=$([[ -d /var/log/journal/$(cat /etc/machine-id) ]] && echo yes || echo no)"
+echo "journald_max=$(journalctl -b -u systemd-journald -o cat --no-pager | grep -E 'System Journal .* max ' | tail -1 | sed -E 's/.* max ([0-9.]+[KMGT]?).*/\\1/')"`,
+    judge: (f) => {
+      const max = journaldBytes(f.journald_max ?? "");
+      return { pass: f.missing === "none" && f.persistent === "yes" && max > 0 && max <= 1024 ** 3, detail: describe(f, ["missing", "persistent", "journald_max"]) };
+    },
+  },
+  {
+    title: "unattended security upgrades enabled",
+    script: () => `${PRELUDE}
+dump=$(apt-config dump)
+echo "package=$(dpkg-query -W -f='\${Status}' unattended-upgrades 2>&1)"
+echo "periodic=$(grep -cE '^APT::Periodic::(Unattended-Upgrade|Update-Package-Lists) "1";' <<<"$dump")"
+echo "timers=$(for t in apt-daily.timer apt-daily-upgrade.timer; do printf '%s:%s/%s ' $t "$(systemctl is-enabled $t)" "$(systemctl is-active $t)"; done)"
+echo "security_source=$(apt-cache policy | grep -c 'bookworm-security/main')"
+[[ $(dpkg-query -W -f='\${Status}' unattended-upgrades) == 'install ok installed' && $(grep -cE '^APT::Periodic::(Unattended-Upgrade|Update-Package-Lists) "1";' <<<"$dump") == 2 ]] &&
+  systemctl is-active -q apt-daily.timer apt-daily-upgrade.timer && systemctl is-enabled -q apt-daily.timer apt-daily-upgrade.timer &&
+  [[ $(apt-cache policy | grep -c 'bookworm-security/main') -ge 1 ]]`,
+  },
+  {
+    title: "SSM Agent (test stand-in) installed from a verified download",
+    script: () => `${PRELUDE}
+echo "version=$(dpkg-query -W -f='\${Version}' amazon-ssm-agent 2>&1)"
+echo "active=$(systemctl is-active amazon-ssm-agent.service)"
+echo "signature=$(grep -ho 'good signature from [0-9A-F]*' /var/log/cloud-init-output.log | tail -1)"
+[[ $(dpkg-query -W -f='\${Version}' amazon-ssm-agent) == ${SSM_AGENT.version}-* ]] && systemctl is-active -q amazon-ssm-agent.service &&
+  grep -q 'good signature from' /var/log/cloud-init-output.log`,
+  },
+  {
+    title: "no TCP listener outside loopback",
+    script: () => `${PRELUDE}
+all=$(ss -Hltn | awk '{print $4}' | sort -u | tr '\\n' ' ')
+outside=$(ss -Hltn | awk '{print $4}' | grep -vE '^(127\\.[0-9.]+|\\[::1\\]):[0-9]+$' | tr '\\n' ' ')
+echo "listeners=\${all:-none}"; echo "outside_loopback=\${outside:-none}"
+[[ -z $outside ]]`,
+  },
+];
+
+/** Run by the host while it waits: exits 0 with the guest's uptime once /healthz answers 200. */
+export function waitHealthyScript(port: number, limitSeconds: number): string {
+  return `${PRELUDE}
+deadline=$((SECONDS + ${limitSeconds}))
+stuck=0
+while :; do
+  pid=$(gw_pid)
+  if [[ $pid != 0 ]] && [[ $(nsenter -t "$pid" -n curl -s -o /dev/null -w '%{http_code}' -m 30 http://127.0.0.1:${port}/healthz 2>/dev/null) == 200 ]]; then
+    echo "uptime=$(cut -d' ' -f1 /proc/uptime)"; exit 0
+  fi
+  # cloud-init has finished (result.json is its last write; its status says "error" while still running
+  # if an earlier stage failed) and the gateway is neither up nor on its way up: waiting cannot help.
+  state=$(systemctl is-active ${GATEWAY_UNIT})
+  if [[ -e /run/cloud-init/result.json && $state != active && $state != activating ]]; then
+    ((stuck += 1))
+    if ((stuck >= 15)); then echo "gave_up=cloud-init finished, gateway $state"; cloud-init status --long | tail -5; exit 3; fi
+  fi
+  if ((SECONDS > deadline)); then echo "gave_up=timeout, gateway $(systemctl is-active ${GATEWAY_UNIT})"; exit 4; fi
+  sleep 2
+done`;
+}

@@ -1,0 +1,115 @@
+// Test-only stand-ins the VM needs because it cannot reach AWS: a TLS certificate for AWS's names
+// (signed by a throw-away CA that only the test image trusts; moto answers behind it), and
+// a stand-in amazon-ssm-agent .deb with a detached signature by a throw-away key. install-ssm-agent
+// accepts that key only through CLAWKEEP_SSM_AGENT_KEYS/SIGNERS, which the test image sets for
+// cloud-final alone; the kit's pinned AWS keys stay the production path.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SSM_AGENT } from "../../components/host/ssmAgent";
+
+export interface Fixtures {
+  dir: string;
+  caCert: string;
+  /** Certificate and key of the TLS stand-in for every *.amazonaws.com name of the region. */
+  awsCert: string;
+  awsKey: string;
+  deb: string;
+  debSig: string;
+  signerKeyAsc: string;
+  signerFingerprint: string;
+}
+
+function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
+  const res = spawnSync(cmd, args, { encoding: "utf8", ...opts });
+  if (res.error) throw res.error;
+  if (res.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${String(res.status)}:\n${res.stderr}`);
+  return res.stdout;
+}
+
+/** Everything the generator does is in this text, so the disk cache hashes it. */
+export const FIXTURE_RECIPE = `ssm ${SSM_AGENT.version}; CA P-256 10y; AWS wildcard cert; deb stand-in: sleep infinity unit; gpg ed25519 detached sig`;
+
+/** The names AWS's endpoints use in one region: services, S3 path and virtual-hosted style. */
+export function awsNames(region: string): string[] {
+  return ["*.amazonaws.com", `*.${region}.amazonaws.com`, `*.s3.${region}.amazonaws.com`, "*.s3.amazonaws.com"];
+}
+
+const STAND_IN_UNIT = `[Unit]
+Description=clawkeep VM test stand-in for the AWS SSM Agent (not the real agent)
+
+[Service]
+ExecStart=/usr/bin/amazon-ssm-agent
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+function buildDeb(work: string, out: string): void {
+  const pkg = path.join(work, "pkg");
+  fs.mkdirSync(path.join(pkg, "DEBIAN"), { recursive: true });
+  fs.mkdirSync(path.join(pkg, "usr", "bin"), { recursive: true });
+  fs.mkdirSync(path.join(pkg, "lib", "systemd", "system"), { recursive: true });
+  fs.writeFileSync(
+    path.join(pkg, "DEBIAN", "control"),
+    [
+      "Package: amazon-ssm-agent",
+      `Version: ${SSM_AGENT.version}-1`,
+      "Architecture: amd64",
+      "Maintainer: clawkeep VM test <vm-test@clawkeep.invalid>",
+      "Description: clawkeep VM test stand-in for the AWS SSM Agent",
+      " Runs nothing but a sleep; proves the kit's download, signature check and install path.",
+      "",
+    ].join("\n"),
+  );
+  fs.writeFileSync(path.join(pkg, "usr", "bin", "amazon-ssm-agent"), "#!/bin/sh\nexec sleep infinity\n", { mode: 0o755 });
+  fs.writeFileSync(path.join(pkg, "lib", "systemd", "system", "amazon-ssm-agent.service"), STAND_IN_UNIT);
+  run("dpkg-deb", ["--root-owner-group", "--build", pkg, out]);
+}
+
+/** Make the fixtures in `dir` (once); private keys other than the TLS server's are deleted at once. */
+export function ensureFixtures(dir: string, region: string): Fixtures {
+  const f: Fixtures = {
+    dir,
+    caCert: path.join(dir, "test-ca.crt"),
+    awsCert: path.join(dir, "aws.crt"),
+    awsKey: path.join(dir, "aws.key"),
+    deb: path.join(dir, "amazon-ssm-agent.deb"),
+    debSig: path.join(dir, "amazon-ssm-agent.deb.sig"),
+    signerKeyAsc: path.join(dir, "ssm-test-signer.asc"),
+    signerFingerprint: "",
+  };
+  const fprFile = path.join(dir, "ssm-test-signer.fpr");
+  if (fs.existsSync(fprFile)) return { ...f, signerFingerprint: fs.readFileSync(fprFile, "utf8").trim() };
+
+  fs.mkdirSync(dir, { recursive: true });
+  const work = fs.mkdtempSync(path.join(dir, ".work-"));
+  try {
+    const caKey = path.join(work, "ca.key");
+    run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", caKey, "-out", f.caCert, "-days", "3650", "-subj", "/CN=clawkeep VM test CA (test image only)"]);
+    const csr = path.join(work, "aws.csr");
+    run("openssl", ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", f.awsKey, "-out", csr, "-subj", "/CN=amazonaws.com (clawkeep VM test)"]);
+    const ext = path.join(work, "aws.ext");
+    const sans = awsNames(region).map((n) => `DNS:${n}`).join(",");
+    fs.writeFileSync(ext, `subjectAltName=${sans}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
+    run("openssl", ["x509", "-req", "-in", csr, "-CA", f.caCert, "-CAkey", caKey, "-CAcreateserial", "-days", "3650", "-extfile", ext, "-out", f.awsCert]);
+    fs.chmodSync(f.awsKey, 0o600);
+
+    buildDeb(work, f.deb);
+    const gnupg = path.join(work, "gnupg");
+    fs.mkdirSync(gnupg, { mode: 0o700 });
+    const gpg = (...args: string[]) => run("gpg", ["--homedir", gnupg, "--batch", "--no-tty", ...args]);
+    gpg("--passphrase", "", "--quick-gen-key", "clawkeep VM test SSM signer <vm-test@clawkeep.invalid>", "ed25519", "sign", "never");
+    const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(gpg("--with-colons", "--list-keys"))?.[1];
+    if (!fpr) throw new Error("gpg printed no fingerprint for the test signer");
+    fs.writeFileSync(f.signerKeyAsc, gpg("--armor", "--export", fpr));
+    gpg("--local-user", fpr, "--output", f.debSig, "--detach-sign", f.deb);
+    fs.writeFileSync(fprFile, `${fpr}\n`);
+    // gpg started an agent for this home dir; it must not outlive the build.
+    run("gpgconf", ["--homedir", gnupg, "--kill", "gpg-agent"]);
+    return { ...f, signerFingerprint: fpr };
+  } finally {
+    // The CA key and the signer's secret key die with the work dir: nothing can sign for them again.
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
