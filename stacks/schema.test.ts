@@ -70,6 +70,8 @@ describe("stack schema", () => {
     ["an unknown alarm key", { trustLevel: 1, alarms: { sshFailures: 3 } }, "alarms.sshFailures", /no such key/],
     ["a weekday that does not exist", { trustLevel: 1, businessHours: { days: ["Funday"] } }, "businessHours.days.0", /one of/],
     ["a trusted admin that is not an ARN", { trustLevel: 1, access: { admins: ["alice"] } }, "access.admins.0", /IAM role, user or account-root ARN/],
+    ["a Debian mirror without a security mirror", { trustLevel: 1, packageMirror: { debianMirror: "http://m.internal/debian" } }, "packageMirror.debianSecurityMirror", /security updates/],
+    ["a security mirror without a Debian mirror", { trustLevel: 1, packageMirror: { debianSecurityMirror: "http://m.internal/debian-security" } }, "packageMirror.debianMirror", /whenever packageMirror.debianSecurityMirror/],
     ["a trail kept under a year", { trustLevel: 1, trailRetentionDays: 90 }, "trailRetentionDays", />= 365/],
   ])("rejects %s, naming the key, the value and what is allowed", (_label, input, key, allowed) => {
     const issues = issuesOf(input);

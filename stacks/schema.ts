@@ -121,6 +121,7 @@ export const rawConfigSchema = z.strictObject({
     .strictObject({
       npmRegistry: z.url({ protocol: /^https?$/ }).optional(),
       debianMirror: z.url({ protocol: /^https?$/ }).optional(),
+      debianSecurityMirror: z.url({ protocol: /^https?$/ }).optional(),
     })
     .optional(),
   adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN")).default([]),
@@ -193,7 +194,8 @@ export interface StackModel {
   promotion?: { reviewer: string; date: string; tested: string };
   alarmEmail?: string;
   /** Where the host downloads packages; the public registries unless a mirror is configured. */
-  packageMirror: { npmRegistry: string; debianMirror?: string };
+  /** Debian mirrors come as a pair: a host that cannot reach deb.debian.org cannot reach the security archive either. */
+  packageMirror: { npmRegistry: string; debian?: { primary: string; security: string } };
   secrets: Partial<Record<SecretKey, SecretValue>>;
   /** Roles that manage the kit's secrets besides the deploying role. */
   adminRoleArns: string[];
@@ -312,6 +314,15 @@ export function policyIssues(raw: ParsedRaw): ConfigIssue[] {
     const allowed = `a CIDR inside the VPC (${raw.vpcCidr}); nothing outside the VPC may reach the host, and never 0.0.0.0/0`;
     if (!parsed || parsed.bits === 0 || !cidrWithin(c, raw.vpcCidr)) issues.push({ key: `ingressCidrs.${i}`, given: c, allowed });
   });
+  const mirror = raw.packageMirror;
+  if (mirror && Boolean(mirror.debianMirror) !== Boolean(mirror.debianSecurityMirror)) {
+    const [key, other] = mirror.debianMirror ? ["debianSecurityMirror", "debianMirror"] : ["debianMirror", "debianSecurityMirror"];
+    issues.push({
+      key: `packageMirror.${key}`,
+      given: undefined,
+      allowed: `a mirror URL whenever packageMirror.${other} is set: security updates must come from a mirror the host can reach too`,
+    });
+  }
   if (raw.interfaceEndpoints && raw.egressMode !== "private-nat") {
     issues.push({ key: "interfaceEndpoints", given: true, allowed: "true only with egressMode private-nat" });
   }
@@ -428,7 +439,13 @@ export function parseStackConfig(input: unknown): StackModel {
     logRetentionDays: raw.logRetentionDays,
     promotion: raw.promotion,
     alarmEmail: raw.alarmEmail,
-    packageMirror: { npmRegistry: raw.packageMirror?.npmRegistry ?? DEFAULT_NPM_REGISTRY, debianMirror: raw.packageMirror?.debianMirror },
+    packageMirror: {
+      npmRegistry: raw.packageMirror?.npmRegistry ?? DEFAULT_NPM_REGISTRY,
+      debian:
+        raw.packageMirror?.debianMirror && raw.packageMirror.debianSecurityMirror
+          ? { primary: raw.packageMirror.debianMirror, security: raw.packageMirror.debianSecurityMirror }
+          : undefined,
+    },
     secrets,
     adminRoleArns: raw.adminRoleArns,
     audit: auditSettingsOf(raw),

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROVIDER_KEYS_SUBDIR, SCRIPT_NAMES, providerKeyFileName, renderBootScripts, type HostFacts, type ScriptName } from "../components/host/bootScripts";
 import { SSM_AGENT, SSM_AGENT_KEYS_SOURCE } from "../components/host/ssmAgent";
 import { renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "../components/host/systemdUnits";
+import { hostFacts, renderHost } from "../components/host/hostFiles";
 import { hostFiles, renderAutoUpgrades, renderTmpfiles, renderUserData } from "../components/host/userData";
 import { loadStackFile } from "../stacks/load";
 import { isRoot, needTools } from "./support/tools";
@@ -138,6 +139,17 @@ describe.skipIf(!needTools("cloud-init"))("cloud-init schema judges the user dat
     const res = schema(file);
     expect(res.stderr + res.stdout).toContain(`Valid cloud-config: ${file}`);
     expect(res.status).toBe(0);
+  });
+
+  it("valid with a package mirror pair, as the host gets it (renderHost, bundle pinned)", () => {
+    const model = loadStackFile("level0", ['packageMirror={debianMirror: "http://mirror.internal/debian", debianSecurityMirror: "http://mirror.internal/debian-security"}']);
+    const { userData } = renderHost(model, hostFacts(model, "level0", model.region), { accountId: "123456789012", stack: "level0" });
+    const file = path.join(dir, "mirror.yaml");
+    fs.writeFileSync(file, userData);
+    const res = schema(file);
+    expect(res.stderr + res.stdout).toContain(`Valid cloud-config: ${file}`);
+    expect(userData).toContain("preserve_sources_list: false");
+    expect(userData).toContain("uri: http://mirror.internal/debian-security");
   });
 
   it("rejects a broken document, and a rendered one with one key of the wrong type", () => {

@@ -317,7 +317,7 @@ describe("pinned downloads", () => {
 
   it("host.env names the tarballs through npmTarballUrl on the configured mirror", () => {
     const mirror = "https://npm.mirror.example.com/repository/npm";
-    const model = parseStackConfig({ trustLevel: 0, packageMirror: { npmRegistry: mirror, debianMirror: "https://deb.mirror.example.com/debian" } });
+    const model = parseStackConfig({ trustLevel: 0, packageMirror: { npmRegistry: mirror, debianMirror: "https://deb.mirror.example.com/debian", debianSecurityMirror: "https://deb.mirror.example.com/debian-security" } });
     const env = Object.fromEntries(
       renderHostEnv(model, FACTS)
         .split("\n")
@@ -335,7 +335,13 @@ describe("pinned downloads", () => {
     expect(env.CLAWKEEP_SSM_AGENT_URL).toBe(`https://s3.eu-central-1.amazonaws.com/amazon-ssm-eu-central-1/${SSM_AGENT.version}/debian_amd64/amazon-ssm-agent.deb`);
     expect(env.CLAWKEEP_SSM_AGENT_URL).toBe(ssmAgentDebUrl(FACTS.region, SSM_AGENT.version));
     const { doc } = render(model);
-    expect(doc.apt).toEqual({ primary: [{ arches: ["default"], uri: "https://deb.mirror.example.com/debian" }] });
+    // Debian's cloud.cfg preserves the image's sources.list unless told not to: the mirror would be ignored.
+    expect(doc.apt).toEqual({
+      preserve_sources_list: false,
+      primary: [{ arches: ["default"], uri: "https://deb.mirror.example.com/debian" }],
+      security: [{ arches: ["default"], uri: "https://deb.mirror.example.com/debian-security" }],
+    });
+    expect(render(parseStackConfig({ trustLevel: 0 })).doc.apt).toBeUndefined();
   });
 
   it("install-runtime defaults to the layout's paths", () => {

@@ -118,6 +118,18 @@ export function assertNoSecrets(model: StackModel, files: HostFile[]): void {
  * The #cloud-config document for one gateway host. `files` are written by cloud-init itself; with a
  * bundle, the rest arrive from S3 (verified against the pinned SHA-256) before any other step runs.
  */
+/**
+ * cloud-init's apt module for a Debian mirror pair. Debian's cloud.cfg sets preserve_sources_list: true,
+ * which would keep the image's deb.debian.org sources and ignore the mirror: it is turned off here.
+ */
+export function aptMirrorConfig(mirror: { primary: string; security: string }): Record<string, unknown> {
+  return {
+    preserve_sources_list: false,
+    primary: [{ arches: ["default"], uri: mirror.primary }],
+    security: [{ arches: ["default"], uri: mirror.security }],
+  };
+}
+
 export function renderUserData(model: StackModel, files: HostFile[], bundle?: BundleRef): string {
   assertNoSecrets(model, files);
 
@@ -129,7 +141,7 @@ export function renderUserData(model: StackModel, files: HostFile[], bundle?: Bu
     ],
     disable_root: true,
     ssh_pwauth: false,
-    ...(model.packageMirror.debianMirror ? { apt: { primary: [{ arches: ["default"], uri: model.packageMirror.debianMirror }] } } : {}),
+    ...(model.packageMirror.debian ? { apt: aptMirrorConfig(model.packageMirror.debian) } : {}),
     package_update: true,
     package_upgrade: true,
     packages: [...HOST_PACKAGES],

@@ -146,7 +146,7 @@ async function main(): Promise<number> {
   let ok = false;
   try {
     // The model exactly as an operator's stack would give it, with the package mirror pointed at the test's.
-    const model = loadStackFile(stack, [`packageMirror={npmRegistry: "${NPM_MIRROR_URL}", debianMirror: "${DEBIAN_MIRROR_URL}"}`]);
+    const model = loadStackFile(stack, [`packageMirror={npmRegistry: "${NPM_MIRROR_URL}", debianMirror: "${DEBIAN_MIRROR_URL}", debianSecurityMirror: "${DEBIAN_MIRROR_URL}"}`]);
     const region = model.region;
     const disk = await timed("1. disk (Debian 12 via mmdebstrap, cached by input hash)", () => ensureDisk(CACHE_ROOT, region, log));
     timings.push([`disk ${disk.value.hash}`, disk.value.built ? `built now in ${disk.value.buildSeconds} s (cold)` : `cached (its cold build took ${disk.value.buildSeconds} s)`]);
