@@ -36,6 +36,17 @@ describe("stack schema", () => {
     expect(m.host.nodeIntegrity).toMatch(/^sha512-/);
     expect(m.model.strongModels).toContain(m.model.primary);
     expect(m.limits.sessionIdleMinutes).toBe(30);
+    expect(m.packageMirror).toEqual({ npmRegistry: "https://registry.npmjs.org", debian: undefined, tailscaleRepo: "https://pkgs.tailscale.com/stable/debian" });
+  });
+
+  it("takes package mirrors, the Debian pair together, a trailing slash off the Tailscale repository", () => {
+    const m = parseStackConfig({
+      trustLevel: 0,
+      packageMirror: { debianMirror: "http://m.internal/debian", debianSecurityMirror: "http://m.internal/debian-security", tailscaleRepo: "https://m.internal/tailscale/" },
+    });
+    expect(m.packageMirror.debian).toEqual({ primary: "http://m.internal/debian", security: "http://m.internal/debian-security" });
+    expect(m.packageMirror.tailscaleRepo).toBe("https://m.internal/tailscale");
+    expect(issuesOf({ trustLevel: 0, packageMirror: { tailscaleRepo: "ftp://m.internal/ts" } })[0].key).toBe("packageMirror.tailscaleRepo");
   });
 
   it("gives levels 2 and 3 the guides' production host size", () => {

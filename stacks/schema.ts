@@ -5,6 +5,7 @@ import { z } from "zod";
 import { auditSettingsProblems, type AuditSettings } from "../components/audit/settings";
 import { DEFAULT_NPM_REGISTRY, PINS } from "../components/host/layout";
 import { tailscaleOptionsSchema, type TailscaleOptions } from "../components/tailscale/options";
+import { TAILSCALE_APT_REPO } from "../components/tailscale/hostScripts";
 import { WEEKDAYS } from "../lambda/audit/businessHours";
 import { LEVELS, MODEL_PROVIDERS, PROVIDER_HOSTS, TRUST_LEVELS, type LevelCapabilities, type TrustLevel } from "./trustLevels";
 
@@ -122,6 +123,7 @@ export const rawConfigSchema = z.strictObject({
       npmRegistry: z.url({ protocol: /^https?$/ }).optional(),
       debianMirror: z.url({ protocol: /^https?$/ }).optional(),
       debianSecurityMirror: z.url({ protocol: /^https?$/ }).optional(),
+      tailscaleRepo: z.url({ protocol: /^https?$/ }).optional(),
     })
     .optional(),
   adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN")).default([]),
@@ -195,7 +197,7 @@ export interface StackModel {
   alarmEmail?: string;
   /** Where the host downloads packages; the public registries unless a mirror is configured. */
   /** Debian mirrors come as a pair: a host that cannot reach deb.debian.org cannot reach the security archive either. */
-  packageMirror: { npmRegistry: string; debian?: { primary: string; security: string } };
+  packageMirror: { npmRegistry: string; debian?: { primary: string; security: string }; tailscaleRepo: string };
   secrets: Partial<Record<SecretKey, SecretValue>>;
   /** Roles that manage the kit's secrets besides the deploying role. */
   adminRoleArns: string[];
@@ -445,6 +447,7 @@ export function parseStackConfig(input: unknown): StackModel {
         raw.packageMirror?.debianMirror && raw.packageMirror.debianSecurityMirror
           ? { primary: raw.packageMirror.debianMirror, security: raw.packageMirror.debianSecurityMirror }
           : undefined,
+      tailscaleRepo: raw.packageMirror?.tailscaleRepo?.replace(/\/+$/, "") ?? TAILSCALE_APT_REPO,
     },
     secrets,
     adminRoleArns: raw.adminRoleArns,

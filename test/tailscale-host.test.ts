@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   KEYRING_FINGERPRINTS_PY,
   TAILSCALE_APT_KEY_FINGERPRINT,
+  TAILSCALE_APT_REPO,
+  TAILSCALE_KEY_FILE,
   TAILSCALE_JOIN_UNIT,
   renderTailscaleEnv,
   renderTailscaleJoinUnit,
@@ -39,7 +41,7 @@ const write = (file: string, text: string, mode = 0o600) => {
   fs.chmodSync(file, mode);
   return file;
 };
-const FACTS = { region: "us-east-1", joinSecretId: "clawkeep/dev/gw/tailscale-join", hostname: "clawkeep-dev-gw", gatewayPort: 18789 };
+const FACTS = { region: "us-east-1", joinSecretId: "clawkeep/dev/gw/tailscale-join", hostname: "clawkeep-dev-gw", gatewayPort: 18789, repo: TAILSCALE_APT_REPO };
 
 describe("host files", () => {
   it("renders only references and plain facts into tailscale.env", () => {
@@ -47,6 +49,7 @@ describe("host files", () => {
     expect(env).toContain("CLAWKEEP_TAILSCALE_SECRET_ID=clawkeep/dev/gw/tailscale-join\n");
     expect(env).toContain("CLAWKEEP_TAILSCALE_TAGS=tag:openclaw\n");
     expect(env).toContain("CLAWKEEP_TAILSCALE_SSH=yes\n");
+    expect(env).toContain(`CLAWKEEP_TAILSCALE_REPO=${TAILSCALE_APT_REPO}\n`);
     expect(env).not.toMatch(/tskey-/);
     expect(() => renderTailscaleEnv(tailscaleOptions(), { ...FACTS, hostname: "gw; rm -rf /" })).toThrow(/not a plain token/);
   });
@@ -145,7 +148,9 @@ describe.skipIf(!needTools("gpg", "python3", "curl", "openssl"))("the pinned apt
       if (res.status !== 0) throw new Error(res.stderr);
       caFile = cert;
       server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (req, resp) => {
-        const file = keys[String(req.url).slice(1)]?.file;
+        // Each key set is its own repository mirror: /<set>/<key file>.
+        const [, set, name] = String(req.url).split("/");
+        const file = name === TAILSCALE_KEY_FILE ? keys[set]?.file : undefined;
         if (!file) return void resp.writeHead(404).end("no such key");
         resp.end(fs.readFileSync(file));
       });
@@ -160,7 +165,8 @@ describe.skipIf(!needTools("gpg", "python3", "curl", "openssl"))("the pinned apt
       const dir = tmp("clawkeep-ts-install-");
       const keyring = path.join(dir, "keyrings", "tailscale.gpg");
       const script = write(path.join(dir, "install-tailscale"), scripts.install, 0o755);
-      const env = write(path.join(dir, "tailscale.env"), renderTailscaleEnv(tailscaleOptions(), FACTS));
+      // The repository setting (packageMirror.tailscaleRepo) is how the script finds the key.
+      const env = write(path.join(dir, "tailscale.env"), renderTailscaleEnv(tailscaleOptions(), { ...FACTS, repo: `${base}/${served}` }));
       // Not spawnSync: the HTTPS server answering curl runs on this process's event loop.
       const child = spawn("bash", [script], {
         stdio: ["ignore", "ignore", "pipe"],
@@ -168,7 +174,6 @@ describe.skipIf(!needTools("gpg", "python3", "curl", "openssl"))("the pinned apt
           PATH: process.env.PATH ?? "/usr/bin:/bin",
           CURL_CA_BUNDLE: caFile,
           CLAWKEEP_TAILSCALE_ENV: env,
-          CLAWKEEP_TAILSCALE_KEY_URL: `${base}/${served}`,
           CLAWKEEP_TAILSCALE_KEY_FPR: pinned,
           CLAWKEEP_TAILSCALE_KEYRING: keyring,
           CLAWKEEP_TAILSCALE_KEY_ONLY: "yes",

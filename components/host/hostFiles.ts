@@ -75,6 +75,7 @@ export function renderHost(model: StackModel, facts: HostFacts, where: BundleLoc
       joinSecretId: tailscaleJoinSecretName(where.stack, model.cellName),
       hostname: tailscaleHostname(where.stack, model.cellName),
       gatewayPort: model.gateway.port,
+      repo: model.packageMirror.tailscaleRepo,
     }),
   );
   assertNoSecrets(model, files);

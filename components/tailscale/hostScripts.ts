@@ -12,8 +12,9 @@ export const TAILSCALE_ENV = "/etc/clawkeep/tailscale.env";
 export const TAILSCALE_JOIN_UNIT = "clawkeep-tailscale.service";
 /** Tailscale Inc. package repository signing key (primary key fingerprint), as public installers pin it. */
 export const TAILSCALE_APT_KEY_FINGERPRINT = "2596A99EAAB33821893C0A79458CA832957F5868";
-export const TAILSCALE_APT_KEY_URL = "https://pkgs.tailscale.com/stable/debian/bookworm.noarmor.gpg";
 export const TAILSCALE_APT_REPO = "https://pkgs.tailscale.com/stable/debian";
+/** The signing key's file in the repository (or its mirror). */
+export const TAILSCALE_KEY_FILE = "bookworm.noarmor.gpg";
 export const TAILSCALE_KEYRING = "/usr/share/keyrings/tailscale-archive-keyring.gpg";
 export const TAILSCALE_SOURCES = "/etc/apt/sources.list.d/tailscale.list";
 
@@ -24,6 +25,8 @@ export interface TailscaleHostFacts {
   joinSecretId: string;
   hostname: string;
   gatewayPort: number;
+  /** Tailscale's apt repository, or the mirror of it that packageMirror.tailscaleRepo names. */
+  repo: string;
 }
 
 const SAFE_VALUE = /^[A-Za-z0-9:/_+=.@,-]+$/;
@@ -40,6 +43,7 @@ export function renderTailscaleEnv(options: TailscaleOptions, facts: TailscaleHo
     ["CLAWKEEP_TAILSCALE_SSH", options.ssh ? "yes" : "no"],
     ["CLAWKEEP_TAILSCALE_EPHEMERAL", options.ephemeral ? "true" : "false"],
     ["CLAWKEEP_GATEWAY_PORT", String(facts.gatewayPort)],
+    ["CLAWKEEP_TAILSCALE_REPO", facts.repo],
   ];
   for (const [key, value] of entries) if (!SAFE_VALUE.test(value)) throw new Error(`${TAILSCALE_ENV} ${key}: ${JSON.stringify(value)} is not a plain token`);
   return ["# clawkeep Tailscale facts: versions, names, the join secret's name. No secret values.", ...entries.map(([k, v]) => `${k}=${v}`), ""].join("\n");
@@ -105,11 +109,14 @@ while i < len(data):
 const INSTALL = `#!/bin/bash
 # Installs the pinned tailscale package from Tailscale's apt repository. apt trusts the repository
 # only through a keyring whose every primary key has the pinned fingerprint, and installs exactly the
-# pinned version. Safe to re-run.
+# pinned version. Safe to re-run. A mirror of the repository changes nothing of that: the key must
+# still have the pinned fingerprint, and apt checks the mirror's Release files against it.
 ${STRICT}${READ_ENV}
 version=\${CLAWKEEP_TAILSCALE_VERSION:?missing in $env_file}
+repo=\${CLAWKEEP_TAILSCALE_REPO:?missing in $env_file}
+[[ $repo =~ ^https?://[A-Za-z0-9.:/_~-]+$ ]] || die "not a repository URL: $repo"
+key_url=$repo/${TAILSCALE_KEY_FILE}
 # Overridden by the tests only: production uses the kit's pins.
-key_url=\${CLAWKEEP_TAILSCALE_KEY_URL:-${TAILSCALE_APT_KEY_URL}}
 pinned=\${CLAWKEEP_TAILSCALE_KEY_FPR:-${TAILSCALE_APT_KEY_FINGERPRINT}}
 keyring=\${CLAWKEEP_TAILSCALE_KEYRING:-${TAILSCALE_KEYRING}}
 [[ $pinned =~ ^[0-9A-F]{40}$ ]] || die "not a key fingerprint: $pinned"
@@ -124,7 +131,7 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-curl --fail --silent --show-error --location --proto '=https' --retry 5 --retry-connrefused -o "$work/key.gpg" "$key_url" || die "cannot download $key_url"
+curl --fail --silent --show-error --location --proto '=https,http' --retry 5 --retry-connrefused -o "$work/key.gpg" "$key_url" || die "cannot download $key_url"
 fingerprints=$(python3 - "$work/key.gpg" <<'PY'
 ${KEYRING_FINGERPRINTS_PY}PY
 ) || die "$key_url is not a binary OpenPGP keyring"
@@ -135,7 +142,7 @@ done <<<"$fingerprints"
 install -D -m 0644 "$work/key.gpg" "$keyring"
 [[ \${CLAWKEEP_TAILSCALE_KEY_ONLY:-} != yes ]] || { log "keyring $keyring verified ($pinned)"; exit 0; }
 
-printf 'deb [signed-by=%s] ${TAILSCALE_APT_REPO} bookworm main\\n' "$keyring" >${TAILSCALE_SOURCES}
+printf 'deb [signed-by=%s] %s bookworm main\\n' "$keyring" "$repo" >${TAILSCALE_SOURCES}
 apt-get -o DPkg::Lock::Timeout=600 update
 apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "tailscale=$version"
 systemctl enable --now tailscaled.service

@@ -3,18 +3,24 @@
 // the kit's user data installs, so first boot needs no package download. Cached under
 // .cache/vm/disk-<hash of its inputs>/; the mmdebstrap run goes through a recording mirror, and that
 // snapshot of Debian's archive is what the VM's apt sees later (same indices, same versions).
+// The pinned runtime (Node, npm, OpenClaw) is baked in the way an AMI pipeline would: the kit's own
+// install-runtime runs unchanged in the image's chroot against the npm snapshot. At first boot the
+// same script finds every pin in place; under TCG its npm install alone took 500-1015 s.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { GATEWAY_UNIT } from "../../components/host/layout";
+import { renderBootScripts, renderHostEnv } from "../../components/host/bootScripts";
 import { hostFacts, renderHost } from "../../components/host/hostFiles";
+import type { StackModel } from "../../stacks/schema";
 import { loadStackFile, listStacks } from "../../stacks/load";
 import { DNS_ADDR } from "./addresses";
 import { AGENT_BIN, AGENT_SCRIPT, AGENT_UNIT, AGENT_UNIT_TEXT } from "./agent";
 import { FIXTURE_RECIPE, ensureFixtures, type Fixtures } from "./fixtures";
 import { startMirror } from "./mirror";
+import { NPM_UPSTREAM } from "./npmMirror";
 import { MOTO_ACCOUNT } from "../support/moto";
 
 export const SUITE = "bookworm";
@@ -178,17 +184,59 @@ async function completeDebianSnapshot(store: string, log: (s: string) => void): 
   }
 }
 
-export function diskInputs(packages: string[], overlay: Record<string, string>, region: string): string {
+/** What the baked runtime depends on: the stack model's pins and the npm snapshot recorded for them. */
+export interface RuntimeBake {
+  model: StackModel;
+  stack: string;
+  npmStore: string;
+}
+
+// Runs install-runtime in the new root with /proc and /dev, in a private mount namespace that takes
+// the mounts with it. $1 root, $2 the bake directory inside the root.
+const BAKE_SCRIPT = `set -eu
+mount -t proc proc "$1/proc"
+mount --rbind /dev "$1/dev"
+exec chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root CLAWKEEP_HOST_ENV="$2/host.env" "$2/install-runtime"
+`;
+
+/** host.env as the stack renders it, with the npm registry pointed at `registry` (the bake's mirror). */
+function bakeHostEnv(bake: RuntimeBake, region: string, registry: string): string {
+  const model = { ...bake.model, packageMirror: { ...bake.model.packageMirror, npmRegistry: registry } };
+  return renderHostEnv(model, hostFacts(model, bake.stack, region));
+}
+
+/** install-runtime, unchanged, in the image's root, against the npm snapshot on host loopback. */
+async function bakeRuntime(rootDir: string, bake: RuntimeBake, region: string, logFile: string, log: (s: string) => void): Promise<void> {
+  const started = Date.now();
+  const mirror = await startMirror({ storeDir: bake.npmStore, upstream: NPM_UPSTREAM, mode: "replay" });
+  const inside = "/var/tmp/clawkeep-bake";
+  const dir = path.join(rootDir, inside);
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(dir, "host.env"), bakeHostEnv(bake, region, mirror.url), { mode: 0o600 });
+    fs.writeFileSync(path.join(dir, "install-runtime"), renderBootScripts()["install-runtime"], { mode: 0o750 });
+    log(`baking the runtime: install-runtime in the image's chroot against the npm snapshot (${mirror.url})`);
+    await runLogged("unshare", ["--mount", "--propagation", "private", "sh", "-c", BAKE_SCRIPT, "bake", rootDir, inside], logFile);
+    if (mirror.stats.misses.length > 0) throw new Error(`install-runtime asked for what the npm snapshot lacks: ${mirror.stats.misses.slice(0, 5).join(", ")}`);
+    log(`runtime baked in ${((Date.now() - started) / 1000).toFixed(0)} s (${mirror.stats.served} npm requests served)`);
+  } finally {
+    await mirror.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function diskInputs(packages: string[], overlay: Record<string, string>, region: string, bake: RuntimeBake): string {
   // The fingerprint line of the overlay is random per build, so the recipe stands in for it.
   const stableOverlay = Object.fromEntries(Object.entries(overlay).map(([k, v]) => [k, v.replace(/SIGNERS=[0-9A-F]{40}/, "SIGNERS=<test key>")]));
-  return JSON.stringify({ region, SUITE, SUITES, packages, stableOverlay, INITRAMFS_HOOK, ESSENTIAL_HOOK, CUSTOMIZE_HOOK, FIXTURE_RECIPE, IMAGE_SIZE });
+  const runtime = { env: bakeHostEnv(bake, region, "http://mirror"), script: renderBootScripts()["install-runtime"], BAKE_SCRIPT, npmStore: path.basename(bake.npmStore) };
+  return JSON.stringify({ region, SUITE, SUITES, packages, stableOverlay, INITRAMFS_HOOK, ESSENTIAL_HOOK, CUSTOMIZE_HOOK, FIXTURE_RECIPE, IMAGE_SIZE, runtime });
 }
 
 /** The cached disk for these inputs, building it first when it is not there. */
-export async function ensureDisk(cacheRoot: string, region: string, log: (s: string) => void): Promise<Disk> {
+export async function ensureDisk(cacheRoot: string, region: string, bake: RuntimeBake, log: (s: string) => void): Promise<Disk> {
   const packages = [...new Set([...BASE_PACKAGES, ...userDataPackages()])].sort();
   const probe = overlayFiles({ signerFingerprint: "0".repeat(40) });
-  const hash = createHash("sha256").update(diskInputs(packages, probe, region)).digest("hex").slice(0, 16);
+  const hash = createHash("sha256").update(diskInputs(packages, probe, region, bake)).digest("hex").slice(0, 16);
   const dir = path.join(cacheRoot, `disk-${hash}`);
   const image = path.join(dir, "root.raw");
   const kernel = path.join(dir, "vmlinuz");
@@ -246,6 +294,7 @@ export async function ensureDisk(cacheRoot: string, region: string, log: (s: str
     await mirror.close();
   }
   await completeDebianSnapshot(debianStore, log);
+  await bakeRuntime(rootDir, bake, region, logFile, log);
 
   const bootDir = path.join(rootDir, "boot");
   const pick = (prefix: string): string => {
