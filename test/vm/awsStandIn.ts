@@ -140,6 +140,16 @@ function s3Put(motoPort: number, host: string, urlPath: string, body?: Buffer, a
   });
 }
 
+/** Bucket and key of an S3 download URL, path style (s3.REGION.amazonaws.com/BUCKET/KEY) or virtual-hosted (BUCKET.s3.REGION...). */
+export function s3Location(url: string): { bucket: string; key: string } {
+  const u = new URL(url);
+  const [, first, ...rest] = u.pathname.split("/");
+  if (u.hostname.startsWith("s3.")) return { bucket: first, key: rest.join("/") };
+  const bucket = /^(.+)\.s3[.-]/.exec(u.hostname)?.[1];
+  if (!bucket) throw new Error(`not an S3 URL: ${url}`);
+  return { bucket, key: [first, ...rest].join("/") };
+}
+
 /** Create a bucket (path style) and put an object in moto's S3; moto takes unsigned requests. `public-read` as AWS's download buckets. */
 export async function putS3Object(motoPort: number, region: string, bucket: string, key: string, body: Buffer, acl?: "public-read"): Promise<void> {
   const host = `s3.${region}.amazonaws.com`;

@@ -5,6 +5,7 @@
 import { CREDENTIALS_DIR, GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, SERVICE_USER, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../../components/host/layout";
 import { PROVIDER_KEYS_SUBDIR } from "../../components/host/bootScripts";
 import { SSM_AGENT } from "../../components/host/ssmAgent";
+import { CWAGENT_CONFIG_PATH, CWAGENT_VERSION } from "../../components/host/cloudwatchAgent";
 import { JOURNALD_LIMITS, parseSecurityScore } from "../../components/host/systemdUnits";
 import { SESSION_USER } from "../../components/access/sessionPreferences";
 import { IMDS_ADDR } from "./addresses";
@@ -214,9 +215,19 @@ echo "security_source=$(apt-cache policy | grep -c 'bookworm-security/main')"
     script: () => `${PRELUDE}
 echo "version=$(dpkg-query -W -f='\${Version}' amazon-ssm-agent 2>&1)"
 echo "active=$(systemctl is-active amazon-ssm-agent.service)"
-echo "signature=$(grep -ho 'good signature from [0-9A-F]*' /var/log/cloud-init-output.log | tail -1)"
+echo "signature=$(grep -o 'amazon-ssm-agent.deb: good signature from [0-9A-F]*' /var/log/cloud-init-output.log | tail -1)"
 [[ $(dpkg-query -W -f='\${Version}' amazon-ssm-agent) == ${SSM_AGENT.version}-* ]] && systemctl is-active -q amazon-ssm-agent.service &&
-  grep -q 'good signature from' /var/log/cloud-init-output.log`,
+  grep -q 'amazon-ssm-agent.deb: good signature from' /var/log/cloud-init-output.log`,
+  },
+  {
+    title: "CloudWatch agent (test stand-in) installed from a verified download, started on the kit's config",
+    script: () => `${PRELUDE}
+echo "version=$(dpkg-query -W -f='\${Version}' amazon-cloudwatch-agent 2>&1)"
+echo "started_with=$(cat /var/lib/clawkeep-vm-test/cwagent-started 2>&1)"
+echo "signature=$(grep -o 'amazon-cloudwatch-agent.deb: good signature from [0-9A-F]*' /var/log/cloud-init-output.log | tail -1)"
+[[ $(dpkg-query -W -f='\${Version}' amazon-cloudwatch-agent) == ${CWAGENT_VERSION}-* ]] &&
+  [[ $(cat /var/lib/clawkeep-vm-test/cwagent-started) == *"file:${CWAGENT_CONFIG_PATH}" ]] &&
+  grep -q 'amazon-cloudwatch-agent.deb: good signature from' /var/log/cloud-init-output.log`,
   },
   {
     title: "no TCP listener outside loopback",

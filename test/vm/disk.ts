@@ -83,8 +83,10 @@ export function overlayFiles(fixtures: Pick<Fixtures, "signerFingerprint">): Rec
     "/etc/cloud/cloud.cfg.d/90-clawkeep-vm-test.cfg": "# test image: user data comes from the NoCloud seed only; nothing else is probed.\ndatasource_list: [ NoCloud ]\n",
     [AGENT_BIN]: AGENT_SCRIPT,
     [`/etc/systemd/system/${AGENT_UNIT}`]: AGENT_UNIT_TEXT,
-    // install-ssm-agent's test override: the stand-in .deb is signed by the test key, not AWS's.
-    "/etc/systemd/system/cloud-final.service.d/90-clawkeep-vm-test.conf": `[Service]\nEnvironment=CLAWKEEP_SSM_AGENT_KEYS=/usr/local/share/clawkeep-vm-test/ssm-test-signer.asc\nEnvironment=CLAWKEEP_SSM_AGENT_SIGNERS=${fixtures.signerFingerprint}\n`,
+    // The agent installers' test override: the stand-in .debs are signed by the test key, not AWS's.
+    "/etc/systemd/system/cloud-final.service.d/90-clawkeep-vm-test.conf": `[Service]\n${["SSM_AGENT", "CWAGENT"]
+      .map((p) => `Environment=CLAWKEEP_${p}_KEYS=/usr/local/share/clawkeep-vm-test/ssm-test-signer.asc\nEnvironment=CLAWKEEP_${p}_SIGNERS=${fixtures.signerFingerprint}\n`)
+      .join("")}`,
     // A small initrd: the VM boots from virtio only, and TCG pays for every byte it unpacks.
     "/etc/initramfs-tools/conf.d/clawkeep-vm-test.conf": "MODULES=list\n",
     "/etc/initramfs-tools/hooks/clawkeep-vm-test": INITRAMFS_HOOK,
@@ -227,7 +229,7 @@ async function bakeRuntime(rootDir: string, bake: RuntimeBake, region: string, l
 
 export function diskInputs(packages: string[], overlay: Record<string, string>, region: string, bake: RuntimeBake): string {
   // The fingerprint line of the overlay is random per build, so the recipe stands in for it.
-  const stableOverlay = Object.fromEntries(Object.entries(overlay).map(([k, v]) => [k, v.replace(/SIGNERS=[0-9A-F]{40}/, "SIGNERS=<test key>")]));
+  const stableOverlay = Object.fromEntries(Object.entries(overlay).map(([k, v]) => [k, v.replace(/SIGNERS=[0-9A-F]{40}/g, "SIGNERS=<test key>")]));
   const runtime = { env: bakeHostEnv(bake, region, "http://mirror"), script: renderBootScripts()["install-runtime"], BAKE_SCRIPT, npmStore: path.basename(bake.npmStore) };
   return JSON.stringify({ region, SUITE, SUITES, packages, stableOverlay, INITRAMFS_HOOK, ESSENTIAL_HOOK, CUSTOMIZE_HOOK, FIXTURE_RECIPE, IMAGE_SIZE, runtime });
 }

@@ -1,11 +1,12 @@
 // Test-only stand-ins the VM needs because it cannot reach AWS: a TLS certificate for AWS's names
-// (signed by a throw-away CA that only the test image trusts; moto answers behind it), and
-// a stand-in amazon-ssm-agent .deb with a detached signature by a throw-away key. install-ssm-agent
-// accepts that key only through CLAWKEEP_SSM_AGENT_KEYS/SIGNERS, which the test image sets for
-// cloud-final alone; the kit's pinned AWS keys stay the production path.
+// (signed by a throw-away CA that only the test image trusts; moto answers behind it), and stand-in
+// amazon-ssm-agent and amazon-cloudwatch-agent .debs with detached signatures by a throw-away key.
+// The installers accept that key only through CLAWKEEP_{SSM_AGENT,CWAGENT}_KEYS/SIGNERS, which the
+// test image sets for cloud-final alone; the kit's pinned AWS keys stay the production path.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { CWAGENT_CONFIG_PATH, CWAGENT_CTL, CWAGENT_VERSION } from "../../components/host/cloudwatchAgent";
 import { SSM_AGENT } from "../../components/host/ssmAgent";
 
 export interface Fixtures {
@@ -14,8 +15,8 @@ export interface Fixtures {
   /** Certificate and key of the TLS stand-in for every *.amazonaws.com name of the region. */
   awsCert: string;
   awsKey: string;
-  deb: string;
-  debSig: string;
+  /** The stand-in SSM Agent and CloudWatch agent packages, each with its detached signature at `.sig`. */
+  debs: Record<StandInName, string>;
   signerKeyAsc: string;
   signerFingerprint: string;
 }
@@ -28,14 +29,21 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
 }
 
 /** Everything the generator does is in this text, so the disk cache hashes it. */
-export const FIXTURE_RECIPE = `ssm ${SSM_AGENT.version}; CA P-256 10y; AWS wildcard cert; deb stand-in: sleep infinity unit; gpg ed25519 detached sig`;
+export const FIXTURE_RECIPE = `ssm ${SSM_AGENT.version}; cwagent ${CWAGENT_VERSION}; CA P-256 10y; AWS wildcard cert; deb stand-ins: sleep infinity unit, ctl that checks the kit's start command; gpg ed25519 detached sig`;
 
 /** The names AWS's endpoints use in one region: services, S3 path and virtual-hosted style. */
 export function awsNames(region: string): string[] {
   return ["*.amazonaws.com", `*.${region}.amazonaws.com`, `*.s3.${region}.amazonaws.com`, "*.s3.amazonaws.com"];
 }
 
-const STAND_IN_UNIT = `[Unit]
+interface StandIn {
+  pkg: string;
+  version: string;
+  /** Files of the package: path -> [mode, content]. */
+  files: Record<string, [number, string]>;
+}
+
+const SSM_STAND_IN_UNIT = `[Unit]
 Description=clawkeep VM test stand-in for the AWS SSM Agent (not the real agent)
 
 [Service]
@@ -45,25 +53,52 @@ ExecStart=/usr/bin/amazon-ssm-agent
 WantedBy=multi-user.target
 `;
 
-function buildDeb(work: string, out: string): void {
-  const pkg = path.join(work, "pkg");
+// The kit runs `amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:CONFIG`; the stand-in
+// accepts exactly that, with a config that parses as JSON, and records it.
+const CWAGENT_STAND_IN_CTL = `#!/bin/sh
+set -eu
+[ "$*" = "-a fetch-config -m ec2 -s -c file:${CWAGENT_CONFIG_PATH}" ] || { echo "stand-in ctl: unexpected arguments: $*" >&2; exit 2; }
+python3 -c 'import json, sys; json.load(open(sys.argv[1]))' ${CWAGENT_CONFIG_PATH} || { echo "stand-in ctl: the config is not JSON" >&2; exit 3; }
+mkdir -p /var/lib/clawkeep-vm-test
+echo "$*" >/var/lib/clawkeep-vm-test/cwagent-started
+`;
+
+const STAND_INS = {
+  ssm: {
+    pkg: "amazon-ssm-agent",
+    version: SSM_AGENT.version,
+    files: {
+      "usr/bin/amazon-ssm-agent": [0o755, "#!/bin/sh\nexec sleep infinity\n"],
+      "lib/systemd/system/amazon-ssm-agent.service": [0o644, SSM_STAND_IN_UNIT],
+    },
+  },
+  cwagent: {
+    pkg: "amazon-cloudwatch-agent",
+    version: CWAGENT_VERSION,
+    files: { [CWAGENT_CTL.slice(1)]: [0o755, CWAGENT_STAND_IN_CTL] },
+  },
+} satisfies Record<string, StandIn>;
+export type StandInName = keyof typeof STAND_INS;
+
+function buildDeb(work: string, spec: StandIn, out: string): void {
+  const pkg = path.join(work, spec.pkg);
   fs.mkdirSync(path.join(pkg, "DEBIAN"), { recursive: true });
-  fs.mkdirSync(path.join(pkg, "usr", "bin"), { recursive: true });
-  fs.mkdirSync(path.join(pkg, "lib", "systemd", "system"), { recursive: true });
   fs.writeFileSync(
     path.join(pkg, "DEBIAN", "control"),
     [
-      "Package: amazon-ssm-agent",
-      `Version: ${SSM_AGENT.version}-1`,
+      `Package: ${spec.pkg}`,
+      `Version: ${spec.version}-1`,
       "Architecture: amd64",
       "Maintainer: clawkeep VM test <vm-test@clawkeep.invalid>",
-      "Description: clawkeep VM test stand-in for the AWS SSM Agent",
-      " Runs nothing but a sleep; proves the kit's download, signature check and install path.",
+      `Description: clawkeep VM test stand-in for ${spec.pkg}`,
+      " Does nothing real; proves the kit's download, signature check and install path.",
       "",
     ].join("\n"),
   );
-  fs.writeFileSync(path.join(pkg, "usr", "bin", "amazon-ssm-agent"), "#!/bin/sh\nexec sleep infinity\n", { mode: 0o755 });
-  fs.writeFileSync(path.join(pkg, "lib", "systemd", "system", "amazon-ssm-agent.service"), STAND_IN_UNIT);
+  for (const [file, [mode, content]] of Object.entries(spec.files)) {
+    fs.mkdirSync(path.join(pkg, path.dirname(file)), { recursive: true });
+    fs.writeFileSync(path.join(pkg, file), content, { mode });
+  }
   run("dpkg-deb", ["--root-owner-group", "--build", pkg, out]);
 }
 
@@ -74,8 +109,7 @@ export function ensureFixtures(dir: string, region: string): Fixtures {
     caCert: path.join(dir, "test-ca.crt"),
     awsCert: path.join(dir, "aws.crt"),
     awsKey: path.join(dir, "aws.key"),
-    deb: path.join(dir, "amazon-ssm-agent.deb"),
-    debSig: path.join(dir, "amazon-ssm-agent.deb.sig"),
+    debs: { ssm: path.join(dir, "amazon-ssm-agent.deb"), cwagent: path.join(dir, "amazon-cloudwatch-agent.deb") },
     signerKeyAsc: path.join(dir, "ssm-test-signer.asc"),
     signerFingerprint: "",
   };
@@ -95,7 +129,7 @@ export function ensureFixtures(dir: string, region: string): Fixtures {
     run("openssl", ["x509", "-req", "-in", csr, "-CA", f.caCert, "-CAkey", caKey, "-CAcreateserial", "-days", "3650", "-extfile", ext, "-out", f.awsCert]);
     fs.chmodSync(f.awsKey, 0o600);
 
-    buildDeb(work, f.deb);
+    for (const name of Object.keys(STAND_INS) as StandInName[]) buildDeb(work, STAND_INS[name], f.debs[name]);
     const gnupg = path.join(work, "gnupg");
     fs.mkdirSync(gnupg, { mode: 0o700 });
     const gpg = (...args: string[]) => run("gpg", ["--homedir", gnupg, "--batch", "--no-tty", ...args]);
@@ -103,7 +137,7 @@ export function ensureFixtures(dir: string, region: string): Fixtures {
     const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(gpg("--with-colons", "--list-keys"))?.[1];
     if (!fpr) throw new Error("gpg printed no fingerprint for the test signer");
     fs.writeFileSync(f.signerKeyAsc, gpg("--armor", "--export", fpr));
-    gpg("--local-user", fpr, "--output", f.debSig, "--detach-sign", f.deb);
+    for (const deb of Object.values(f.debs)) gpg("--local-user", fpr, "--output", `${deb}.sig`, "--detach-sign", deb);
     fs.writeFileSync(fprFile, `${fpr}\n`);
     // gpg started an agent for this home dir; it must not outlive the build.
     run("gpgconf", ["--homedir", gnupg, "--kill", "gpg-agent"]);

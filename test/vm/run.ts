@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { GATEWAY_UNIT } from "../../components/host/layout";
 import { hostFacts, renderHost } from "../../components/host/hostFiles";
 import { SSM_AGENT, ssmAgentDebUrl } from "../../components/host/ssmAgent";
+import { CWAGENT_VERSION, cloudWatchAgentDebUrl } from "../../components/host/cloudwatchAgent";
 import { analyzeUnit } from "../../components/host/systemdUnits";
 import { EGRESS_SOCKET, GATEWAY_PROXY_URL, INGRESS_SOCKET } from "../../components/netsandbox/addresses";
 import { loadStackFile } from "../../stacks/load";
@@ -16,7 +17,7 @@ import { MOTO_ACCOUNT, startMoto } from "../support/moto";
 import { REPO_ROOT } from "../support/openclaw";
 import { AWS_ADDR, DEBIAN_MIRROR_PORT, DEBIAN_MIRROR_URL, DNS_ADDR, IMDS_ADDR, MIRROR_ADDR, NPM_MIRROR_PORT, NPM_MIRROR_URL } from "./addresses";
 import { AgentClient } from "./agent";
-import { putS3Object, startAwsFront, startDns, type AwsRequest, type Listener } from "./awsStandIn";
+import { putS3Object, s3Location, startAwsFront, startDns, type AwsRequest, type Listener } from "./awsStandIn";
 import { CHECKS, parseFields, waitHealthyScript, type CheckContext, type Verdict } from "./checks";
 import { debianPath, ensureDisk, DEBIAN_UPSTREAM } from "./disk";
 import { startMirror, type Mirror } from "./mirror";
@@ -177,10 +178,16 @@ async function main(): Promise<number> {
         await sm.send(new CreateSecretCommand({ Name: id, SecretString: `test-${provider}-key-${randomBytes(16).toString("hex")}` }));
       }
       await putS3Object(motoPort, region, rendered.bundle.bucket, rendered.bundle.key, rendered.bundle.gz);
-      const ssmUrl = new URL(ssmAgentDebUrl(region, SSM_AGENT.version));
-      const [, bucket, ...key] = ssmUrl.pathname.split("/");
-      await putS3Object(motoPort, region, bucket, key.join("/"), fs.readFileSync(disk.value.fixtures.deb), "public-read");
-      await putS3Object(motoPort, region, bucket, `${key.join("/")}.sig`, fs.readFileSync(disk.value.fixtures.debSig), "public-read");
+      // The agents' downloads, where the kit's URLs point: the stand-in packages and their signatures.
+      const downloads: Array<[string, string]> = [
+        [ssmAgentDebUrl(region, SSM_AGENT.version), disk.value.fixtures.debs.ssm],
+        [cloudWatchAgentDebUrl(region, CWAGENT_VERSION), disk.value.fixtures.debs.cwagent],
+      ];
+      for (const [url, deb] of downloads) {
+        const { bucket, key } = s3Location(url);
+        await putS3Object(motoPort, region, bucket, key, fs.readFileSync(deb), "public-read");
+        await putS3Object(motoPort, region, bucket, `${key}.sig`, fs.readFileSync(`${deb}.sig`), "public-read");
+      }
       return { motoPort };
     });
     const dnsAsked: string[] = [];
