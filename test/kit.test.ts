@@ -156,6 +156,20 @@ describe.each(LEVELS)("credentials of %s", (stack) => {
     const patterns = ofType(plan, "aws:cloudwatch/eventRule:EventRule").map((r) => JSON.parse(String(r.inputs.eventPattern)) as { detail: { eventName?: string[] } });
     expect(patterns.filter((p) => p.detail.eventName?.includes("RotationFailed"))).toHaveLength(2);
   });
+
+  it("a new AWSCURRENT of the token or of a provider key runs pickup-token on the host", () => {
+    const plan = plans[stack];
+    expect(ofType(plan, "clawkeep:pickup:CredentialPickupTrigger")).toHaveLength(1);
+    const arnOf = (name: string) => ofType(plan, "aws:secretsmanager/secret:Secret").find((s) => s.name === name)?.state.arn;
+    const rules = ofType(plan, "aws:cloudwatch/eventRule:EventRule").filter((r) => String(r.inputs.eventPattern).includes("Secret Label Updated"));
+    expect(rules).toHaveLength(1);
+    const pattern = JSON.parse(String(rules[0].inputs.eventPattern)) as { resources: string[]; detail: { labelUpdated: string[] } };
+    expect(pattern.resources).toEqual([arnOf("gw-token-secret"), arnOf("gw-anthropic-key-secret")]);
+    expect(pattern.resources.every((a) => a.startsWith("arn:aws:secretsmanager:"))).toBe(true);
+    expect(pattern.detail.labelUpdated).toEqual(["AWSCURRENT"]);
+    const target = ofType(plan, "aws:cloudwatch/eventTarget:EventTarget").find((t) => t.inputs.rule === rules[0].state.name);
+    expect(JSON.parse(String(target?.inputs.input))).toMatchObject({ commands: ["/usr/local/libexec/clawkeep/pickup-token"] });
+  });
 });
 
 describe("egress modes", () => {

@@ -12,7 +12,7 @@ import { AuditLogging, SecurityAlarms } from "../audit";
 import { Network } from "../network";
 import { TailscaleAccess } from "../tailscale";
 import { PrivateBucket } from "../storage";
-import { TokenPickupTrigger } from "../pickup";
+import { CredentialPickupTrigger } from "../pickup";
 import { RotatedSecret, principalArnPatterns, secretResourcePolicy, type CredentialKind } from "../secrets";
 
 export interface GatewayCellArgs {
@@ -144,11 +144,6 @@ export class GatewayCell extends pulumi.ComponentResource {
       this.tailnetPolicySnippet = tailnet.policyHujson;
     }
 
-    new TokenPickupTrigger(
-      `${name}-token-pickup`,
-      { tokenSecretArn: token.secret.arn, instanceId: host.instance.id, region, accountId, alarmTopicArn: alerts.topic.arn, tags },
-      self,
-    );
     const providerSecrets = model.providers.map((provider) => {
       const key = model.secrets[PROVIDER_KEY_CONFIG[provider]];
       return new RotatedSecret(
@@ -162,6 +157,19 @@ export class GatewayCell extends pulumi.ComponentResource {
         self,
       );
     });
+    // Every credential the gateway loads: a new AWSCURRENT on any of them reaches the running gateway.
+    new CredentialPickupTrigger(
+      `${name}-credential-pickup`,
+      {
+        secretArns: [token.secret.arn, ...providerSecrets.map((s) => s.secret.arn)],
+        instanceId: host.instance.id,
+        region,
+        accountId,
+        alarmTopicArn: alerts.topic.arn,
+        tags,
+      },
+      self,
+    );
 
     // Audit trail, security alarms and the people's roles (the guides' role table).
     const audit = new AuditLogging(

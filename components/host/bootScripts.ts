@@ -376,10 +376,18 @@ log "node $CLAWKEEP_NODE_VERSION, npm $CLAWKEEP_NPM_VERSION, openclaw $CLAWKEEP_
 const FETCH_TOKEN = `#!/bin/bash
 # Stages the gateway token and each configured model provider's API key: Secrets Manager (instance
 # role) -> ${PATHS.tokenFile} and ${PROVIDER_KEYS_DIR}/<provider>-api-key, 0600 root, each replaced
-# atomically. A value goes from the AWS CLI's stdout into a private file and is then handled only by
-# shell builtins or python3 reading files: it is never printed, never in any process's argv or environment.
+# atomically; a key file is rewritten only when its key changed.
+#   fetch-token                       the token and every key (boot, before the gateway starts)
+#   fetch-token --provider-keys-only  every key, the token file left alone (pickup-token, on a running host)
+# A value goes from the AWS CLI's stdout into a private file and is then handled only by shell builtins,
+# cmp or python3 reading files: it is never printed, never in any process's argv or environment.
 ${PRELUDE}
 umask 077
+case "$*" in
+  "") keys_only=0 ;;
+  --provider-keys-only) keys_only=1 ;;
+  *) die "usage: \${0##*/} [--provider-keys-only]" ;;
+esac
 token_file=\${CLAWKEEP_TOKEN_FILE:-${PATHS.tokenFile}}
 secret_id=\${CLAWKEEP_TOKEN_SECRET_ID:?missing in host.env}
 provider_secrets=\${CLAWKEEP_PROVIDER_SECRETS:?missing in host.env}
@@ -410,7 +418,8 @@ key_dir=$dir/${PROVIDER_KEYS_SUBDIR}
 install -d -m 0700 "$dir" "$key_dir"
 raw=$(mktemp "$dir/.raw.XXXXXX")
 errors=$(mktemp "$dir/.errors.XXXXXX")
-staged=$(mktemp "$dir/.staged.XXXXXX")
+# Each value gets its own staging file, made when it is read; the trap takes away one left unfinished.
+staged=""
 trap 'rm -f "$raw" "$errors" "$staged"' EXIT
 
 # has_no_value ID: the secret exists but no version is AWSCURRENT yet (a key put out of band later).
@@ -459,14 +468,17 @@ with open(sys.argv[2], "w", encoding="ascii") as out:
 ' "$1" "$2" "$min_key_length"
 }
 
-read_secret "$secret_id"
-token=$(<"$raw")
-if [[ ! $token =~ ^[[:graph:]]+$ ]]; then die "secret $secret_id is not a single printable token"; fi
-if ((\${#token} < min_length)); then die "secret $secret_id is shorter than $min_length characters"; fi
-printf '%s' "$token" >"$staged"
-unset token
-mv -f "$staged" "$token_file"
-log "token staged at $token_file"
+if ((!keys_only)); then
+  read_secret "$secret_id"
+  token=$(<"$raw")
+  if [[ ! $token =~ ^[[:graph:]]+$ ]]; then die "secret $secret_id is not a single printable token"; fi
+  if ((\${#token} < min_length)); then die "secret $secret_id is shorter than $min_length characters"; fi
+  staged=$(mktemp "$dir/.staged.XXXXXX")
+  printf '%s' "$token" >"$staged"
+  unset token
+  mv -f "$staged" "$token_file"
+  log "token staged at $token_file"
+fi
 
 for pair in "\${pairs[@]}"; do
   provider=\${pair%%=*}
@@ -482,8 +494,14 @@ for pair in "\${pairs[@]}"; do
   fi
   staged=$(mktemp "$dir/.staged.XXXXXX")
   extract_key "$raw" "$staged" || die "secret $id holds no usable $provider API key"
-  mv -f "$staged" "$key_file"
-  log "$provider API key staged at $key_file"
+  # An unchanged key keeps its file: pickup-token restarts the gateway only for a key that changed.
+  if [[ -f $key_file ]] && cmp -s "$staged" "$key_file"; then
+    rm -f "$staged"
+    log "$provider API key at $key_file is current"
+  else
+    mv -f "$staged" "$key_file"
+    log "$provider API key staged at $key_file"
+  fi
 done
 `;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { PROVIDER_KEYS_DIR, PROVIDER_KEYS_SUBDIR, scriptPath } from "./bootScripts";
 import { GATEWAY_UNIT, PATHS, TOKEN_UNIT } from "./layout";
 import {
   GATEWAY_STOPPED_EXIT,
@@ -44,6 +45,8 @@ describe("renderPickupToken", () => {
   it("takes its paths from the host layout, overridable only through CLAWKEEP_* test variables", () => {
     expect(code).toContain(`host_env=\${CLAWKEEP_HOST_ENV:-${PATHS.envFile}}`);
     expect(code).toContain(`token_file=\${CLAWKEEP_TOKEN_FILE:-${PATHS.tokenFile}}`);
+    expect(code).toContain(`fetch_token=\${CLAWKEEP_FETCH_TOKEN:-${scriptPath("fetch-token")}}`);
+    expect(code).toContain(`key_dir=$dir/${PROVIDER_KEYS_SUBDIR}`);
     expect(code).toContain(`config=\${CLAWKEEP_OPENCLAW_CONFIG:-${PATHS.configFile}}`);
     expect(code).toContain(`unit=${GATEWAY_UNIT}`);
   });
@@ -64,6 +67,17 @@ describe("renderPickupToken", () => {
     // The bearer header is written by printf into a file that curl reads with -H @file.
     for (const line of code.filter((l) => l.includes("Authorization: Bearer"))) expect(line).toMatch(/^printf 'Authorization: Bearer %s\\n' "\$\w+" >"\$work\/\w+\.header"$/);
     expect(script).toMatch(/curl [^\n]*-H @"\$1"/);
+  });
+
+  it("re-stages the provider keys through fetch-token itself and only hashes them: no key logic of its own", () => {
+    expect(code).toContain(`"$fetch_token" --provider-keys-only || keys_failed=1`);
+    // The key directory's content reaches sha256sum on stdin only; the digest stays in variables.
+    expect(code).toContain(`sha256sum <"$f"`);
+    expect(script).not.toMatch(/\b(extract_key|get-secret-value --secret-id "\$id")/);
+    for (const line of code.filter((l) => /keys_digest|keys_before/.test(l))) expect(line, line).not.toMatch(/\b(log|die|echo|printf)\b/);
+    // A changed key restarts a gateway that already accepts the token, through the one try-restart.
+    expect(code.filter((l) => l.startsWith("systemctl try-restart"))).toHaveLength(1);
+    expect(script).toContain("restarting $unit for a changed provider API key");
   });
 
   it("proves a token on an authenticated endpoint that runs no tool and touches no session", () => {
@@ -95,9 +109,10 @@ describe("the fallback timer", () => {
     expect(script).toContain(`flock -w ${PICKUP_TIMEOUT_SECONDS} 9`);
   });
 
-  it("holds no capability and may write only the token staging directory", () => {
+  it("holds no capability and may write only the staging directory of the token and the provider keys", () => {
     expect(values(service, "CapabilityBoundingSet")).toEqual([""]);
     expect(values(service, "ReadWritePaths")).toEqual([PATHS.runSecretsDir]);
+    expect(PROVIDER_KEYS_DIR.startsWith(`${PATHS.runSecretsDir}/`)).toBe(true);
     expect(values(service, "ProtectSystem")).toEqual(["strict"]);
     expect(values(service, "NoNewPrivileges")).toEqual(["yes"]);
   });
@@ -112,14 +127,19 @@ describe("the fallback timer", () => {
 
 describe("the EventBridge push", () => {
   const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:clawkeep/prod/main/gateway-token-AbCdEf";
+  const keyArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:clawkeep/prod/main/anthropic-api-key-GhIjKl";
 
-  it("matches AWSCURRENT moving on the token secret only", () => {
-    expect(pickupEventPattern(arn)).toEqual({
+  it("matches AWSCURRENT moving on the token and on each provider key secret, and on nothing else", () => {
+    expect(pickupEventPattern([arn, keyArn])).toEqual({
       source: ["aws.secretsmanager"],
       "detail-type": ["Secret Label Updated"],
-      resources: [arn],
+      resources: [arn, keyArn],
       detail: { labelUpdated: ["AWSCURRENT"] },
     });
+  });
+
+  it("refuses an empty list: a rule without resources would match every secret of the account", () => {
+    expect(() => pickupEventPattern([])).toThrow(/no secret ARN/);
   });
 
   it("runs pickup-token bare: no event field reaches the shell", () => {

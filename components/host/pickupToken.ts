@@ -1,10 +1,10 @@
-// pickup-token: how the running gateway takes a new gateway token with nobody logging in. The rotation
-// function runs it through SSM during setSecret/testSecret (`--version-id ID`, `--test`); an EventBridge
-// rule on a new AWSCURRENT and a 5-minute systemd timer run it bare. Pure renderers: the tests run the
-// same text against moto and the real gateway.
+// pickup-token: how the running gateway takes a new gateway token or provider API key with nobody logging
+// in. The rotation function runs it through SSM during setSecret/testSecret (`--version-id ID`, `--test`);
+// an EventBridge rule on a new AWSCURRENT of any credential the gateway loads and a 5-minute systemd timer
+// run it bare. Pure renderers: the tests run the same text against moto and the real gateway.
 import { GATEWAY_UNIT, PATHS, TOKEN_UNIT } from "./layout";
 import type { HostFile } from "./userData";
-import { PRELUDE } from "./bootScripts";
+import { PRELUDE, PROVIDER_KEYS_SUBDIR, scriptPath } from "./bootScripts";
 import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "./sandboxDirectives";
 
 export const PICKUP_SCRIPT_PATH = `${PATHS.libexecDir}/pickup-token`;
@@ -12,7 +12,7 @@ export const PICKUP_SCRIPT_PATH = `${PATHS.libexecDir}/pickup-token`;
 export const PICKUP_UNIT = "clawkeep-token-pickup.service";
 export const PICKUP_TIMER = "clawkeep-token-pickup.timer";
 export const PICKUP_INTERVAL_MINUTES = 5;
-/** Exit status when the gateway is stopped (e.g. after a revoke): the token is staged, nothing is started. */
+/** Exit status when the gateway is stopped (e.g. after a revoke): token and keys are staged, nothing is started. */
 export const GATEWAY_STOPPED_EXIT = 3;
 /** An AWSPENDING version younger than this belongs to a rotation in flight: a bare run leaves it alone. */
 export const PENDING_GRACE_SECONDS = 900;
@@ -25,20 +25,23 @@ const UNIT_DIR = "/etc/systemd/system";
 const ROOT = "root:root";
 
 const SCRIPT = `#!/bin/bash
-# Gives the running gateway one version of its token, or proves that it uses it.
-#   pickup-token [--version-id ID]         stage that version (default: AWSCURRENT) as ${PATHS.tokenFile},
-#                                          restart ${GATEWAY_UNIT} unless it already holds it, wait for /healthz
+# Gives the running gateway one version of its token and the current provider API keys, or proves that
+# it uses the token.
+#   pickup-token [--version-id ID]         stage that version (default: AWSCURRENT) as ${PATHS.tokenFile} and
+#                                          the keys (fetch-token --provider-keys-only), restart ${GATEWAY_UNIT}
+#                                          unless it already holds both, wait for /healthz
 #   pickup-token --test [--version-id ID]  exit 0 only if the gateway accepts that version's token and
 #                                          answers 401 to another one (AWSCURRENT's, else a random one)
-# Exit ${GATEWAY_STOPPED_EXIT}: the gateway is stopped (say, after a revoke); the token is staged for its next start and
-# the gateway is not started. Tokens travel from the AWS CLI's stdout into private files and reach curl
-# as header files: never in any process's argv or environment, never printed.
+# Exit ${GATEWAY_STOPPED_EXIT}: the gateway is stopped (say, after a revoke); token and keys are staged for its next start
+# and the gateway is not started. Tokens travel from the AWS CLI's stdout into private files and reach curl
+# as header files: never in any process's argv or environment, never printed; keys are only hashed.
 ${PRELUDE}
 umask 077
 unit=${GATEWAY_UNIT}
 # Overridden by the tests only; production uses the host layout.
 token_file=\${CLAWKEEP_TOKEN_FILE:-${PATHS.tokenFile}}
 config=\${CLAWKEEP_OPENCLAW_CONFIG:-${PATHS.configFile}}
+fetch_token=\${CLAWKEEP_FETCH_TOKEN:-${scriptPath("fetch-token")}}
 health_seconds=\${CLAWKEEP_PICKUP_HEALTH_SECONDS:-${HEALTH_WAIT_SECONDS}}
 pending_grace=\${CLAWKEEP_PICKUP_PENDING_GRACE_SECONDS:-${PENDING_GRACE_SECONDS}}
 secret_id=\${CLAWKEEP_TOKEN_SECRET_ID:?missing in host.env}
@@ -73,6 +76,10 @@ aws_args=(--region "$region")
 if [[ -n $endpoint ]]; then aws_args+=(--endpoint-url "$endpoint"); fi
 
 dir=$(dirname "$token_file")
+# fetch-token's key directory: the gateway unit loads it whole (LoadCredential=), at start only.
+key_dir=$dir/${PROVIDER_KEYS_SUBDIR}
+# Present while the gateway runs on older keys than the staged ones: a restart is owed.
+keys_owed=$dir/.provider-keys-owed
 install -d -m 0700 "$dir"
 # One run at a time: the rotation function, EventBridge and the timer may fire together.
 exec 9>"$dir/.pickup-token.lock"
@@ -132,6 +139,17 @@ stage() {
   log "version $target_version staged at $token_file"
 }
 
+# keys_digest: one hash over the staged keys' names and contents; kept in a variable, never printed.
+keys_digest() {
+  local f
+  for f in "$key_dir"/*; do
+    if [[ -f $f ]]; then
+      printf '%s\\n' "\${f##*/}"
+      sha256sum <"$f"
+    fi
+  done | sha256sum
+}
+
 # A bare run (AWSCURRENT) leaves a gateway alone that a rotation in flight gave its AWSPENDING token.
 rotation_in_flight() {
   local pending pending_version pending_created created age
@@ -150,29 +168,54 @@ rotation_in_flight() {
   log "a rotation is in flight (AWSPENDING version $pending_version, \${age}s old): leaving the gateway to the rotation function"
 }
 
+# A key fetch-token could not refresh fails a bare run (timer, EventBridge) once the token is handled;
+# a rotation's --version-id run answers for the token only, so a bad key cannot stall a token rotation.
+keys_failed=0
+check_keys() {
+  if ((keys_failed)) && [[ -z $version_id ]]; then die "provider API keys not refreshed: see fetch-token's messages above"; fi
+}
+
+# systemd copies the key directory to the gateway only when it starts: a changed key needs a restart.
+keys_before=$(keys_digest)
+"$fetch_token" --provider-keys-only || keys_failed=1
+if [[ $(keys_digest) != "$keys_before" ]]; then : >"$keys_owed"; fi
+if ((keys_failed)); then log "fetch-token --provider-keys-only failed: the gateway keeps the keys it has"; fi
+
 if ! systemctl is-active --quiet "$unit"; then
   stage
-  log "$unit is not running: version $target_version waits for its next start; not starting it"
+  rm -f "$keys_owed"
+  log "$unit is not running: version $target_version and the staged keys wait for its next start; not starting it"
+  check_keys
   exit ${GATEWAY_STOPPED_EXIT}
 fi
 # Ask the gateway itself: its credential is private to it. A token it refuses costs one failed attempt.
 wait_for healthz
 if [[ $status == 200 ]] && wait_for probe "$work/target.header" && accepted; then
   stage
-  log "$unit already runs with version $target_version"
+  if [[ ! -e $keys_owed ]]; then
+    log "$unit already runs with version $target_version"
+    check_keys
+    exit 0
+  fi
+  log "restarting $unit for a changed provider API key (token version $target_version unchanged)"
+elif [[ -z $version_id ]] && rotation_in_flight; then
+  # The owed mark stays: the bare run that follows finishSecret restarts the gateway for the staged keys.
+  check_keys
   exit 0
+else
+  stage
+  log "restarting $unit with version $target_version"
 fi
-if [[ -z $version_id ]] && rotation_in_flight; then exit 0; fi
-stage
 unset token target
-log "restarting $unit with version $target_version"
 # try-restart: never starts a gateway someone stopped in the meantime.
 systemctl try-restart "$unit" || die "systemctl try-restart $unit failed"
 wait_for healthz
 [[ $status == 200 ]] || die "$unit did not answer /healthz within \${health_seconds}s (HTTP $status)"
 wait_for probe "$work/target.header"
 accepted || die "$unit is up but does not accept version $target_version's token (HTTP $status)"
-log "$unit is up with version $target_version"
+rm -f "$keys_owed"
+log "$unit is up with version $target_version and the staged provider API keys"
+check_keys
 `;
 
 /** The pickup-token script, exactly as it lands on the host. Static: stack facts come from host.env. */
@@ -191,7 +234,7 @@ const why = (text: string): string => `# ${text}`;
 export function renderPickupService(): string {
   return [
     "[Unit]",
-    "Description=clawkeep: give the gateway the token that is AWSCURRENT unless it holds it already",
+    "Description=clawkeep: give the gateway the AWSCURRENT token and provider keys unless it holds them already",
     why("The boot-time fetch stages the first token; picking up before it would race it."),
     `After=${TOKEN_UNIT} network-online.target`,
     "Wants=network-online.target",
@@ -209,7 +252,7 @@ export function renderPickupService(): string {
     "CapabilityBoundingSet=",
     "AmbientCapabilities=",
     "ProtectSystem=strict",
-    why("The staging file and the lock."),
+    why("The staged token and provider keys (fetch-token writes them here too) and the lock."),
     `ReadWritePaths=${PATHS.runSecretsDir}`,
     "ProtectHome=yes",
     "PrivateTmp=yes",
@@ -231,7 +274,7 @@ export function renderPickupService(): string {
 export function renderPickupTimer(): string {
   return [
     "[Unit]",
-    `Description=clawkeep: check the gateway token every ${PICKUP_INTERVAL_MINUTES} minutes (fallback to the EventBridge push)`,
+    `Description=clawkeep: check the gateway's token and provider keys every ${PICKUP_INTERVAL_MINUTES} minutes (fallback to the EventBridge push)`,
     "",
     "[Timer]",
     `OnBootSec=${PICKUP_INTERVAL_MINUTES}min`,
@@ -255,21 +298,23 @@ export function pickupUnitFiles(): HostFile[] {
 }
 
 /**
- * EventBridge pattern for "AWSCURRENT moved on this secret" (native Secrets Manager event, no CloudTrail
- * needed; not sent for AWSPENDING/AWSPREVIOUS). `resources` holds the secret's full ARN.
+ * EventBridge pattern for "AWSCURRENT moved on one of these secrets" (native Secrets Manager event, no
+ * CloudTrail needed; not sent for AWSPENDING/AWSPREVIOUS). `resources` holds each secret's full ARN: the
+ * gateway token and every provider key the gateway loads.
  */
-export function pickupEventPattern(tokenSecretArn: string): Record<string, unknown> {
+export function pickupEventPattern(secretArns: string[]): Record<string, unknown> {
+  if (secretArns.length === 0) throw new Error("pickupEventPattern: no secret ARN to watch");
   return {
     source: ["aws.secretsmanager"],
     "detail-type": ["Secret Label Updated"],
-    resources: [tokenSecretArn],
+    resources: [...secretArns],
     detail: { labelUpdated: ["AWSCURRENT"] },
   };
 }
 
 /**
  * The rule target's constant input for the AWS-RunShellScript document. No event field reaches the
- * command: the host reads AWSCURRENT itself, so a late or repeated event cannot install an old token.
+ * command: the host reads AWSCURRENT itself, so a late or repeated event cannot install an old token or key.
  */
 export function pickupRunCommandInput(): string {
   return JSON.stringify({ commands: [PICKUP_SCRIPT_PATH], executionTimeout: [String(PICKUP_TIMEOUT_SECONDS)] });

@@ -1,1 +1,1 @@
-export * from "./tokenPickupTrigger";
+export * from "./credentialPickupTrigger";

@@ -2,8 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { pickupEventPattern, pickupRunCommandInput } from "../host/pickupToken";
 
-export interface TokenPickupTriggerArgs {
-  tokenSecretArn: pulumi.Input<string>;
+export interface CredentialPickupTriggerArgs {
+  /** Every secret the gateway loads: its token and each provider API key. */
+  secretArns: pulumi.Input<string>[];
   instanceId: pulumi.Input<string>;
   region: pulumi.Input<string>;
   accountId: pulumi.Input<string>;
@@ -12,20 +13,21 @@ export interface TokenPickupTriggerArgs {
 }
 
 /**
- * When AWSCURRENT of the gateway token moves (a rotation's finishSecret, a revoke, a manual
- * put-secret-value), EventBridge runs pickup-token on the host through SSM Run Command, so the running
- * gateway takes the new token within seconds. The host's 5-minute timer is the fallback bound.
+ * When AWSCURRENT of a credential the gateway loads moves (a rotation's finishSecret, a revoke, a manual
+ * put-secret-value of the token or of a provider key), EventBridge runs pickup-token on the host through
+ * SSM Run Command, so the running gateway takes the new value within seconds. The host's 5-minute timer
+ * is the fallback bound.
  */
-export class TokenPickupTrigger extends pulumi.ComponentResource {
-  constructor(name: string, args: TokenPickupTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("clawkeep:pickup:TokenPickupTrigger", name, {}, opts);
+export class CredentialPickupTrigger extends pulumi.ComponentResource {
+  constructor(name: string, args: CredentialPickupTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("clawkeep:pickup:CredentialPickupTrigger", name, {}, opts);
     const self = { parent: this };
 
     const rule = new aws.cloudwatch.EventRule(
       `${name}-rule`,
       {
-        description: "Gateway token AWSCURRENT moved: run pickup-token on the host",
-        eventPattern: pulumi.output(args.tokenSecretArn).apply((arn) => JSON.stringify(pickupEventPattern(arn))),
+        description: "AWSCURRENT of the gateway token or a provider key moved: run pickup-token on the host",
+        eventPattern: pulumi.all(args.secretArns).apply((arns) => JSON.stringify(pickupEventPattern(arns))),
         tags: args.tags,
       },
       self,
@@ -70,18 +72,18 @@ export class TokenPickupTrigger extends pulumi.ComponentResource {
         rule: rule.name,
         arn: document,
         roleArn: role.arn,
-        // Constant input: no event field reaches the shell; the host reads AWSCURRENT itself.
+        // Constant input: no event field reaches the shell; the host reads every AWSCURRENT itself.
         input: pickupRunCommandInput(),
         runCommandTargets: [{ key: "InstanceIds", values: [args.instanceId] }],
         retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
       },
       { parent: rule },
     );
-    // A pickup EventBridge could not deliver leaves the host on the old token until the timer runs.
+    // A pickup EventBridge could not deliver leaves the host on the old credential until the timer runs.
     new aws.cloudwatch.MetricAlarm(
       `${name}-failed`,
       {
-        alarmDescription: "Token pickup could not be sent to the gateway host (EventBridge FailedInvocations)",
+        alarmDescription: "Credential pickup could not be sent to the gateway host (EventBridge FailedInvocations)",
         namespace: "AWS/Events",
         metricName: "FailedInvocations",
         dimensions: { RuleName: rule.name },
