@@ -71,6 +71,9 @@ export function userDataPackages(): string[] {
   return [...all].sort();
 }
 
+/** The gateway's start timeout in the test image (the kit's unit says 90 s). */
+export const VM_GATEWAY_START_TIMEOUT_S = 900;
+
 /** Files laid over the built root: test wiring only, none of it from the kit. */
 export function overlayFiles(fixtures: Pick<Fixtures, "signerFingerprint">): Record<string, string> {
   return {
@@ -87,6 +90,9 @@ export function overlayFiles(fixtures: Pick<Fixtures, "signerFingerprint">): Rec
     "/etc/systemd/system/cloud-final.service.d/90-clawkeep-vm-test.conf": `[Service]\n${["SSM_AGENT", "CWAGENT"]
       .map((p) => `Environment=CLAWKEEP_${p}_KEYS=/usr/local/share/clawkeep-vm-test/ssm-test-signer.asc\nEnvironment=CLAWKEEP_${p}_SIGNERS=${fixtures.signerFingerprint}\n`)
       .join("")}`,
+    // TCG emulates the CPU some 30x slower than an EC2 vCPU: the gateway's CLI step and start took over
+    // the unit's 90 s (about 100 s of CPU per try). Only the start timeout changes; the sandbox does not.
+    [`/etc/systemd/system/${GATEWAY_UNIT}.d/90-clawkeep-vm-test.conf`]: `[Service]\nTimeoutStartSec=${VM_GATEWAY_START_TIMEOUT_S}\n`,
     // A small initrd: the VM boots from virtio only, and TCG pays for every byte it unpacks.
     "/etc/initramfs-tools/conf.d/clawkeep-vm-test.conf": "MODULES=list\n",
     "/etc/initramfs-tools/hooks/clawkeep-vm-test": INITRAMFS_HOOK,
