@@ -541,6 +541,22 @@ printf 'systemctl %s\\n' "$*" >>${JSON.stringify(execLog)}
     expect(await toolCall(t.b)).toBe(200);
   });
 
+  it("leaves a gateway alone that does not answer /healthz yet (a slow first boot): exits non-zero, no restart, nothing staged", async () => {
+    const mtime = fs.statSync(stagedFile).mtimeMs;
+    const starts = supervisor.starts;
+    // The same unit, seen on a port where nothing answers: what a gateway still starting looks like to the script.
+    const silent = path.join(work, "openclaw-silent.json");
+    const config = JSON.parse(fs.readFileSync(sb.configPath, "utf8")) as { gateway: { port: number } };
+    config.gateway.port = await freePort();
+    fs.writeFileSync(silent, JSON.stringify(config));
+    const run = await pickup([], { CLAWKEEP_OPENCLAW_CONFIG: silent, CLAWKEEP_PICKUP_HEALTH_SECONDS: "2" });
+    expect(run.stderr).toContain("does not answer /healthz (HTTP 000) after 2s: not restarting it");
+    expect(run.status).toBe(1);
+    expect(supervisor.starts).toBe(starts);
+    expect(fs.statSync(stagedFile).mtimeMs).toBe(mtime);
+    expect(await toolCall(t.b)).toBe(200);
+  });
+
   it("a bare run (timer/EventBridge) during the rotation leaves the gateway on its young AWSPENDING token", async () => {
     const starts = supervisor.starts;
     const run = await pickup([]);

@@ -190,7 +190,10 @@ if ! systemctl is-active --quiet "$unit"; then
 fi
 # Ask the gateway itself: its credential is private to it. A token it refuses costs one failed attempt.
 wait_for healthz
-if [[ $status == 200 ]] && wait_for probe "$work/target.header" && accepted; then
+# A gateway still starting (a slow first boot) or hung is not pickup's to restart: that would only start
+# it over. The timer's next run, or systemd's Restart= for a crash, takes it from there.
+[[ $status == 200 ]] || die "$unit does not answer /healthz (HTTP $status) after \${health_seconds}s: not restarting it; the next run retries"
+if wait_for probe "$work/target.header" && accepted; then
   stage
   if [[ ! -e $keys_owed ]]; then
     log "$unit already runs with version $target_version"

@@ -72,7 +72,7 @@ const STATUS_SCRIPT = `echo "uptime=$(cut -d' ' -f1 /proc/uptime) load=$(cut -d'
 pid=$(systemctl show -p MainPID --value ${GATEWAY_UNIT})
 if [[ $pid != 0 ]]; then echo "  gateway pid $pid up $(ps -o etime= -p $pid) healthz in its namespace: $(nsenter -t $pid -n curl -s -o /dev/null -w '%{http_code} %{time_total}s' -m 50 http://127.0.0.1:\${PORT}/healthz)"; fi
 tail -n 2 /var/log/cloud-init-output.log | cut -c1-160 | sed 's/^/  cloud-init-output| /'
-journalctl -u ${GATEWAY_UNIT} -n 3 -o cat --no-pager | cut -c1-160 | sed 's/^/  gateway| /'`;
+journalctl -u ${GATEWAY_UNIT} --since=-65s -o short-monotonic --no-pager | tail -n 12 | cut -c1-200 | sed 's/^/  gateway| /'`;
 
 /** While a long wait runs in the guest, print its state every `seconds` (the agent runs scripts concurrently). */
 function watchGuest(agent: AgentClient, port: number, seconds: number): () => void {
@@ -291,8 +291,8 @@ async function main(): Promise<number> {
     log(`aborted: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
   } finally {
     for (const c of cleanups) await c();
-    // The overlay is gigabytes; the logs stay for review.
-    fs.rmSync(path.join(runDir, "root.qcow2"), { force: true });
+    // The overlay is gigabytes; the logs stay for review (CLAWKEEP_VM_KEEP=1 keeps the overlay for a look inside).
+    if (process.env.CLAWKEEP_VM_KEEP !== "1") fs.rmSync(path.join(runDir, "root.qcow2"), { force: true });
   }
   const counts = printTable(rows, timings);
   console.log(`\nrun dir (serial console, qemu command line): ${runDir}`);
