@@ -13,6 +13,9 @@ export const DEBIAN_MIRROR_PORT = 80;
 export const NPM_MIRROR_PORT = 8080;
 export const DEBIAN_MIRROR_URL = `http://${MIRROR_ADDR}/debian`;
 export const NPM_MIRROR_URL = `http://${MIRROR_ADDR}:${NPM_MIRROR_PORT}`;
+/** The stand-in Tailscale apt repository (packageMirror.tailscaleRepo). */
+export const TAILSCALE_REPO_PORT = 8081;
+export const TAILSCALE_REPO_URL = `http://${MIRROR_ADDR}:${TAILSCALE_REPO_PORT}`;
 
 /** Every *.amazonaws.com name resolves here: TLS (a test-CA certificate) in front of moto server. */
 export const AWS_ADDR = "169.254.0.101";

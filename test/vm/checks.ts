@@ -9,6 +9,7 @@ import { CWAGENT_CONFIG_PATH, CWAGENT_VERSION } from "../../components/host/clou
 import { JOURNALD_LIMITS, parseSecurityScore } from "../../components/host/systemdUnits";
 import { SESSION_USER } from "../../components/access/sessionPreferences";
 import { IMDS_ADDR } from "./addresses";
+import { TAILSCALE_CHECK, type TailscaleExpectation } from "./tailscaleStandIn";
 
 export interface CheckContext {
   port: number;
@@ -18,6 +19,8 @@ export interface CheckContext {
   ingress: boolean;
   /** Whether they include the egress proxy (names off the allowlist refused). */
   egressProxy: { proxyUrl: string; deniedName: string } | null;
+  /** What Tailscale must look like on the host (tailscaleExpectation(model)); null when the stack does not join a tailnet. */
+  tailscale?: TailscaleExpectation | null;
 }
 
 export interface Verdict {
@@ -229,6 +232,7 @@ echo "signature=$(grep -o 'amazon-cloudwatch-agent.deb: good signature from [0-9
   [[ $(cat /var/lib/clawkeep-vm-test/cwagent-started) == *"file:${CWAGENT_CONFIG_PATH}" ]] &&
   grep -q 'amazon-cloudwatch-agent.deb: good signature from' /var/log/cloud-init-output.log`,
   },
+  TAILSCALE_CHECK,
   {
     title: "no TCP listener outside loopback",
     script: () => `${PRELUDE}

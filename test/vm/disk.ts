@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { GATEWAY_UNIT } from "../../components/host/layout";
+import { GATEWAY_UNIT, PATHS } from "../../components/host/layout";
 import { renderBootScripts, renderHostEnv } from "../../components/host/bootScripts";
 import { hostFacts, renderHost } from "../../components/host/hostFiles";
 import type { StackModel } from "../../stacks/schema";
@@ -89,7 +89,7 @@ export function overlayFiles(fixtures: Pick<Fixtures, "signerFingerprint">): Rec
     // The agent installers' test override: the stand-in .debs are signed by the test key, not AWS's.
     "/etc/systemd/system/cloud-final.service.d/90-clawkeep-vm-test.conf": `[Service]\n${["SSM_AGENT", "CWAGENT"]
       .map((p) => `Environment=CLAWKEEP_${p}_KEYS=/usr/local/share/clawkeep-vm-test/ssm-test-signer.asc\nEnvironment=CLAWKEEP_${p}_SIGNERS=${fixtures.signerFingerprint}\n`)
-      .join("")}`,
+      .join("")}Environment=CLAWKEEP_TAILSCALE_KEY_FPR=${fixtures.signerFingerprint}\n`,
     // TCG emulates the CPU some 30x slower than an EC2 vCPU: the gateway's CLI step and start took over
     // the unit's 90 s (about 100 s of CPU per try). Only the start timeout changes; the sandbox does not.
     [`/etc/systemd/system/${GATEWAY_UNIT}.d/90-clawkeep-vm-test.conf`]: `[Service]\nTimeoutStartSec=${VM_GATEWAY_START_TIMEOUT_S}\n`,
@@ -226,6 +226,7 @@ async function bakeRuntime(rootDir: string, bake: RuntimeBake, region: string, l
     log(`baking the runtime: install-runtime in the image's chroot against the npm snapshot (${mirror.url})`);
     await runLogged("unshare", ["--mount", "--propagation", "private", "sh", "-c", BAKE_SCRIPT, "bake", rootDir, inside], logFile);
     if (mirror.stats.misses.length > 0) throw new Error(`install-runtime asked for what the npm snapshot lacks: ${mirror.stats.misses.slice(0, 5).join(", ")}`);
+    widenLeaseStartTimeout(rootDir, log);
     log(`runtime baked in ${((Date.now() - started) / 1000).toFixed(0)} s (${mirror.stats.served} npm requests served)`);
   } finally {
     await mirror.close();
@@ -233,10 +234,26 @@ async function bakeRuntime(rootDir: string, bake: RuntimeBake, region: string, l
   }
 }
 
+// OpenClaw gives its state-lease worker LEASE_HEARTBEAT_START_TIMEOUT_MS (5 s, no setting) to come up. Under
+// TCG the worker needs far longer and the gateway exits "state lease heartbeat did not become ready"; the
+// test image alone widens that one constant, as it widens the unit's start timeout. Nothing else changes.
+export const LEASE_TIMEOUT_PATCH = { file: /^openclaw-state-lease-heartbeat-shared-.*\.mjs$/, from: "const LEASE_HEARTBEAT_START_TIMEOUT_MS = 5e3;", to: "const LEASE_HEARTBEAT_START_TIMEOUT_MS = 3e5;" };
+
+function widenLeaseStartTimeout(rootDir: string, log: (s: string) => void): void {
+  const dist = path.join(rootDir, PATHS.openclawDir, "node_modules", "openclaw", "dist");
+  const files = fs.readdirSync(dist).filter((f) => LEASE_TIMEOUT_PATCH.file.test(f));
+  if (files.length !== 1) throw new Error(`expected one ${LEASE_TIMEOUT_PATCH.file} in ${dist}, found ${files.length}: the pinned OpenClaw changed`);
+  const file = path.join(dist, files[0]);
+  const text = fs.readFileSync(file, "utf8");
+  if (text.split(LEASE_TIMEOUT_PATCH.from).length !== 2) throw new Error(`${file} does not hold exactly one "${LEASE_TIMEOUT_PATCH.from}": the pinned OpenClaw changed`);
+  fs.writeFileSync(file, text.replace(LEASE_TIMEOUT_PATCH.from, LEASE_TIMEOUT_PATCH.to));
+  log(`test image: ${files[0]}: ${LEASE_TIMEOUT_PATCH.to}`);
+}
+
 export function diskInputs(packages: string[], overlay: Record<string, string>, region: string, bake: RuntimeBake): string {
   // The fingerprint line of the overlay is random per build, so the recipe stands in for it.
-  const stableOverlay = Object.fromEntries(Object.entries(overlay).map(([k, v]) => [k, v.replace(/SIGNERS=[0-9A-F]{40}/g, "SIGNERS=<test key>")]));
-  const runtime = { env: bakeHostEnv(bake, region, "http://mirror"), script: renderBootScripts()["install-runtime"], BAKE_SCRIPT, npmStore: path.basename(bake.npmStore) };
+  const stableOverlay = Object.fromEntries(Object.entries(overlay).map(([k, v]) => [k, v.replace(/(SIGNERS|KEY_FPR)=[0-9A-F]{40}/g, "$1=<test key>")]));
+  const runtime = { env: bakeHostEnv(bake, region, "http://mirror"), script: renderBootScripts()["install-runtime"], BAKE_SCRIPT, npmStore: path.basename(bake.npmStore), LEASE_TIMEOUT_PATCH: String(LEASE_TIMEOUT_PATCH.to) };
   return JSON.stringify({ region, SUITE, SUITES, packages, stableOverlay, INITRAMFS_HOOK, ESSENTIAL_HOOK, CUSTOMIZE_HOOK, FIXTURE_RECIPE, IMAGE_SIZE, runtime });
 }
 

@@ -2,12 +2,15 @@
 // (signed by a throw-away CA that only the test image trusts; moto answers behind it), and stand-in
 // amazon-ssm-agent and amazon-cloudwatch-agent .debs with detached signatures by a throw-away key.
 // The installers accept that key only through CLAWKEEP_{SSM_AGENT,CWAGENT}_KEYS/SIGNERS, which the
-// test image sets for cloud-final alone; the kit's pinned AWS keys stay the production path.
+// test image sets for cloud-final alone; the kit's pinned AWS keys stay the production path. The same
+// key signs the stand-in Tailscale apt repository (tailscaleStandIn.ts), trusted through
+// CLAWKEEP_TAILSCALE_KEY_FPR the same way.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CWAGENT_CONFIG_PATH, CWAGENT_CTL, CWAGENT_VERSION } from "../../components/host/cloudwatchAgent";
 import { SSM_AGENT } from "../../components/host/ssmAgent";
+import { TAILSCALE_STAND_IN_RECIPE, tailscaleStandIn, writeAptRepo } from "./tailscaleStandIn";
 
 export interface Fixtures {
   dir: string;
@@ -19,6 +22,8 @@ export interface Fixtures {
   debs: Record<StandInName, string>;
   signerKeyAsc: string;
   signerFingerprint: string;
+  /** The stand-in Tailscale apt repository (a directory to serve), signed by the same key. */
+  tailscaleRepo: string;
 }
 
 function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
@@ -29,15 +34,16 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
 }
 
 /** Everything the generator does is in this text, so the disk cache hashes it. */
-export const FIXTURE_RECIPE = `ssm ${SSM_AGENT.version}; cwagent ${CWAGENT_VERSION}; CA P-256 10y; AWS wildcard cert; deb stand-ins: sleep infinity unit, ctl that checks the kit's start command; gpg ed25519 detached sig`;
+export const FIXTURE_RECIPE = `ssm ${SSM_AGENT.version}; cwagent ${CWAGENT_VERSION}; CA P-256 10y; AWS wildcard cert; deb stand-ins: sleep infinity unit, ctl that checks the kit's start command; gpg ed25519 detached sig; ${TAILSCALE_STAND_IN_RECIPE}`;
 
 /** The names AWS's endpoints use in one region: services, S3 path and virtual-hosted style. */
 export function awsNames(region: string): string[] {
   return ["*.amazonaws.com", `*.${region}.amazonaws.com`, `*.s3.${region}.amazonaws.com`, "*.s3.amazonaws.com"];
 }
 
-interface StandIn {
+export interface StandIn {
   pkg: string;
+  /** The Debian version, revision included when there is one. */
   version: string;
   /** Files of the package: path -> [mode, content]. */
   files: Record<string, [number, string]>;
@@ -66,7 +72,7 @@ echo "$*" >/var/lib/clawkeep-vm-test/cwagent-started
 const STAND_INS = {
   ssm: {
     pkg: "amazon-ssm-agent",
-    version: SSM_AGENT.version,
+    version: `${SSM_AGENT.version}-1`,
     files: {
       "usr/bin/amazon-ssm-agent": [0o755, "#!/bin/sh\nexec sleep infinity\n"],
       "lib/systemd/system/amazon-ssm-agent.service": [0o644, SSM_STAND_IN_UNIT],
@@ -74,7 +80,7 @@ const STAND_INS = {
   },
   cwagent: {
     pkg: "amazon-cloudwatch-agent",
-    version: CWAGENT_VERSION,
+    version: `${CWAGENT_VERSION}-1`,
     files: { [CWAGENT_CTL.slice(1)]: [0o755, CWAGENT_STAND_IN_CTL] },
   },
 } satisfies Record<string, StandIn>;
@@ -87,7 +93,7 @@ function buildDeb(work: string, spec: StandIn, out: string): void {
     path.join(pkg, "DEBIAN", "control"),
     [
       `Package: ${spec.pkg}`,
-      `Version: ${spec.version}-1`,
+      `Version: ${spec.version}`,
       "Architecture: amd64",
       "Maintainer: clawkeep VM test <vm-test@clawkeep.invalid>",
       `Description: clawkeep VM test stand-in for ${spec.pkg}`,
@@ -112,6 +118,7 @@ export function ensureFixtures(dir: string, region: string): Fixtures {
     debs: { ssm: path.join(dir, "amazon-ssm-agent.deb"), cwagent: path.join(dir, "amazon-cloudwatch-agent.deb") },
     signerKeyAsc: path.join(dir, "ssm-test-signer.asc"),
     signerFingerprint: "",
+    tailscaleRepo: path.join(dir, "tailscale-repo"),
   };
   const fprFile = path.join(dir, "ssm-test-signer.fpr");
   if (fs.existsSync(fprFile)) return { ...f, signerFingerprint: fs.readFileSync(fprFile, "utf8").trim() };
@@ -138,6 +145,14 @@ export function ensureFixtures(dir: string, region: string): Fixtures {
     if (!fpr) throw new Error("gpg printed no fingerprint for the test signer");
     fs.writeFileSync(f.signerKeyAsc, gpg("--armor", "--export", fpr));
     for (const deb of Object.values(f.debs)) gpg("--local-user", fpr, "--output", `${deb}.sig`, "--detach-sign", deb);
+    const tailscaleDeb = path.join(work, "tailscale.deb");
+    buildDeb(work, tailscaleStandIn(), tailscaleDeb);
+    // Binary, as Tailscale publishes bookworm.noarmor.gpg (run() reads output as text, so via a file).
+    const publicKey = path.join(work, "signer.gpg");
+    gpg("--output", publicKey, "--export", fpr);
+    writeAptRepo(f.tailscaleRepo, tailscaleDeb, fs.readFileSync(publicKey), (release, inRelease) =>
+      gpg("--local-user", fpr, "--digest-algo", "SHA512", "--output", inRelease, "--clearsign", release),
+    );
     fs.writeFileSync(fprFile, `${fpr}\n`);
     // gpg started an agent for this home dir; it must not outlive the build.
     run("gpgconf", ["--homedir", gnupg, "--kill", "gpg-agent"]);

@@ -15,7 +15,9 @@ import { EGRESS_SOCKET, GATEWAY_PROXY_URL, INGRESS_SOCKET } from "../../componen
 import { loadStackFile } from "../../stacks/load";
 import { MOTO_ACCOUNT, startMoto } from "../support/moto";
 import { REPO_ROOT } from "../support/openclaw";
-import { AWS_ADDR, DEBIAN_MIRROR_PORT, DEBIAN_MIRROR_URL, DNS_ADDR, IMDS_ADDR, MIRROR_ADDR, NPM_MIRROR_PORT, NPM_MIRROR_URL } from "./addresses";
+import { startStaticRepo, tailscaleExpectation } from "./tailscaleStandIn";
+import { tailscaleJoinSecretName } from "../../components/tailscale/tailscaleAccess";
+import { AWS_ADDR, DEBIAN_MIRROR_PORT, DEBIAN_MIRROR_URL, DNS_ADDR, IMDS_ADDR, MIRROR_ADDR, NPM_MIRROR_PORT, NPM_MIRROR_URL, TAILSCALE_REPO_PORT, TAILSCALE_REPO_URL } from "./addresses";
 import { AgentClient } from "./agent";
 import { putS3Object, s3Location, startAwsFront, startDns, type AwsRequest, type Listener } from "./awsStandIn";
 import { CHECKS, parseFields, waitHealthyScript, type CheckContext, type Verdict } from "./checks";
@@ -42,7 +44,7 @@ async function timed<T>(label: string, fn: () => Promise<T>): Promise<{ value: T
 }
 
 // Serial-console lines worth echoing while the VM works: boot stages and the kit's own scripts.
-const PROGRESS = /Cloud-init v\. .* (running|finished)|harden-host:|install-ssm-agent:|install-runtime:|fetch-token:|unpack-bundle: .*(SHA|refus)|npm error|FAILED|Failed to start|Reached target .*(Reboot|Power)|login:/;
+const PROGRESS = /Cloud-init v\. .* (running|finished)|harden-host:|install-ssm-agent:|install-runtime:|fetch-token:|install-tailscale:|tailscale-join:|Gateway failed|unpack-bundle: .*(SHA|refus)|npm error|FAILED|Failed to start|Reached target .*(Reboot|Power)|login:/;
 
 /** Echo new serial-console lines that match PROGRESS; returns a stop function. */
 function followSerial(file: string): () => void {
@@ -147,10 +149,8 @@ async function main(): Promise<number> {
   let ok = false;
   try {
     // The model exactly as an operator's stack would give it, with the package mirror pointed at the test's.
-    // Tailscale is off: its package repository is not reachable from this machine and has no stand-in yet.
     const model = loadStackFile(stack, [
-      `packageMirror={npmRegistry: "${NPM_MIRROR_URL}", debianMirror: "${DEBIAN_MIRROR_URL}", debianSecurityMirror: "${DEBIAN_MIRROR_URL}"}`,
-      "tailscale={enabled: false}",
+      `packageMirror={npmRegistry: "${NPM_MIRROR_URL}", debianMirror: "${DEBIAN_MIRROR_URL}", debianSecurityMirror: "${DEBIAN_MIRROR_URL}", tailscaleRepo: "${TAILSCALE_REPO_URL}"}`,
     ]);
     const region = model.region;
     const npm = await timed("1. npm snapshot (node, npm, openclaw tree)", () =>
@@ -177,6 +177,11 @@ async function main(): Promise<number> {
       for (const [provider, id] of Object.entries(facts.providerKeySecretIds)) {
         await sm.send(new CreateSecretCommand({ Name: id, SecretString: `test-${provider}-key-${randomBytes(16).toString("hex")}` }));
       }
+      if (model.tailscale.enabled) {
+        // The shape the kit's TailscaleAccess writes: a one-shot auth key (a made-up one; the stand-in never sees it).
+        const authKey = `tskey-auth-k${randomBytes(6).toString("hex")}CNTRL-${randomBytes(16).toString("hex")}`;
+        await sm.send(new CreateSecretCommand({ Name: tailscaleJoinSecretName(stack, model.cellName), SecretString: JSON.stringify({ authKey }) }));
+      }
       await putS3Object(motoPort, region, rendered.bundle.bucket, rendered.bundle.key, rendered.bundle.gz);
       // The agents' downloads, where the kit's URLs point: the stand-in packages and their signatures.
       const downloads: Array<[string, string]> = [
@@ -196,6 +201,8 @@ async function main(): Promise<number> {
     const awsFront = await startAwsFront(disk.value.fixtures.awsCert, disk.value.fixtures.awsKey, moto.value.motoPort, awsSeen);
     const debian = await startMirror({ storeDir: disk.value.debianStore, upstream: DEBIAN_UPSTREAM, mode: "replay", rewrite: debianPath });
     const npmMirror = await startMirror({ storeDir: npm.value.store, upstream: NPM_UPSTREAM, mode: "replay" });
+    const tailscaleRepo = await startStaticRepo(disk.value.fixtures.tailscaleRepo);
+    cleanups.push(() => tailscaleRepo.close());
     const listeners: Array<Listener | Mirror> = [dns, awsFront, debian, npmMirror];
     for (const l of listeners) cleanups.push(() => l.close());
 
@@ -213,6 +220,7 @@ async function main(): Promise<number> {
       port: model.gateway.port,
       hostOfflineScore: hostScore,
       ingress: has(INGRESS_SOCKET),
+      tailscale: tailscaleExpectation(model),
       egressProxy: has(EGRESS_SOCKET) ? { proxyUrl: GATEWAY_PROXY_URL, deniedName: "exfil.example.net" } : null,
     };
 
@@ -227,6 +235,7 @@ async function main(): Promise<number> {
       forwards: [
         { guestAddr: MIRROR_ADDR, guestPort: DEBIAN_MIRROR_PORT, hostPort: debian.port },
         { guestAddr: MIRROR_ADDR, guestPort: NPM_MIRROR_PORT, hostPort: npmMirror.port },
+        { guestAddr: MIRROR_ADDR, guestPort: TAILSCALE_REPO_PORT, hostPort: tailscaleRepo.port },
         { guestAddr: AWS_ADDR, guestPort: 443, hostPort: awsFront.port },
         { guestAddr: DNS_ADDR, guestPort: 53, hostPort: dns.port },
         { guestAddr: IMDS_ADDR, guestPort: 80, hostPort: moto.value.motoPort },
@@ -282,6 +291,7 @@ async function main(): Promise<number> {
     const misses = [...debian.stats.misses.map((m) => `debian ${m}`), ...npmMirror.stats.misses.map((m) => `npm ${m}`)];
     timings.push(["mirror: Debian / npm requests served", `${debian.stats.served} (${(debian.stats.bytesServed / 1e6).toFixed(0)} MB) / ${npmMirror.stats.served} (${(npmMirror.stats.bytesServed / 1e6).toFixed(0)} MB)`]);
     timings.push(["mirror: misses (asked for, not in the snapshot)", misses.length === 0 ? "none" : `${misses.length}: ${misses.slice(0, 5).join(", ")}`]);
+    timings.push(["tailscale repo: served / misses", `${tailscaleRepo.served.length} / ${tailscaleRepo.misses.join(", ") || "none"}`]);
     const names = [...new Set(dnsAsked)].sort();
     timings.push(["VM's DNS questions", names.join(", ") || "none"]);
     timings.push(["AWS requests (via moto)", summarize(awsSeen)]);
