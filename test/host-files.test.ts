@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { PROVIDER_KEYS_SUBDIR, SCRIPT_NAMES, providerKeyFileName, renderBootScripts, type HostFacts, type ScriptName } from "../components/host/bootScripts";
 import { SSM_AGENT, SSM_AGENT_KEYS_SOURCE } from "../components/host/ssmAgent";
 import { renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "../components/host/systemdUnits";
@@ -128,6 +129,11 @@ async function loopbackServer(): Promise<{ base: string; routes: Map<string, Buf
 
 describe.skipIf(!needTools("cloud-init"))("cloud-init schema judges the user data", () => {
   const dir = tmp("cloud-init");
+  // The interpreter cloud-init runs under (its shebang): the PATH's python3 may not have its modules.
+  const cloudInitPython = (): string => {
+    const cli = spawnSync("sh", ["-c", "command -v cloud-init"], { encoding: "utf8" }).stdout.trim();
+    return /^#!\s*(\S+)/.exec(fs.readFileSync(cli, "utf8").split("\n")[0] ?? "")?.[1] ?? "python3";
+  };
   const schema = (file: string): Run => {
     const res = spawnSync("cloud-init", ["schema", "--config-file", file], { encoding: "utf8" });
     return { status: res.status, stdout: res.stdout, stderr: res.stderr };
@@ -150,6 +156,28 @@ describe.skipIf(!needTools("cloud-init"))("cloud-init schema judges the user dat
     expect(res.stderr + res.stdout).toContain(`Valid cloud-config: ${file}`);
     expect(userData).toContain("preserve_sources_list: false");
     expect(userData).toContain("uri: http://mirror.internal/debian-security");
+  });
+
+  it("cloud-init's own apt module turns the mirror pair into binary-only main, updates and security sources", () => {
+    const model = loadStackFile("level0", ['packageMirror={debianMirror: "http://mirror.internal/debian", debianSecurityMirror: "http://mirror.internal/debian-security"}']);
+    const { userData } = renderHost(model, hostFacts(model, "level0", model.region), { accountId: "123456789012", stack: "level0" });
+    const apt = (parseYaml(userData) as { apt: unknown }).apt;
+    // cloud-init's generate_sources_list, with its file write captured instead of touching this machine.
+    const script = [
+      "import json, sys",
+      "from cloudinit.config import cc_apt_configure as apt",
+      "cfg = json.load(sys.stdin); out = {}",
+      "apt.util.write_file = lambda path, content, mode=None: out.__setitem__(path, content)",
+      'apt.generate_sources_list(cfg, "bookworm", apt.find_apt_mirror_info(cfg, None, "amd64"), None)',
+      'sys.stdout.write(out["/etc/apt/sources.list"])',
+    ].join("\n");
+    const res = spawnSync(cloudInitPython(), ["-c", script], { input: JSON.stringify(apt), encoding: "utf8" });
+    expect(res.stderr).toBe("");
+    expect(res.stdout.trim().split("\n")).toEqual([
+      "deb http://mirror.internal/debian bookworm main",
+      "deb http://mirror.internal/debian bookworm-updates main",
+      "deb http://mirror.internal/debian-security bookworm-security main",
+    ]);
   });
 
   it("rejects a broken document, and a rendered one with one key of the wrong type", () => {

@@ -30,6 +30,7 @@ import {
   AUTO_UPGRADES_CONF,
   EC2_USER_DATA_LIMIT,
   HOST_PACKAGES,
+  MIRROR_SOURCES_LIST,
   TMPFILES_CONF,
   encodeUserData,
   findSecretLeaks,
@@ -340,6 +341,8 @@ describe("pinned downloads", () => {
       preserve_sources_list: false,
       primary: [{ arches: ["default"], uri: "https://deb.mirror.example.com/debian" }],
       security: [{ arches: ["default"], uri: "https://deb.mirror.example.com/debian-security" }],
+      sources_list: MIRROR_SOURCES_LIST,
+      conf: 'Acquire::Languages "none";\n',
     });
     expect(render(parseStackConfig({ trustLevel: 0 })).doc.apt).toBeUndefined();
   });

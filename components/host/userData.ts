@@ -119,6 +119,13 @@ export function assertNoSecrets(model: StackModel, files: HostFile[]): void {
  * bundle, the rest arrive from S3 (verified against the pinned SHA-256) before any other step runs.
  */
 /**
+ * The mirror's sources.list: binary packages of main, its updates and security only. Debian's own
+ * template adds deb-src and backports, 16 MB of indices per update that no host package needs.
+ * cloud-init fills in $PRIMARY, $SECURITY and $RELEASE.
+ */
+export const MIRROR_SOURCES_LIST = ["deb $PRIMARY $RELEASE main", "deb $PRIMARY $RELEASE-updates main", "deb $SECURITY $RELEASE-security main", ""].join("\n");
+
+/**
  * cloud-init's apt module for a Debian mirror pair. Debian's cloud.cfg sets preserve_sources_list: true,
  * which would keep the image's deb.debian.org sources and ignore the mirror: it is turned off here.
  */
@@ -127,6 +134,9 @@ export function aptMirrorConfig(mirror: { primary: string; security: string }): 
     preserve_sources_list: false,
     primary: [{ arches: ["default"], uri: mirror.primary }],
     security: [{ arches: ["default"], uri: mirror.security }],
+    sources_list: MIRROR_SOURCES_LIST,
+    // Translations are for people browsing package descriptions; a headless host never shows one.
+    conf: 'Acquire::Languages "none";\n',
   };
 }
 

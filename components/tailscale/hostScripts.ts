@@ -143,7 +143,8 @@ install -D -m 0644 "$work/key.gpg" "$keyring"
 [[ \${CLAWKEEP_TAILSCALE_KEY_ONLY:-} != yes ]] || { log "keyring $keyring verified ($pinned)"; exit 0; }
 
 printf 'deb [signed-by=%s] %s bookworm main\\n' "$keyring" "$repo" >${TAILSCALE_SOURCES}
-apt-get -o DPkg::Lock::Timeout=600 update
+# Only this repository's index: cloud-init updated the Debian lists minutes ago, and List-Cleanup=0 keeps them for any dependency.
+apt-get -o DPkg::Lock::Timeout=600 -o Dir::Etc::SourceList=${TAILSCALE_SOURCES} -o Dir::Etc::SourceParts=- -o APT::Get::List-Cleanup=0 update
 apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "tailscale=$version"
 systemctl enable --now tailscaled.service
 log "tailscale $version installed"

@@ -50,7 +50,7 @@ export const BASE_PACKAGES = [
 ];
 
 /** The suites the image is built from and the VM's apt later reads (cloud-init's Debian template). */
-const SUITES = [SUITE, `${SUITE}-updates`, `${SUITE}-security`, `${SUITE}-backports`];
+const SUITES = [SUITE, `${SUITE}-updates`, `${SUITE}-security`];
 
 /** Debian keeps bookworm-security in a separate archive; the VM's single mirror URL serves both. */
 export function debianPath(requestPath: string): string {
@@ -158,7 +158,7 @@ function runLogged(cmd: string, args: string[], logFile: string, env: NodeJS.Pro
 /** sha256 hex of each file `dists/<suite>/InRelease` lists, for the index files apt fetches. */
 export function releaseIndexFiles(inRelease: string): Array<{ file: string; sha256: string }> {
   const block = /^SHA256:\n((?: .*\n?)*)/m.exec(inRelease)?.[1] ?? "";
-  const wanted = /^main\/(binary-amd64\/Packages|source\/Sources|i18n\/Translation-en)\.(xz|bz2|gz)$/;
+  const wanted = /^main\/binary-amd64\/Packages\.(xz|bz2|gz)$/;
   return block
     .split("\n")
     .map((l) => l.trim().split(/\s+/))
@@ -168,7 +168,8 @@ export function releaseIndexFiles(inRelease: string): Array<{ file: string; sha2
 
 /**
  * Fetch, into the snapshot, the indices the VM's apt-get update asks for and mmdebstrap did not
- * (sources, translations, backports), by hash so they match the InRelease recorded with the image.
+ * (the kit's mirror sources are binary-only main, updates and security), by hash so they match the
+ * InRelease recorded with the image.
  */
 async function completeDebianSnapshot(store: string, log: (s: string) => void): Promise<void> {
   for (const suite of SUITES) {

@@ -15,6 +15,7 @@ import { EGRESS_SOCKET, GATEWAY_PROXY_URL, INGRESS_SOCKET } from "../../componen
 import { loadStackFile } from "../../stacks/load";
 import { MOTO_ACCOUNT, startMoto } from "../support/moto";
 import { REPO_ROOT } from "../support/openclaw";
+import { hasCommand } from "../support/tools";
 import { startStaticRepo, tailscaleExpectation } from "./tailscaleStandIn";
 import { tailscaleJoinSecretName } from "../../components/tailscale/tailscaleAccess";
 import { AWS_ADDR, DEBIAN_MIRROR_PORT, DEBIAN_MIRROR_URL, DNS_ADDR, IMDS_ADDR, MIRROR_ADDR, NPM_MIRROR_PORT, NPM_MIRROR_URL, TAILSCALE_REPO_PORT, TAILSCALE_REPO_URL } from "./addresses";
@@ -139,7 +140,15 @@ function printTable(rows: Row[], timings: Array<[string, string]>): { passed: nu
   return { passed, failed, skipped };
 }
 
+/** The real tools the run drives; .ci/run installs them. */
+const TOOLS = ["qemu-system-x86_64", "qemu-img", "mmdebstrap", "unshare", "mkfs.ext4", "moto_server", "openssl", "gpg", "gpgconf", "dpkg-deb", "tar", "systemd-analyze"];
+
 async function main(): Promise<number> {
+  const missing = TOOLS.filter((t) => !hasCommand(t));
+  if (missing.length > 0) {
+    console.error(`test:vm needs ${missing.join(", ")} on PATH (.ci/run installs them: apt qemu-system-x86 qemu-utils mmdebstrap)`);
+    return 2;
+  }
   const stackArg = process.argv.indexOf("--stack");
   const stack = stackArg > 0 ? process.argv[stackArg + 1] : "level0";
   const timings: Array<[string, string]> = [];
