@@ -6,6 +6,7 @@ import type { ModelProvider } from "../../stacks/trustLevels";
 import { PATHS, PINS, npmTarballUrl } from "./layout";
 import { CWAGENT_KEY_URL, CWAGENT_SIGNER_FINGERPRINT, CWAGENT_VERSION, cloudWatchAgentDebUrl } from "./cloudwatchAgent";
 import { SSM_AGENT, SSM_AGENT_KEYS_PATH, ssmAgentDebUrl } from "./ssmAgent";
+import { STRICT, factsReader } from "./shellPrelude";
 
 /** npm unpacked for the one install it does; root-owned, never on the service's PATH. */
 export const NPM_DIR = "/opt/clawkeep/npm";
@@ -95,29 +96,8 @@ export function renderHostEnv(model: StackModel, facts: HostFacts): string {
   return ["# clawkeep host facts: pins, mirror, secret reference. No secret values.", ...entries.map(([k, v]) => `${k}=${v}`), ""].join("\n");
 }
 
-// Shared head of every script: strict mode, and die()/log() that name the script.
-const STRICT = `set -euo pipefail
-
-die() { printf '%s: %s\\n' "\${0##*/}" "$*" >&2; exit 1; }
-log() { printf '%s: %s\\n' "\${0##*/}" "$*" >&2; }
-`;
-
-// The host.env reader: parsed as data (never sourced); only AWS_REGION and CLAWKEEP_* keys are accepted.
-// Every root script of the kit starts with it (pickup-token too).
-export const PRELUDE = `${STRICT}
-host_env=\${CLAWKEEP_HOST_ENV:-${PATHS.envFile}}
-load_host_env() {
-  local line key
-  [[ -r $host_env ]] || die "cannot read $host_env"
-  while IFS= read -r line || [[ -n $line ]]; do
-    [[ -z $line || $line == '#'* ]] && continue
-    key=\${line%%=*}
-    [[ $key =~ ^(AWS_REGION|CLAWKEEP_[A-Z0-9_]+)$ ]] || die "unexpected key in $host_env: $key"
-    printf -v "$key" '%s' "\${line#*=}"
-  done <"$host_env"
-}
-load_host_env
-`;
+// The host.env reader. Every root script of the kit starts with it (pickup-token too).
+export const PRELUDE = `${STRICT}${factsReader("host_env", "CLAWKEEP_HOST_ENV", PATHS.envFile)}`;
 
 const HARDEN_HOST = `#!/bin/bash
 # First-boot hardening: no SSH server (access is SSM Session Manager only), automatic security

@@ -3,6 +3,7 @@
 // the tailnet with the credentials read from Secrets Manager at boot (never from user data) and
 // publishes the gateway with Tailscale Serve to the tailnet only. Funnel is never turned on.
 import { GATEWAY_UNIT, PATHS } from "../host/layout";
+import { STRICT, factsReader } from "../host/shellPrelude";
 import { INGRESS_SOCKET } from "../netsandbox/addresses";
 import type { TailscaleOptions } from "./options";
 
@@ -49,23 +50,7 @@ export function renderTailscaleEnv(options: TailscaleOptions, facts: TailscaleHo
   return ["# clawkeep Tailscale facts: versions, names, the join secret's name. No secret values.", ...entries.map(([k, v]) => `${k}=${v}`), ""].join("\n");
 }
 
-const STRICT = `set -euo pipefail
-
-die() { printf '%s: %s\\n' "\${0##*/}" "$*" >&2; exit 1; }
-log() { printf '%s: %s\\n' "\${0##*/}" "$*" >&2; }
-`;
-
-// Parsed as data, never sourced: only AWS_REGION and CLAWKEEP_* keys.
-const READ_ENV = `
-env_file=\${CLAWKEEP_TAILSCALE_ENV:-${TAILSCALE_ENV}}
-[[ -r $env_file ]] || die "cannot read $env_file"
-while IFS= read -r line || [[ -n $line ]]; do
-  [[ -z $line || $line == '#'* ]] && continue
-  key=\${line%%=*}
-  [[ $key =~ ^(AWS_REGION|CLAWKEEP_[A-Z0-9_]+)$ ]] || die "unexpected key in $env_file: $key"
-  printf -v "$key" '%s' "\${line#*=}"
-done <"$env_file"
-`;
+const READ_ENV = `\n${factsReader("env_file", "CLAWKEEP_TAILSCALE_ENV", TAILSCALE_ENV)}`;
 
 /**
  * Prints the v4 fingerprint of every primary key (packet tag 6) in a binary OpenPGP keyring, one per
