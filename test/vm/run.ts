@@ -97,22 +97,31 @@ interface Row {
   boots: Verdict[];
 }
 
+// Checks wait mostly on the guest (nsenter, curl, systemd-analyze), so a few run at once; each reads
+// only, and none puts the token where another looks for it (curl takes it from a file, not argv).
+const CHECK_CONCURRENCY = 4;
+
 async function runChecks(agent: AgentClient, ctx: CheckContext, rows: Row[], boot: number): Promise<void> {
-  for (const [i, check] of CHECKS.entries()) {
-    let verdict: Verdict;
-    try {
-      const res = await agent.run(check.script(ctx), 300_000);
-      const fields = parseFields(res.output);
-      verdict = check.judge
-        ? check.judge(fields, res.rc, ctx)
-        : { pass: res.rc === 0, detail: Object.entries(fields).map(([k, v]) => `${k}=${v}`).join("; ") || res.output.trim().slice(0, 300) };
-    } catch (err) {
-      verdict = { pass: false, detail: String(err).slice(0, 300) };
+  const queue = [...CHECKS.entries()];
+  const worker = async (): Promise<void> => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const [i, check] = next;
+      let verdict: Verdict;
+      try {
+        const res = await agent.run(check.script(ctx), 300_000);
+        const fields = parseFields(res.output);
+        verdict = check.judge
+          ? check.judge(fields, res.rc, ctx)
+          : { pass: res.rc === 0, detail: Object.entries(fields).map(([k, v]) => `${k}=${v}`).join("; ") || res.output.trim().slice(0, 300) };
+      } catch (err) {
+        verdict = { pass: false, detail: String(err).slice(0, 300) };
+      }
+      rows[i] ??= { title: check.title, boots: [] };
+      rows[i].boots[boot] = verdict;
+      log(`  boot ${boot + 1}: ${verdict.pass === null ? "n/a " : verdict.pass ? "PASS" : "FAIL"} ${check.title}`);
     }
-    rows[i] ??= { title: check.title, boots: [] };
-    rows[i].boots[boot] = verdict;
-    log(`  boot ${boot + 1}: ${verdict.pass === null ? "n/a " : verdict.pass ? "PASS" : "FAIL"} ${check.title}`);
-  }
+  };
+  await Promise.all(Array.from({ length: CHECK_CONCURRENCY }, worker));
 }
 
 function printTable(rows: Row[], timings: Array<[string, string]>): { passed: number; failed: number; skipped: number } {
