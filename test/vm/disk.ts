@@ -198,6 +198,8 @@ export interface RuntimeBake {
   model: StackModel;
   stack: string;
   npmStore: string;
+  /** Settles when the npm snapshot is recorded: mmdebstrap runs meanwhile, only the bake waits for it. */
+  npmRecorded: Promise<unknown>;
 }
 
 // Runs install-runtime in the new root with /proc and /dev, in a private mount namespace that takes
@@ -216,6 +218,7 @@ function bakeHostEnv(bake: RuntimeBake, region: string, registry: string): strin
 
 /** install-runtime, unchanged, in the image's root, against the npm snapshot on host loopback. */
 async function bakeRuntime(rootDir: string, bake: RuntimeBake, region: string, logFile: string, log: (s: string) => void): Promise<void> {
+  await bake.npmRecorded;
   const started = Date.now();
   const mirror = await startMirror({ storeDir: bake.npmStore, upstream: NPM_UPSTREAM, mode: "replay" });
   const inside = "/var/tmp/clawkeep-bake";

@@ -52,11 +52,15 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): 
   });
 }
 
+/** Where the snapshot for these pins lives: known before it is recorded, so the disk can key on it. */
+export function npmSnapshotStore(cacheRoot: string, pins: RuntimePins): string {
+  const inputs = JSON.stringify({ pins, npm: PINS.npm, flags: "install --ignore-scripts --prefer-offline --omit=dev" });
+  return path.join(cacheRoot, `npm-${createHash("sha256").update(inputs).digest("hex").slice(0, 16)}`);
+}
+
 /** The snapshot for these pins, recorded first when it is not cached. */
 export async function ensureNpmSnapshot(cacheRoot: string, pins: RuntimePins, log: (s: string) => void): Promise<NpmSnapshot> {
-  const inputs = JSON.stringify({ pins, npm: PINS.npm, flags: "install --ignore-scripts --prefer-offline --omit=dev" });
-  const hash = createHash("sha256").update(inputs).digest("hex").slice(0, 16);
-  const store = path.join(cacheRoot, `npm-${hash}`);
+  const store = npmSnapshotStore(cacheRoot, pins);
   const record = path.join(store, ".recorded.json");
   if (fs.existsSync(record)) {
     const r = JSON.parse(fs.readFileSync(record, "utf8")) as { seconds: number };

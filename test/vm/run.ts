@@ -24,7 +24,7 @@ import { putS3Object, s3Location, startAwsFront, startDns, type AwsRequest, type
 import { CHECKS, parseFields, waitHealthyScript, type CheckContext, type Verdict } from "./checks";
 import { debianPath, ensureDisk, DEBIAN_UPSTREAM } from "./disk";
 import { startMirror, type Mirror } from "./mirror";
-import { ensureNpmSnapshot, NPM_UPSTREAM } from "./npmMirror";
+import { ensureNpmSnapshot, npmSnapshotStore, NPM_UPSTREAM } from "./npmMirror";
 import { startVm, type Vm } from "./qemu";
 
 export const CACHE_ROOT = path.join(REPO_ROOT, ".cache", "vm");
@@ -171,13 +171,22 @@ async function main(): Promise<number> {
       `packageMirror={npmRegistry: "${NPM_MIRROR_URL}", debianMirror: "${DEBIAN_MIRROR_URL}", debianSecurityMirror: "${DEBIAN_MIRROR_URL}", tailscaleRepo: "${TAILSCALE_REPO_URL}"}`,
     ]);
     const region = model.region;
-    const npm = await timed("1. npm snapshot (node, npm, openclaw tree)", () =>
-      ensureNpmSnapshot(CACHE_ROOT, { nodeVersion: model.host.nodeVersion, nodeIntegrity: model.host.nodeIntegrity, openclawVersion: model.host.openclawVersion, openclawIntegrity: model.host.openclawIntegrity }, log),
+    // The two cold-cache builds overlap: mmdebstrap fetches Debian while npm records the runtime's
+    // packages; the disk waits for the snapshot only where it bakes the runtime in.
+    const pins = { nodeVersion: model.host.nodeVersion, nodeIntegrity: model.host.nodeIntegrity, openclawVersion: model.host.openclawVersion, openclawIntegrity: model.host.openclawIntegrity };
+    const npmPending = timed("1. npm snapshot (node, npm, openclaw tree)", () => ensureNpmSnapshot(CACHE_ROOT, pins, log));
+    const npmRecorded = npmPending.then(() => undefined);
+    npmRecorded.catch(() => undefined); // reported once, through allSettled below
+    const diskPending = timed("2. disk (Debian 12 via mmdebstrap, runtime baked in; cached by input hash)", () =>
+      ensureDisk(CACHE_ROOT, region, { model, stack, npmStore: npmSnapshotStore(CACHE_ROOT, pins), npmRecorded }, log),
     );
+    // allSettled, so a failed snapshot does not leave mmdebstrap running while the cleanups run.
+    const [npmSettled, diskSettled] = await Promise.allSettled([npmPending, diskPending]);
+    if (npmSettled.status === "rejected") throw npmSettled.reason;
+    if (diskSettled.status === "rejected") throw diskSettled.reason;
+    const npm = npmSettled.value;
+    const disk = diskSettled.value;
     timings.push(["npm snapshot", `${npm.value.built ? `recorded now in ${npm.value.seconds} s` : `cached (recorded in ${npm.value.seconds} s)`}: ${npm.value.files} files, ${(npm.value.bytes / 1e6).toFixed(0)} MB`]);
-    const disk = await timed("2. disk (Debian 12 via mmdebstrap, runtime baked in; cached by input hash)", () =>
-      ensureDisk(CACHE_ROOT, region, { model, stack, npmStore: npm.value.store }, log),
-    );
     timings.push([`disk ${disk.value.hash}`, disk.value.built ? `built now in ${disk.value.buildSeconds} s (cold)` : `cached (its cold build took ${disk.value.buildSeconds} s)`]);
 
     const facts = hostFacts(model, stack, region);
