@@ -202,6 +202,9 @@ describe("no secret in the user data", () => {
     const plain = loadStackFile("level0");
     const awsKey = `AKIA${crypto.randomBytes(8).toString("hex").toUpperCase()}`;
     expect(findSecretLeaks(plain, `x=${awsKey}\n`)).toEqual(["an AWS access key id"]);
+    // Tailscale's own shape, and a random base64url tail (a "_" early in it once slipped past the pattern).
+    expect(findSecretLeaks(plain, `tskey-auth-k${crypto.randomBytes(6).toString("hex")}CNTRL-${crypto.randomBytes(16).toString("hex")}`)).toEqual(["a Tailscale key"]);
+    expect(findSecretLeaks(plain, "tskey-auth-_k7Qz9xW2mN")).toEqual(["a Tailscale key"]);
     expect(findSecretLeaks(plain, randomToken("tskey-auth-"))).toEqual(["a Tailscale key"]);
     const files = hostFiles(plain, { ...rendered(plain), tokenUnit: `Environment=KEY=${randomToken("sk-proj-")}\n` }, FACTS);
     expect(() => renderUserData(plain, files)).toThrow(/an OpenAI API key/);

@@ -89,7 +89,8 @@ const SECRET_PATTERNS: Array<[string, RegExp]> = [
   ["an Anthropic API key", /sk-ant-[A-Za-z0-9_-]{16,}/],
   ["an OpenAI API key", /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/],
   ["an AWS access key id", /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/],
-  ["a Tailscale key", /\btskey-[A-Za-z0-9-]{10,}/],
+  // Tailscale issues [A-Za-z0-9-]; "_" too, as in the log-masking identifier, so a detector errs on catching more.
+  ["a Tailscale key", /\btskey-[A-Za-z0-9_-]{10,}/],
   ["a private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
 ];
 
