@@ -13,6 +13,9 @@ export const MANAGED_IDENTIFIERS = [
   "CreditCardNumber",
 ] as const;
 
+/** What a Tailscale key looks like; the user-data leak check uses the same pattern. */
+export const TAILSCALE_KEY_REGEX = "tskey-[A-Za-z0-9_-]{10,}";
+
 /**
  * Custom identifiers for the secrets this kit handles. CloudWatch allows names of [A-Za-z0-9_-]
  * and regexes of at most 200 characters from a small character set (no parentheses), so each is
@@ -21,7 +24,7 @@ export const MANAGED_IDENTIFIERS = [
 export const CUSTOM_IDENTIFIERS = [
   { Name: "AnthropicApiKey", Regex: "sk-ant-[A-Za-z0-9_-]{20,}" },
   { Name: "OpenAiApiKey", Regex: "sk-[A-Za-z0-9_-]{20,}" },
-  { Name: "TailscaleKey", Regex: "tskey-[A-Za-z0-9_-]{10,}" },
+  { Name: "TailscaleKey", Regex: TAILSCALE_KEY_REGEX },
   { Name: "BearerToken", Regex: "[Bb]earer [A-Za-z0-9._+/=-]{16,}" },
 ] as const;
 

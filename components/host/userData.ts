@@ -12,6 +12,7 @@ import { tailscaleRuncmd } from "../tailscale";
 import { HEALTH_TIMER, startCloudWatchAgentCommand } from "./cloudwatchAgent";
 import { PICKUP_TIMER, pickupTokenFile, pickupUnitFiles } from "./pickupToken";
 import { ssmAgentKeysFile } from "./ssmAgent";
+import { TAILSCALE_KEY_REGEX } from "../audit/dataProtection";
 import { SCRIPT_NAMES, renderBootScripts, renderHostEnv, scriptPath, type HostFacts } from "./bootScripts";
 
 /** One file as it lands on the host. */
@@ -89,8 +90,8 @@ const SECRET_PATTERNS: Array<[string, RegExp]> = [
   ["an Anthropic API key", /sk-ant-[A-Za-z0-9_-]{16,}/],
   ["an OpenAI API key", /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/],
   ["an AWS access key id", /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/],
-  // Tailscale issues [A-Za-z0-9-]; "_" too, as in the log-masking identifier, so a detector errs on catching more.
-  ["a Tailscale key", /\btskey-[A-Za-z0-9_-]{10,}/],
+  // One pattern with the log-masking identifier; it takes "_" too, so the detector errs on catching more.
+  ["a Tailscale key", new RegExp(`\\b${TAILSCALE_KEY_REGEX}`)],
   ["a private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
 ];
 
