@@ -3,8 +3,8 @@
 // (AWS_ENDPOINT_URL...), which is how the tests run these commands against moto.
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient, SendCommandCommand } from "@aws-sdk/client-ssm";
-import { GATEWAY_UNIT } from "../components/host/layout";
-import { providerKeySecretName, tokenSecretName } from "../components/host/hostFiles";
+import { GATEWAY_UNIT } from "../components/base/layout";
+import { providerKeySecretName, tokenSecretName } from "../components/base/names";
 import { revokeGatewayToken, rotateNow } from "../lambda/rotation";
 import type { StackModel } from "../stacks";
 

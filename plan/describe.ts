@@ -1,5 +1,5 @@
 // One line of security-relevant settings per resource, for the plan's resource table.
-import { isSecretValue } from "./evaluate";
+import { isSecretValue } from "../policy/lib/engineValues";
 
 type Props = Record<string, unknown>;
 type Rule = { protocol?: string; fromPort?: number; toPort?: number; cidrBlocks?: string[] };

@@ -2,11 +2,9 @@
 // resource graph it would register: what `pulumi preview` would send to the engine, minus the cloud.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { isSecretValue } from "../policy/lib/engineValues";
 import { mockCall, mockState } from "./mocks";
 
-/** The engine's marker for a secret value inside serialized properties. */
-export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 export const REDACTED = "[secret]";
 
 export interface PlannedResource {
@@ -53,10 +51,6 @@ export class ProgramLoadError extends Error {
   }
 }
 
-export function isSecretValue(v: unknown): v is { value: unknown } {
-  return v !== null && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG_VALUE;
-}
-
 /** Replace every secret (and any string that contains a known secret value) with REDACTED. */
 export function redact(value: unknown, knownSecrets: readonly string[] = []): unknown {
   if (isSecretValue(value)) return REDACTED;
@@ -66,16 +60,6 @@ export function redact(value: unknown, knownSecrets: readonly string[] = []): un
   if (Array.isArray(value)) return value.map((v) => redact(v, knownSecrets));
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, knownSecrets)]));
-  }
-  return value;
-}
-
-/** Unwrap secrets into plain values (for rules that must look inside them). */
-export function unwrapSecrets(value: unknown): unknown {
-  if (isSecretValue(value)) return unwrapSecrets(value.value);
-  if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
   }
   return value;
 }

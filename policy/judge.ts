@@ -1,9 +1,9 @@
 // The offline judge: runs the pack's rules over an offline evaluation (plan/evaluate.ts) exactly as
 // CrossGuard would over a preview: resource rules see each resource's inputs, stack rules see every
 // resource's outputs, secrets arrive decrypted and unmarked in both.
-import { SECRET_SIG_KEY, unwrapSecrets, type Evaluation } from "../plan/evaluate";
+import { SECRET_SIG_KEY, unwrapSecrets } from "./lib/engineValues";
 import { evaluateChecklist, type ChecklistEntry } from "./checklist";
-import { coversType, ruleConfig, type EnforcementLevel, type Props, type Rule, type RuleLevel, type Severity, type StackResource } from "./lib/types";
+import { coversType, ruleConfig, type EnforcementLevel, type JudgedResource, type Props, type Rule, type RuleLevel, type Severity, type StackResource } from "./lib/types";
 import { isRecord } from "./lib/values";
 import { RULES } from "./rules";
 
@@ -70,7 +70,7 @@ function levelAndConfig(rule: Rule, config: PackConfig): { level: EnforcementLev
   return { level, values };
 }
 
-export function judge(evaluation: Pick<Evaluation, "resources">, config: PackConfig = {}): Judgement {
+export function judge(evaluation: { resources: readonly JudgedResource[] }, config: PackConfig = {}): Judgement {
   const violations: Violation[] = [];
   const errors: RuleError[] = [];
   const applied = new Set<string>();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, LEVELS, PROVIDER_HOSTS, cidrWithin, listStacks, loadStackFile, parseStackConfig, type ConfigIssue } from "./index";
+import { ConfigError, LEVELS, PROVIDER_HOSTS, listStacks, loadStackFile, parseStackConfig, type ConfigIssue } from "./index";
+import { cidrWithin } from "./cidr";
 
 function issuesOf(input: unknown): ConfigIssue[] {
   try {

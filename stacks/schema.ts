@@ -2,18 +2,14 @@
 // fully defaulted model with the trust level expanded into concrete capabilities. Nothing else in
 // the kit reads pulumi.Config.
 import { z } from "zod";
-import { auditSettingsProblems, type AuditSettings } from "../components/audit/settings";
-import { DEFAULT_NPM_REGISTRY, PINS } from "../components/host/layout";
-import { tailscaleOptionsSchema, type TailscaleOptions } from "../components/tailscale/options";
-import { TAILSCALE_APT_REPO } from "../components/tailscale/hostScripts";
-import { WEEKDAYS } from "../lambda/audit/businessHours";
+import { auditSettingsProblems, type AuditSettings } from "./audit";
+import { cidrWithin, parseCidr } from "./cidr";
+import { DEFAULT_NODE_VERSION, DEFAULT_NPM_REGISTRY, DEFAULT_OPENCLAW_VERSION, PINS, TAILSCALE_APT_REPO } from "./pins";
+import { tailscaleOptionsSchema, type TailscaleOptions } from "./tailscale";
+import { WEEKDAYS } from "./businessHours";
 import { LEVELS, MODEL_PROVIDERS, PROVIDER_HOSTS, TRUST_LEVELS, type LevelCapabilities, type TrustLevel } from "./trustLevels";
 
 export const CONFIG_NAMESPACE = "clawkeep";
-
-/** Current pins. The host installs exactly these unless the stack overrides them. */
-export const DEFAULT_OPENCLAW_VERSION = "2026.9.6";
-export const DEFAULT_NODE_VERSION = "24.21.0";
 
 /** The guides' "strongest model" rule: agents with tools use one of these. */
 export const DEFAULT_STRONG_MODELS = [
@@ -48,27 +44,7 @@ export interface SecretValue {
 
 const semver = /^\d+\.\d+\.\d+$/;
 const sriSha512 = /^sha512-[A-Za-z0-9+/]{86}==$/;
-const ipv4Cidr = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const domain = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-
-export function parseCidr(cidr: string): { base: number; bits: number } | undefined {
-  const m = ipv4Cidr.exec(cidr);
-  if (!m) return undefined;
-  const octets = m.slice(1, 5).map(Number);
-  const bits = Number(m[5]);
-  if (octets.some((o) => o > 255) || bits > 32) return undefined;
-  const base = octets.reduce((acc, o) => acc * 256 + o, 0);
-  return { base, bits };
-}
-
-/** Is `inner` wholly inside `outer`? Both must be valid IPv4 CIDRs. */
-export function cidrWithin(inner: string, outer: string): boolean {
-  const a = parseCidr(inner);
-  const b = parseCidr(outer);
-  if (!a || !b || a.bits < b.bits) return false;
-  const size = 2 ** (32 - b.bits);
-  return Math.floor(a.base / size) === Math.floor(b.base / size);
-}
 
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 

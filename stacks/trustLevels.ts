@@ -112,3 +112,6 @@ export const PROVIDER_HOSTS = {
 } as const;
 export type ModelProvider = keyof typeof PROVIDER_HOSTS;
 export const MODEL_PROVIDERS = Object.keys(PROVIDER_HOSTS) as ModelProvider[];
+
+/** The tag that declares a resource's trust level; the kit writes it once (cellTags), the pack reads it. */
+export const TRUST_LEVEL_TAG = "clawkeep:trustLevel";

@@ -8,10 +8,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { createHash } from "node:crypto";
 import { unpackBundle } from "../components/host/hostBundle";
-import { REDACTED, isSecretValue, type PlannedResource } from "../plan/evaluate";
+import { REDACTED, type PlannedResource } from "../plan/evaluate";
+import { isSecretValue } from "../policy/lib/engineValues";
 import { planJson } from "../plan/cli";
 import { planStack, type StackPlan } from "../plan/planStack";
-import { cidrWithin } from "../stacks";
+import { cidrWithin } from "../stacks/cidr";
 
 const LEVELS = ["level0", "level1", "level2", "level3"] as const;
 const plans: Record<string, StackPlan> = {};

@@ -12,8 +12,9 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EGRESS_DENIED_PATTERN, modelApiPattern } from "../components/audit/metricFilters";
 import { matchesFilterPattern } from "../components/audit/filterPattern";
-import { CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../components/host/layout";
-import { renderGatewayUnit, renderTokenUnit, vpcResolver } from "../components/host/systemdUnits";
+import { CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../components/base/layout";
+import { renderGatewayUnit, renderTokenUnit } from "../components/host/systemdUnits";
+import { vpcResolver } from "../stacks/cidr";
 import {
   EGRESS_ACCESS_LOG,
   EGRESS_SERVICE,

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderExecApprovalsJson, renderOpenclawConfig, type OpenclawConfig } from "../components/gateway";
-import { providerKeyCredential } from "../components/host/bootScripts";
+import { providerKeyCredential } from "../components/base/layout";
 import { loadStackFile } from "../stacks/load";
 import { TRUST_LEVELS, type ModelProvider } from "../stacks/trustLevels";
 import { needTools } from "./support/tools";

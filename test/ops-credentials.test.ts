@@ -5,7 +5,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { ListCommandsCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRotatingSecret, installStubRotationFunction, labels } from "../lambda/rotation/testing/motoRotation";
-import { tokenSecretName } from "../components/host/hostFiles";
+import { tokenSecretName } from "../components/base/names";
 import { startMoto, type MotoServer } from "./support/moto";
 import { needTools } from "./support/tools";
 

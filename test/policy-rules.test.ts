@@ -4,9 +4,9 @@
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateProgram, type Evaluation } from "../plan/evaluate";
-import { CHECKLIST_ITEMS } from "../policy/checklist";
+import { CHECKLIST_ITEMS } from "../policy/lib/checklistItems";
 import { judge, passes, type Judgement } from "../policy/judge";
-import { keyShapes, looksRandomToken } from "../policy/lib/secretShapes";
+import { keyShapes, looksRandomToken } from "../stacks/secretShapes";
 import { stringLeaves } from "../policy/lib/values";
 import { RULES } from "../policy/rules";
 

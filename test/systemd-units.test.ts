@@ -6,20 +6,9 @@ import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../components/host/layout";
-import {
-  GATEWAY_STOP_TIMEOUT_SEC,
-  JOURNALD_LIMITS,
-  MAX_GATEWAY_EXPOSURE,
-  MAX_HELPER_EXPOSURE,
-  analyzeUnit,
-  execConfined,
-  gatewaySandbox,
-  renderGatewayUnit,
-  renderTokenUnit,
-  verifyUnits,
-  vpcResolver,
-} from "../components/host/systemdUnits";
+import { CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../components/base/layout";
+import { GATEWAY_STOP_TIMEOUT_SEC, JOURNALD_LIMITS, MAX_GATEWAY_EXPOSURE, MAX_HELPER_EXPOSURE, analyzeUnit, execConfined, gatewaySandbox, renderGatewayUnit, renderTokenUnit, verifyUnits } from "../components/host/systemdUnits";
+import { vpcResolver } from "../stacks/cidr";
 import { EGRESS_SERVICE, EGRESS_SOCKET, INGRESS_SERVICE, INGRESS_SOCKET, PROXY_SERVICE, SOCKET_PROXYD, SQUID_DROPIN_PATH, netsandboxHostFiles } from "../components/netsandbox";
 import { loadStackFile } from "../stacks/load";
 import type { StackModel } from "../stacks/schema";

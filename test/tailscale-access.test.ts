@@ -2,8 +2,11 @@
 // of joining, their security settings as they reach the engine, and the policy pack's verdict.
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ONE_SHOT_CREDENTIAL, tailnetPolicySchema, tailscaleJoinSecretName, tailscaleHostname, type TailscaleOptionsInput } from "../components/tailscale";
-import { evaluateProgram, isSecretValue, type Evaluation, type PlannedResource } from "../plan/evaluate";
+import { ONE_SHOT_CREDENTIAL, tailnetPolicySchema } from "../components/tailscale";
+import { tailscaleJoinSecretName, tailscaleHostname } from "../components/base/names";
+import type { TailscaleOptionsInput } from "../stacks/tailscale";
+import { evaluateProgram, type Evaluation, type PlannedResource } from "../plan/evaluate";
+import { isSecretValue } from "../policy/lib/engineValues";
 import { judge } from "../policy/judge";
 import { parseHujson } from "../policy/lib/hujson";
 

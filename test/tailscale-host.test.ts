@@ -10,19 +10,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { SecretsManagerClient, CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  KEYRING_FINGERPRINTS_PY,
-  TAILSCALE_APT_KEY_FINGERPRINT,
-  TAILSCALE_APT_REPO,
-  TAILSCALE_KEY_FILE,
-  TAILSCALE_JOIN_UNIT,
-  renderTailscaleEnv,
-  renderTailscaleJoinUnit,
-  renderTailscaleScripts,
-  tailscaleHostFiles,
-  tailscaleOptions,
-  tailscaleRuncmd,
-} from "../components/tailscale";
+import { KEYRING_FINGERPRINTS_PY, TAILSCALE_APT_KEY_FINGERPRINT, TAILSCALE_KEY_FILE, TAILSCALE_JOIN_UNIT, renderTailscaleEnv, renderTailscaleJoinUnit, renderTailscaleScripts, tailscaleHostFiles, tailscaleRuncmd } from "../components/tailscale";
+import { TAILSCALE_APT_REPO } from "../stacks/pins";
+import { tailscaleOptions } from "../stacks/tailscale";
 import { startMoto, type MotoServer } from "./support/moto";
 import { needTools } from "./support/tools";
 

@@ -2,18 +2,8 @@
 // uploads, and its `tests` section checked against its own grants by a small evaluator (Tailscale runs
 // the same tests server-side before it accepts the policy).
 import { describe, expect, it } from "vitest";
-import {
-  GROUPS,
-  SERVE_HTTPS_PORT,
-  SSH_PORT,
-  renderTailnetPolicy,
-  tailnetPolicyHujson,
-  tailnetPolicySchema,
-  tailscaleOptions,
-  tailscaleOptionsSchema,
-  type TailnetPolicy,
-  type TailscaleOptionsInput,
-} from "../components/tailscale";
+import { GROUPS, SERVE_HTTPS_PORT, SSH_PORT, renderTailnetPolicy, tailnetPolicyHujson, tailnetPolicySchema, type TailnetPolicy } from "../components/tailscale";
+import { tailscaleOptions, tailscaleOptionsSchema, type TailscaleOptionsInput } from "../stacks/tailscale";
 import type { PlannedResource } from "../plan/evaluate";
 import { judge } from "../policy/judge";
 import { parseHujson } from "../policy/lib/hujson";

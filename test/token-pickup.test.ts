@@ -19,8 +19,8 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderOpenclawConfig } from "../components/gateway";
-import { PROVIDER_KEYS_CREDENTIAL, PROVIDER_KEYS_SUBDIR, providerKeyCredential, providerKeyFileName, renderBootScripts } from "../components/host/bootScripts";
-import { GATEWAY_UNIT } from "../components/host/layout";
+import { GATEWAY_UNIT, PROVIDER_KEYS_CREDENTIAL, PROVIDER_KEYS_SUBDIR, providerKeyCredential, providerKeyFileName } from "../components/base/layout";
+import { renderBootScripts } from "../components/host/bootScripts";
 import { GATEWAY_STOPPED_EXIT, HEALTH_WAIT_SECONDS, PICKUP_SCRIPT_PATH, PICKUP_TIMER, PICKUP_UNIT, pickupUnitFiles, renderPickupToken } from "../components/host/pickupToken";
 import { analyzeUnit, verifyUnits } from "../components/host/systemdUnits";
 import { loadStackFile } from "../stacks/load";

@@ -4,7 +4,7 @@ import type { StackModel } from "../../stacks/schema";
 import { dataProtectionPolicy } from "./dataProtection";
 import { auditLogGroupNames, metricNamespace, type AuditLogGroupNames } from "./names";
 import { hostAuditPolicy, trailBucketPolicy } from "./policies";
-import type { AuditSettings } from "./settings";
+import type { AuditSettings } from "../../stacks/audit";
 
 export interface AuditLoggingArgs {
   model: StackModel;

@@ -1,6 +1,7 @@
 // The CloudWatch Logs data-protection policy of every cell log group: credentials and personal data
 // are masked when read (only logs:Unmask, which the kit gives Admin alone, shows them) and each
 // finding is audited. OpenClaw redacts its own logs too; this catches what other writers leak.
+import { BEARER_TOKEN_MASK, SECRET_SHAPES } from "../../stacks/secretShapes";
 
 /** AWS managed data identifiers: credentials and the personal data an agent's logs can carry. */
 export const MANAGED_IDENTIFIERS = [
@@ -13,20 +14,15 @@ export const MANAGED_IDENTIFIERS = [
   "CreditCardNumber",
 ] as const;
 
-/** What a Tailscale key looks like; the user-data leak check uses the same pattern. */
-export const TAILSCALE_KEY_REGEX = "tskey-[A-Za-z0-9_-]{10,}";
-
 /**
- * Custom identifiers for the secrets this kit handles. CloudWatch allows names of [A-Za-z0-9_-]
- * and regexes of at most 200 characters from a small character set (no parentheses), so each is
- * checked by customIdentifierProblems.
+ * Custom identifiers for the secret shapes that have a log mask (stacks/secretShapes.ts). CloudWatch
+ * allows names of [A-Za-z0-9_-] and regexes of at most 200 characters from a small character set (no
+ * parentheses), so each is checked by customIdentifierProblems.
  */
-export const CUSTOM_IDENTIFIERS = [
-  { Name: "AnthropicApiKey", Regex: "sk-ant-[A-Za-z0-9_-]{20,}" },
-  { Name: "OpenAiApiKey", Regex: "sk-[A-Za-z0-9_-]{20,}" },
-  { Name: "TailscaleKey", Regex: TAILSCALE_KEY_REGEX },
-  { Name: "BearerToken", Regex: "[Bb]earer [A-Za-z0-9._+/=-]{16,}" },
-] as const;
+export const CUSTOM_IDENTIFIERS: ReadonlyArray<{ Name: string; Regex: string }> = [
+  ...SECRET_SHAPES.flatMap((s) => (s.logMask ? [s.logMask] : [])),
+  BEARER_TOKEN_MASK,
+].map((m) => ({ Name: m.name, Regex: m.regex }));
 
 const NAME = /^[A-Za-z0-9_-]{1,128}$/;
 const REGEX_CHARS = /^[A-Za-z0-9_#=@/;, ^$?[\]{}|\\*+.-]{1,200}$/;

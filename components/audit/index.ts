@@ -1,5 +1,4 @@
 export * from "./names";
-export * from "./settings";
 export * from "./filterPattern";
 export * from "./metricFilters";
 export * from "./dataProtection";

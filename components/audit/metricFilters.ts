@@ -4,7 +4,7 @@
 import type { StackModel } from "../../stacks/schema";
 import { PROVIDER_HOSTS } from "../../stacks/trustLevels";
 import { METRICS, type AuditLogGroupNames } from "./names";
-import type { AlarmThresholds } from "./settings";
+import type { AlarmThresholds } from "../../stacks/audit";
 
 /**
  * OpenClaw 2026.9.6 logs a rejected WebSocket handshake (wrong token, rate-limited caller) at WARN

@@ -9,7 +9,7 @@ import { renderDashboard } from "./dashboard";
 import { alarmSpecs, metricFilterSpecs, type AlarmSpec } from "./metricFilters";
 import { METRICS, metricNamespace, type AuditLogGroupNames } from "./names";
 import { changeEventPattern, detectorPolicy } from "./policies";
-import { auditSettingsProblems, type AuditSettings } from "./settings";
+import { auditSettingsProblems, type AuditSettings } from "../../stacks/audit";
 
 export interface SecurityAlarmsArgs {
   model: StackModel;

@@ -4,7 +4,8 @@ import { PROVIDER_KEY_CONFIG, type StackModel } from "../../stacks/schema";
 import { AlertTopic } from "../alarms";
 import { ConfigPreflight, renderOpenclawJson } from "../gateway";
 import { randomBytes } from "node:crypto";
-import { adminSecretName, cellSecretPrefix, hostFacts, providerKeySecretName, renderHost, tokenSecretName } from "../host/hostFiles";
+import { adminSecretName, cellSecretPrefix, cellTags, openaiRotationRoleName, providerKeySecretName, tokenSecretName } from "../base/names";
+import { hostFacts, renderHost } from "../host/hostFiles";
 import { HardenedHost } from "../host/hardenedHost";
 import { CellKeys } from "../keys";
 import { AccessRoles } from "../access";
@@ -42,7 +43,7 @@ export class GatewayCell extends pulumi.ComponentResource {
     super("clawkeep:cell:GatewayCell", name, {}, opts);
     const { model, region } = args;
     const self = { parent: this };
-    const tags = { ...model.tags, "clawkeep:stack": args.stack, "clawkeep:cell": model.cellName };
+    const tags = cellTags(args.stack, model.cellName, model.trustLevel, model.tags);
     const accountId = aws.getCallerIdentityOutput({}, self).accountId;
     const az = aws.getAvailabilityZonesOutput({ state: "available" }, self).names[0];
 
@@ -67,8 +68,8 @@ export class GatewayCell extends pulumi.ComponentResource {
         contentType: "application/gzip",
         serverSideEncryption: "aws:kms",
         kmsKeyId: keys.dataKey.arn,
-        // The policy pack judges the bundled openclaw.json against this level's envelope.
-        tags: { ...tags, "clawkeep:trustLevel": String(model.trustLevel) },
+        // The policy pack judges the bundled openclaw.json against this level's envelope (the cell tags declare it).
+        tags,
       },
       { parent: bundleStore },
     );
@@ -270,11 +271,6 @@ export class GatewayCell extends pulumi.ComponentResource {
     );
     return { adminKeySecretArn: secret.arn, projectId: model.openai.projectId, serviceAccountId: model.openai.serviceAccountId };
   }
-}
-
-/** Fixed, so the admin key's policy can name the role before it exists. */
-export function openaiRotationRoleName(stack: string, cellName: string): string {
-  return `clawkeep-${stack}-${cellName}-openai-rotation`.slice(0, 64);
 }
 
 /** Bytes of entropy in the first gateway token (OpenClaw's audit wants >= 24 characters). */

@@ -1,8 +1,7 @@
 // Pure checks of the rendered openclaw.json per trust level; the real OpenClaw judges the same output
 // in test/openclaw-config.test.ts and test/gateway-trust.test.ts.
 import { describe, expect, it } from "vitest";
-import { providerKeyCredential } from "../host/bootScripts";
-import { CREDENTIALS_DIR, PATHS, TOKEN_CREDENTIAL } from "../host/layout";
+import { CREDENTIALS_DIR, PATHS, providerKeyCredential, TOKEN_CREDENTIAL } from "../base/layout";
 import { loadStackFile } from "../../stacks/load";
 import { parseStackConfig, type StackModel } from "../../stacks/schema";
 import { TRUST_LEVELS } from "../../stacks/trustLevels";

@@ -1,8 +1,8 @@
 // openclaw.json for one gateway cell, rendered from the stack model. Every key here was checked against
 // the pinned OpenClaw's strict schema (2026.9.6): an unknown key stops the gateway (exit 78).
-import { providerKeyCredential, providerKeyFileName } from "../host/bootScripts";
-import { CREDENTIALS_DIR, PATHS, TOKEN_CREDENTIAL } from "../host/layout";
+import { CREDENTIALS_DIR, PATHS, TOKEN_CREDENTIAL, providerKeyCredential, providerKeyFileName } from "../base/layout";
 import type { StackModel } from "../../stacks/schema";
+import { TOOL_CATALOG } from "../../stacks/openclawTools";
 import type { LevelCapabilities, ModelProvider } from "../../stacks/trustLevels";
 
 /** The auth lock-out the guide asks for: 5 failed attempts lock the caller out for 15 minutes. */
@@ -92,32 +92,30 @@ export interface RenderOptions {
 export const DEFAULT_TOKEN_FILE = `${CREDENTIALS_DIR}/${TOKEN_CREDENTIAL}`;
 export const DEFAULT_LOG_FILE = `${PATHS.logDir}/openclaw.log`;
 
-/** Tool ids granted per capability; anything not listed is unavailable (allowlist, not denylist). */
-export const TOOL_GRANTS = {
-  /** Harmless at every level: ask the human, keep a plan card. */
-  base: ["ask_user", "progress_card"],
-  fileRead: ["read", "memory_search", "memory_get"],
-  fileWrite: ["write", "edit", "apply_patch"],
-  web: ["web_fetch", "web_search"],
-  commands: ["exec", "process"],
-  sessionsSpawn: ["sessions_spawn", "sessions_yield", "subagents", "sessions_list", "sessions_history", "sessions_send", "session_status"],
-  automation: ["cron"],
-} as const;
+/**
+ * Catalog tools the kit never grants although their capability is allowed: no browser or display on
+ * the host, x_search needs an xAI account, code_execution runs code off the host, terminal is an
+ * interactive shell that bypasses exec approvals.
+ */
+export const WITHHELD_TOOLS = ["browser", "x_search", "code_execution", "terminal"] as const;
 
-/** Denied at every level, whatever the allowlist says: self-reconfiguration and admin surfaces. */
-export const ALWAYS_DENIED_TOOLS = ["gateway", "openclaw", "plugins", "terminal", "secrets"] as const;
+const grant = (tools: readonly string[]): string[] => tools.filter((t) => !(WITHHELD_TOOLS as readonly string[]).includes(t));
 
+/** Tool ids granted per level; anything not listed is unavailable (allowlist, not denylist). */
 export function allowedTools(caps: LevelCapabilities): string[] {
   return [
-    ...TOOL_GRANTS.base,
-    ...(caps.fileRead ? TOOL_GRANTS.fileRead : []),
-    ...(caps.fileWrite ? TOOL_GRANTS.fileWrite : []),
-    ...(caps.web ? TOOL_GRANTS.web : []),
-    ...(caps.commands !== "none" ? TOOL_GRANTS.commands : []),
-    ...(caps.sessionsSpawn ? TOOL_GRANTS.sessionsSpawn : []),
-    ...(caps.automation ? TOOL_GRANTS.automation : []),
+    ...TOOL_CATALOG.conversation,
+    ...(caps.fileRead ? grant(TOOL_CATALOG.fileRead) : []),
+    ...(caps.fileWrite ? grant(TOOL_CATALOG.fileWrite) : []),
+    ...(caps.web ? grant(TOOL_CATALOG.web) : []),
+    ...(caps.commands !== "none" ? grant(TOOL_CATALOG.commands) : []),
+    ...(caps.sessionsSpawn ? [...grant(TOOL_CATALOG.sessionsSpawn), ...grant(TOOL_CATALOG.sessionsManage)] : []),
+    ...(caps.automation ? grant(TOOL_CATALOG.automation) : []),
   ];
 }
+
+/** Denied at every level, whatever the allowlist says: self-reconfiguration and the interactive terminal. */
+export const ALWAYS_DENIED_TOOLS = [...TOOL_CATALOG.selfReconfiguration, "terminal"] as const;
 
 export function deniedTools(caps: LevelCapabilities): string[] {
   // `nodes` relays commands to paired hosts; only levels that allow node system.run keep it possible.

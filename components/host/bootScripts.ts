@@ -3,10 +3,11 @@
 // what lands on the host; everything stack-specific (pins, mirror, secret ARN) comes from host.env.
 import type { StackModel } from "../../stacks/schema";
 import type { ModelProvider } from "../../stacks/trustLevels";
-import { PATHS, PINS, npmTarballUrl } from "./layout";
+import { PATHS, PROVIDER_KEYS_DIR, PROVIDER_KEYS_SUBDIR } from "../base/layout";
+import { PINS, npmTarballUrl } from "../../stacks/pins";
 import { CWAGENT_KEY_URL, CWAGENT_SIGNER_FINGERPRINT, CWAGENT_VERSION, cloudWatchAgentDebUrl } from "./cloudwatchAgent";
 import { SSM_AGENT, SSM_AGENT_KEYS_PATH, ssmAgentDebUrl } from "./ssmAgent";
-import { STRICT, factsReader } from "./shellPrelude";
+import { STRICT, factsReader } from "../base/shellPrelude";
 
 /** npm unpacked for the one install it does; root-owned, never on the service's PATH. */
 export const NPM_DIR = "/opt/clawkeep/npm";
@@ -16,26 +17,6 @@ export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
 export function scriptPath(name: ScriptName): string {
   return `${PATHS.libexecDir}/${name}`;
-}
-
-/**
- * fetch-token stages provider keys in one directory beside the token, and the gateway unit loads the
- * directory (`LoadCredential=provider-keys:DIR`): systemd 252 fails a unit whose LoadCredential= file is
- * missing, but loads a directory's files, none at all when it is empty, so a key not yet put is no error.
- */
-export const PROVIDER_KEYS_SUBDIR = "provider-keys";
-export const PROVIDER_KEYS_DIR = `${PATHS.runSecretsDir}/${PROVIDER_KEYS_SUBDIR}`;
-/** The credential id the gateway unit gives the directory; systemd names each file's credential `<id>_<file>`. */
-export const PROVIDER_KEYS_CREDENTIAL = "provider-keys";
-
-/** The file fetch-token writes a provider's key to, under PROVIDER_KEYS_DIR. */
-export function providerKeyFileName(provider: ModelProvider): string {
-  return `${provider}-api-key`;
-}
-
-/** The provider key's credential name in the gateway's credentials directory. */
-export function providerKeyCredential(provider: ModelProvider): string {
-  return `${PROVIDER_KEYS_CREDENTIAL}_${providerKeyFileName(provider)}`;
 }
 
 /** Facts the host needs that are not in the stack model: none of them is a secret. */

@@ -4,8 +4,8 @@
 // from. Pure: shellcheck, systemd-analyze and the agent's published JSON schema judge this text.
 import { DEFAULT_LOG_FILE } from "../gateway/openclawConfig";
 import type { AuditLogGroupNames } from "../audit/names";
-import { GATEWAY_UNIT, PATHS, SERVICE_USER, TOKEN_UNIT } from "./layout";
-import type { HostFile } from "./userData";
+import { GATEWAY_UNIT, PATHS, SERVICE_USER, TOKEN_UNIT } from "../base/layout";
+import type { HostFile } from "../base/hostFile";
 
 export const CWAGENT_CONFIG_PATH = "/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json";
 /** Squid's default access log; the egress-proxy issue must write refusals here (or change this path). */

@@ -40,7 +40,7 @@ export class HardenedHost extends pulumi.ComponentResource {
     super("clawkeep:host:HardenedHost", name, {}, opts);
     const { model } = args;
     const self = { parent: this };
-    const tags = { ...args.tags, Name: name, "clawkeep:trustLevel": String(model.trustLevel), "clawkeep:cell": model.cellName };
+    const tags = { ...args.tags, Name: name };
 
     this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: JSON.stringify(instanceRoleTrust()), tags }, self);
     new aws.iam.RolePolicyAttachment(

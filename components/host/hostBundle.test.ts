@@ -9,8 +9,10 @@ import { parse as parseYaml } from "yaml";
 import { needTools } from "../../test/support/tools";
 import { loadStackFile } from "../../stacks";
 import { hostFacts, renderHost } from "./hostFiles";
-import { BUNDLE_DOWNLOAD, UNPACK_SCRIPT_PATH, bundleBucketName, packBundle, renderUnpackScript, unpackBundle } from "./hostBundle";
-import { EC2_USER_DATA_LIMIT, type HostFile } from "./userData";
+import { BUNDLE_DOWNLOAD, UNPACK_SCRIPT_PATH, packBundle, renderUnpackScript, unpackBundle } from "./hostBundle";
+import { bundleBucketName } from "../base/names";
+import { EC2_USER_DATA_LIMIT } from "./userData";
+import type { HostFile } from "../base/hostFile";
 
 const where = { accountId: "123456789012", stack: "level3" };
 

@@ -4,8 +4,8 @@
 // still pinned by the user data, and nothing else can swap it.
 import { createHash } from "node:crypto";
 import * as zlib from "node:zlib";
-import { PATHS } from "./layout";
-import type { HostFile } from "./userData";
+import { PATHS } from "../base/layout";
+import type { HostFile } from "../base/hostFile";
 
 export interface BundleRef {
   bucket: string;
@@ -38,12 +38,6 @@ export function packBundle(files: HostFile[]): PackedBundle {
 export function unpackBundle(gz: Buffer): HostFile[] {
   const entries = JSON.parse(zlib.gunzipSync(gz).toString("utf8")) as Array<HostFile & { content: string }>;
   return entries.map((e) => ({ ...e, content: Buffer.from(e.content, "base64").toString("utf8") }));
-}
-
-/** S3 bucket names are global: the account, stack and cell make it unique and predictable. */
-export function bundleBucketName(accountId: string, stack: string, cellName: string): string {
-  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]/g, "-");
-  return `clawkeep-${accountId}-${clean(stack)}-${clean(cellName)}`.slice(0, 63).replace(/-+$/, "");
 }
 
 /**

@@ -5,11 +5,13 @@ import { renderExecApprovalsJson, renderOpenclawJson } from "../gateway/openclaw
 import type { HostFacts } from "./bootScripts";
 import { renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "./systemdUnits";
 import { METRICS, auditLogGroupNames, metricNamespace } from "../audit/names";
-import { netsandboxHostFiles } from "../netsandbox";
-import { tailscaleHostFiles, tailscaleHostname, tailscaleJoinSecretName } from "../tailscale";
+import { netsandboxHostFiles } from "../netsandbox/hostFiles";
+import { tailscaleHostFiles } from "../tailscale/hostFiles";
+import { bundleBucketName, providerKeySecretName, tailscaleHostname, tailscaleJoinSecretName, tokenSecretName } from "../base/names";
 import { auditHostFiles } from "./cloudwatchAgent";
-import { bundleBucketName, packBundle, unpackScriptFile, type PackedBundle } from "./hostBundle";
-import { assertNoSecrets, encodeUserData, hostFiles, renderUserData, type HostFile } from "./userData";
+import { packBundle, unpackScriptFile, type PackedBundle } from "./hostBundle";
+import { assertNoSecrets, encodeUserData, hostFiles, renderUserData } from "./userData";
+import type { HostFile } from "../base/hostFile";
 
 export interface RenderedHost {
   /** Every file that lands on the host (for review and --out); all but the unpacker travel in the bundle. */
@@ -20,25 +22,6 @@ export interface RenderedHost {
   /** gzip + base64, for the instance's userDataBase64. */
   userDataBase64: string;
   userDataBytes: number;
-}
-
-/** Every secret the host may read sits under its cell's prefix; the instance role is scoped to it. */
-export function cellSecretPrefix(stack: string, cellName: string): string {
-  return `clawkeep/${stack}/${cellName}/`;
-}
-
-/** Name of the gateway token's secret: deterministic, so the boot script can ask for it by name. */
-export function tokenSecretName(stack: string, cellName: string): string {
-  return `${cellSecretPrefix(stack, cellName)}gateway-token`;
-}
-
-export function providerKeySecretName(stack: string, cellName: string, provider: string): string {
-  return `${cellSecretPrefix(stack, cellName)}${provider}-api-key`;
-}
-
-/** Admin credentials (the OpenAI admin key) live outside the cell prefix: the host can never read them. */
-export function adminSecretName(stack: string, cellName: string, what: string): string {
-  return `clawkeep-admin/${stack}/${cellName}/${what}`;
 }
 
 /** The non-secret facts the host needs beyond the model. */

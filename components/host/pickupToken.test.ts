@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PROVIDER_KEYS_DIR, PROVIDER_KEYS_SUBDIR, scriptPath } from "./bootScripts";
-import { GATEWAY_UNIT, PATHS, TOKEN_UNIT } from "./layout";
+import { GATEWAY_UNIT, PATHS, PROVIDER_KEYS_DIR, PROVIDER_KEYS_SUBDIR, TOKEN_UNIT } from "../base/layout";
+import { scriptPath } from "./bootScripts";
 import {
   GATEWAY_STOPPED_EXIT,
   HEALTH_WAIT_SECONDS,

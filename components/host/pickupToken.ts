@@ -2,10 +2,10 @@
 // in. The rotation function runs it through SSM during setSecret/testSecret (`--version-id ID`, `--test`);
 // an EventBridge rule on a new AWSCURRENT of any credential the gateway loads and a 5-minute systemd timer
 // run it bare. Pure renderers: the tests run the same text against moto and the real gateway.
-import { GATEWAY_UNIT, PATHS, TOKEN_UNIT } from "./layout";
-import type { HostFile } from "./userData";
-import { PRELUDE, PROVIDER_KEYS_SUBDIR, scriptPath } from "./bootScripts";
-import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "./sandboxDirectives";
+import { GATEWAY_UNIT, PATHS, PROVIDER_KEYS_SUBDIR, TOKEN_UNIT } from "../base/layout";
+import { unitFile, type HostFile } from "../base/hostFile";
+import { PRELUDE, scriptPath } from "./bootScripts";
+import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "../base/sandboxDirectives";
 
 export const PICKUP_SCRIPT_PATH = `${PATHS.libexecDir}/pickup-token`;
 /** Root oneshot + timer: the fallback that bounds pickup when EventBridge or SSM does not deliver. */
@@ -21,7 +21,6 @@ export const HEALTH_WAIT_SECONDS = 90;
 /** One whole run, restart included: the gateway may drain runs for 330 s, then start (90 s) and prove the token (90 s). */
 export const PICKUP_TIMEOUT_SECONDS = 600;
 
-const UNIT_DIR = "/etc/systemd/system";
 const ROOT = "root:root";
 
 const SCRIPT = `#!/bin/bash
@@ -295,8 +294,8 @@ export function renderPickupTimer(): string {
 /** The timer and its oneshot as host files. */
 export function pickupUnitFiles(): HostFile[] {
   return [
-    { path: `${UNIT_DIR}/${PICKUP_UNIT}`, content: renderPickupService(), mode: "0644", owner: ROOT },
-    { path: `${UNIT_DIR}/${PICKUP_TIMER}`, content: renderPickupTimer(), mode: "0644", owner: ROOT },
+    unitFile(PICKUP_UNIT, renderPickupService()),
+    unitFile(PICKUP_TIMER, renderPickupTimer()),
   ];
 }
 

@@ -2,7 +2,7 @@
 // the AWS signing keys its detached signature must come from (docs: "Verifying the signature of SSM Agent").
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { HostFile } from "./userData";
+import type { HostFile } from "../base/hostFile";
 
 export const SSM_AGENT = {
   version: "3.3.4624.0",

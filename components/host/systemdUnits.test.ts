@@ -2,23 +2,9 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { loadStackFile } from "../../stacks/load";
 import { EGRESS_SOCKET, GATEWAY_PROXY_URL, INGRESS_SOCKET } from "../netsandbox/addresses";
-import { CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, TOKEN_CREDENTIAL, TOKEN_UNIT } from "./layout";
-import {
-  CONFIG_INVALID_EXIT,
-  GATEWAY_STOP_TIMEOUT_SEC,
-  JOURNALD_DROPIN_PATH,
-  execConfined,
-  gatewayEnvironment,
-  gatewaySandbox,
-  hostSystemdFiles,
-  parseSecurityReport,
-  parseSecurityScore,
-  proxyEnvironment,
-  renderGatewayUnit,
-  renderJournaldConf,
-  renderTokenUnit,
-  vpcResolver,
-} from "./systemdUnits";
+import { CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../base/layout";
+import { CONFIG_INVALID_EXIT, GATEWAY_STOP_TIMEOUT_SEC, execConfined, gatewayEnvironment, gatewaySandbox, parseSecurityReport, parseSecurityScore, proxyEnvironment, renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "./systemdUnits";
+import { vpcResolver } from "../../stacks/cidr";
 
 const LEVELS = ["level0", "level1", "level2", "level3"] as const;
 
@@ -218,14 +204,6 @@ describe("renderJournaldConf", () => {
     expect(values(conf, "SystemMaxUse")).toEqual(["1G"]);
     expect(values(conf, "MaxRetentionSec")).toEqual(["30day"]);
     expect(values(conf, "Storage")).toEqual(["persistent"]);
-  });
-});
-
-describe("hostSystemdFiles", () => {
-  it("places the units and the journald drop-in where systemd reads them", () => {
-    const files = hostSystemdFiles(loadStackFile("level0"));
-    expect(files.map((f) => f.path)).toEqual([`/etc/systemd/system/${GATEWAY_UNIT}`, `/etc/systemd/system/${TOKEN_UNIT}`, JOURNALD_DROPIN_PATH]);
-    expect(files.every((f) => f.mode === "0644" && f.content.endsWith("\n"))).toBe(true);
   });
 });
 

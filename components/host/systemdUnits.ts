@@ -2,13 +2,11 @@
 // stages its token, and a journald cap. Pure renderers, plus the two systemd-analyze runs
 // (security score, verify) that judge them, shared by the tests, the VM test and the bench.
 import { spawnSync } from "node:child_process";
-import { parseCidr, type StackModel } from "../../stacks/schema";
+import type { StackModel } from "../../stacks/schema";
 import { EGRESS_SOCKET, GATEWAY_PROXY_URL, INGRESS_SOCKET } from "../netsandbox/addresses";
-import { PROVIDER_KEYS_CREDENTIAL, PROVIDER_KEYS_DIR } from "./bootScripts";
-import { GATEWAY_UNIT, PATHS, SERVICE_GROUP, SERVICE_USER, TOKEN_CREDENTIAL, TOKEN_UNIT } from "./layout";
-import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "./sandboxDirectives";
+import { GATEWAY_UNIT, PATHS, PROVIDER_KEYS_CREDENTIAL, PROVIDER_KEYS_DIR, SERVICE_GROUP, SERVICE_USER, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../base/layout";
+import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "../base/sandboxDirectives";
 
-export const UNIT_DIR = "/etc/systemd/system";
 export const JOURNALD_DROPIN_PATH = "/etc/systemd/journald.conf.d/50-clawkeep.conf";
 /** The ceiling `systemd-analyze security --offline=yes` may give the gateway unit (1.3 before its network namespace). */
 export const MAX_GATEWAY_EXPOSURE = 0.7;
@@ -19,13 +17,6 @@ export const GATEWAY_STOP_TIMEOUT_SEC = 330;
 /** The gateway's exit code for an invalid config; restarting cannot fix it. */
 export const CONFIG_INVALID_EXIT = 78;
 
-/** Where each rendered file lands on the host. */
-export interface HostFile {
-  path: string;
-  content: string;
-  mode: string;
-}
-
 const dirUnder = (prefix: string, dir: string): string => {
   if (!dir.startsWith(prefix)) throw new Error(`${dir} is not under ${prefix}; systemd's *Directory= cannot create it`);
   return dir.slice(prefix.length);
@@ -35,14 +26,6 @@ const why = (text: string): string => `# ${text}`;
 
 function renderUnit(sections: Array<[string, string[]]>): string {
   return `${sections.map(([name, lines]) => [`[${name}]`, ...lines].join("\n")).join("\n\n")}\n`;
-}
-
-/** The AmazonProvidedDNS resolver of a VPC: its base address + 2. */
-export function vpcResolver(vpcCidr: string): string {
-  const cidr = parseCidr(vpcCidr);
-  if (!cidr) throw new Error(`not an IPv4 CIDR: ${vpcCidr}`);
-  const addr = cidr.base + 2;
-  return [24, 16, 8, 0].map((shift) => Math.floor(addr / 2 ** shift) % 256).join(".");
 }
 
 /** Only node and its libraries may be executed: the levels whose agent runs no commands. */
@@ -300,15 +283,6 @@ export function renderJournaldConf(): string {
     ...Object.entries(JOURNALD_LIMITS).map(([k, v]) => `${k}=${v}`),
     "",
   ].join("\n");
-}
-
-/** Every file of this module as it lands on the host. */
-export function hostSystemdFiles(model: StackModel): HostFile[] {
-  return [
-    { path: `${UNIT_DIR}/${GATEWAY_UNIT}`, content: renderGatewayUnit(model), mode: "0644" },
-    { path: `${UNIT_DIR}/${TOKEN_UNIT}`, content: renderTokenUnit(model), mode: "0644" },
-    { path: JOURNALD_DROPIN_PATH, content: renderJournaldConf(), mode: "0644" },
-  ];
 }
 
 // ---- systemd-analyze: the real judge of the units above ----

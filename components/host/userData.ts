@@ -4,26 +4,18 @@
 import * as zlib from "node:zlib";
 import { stringify } from "yaml";
 import { SECRET_KEYS, type StackModel } from "../../stacks/schema";
-import { GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, SERVICE_GROUP, SERVICE_USER, TOKEN_UNIT } from "./layout";
+import { GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, SERVICE_GROUP, SERVICE_USER, TOKEN_UNIT } from "../base/layout";
 import { bundleRuncmd, type BundleRef } from "./hostBundle";
 import { SESSION_USER } from "../access/sessionPreferences";
-import { NETSANDBOX_PACKAGES, NETSANDBOX_SOCKETS } from "../netsandbox";
-import { tailscaleRuncmd } from "../tailscale";
+import { NETSANDBOX_PACKAGES, NETSANDBOX_SOCKETS } from "../netsandbox/hostFiles";
+import { tailscaleRuncmd } from "../tailscale/hostFiles";
 import { HEALTH_TIMER, startCloudWatchAgentCommand } from "./cloudwatchAgent";
 import { PICKUP_TIMER, pickupTokenFile, pickupUnitFiles } from "./pickupToken";
 import { ssmAgentKeysFile } from "./ssmAgent";
-import { TAILSCALE_KEY_REGEX } from "../audit/dataProtection";
+import { keyShapes } from "../../stacks/secretShapes";
+import { ROOT_OWNER, unitFile, type HostFile } from "../base/hostFile";
+import { JOURNALD_DROPIN_PATH } from "./systemdUnits";
 import { SCRIPT_NAMES, renderBootScripts, renderHostEnv, scriptPath, type HostFacts } from "./bootScripts";
-
-/** One file as it lands on the host. */
-export interface HostFile {
-  path: string;
-  content: string;
-  /** Octal, e.g. "0640". */
-  mode: string;
-  /** user:group */
-  owner: string;
-}
 
 /** Host files rendered by the other host renderers (systemd units, journald cap, OpenClaw config). */
 export interface RenderedHostConfig {
@@ -34,8 +26,6 @@ export interface RenderedHostConfig {
   execApprovalsJson: string;
 }
 
-export const SYSTEMD_UNIT_DIR = "/etc/systemd/system";
-export const JOURNALD_DROPIN = "/etc/systemd/journald.conf.d/50-clawkeep.conf";
 export const TMPFILES_CONF = "/etc/tmpfiles.d/clawkeep.conf";
 export const AUTO_UPGRADES_CONF = "/etc/apt/apt.conf.d/20auto-upgrades";
 /** EC2's user-data limit, on the raw bytes before base64. */
@@ -47,7 +37,7 @@ export const EC2_USER_DATA_LIMIT = 16 * 1024;
 // squid: the allowlisting egress proxy of the network sandbox.
 export const HOST_PACKAGES = ["auditd", "awscli", "ca-certificates", "curl", "dbus", "rsyslog", "unattended-upgrades", ...NETSANDBOX_PACKAGES] as const;
 
-const ROOT = "root:root";
+const ROOT = ROOT_OWNER;
 
 /** systemd-tmpfiles lines for the service's directories: created at boot, modes and owners re-applied. */
 export function renderTmpfiles(): string {
@@ -73,9 +63,9 @@ export function hostFiles(model: StackModel, rendered: RenderedHostConfig, facts
   return [
     { path: PATHS.envFile, content: renderHostEnv(model, facts), mode: "0600", owner: ROOT },
     ...SCRIPT_NAMES.map((name) => ({ path: scriptPath(name), content: scripts[name], mode: "0750", owner: ROOT })),
-    { path: `${SYSTEMD_UNIT_DIR}/${TOKEN_UNIT}`, content: rendered.tokenUnit, mode: "0644", owner: ROOT },
-    { path: `${SYSTEMD_UNIT_DIR}/${GATEWAY_UNIT}`, content: rendered.gatewayUnit, mode: "0644", owner: ROOT },
-    { path: JOURNALD_DROPIN, content: rendered.journald, mode: "0644", owner: ROOT },
+    unitFile(TOKEN_UNIT, rendered.tokenUnit),
+    unitFile(GATEWAY_UNIT, rendered.gatewayUnit),
+    { path: JOURNALD_DROPIN_PATH, content: rendered.journald, mode: "0644", owner: ROOT },
     { path: TMPFILES_CONF, content: renderTmpfiles(), mode: "0644", owner: ROOT },
     { path: AUTO_UPGRADES_CONF, content: renderAutoUpgrades(), mode: "0644", owner: ROOT },
     { path: PATHS.configFile, content: rendered.openclawJson, mode: "0640", owner: `root:${SERVICE_GROUP}` },
@@ -86,15 +76,6 @@ export function hostFiles(model: StackModel, rendered: RenderedHostConfig, facts
   ];
 }
 
-const SECRET_PATTERNS: Array<[string, RegExp]> = [
-  ["an Anthropic API key", /sk-ant-[A-Za-z0-9_-]{16,}/],
-  ["an OpenAI API key", /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/],
-  ["an AWS access key id", /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/],
-  // One pattern with the log-masking identifier; it takes "_" too, so the detector errs on catching more.
-  ["a Tailscale key", new RegExp(`\\b${TAILSCALE_KEY_REGEX}`)],
-  ["a private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
-];
-
 /** What in `text` looks like a secret: the model's own secret values, or a known key format. Never the value itself. */
 export function findSecretLeaks(model: StackModel, text: string): string[] {
   const leaks: string[] = [];
@@ -102,7 +83,7 @@ export function findSecretLeaks(model: StackModel, text: string): string[] {
     const secret = model.secrets[key];
     if (secret && secret.value.length >= 8 && text.includes(secret.value)) leaks.push(`the value of ${key}`);
   }
-  for (const [name, pattern] of SECRET_PATTERNS) if (pattern.test(text)) leaks.push(name);
+  leaks.push(...keyShapes(text));
   return leaks;
 }
 

@@ -5,9 +5,9 @@
 //            which is where `tailscale serve` and the host's own health checks connect.
 // No veth, no ip_forward, no NAT: there is no route out of the namespace to bypass the proxy with.
 import type { StackModel } from "../../stacks/schema";
-import { GATEWAY_UNIT, PATHS, SERVICE_GROUP, SERVICE_USER } from "../host/layout";
+import { GATEWAY_UNIT, PATHS, SERVICE_GROUP, SERVICE_USER } from "../base/layout";
 import { EGRESS_SERVICE, EGRESS_SOCKET, GATEWAY_PROXY_PORT, INGRESS_SERVICE, INGRESS_SOCKET, PROXY_HOST, PROXY_PORT, PROXY_SERVICE } from "./addresses";
-import { KERNEL_PROTECTIONS } from "../host/sandboxDirectives";
+import { KERNEL_PROTECTIONS } from "../base/sandboxDirectives";
 
 export const SOCKET_PROXYD = "/usr/lib/systemd/systemd-socket-proxyd";
 /** An idle bridge exits; the socket stays and starts it again on the next connection. */

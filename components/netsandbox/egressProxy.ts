@@ -3,7 +3,7 @@
 // level allows, never to an address inside the host, the VPC or the tailnet. Every request, refused
 // or tunnelled, is one access-log line that CloudWatch metric filters can count.
 import type { StackModel } from "../../stacks/schema";
-import { vpcResolver } from "../host/systemdUnits";
+import { vpcResolver } from "../../stacks/cidr";
 import { PROXY_HOST, PROXY_PORT } from "./addresses";
 /** The kit's squid config; not Debian's conffile, so security updates of squid apply unattended. */
 export const SQUID_CONF_PATH = "/etc/squid/clawkeep-egress.conf";

@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { matchesFilterPattern } from "../audit/filterPattern";
-import { GATEWAY_UNIT } from "../host/layout";
+import { GATEWAY_UNIT } from "../base/layout";
 import { loadStackFile } from "../../stacks/load";
 import { needTools } from "../../test/support/tools";
 import {

@@ -2,10 +2,10 @@
 // apt repository (its key checked against a pinned fingerprint first), then a root oneshot that joins
 // the tailnet with the credentials read from Secrets Manager at boot (never from user data) and
 // publishes the gateway with Tailscale Serve to the tailnet only. Funnel is never turned on.
-import { GATEWAY_UNIT, PATHS } from "../host/layout";
-import { STRICT, factsReader } from "../host/shellPrelude";
+import { GATEWAY_UNIT, PATHS } from "../base/layout";
+import { STRICT, factsReader } from "../base/shellPrelude";
 import { INGRESS_SOCKET } from "../netsandbox/addresses";
-import type { TailscaleOptions } from "./options";
+import type { TailscaleOptions } from "../../stacks/tailscale";
 
 export const INSTALL_TAILSCALE = `${PATHS.libexecDir}/install-tailscale`;
 export const TAILSCALE_JOIN = `${PATHS.libexecDir}/tailscale-join`;
@@ -13,7 +13,6 @@ export const TAILSCALE_ENV = "/etc/clawkeep/tailscale.env";
 export const TAILSCALE_JOIN_UNIT = "clawkeep-tailscale.service";
 /** Tailscale Inc. package repository signing key (primary key fingerprint), as public installers pin it. */
 export const TAILSCALE_APT_KEY_FINGERPRINT = "2596A99EAAB33821893C0A79458CA832957F5868";
-export const TAILSCALE_APT_REPO = "https://pkgs.tailscale.com/stable/debian";
 /** The signing key's file in the repository (or its mirror). */
 export const TAILSCALE_KEY_FILE = "bookworm.noarmor.gpg";
 export const TAILSCALE_KEYRING = "/usr/share/keyrings/tailscale-archive-keyring.gpg";

@@ -3,7 +3,7 @@
 // reach the gateway's HTTPS (Tailscale Serve) and admins reach Tailscale SSH, which asks them to log
 // in again (check mode). The `tests` make Tailscale itself refuse any later edit that opens more.
 import { z } from "zod";
-import type { TailscaleOptions } from "./options";
+import type { TailscaleOptions } from "../../stacks/tailscale";
 
 /** Tailscale Serve publishes the gateway on the node's HTTPS port; the gateway itself stays on loopback. */
 export const SERVE_HTTPS_PORT = 443;

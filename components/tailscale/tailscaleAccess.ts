@@ -5,20 +5,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tailscale from "@pulumi/tailscale";
-import { cellSecretPrefix } from "../host/hostFiles";
+import { tailscaleJoinSecretName } from "../base/names";
 import { secretResourcePolicy } from "../secrets/policies";
-import type { TailscaleOptions } from "./options";
+import type { TailscaleOptions } from "../../stacks/tailscale";
 import { renderTailnetPolicy, tailnetPolicyHujson } from "./policy";
-
-/** The join document's secret: deterministic, so the host's tailscale.env can name it. */
-export function tailscaleJoinSecretName(stack: string, cellName: string): string {
-  return `${cellSecretPrefix(stack, cellName)}tailscale-join`;
-}
-
-/** The node's name in the tailnet (a DNS label). */
-export function tailscaleHostname(stack: string, cellName: string): string {
-  return `clawkeep-${stack}-${cellName}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 63);
-}
 
 /** The tag value of a credential that expires instead of rotating. */
 export const ONE_SHOT_CREDENTIAL = "one-shot";

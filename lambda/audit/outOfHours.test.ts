@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMoto, type MotoServer } from "../../test/support/moto";
 import { needTools } from "../../test/support/tools";
 import { buildDetectorBundle, type DetectorBundle } from "./build";
-import { DEFAULT_BUSINESS_HOURS } from "./businessHours";
+import { DEFAULT_BUSINESS_HOURS } from "../../stacks/businessHours";
 import { OUT_OF_HOURS_ENV, classify, configFromEnv, type CloudTrailEvent, type DetectorConfig } from "./outOfHours";
 
 const HOST_ROLE = "arn:aws:iam::123456789012:role/gw-host-role";

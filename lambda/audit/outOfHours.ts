@@ -3,7 +3,7 @@
 // principal that is not the kit's own automation adds 1 to a CloudWatch metric, whose alarm
 // notifies the cell's topic. Every change is also logged as one JSON line: who, what, when, from where.
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { businessHoursProblems, isOutsideBusinessHours, type BusinessHours } from "./businessHours";
+import { businessHoursProblems, isOutsideBusinessHours, type BusinessHours } from "../../stacks/businessHours";
 
 export const OUT_OF_HOURS_ENV = {
   businessHours: "CLAWKEEP_BUSINESS_HOURS",

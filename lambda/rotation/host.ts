@@ -6,7 +6,7 @@ import {
   SendCommandCommand,
   type SSMClient,
 } from "@aws-sdk/client-ssm";
-import { PATHS } from "../../components/host/layout";
+import { PATHS } from "../../components/base/layout";
 import { assertSafeToken } from "./protocol";
 
 export interface HostPort {

@@ -33,7 +33,7 @@ describe("openclawEnvelopeViolations", () => {
 
   it("treats an unset profile as every tool, and OpenClaw's defaults as unsafe", () => {
     const v = openclawEnvelopeViolations(3, {});
-    expect(v.join("\n")).toMatch(/gateway, openclaw, plugins reachable/);
+    expect(v.join("\n")).toMatch(/gateway, openclaw, plugins, secrets reachable/);
     expect(v.join("\n")).toMatch(/exec\.mode is unset/);
     expect(v.join("\n")).toMatch(/fs\.workspaceOnly/);
     expect(v.join("\n")).toMatch(/tools\.elevated\.enabled is not false/);

@@ -3,7 +3,8 @@
 // defaults follow OpenClaw 2026.9.6's documentation (docs/gateway/config-tools/tool-policy.md,
 // docs/tools/exec.md, docs/gateway/sandbox-vs-tool-policy-vs-elevated.md).
 import { parse as parseYaml } from "yaml";
-import { LEVELS, TRUST_LEVELS, type LevelCapabilities, type TrustLevel } from "../../stacks/trustLevels";
+import { OPENCLAW_GROUP_EXCLUDES, TOOL_ALIASES, TOOL_CATALOG, TOOL_GROUPS, TOOL_PROFILES } from "../../stacks/openclawTools";
+import { LEVELS, TRUST_LEVELS, TRUST_LEVEL_TAG, type LevelCapabilities, type TrustLevel } from "../../stacks/trustLevels";
 import { shippedFiles, userDataText } from "./userData";
 import { asArray, asStrings, entriesDeep, isRecord, tagsOf } from "./values";
 
@@ -14,7 +15,6 @@ export const OPENCLAW_TYPES = [
   "aws:s3/bucketObjectv2:BucketObjectv2",
   "aws:s3/bucketObject:BucketObject",
 ] as const;
-export const TRUST_LEVEL_TAG = "clawkeep:trustLevel";
 
 /** config is set when the file parsed, error when it did not (one shape: see ParsedPolicy). */
 export interface FoundConfig {
@@ -92,48 +92,16 @@ export function declaredTrustLevel(props: Record<string, unknown>): { level: Tru
 
 // ---- tool access ---------------------------------------------------------------------------
 
-const GROUPS: Readonly<Record<string, readonly string[]>> = {
-  "group:runtime": ["exec", "process", "code_execution"],
-  "group:fs": ["read", "write", "edit", "apply_patch"],
-  "group:sessions": [
-    "sessions", "sessions_list", "sessions_history", "sessions_search", "conversations_list", "conversations_send",
-    "conversations_turn", "sessions_send", "sessions_spawn", "sessions_yield", "subagents", "session_status", "suggest_task", "dismiss_task",
-  ],
-  "group:memory": ["memory_search", "memory_get"],
-  "group:web": ["web_search", "x_search", "web_fetch"],
-  "group:ui": ["browser", "screen", "theme", "dashboard", "terminal", "portal", "canvas", "show_widget", "progress_card"],
-  "group:automation": ["heartbeat_respond", "cron", "gateway", "plugins", "openclaw"],
-  "group:messaging": ["message"],
-  "group:nodes": ["nodes", "computer"],
-  "group:agents": ["agents_list", "get_goal", "create_goal", "update_goal", "progress_card", "ask_user", "skill_workshop"],
-  "group:media": ["view_image", "image_generate", "music_generate", "video_generate", "tts", "pdf"],
-};
-const OPENCLAW_GROUP_EXCLUDES = ["read", "write", "edit", "apply_patch", "exec", "process", "canvas"];
-
-// Profiles' base allowlists (tool-policy.md, "Tool profiles"); "*" = no core filtering (full or unset).
-const PROFILES: Readonly<Record<string, readonly string[]>> = {
-  minimal: ["session_status", "gateway"],
-  coding: [
-    "group:fs", "group:runtime", "group:web", "group:sessions", "group:memory", "cron", "gateway", "get_goal", "create_goal",
-    "update_goal", "progress_card", "ask_user", "skill_workshop", "view_image", "image_generate", "music_generate", "video_generate", "theme",
-  ],
-  messaging: [
-    "group:messaging", "sessions", "sessions_list", "sessions_history", "sessions_search", "conversations_list", "conversations_send",
-    "conversations_turn", "sessions_send", "sessions_spawn", "sessions_yield", "subagents", "session_status", "gateway", "ask_user", "theme",
-  ],
-  full: ["*"],
-};
-
-const ALIASES: Readonly<Record<string, string>> = { bash: "exec", automations: "cron" };
+const ALIASES = TOOL_ALIASES;
 const canonical = (tool: string) => ALIASES[tool.toLowerCase()] ?? tool.toLowerCase();
 
 /** Does a policy entry (tool name, `group:*`, or `*` wildcard) name `tool`? */
 export function entryMatches(entry: string, tool: string): boolean {
   const e = entry.trim().toLowerCase();
   const t = canonical(tool);
-  if (e === "group:openclaw") return !OPENCLAW_GROUP_EXCLUDES.includes(t);
+  if (e === "group:openclaw") return !(OPENCLAW_GROUP_EXCLUDES as readonly string[]).includes(t);
   if (e === "group:plugins") return false;
-  if (GROUPS[e]) return GROUPS[e].includes(t);
+  if (TOOL_GROUPS[e]) return TOOL_GROUPS[e].includes(t);
   if (e.includes("*")) {
     const re = new RegExp(`^${e.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
     return re.test(t) || Object.entries(ALIASES).some(([alias, target]) => target === t && re.test(alias));
@@ -197,7 +165,7 @@ function scopes(config: Record<string, unknown>): ToolScope[] {
 export function toolReachable(tools: Record<string, unknown>, extra: readonly string[], tool: string): boolean {
   if (anyMatches(asStrings(tools.deny), tool)) return false;
   const profile = typeof tools.profile === "string" ? tools.profile : "full";
-  const base = PROFILES[profile] ?? ["*"];
+  const base = TOOL_PROFILES[profile] ?? ["*"];
   const allow = asStrings(tools.allow);
   const granted = allow.length > 0 ? anyMatches(allow, tool) : anyMatches(base, tool) || anyMatches(asStrings(tools.alsoAllow), tool);
   // allow: ["write"] also enables apply_patch (tool-policy.md).
@@ -212,15 +180,15 @@ interface Capability {
 }
 
 const CAPABILITIES: readonly Capability[] = [
-  { what: "file reads", tools: ["read"], allowed: (c) => c.fileRead },
-  { what: "file writes", tools: ["write", "edit", "apply_patch"], allowed: (c) => c.fileWrite },
-  { what: "commands", tools: ["exec", "process", "code_execution", "terminal"], allowed: (c) => c.commands !== "none" },
-  { what: "web access", tools: ["web_search", "x_search", "web_fetch", "browser"], allowed: (c) => c.web },
-  { what: "spawning sessions", tools: ["sessions_spawn", "sessions_send", "subagents"], allowed: (c) => c.sessionsSpawn },
-  { what: "scheduled work (cron)", tools: ["cron"], allowed: (c) => c.automation },
-  { what: "paired-node commands", tools: ["nodes", "computer"], allowed: (c) => c.nodeSystemRun },
+  { what: "file reads", tools: TOOL_CATALOG.fileRead, allowed: (c) => c.fileRead },
+  { what: "file writes", tools: TOOL_CATALOG.fileWrite, allowed: (c) => c.fileWrite },
+  { what: "commands", tools: TOOL_CATALOG.commands, allowed: (c) => c.commands !== "none" },
+  { what: "web access", tools: TOOL_CATALOG.web, allowed: (c) => c.web },
+  { what: "spawning sessions", tools: TOOL_CATALOG.sessionsSpawn, allowed: (c) => c.sessionsSpawn },
+  { what: "scheduled work (cron)", tools: TOOL_CATALOG.automation, allowed: (c) => c.automation },
+  { what: "paired-node commands", tools: TOOL_CATALOG.nodes, allowed: (c) => c.nodeSystemRun },
   // Self-reconfiguration is outside every envelope (trustLevels.ts: the gateway tool is never allowed).
-  { what: "reconfiguring OpenClaw itself", tools: ["gateway", "openclaw", "plugins"], allowed: () => false },
+  { what: "reconfiguring OpenClaw itself", tools: TOOL_CATALOG.selfReconfiguration, allowed: () => false },
 ];
 
 /** Exec approval modes inside the envelope: a human or an allowlist decides, never a model or nobody. */
@@ -255,7 +223,7 @@ export function openclawEnvelopeViolations(level: TrustLevel, config: unknown): 
         problems.push(`${scope.label}: ${reachable.join(", ")} reachable, but level ${level} (${caps.name}) allows no ${cap.what}`);
       }
     }
-    const runtime = ["exec", "process", "code_execution"].filter((t) => toolReachable(scope.tools, extra, t));
+    const runtime = TOOL_GROUPS["group:runtime"].filter((t) => toolReachable(scope.tools, extra, t));
     const execIssue = runtime.length > 0 ? execProblem(obj(scope.tools.exec)) : undefined;
     if (execIssue) problems.push(`${scope.label}: ${runtime.join(", ")} reachable and ${execIssue}; use "ask" or "allowlist" (a human approves misses)`);
     const fsTools = ["read", "write", "edit", "apply_patch"].filter((t) => toolReachable(scope.tools, extra, t));

@@ -1,6 +1,6 @@
 // The shape of a rule: a pure object the CrossGuard pack (policies.ts) and the offline judge
 // (judge.ts) both run unchanged, so a stack is judged the same online and offline.
-import type { ChecklistItemId } from "../checklist";
+import type { ChecklistItemId } from "./checklistItems";
 
 export type Severity = "low" | "medium" | "high" | "critical";
 /** "mandatory" blocks a deploy; "advisory" only warns. */
@@ -45,6 +45,18 @@ export interface ResourceRule extends RuleBase {
   appliesTo?(type: string, props: Props): boolean;
   /** Inputs of one resource; returns one message per problem. */
   validateResource(type: string, props: Props, config: RuleConfig): string[];
+}
+
+/** A resource as the engine registers it (the offline evaluation's shape): serialized inputs and outputs. */
+export interface JudgedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** Inputs as the engine receives them; secrets still wrapped (see engineValues.ts). */
+  inputs: Record<string, unknown>;
+  /** Outputs (inputs plus computed values). */
+  state: Record<string, unknown>;
+  dependencies: readonly string[];
 }
 
 export interface StackResource {

@@ -6,7 +6,7 @@
 // Checklist: "API keys stored in environment variables or secrets manager"; best practice 2.
 // Fix: put the value in Secrets Manager (or a SecureString parameter) and fetch it at runtime.
 import { decodeBase64Text, userDataTexts } from "../lib/userData";
-import { assignedTokens, isSecretName, keyShapes, looksRandomToken } from "../lib/secretShapes";
+import { assignedTokens, isSecretName, keyShapes, looksRandomToken } from "../../stacks/secretShapes";
 import type { Props, ResourceRule } from "../lib/types";
 import { field } from "../lib/references";
 import { fmtPath, knownStrings, stringLeaves, tagsOf } from "../lib/values";

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PATHS } from "../../components/host/layout";
+import { PATHS } from "../../components/base/layout";
 import { NODE_BIN } from "./openclaw";
 import { IN_CI, isRoot, needTools } from "./tools";
 import { renderExecApprovalsJson } from "../../components/gateway/openclawConfig";

@@ -2,8 +2,7 @@
 // agent). Each check prints key=value lines and exits 0 only when it holds; the host judges the
 // few that compare numbers. The token is only ever read by shell builtins or `grep -f FILE`, so it
 // never appears in a command line or environment the checks themselves would then find.
-import { CREDENTIALS_DIR, GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, SERVICE_USER, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../../components/host/layout";
-import { PROVIDER_KEYS_SUBDIR } from "../../components/host/bootScripts";
+import { CREDENTIALS_DIR, GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, PROVIDER_KEYS_SUBDIR, SERVICE_USER, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../../components/base/layout";
 import { SSM_AGENT } from "../../components/host/ssmAgent";
 import { CWAGENT_CONFIG_PATH, CWAGENT_VERSION } from "../../components/host/cloudwatchAgent";
 import { JOURNALD_LIMITS, parseSecurityScore } from "../../components/host/systemdUnits";

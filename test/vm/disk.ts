@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { GATEWAY_UNIT, PATHS } from "../../components/host/layout";
+import { GATEWAY_UNIT, PATHS } from "../../components/base/layout";
 import { renderBootScripts, renderHostEnv } from "../../components/host/bootScripts";
 import { hostFacts, renderHost } from "../../components/host/hostFiles";
 import type { StackModel } from "../../stacks/schema";

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PINS, npmTarballUrl } from "../../components/host/layout";
+import { PINS, npmTarballUrl } from "../../stacks/pins";
 import { NODE_BIN_DIR } from "../support/openclaw";
 import { startMirror } from "./mirror";
 

