@@ -1,1 +1,2 @@
 export * from "./alertTopic";
+export * from "./failureAlarm";

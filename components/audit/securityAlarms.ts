@@ -2,6 +2,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { failureAlarm } from "../alarms/failureAlarm";
 import { DETECTOR_HANDLER, DETECTOR_RUNTIME, buildDetectorBundle } from "../../lambda/audit/build";
 import { OUT_OF_HOURS_ENV } from "../../lambda/audit/outOfHours";
 import type { StackModel } from "../../stacks/schema";
@@ -67,19 +68,13 @@ export class SecurityAlarms extends pulumi.ComponentResource {
     this.alarms = specs.map((spec) => this.alarm(name, spec, namespace, args.instanceId, notify, args.tags));
     // A broken detector must not look like a quiet night.
     this.alarms.push(
-      new aws.cloudwatch.MetricAlarm(
+      failureAlarm(
         `${name}-detector-errors`,
         {
-          alarmDescription: "The out-of-hours change detector failed; changes may go unreported",
+          description: "The out-of-hours change detector failed; changes may go unreported",
           namespace: "AWS/Lambda",
           metricName: "Errors",
           dimensions: { FunctionName: this.detector.name },
-          statistic: "Sum",
-          period: 300,
-          evaluationPeriods: 1,
-          threshold: 1,
-          comparisonOperator: "GreaterThanOrEqualToThreshold",
-          treatMissingData: "notBreaching",
           alarmActions: notify,
           okActions: notify,
           tags: args.tags,

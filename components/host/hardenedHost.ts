@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { failureAlarm } from "../alarms/failureAlarm";
 import type { StackModel } from "../../stacks/schema";
 import { DEBIAN_AMI_NAME, DEBIAN_AMI_OWNER, hostReadPolicy, instanceRoleTrust, metadataOptions } from "./instanceSpec";
 
@@ -103,44 +104,28 @@ export class HardenedHost extends pulumi.ComponentResource {
     );
 
     const region = pulumi.output(args.region);
-    // System-level failure: AWS moves the instance to healthy hardware (automatic recovery).
-    const systemStatus = new aws.cloudwatch.MetricAlarm(
-      `${name}-system-status`,
-      {
-        alarmDescription: `${name}: EC2 system status check failed; recovering the instance`,
-        namespace: "AWS/EC2",
-        metricName: "StatusCheckFailed_System",
-        dimensions: { InstanceId: this.instance.id },
-        statistic: "Maximum",
-        period: 60,
-        evaluationPeriods: 2,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        alarmActions: [pulumi.interpolate`arn:aws:automate:${region}:ec2:recover`, args.alarmTopicArn],
-        okActions: [args.alarmTopicArn],
-        tags,
-      },
-      { parent: this.instance },
-    );
-    // Instance-level failure (kernel, boot, network config): reboot and tell a person.
-    const instanceStatus = new aws.cloudwatch.MetricAlarm(
-      `${name}-instance-status`,
-      {
-        alarmDescription: `${name}: EC2 instance status check failed; rebooting`,
-        namespace: "AWS/EC2",
-        metricName: "StatusCheckFailed_Instance",
-        dimensions: { InstanceId: this.instance.id },
-        statistic: "Maximum",
-        period: 60,
-        evaluationPeriods: 3,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        alarmActions: [pulumi.interpolate`arn:aws:automate:${region}:ec2:reboot`, args.alarmTopicArn],
-        okActions: [args.alarmTopicArn],
-        tags,
-      },
-      { parent: this.instance },
-    );
+    // System-level failure: AWS moves the instance to healthy hardware (automatic recovery);
+    // instance-level failure (kernel, boot, network config): reboot. Both tell a person.
+    const statusAlarm = (check: "System" | "Instance", action: "recover" | "reboot", evaluationPeriods: number, what: string) =>
+      failureAlarm(
+        `${name}-${check.toLowerCase()}-status`,
+        {
+          description: `${name}: EC2 ${check.toLowerCase()} status check failed; ${what}`,
+          namespace: "AWS/EC2",
+          metricName: `StatusCheckFailed_${check}`,
+          dimensions: { InstanceId: this.instance.id },
+          statistic: "Maximum",
+          periodSeconds: 60,
+          evaluationPeriods,
+          treatMissingData: "missing",
+          alarmActions: [pulumi.interpolate`arn:aws:automate:${region}:ec2:${action}`, args.alarmTopicArn],
+          okActions: [args.alarmTopicArn],
+          tags,
+        },
+        { parent: this.instance },
+      );
+    const systemStatus = statusAlarm("System", "recover", 2, "recovering the instance");
+    const instanceStatus = statusAlarm("Instance", "reboot", 3, "rebooting");
 
     this.statusAlarms = [systemStatus, instanceStatus];
     this.registerOutputs({ instanceId: this.instance.id, roleArn: this.role.arn });

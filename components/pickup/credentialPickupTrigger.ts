@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { failureAlarm } from "../alarms/failureAlarm";
 import { pickupEventPattern, pickupRunCommandInput } from "../host/pickupToken";
 
 export interface CredentialPickupTriggerArgs {
@@ -80,19 +81,13 @@ export class CredentialPickupTrigger extends pulumi.ComponentResource {
       { parent: rule },
     );
     // A pickup EventBridge could not deliver leaves the host on the old credential until the timer runs.
-    new aws.cloudwatch.MetricAlarm(
+    failureAlarm(
       `${name}-failed`,
       {
-        alarmDescription: "Credential pickup could not be sent to the gateway host (EventBridge FailedInvocations)",
+        description: "Credential pickup could not be sent to the gateway host (EventBridge FailedInvocations)",
         namespace: "AWS/Events",
         metricName: "FailedInvocations",
         dimensions: { RuleName: rule.name },
-        statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
         alarmActions: [args.alarmTopicArn],
         tags: args.tags,
       },

@@ -2,6 +2,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { failureAlarm } from "../alarms/failureAlarm";
 import { ROTATION_HANDLER, ROTATION_RUNTIME, buildRotationBundle } from "../../lambda/build";
 import { ROTATION_ENV, type StrategyName } from "../../lambda/rotation/config";
 import { rotationRolePolicy, secretResourcePolicy } from "./policies";
@@ -187,19 +188,13 @@ export class RotatedSecret extends pulumi.ComponentResource {
     );
 
     this.rotationRoleArn = role.arn;
-    this.errorsAlarm = new aws.cloudwatch.MetricAlarm(
+    this.errorsAlarm = failureAlarm(
       `${name}-rotation-errors`,
       {
-        alarmDescription: `Rotation of ${args.secretName} failed (function errors)`,
+        description: `Rotation of ${args.secretName} failed (function errors)`,
         namespace: "AWS/Lambda",
         metricName: "Errors",
         dimensions: { FunctionName: this.rotationFunction.name },
-        statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
         alarmActions: [args.alarmTopicArn],
         tags,
       },
