@@ -1,7 +1,10 @@
 // The offline judge: runs the pack's rules over an offline evaluation (plan/evaluate.ts) exactly as
 // CrossGuard would over a preview: resource rules see each resource's inputs, stack rules see every
-// resource's outputs, secrets arrive decrypted and unmarked in both.
+// resource's outputs, secrets arrive decrypted and unmarked in both. What the evaluation could not know
+// (lib/unknown.ts markers) a rule may not judge: a rule that reads one, or throws CannotJudge, is a
+// blind spot, never a pass.
 import { SECRET_SIG_KEY, unwrapSecrets } from "./lib/engineValues";
+import { UNKNOWN_OPEN, containsUnknown, unknownsInText, type BlindSpot } from "./lib/unknown";
 import { evaluateChecklist, type ChecklistEntry } from "./checklist";
 import { coversType, ruleConfig, type EnforcementLevel, type JudgedResource, type Props, type Rule, type RuleLevel, type Severity, type StackResource } from "./lib/types";
 import { isRecord } from "./lib/values";
@@ -33,8 +36,10 @@ export interface Judgement {
   checklist: ChecklistEntry[];
   /** Rules that had at least one resource to look at. */
   applied: string[];
-  /** A rule that threw: a bug in the rule or a value it could not read. The plan treats it as a failure. */
+  /** A rule that threw: a bug in the rule. The plan treats it as a failure. */
   errors: RuleError[];
+  /** What could not be judged offline: the evaluation's own blind spots, then each rule that met an unknown value. */
+  blind: BlindSpot[];
 }
 
 const ASSET_SIGS = ["c44067f5952c0a294b673a41bacd8c17", "0def7320c3a5731c473e5ecbe6d01bc7"];
@@ -70,13 +75,62 @@ function levelAndConfig(rule: Rule, config: PackConfig): { level: EnforcementLev
   return { level, values };
 }
 
-export function judge(evaluation: { resources: readonly JudgedResource[] }, config: PackConfig = {}): Judgement {
+/** A resource as the judge reads it; `site` (file:line of the program) only sharpens blind-spot reports. */
+export type JudgeInput = JudgedResource & { site?: string };
+
+/**
+ * A view of `value` that calls `onUnknown` whenever a rule reads a string holding an unknown marker
+ * (or enumerates an object key holding one). Only resources that hold a marker are wrapped.
+ */
+function tracked<T>(value: T, onUnknown: (whats: string[]) => void, cache = new WeakMap<object, object>()): T {
+  if (value === null || typeof value !== "object") return value;
+  const hit = cache.get(value);
+  if (hit) return hit as T;
+  const proxy = new Proxy(value, {
+    get(target, key, receiver) {
+      const v: unknown = Reflect.get(target, key, receiver);
+      if (typeof v === "string") {
+        if (v.includes(UNKNOWN_OPEN)) onUnknown(unknownsInText(v));
+        return v;
+      }
+      return tracked(v, onUnknown, cache);
+    },
+    ownKeys(target) {
+      const keys = Reflect.ownKeys(target);
+      for (const k of keys) if (typeof k === "string" && k.includes(UNKNOWN_OPEN)) onUnknown(unknownsInText(k));
+      return keys;
+    },
+  });
+  cache.set(value, proxy);
+  return proxy;
+}
+
+const whereOf = (r: { type: string; name: string; site?: string }) => `${r.type} ${r.name}${r.site ? ` (${r.site})` : ""}`;
+
+/** A CannotJudge from lib/unknown.ts, also when the rule's copy of the module is another instance. */
+function cannotJudge(e: unknown): { what: string; where?: string } | undefined {
+  return e instanceof Error && e.name === "CannotJudge" && typeof (e as { what?: unknown }).what === "string" ? (e as unknown as { what: string; where?: string }) : undefined;
+}
+
+export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: readonly BlindSpot[] }, config: PackConfig = {}): Judgement {
   const violations: Violation[] = [];
   const errors: RuleError[] = [];
+  const blind: BlindSpot[] = [...(evaluation.blind ?? [])];
+  const blindSeen = new Set(blind.map((b) => `${b.rule ?? ""}|${b.what}|${b.where}`));
+  const addBlind = (b: BlindSpot) => {
+    const key = `${b.rule ?? ""}|${b.what}|${b.where}`;
+    if (!blindSeen.has(key)) blind.push(b);
+    blindSeen.add(key);
+  };
   const applied = new Set<string>();
-  const resources = evaluation.resources.map((r) => ({ ...r, inputProps: toPolicyProps(r.inputs), stateProps: toPolicyProps(r.state) }));
+  const resources = evaluation.resources.map((r) => {
+    const inputProps = toPolicyProps(r.inputs);
+    const stateProps = toPolicyProps(r.state);
+    return { ...r, inputProps, stateProps, unknownInputs: containsUnknown(inputProps), unknownState: containsUnknown(stateProps) };
+  });
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const stackView: StackResource[] = resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.stateProps, dependencies: r.dependencies }));
+  const plainStackView: StackResource[] = resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.stateProps, dependencies: r.dependencies }));
+  const anyUnknownState = resources.some((r) => r.unknownState);
 
   for (const rule of RULES) {
     const { level, values } = levelAndConfig(rule, config);
@@ -96,33 +150,86 @@ export function judge(evaluation: { resources: readonly JudgedResource[] }, conf
       });
     };
     const fail = (urn: string, e: unknown) => errors.push({ rule: rule.name, urn, message: e instanceof Error ? e.message : String(e) });
+    const blindOn = (where: string, whats: Iterable<string>, because?: string) =>
+      addBlind({ rule: rule.name, what: `${[...new Set(whats)].join("; ")}${because ? ` (${because})` : ""}`, where });
 
     if (rule.kind === "resource") {
       for (const r of resources) {
         if (!coversType(rule, r.type)) continue;
+        const reads: string[] = [];
+        const props = r.unknownInputs ? tracked(r.inputProps, (w) => reads.push(...w)) : r.inputProps;
         try {
-          if (rule.appliesTo && !rule.appliesTo(r.type, r.inputProps)) continue;
+          if (rule.appliesTo && !rule.appliesTo(r.type, props)) {
+            if (reads.length > 0) blindOn(whereOf(r), reads, "whether the rule applies depends on it");
+            continue;
+          }
           applied.add(rule.name);
-          for (const m of rule.validateResource(r.type, r.inputProps, cfg)) report(r.urn, m);
+          for (const m of rule.validateResource(r.type, props, cfg)) report(r.urn, m);
+          if (reads.length > 0) blindOn(whereOf(r), reads);
         } catch (e) {
-          fail(r.urn, e);
+          const cj = cannotJudge(e);
+          if (cj) blindOn(cj.where ? `${whereOf(r)}: ${cj.where}` : whereOf(r), [cj.what]);
+          else if (reads.length > 0) blindOn(whereOf(r), reads, `the rule failed on it: ${e instanceof Error ? e.message : String(e)}`);
+          else fail(r.urn, e);
         }
       }
       continue;
     }
-    if (!stackView.some((r) => coversType(rule, r.type))) continue;
+    if (!resources.some((r) => coversType(rule, r.type))) continue;
     applied.add(rule.name);
+    const reads = new Map<string, string[]>();
+    const stackView = anyUnknownState
+      ? plainStackView.map((v, i) => (resources[i].unknownState ? { ...v, props: tracked(v.props, (w) => reads.set(v.urn, [...(reads.get(v.urn) ?? []), ...w])) } : v))
+      : plainStackView;
+    const blindReads = (because?: string) => {
+      for (const [urn, whats] of reads) blindOn(whereOf(byUrn.get(urn) ?? { type: "", name: urn }), whats, because);
+    };
     try {
       for (const v of rule.validateStack(stackView, cfg)) report(v.urn ?? "", v.message);
+      blindReads();
     } catch (e) {
-      fail("", e);
+      const cj = cannotJudge(e);
+      if (cj) addBlind({ rule: rule.name, what: cj.what, where: cj.where ?? "(stack)" });
+      else if (reads.size > 0) blindReads(`the rule failed on it: ${e instanceof Error ? e.message : String(e)}`);
+      else fail("", e);
     }
   }
   const violated = new Set(violations.map((v) => v.rule));
-  return { violations, checklist: evaluateChecklist(RULES, applied, violated), applied: [...applied], errors };
+  const blindRules = new Set(blind.flatMap((b) => (b.rule ? [b.rule] : [])));
+  return { violations, checklist: evaluateChecklist(RULES, applied, violated, blindRules), applied: [...applied], errors, blind };
 }
 
-/** True when the stack may deploy: no mandatory violation and no rule error. */
+export type VerdictStatus = "pass" | "refused" | "cannot-judge";
+
+export interface Verdict {
+  status: VerdictStatus;
+  /** The process exit code of the offline plan: 0 pass, 1 refused, 2 cannot judge. */
+  exitCode: 0 | 1 | 2;
+  /** The one line every run ends with. */
+  line: string;
+}
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+
+/**
+ * Anything the judge could not see makes the whole verdict "cannot judge": a violation found next to a
+ * blind spot may rest on an unknown, and a pass would be a guess. Then a mandatory violation or a rule
+ * bug refuses; else the program passes.
+ */
+export function verdictOf(j: Judgement): Verdict {
+  const mandatory = j.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+  if (j.blind.length > 0) {
+    const seen = mandatory > 0 ? `; ${count(mandatory, "mandatory violation")} in what could be judged` : "";
+    return { status: "cannot-judge", exitCode: 2, line: `verdict: cannot judge offline (${count(j.blind.length, "blind spot")}${seen})` };
+  }
+  if (mandatory > 0 || j.errors.length > 0) {
+    const parts = [count(mandatory, "mandatory violation"), ...(j.errors.length > 0 ? [count(j.errors.length, "rule error")] : [])];
+    return { status: "refused", exitCode: 1, line: `verdict: refused (${parts.join(", ")})` };
+  }
+  return { status: "pass", exitCode: 0, line: `verdict: pass (${count(j.violations.length, "violation")}, ${count(j.applied.length, "rule")} applied)` };
+}
+
+/** True when the stack may deploy: nothing unseen, no mandatory violation and no rule error. */
 export function passes(j: Judgement): boolean {
-  return j.errors.length === 0 && !j.violations.some((v) => v.enforcementLevel === "mandatory");
+  return verdictOf(j).status === "pass";
 }
