@@ -33,3 +33,5 @@ new aws.cloudwatch.MetricAlarm("gw-status", {
   comparisonOperator: "GreaterThanThreshold",
   alarmActions: [topic.arn],
 });
+
+export const instanceId = host.id;
