@@ -1,0 +1,37 @@
+// breaks: "Production deployment architecture" (BP5): the separate state volume that outlives the host is encrypted
+// how: standalone ebs.Volume (encrypted left unset) attached with ec2.VolumeAttachment to a hardened instance
+// expect: violation
+import * as aws from "@pulumi/aws";
+
+const vpc = new aws.ec2.Vpc("gw", { cidrBlock: "10.42.0.0/16" });
+new aws.ec2.DefaultSecurityGroup("gw-default", { vpcId: vpc.id });
+const subnet = new aws.ec2.Subnet("gw-private", { vpcId: vpc.id, cidrBlock: "10.42.1.0/24", availabilityZone: "us-east-1a" });
+const sg = new aws.ec2.SecurityGroup("gw", {
+  vpcId: vpc.id,
+  description: "no inbound; https out",
+  egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+});
+const key = new aws.kms.Key("gw", { enableKeyRotation: true });
+const topic = new aws.sns.Topic("gw-alerts", { kmsMasterKeyId: key.arn });
+
+const host = new aws.ec2.Instance("gw", {
+  ami: "ami-0d3b1a2c3e4f5a6b7",
+  instanceType: "t3.medium",
+  subnetId: subnet.id,
+  vpcSecurityGroupIds: [sg.id],
+  metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
+  rootBlockDevice: { encrypted: true, kmsKeyId: key.arn },
+});
+const state = new aws.ebs.Volume("gw-state", { availabilityZone: "us-east-1a", size: 50, type: "gp3" });
+new aws.ec2.VolumeAttachment("gw-state", { deviceName: "/dev/sdf", volumeId: state.id, instanceId: host.id });
+new aws.cloudwatch.MetricAlarm("gw-status", {
+  namespace: "AWS/EC2",
+  metricName: "StatusCheckFailed",
+  dimensions: { InstanceId: host.id },
+  statistic: "Maximum",
+  period: 60,
+  evaluationPeriods: 2,
+  threshold: 0,
+  comparisonOperator: "GreaterThanThreshold",
+  alarmActions: [topic.arn],
+});

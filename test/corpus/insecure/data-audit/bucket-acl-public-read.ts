@@ -1,0 +1,16 @@
+// breaks: "Data exposure" (guide: never expose config, keys or logs; "Network restrictions in place"): the host bundle and its config are not readable by the public
+// how: ACLs re-enabled (BucketOwnerPreferred), the public access block switched off, and an aws.s3.BucketAcl with acl "public-read" on the host bundle bucket
+// expect: violation
+import * as aws from "@pulumi/aws";
+
+const key = new aws.kms.Key("bundle", { enableKeyRotation: true });
+// The host bundle: openclaw.json, systemd units and scripts the gateway host downloads at boot.
+const bucket = new aws.s3.Bucket("host-bundle", {});
+new aws.s3.BucketServerSideEncryptionConfiguration("host-bundle", {
+  bucket: bucket.id,
+  rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+});
+new aws.s3.BucketVersioning("host-bundle", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+const ownership = new aws.s3.BucketOwnershipControls("host-bundle", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerPreferred" } });
+const pab = new aws.s3.BucketPublicAccessBlock("host-bundle", { bucket: bucket.id, blockPublicAcls: false, ignorePublicAcls: false, blockPublicPolicy: true, restrictPublicBuckets: true });
+new aws.s3.BucketAcl("host-bundle", { bucket: bucket.id, acl: "public-read" }, { dependsOn: [ownership, pab] });

@@ -1,0 +1,36 @@
+// breaks: "Network restrictions in place" (limit which domains agents can reach; prevent exfiltration): no all-traffic egress to the internet
+// how: all protocols out to 0.0.0.0/1 and 128.0.0.0/1 (two ec2.SecurityGroupRule egress resources): no /0, yet every IPv4 address
+// expect: violation
+import * as aws from "@pulumi/aws";
+
+const vpc = new aws.ec2.Vpc("gw", { cidrBlock: "10.42.0.0/16" });
+new aws.ec2.DefaultSecurityGroup("gw-default", { vpcId: vpc.id });
+const subnet = new aws.ec2.Subnet("gw-private", { vpcId: vpc.id, cidrBlock: "10.42.1.0/24" });
+const key = new aws.kms.Key("gw", { enableKeyRotation: true });
+const topic = new aws.sns.Topic("gw-alerts", { kmsMasterKeyId: key.arn });
+const sg = new aws.ec2.SecurityGroup("gw", {
+  vpcId: vpc.id,
+  description: "no inbound; https out",
+  egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+});
+new aws.ec2.SecurityGroupRule("gw-out-low", { type: "egress", securityGroupId: sg.id, protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/1"] });
+new aws.ec2.SecurityGroupRule("gw-out-high", { type: "egress", securityGroupId: sg.id, protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["128.0.0.0/1"] });
+const host = new aws.ec2.Instance("gw", {
+  ami: "ami-0d3b1a2c3e4f5a6b7",
+  instanceType: "t3.medium",
+  subnetId: subnet.id,
+  vpcSecurityGroupIds: [sg.id],
+  metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
+  rootBlockDevice: { encrypted: true, kmsKeyId: key.arn },
+});
+new aws.cloudwatch.MetricAlarm("gw-status", {
+  namespace: "AWS/EC2",
+  metricName: "StatusCheckFailed",
+  dimensions: { InstanceId: host.id },
+  statistic: "Maximum",
+  period: 60,
+  evaluationPeriods: 2,
+  threshold: 0,
+  comparisonOperator: "GreaterThanThreshold",
+  alarmActions: [topic.arn],
+});

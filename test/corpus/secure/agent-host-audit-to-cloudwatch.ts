@@ -1,0 +1,81 @@
+// secure: an OpenClaw agent host (level 1 config, loopback, token from Secrets Manager) whose audit log the CloudWatch agent ships to a KMS log group kept 365 days; IMDSv2 hop 1, encrypted root, no public IP, no inbound, https out, no key, SSM + own-secret role, status alarm
+// how: ec2.Instance with cloud-init write_files (openclaw.json, CloudWatch agent config), a role policy scoped to its log group
+// expect: pass
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+const doc = (Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+const vpc = new aws.ec2.Vpc("gw", { cidrBlock: "10.42.0.0/16" });
+new aws.ec2.DefaultSecurityGroup("gw-default", { vpcId: vpc.id });
+const subnet = new aws.ec2.Subnet("gw-private", { vpcId: vpc.id, cidrBlock: "10.42.1.0/24" });
+const sg = new aws.ec2.SecurityGroup("gw", {
+  vpcId: vpc.id,
+  description: "no inbound; https out",
+  egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+});
+const account = aws.getCallerIdentityOutput().accountId;
+// Account root administers (AWS's default); CloudWatch Logs, alarms and CloudTrail use the key for this account only.
+const key = new aws.kms.Key("gw", {
+  enableKeyRotation: true,
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+      { Sid: "LogsEncrypt", Effect: "Allow", Principal: { Service: "logs.us-east-1.amazonaws.com" }, Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], Resource: "*", Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:us-east-1:${account}:*` } } },
+      { Sid: "AlarmsAndTrail", Effect: "Allow", Principal: { Service: ["cloudwatch.amazonaws.com", "cloudtrail.amazonaws.com"] }, Action: ["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": account } } },
+    ],
+  }),
+});
+const topic = new aws.sns.Topic("gw-alerts", { kmsMasterKeyId: key.arn });
+// The gateway token: Secrets Manager, customer key, 30-day rotation, owned by the secrets stack.
+const tokenArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:openclaw/gw/gateway-token-AbCdEf";
+const role = new aws.iam.Role("gw-host", { assumeRolePolicy: doc([{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]) });
+new aws.iam.RolePolicyAttachment("gw-host-ssm", { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" });
+new aws.iam.RolePolicy("gw-host-token", { role: role.id, policy: doc([{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: tokenArn }]) });
+const profile = new aws.iam.InstanceProfile("gw-host", { role: role.name });
+const logs = new aws.cloudwatch.LogGroup("gw-audit", { name: "/openclaw/gw/audit", retentionInDays: 365, kmsKeyId: key.arn });
+new aws.iam.RolePolicy("gw-host-logs", { role: role.id, policy: logs.arn.apply((arn) => doc([{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${arn}:*` }])) });
+const shipping = { logs: { logs_collected: { files: { collect_list: [{ file_path: "/var/log/openclaw/*.log", log_group_name: "/openclaw/gw/audit", log_stream_name: "{instance_id}" }] } } } };
+
+const openclaw = {
+  gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: { source: "file", provider: "gateway-token", id: "value" } }, tailscale: { mode: "off" } },
+  secrets: { providers: { "gateway-token": { source: "file", path: "/run/credentials/openclaw-gateway.service/gateway-token", mode: "singleValue" } } },
+  tools: {
+    profile: "messaging",
+    deny: ["group:automation", "group:runtime", "group:ui", "group:nodes", "sessions_spawn", "sessions_send", "subagents"],
+    alsoAllow: ["read", "write", "edit", "web_fetch"],
+    fs: { workspaceOnly: true },
+    exec: { mode: "deny" },
+    elevated: { enabled: false },
+  },
+  session: { reset: { mode: "idle", idleMinutes: 30 } },
+  logging: { level: "info", file: "/var/log/openclaw/openclaw.log", audit: { enabled: true } },
+};
+const userData = `#cloud-config\n${JSON.stringify({
+  write_files: [{ path: "/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json", permissions: "0644", content: JSON.stringify(shipping) },
+    { path: "/var/lib/openclaw/.openclaw/openclaw.json", permissions: "0640", owner: "root:openclaw", content: JSON.stringify(openclaw) }],
+  runcmd: [["npm", "install", "-g", "openclaw@2026.9.6"], ["amazon-cloudwatch-agent-ctl", "-a", "fetch-config", "-m", "ec2", "-s", "-c", "file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json"],
+    ["systemctl", "enable", "--now", "openclaw-gateway.service"]],
+})}`;
+const host = new aws.ec2.Instance("gw", {
+  ami: "ami-0d3b1a2c3e4f5a6b7",
+  instanceType: "t3.medium",
+  subnetId: subnet.id,
+  vpcSecurityGroupIds: [sg.id],
+  iamInstanceProfile: profile.name,
+  metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
+  rootBlockDevice: { encrypted: true, kmsKeyId: key.arn },
+  userData,
+  tags: { Name: "openclaw-gateway", "clawkeep:trustLevel": "1" },
+});
+new aws.cloudwatch.MetricAlarm("gw-status", {
+  namespace: "AWS/EC2",
+  metricName: "StatusCheckFailed",
+  dimensions: { InstanceId: host.id },
+  statistic: "Maximum",
+  period: 60,
+  evaluationPeriods: 2,
+  threshold: 0,
+  comparisonOperator: "GreaterThanThreshold",
+  alarmActions: [topic.arn],
+});
