@@ -1,26 +1,17 @@
-// breaks: "Level 0: ... No file system access; No external API calls" (securing AI agents, best practice 7: gradual trust model)
-// how: the global tool policy is level 0, but agents.entries.main.tools.profile "full" re-opens every tool for the only agent
+// breaks: "OpenClaw requires authentication even on localhost... Always require authentication." (securing AI agents, mistake 1)
+// how: openclaw.json travels as an S3 object (BucketObjectv2 content) the host copies at boot; it sets gateway.auth.mode "none"
 // expect: violation
 import * as aws from "@pulumi/aws";
-import { stringify } from "yaml";
+import * as pulumi from "@pulumi/pulumi";
 
 const config = {
   gateway: {
     mode: "local",
     port: 18789,
     bind: "loopback",
-    auth: {
-      mode: "token",
-      token: { source: "file", provider: "gateway-token", id: "value" },
-      rateLimit: { maxAttempts: 5, windowMs: 900000, lockoutMs: 900000, exemptLoopback: false },
-    },
+    auth: { mode: "none" },
     tailscale: { mode: "off" },
     terminal: { enabled: false },
-  },
-  secrets: {
-    providers: {
-      "gateway-token": { source: "file", path: "/run/credentials/openclaw-gateway.service/gateway-token", mode: "singleValue" },
-    },
   },
   discovery: { mdns: { mode: "off" } },
   browser: { enabled: false },
@@ -33,14 +24,14 @@ const config = {
   },
   session: { dmScope: "per-channel-peer", reset: { mode: "idle", idleMinutes: 30 } },
   logging: { level: "info", audit: { enabled: true } },
-  agents: { entries: { main: { tools: { profile: "full" } } } },
 };
 
-// The gateway image ships the units (LoadCredential=gateway-token:...); cloud-init drops the config and starts them.
-const cloudConfig = `#cloud-config\n${stringify({
-  write_files: [{ path: "/etc/openclaw/openclaw.json", owner: "root:openclaw", permissions: "0640", content: JSON.stringify(config, null, 2) }],
-  runcmd: ["systemctl enable --now clawkeep-token.service openclaw-gateway.service"],
-})}`;
+const bucket = new aws.s3.Bucket("gateway-config");
+new aws.s3.BucketPublicAccessBlock("gateway-config", { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+new aws.s3.BucketObjectv2("openclaw-json", {
+  bucket: bucket.id, key: "gateway/openclaw.json", content: JSON.stringify(config, null, 2), serverSideEncryption: "aws:kms",
+  tags: { "clawkeep:trustLevel": "0" },
+});
 
 const assumeRole = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
 const role = new aws.iam.Role("gateway", { assumeRolePolicy: assumeRole });
@@ -50,12 +41,20 @@ const sg = new aws.ec2.SecurityGroup("gateway", {
   vpcId: "vpc-0a1b2c3d4e5f60718", description: "no inbound; https out",
   egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
 });
+new aws.iam.RolePolicy("gateway-config-read", {
+  role: role.id,
+  policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: pulumi.interpolate`${bucket.arn}/gateway/*` }] }),
+});
 const host = new aws.ec2.Instance("gateway", {
   ami: "ami-0d3b1a2c3e4f5a6b7", instanceType: "t3.medium", subnetId: "subnet-0a1b2c3d4e5f60718",
   vpcSecurityGroupIds: [sg.id], associatePublicIpAddress: false, iamInstanceProfile: profile.name,
   metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }, rootBlockDevice: { encrypted: true },
   tags: { Name: "openclaw-gateway", "clawkeep:trustLevel": "0" },
-  userData: cloudConfig,
+  userData: pulumi.interpolate`#!/bin/bash
+set -euo pipefail
+aws s3 cp s3://${bucket.bucket}/gateway/openclaw.json /etc/openclaw/openclaw.json
+systemctl enable --now clawkeep-token.service openclaw-gateway.service
+`,
 });
 const alerts = new aws.sns.Topic("alerts");
 new aws.cloudwatch.MetricAlarm("gateway-status", { namespace: "AWS/EC2", metricName: "StatusCheckFailed", dimensions: { InstanceId: host.id },
