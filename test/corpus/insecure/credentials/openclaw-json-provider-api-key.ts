@@ -8,34 +8,25 @@ import { stringify } from "yaml";
 const anthropicKey = "sk-ant-api03-" + "3f5YeD8bKj2Gx_4Ndm55qBm6J4czgm4pkWvEfs0wgwfi9eA0O7dRGeF5T5MHw8tTg4keGy_usZmxh9k7VoqdMUQoHEikMAA";
 const config = {
   gateway: {
-    mode: "local",
-    port: 18789,
-    bind: "loopback",
+    mode: "local", port: 18789, bind: "loopback",
     auth: {
-      mode: "token",
-      token: { source: "file", provider: "gateway-token", id: "value" },
+      mode: "token", token: { source: "file", provider: "gateway-token", id: "value" },
       rateLimit: { maxAttempts: 5, windowMs: 900000, lockoutMs: 900000, exemptLoopback: false },
     },
-    tailscale: { mode: "off" },
-    terminal: { enabled: false },
+    tailscale: { mode: "off" }, terminal: { enabled: false },
   },
   secrets: {
     providers: {
       "gateway-token": { source: "file", path: "/run/credentials/openclaw-gateway.service/gateway-token", mode: "singleValue" },
     },
   },
-  discovery: { mdns: { mode: "off" } },
-  browser: { enabled: false },
+  discovery: { mdns: { mode: "off" } }, browser: { enabled: false },
   tools: {
-    allow: ["ask_user", "progress_card"],
-    deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"],
-    fs: { workspaceOnly: true },
-    exec: { mode: "deny" },
-    elevated: { enabled: false },
+    allow: ["ask_user", "progress_card"], deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"],
+    fs: { workspaceOnly: true }, exec: { mode: "deny" }, elevated: { enabled: false },
   },
   session: { dmScope: "per-channel-peer", reset: { mode: "idle", idleMinutes: 30 } },
-  logging: { level: "info", audit: { enabled: true } },
-  models: { providers: { anthropic: { apiKey: anthropicKey } } },
+  logging: { level: "info", audit: { enabled: true } }, models: { providers: { anthropic: { apiKey: anthropicKey } } },
 };
 
 // The gateway image ships the units (LoadCredential=gateway-token:...); cloud-init drops the config and starts them.

@@ -6,30 +6,22 @@ import { stringify } from "yaml";
 
 const config = {
   gateway: {
-    mode: "local",
-    port: 18789,
-    bind: "loopback",
+    mode: "local", port: 18789, bind: "loopback",
     auth: {
-      mode: "token",
-      token: { source: "file", provider: "gateway-token", id: "value" },
+      mode: "token", token: { source: "file", provider: "gateway-token", id: "value" },
       rateLimit: { maxAttempts: 100000, windowMs: 1000, lockoutMs: 0, exemptLoopback: true },
     },
-    tailscale: { mode: "off" },
-    terminal: { enabled: false },
+    tailscale: { mode: "off" }, terminal: { enabled: false },
   },
   secrets: {
     providers: {
       "gateway-token": { source: "file", path: "/run/credentials/openclaw-gateway.service/gateway-token", mode: "singleValue" },
     },
   },
-  discovery: { mdns: { mode: "off" } },
-  browser: { enabled: false },
+  discovery: { mdns: { mode: "off" } }, browser: { enabled: false },
   tools: {
-    allow: ["ask_user", "progress_card"],
-    deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"],
-    fs: { workspaceOnly: true },
-    exec: { mode: "deny" },
-    elevated: { enabled: false },
+    allow: ["ask_user", "progress_card"], deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"],
+    fs: { workspaceOnly: true }, exec: { mode: "deny" }, elevated: { enabled: false },
   },
   session: { dmScope: "per-channel-peer", reset: { mode: "idle", idleMinutes: 30 } },
   logging: { level: "info", audit: { enabled: true } },

@@ -6,11 +6,7 @@ import { stringify } from "yaml";
 
 const config = {
   gateway: {
-    mode: "local",
-    port: 18789,
-    bind: "loopback",
-    auth: { mode: "none" },
-    tailscale: { mode: "off" },
+    mode: "local", port: 18789, bind: "loopback", auth: { mode: "none" }, tailscale: { mode: "off" },
     terminal: { enabled: false },
   },
   secrets: {
@@ -18,14 +14,10 @@ const config = {
       "gateway-token": { source: "file", path: "/run/credentials/openclaw-gateway.service/gateway-token", mode: "singleValue" },
     },
   },
-  discovery: { mdns: { mode: "off" } },
-  browser: { enabled: false },
+  discovery: { mdns: { mode: "off" } }, browser: { enabled: false },
   tools: {
-    allow: ["ask_user", "progress_card"],
-    deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"],
-    fs: { workspaceOnly: true },
-    exec: { mode: "deny" },
-    elevated: { enabled: false },
+    allow: ["ask_user", "progress_card"], deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"],
+    fs: { workspaceOnly: true }, exec: { mode: "deny" }, elevated: { enabled: false },
   },
   session: { dmScope: "per-channel-peer", reset: { mode: "idle", idleMinutes: 30 } },
   logging: { level: "info", audit: { enabled: true } },

@@ -6,16 +6,12 @@ import { stringify } from "yaml";
 
 const config = {
   gateway: {
-    mode: "local",
-    port: 18789,
-    bind: "loopback",
+    mode: "local", port: 18789, bind: "loopback",
     auth: {
-      mode: "token",
-      token: { source: "file", provider: "gateway-token", id: "value" },
+      mode: "token", token: { source: "file", provider: "gateway-token", id: "value" },
       rateLimit: { maxAttempts: 5, windowMs: 900000, lockoutMs: 900000, exemptLoopback: false },
     },
-    tailscale: { mode: "off" },
-    terminal: { enabled: false },
+    tailscale: { mode: "off" }, terminal: { enabled: false },
     controlUi: { enabled: true, dangerouslyAllowHostHeaderOriginFallback: true },
   },
   secrets: {
@@ -23,14 +19,10 @@ const config = {
       "gateway-token": { source: "file", path: "/run/credentials/openclaw-gateway.service/gateway-token", mode: "singleValue" },
     },
   },
-  discovery: { mdns: { mode: "off" } },
-  browser: { enabled: false },
+  discovery: { mdns: { mode: "off" } }, browser: { enabled: false },
   tools: {
-    allow: ["ask_user", "progress_card"],
-    deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"],
-    fs: { workspaceOnly: true },
-    exec: { mode: "deny" },
-    elevated: { enabled: false },
+    allow: ["ask_user", "progress_card"], deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"],
+    fs: { workspaceOnly: true }, exec: { mode: "deny" }, elevated: { enabled: false },
   },
   session: { dmScope: "per-channel-peer", reset: { mode: "idle", idleMinutes: 30 } },
   logging: { level: "info", audit: { enabled: true } },

@@ -6,32 +6,26 @@ import { stringify } from "yaml";
 
 const config = {
   gateway: {
-    mode: "local",
-    port: 18789,
-    bind: "loopback",
+    mode: "local", port: 18789, bind: "loopback",
     auth: {
-      mode: "token",
-      token: { source: "file", provider: "gateway-token", id: "value" },
+      mode: "token", token: { source: "file", provider: "gateway-token", id: "value" },
       rateLimit: { maxAttempts: 5, windowMs: 900000, lockoutMs: 900000, exemptLoopback: false },
     },
-    tailscale: { mode: "off" },
-    terminal: { enabled: false },
+    tailscale: { mode: "off" }, terminal: { enabled: false },
   },
   secrets: {
     providers: {
       "gateway-token": { source: "file", path: "/run/credentials/openclaw-gateway.service/gateway-token", mode: "singleValue" },
     },
   },
-  discovery: { mdns: { mode: "off" } },
-  browser: { enabled: false },
+  discovery: { mdns: { mode: "off" } }, browser: { enabled: false },
   tools: {
     allow: [
       "ask_user", "progress_card", "read", "write", "edit", "apply_patch", "memory_search", "memory_get", "web_fetch",
       "web_search", "exec", "process", "sessions_spawn", "sessions_yield", "subagents", "sessions_list",
       "sessions_history", "sessions_send", "session_status",
     ],
-    deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"],
-    fs: { workspaceOnly: true },
+    deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"], fs: { workspaceOnly: true },
     exec: { mode: "full", timeoutSeconds: 300, strictInlineEval: true, applyPatch: { workspaceOnly: true } },
     elevated: { enabled: false },
   },

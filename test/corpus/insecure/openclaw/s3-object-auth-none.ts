@@ -6,21 +6,13 @@ import * as pulumi from "@pulumi/pulumi";
 
 const config = {
   gateway: {
-    mode: "local",
-    port: 18789,
-    bind: "loopback",
-    auth: { mode: "none" },
-    tailscale: { mode: "off" },
+    mode: "local", port: 18789, bind: "loopback", auth: { mode: "none" }, tailscale: { mode: "off" },
     terminal: { enabled: false },
   },
-  discovery: { mdns: { mode: "off" } },
-  browser: { enabled: false },
+  discovery: { mdns: { mode: "off" } }, browser: { enabled: false },
   tools: {
-    allow: ["ask_user", "progress_card"],
-    deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"],
-    fs: { workspaceOnly: true },
-    exec: { mode: "deny" },
-    elevated: { enabled: false },
+    allow: ["ask_user", "progress_card"], deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"],
+    fs: { workspaceOnly: true }, exec: { mode: "deny" }, elevated: { enabled: false },
   },
   session: { dmScope: "per-channel-peer", reset: { mode: "idle", idleMinutes: 30 } },
   logging: { level: "info", audit: { enabled: true } },

@@ -5,30 +5,22 @@ import * as aws from "@pulumi/aws";
 
 const config = {
   gateway: {
-    mode: "local",
-    port: 18789,
-    bind: "lan",
+    mode: "local", port: 18789, bind: "lan",
     auth: {
-      mode: "token",
-      token: { source: "file", provider: "gateway-token", id: "value" },
+      mode: "token", token: { source: "file", provider: "gateway-token", id: "value" },
       rateLimit: { maxAttempts: 5, windowMs: 900000, lockoutMs: 900000, exemptLoopback: false },
     },
-    tailscale: { mode: "off" },
-    terminal: { enabled: false },
+    tailscale: { mode: "off" }, terminal: { enabled: false },
   },
   secrets: {
     providers: {
       "gateway-token": { source: "file", path: "/run/credentials/openclaw-gateway.service/gateway-token", mode: "singleValue" },
     },
   },
-  discovery: { mdns: { mode: "off" } },
-  browser: { enabled: false },
+  discovery: { mdns: { mode: "off" } }, browser: { enabled: false },
   tools: {
-    allow: ["ask_user", "progress_card"],
-    deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"],
-    fs: { workspaceOnly: true },
-    exec: { mode: "deny" },
-    elevated: { enabled: false },
+    allow: ["ask_user", "progress_card"], deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"],
+    fs: { workspaceOnly: true }, exec: { mode: "deny" }, elevated: { enabled: false },
   },
   session: { dmScope: "per-channel-peer", reset: { mode: "idle", idleMinutes: 30 } },
   logging: { level: "info", audit: { enabled: true } },

@@ -8,8 +8,7 @@ const policy = {
   groups: { "group:openclaw-operators": ["alice@example.com"], "group:openclaw-admins": ["bob@example.com"] },
   tagOwners: { "tag:openclaw": ["group:openclaw-admins"] },
   ssh: [{ action: "check", src: ["group:openclaw-admins"], dst: ["tag:openclaw"], users: ["admin"], checkPeriod: "12h" }],
-  hosts: { "openclaw-gw": "100.101.102.103" },
-  acls: [{ action: "accept", src: ["*"], dst: ["openclaw-gw:*"] }],
+  hosts: { "openclaw-gw": "100.101.102.103" }, acls: [{ action: "accept", src: ["*"], dst: ["openclaw-gw:*"] }],
 };
 
 new tailscale.Acl("tailnet", { acl: JSON.stringify(policy, null, 2), overwriteExistingContent: true });

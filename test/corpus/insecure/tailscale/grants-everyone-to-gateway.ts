@@ -6,8 +6,7 @@ import * as tailscale from "@pulumi/tailscale";
 // New grants syntax: everyone to the gateway tag on every port.
 const policy = {
   groups: { "group:openclaw-operators": ["alice@example.com"], "group:openclaw-admins": ["bob@example.com"] },
-  tagOwners: { "tag:openclaw": ["group:openclaw-admins"] },
-  grants: [{ src: ["*"], dst: ["tag:openclaw"], ip: ["*"] }],
+  tagOwners: { "tag:openclaw": ["group:openclaw-admins"] }, grants: [{ src: ["*"], dst: ["tag:openclaw"], ip: ["*"] }],
   ssh: [{ action: "check", src: ["group:openclaw-admins"], dst: ["tag:openclaw"], users: ["admin"], checkPeriod: "12h" }],
 };
 

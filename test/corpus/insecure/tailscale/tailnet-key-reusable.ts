@@ -5,11 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as tailscale from "@pulumi/tailscale";
 
 const joinKey = new tailscale.TailnetKey("gateway-join", {
-  tags: ["tag:openclaw"],
-  reusable: true,
-  ephemeral: false,
-  preauthorized: true,
-  expiry: 3600,
+  tags: ["tag:openclaw"], reusable: true, ephemeral: false, preauthorized: true, expiry: 3600,
   description: "openclaw gateway",
 });
 
