@@ -28,5 +28,7 @@ export const dashboard = cell.dashboardName;
 export const adminRoleArn = cell.roleArns.admin;
 export const operatorRoleArn = cell.roleArns.operator;
 export const viewerRoleArn = cell.roleArns.viewer;
+// The tailnet policy to add by hand when tailscale.managePolicy is false (`npm run plan --out` writes it too).
+export const tailnetPolicySnippet = cell.tailnetPolicySnippet;
 // Operators connect through the kit's session document: idle timeout, logged, as the non-root session user.
 export const connect = pulumi.interpolate`aws ssm start-session --target ${cell.instanceId} --document-name ${cell.sessionDocumentName} --region ${region}`;

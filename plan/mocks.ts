@@ -596,7 +596,8 @@ export class MockCloud {
     const arch = filterValues(inputs, "architecture")?.[0] ?? "x86_64";
     const ownerAlias: Record<string, string> = { amazon: "137112412989", self: MOCK_ACCOUNT, "aws-marketplace": "679593333241" };
     const ownerId = ownerAlias[owners[0]] ?? owners[0] ?? unknownValue("the AMI's owner");
-    const id = owners.includes(DEBIAN_OWNER) ? MOCK_DEBIAN_AMI : fakeId("ami", inputs);
+    // The same image family (owners, filters) is the same image, however the lookup is phrased.
+    const id = owners.includes(DEBIAN_OWNER) ? MOCK_DEBIAN_AMI : fakeId("ami", { owners, filters: inputs.filters ?? [], nameRegex: inputs.nameRegex ?? null });
     const name = namePattern.replace(/\\\.|\.\*|[*^$]/g, (m) => (m === "\\." ? "." : m === "*" || m === ".*" ? "20261101" : ""));
     const root = /ubuntu/i.test(name) ? "/dev/sda1" : "/dev/xvda";
     return {

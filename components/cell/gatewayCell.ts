@@ -11,7 +11,7 @@ import { CellKeys } from "../keys";
 import { AccessRoles } from "../access";
 import { AuditLogging, SecurityAlarms } from "../audit";
 import { Network } from "../network";
-import { TailscaleAccess } from "../tailscale";
+import { TailscaleAccess, tailnetPolicySnippet } from "../tailscale";
 import { PrivateBucket } from "../storage";
 import { CredentialPickupTrigger } from "../pickup";
 import { RotatedSecret, principalArnPatterns, secretResourcePolicy, type CredentialKind } from "../secrets";
@@ -126,8 +126,9 @@ export class GatewayCell extends pulumi.ComponentResource {
       },
       self,
     );
+    this.tailnetPolicySnippet = tailnetPolicySnippet(model.tailscale, model.gateway.port);
     if (model.tailscale.enabled) {
-      const tailnet = new TailscaleAccess(
+      new TailscaleAccess(
         `${name}-tailnet`,
         {
           options: model.tailscale,
@@ -142,7 +143,6 @@ export class GatewayCell extends pulumi.ComponentResource {
         },
         self,
       );
-      this.tailnetPolicySnippet = tailnet.policyHujson;
     }
 
     const providerSecrets = model.providers.map((provider) => {
