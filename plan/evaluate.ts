@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { isSecretValue } from "../policy/lib/engineValues";
-import type { BlindSpot } from "../policy/lib/unknown";
+import { unknownValue, type BlindSpot } from "../policy/lib/unknown";
 import { MockCloud, NoOfflineAnswer, type AnsweredLookup } from "./mocks";
 
 export const REDACTED = "[secret]";
@@ -275,6 +275,8 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
       return [...new Set(Object.entries(require.cache).flatMap(([k, m]) => (re.test(k) && m?.exports ? [m.exports as Patchable] : [])))];
     };
     for (const runtimeIndex of copies("index")) instrumentRuntime(runtimeIndex);
+    const configModules = [...new Set(Object.entries(require.cache).flatMap(([k, m]) => (/[\\/]node_modules[\\/]@pulumi[\\/]pulumi[\\/]config\.js(\?.*)?$/.test(k) && m?.exports ? [m.exports as { Config?: { prototype: Patchable } }] : [])))];
+    for (const configModule of configModules) if (configModule.Config) instrumentConfig(configModule.Config.prototype);
     for (const resourceModule of copies("resource")) instrumentResources(resourceModule as ResourceModule & Patchable);
   };
   const instrumentRuntime = (runtimeIndex: Patchable) => {
@@ -288,6 +290,23 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
     patch(runtimeIndex, "registerStackTransform", () => refuseTransform("a stack transform (registerStackTransform; it does not run offline, so the resources judged are not the ones deployed)"));
     patch(runtimeIndex, "registerStackTransformation", () => refuseTransform("a stack transformation (registerStackTransformation; it needs the root stack resource, which the offline evaluation does not have)"));
     patch(runtimeIndex, "registerInvokeTransform", () => refuseTransform("an invoke transform (registerInvokeTransform; it does not run offline)"));
+  };
+  // A program judged with --program has no stack config: a required string or secret it reads becomes an
+  // unknown marker, so rules that need its value cannot judge, and the rest of the program is still seen.
+  // Numbers, booleans and objects cannot carry a marker: those still fail, as a crash (cannot judge).
+  const instrumentConfig = (configPrototype: Patchable) => {
+    const missing = (self: unknown, key: unknown) => (self as { get(k: unknown): unknown }).get(key) === undefined;
+    const what = (self: unknown, key: unknown) => `stack config ${String((self as { name?: unknown }).name ?? "")}:${String(key)} (not set offline)`;
+    patch(configPrototype, "require", (orig) =>
+      function (this: unknown, key: unknown, ...rest: unknown[]) {
+        return missing(this, key) ? unknownValue(what(this, key)) : orig.call(this, key, ...rest);
+      },
+    );
+    patch(configPrototype, "requireSecret", (orig) =>
+      function (this: unknown, key: unknown, ...rest: unknown[]) {
+        return missing(this, key) ? pulumi.secret(unknownValue(what(this, key))) : orig.call(this, key, ...rest);
+      },
+    );
   };
   const instrumentResources = (resourceModule: ResourceModule & Patchable) => {
     patch(resourceModule, "registerResource", (orig) => (res, parent, t, name, custom, remote, newDependency, props, resOpts, ...rest) => {
