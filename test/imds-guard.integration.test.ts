@@ -23,8 +23,8 @@ import {
   renderImdsRuleset,
 } from "../components/host/imdsGuard";
 import { verifyUnits } from "../components/host/systemdUnits";
-import { IMDS_ROOT_ONLY_CHECK, parseFields, type CheckContext } from "./vm/checks";
-import { imdsProbe } from "./vm/fixtures";
+import { AGENTS_GOT_CREDENTIALS_CHECK, IMDS_ROOT_ONLY_CHECK, parseFields, type CheckContext } from "./vm/checks";
+import { SSM_STAND_IN_BIN, STAND_IN_IMDS_RECORD, imdsProbe } from "./vm/fixtures";
 import { dropIn, nestedManagerUsable, removeTmpDirs, runManager, tmpDir, type ManagerRun } from "./support/nestedSystemd";
 import { needTools } from "./support/tools";
 
@@ -137,7 +137,7 @@ describe.skipIf(!CAN_RUN)("only root reaches the metadata service, in real names
    * Boot the private manager in the host namespace with the kit's guard, its drop-ins on stand-ins of the
    * guarded units, Debian's own nftables.service, and `main` as the only job. `ruleset` replaces the kit's.
    */
-  function boot(main: string, mainUnit: string, script: string, ruleset?: string): ManagerRun {
+  function boot(main: string, mainUnit: string, script: string, ruleset?: string, extra: { units?: Record<string, string>; scripts?: Record<string, string> } = {}): ManagerRun {
     // Each boot starts from an empty ruleset: the namespace outlives the managers.
     must("ip", ["netns", "exec", host, "nft", "flush", "ruleset"]);
     const { units, ruleset: kitRuleset } = guardFiles();
@@ -145,10 +145,11 @@ describe.skipIf(!CAN_RUN)("only root reaches the metadata service, in real names
     for (const u of IMDS_GUARDED_UNITS) units[u] = "[Unit]\nDescription=stand-in for a unit the guard protects\n\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n";
     for (const u of IMDS_GUARDED_UNITS) units[`${u}.d/harness.conf`] = quiet;
     units[main] = mainUnit;
+    Object.assign(units, extra.units ?? {});
     return runManager({
       netns: host,
       units,
-      scripts: { "probe.sh": script },
+      scripts: { "probe.sh": script, ...(extra.scripts ?? {}) },
       config: "{}\n",
       fetchToken: "#!/bin/sh\nexit 0\n",
       main,
@@ -241,6 +242,31 @@ describe.skipIf(!CAN_RUN)("only root reaches the metadata service, in real names
     // A non-root user cannot ask PID 1 (no D-Bus here), so its record has no guard state.
     expect(f.session_user).toMatch(/ uid=\d+ guard=\S* credentials=absent$/);
     expect(f.session_user).not.toMatch(/ uid=0 /);
+  });
+
+  it("the VM's agents check passes on the SSM agent stand-in (a service that needs the guard) and the CloudWatch stand-in's probe", () => {
+    const ssmUnit = `[Unit]\nDescription=SSM agent stand-in (test/vm/fixtures.ts)\nDefaultDependencies=no\n\n[Service]\nExecStart=/bin/sh ${PATHS.openclawDir}/amazon-ssm-agent\n`;
+    const script = [
+      "set -u",
+      // The CloudWatch agent's stand-in probes once, as root, like its ctl in the first boot's runcmd.
+      `cat >${PATHS.openclawDir}/cwagent.sh <<'PROBE'\n#!/bin/sh\n${imdsProbe(STAND_IN_IMDS_RECORD.cwagent, 3)}\nPROBE`,
+      `sh ${PATHS.openclawDir}/cwagent.sh`,
+      // The SSM stand-in records as it starts; wait for it.
+      `for _ in $(seq 50); do [ -s ${STAND_IN_IMDS_RECORD.ssm} ] && break; sleep 0.2; done`,
+      `cat >${PATHS.openclawDir}/check.sh <<'CHECK'\n${AGENTS_GOT_CREDENTIALS_CHECK.script(NO_CTX)}\nCHECK`,
+      `bash ${PATHS.openclawDir}/check.sh; echo "check_exit=$?"`,
+    ].join("\n");
+    const run = boot("clawkeep-imds-agents.service", probeUnit([IMDS_GUARD_UNIT, "amazon-ssm-agent.service"], true), script, undefined, {
+      units: { "amazon-ssm-agent.service": ssmUnit },
+      scripts: { "amazon-ssm-agent": SSM_STAND_IN_BIN },
+    });
+    const out = run.read("probe.out");
+    console.log(`agents check on stand-ins: ${out.trim().split("\n").join(" | ")}`);
+    const f = parseFields(out);
+    expect(f.ssm_agent_uid, run.read("probe.err")).toBe("0");
+    expect(f.ssm).toMatch(/ uid=0 guard=active credentials=present$/);
+    expect(f.cwagent).toMatch(/ uid=0 guard=active credentials=present$/);
+    expect(f.check_exit).toBe("0");
   });
 });
 

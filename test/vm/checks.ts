@@ -99,10 +99,11 @@ export const AGENTS_GOT_CREDENTIALS_CHECK: Check = {
   script: () => `${PRELUDE}
 boot=$(cat /proc/sys/kernel/random/boot_id)
 for a in ssm:${STAND_IN_IMDS_RECORD.ssm} cwagent:${STAND_IN_IMDS_RECORD.cwagent}; do echo "\${a%%:*}=$(cat "\${a#*:}" 2>&1)"; done
-echo "ssm_agent_uids=$(ps -o uid= -C amazon-ssm-agent | tr -d ' ' | sort -u | tr '\\n' ' ')"
+pid=$(systemctl show -p MainPID --value amazon-ssm-agent.service)
+agent_uid=$(ps -o uid= -p "$pid" 2>/dev/null | tr -d ' ')
+echo "ssm_agent_uid=\${agent_uid:-not running}"
 grep -qx "boot=$boot uid=0 guard=active credentials=present" ${STAND_IN_IMDS_RECORD.ssm} &&
-  grep -q "uid=0 guard=active credentials=present" ${STAND_IN_IMDS_RECORD.cwagent} &&
-  [[ $(ps -o uid= -C amazon-ssm-agent | tr -d ' ' | sort -u) == 0 ]]`,
+  grep -q "uid=0 guard=active credentials=present" ${STAND_IN_IMDS_RECORD.cwagent} && [[ $agent_uid == 0 ]]`,
 };
 
 export const CHECKS: Check[] = [

@@ -94,7 +94,7 @@ echo "$*" >/var/lib/clawkeep-vm-test/cwagent-started
 ${imdsProbe(STAND_IN_IMDS_RECORD.cwagent)}
 `;
 
-const SSM_STAND_IN_BIN = `#!/bin/sh
+export const SSM_STAND_IN_BIN = `#!/bin/sh
 ${imdsProbe(STAND_IN_IMDS_RECORD.ssm)}
 exec sleep infinity
 `;
