@@ -211,7 +211,7 @@ describe("what the plan writes is what the program registered", () => {
     expect(written("tailnet-policy.hujson").toString("utf8")).toBe(plan.evaluation.outputs.tailnetPolicySnippet);
     const manifest = JSON.parse(written(MANIFEST).toString("utf8")) as { files: string[] };
     expect(manifest.files).toHaveLength(plan.host.files.length + 4);
-    expect(first.out.trimEnd().split("\n").pop()).toBe("verdict: pass (0 violations, 27 rules applied)");
+    expect(first.out.trimEnd().split("\n").pop()).toMatch(/^verdict: pass \(0 violations, \d+ rules applied\)$/);
   });
 
   it("the plan renders nothing itself: the CLI's imports reach no host renderer", () => {
