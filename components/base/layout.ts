@@ -10,6 +10,10 @@ export const NOLOGIN_SHELL = "/usr/sbin/nologin";
 export const GATEWAY_UNIT = "openclaw-gateway.service";
 /** Root oneshot that fetches the token from Secrets Manager before the gateway starts. */
 export const TOKEN_UNIT = "clawkeep-token.service";
+/** Root oneshot that finds, checks and mounts the cell's state volume; the gateway requires it. */
+export const STATE_VOLUME_UNIT = "clawkeep-state-volume.service";
+/** The units that run the OpenClaw runtime: an upgrade stops and starts them around the switch. */
+export const RUNTIME_UNITS = [GATEWAY_UNIT] as const;
 export const TOKEN_CREDENTIAL = "gateway-token";
 export const CREDENTIALS_DIR = `/run/credentials/${GATEWAY_UNIT}`;
 
@@ -28,15 +32,27 @@ export const PATHS = {
   /** Root-owned tmpfs staging area for secrets fetched at boot (0700 root). */
   runSecretsDir: "/run/clawkeep",
   tokenFile: "/run/clawkeep/gateway-token",
-  /** Pinned runtimes, root-owned, read-only to the service. */
+  /** Pinned runtimes: links into runtimesDir, switched atomically by an upgrade; root-owned, read-only to the service. */
   nodeDir: "/opt/clawkeep/node",
   nodeBin: "/opt/clawkeep/node/bin/node",
   openclawDir: "/opt/clawkeep/openclaw",
   openclawEntry: "/opt/clawkeep/openclaw/node_modules/openclaw/openclaw.mjs",
+  /** Each installed runtime in a directory of its own (node-<version>, openclaw-<version>), never changed once complete. */
+  runtimesDir: "/opt/clawkeep/runtimes",
+  /** The cell's state volume, root 0700: each state tree is a subdirectory bind-mounted at its path. */
+  stateVolumeDir: "/var/lib/clawkeep/state-volume",
+  /** The running bundle and the one before it (root 0700), for an in-place apply and its rollback. */
+  bundleStateDir: "/var/lib/clawkeep/bundle",
   /** Kit scripts run by root units. */
   libexecDir: "/usr/local/libexec/clawkeep",
+  /** The service's directories (systemd-tmpfiles): created at boot, re-applied once the state volume is mounted. */
+  tmpfilesConf: "/etc/tmpfiles.d/clawkeep.conf",
   /** Facts the boot scripts need (secret ARN, region); no secret values. */
   envFile: "/etc/clawkeep/host.env",
+  /** The pinned runtime versions (Node, npm, OpenClaw): a change is a runtime upgrade. */
+  runtimeEnvFile: "/etc/clawkeep/runtime.env",
+  /** Facts for the host's whole life, from the user data: the state volume, the bundle pointer. */
+  instanceEnvFile: "/etc/clawkeep/instance.env",
   compileCache: "/var/tmp/openclaw-compile-cache",
 } as const;
 
@@ -64,3 +80,17 @@ export function providerKeyFileName(provider: ModelProvider): string {
 export function providerKeyCredential(provider: ModelProvider): string {
   return `${PROVIDER_KEYS_CREDENTIAL}_${providerKeyFileName(provider)}`;
 }
+
+/** A tree of the gateway's state that lives on the state volume, in a subdirectory of its own. */
+export interface StateTree {
+  /** Its directory on the volume (a name, no slash). */
+  name: string;
+  /** Where the host sees it (a bind mount). */
+  path: string;
+  owner: string;
+  group: string;
+  mode: string;
+}
+
+/** Everything that must outlive a host: on the state volume, mounted before the gateway starts. */
+export const STATE_TREES: readonly StateTree[] = [{ name: "openclaw", path: PATHS.stateDir, owner: SERVICE_USER, group: SERVICE_GROUP, mode: "0700" }];

@@ -27,7 +27,7 @@ export interface RenderedHostConfig {
   execApprovalsJson: string;
 }
 
-export const TMPFILES_CONF = "/etc/tmpfiles.d/clawkeep.conf";
+export const TMPFILES_CONF = PATHS.tmpfilesConf;
 export const AUTO_UPGRADES_CONF = "/etc/apt/apt.conf.d/20auto-upgrades";
 /** EC2's user-data limit, on the raw bytes before base64. */
 export const EC2_USER_DATA_LIMIT = 16 * 1024;
