@@ -38,6 +38,12 @@ function linesFor(r: PlannedResource): CostLine[] {
       }
       return out;
     }
+    case "aws:ebs/volume:Volume": {
+      // gp3's baseline (3,000 IOPS, 125 MB/s) is included; other types are not in the table.
+      const gb = typeof p.size === "number" ? p.size : null;
+      const gp3 = (p.type ?? "gp2") === "gp3";
+      return [{ item: `EBS ${String(p.type ?? "gp2")} ${gb ?? "?"} GB (volume)`, resource: who, monthlyUsd: gp3 && gb !== null ? gb * UNIT_PRICES.gp3PerGbMonth : null, basis: gp3 ? `$${UNIT_PRICES.gp3PerGbMonth}/GB-month` : "no price in the table" }];
+    }
     case "aws:ec2/natGateway:NatGateway":
       return [{ item: "NAT gateway (hours; data $0.045/GB extra)", resource: who, monthlyUsd: perHour(UNIT_PRICES.natGatewayPerHour), basis: `$${UNIT_PRICES.natGatewayPerHour}/h` }];
     case "aws:ec2/eip:Eip":

@@ -8,6 +8,7 @@ export const CONFIG_KEY_MEANINGS: Readonly<Record<keyof typeof rawConfigSchema.s
   cellName: "the cell's name in resource and secret names (default gw)",
   instanceType: "the EC2 instance type (default by level: t3.medium, c6i.xlarge)",
   rootVolumeGb: "root volume size in GB, 20-1000 (default by level: 30, 100)",
+  stateVolumeGb: "the agent's state volume in GB, 8-1000 (default 20); it outlives every host",
   egressMode: "public-egress (host has its own IPv4) or private-nat (behind a NAT gateway)",
   interfaceEndpoints: "VPC interface endpoints for AWS APIs; only with private-nat",
   vpcCidr: "the cell VPC's private /16-/24 (default 10.42.0.0/16)",

@@ -214,6 +214,19 @@ export class MockCloud {
       case "aws:cloudwatch/logGroup:LogGroup":
         state.arn = `arn:aws:logs:${this.region}:${MOCK_ACCOUNT}:log-group:${String(inputs.name ?? name)}`;
         break;
+      case "aws:ebs/volume:Volume": {
+        // vol- and 17 hex digits, as EC2 forms them (the host finds the volume by this id).
+        const volumeId = `vol-0${hash(name).slice(0, 16)}`;
+        state.arn = `arn:aws:ec2:${this.region}:${MOCK_ACCOUNT}:volume/${volumeId}`;
+        return { id: volumeId, state: { ...state, id: volumeId } };
+      }
+      case "aws:ec2/volumeAttachment:VolumeAttachment":
+        state.deviceName = inputs.deviceName;
+        break;
+      case "aws:ssm/parameter:Parameter":
+        // A parameter's ARN carries its path without a second slash (arn:...:parameter/a/b).
+        state.arn = `arn:aws:ssm:${this.region}:${MOCK_ACCOUNT}:parameter${String(inputs.name ?? `/${name}`).startsWith("/") ? "" : "/"}${String(inputs.name ?? name)}`;
+        break;
       case "tailscale:index/tailnetKey:TailnetKey":
         state.key = undefined;
         break;

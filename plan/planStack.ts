@@ -8,7 +8,10 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { parse as parseYaml } from "yaml";
 import type { HostFile } from "../components/base/hostFile";
-import { UNPACK_SCRIPT_PATH, unpackBundle } from "../components/host/hostBundle";
+import { unpackBundle } from "../components/host/bundleFormat";
+import { APPLY_SCRIPT_PATH as APPLY_BUNDLE } from "../components/commands/documents";
+import { bundleKey } from "../components/base/names";
+import { PATHS } from "../components/base/layout";
 import { CONFIG_NAMESPACE, ConfigError, SECRET_KEYS, collectOverrides, parseStackConfig, readStackFile, type ConfigIssue, type StackFile, type StackModel } from "../stacks";
 import type { ChecklistEntry } from "../policy/checklist";
 import { unwrapSecrets } from "../policy/lib/engineValues";
@@ -32,7 +35,7 @@ export interface PlannedRow {
 export interface PlannedHost {
   /** Every file that lands on the host: the bundle's, then those the user data writes itself. */
   files: HostFile[];
-  bundle: { bucket: string; key: string; sha256: string; gz: Buffer };
+  bundle: { bucket: string; key: string; sha256: string; gz: Buffer; parameter: string };
   /** The #cloud-config document, decompressed from the instance's userDataBase64. */
   userData: string;
   userDataBase64: string;
@@ -130,7 +133,8 @@ export class HostReadError extends Error {
 
 /**
  * The gateway host's files as the evaluated program registered them: the instance's user data, the
- * bundle object it pins (key and SHA-256 from its runcmd), and the files the user data writes itself.
+ * bundle pointer it names (instance.env), the bundle object that pointer names (checked by SHA-256),
+ * and the files the user data writes itself.
  */
 export function hostFromEvaluation(resources: readonly PlannedResource[]): PlannedHost {
   const hosts = resources.filter((r) => r.type === "aws:ec2/instance:Instance" && typeof unwrapSecrets(r.inputs.userDataBase64) === "string");
@@ -140,22 +144,25 @@ export function hostFromEvaluation(resources: readonly PlannedResource[]): Plann
   const userData = zlib.gunzipSync(gzipped).toString("utf8");
   const doc = parseYaml(userData) as { runcmd?: unknown[]; write_files?: Array<{ path: string; content: string; owner: string; permissions: string }> };
   const steps = (doc.runcmd ?? []).filter((s): s is string[] => Array.isArray(s)).map((s) => s.map(String));
-  const copy = steps.find((s) => s[0] === "aws" && s[1] === "s3" && s[2] === "cp");
-  const unpack = steps.find((s) => s[0] === UNPACK_SCRIPT_PATH);
-  const url = copy?.find((a) => a.startsWith("s3://"));
-  const sha256 = unpack?.[2];
-  if (!url || !sha256) throw new HostReadError(`the user data of ${hosts[0].name} fetches no host bundle`);
-  const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(url) ?? [];
+  const instanceEnv = (doc.write_files ?? []).find((f) => f.path === PATHS.instanceEnvFile)?.content ?? "";
+  const fact = (key: string) => new RegExp(`^${key}=(.+)$`, "m").exec(instanceEnv)?.[1];
+  const parameter = fact("CLAWKEEP_BUNDLE_PARAMETER");
+  const bucket = fact("CLAWKEEP_BUNDLE_BUCKET");
+  if (!parameter || !bucket || !steps.some((s) => s[0] === APPLY_BUNDLE && s[1] === "--first-boot")) throw new HostReadError(`the user data of ${hosts[0].name} fetches no host bundle`);
+  const pointer = resources.find((r) => r.type === "aws:ssm/parameter:Parameter" && unwrapSecrets(r.inputs.name) === parameter);
+  if (!pointer) throw new HostReadError(`no SSM parameter registered under the name ${parameter} that the user data reads`);
+  const sha256 = String(unwrapSecrets(pointer.inputs.insecureValue ?? pointer.inputs.value));
+  const key = bundleKey(sha256);
   const object = resources.find((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2" && unwrapSecrets(r.inputs.key) === key);
-  if (!object) throw new HostReadError(`no bucket object registered under the key ${key} that the user data fetches`);
+  if (!object) throw new HostReadError(`no bucket object registered under the key ${key} that the pointer ${parameter} names`);
   const gz = Buffer.from(String(unwrapSecrets(object.inputs.contentBase64)), "base64");
   const actual = createHash("sha256").update(gz).digest("hex");
-  if (actual !== sha256) throw new HostReadError(`the registered bundle ${key} has SHA-256 ${actual}, the user data pins ${sha256}`);
+  if (actual !== sha256) throw new HostReadError(`the registered bundle ${key} has SHA-256 ${actual}, the pointer ${parameter} names ${sha256}`);
   const written: HostFile[] = (doc.write_files ?? []).map((f) => ({ path: f.path, content: f.content, owner: f.owner, mode: f.permissions }));
-  // A file both carry lands twice: cloud-init writes it first, the bundle's unpack overwrites it.
+  // A file both carry lands twice: cloud-init writes it first, the bundle's install overwrites it.
   const bundled = unpackBundle(gz);
   const inBundle = new Set(bundled.map((f) => f.path));
-  return { files: [...bundled, ...written.filter((f) => !inBundle.has(f.path))], bundle: { bucket, key, sha256, gz }, userData, userDataBase64, userDataBytes: gzipped.length };
+  return { files: [...bundled, ...written.filter((f) => !inBundle.has(f.path))], bundle: { bucket, key, sha256, gz, parameter }, userData, userDataBase64, userDataBytes: gzipped.length };
 }
 
 export interface PlanOptions {

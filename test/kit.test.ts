@@ -47,7 +47,7 @@ describe.each(LEVELS)("stack %s under the mock runtime", (stack) => {
     expect(actions.filter((a) => /GetParameter|\*/.test(a))).toEqual([]);
   });
 
-  it("ships gzip'd cloud-config that creates the service user and installs the pinned host bundle", () => {
+  it("ships gzip'd cloud-config that creates the service user and installs the bundle its pointer names", () => {
     const plan = plans[stack];
     const vm = one(plan, "aws:ec2/instance:Instance");
     const text = zlib.gunzipSync(Buffer.from(String(vm.inputs.userDataBase64), "base64")).toString("utf8");
@@ -57,12 +57,23 @@ describe.each(LEVELS)("stack %s under the mock runtime", (stack) => {
     const object = one(plan, "aws:s3/bucketObjectv2:BucketObjectv2");
     const files = unpackBundle(Buffer.from(String(object.inputs.contentBase64), "base64"));
     expect(files.map((f) => f.path)).toContain("/etc/openclaw/openclaw.json");
-    // The user data pins exactly this object: its key and the SHA-256 of its bytes.
+    // The pointer names exactly this object (its SHA-256); the user data names the pointer, never a bundle.
     const sha = createHash("sha256").update(Buffer.from(String(object.inputs.contentBase64), "base64")).digest("hex");
     expect(object.inputs.key).toBe(`host-bundle/${sha}.json.gz`);
-    expect(JSON.stringify(doc.runcmd)).toContain(sha);
+    const pointer = one(plan, "aws:ssm/parameter:Parameter");
+    expect(pointer.inputs).toMatchObject({ name: `/clawkeep/${stack}/gw/host-bundle`, type: "String", insecureValue: sha });
+    expect(pointer.dependencies).toContain(object.urn);
+    expect(text).not.toContain(sha);
+    expect(text).toContain(`CLAWKEEP_BUNDLE_PARAMETER=/clawkeep/${stack}/gw/host-bundle`);
+    expect(doc.runcmd).toContainEqual(["/usr/local/libexec/clawkeep/apply-bundle", "--first-boot"]);
     expect(object.inputs).toMatchObject({ serverSideEncryption: "aws:kms" });
-    expect(vm.dependencies).toContain(object.urn);
+    expect(vm.dependencies).toContain(pointer.urn);
+    // The host reads that pointer and nothing else of Parameter Store.
+    const read = ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name.endsWith("read-own-secrets"));
+    const statements = (JSON.parse(String(read?.inputs.policy)) as { Statement: Array<{ Action: string | string[]; Resource: string | string[] }> }).Statement;
+    expect(statements.filter((s) => [s.Action].flat().some((a) => a.startsWith("ssm:")))).toEqual([
+      { Sid: "ReadOwnBundlePointer", Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:aws:ssm:us-east-1:123456789012:parameter/clawkeep/${stack}/gw/host-bundle` },
+    ]);
     for (const t of [text, ...files.map((f) => f.content)]) expect(t).not.toMatch(/sk-ant-[\w-]{20}|sk-proj-[\w-]{20}|AKIA[0-9A-Z]{16}|tskey-[a-z]+-[\w-]{10}/);
   });
 

@@ -51,8 +51,10 @@ describe("host files", () => {
       ["/usr/local/libexec/clawkeep/install-tailscale", "0750"],
       ["/usr/local/libexec/clawkeep/tailscale-join", "0750"],
       [`/etc/systemd/system/${TAILSCALE_JOIN_UNIT}`, "0644"],
+      ["/usr/local/libexec/clawkeep/tailscale-leave", "0750"],
+      ["/etc/systemd/system/clawkeep-tailscale-leave.service", "0644"],
     ]);
-    expect(tailscaleRuncmd(tailscaleOptions())).toEqual([["/usr/local/libexec/clawkeep/install-tailscale"], ["systemctl", "enable", "--now", TAILSCALE_JOIN_UNIT]]);
+    expect(tailscaleRuncmd(tailscaleOptions())).toEqual([["/usr/local/libexec/clawkeep/install-tailscale"], ["systemctl", "enable", "--now", TAILSCALE_JOIN_UNIT, "clawkeep-tailscale-leave.service"]]);
     expect(tailscaleHostFiles(tailscaleOptions({ enabled: false }), FACTS)).toEqual([]);
     expect(tailscaleRuncmd(tailscaleOptions({ enabled: false }))).toEqual([]);
     expect(scripts.join).not.toMatch(/funnel --bg|funnel --https=443 on|funnel \d/);

@@ -45,6 +45,16 @@ export function bundleBucketName(accountId: string, stack: string, cellName: str
   return `clawkeep-${accountId}-${clean(stack)}-${clean(cellName)}`.slice(0, 63).replace(/-+$/, "");
 }
 
+/** A host bundle's key in the cell's bucket: content-addressed, so a booting host never reads a half-new one. */
+export function bundleKey(sha256: string): string {
+  return `host-bundle/${sha256}.json.gz`;
+}
+
+/** The cell's bundle pointer: an SSM parameter naming the SHA-256 of the bundle the host must run. */
+export function bundleParameterName(stack: string, cellName: string): string {
+  return `/clawkeep/${stack}/${cellName}/host-bundle`;
+}
+
 /** Fixed, so the admin key's policy can name the role before it exists. */
 export function openaiRotationRoleName(stack: string, cellName: string): string {
   return `clawkeep-${stack}-${cellName}-openai-rotation`.slice(0, 64);

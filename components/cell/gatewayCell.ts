@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PROVIDER_KEY_CONFIG, type StackModel } from "../../stacks/schema";
 import { AlertTopic } from "../alarms";
 import { ConfigPreflight, renderOpenclawJson } from "../gateway";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { adminSecretName, cellRoleArn, cellRoleName, cellRolePath, cellSecretPrefix, cellTags, openaiRotationRoleName, providerKeySecretName, tokenSecretName } from "../base/names";
 import { CommandDocuments } from "../commands";
 import { hostFacts, renderHost } from "../host/hostFiles";
@@ -15,6 +15,10 @@ import { Network } from "../network";
 import { TailscaleAccess, tailnetPolicySnippet } from "../tailscale";
 import { PrivateBucket } from "../storage";
 import { CredentialPickupTrigger } from "../pickup";
+import { StateVolume, attachStateVolume } from "../state";
+import { BundleRollout, bundlePointer } from "../rollout";
+import { bundleParameterName } from "../host/bundleApply";
+import { metricNamespace } from "../audit/names";
 import { RotatedSecret, hostBindingStatements, principalArnPatterns, secretResourcePolicy, type CredentialKind, type HostBinding } from "../secrets";
 
 export interface GatewayCellArgs {
@@ -43,6 +47,8 @@ export class GatewayCell extends pulumi.ComponentResource {
   /** The kit's Command documents (pickup; gateway start/stop/restart). */
   public readonly commandDocumentNames: { pickup: pulumi.Output<string>; gateway: pulumi.Output<string> };
   public readonly roleArns: { admin: pulumi.Output<string>; operator: pulumi.Output<string>; viewer: pulumi.Output<string> };
+  /** The agent's state volume (backups select it by ARN). */
+  public readonly stateVolume: StateVolume;
 
   constructor(name: string, args: GatewayCellArgs, opts?: pulumi.ComponentResourceOptions) {
     super("clawkeep:cell:GatewayCell", name, {}, opts);
@@ -61,7 +67,17 @@ export class GatewayCell extends pulumi.ComponentResource {
     const network = new Network(`${name}-net`, { model, region, availabilityZone: az, logsKeyArn: keys.logsKey.arn, rolePath, tags }, self);
 
     const caller = aws.getCallerIdentityOutput({}, self);
-    const rendered = accountId.apply((a) => renderHost(model, hostFacts(model, args.stack, region), { accountId: a, stack: args.stack }));
+    // The agent's state outlives every host: its own volume in the host subnet's zone, encrypted with the data key.
+    // Seam for backups and restores (components/backup): StateBackup selects this.stateVolume.arn; a restore sets snapshotId.
+    const stateVolume = new StateVolume(
+      `${name}-state`,
+      { availabilityZone: network.hostSubnet.availabilityZone, sizeGb: model.host.stateVolumeGb, dataKeyArn: keys.dataKey.arn, tags },
+      self,
+    );
+    this.stateVolume = stateVolume;
+    const rendered = pulumi
+      .all([accountId, stateVolume.id])
+      .apply(([a, volumeId]) => renderHost(model, hostFacts(model, args.stack, region), { accountId: a, stack: args.stack, stateVolumeId: volumeId }));
     // The host files beyond the user data's 16 KB travel as one object, pinned by SHA-256 in the user data.
     const bundleStore = new PrivateBucket(
       `${name}-host-bundle`,
@@ -83,6 +99,9 @@ export class GatewayCell extends pulumi.ComponentResource {
       },
       { parent: bundleStore },
     );
+    // The bundle pointer: the host runs the bundle it names; it moves only once the new object exists.
+    const parameterName = bundleParameterName(args.stack, model.cellName);
+    const pointer = bundlePointer(`${name}-host-bundle-pointer`, { parameterName, bundleSha256: rendered.bundle.sha256, bundleObject, tags }, { parent: bundleStore });
     // The host reads the secrets under its cell's prefix and nothing else; admin keys live elsewhere.
     const ownSecrets = pulumi.interpolate`arn:aws:secretsmanager:${region}:${accountId}:secret:${cellSecretPrefix(args.stack, model.cellName)}*`;
 
@@ -102,9 +121,10 @@ export class GatewayCell extends pulumi.ComponentResource {
         associatePublicIp: network.hostNeedsPublicIp,
         dataKeyArn: keys.dataKey.arn,
         readableSecretArns: [ownSecrets],
-        bundleObjectArn: pulumi.interpolate`${bundleStore.bucket.arn}/${rendered.bundle.key}`,
+        bundleObjectArn: pulumi.interpolate`${bundleStore.bucket.arn}/host-bundle/*`,
+        bundleParameterArn: pulumi.interpolate`arn:aws:ssm:${region}:${accountId}:parameter${parameterName}`,
         userDataBase64: rendered.userDataBase64,
-        dependsOn: [bundleObject, preflight],
+        dependsOn: [pointer, preflight],
         region,
         alarmTopicArn: alerts.topic.arn,
         tags,
@@ -150,9 +170,14 @@ export class GatewayCell extends pulumi.ComponentResource {
       },
       self,
     );
+    // What makes a new host: its user data (host-lifetime facts only), subnet and root key. An auth-key node also
+    // leaves the tailnet when it is stopped, so a stop/start (an instance type change) needs its next key too.
+    const hostGeneration = pulumi.all([rendered.userDataBase64, network.hostSubnet.id, keys.dataKey.arn]).apply((parts) => createHash("sha256").update(parts.join("\n")).digest("hex"));
+    const keyGeneration = hostGeneration.apply((g) => createHash("sha256").update(`${g}\n${model.host.instanceType}`).digest("hex"));
     this.tailnetPolicySnippet = tailnetPolicySnippet(model.tailscale, model.gateway.port);
+    let tailnet: TailscaleAccess | undefined;
     if (model.tailscale.enabled) {
-      new TailscaleAccess(
+      tailnet = new TailscaleAccess(
         `${name}-tailnet`,
         {
           options: model.tailscale,
@@ -165,10 +190,14 @@ export class GatewayCell extends pulumi.ComponentResource {
           dataKeyArn: keys.dataKey.arn,
           managerArns,
           tags,
+          keyGeneration,
         },
         self,
       );
     }
+    // One writer: the attachment moves only after the old host stopped (delete-before-replace), and the new host
+    // joins the tailnet only after its fresh key is current (its join runs after the state volume is mounted).
+    attachStateVolume(`${name}-state-attach`, stateVolume, host.instance.id, tailnet ? [tailnet.joinValue] : []);
 
     const providerSecrets = model.providers.map((provider) => {
       const key = model.secrets[PROVIDER_KEY_CONFIG[provider]];
@@ -199,6 +228,24 @@ export class GatewayCell extends pulumi.ComponentResource {
       self,
     );
 
+    // Host-file changes in place: the pointer's change runs the kit's apply document on the host.
+    const rollout = new BundleRollout(
+      `${name}-rollout`,
+      {
+        parameter: pointer,
+        parameterName,
+        instanceId: host.instance.id,
+        applyDocumentArn: commands.arns.apply,
+        metricNamespace: metricNamespace(args.stack, model.cellName),
+        rolePath,
+        region,
+        accountId,
+        alarmTopicArn: alerts.topic.arn,
+        tags,
+      },
+      self,
+    );
+
     // Audit trail, security alarms and the people's roles (the guides' role table).
     const audit = new AuditLogging(
       `${name}-audit`,
@@ -220,7 +267,7 @@ export class GatewayCell extends pulumi.ComponentResource {
         instanceId: host.instance.id,
         region,
         automationPrincipalArns: [host.role.arn, ...rotators.map((r) => r.rotationRoleArn)],
-        otherAlarmArns: [...host.statusAlarms.map((a) => a.arn), ...rotators.map((r) => r.errorsAlarm.arn)],
+        otherAlarmArns: [...host.statusAlarms.map((a) => a.arn), ...rotators.map((r) => r.errorsAlarm.arn), ...rollout.alarms.map((a) => a.arn)],
         tags,
       },
       self,

@@ -2,10 +2,10 @@
 // one of these, never a free shell (AWS-RunShellScript). Each runs one fixed script; what varies is a
 // parameter that SSM checks against allowedPattern / allowedValues before the host sees it, and that the
 // script still treats as data. Pure: the tests validate, substitute and run the same text.
-import { GATEWAY_UNIT, PICKUP_SCRIPT_PATH, PICKUP_TIMEOUT_SECONDS } from "../base/layout";
+import { GATEWAY_UNIT, PATHS, PICKUP_SCRIPT_PATH, PICKUP_TIMEOUT_SECONDS } from "../base/layout";
 
 /** What a document is for; its name is clawkeep-<stack>-<cell>-<purpose>. */
-export const COMMAND_PURPOSES = ["pickup", "gateway"] as const;
+export const COMMAND_PURPOSES = ["pickup", "gateway", "apply"] as const;
 export type CommandPurpose = (typeof COMMAND_PURPOSES)[number];
 
 export function commandDocumentName(stack: string, cellName: string, purpose: CommandPurpose): string {
@@ -91,8 +91,51 @@ export function gatewayDocument(): CommandDocument {
   };
 }
 
+/** apply-bundle's path on the host (components/host/bundleApply.ts), named here without importing the host renderers. */
+export const APPLY_SCRIPT_PATH = `${PATHS.libexecDir}/apply-bundle`;
+/** A bundle's SHA-256, or "current": whatever the cell's pointer names. */
+export const BUNDLE_SHA_PATTERN = "^(current|[0-9a-f]{64})$";
+/** One apply, runtime upgrade included (install beside, drain, copy, start, health, maybe back). */
+export const APPLY_TIMEOUT_SECONDS = 3600;
+
+/**
+ * The host applies the bundle its pointer names (apply-bundle). "current" (EventBridge, on a pointer
+ * change) skips a bundle that already failed there; a SHA-256 (a person, after a fix) must equal the
+ * pointer and retries it. There is no way to name any other bundle: the pointer is the one truth.
+ */
+export function applyDocument(): CommandDocument {
+  return {
+    schemaVersion: "2.2",
+    description: "clawkeep: apply the host bundle the cell's pointer names, in place (apply-bundle); no other command",
+    parameters: {
+      sha256: { type: "String", description: "current, or the SHA-256 the pointer must name (retries a bundle that failed)", default: "current", allowedPattern: BUNDLE_SHA_PATTERN },
+      executionTimeout: { type: "String", description: "seconds the apply may run", default: String(APPLY_TIMEOUT_SECONDS), allowedPattern: TIMEOUT_PATTERN },
+    },
+    mainSteps: [
+      step("applyBundle", "{{ executionTimeout }}", [
+        "set -eu",
+        "sha='{{ sha256 }}'",
+        'if [ "$sha" = current ]; then set --; else set -- --expect "$sha"; fi',
+        `exec ${APPLY_SCRIPT_PATH} "$@"`,
+      ]),
+    ],
+  };
+}
+
 export function commandDocument(purpose: CommandPurpose): CommandDocument {
-  return purpose === "pickup" ? pickupDocument() : gatewayDocument();
+  return purpose === "pickup" ? pickupDocument() : purpose === "gateway" ? gatewayDocument() : applyDocument();
+}
+
+/** SendCommand's Parameters for the apply document (checked here first, as SSM will). */
+export function applyParameters(sha256: string | "current", timeoutSeconds = APPLY_TIMEOUT_SECONDS): Record<string, string[]> {
+  const p = { sha256: [sha256], executionTimeout: [String(timeoutSeconds)] };
+  validateParameters(applyDocument(), p);
+  return p;
+}
+
+/** EventBridge's constant input on a pointer change: no event field reaches the host. */
+export function applyEventInput(): string {
+  return JSON.stringify(applyParameters("current"));
 }
 
 export class DocumentParameterError extends Error {

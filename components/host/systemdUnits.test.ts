@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { loadStackFile } from "../../stacks/load";
 import { EGRESS_SOCKET, GATEWAY_PROXY_URL, INGRESS_SOCKET } from "../netsandbox/addresses";
-import { CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../base/layout";
+import { CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, STATE_VOLUME_UNIT, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../base/layout";
 import { CONFIG_INVALID_EXIT, GATEWAY_STOP_TIMEOUT_SEC, execConfined, gatewayEnvironment, gatewaySandbox, parseSecurityReport, parseSecurityScore, proxyEnvironment, renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "./systemdUnits";
 import { vpcResolver } from "../../stacks/cidr";
 
@@ -49,7 +49,8 @@ describe("renderGatewayUnit", () => {
       expect(values(unit, "LoadCredential")).toEqual([`${TOKEN_CREDENTIAL}:${PATHS.tokenFile}`, "provider-keys:/run/clawkeep/provider-keys"]);
       // The exec approvals are re-applied as the service user before every start.
       expect(values(unit, "ExecStartPre")).toEqual([`${PATHS.nodeBin} ${PATHS.openclawEntry} approvals set --file ${PATHS.execApprovalsFile}`]);
-      expect(only(unit, "Requires")).toBe(TOKEN_UNIT);
+      expect(only(unit, "Requires")).toBe(`${TOKEN_UNIT} ${STATE_VOLUME_UNIT}`);
+      expect(only(unit, "After").split(" ")).toEqual(expect.arrayContaining([TOKEN_UNIT, STATE_VOLUME_UNIT]));
       expect(only(unit, "After").split(" ")).toContain(TOKEN_UNIT);
       expect(CREDENTIALS_DIR).toBe(`/run/credentials/${GATEWAY_UNIT}`);
       const env = values(unit, "Environment");
@@ -133,7 +134,8 @@ describe("renderGatewayUnit", () => {
       const confined = model.capabilities.commands === "none";
       expect(execConfined(model)).toBe(confined);
       expect(values(unit, "NoExecPaths")).toEqual(confined ? ["/"] : []);
-      if (confined) expect(only(unit, "ExecPaths").split(" ")).toEqual(expect.arrayContaining([PATHS.nodeDir, PATHS.openclawDir]));
+      // The runtime links point into the runtimes tree: the real directory is what may be executed.
+      if (confined) expect(only(unit, "ExecPaths").split(" ")).toEqual(expect.arrayContaining([PATHS.runtimesDir]));
       else expect(comments(unit)).toMatch(/NoExecPaths= not set: at level \d approved commands/);
     });
 

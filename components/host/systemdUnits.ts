@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import type { StackModel } from "../../stacks/schema";
 import { EGRESS_SOCKET, GATEWAY_PROXY_URL, INGRESS_SOCKET } from "../netsandbox/addresses";
-import { GATEWAY_UNIT, PATHS, PROVIDER_KEYS_CREDENTIAL, PROVIDER_KEYS_DIR, SERVICE_GROUP, SERVICE_USER, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../base/layout";
+import { GATEWAY_UNIT, PATHS, PROVIDER_KEYS_CREDENTIAL, PROVIDER_KEYS_DIR, SERVICE_GROUP, SERVICE_USER, STATE_VOLUME_UNIT, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../base/layout";
 import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "../base/sandboxDirectives";
 
 export const JOURNALD_DROPIN_PATH = "/etc/systemd/journald.conf.d/50-clawkeep.conf";
@@ -136,7 +136,8 @@ export function gatewaySandbox(model: StackModel): string[] {
       why(`Level ${model.trustLevel} runs no commands: only node, its libraries, OpenClaw's addons and systemctl may be executed`),
       why("  (OpenClaw reads its stop budget with `systemctl show`; without it, it drains for 75 s instead of 315 s)."),
       "NoExecPaths=/",
-      `ExecPaths=${PATHS.nodeDir} ${PATHS.openclawDir} /usr/lib/x86_64-linux-gnu /usr/bin/systemctl`,
+      why(`${PATHS.nodeDir} and ${PATHS.openclawDir} are links into ${PATHS.runtimesDir} (switched by an upgrade): the real tree is named.`),
+      `ExecPaths=${PATHS.runtimesDir} /usr/lib/x86_64-linux-gnu /usr/bin/systemctl`,
     );
   } else {
     lines.push(why(`NoExecPaths= not set: at level ${model.trustLevel} approved commands run through /bin/sh and any binary a human approves.`));
@@ -159,10 +160,11 @@ export function renderGatewayUnit(model: StackModel): string {
       [
         `Description=OpenClaw gateway (clawkeep cell ${model.cellName}, trust level ${model.trustLevel} ${model.capabilities.name})`,
         why(`The token unit stages the token; restarting it (rotation) restarts the gateway with the new credential.`),
-        `Requires=${TOKEN_UNIT}`,
+        why("Its state is on the cell's state volume: it never starts on the root disk's empty directory (a forked agent)."),
+        `Requires=${TOKEN_UNIT} ${STATE_VOLUME_UNIT}`,
         why("Its network: the egress listener inside its namespace and the ingress listener on the host (see PrivateNetwork=)."),
         `Wants=${EGRESS_SOCKET} ${INGRESS_SOCKET}`,
-        `After=${TOKEN_UNIT} ${EGRESS_SOCKET} ${INGRESS_SOCKET}`,
+        `After=${TOKEN_UNIT} ${STATE_VOLUME_UNIT} ${EGRESS_SOCKET} ${INGRESS_SOCKET}`,
         why("Named on both sides: systemd 252 shares the namespace only if the unit started second names the first."),
         `JoinsNamespaceOf=${EGRESS_SOCKET}`,
         "StartLimitBurst=10",

@@ -11,7 +11,7 @@ import { parse as parseYaml } from "yaml";
 import { loadStackFile } from "../../stacks/load";
 import { parseStackConfig, type StackModel } from "../../stacks/schema";
 import * as fs from "node:fs";
-import { NPM_DIR, renderBootScripts, renderHostEnv, scriptPath, type HostFacts } from "./bootScripts";
+import { NPM_DIR, renderBootScripts, renderHostEnv, renderRuntimeEnv, scriptPath, type HostFacts } from "./bootScripts";
 import { GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, PROVIDER_KEYS_CREDENTIAL, PROVIDER_KEYS_DIR, PROVIDER_KEYS_SUBDIR, providerKeyCredential, providerKeyFileName, SERVICE_USER, TOKEN_UNIT } from "../base/layout";
 import { PINS, npmTarballUrl } from "../../stacks/pins";
 import { SSM_AGENT, SSM_AGENT_KEYS_PATH, SSM_AGENT_KEYS_SOURCE, ssmAgentDebUrl, ssmAgentKeysFile } from "./ssmAgent";
@@ -25,7 +25,9 @@ const FACTS: HostFacts = {
   region: "eu-central-1",
   gatewayTokenSecretId: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:clawkeep/gw/gateway-token-AbCdEf",
   providerKeySecretIds: { anthropic: "clawkeep/gw/cell/anthropic-api-key" },
+  metricNamespace: "clawkeep/gw/cell",
 };
+const VOLUME = "vol-0c1a3e5e7a9b1d2f4";
 
 function rendered(model: StackModel): RenderedHostConfig {
   return {
@@ -83,7 +85,7 @@ describe("user data for every level stack", () => {
 
   it.each(LEVELS)("%s: fits EC2's 16 KB limit once gzipped (files in the host bundle), and unpacks to the same text", (stack) => {
     const model = loadStackFile(stack);
-    const text = renderHost(model, hostFacts(model, stack, "us-east-1"), { accountId: "123456789012", stack }).userData;
+    const text = renderHost(model, hostFacts(model, stack, "us-east-1"), { accountId: "123456789012", stack, stateVolumeId: VOLUME }).userData;
     const encoded = encodeUserData(text);
     expect(encoded.gzippedBytes).toBeLessThanOrEqual(EC2_USER_DATA_LIMIT);
     expect(encoded.rawBytes).toBe(Buffer.byteLength(text));
@@ -140,7 +142,7 @@ describe("no secret in the user data", () => {
 
   it("the model's secrets (decrypted or ciphertext) appear nowhere, even gzipped and decoded", () => {
     expect(model.secrets.anthropicApiKey?.value).toBe(anthropic);
-    const host = renderHost(model, facts, { accountId: "123456789012", stack: "gw" });
+    const host = renderHost(model, facts, { accountId: "123456789012", stack: "gw", stateVolumeId: VOLUME });
     const decoded = zlib.gunzipSync(Buffer.from(host.userDataBase64, "base64")).toString("utf8");
     const bundled = zlib.gunzipSync(host.bundle.gz).toString("utf8");
     for (const value of [anthropic, openai, admin, ciphertext]) {
@@ -219,6 +221,7 @@ describe("first boot order", () => {
     expect(doc.runcmd).toEqual([
       "set -eu",
       ["systemctl", "enable", "--now", "clawkeep-imds-guard.service"],
+      ["/usr/local/libexec/clawkeep/apply-bundle", "--first-boot"],
       ["systemd-tmpfiles", "--create", TMPFILES_CONF],
       [scriptPath("harden-host")],
       [scriptPath("install-ssm-agent")],
@@ -231,8 +234,9 @@ describe("first boot order", () => {
       ["systemctl", "start", TOKEN_UNIT],
       ["systemctl", "enable", "--now", GATEWAY_UNIT],
       ["/usr/local/libexec/clawkeep/install-tailscale"],
-      ["systemctl", "enable", "--now", "clawkeep-tailscale.service"],
+      ["systemctl", "enable", "--now", "clawkeep-tailscale.service", "clawkeep-tailscale-leave.service"],
       ["systemctl", "enable", "--now", "clawkeep-token-pickup.timer"],
+      ["systemctl", "enable", "--now", "clawkeep-apply-bundle.timer"],
       ["augenrules", "--load"],
       ["systemctl", "enable", "--now", "clawkeep-gateway-health.timer"],
     ]);
@@ -275,7 +279,7 @@ describe("pinned downloads", () => {
       "npm_cmd install --ignore-scripts",
       'openclaw_matches "$stage" || die',
       "npm_cmd rebuild",
-      "swap_in",
+      'place "$stage" "$openclaw_dir"',
     ]);
     // Inside fetch_verified the file is only moved into place after sha512sum --check passed.
     expectInOrder(body(rt, "fetch_verified"), ["curl ", "sha512sum --check", "mv "]);
@@ -306,7 +310,7 @@ describe("pinned downloads", () => {
     const mirror = "https://npm.mirror.example.com/repository/npm";
     const model = parseStackConfig({ trustLevel: 0, packageMirror: { npmRegistry: mirror, debianMirror: "https://deb.mirror.example.com/debian", debianSecurityMirror: "https://deb.mirror.example.com/debian-security" } });
     const env = Object.fromEntries(
-      renderHostEnv(model, FACTS)
+      `${renderHostEnv(model, FACTS)}${renderRuntimeEnv(model)}`
         .split("\n")
         .filter((l) => l && !l.startsWith("#"))
         .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
@@ -335,9 +339,10 @@ describe("pinned downloads", () => {
 
   it("install-runtime defaults to the layout's paths", () => {
     const rt = scripts["install-runtime"];
-    expect(rt).toContain(`node_dir=\${CLAWKEEP_NODE_DIR:-${PATHS.nodeDir}}`);
+    expect(rt).toContain(`node_link=\${CLAWKEEP_NODE_DIR:-${PATHS.nodeDir}}`);
     expect(rt).toContain(`npm_dir=\${CLAWKEEP_NPM_DIR:-${NPM_DIR}}`);
-    expect(rt).toContain(`openclaw_dir=\${CLAWKEEP_OPENCLAW_DIR:-${PATHS.openclawDir}}`);
+    expect(rt).toContain(`openclaw_link=\${CLAWKEEP_OPENCLAW_DIR:-${PATHS.openclawDir}}`);
+    expect(rt).toContain(`runtimes=\${CLAWKEEP_RUNTIMES_DIR:-${PATHS.runtimesDir}}`);
     expect(rt).toContain('"allowScripts":{"openclaw":true}');
   });
 

@@ -5,7 +5,8 @@ import * as zlib from "node:zlib";
 import { stringify } from "yaml";
 import { SECRET_KEYS, type StackModel } from "../../stacks/schema";
 import { GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, SERVICE_GROUP, SERVICE_USER, TOKEN_UNIT } from "../base/layout";
-import { bundleRuncmd, type BundleRef } from "./hostBundle";
+import { assertVolumeId, stateVolumeHostFiles } from "../state/hostFiles";
+import { APPLY_BUNDLE, APPLY_TIMER } from "./bundleApply";
 import { SESSION_USER } from "../access/sessionPreferences";
 import { NETSANDBOX_PACKAGES, NETSANDBOX_SOCKETS } from "../netsandbox/hostFiles";
 import { tailscaleRuncmd } from "../tailscale/hostFiles";
@@ -16,7 +17,9 @@ import { imdsGuardDropIns, imdsGuardEarlyFiles, imdsGuardRuncmd } from "./imdsGu
 import { keyShapes } from "../../stacks/secretShapes";
 import { ROOT_OWNER, unitFile, type HostFile } from "../base/hostFile";
 import { JOURNALD_DROPIN_PATH } from "./systemdUnits";
-import { SCRIPT_NAMES, renderBootScripts, renderHostEnv, scriptPath, type HostFacts } from "./bootScripts";
+import { SCRIPT_NAMES, renderBootScripts, renderHostEnv, renderRuntimeEnv, scriptPath, type HostFacts } from "./bootScripts";
+import { applyHostFiles } from "./bundleApply";
+import { upgradeRuntimeFile } from "./runtimeUpgrade";
 
 /** Host files rendered by the other host renderers (systemd units, journald cap, OpenClaw config). */
 export interface RenderedHostConfig {
@@ -45,7 +48,8 @@ const ROOT = ROOT_OWNER;
 export function renderTmpfiles(): string {
   const svc = `${SERVICE_USER} ${SERVICE_GROUP}`;
   return [
-    "# clawkeep: the service's directories; systemd-tmpfiles creates them and re-applies mode and owner.",
+    "# clawkeep: the service's directories; systemd-tmpfiles creates them and re-applies mode and owner",
+    "# (again once the state volume is mounted over them).",
     `d ${PATHS.stateDir} 0700 ${svc} -`,
     `d ${PATHS.workspaceDir} 0700 ${svc} -`,
     `d ${PATHS.configDir} 0750 root ${SERVICE_GROUP} -`,
@@ -64,7 +68,12 @@ export function hostFiles(model: StackModel, rendered: RenderedHostConfig, facts
   const scripts = renderBootScripts();
   return [
     { path: PATHS.envFile, content: renderHostEnv(model, facts), mode: "0600", owner: ROOT },
+    { path: PATHS.runtimeEnvFile, content: renderRuntimeEnv(model), mode: "0644", owner: ROOT },
     ...SCRIPT_NAMES.map((name) => ({ path: scriptPath(name), content: scripts[name], mode: "0750", owner: ROOT })),
+    // Day two: the state volume, in-place applies after first boot, runtime upgrades with a way back.
+    ...stateVolumeHostFiles(),
+    ...applyHostFiles(),
+    upgradeRuntimeFile(),
     unitFile(TOKEN_UNIT, rendered.tokenUnit),
     unitFile(GATEWAY_UNIT, rendered.gatewayUnit),
     { path: JOURNALD_DROPIN_PATH, content: rendered.journald, mode: "0644", owner: ROOT },
@@ -102,10 +111,33 @@ export function assertNoSecrets(model: StackModel, files: HostFile[]): void {
   if (leaks.length > 0) throw new Error(`host files are stored in clear text and must hold no secret; found ${leaks.join("; ")}`);
 }
 
-/**
- * The #cloud-config document for one gateway host. `files` are written by cloud-init itself; with a
- * bundle, the rest arrive from S3 (verified against the pinned SHA-256) before any other step runs.
- */
+/** What the host needs for its whole life, and nothing that may change while it runs: a change here is a new host. */
+export interface InstanceFacts {
+  region: string;
+  /** The cell's state volume (EBS); a different volume needs a new host (the attachment moves with the instance). */
+  stateVolumeId: string;
+  bundleBucket: string;
+  /** The SSM parameter naming the SHA-256 of the bundle the host must run. */
+  bundleParameter: string;
+}
+
+/** instance.env: KEY=value lines, written by cloud-init from the user data, read as data. */
+export function renderInstanceEnv(f: InstanceFacts): string {
+  assertVolumeId(f.stateVolumeId);
+  const entries: Array<[string, string]> = [
+    ["AWS_REGION", f.region],
+    ["CLAWKEEP_STATE_VOLUME_ID", f.stateVolumeId],
+    ["CLAWKEEP_BUNDLE_BUCKET", f.bundleBucket],
+    ["CLAWKEEP_BUNDLE_PARAMETER", f.bundleParameter],
+  ];
+  for (const [k, v] of entries) if (!/^[A-Za-z0-9/_.:-]+$/.test(v)) throw new Error(`instance.env ${k}: ${JSON.stringify(v)} is not a plain token`);
+  return ["# clawkeep: facts for this host's whole life (from the user data). No secret values.", ...entries.map(([k, v]) => `${k}=${v}`), ""].join("\n");
+}
+
+export function instanceEnvFile(f: InstanceFacts): HostFile {
+  return { path: PATHS.instanceEnvFile, content: renderInstanceEnv(f), mode: "0644", owner: ROOT };
+}
+
 /**
  * The mirror's sources.list: binary packages of main, its updates and security only. Debian's own
  * template adds deb-src and backports, 16 MB of indices per update that no host package needs.
@@ -128,7 +160,13 @@ export function aptMirrorConfig(mirror: { primary: string; security: string }): 
   };
 }
 
-export function renderUserData(model: StackModel, files: HostFile[], bundle?: BundleRef): string {
+/**
+ * The #cloud-config document for one gateway host: only what lasts the host's life (users, packages,
+ * the metadata guard, apply-bundle, instance.env). `files` are written by cloud-init itself; the rest
+ * arrive as the bundle the cell's pointer names, installed by apply-bundle before any other step runs,
+ * and later changes arrive the same way without a new host.
+ */
+export function renderUserData(model: StackModel, files: HostFile[]): string {
   assertNoSecrets(model, files);
 
   const doc = {
@@ -151,7 +189,8 @@ export function renderUserData(model: StackModel, files: HostFile[], bundle?: Bu
       "set -eu",
       // First: only root reaches the metadata service (the role's credentials), before any session or the gateway can exist.
       imdsGuardRuncmd(),
-      ...(bundle ? bundleRuncmd(bundle) : []),
+      // The bundle the cell's pointer names, verified by SHA-256 (retries while the new host's bindings settle).
+      [APPLY_BUNDLE, "--first-boot"],
       ["systemd-tmpfiles", "--create", TMPFILES_CONF],
       [scriptPath("harden-host")],
       // SSM before the runtime, so a failed install can still be looked at through Session Manager.
@@ -166,17 +205,21 @@ export function renderUserData(model: StackModel, files: HostFile[], bundle?: Bu
       ["systemctl", "restart", "squid.service"],
       // The token unit has no [Install]: the gateway's Requires= pulls it in at every boot.
       ["systemctl", "start", TOKEN_UNIT],
+      // Requires= the state volume: on a replacement this waits until the old host has stopped and the volume moved.
       ["systemctl", "enable", "--now", GATEWAY_UNIT],
       // Join the tailnet with the one-shot key and publish the gateway with Serve (never Funnel).
       ...tailscaleRuncmd(model.tailscale),
       // Fallback pickup of a rotated or revoked token (EventBridge is the fast path).
       ["systemctl", "enable", "--now", PICKUP_TIMER],
+      // Fallback pickup of a new bundle (the deploy's Run Command is the fast path).
+      ["systemctl", "enable", "--now", APPLY_TIMER],
       // auditd picks up the kit's rules; the /healthz metric every minute.
       ["augenrules", "--load"],
       ["systemctl", "enable", "--now", HEALTH_TIMER],
     ],
   };
-  const header = `#cloud-config\n# clawkeep cell ${model.cellName}, trust level ${model.trustLevel}. Generated; holds no secret values.\n`;
+  // No trust level here: a promotion changes the bundle, never the host.
+  const header = `#cloud-config\n# clawkeep cell ${model.cellName}. Generated; holds no secret values.\n`;
   const text = header + stringify(doc, { lineWidth: 0 });
   const docLeaks = findSecretLeaks(model, text);
   if (docLeaks.length > 0) throw new Error(`user data must hold no secret; found ${docLeaks.join("; ")}`);

@@ -7,7 +7,10 @@ import {
   TAILSCALE_ENV,
   TAILSCALE_JOIN,
   TAILSCALE_JOIN_UNIT,
+  TAILSCALE_LEAVE,
+  TAILSCALE_LEAVE_UNIT,
   renderTailscaleEnv,
+  renderTailscaleLeaveUnit,
   renderTailscaleJoinUnit,
   renderTailscaleScripts,
   type TailscaleHostFacts,
@@ -22,11 +25,13 @@ export function tailscaleHostFiles(options: TailscaleOptions, facts: TailscaleHo
     { path: INSTALL_TAILSCALE, content: scripts.install, mode: "0750", owner: ROOT_OWNER },
     { path: TAILSCALE_JOIN, content: scripts.join, mode: "0750", owner: ROOT_OWNER },
     unitFile(TAILSCALE_JOIN_UNIT, renderTailscaleJoinUnit()),
+    { path: TAILSCALE_LEAVE, content: scripts.leave, mode: "0750", owner: ROOT_OWNER },
+    unitFile(TAILSCALE_LEAVE_UNIT, renderTailscaleLeaveUnit()),
   ];
 }
 
 /** First-boot steps, after the gateway is enabled: install the pinned package, then join and serve. */
 export function tailscaleRuncmd(options: TailscaleOptions): string[][] {
   if (!options.enabled) return [];
-  return [[INSTALL_TAILSCALE], ["systemctl", "enable", "--now", TAILSCALE_JOIN_UNIT]];
+  return [[INSTALL_TAILSCALE], ["systemctl", "enable", "--now", TAILSCALE_JOIN_UNIT, TAILSCALE_LEAVE_UNIT]];
 }

@@ -2,7 +2,7 @@
 // apt repository (its key checked against a pinned fingerprint first), then a root oneshot that joins
 // the tailnet with the credentials read from Secrets Manager at boot (never from user data) and
 // publishes the gateway with Tailscale Serve to the tailnet only. Funnel is never turned on.
-import { GATEWAY_UNIT, PATHS } from "../base/layout";
+import { GATEWAY_UNIT, PATHS, STATE_VOLUME_UNIT } from "../base/layout";
 import { STRICT, factsReader } from "../base/shellPrelude";
 import { INGRESS_SOCKET } from "../netsandbox/addresses";
 import type { TailscaleOptions } from "../../stacks/tailscale";
@@ -11,6 +11,11 @@ export const INSTALL_TAILSCALE = `${PATHS.libexecDir}/install-tailscale`;
 export const TAILSCALE_JOIN = `${PATHS.libexecDir}/tailscale-join`;
 export const TAILSCALE_ENV = "/etc/clawkeep/tailscale.env";
 export const TAILSCALE_JOIN_UNIT = "clawkeep-tailscale.service";
+export const TAILSCALE_LEAVE = `${PATHS.libexecDir}/tailscale-leave`;
+/** Logs the node out when the host powers off (a replaced host is stopped first), never at a reboot. */
+export const TAILSCALE_LEAVE_UNIT = "clawkeep-tailscale-leave.service";
+/** How long a join waits for a usable key: a new host's key is minted by the same deploy, maybe moments later. */
+export const TAILSCALE_JOIN_WAIT_SECONDS = 900;
 /** Tailscale Inc. package repository signing key (primary key fingerprint), as public installers pin it. */
 export const TAILSCALE_APT_KEY_FINGERPRINT = "2596A99EAAB33821893C0A79458CA832957F5868";
 /** The signing key's file in the repository (or its mirror). */
@@ -166,6 +171,11 @@ else
   # Boot can race the network and the role's credentials; a few spaced retries ride that out.
   attempts=\${CLAWKEEP_TAILSCALE_ATTEMPTS:-5}
   [[ $attempts =~ ^[1-9][0-9]*$ ]] || die "CLAWKEEP_TAILSCALE_ATTEMPTS must be a positive number"
+  # A refused key (used by the host before, or not yet replaced by this deploy) is read again until this ends.
+  join_wait=\${CLAWKEEP_TAILSCALE_JOIN_WAIT:-${TAILSCALE_JOIN_WAIT_SECONDS}}
+  [[ $join_wait =~ ^[0-9]+$ ]] || die "CLAWKEEP_TAILSCALE_JOIN_WAIT must be a number of seconds"
+  join_deadline=$((SECONDS + join_wait))
+  while :; do
   attempt=1
   until AWS_PAGER='' aws "\${args[@]}" >"$work/secret.json"; do
     ((attempt < attempts)) || die "could not read secret $secret_id"
@@ -173,6 +183,7 @@ else
     sleep $((attempt * 3))
     ((attempt += 1))
   done
+  rm -f "$work/authkey" "$work/client-id" "$work/audience"
   # Split the JSON into private files; only the non-secret client id and audience ever reach argv.
   python3 - "$work" <<'PY' || die "secret $secret_id is not the kit's Tailscale join document"
 import json, os, re, sys
@@ -187,12 +198,18 @@ else:
     sys.exit(1)
 PY
   rm -f "$work/secret.json"
+  joined=0
   if [[ -s $work/authkey ]]; then
-    "$ts" up "\${up_flags[@]}" --auth-key="file:$work/authkey"
+    "$ts" up "\${up_flags[@]}" --auth-key="file:$work/authkey" && joined=1
   else
     # Workload identity federation: tailscaled gets an STS web identity token for the audience and mints its own key.
-    "$ts" up "\${up_flags[@]}" --client-id="$(<"$work/client-id")?ephemeral=\${CLAWKEEP_TAILSCALE_EPHEMERAL:-false}&preauthorized=true" --audience="$(<"$work/audience")"
+    "$ts" up "\${up_flags[@]}" --client-id="$(<"$work/client-id")?ephemeral=\${CLAWKEEP_TAILSCALE_EPHEMERAL:-false}&preauthorized=true" --audience="$(<"$work/audience")" && joined=1
   fi
+  ((joined == 0)) || break
+  ((SECONDS < join_deadline)) || die "the tailnet refused the join credentials of $secret_id for \${join_wait}s (a single-use key is valid for one host: the deploy that made this host mints its key)"
+  log "the tailnet refused the join credentials; reading $secret_id again in 15 s"
+  sleep 15
+  done
 fi
 
 # The gateway's port on the host's loopback (${INGRESS_SOCKET}), over HTTPS, to the tailnet only.
@@ -205,9 +222,60 @@ fi
 log "joined as $hostname ($tags); serving the gateway on https:443 to the tailnet"
 `;
 
-/** Both scripts' text. Static: everything stack-specific comes from TAILSCALE_ENV at run time. */
-export function renderTailscaleScripts(): { install: string; join: string } {
-  return { install: INSTALL, join: JOIN };
+const LEAVE = `#!/bin/bash
+# Leaves the tailnet when the host powers off: a replaced host is stopped before its state volume moves,
+# and its node must not linger beside the new one. A reboot keeps the node (it comes back as itself).
+${STRICT}
+ts=\${CLAWKEEP_TAILSCALE_CLI:-tailscale}
+jobs=$(systemctl list-jobs --no-legend --no-pager 2>/dev/null || true)
+if [[ $jobs =~ (reboot|kexec|soft-reboot)\.target ]]; then
+  log "rebooting: the node stays in the tailnet"
+elif [[ $jobs =~ (poweroff|halt)\.target ]]; then
+  "$ts" logout || log "tailscale logout failed; an ephemeral node still leaves after its inactivity period"
+  log "powering off: logged the node out of the tailnet"
+else
+  log "stopped while the host runs: the node stays in the tailnet"
+fi
+`;
+
+/** The scripts' text. Static: everything stack-specific comes from TAILSCALE_ENV at run time. */
+export function renderTailscaleScripts(): { install: string; join: string; leave: string } {
+  return { install: INSTALL, join: JOIN, leave: LEAVE };
+}
+
+/** Started with the join; its stop (before tailscaled's, at shutdown) is what leaves the tailnet. */
+export function renderTailscaleLeaveUnit(): string {
+  return [
+    "[Unit]",
+    "Description=clawkeep: leave the tailnet when the host powers off (a replaced host), not at a reboot",
+    "Wants=tailscaled.service",
+    "# Stopped before tailscaled at shutdown, so the logout still reaches it.",
+    "After=tailscaled.service",
+    "",
+    "[Service]",
+    "Type=oneshot",
+    "RemainAfterExit=yes",
+    "ExecStart=/bin/true",
+    `ExecStop=${TAILSCALE_LEAVE}`,
+    "TimeoutStopSec=30",
+    "NoNewPrivileges=yes",
+    "CapabilityBoundingSet=",
+    "ProtectSystem=strict",
+    "ReadWritePaths=/run",
+    "ProtectHome=yes",
+    "PrivateTmp=yes",
+    "ProtectKernelTunables=yes",
+    "ProtectKernelModules=yes",
+    "ProtectControlGroups=yes",
+    "RestrictNamespaces=yes",
+    "LockPersonality=yes",
+    "RestrictAddressFamilies=AF_UNIX",
+    "SystemCallArchitectures=native",
+    "",
+    "[Install]",
+    "WantedBy=multi-user.target",
+    "",
+  ].join("\n");
 }
 
 /** The root oneshot that runs tailscale-join once tailscaled and the gateway's ingress listener are up. */
@@ -216,7 +284,8 @@ export function renderTailscaleJoinUnit(): string {
     "[Unit]",
     "Description=clawkeep: join the tailnet and publish the gateway with Tailscale Serve (tailnet only)",
     `Wants=network-online.target tailscaled.service ${INGRESS_SOCKET}`,
-    `After=network-online.target tailscaled.service ${INGRESS_SOCKET} ${GATEWAY_UNIT}`,
+    "# After the state volume: a replacement joins only once the old host has stopped (and left) and the volume moved.",
+    `After=network-online.target tailscaled.service ${INGRESS_SOCKET} ${STATE_VOLUME_UNIT} ${GATEWAY_UNIT}`,
     "",
     "[Service]",
     "Type=oneshot",

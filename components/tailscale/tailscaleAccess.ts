@@ -33,6 +33,12 @@ export interface TailscaleAccessArgs {
   tags?: Record<string, string>;
   /** A Tailscale provider (API key or OAuth client); the default provider otherwise. */
   provider?: tailscale.Provider;
+  /**
+   * Changes exactly when the host needs a new key: a new host (hostGeneration) or, for an auth-key
+   * node, a stop/start (it left the tailnet at power-off). A change mints a fresh single-use key and
+   * makes it the join secret's current version.
+   */
+  keyGeneration?: pulumi.Input<string>;
 }
 
 export class TailscaleAccess extends pulumi.ComponentResource {
@@ -40,6 +46,8 @@ export class TailscaleAccess extends pulumi.ComponentResource {
   public readonly authKey?: tailscale.TailnetKey;
   public readonly federatedIdentity?: tailscale.FederatedIdentity;
   public readonly policy?: tailscale.Acl;
+  /** The join secret's current version: a new host may join only after it exists (the state attachment waits for it). */
+  public readonly joinValue: aws.secretsmanager.SecretVersion;
   /** The tailnet policy the kit would apply: print it for the operator when it is not managed. */
   public readonly policyHujson: string | undefined;
 
@@ -91,10 +99,11 @@ export class TailscaleAccess extends pulumi.ComponentResource {
           preauthorized: true,
           ephemeral: options.ephemeral,
           expiry: options.authKeyExpirySeconds,
-          // Used once at first boot; a used or expired key is not re-minted on every deploy.
+          // Used once, by the host it was minted for; a used or expired key is not re-minted on every deploy,
+          // only for the next host (keyGeneration).
           recreateIfInvalid: "never",
         },
-        ts,
+        { ...ts, ...(args.keyGeneration ? { replacementTrigger: args.keyGeneration } : {}) },
       );
       document = pulumi.secret(this.authKey.key.apply((authKey) => JSON.stringify({ authKey })));
     } else {
@@ -130,8 +139,13 @@ export class TailscaleAccess extends pulumi.ComponentResource {
       );
       document = pulumi.all([identity.id, identity.audience]).apply(([clientId, audience]) => JSON.stringify({ clientId, audience }));
     }
-    // Write-only: the key never enters Secrets Manager's resource state in Pulumi; version 1, created once.
-    new aws.secretsmanager.SecretVersion(`${name}-join-value`, { secretId: this.joinSecret.id, secretStringWo: document, secretStringWoVersion: 1 }, { parent: this.joinSecret });
+    // Write-only: the key never enters Secrets Manager's resource state in Pulumi. A write-only version is never
+    // rewritten in place, so each new key comes as a new version (replaced with the key), made AWSCURRENT.
+    this.joinValue = new aws.secretsmanager.SecretVersion(
+      `${name}-join-value`,
+      { secretId: this.joinSecret.id, secretStringWo: document, secretStringWoVersion: 1 },
+      { parent: this.joinSecret, ...(args.keyGeneration && options.auth === "auth-key" ? { replacementTrigger: args.keyGeneration } : {}) },
+    );
 
     const rendered = options.operators.length > 0 && options.admins.length > 0 ? tailnetPolicyHujson(renderTailnetPolicy(options, args.gatewayPort)) : undefined;
     if (options.managePolicy) {

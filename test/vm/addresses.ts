@@ -27,3 +27,6 @@ export const IMDS_ADDR = "169.254.169.254";
 /** virtio-serial port name of the test agent inside the VM. */
 export const AGENT_PORT = "org.clawkeep.agent";
 export const AGENT_DEVICE = `/dev/virtio-ports/${AGENT_PORT}`;
+
+/** The state volume's id in the VM: the second virtio disk carries it (without the dash) as its serial, as Nitro's NVMe does. */
+export const TEST_STATE_VOLUME_ID = "vol-0c1a3e5e7a9b1d2f4";

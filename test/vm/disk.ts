@@ -16,7 +16,7 @@ import { renderBootScripts, renderHostEnv } from "../../components/host/bootScri
 import { hostFacts, renderHost } from "../../components/host/hostFiles";
 import type { StackModel } from "../../stacks/schema";
 import { loadStackFile, listStacks } from "../../stacks/load";
-import { DNS_ADDR } from "./addresses";
+import { DNS_ADDR, TEST_STATE_VOLUME_ID } from "./addresses";
 import { AGENT_BIN, AGENT_SCRIPT, AGENT_UNIT, AGENT_UNIT_TEXT } from "./agent";
 import { FIXTURE_RECIPE, ensureFixtures, type Fixtures } from "./fixtures";
 import { startMirror } from "./mirror";
@@ -64,7 +64,7 @@ export function userDataPackages(): string[] {
   const all = new Set<string>();
   for (const stack of listStacks()) {
     const model = loadStackFile(stack);
-    const rendered = renderHost(model, hostFacts(model, stack, model.region), { accountId: MOTO_ACCOUNT, stack });
+    const rendered = renderHost(model, hostFacts(model, stack, model.region), { accountId: MOTO_ACCOUNT, stack, stateVolumeId: TEST_STATE_VOLUME_ID });
     const doc = parseYaml(rendered.userData) as { packages?: string[] };
     for (const p of doc.packages ?? []) all.add(p);
   }

@@ -18,7 +18,7 @@ import { REPO_ROOT } from "../support/openclaw";
 import { hasCommand } from "../support/tools";
 import { startStaticRepo, tailscaleExpectation } from "./tailscaleStandIn";
 import { tailscaleJoinSecretName } from "../../components/base/names";
-import { AWS_ADDR, DEBIAN_MIRROR_PORT, DEBIAN_MIRROR_URL, DNS_ADDR, IMDS_ADDR, MIRROR_ADDR, NPM_MIRROR_PORT, NPM_MIRROR_URL, TAILSCALE_REPO_PORT, TAILSCALE_REPO_URL } from "./addresses";
+import { TEST_STATE_VOLUME_ID, AWS_ADDR, DEBIAN_MIRROR_PORT, DEBIAN_MIRROR_URL, DNS_ADDR, IMDS_ADDR, MIRROR_ADDR, NPM_MIRROR_PORT, NPM_MIRROR_URL, TAILSCALE_REPO_PORT, TAILSCALE_REPO_URL } from "./addresses";
 import { AgentClient } from "./agent";
 import { putS3Object, s3Location, startAwsFront, startDns, type AwsRequest, type Listener } from "./awsStandIn";
 import { CHECKS, parseFields, waitHealthyScript, type CheckContext, type Verdict } from "./checks";
@@ -190,7 +190,7 @@ async function main(): Promise<number> {
     timings.push([`disk ${disk.value.hash}`, disk.value.built ? `built now in ${disk.value.buildSeconds} s (cold)` : `cached (its cold build took ${disk.value.buildSeconds} s)`]);
 
     const facts = hostFacts(model, stack, region);
-    const rendered = renderHost(model, facts, { accountId: MOTO_ACCOUNT, stack });
+    const rendered = renderHost(model, facts, { accountId: MOTO_ACCOUNT, stack, stateVolumeId: TEST_STATE_VOLUME_ID });
     const has = (unit: string): boolean => rendered.files.some((f) => f.path.endsWith(`/${unit}`));
     log(`user data for ${stack}: ${rendered.userData.length} bytes (${rendered.userDataBytes} gzipped), bundle ${rendered.files.length} files, ${rendered.bundle.gz.length} bytes`);
 

@@ -1,0 +1,159 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { failureAlarm } from "../alarms/failureAlarm";
+import { applyEventInput } from "../commands/documents";
+import { APPLY_METRICS } from "../host/bundleApply";
+
+export interface BundlePointerArgs {
+  /** The pointer's name (bundleParameterName): the user data names it, the host reads it. */
+  parameterName: string;
+  /** SHA-256 of the bundle the host must run. */
+  bundleSha256: pulumi.Input<string>;
+  /** The bundle object: the pointer moves only once the object it names exists. */
+  bundleObject: pulumi.Resource;
+  tags?: Record<string, string>;
+}
+
+/**
+ * The bundle pointer: an SSM parameter naming the SHA-256 of the bundle the host must run. Created
+ * before the instance (which boots from it) and moved only after the object it names exists.
+ */
+export function bundlePointer(name: string, args: BundlePointerArgs, opts: pulumi.CustomResourceOptions): aws.ssm.Parameter {
+  return new aws.ssm.Parameter(
+    name,
+    {
+      name: args.parameterName,
+      description: "clawkeep: SHA-256 of the host bundle the gateway host must run (content-addressed object in the cell's bucket)",
+      type: "String",
+      tier: "Standard",
+      // Not a secret (a hash of a bundle that holds none): kept readable in state and in the console.
+      insecureValue: args.bundleSha256,
+      tags: args.tags,
+    },
+    { ...opts, dependsOn: [args.bundleObject] },
+  );
+}
+
+export interface BundleRolloutArgs {
+  /** The pointer (bundlePointer): a change of it is what the rule watches. */
+  parameter: aws.ssm.Parameter;
+  parameterName: string;
+  instanceId: pulumi.Input<string>;
+  /** The cell's apply document (the kit's own; never a shell document). */
+  applyDocumentArn: pulumi.Input<string>;
+  /** The cell's metric namespace: the host publishes BundleApplyFailed and RuntimeUpgradeRolledBack there. */
+  metricNamespace: string;
+  rolePath: string;
+  region: pulumi.Input<string>;
+  accountId: pulumi.Input<string>;
+  alarmTopicArn: pulumi.Input<string>;
+  tags?: Record<string, string>;
+}
+
+/** The EventBridge pattern of a change of the pointer (Parameter Store's own event). */
+export function pointerChangePattern(parameterName: string) {
+  return { source: ["aws.ssm"], "detail-type": ["Parameter Store Change"], detail: { name: [parameterName], operation: ["Create", "Update"] } };
+}
+
+/** The EventBridge role's one permission: the apply document, on the cell's instance only. */
+export function applySendPolicy(documentArn: string, instanceArn: string) {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "RunTheApplyDocumentOnTheGatewayHostOnly", Effect: "Allow", Action: "ssm:SendCommand", Resource: [documentArn, instanceArn] }],
+  };
+}
+
+/**
+ * Host-file changes without a new host: the bundle pointer (an SSM parameter naming the bundle's
+ * SHA-256) moves once the new object exists; EventBridge sees the change and runs the kit's apply
+ * document on the host (the host's 5-minute timer is the fallback); the host applies in place and
+ * rolls back on failure. Alarms: a failed apply, a rolled-back runtime upgrade, an undeliverable event.
+ */
+export class BundleRollout extends pulumi.ComponentResource {
+  public readonly alarms: aws.cloudwatch.MetricAlarm[];
+
+  constructor(name: string, args: BundleRolloutArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("clawkeep:rollout:BundleRollout", name, {}, opts);
+    const self = { parent: this };
+
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-rule`,
+      { description: "The host bundle pointer moved: run the apply document on the host", eventPattern: JSON.stringify(pointerChangePattern(args.parameterName)), tags: args.tags },
+      { parent: this, dependsOn: [args.parameter] },
+    );
+    const instance = pulumi.interpolate`arn:aws:ec2:${args.region}:${args.accountId}:instance/${args.instanceId}`;
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        path: args.rolePath,
+        assumeRolePolicy: pulumi.all([args.accountId, rule.arn]).apply(([accountId, ruleArn]) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { Service: "events.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                // Confused-deputy guard: only this account's EventBridge, only for this rule.
+                Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnEquals: { "aws:SourceArn": ruleArn } },
+              },
+            ],
+          }),
+        ),
+        tags: args.tags,
+      },
+      self,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-send-command`,
+      { role: role.id, policy: pulumi.all([args.applyDocumentArn, instance]).apply(([doc, inst]) => JSON.stringify(applySendPolicy(doc, inst))) },
+      { parent: role },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-run-apply`,
+      {
+        rule: rule.name,
+        arn: args.applyDocumentArn,
+        roleArn: role.arn,
+        // Constant input: no event field reaches the host; it reads the pointer itself.
+        input: applyEventInput(),
+        runCommandTargets: [{ key: "InstanceIds", values: [args.instanceId] }],
+        retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
+      },
+      { parent: rule },
+    );
+    const undelivered = failureAlarm(
+      `${name}-undelivered`,
+      {
+        description: "A new host bundle could not be sent to the gateway host (EventBridge FailedInvocations); its timer applies it within minutes",
+        namespace: "AWS/Events",
+        metricName: "FailedInvocations",
+        dimensions: { RuleName: rule.name },
+        alarmActions: [args.alarmTopicArn],
+        tags: args.tags,
+      },
+      { parent: rule },
+    );
+    const hostAlarm = (metric: string, description: string) =>
+      failureAlarm(
+        `${name}-${metric.replace(/[A-Z]/g, (c, i: number) => `${i > 0 ? "-" : ""}${c.toLowerCase()}`)}`,
+        {
+          description,
+          namespace: args.metricNamespace,
+          metricName: metric,
+          dimensions: { InstanceId: args.instanceId },
+          statistic: "Maximum",
+          alarmActions: [args.alarmTopicArn],
+          okActions: [args.alarmTopicArn],
+          tags: args.tags,
+        },
+        self,
+      );
+    this.alarms = [
+      undelivered,
+      hostAlarm(APPLY_METRICS.bundleApplyFailed, "An in-place apply of the host bundle failed; the host put the last good bundle back (journal of clawkeep-apply-bundle / the Run Command output)"),
+      hostAlarm(APPLY_METRICS.runtimeUpgradeRolledBack, "A runtime upgrade failed its health check; the host is back on the previous runtime and the pre-upgrade state"),
+    ];
+    this.registerOutputs({ ruleArn: rule.arn });
+  }
+}

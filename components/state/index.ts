@@ -1,0 +1,2 @@
+export * from "./stateVolume";
+export * from "./hostFiles";
