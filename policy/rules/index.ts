@@ -4,7 +4,7 @@ import { ec2EbsEncrypted } from "./ec2-ebs-encrypted";
 import { ec2Imdsv2Required } from "./ec2-imdsv2-required";
 import { ec2NoSshKeyPair } from "./ec2-no-ssh-key-pair";
 import { ec2StatusCheckAlarm } from "./ec2-status-check-alarm";
-import { iamNoAdminInstanceRole } from "./iam-no-admin-instance-role";
+import { iamNoPrivilegeEscalation } from "./iam-no-privilege-escalation";
 import { iamNoPublicTrust } from "./iam-no-public-trust";
 import { iamNoSecretReadWildcard } from "./iam-no-secret-read-wildcard";
 import { iamNoWildcardAdmin } from "./iam-no-wildcard-admin";
@@ -21,6 +21,7 @@ import { openclawGatewayLoopback } from "./openclaw-gateway-loopback";
 import { openclawNoDangerousFlags } from "./openclaw-no-dangerous-flags";
 import { openclawNoFunnel } from "./openclaw-no-funnel";
 import { openclawTrustEnvelope } from "./openclaw-trust-envelope";
+import { resourcePolicyNotPublic } from "./resource-policy-not-public";
 import { rotationLambdaPermissionScoped } from "./rotation-lambda-permission-scoped";
 import { secretPolicyNotPublic } from "./secret-policy-not-public";
 import { secretsRotationMaxDays } from "./secrets-rotation-max-days";
@@ -28,6 +29,9 @@ import { snsTopicNotPublic } from "./sns-topic-not-public";
 import { tailscaleAclNoAnyToAny } from "./tailscale-acl-no-any-to-any";
 import { tailscaleAuthKeyHardened } from "./tailscale-auth-key-hardened";
 import { tailscaleAuthKeyShortLived } from "./tailscale-auth-key-short-lived";
+import { tailscaleNoFunnelAttr } from "./tailscale-no-funnel-attr";
+import { tailscaleNodeKeyExpiry } from "./tailscale-node-key-expiry";
+import { tailscaleSshCheckMode } from "./tailscale-ssh-check-mode";
 import { tailscaleTagOwners } from "./tailscale-tag-owners";
 
 export const RULES: readonly Rule[] = [
@@ -52,15 +56,19 @@ export const RULES: readonly Rule[] = [
   iamNoWildcardAdmin,
   iamNoSecretReadWildcard,
   iamNoPublicTrust,
-  iamNoAdminInstanceRole,
+  iamNoPrivilegeEscalation,
   // open to everyone
   snsTopicNotPublic,
   lambdaNotPublic,
+  resourcePolicyNotPublic,
   // Tailscale
   tailscaleAclNoAnyToAny,
   tailscaleTagOwners,
   tailscaleAuthKeyHardened,
   tailscaleAuthKeyShortLived,
+  tailscaleSshCheckMode,
+  tailscaleNoFunnelAttr,
+  tailscaleNodeKeyExpiry,
   // OpenClaw on the host
   openclawConfigReadable,
   openclawGatewayLoopback,

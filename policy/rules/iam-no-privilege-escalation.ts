@@ -1,0 +1,48 @@
+// Protects: the account from an identity that is not administrator yet can make itself one: write
+// its own (or any) identity's policies, trust or boundary, mint credentials for other users, assume
+// any role, or run code as any role (pass a role to new compute, replace another function's code).
+// iam:* on "*" and IAMFullAccess are such grants, and so is a combination spread over several
+// policies; the rule judges everything an identity holds, from every policy and group.
+// Checklist: "Role-based access control implemented"; best practice 4, strict access controls.
+// Fix: grant IAM writes and iam:PassRole only on the named roles the identity manages, never on "*".
+import { escalationPaths, IAM_POLICY_TYPES, identitiesOf, GROUP, ROLE, USER } from "../lib/iam";
+import { adminGrant } from "../lib/policyDoc";
+import type { StackRule, StackViolation } from "../lib/types";
+
+const MEMBER = ", as a member of group ";
+
+export const iamNoPrivilegeEscalation: StackRule = {
+  kind: "stack",
+  name: "iam-no-privilege-escalation",
+  description:
+    "No role, user or group can make itself administrator through what all its policies together allow: IAM policy, trust or boundary writes on itself or any identity, new policy versions, access keys or passwords for other users, sts:AssumeRole on any role, iam:PassRole on any role with a way to create compute, or replacing any function's code.",
+  protects: "the AWS account from an identity that can grant itself more than it was given",
+  checklistItems: ["role-based-access", "strict-allowlists"],
+  severity: "critical",
+  enforcementLevel: "mandatory",
+  remediation:
+    'Scope IAM writes, iam:PassRole and sts:AssumeRole to the named ARNs the identity must manage (never "*" or a whole account\'s roles), or deny them explicitly; attach no managed policy such as IAMFullAccess.',
+  resourceTypes: [...IAM_POLICY_TYPES, ROLE, USER, GROUP, "aws:iam/groupMembership:GroupMembership", "aws:iam/userGroupMembership:UserGroupMembership"],
+  validateStack(resources) {
+    const out: StackViolation[] = [];
+    for (const id of identitiesOf(resources)) {
+      const statements = id.grants.map((g) => g.statement);
+      if (statements.length === 0) continue;
+      // Administrator access itself is iam-no-wildcard-admin's finding (a boundary may leave less).
+      if (adminGrant(statements, id.boundary) && !id.boundary) continue;
+      const from = new Map(id.grants.map((g) => [g.statement, g.from]));
+      const paths = escalationPaths(statements, { kind: id.kind, arn: id.arn }, id.boundary).map((p) => ({ ...p, sources: p.statements.map((s) => from.get(s) ?? "its permissions boundary") }));
+      // A user holding its groups' grants: the group is reported for them.
+      const own = id.kind === "user" ? paths.filter((p) => !p.sources.every((s) => s.includes(MEMBER))) : paths;
+      if (own.length === 0) continue;
+      const hows = own.map((p) => p.how);
+      const shown = hows.length > 4 ? `${hows.slice(0, 4).join("; ")}; and ${hows.length - 4} more` : hows.join("; ");
+      const sources = [...new Set(own.flatMap((p) => p.sources))];
+      out.push({
+        urn: id.resource?.urn ?? resources.find((r) => sources.some((s) => s.includes(r.name)))?.urn,
+        message: `${id.kind} "${id.label}" can make itself administrator: ${shown} (granted by ${sources.join("; ")})`,
+      });
+    }
+    return out;
+  },
+};
