@@ -80,8 +80,8 @@ const CASES: Case[] = [
   {
     rule: "iam-no-privilege-escalation",
     program: "iam",
-    bad: ["bad-esc-iam-star", "bad-esc-passrole", "bad-esc-self", "bad-esc-group", "bad-esc-assume-any"],
-    good: ["good-esc-scoped-passrole", "good-esc-denied", "good-esc-boundary", "good-instance-role", "esc-member", "host-role", "bad-role-inline", "break-glass"],
+    bad: ["bad-esc-iam-star", "bad-esc-passrole", "bad-esc-self", "bad-esc-group", "bad-esc-assume-any", "bad-esc-service-policy-on-host"],
+    good: ["good-esc-spot-fleet-role", "good-esc-scoped-passrole", "good-esc-denied", "good-esc-boundary", "good-instance-role", "esc-member", "host-role", "bad-role-inline", "break-glass"],
     says: {
       "bad-esc-passrole": /iam:PassRole on every role with ec2:RunInstances.*esc-pass.*policy esc-launch \(through esc-launch\)/,
       "bad-esc-self": /iam:PutRolePolicy on itself/,

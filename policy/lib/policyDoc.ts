@@ -168,7 +168,7 @@ interface Operator {
 
 function parseOperator(op: string): Operator | undefined {
   const forAllValues = /^ForAllValues:/i.test(op);
-  const bare = op.replace(/^For(Any|All)Values:/i, "");
+  const bare = op.replace(/^For(AnyValue|AllValues):/i, "");
   const ifExists = /IfExists$/i.test(bare);
   const base = bare.replace(/IfExists$/i, "").toLowerCase();
   const positive = ["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress"].includes(base);
@@ -194,7 +194,7 @@ function boundedValue(kind: KeyKind, value: string, op: Operator): boolean {
   const lit = (v: string) => literal(v, op);
   switch (kind) {
     case "account":
-      return /^\d{12}$/.test(value) || (!op.wildcards && value !== "");
+      return !value.includes("${") && (/^\d{12}$/.test(value) || (!op.wildcards && value !== ""));
     case "org":
       return lit(value) && value !== "";
     case "orgPath":

@@ -1,6 +1,6 @@
 // The Tailscale policy file held by a tailscale.Acl resource (HuJSON), and the tags it uses.
 import { parseHujson } from "./hujson";
-import { asStrings, entriesDeep, isRecord } from "./values";
+import { asArray, asStrings, entriesDeep, isRecord } from "./values";
 
 export const ACL = "tailscale:index/acl:Acl";
 export const TAILNET_KEY = "tailscale:index/tailnetKey:TailnetKey";
@@ -97,16 +97,60 @@ const BROAD: Readonly<Record<string, string>> = {
   "autogroup:tagged": "every tagged device (every server and agent)",
 };
 
+/** obj[key] with the key matched case-insensitively (Tailscale reads "ACLs", "acls" and "Acls" alike). */
+function pick(obj: Record<string, unknown>, ...keys: string[]): unknown {
+  for (const key of keys) {
+    const k = Object.keys(obj).find((x) => x.toLowerCase() === key.toLowerCase());
+    if (k !== undefined) return obj[k];
+  }
+  return undefined;
+}
+
+const records = (v: unknown): Array<Record<string, unknown>> => asArray(v).filter(isRecord);
+
+export interface AclEntry {
+  action: string;
+  src: string[];
+  dst: string[];
+}
+export interface GrantEntry {
+  src: string[];
+  dst: string[];
+  ip: string[];
+}
+export interface SshEntry {
+  action: string;
+  src: string[];
+  dst: string[];
+  users: string[];
+}
+export interface NodeAttrEntry {
+  target: string[];
+  attr: string[];
+}
+
 export class TailnetPolicy {
   readonly hosts: Record<string, string>;
   readonly owners: Record<string, string[]>;
+  /** The legacy "acls" (src/dst, or their older names users/ports). */
+  readonly acls: AclEntry[];
+  readonly grants: GrantEntry[];
+  readonly ssh: SshEntry[];
+  readonly nodeAttrs: NodeAttrEntry[];
   constructor(
     readonly policy: Record<string, unknown>,
     /** Tags the gateway joins with; empty: the program does not say, so any tagged node may be the gateway. */
     readonly gatewayTags: ReadonlySet<string>,
   ) {
-    this.hosts = isRecord(policy.hosts) ? Object.fromEntries(Object.entries(policy.hosts).filter((e): e is [string, string] => typeof e[1] === "string")) : {};
-    this.owners = isRecord(policy.tagOwners) ? Object.fromEntries(Object.entries(policy.tagOwners).map(([k, v]) => [k, asStrings(v)])) : {};
+    const hosts = pick(policy, "hosts");
+    const owners = pick(policy, "tagOwners");
+    this.hosts = isRecord(hosts) ? Object.fromEntries(Object.entries(hosts).filter((e): e is [string, string] => typeof e[1] === "string")) : {};
+    this.owners = isRecord(owners) ? Object.fromEntries(Object.entries(owners).map(([k, v]) => [k, asStrings(v)])) : {};
+    const str = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : "");
+    this.acls = records(pick(policy, "acls")).map((a) => ({ action: str(pick(a, "action")), src: asStrings(pick(a, "src", "users")), dst: asStrings(pick(a, "dst", "ports")) }));
+    this.grants = records(pick(policy, "grants")).map((g) => ({ src: asStrings(pick(g, "src")), dst: asStrings(pick(g, "dst")), ip: asStrings(pick(g, "ip")) }));
+    this.ssh = records(pick(policy, "ssh")).map((r) => ({ action: str(pick(r, "action")), src: asStrings(pick(r, "src")), dst: asStrings(pick(r, "dst")), users: asStrings(pick(r, "users")) }));
+    this.nodeAttrs = records(pick(policy, "nodeAttrs")).map((n) => ({ target: asStrings(pick(n, "target")), attr: asStrings(pick(n, "attr")) }));
   }
 
   /** Why `owner` (a tagOwners entry) lets anyone apply the tag, else undefined. */

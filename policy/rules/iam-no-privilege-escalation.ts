@@ -6,10 +6,33 @@
 // Checklist: "Role-based access control implemented"; best practice 4, strict access controls.
 // Fix: grant IAM writes and iam:PassRole only on the named roles the identity manages, never on "*".
 import { escalationPaths, IAM_POLICY_TYPES, identitiesOf, GROUP, ROLE, USER } from "../lib/iam";
-import { adminGrant } from "../lib/policyDoc";
+import { adminGrant, parsePolicy } from "../lib/policyDoc";
+import { field } from "../lib/references";
 import type { StackRule, StackViolation } from "../lib/types";
 
 const MEMBER = ", as a member of group ";
+
+/** Services that run the program's own code with the role they are given. */
+const CODE_RUNNING_SERVICES = /^(ec2|lambda|edgelambda|ecs-tasks|pods\.eks|codebuild|glue|sagemaker|states|tasks\.apprunner|build\.apprunner|cloudformation|ssm|scheduler|events|datapipeline|emr-containers)\.amazonaws\.com$/;
+
+/**
+ * AWS's service-role managed policies (service-role/, aws-service-role/) on a role only AWS
+ * orchestration services assume: AWS wrote them for exactly that (a Spot Fleet or Batch service role
+ * launches instances with the role it is handed). Anywhere else they count like any other grant.
+ */
+function heldByOrchestrationOnly(trust: unknown): boolean {
+  const doc = parsePolicy(trust);
+  const allows = doc.statements.filter((s) => s.effect === "Allow");
+  if (doc.error || allows.length === 0) return false;
+  return allows.every((s) => {
+    if (s.principal === undefined || s.principal === "*" || s.hasNotPrincipal) return false;
+    const kinds = Object.keys(s.principal);
+    const services = s.principal.Service ?? [];
+    return kinds.every((k) => k === "Service") && services.length > 0 && services.every((svc) => !CODE_RUNNING_SERVICES.test(svc));
+  });
+}
+
+const SERVICE_ROLE_POLICY = /^AWS managed policy (service-role|aws-service-role)\//;
 
 export const iamNoPrivilegeEscalation: StackRule = {
   kind: "stack",
@@ -26,11 +49,13 @@ export const iamNoPrivilegeEscalation: StackRule = {
   validateStack(resources) {
     const out: StackViolation[] = [];
     for (const id of identitiesOf(resources)) {
-      const statements = id.grants.map((g) => g.statement);
+      const trust = id.resource ? field(id.resource.props, "assumeRolePolicy") : undefined;
+      const grants = id.kind === "role" && typeof trust === "string" && heldByOrchestrationOnly(trust) ? id.grants.filter((g) => !SERVICE_ROLE_POLICY.test(g.from)) : id.grants;
+      const statements = grants.map((g) => g.statement);
       if (statements.length === 0) continue;
       // Administrator access itself is iam-no-wildcard-admin's finding (a boundary may leave less).
       if (adminGrant(statements, id.boundary) && !id.boundary) continue;
-      const from = new Map(id.grants.map((g) => [g.statement, g.from]));
+      const from = new Map(grants.map((g) => [g.statement, g.from]));
       const paths = escalationPaths(statements, { kind: id.kind, arn: id.arn }, id.boundary).map((p) => ({ ...p, sources: p.statements.map((s) => from.get(s) ?? "its permissions boundary") }));
       // A user holding its groups' grants: the group is reported for them.
       const own = id.kind === "user" ? paths.filter((p) => !p.sources.every((s) => s.includes(MEMBER))) : paths;

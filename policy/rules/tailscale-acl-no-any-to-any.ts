@@ -6,7 +6,6 @@
 // Fix: grant a named group (or tag) access to tag:<gateway> on the ports it needs (e.g. tcp:443).
 import { splitAclDestination, tailnetPolicies, ACL } from "../lib/tailscale";
 import type { StackRule, StackViolation } from "../lib/types";
-import { asArray, asStrings, isRecord } from "../lib/values";
 
 export const tailscaleAclNoAnyToAny: StackRule = {
   kind: "stack",
@@ -26,22 +25,20 @@ export const tailscaleAclNoAnyToAny: StackRule = {
         out.push({ urn, message: `acl: ${error}` });
         continue;
       }
-      asArray(policy.policy.acls).forEach((a, i) => {
-        if (!isRecord(a) || a.action !== "accept") return;
-        const why = asStrings(a.src).map((s) => policy.broadSource(s)).find(Boolean);
+      policy.acls.forEach((a, i) => {
+        if (a.action !== "accept") return;
+        const why = a.src.map((x) => policy.broadSource(x)).find(Boolean);
         if (!why) return;
-        const hit = asStrings(a.dst).map(splitAclDestination).filter(([sel]) => policy.reachesGateway(sel));
+        const hit = a.dst.map(splitAclDestination).filter(([sel]) => policy.reachesGateway(sel));
         if (hit.length > 0) out.push({ urn, message: `acls[${i}] lets ${why} reach ${hit.map(([sel, ports]) => `${sel} on ${ports === "*" ? "every port" : `port ${ports}`}`).join(", ")}` });
       });
-      asArray(policy.policy.grants).forEach((g, i) => {
-        if (!isRecord(g)) return;
-        const ip = asStrings(g.ip);
+      policy.grants.forEach((g, i) => {
         // A grant with only "app" capabilities opens no network path.
-        if (ip.length === 0) return;
-        const why = asStrings(g.src).map((s) => policy.broadSource(s)).find(Boolean);
+        if (g.ip.length === 0) return;
+        const why = g.src.map((x) => policy.broadSource(x)).find(Boolean);
         if (!why) return;
-        const hit = asStrings(g.dst).filter((d) => policy.reachesGateway(d));
-        if (hit.length > 0) out.push({ urn, message: `grants[${i}] lets ${why} reach ${hit.join(", ")} on ${ip.includes("*") ? "every port" : ip.join(", ")}` });
+        const hit = g.dst.filter((d) => policy.reachesGateway(d));
+        if (hit.length > 0) out.push({ urn, message: `grants[${i}] lets ${why} reach ${hit.join(", ")} on ${g.ip.includes("*") ? "every port" : g.ip.join(", ")}` });
       });
     }
     return out;

@@ -5,7 +5,6 @@
 // Fix: remove "funnel" from nodeAttrs for the gateway's tags (and for "*").
 import { tailnetPolicies, ACL } from "../lib/tailscale";
 import type { StackRule, StackViolation } from "../lib/types";
-import { asArray, asStrings, isRecord } from "../lib/values";
 
 export const tailscaleNoFunnelAttr: StackRule = {
   kind: "stack",
@@ -21,9 +20,9 @@ export const tailscaleNoFunnelAttr: StackRule = {
     const out: StackViolation[] = [];
     for (const { urn, error, policy } of tailnetPolicies(resources)) {
       if (error) continue;
-      asArray(policy.policy.nodeAttrs).forEach((n, i) => {
-        if (!isRecord(n) || !asStrings(n.attr).some((a) => a.toLowerCase() === "funnel")) return;
-        const targets = asStrings(n.target).filter((t) => policy.reachesGateway(t));
+      policy.nodeAttrs.forEach((n, i) => {
+        if (!n.attr.some((a) => a.toLowerCase() === "funnel")) return;
+        const targets = n.target.filter((t) => policy.reachesGateway(t));
         if (targets.length > 0) out.push({ urn, message: `nodeAttrs[${i}] lets ${targets.join(", ")} publish ports to the internet (attr "funnel")` });
       });
     }

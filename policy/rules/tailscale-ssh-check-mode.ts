@@ -5,7 +5,6 @@
 // Fix: {"action": "check", "src": ["group:admins"], "dst": ["tag:<gateway>"], "users": ["<non-root user>"], "checkPeriod": "12h"}.
 import { tailnetPolicies, ACL } from "../lib/tailscale";
 import type { StackRule, StackViolation } from "../lib/types";
-import { asArray, asStrings, isRecord } from "../lib/values";
 
 export const tailscaleSshCheckMode: StackRule = {
   kind: "stack",
@@ -22,14 +21,12 @@ export const tailscaleSshCheckMode: StackRule = {
     const out: StackViolation[] = [];
     for (const { urn, error, policy } of tailnetPolicies(resources)) {
       if (error) continue;
-      asArray(policy.policy.ssh).forEach((rule, i) => {
-        if (!isRecord(rule)) return;
-        const dst = asStrings(rule.dst).filter((d) => policy.reachesGateway(d));
+      policy.ssh.forEach((rule, i) => {
+        const dst = rule.dst.filter((d) => policy.reachesGateway(d));
         if (dst.length === 0) return;
-        const users = asStrings(rule.users);
-        if (rule.action === "accept" && users.includes("root")) out.push({ urn, message: `ssh[${i}] lets ${asStrings(rule.src).join(", ")} log in to ${dst.join(", ")} as root without re-authentication (action "accept")` });
-        const why = asStrings(rule.src).map((s) => policy.broadSource(s)).find(Boolean);
-        if (why) out.push({ urn, message: `ssh[${i}] lets ${why} SSH into ${dst.join(", ")} as ${users.join(", ") || "any listed user"}` });
+        if (rule.action === "accept" && rule.users.includes("root")) out.push({ urn, message: `ssh[${i}] lets ${rule.src.join(", ")} log in to ${dst.join(", ")} as root without re-authentication (action "accept")` });
+        const why = rule.src.map((x) => policy.broadSource(x)).find(Boolean);
+        if (why) out.push({ urn, message: `ssh[${i}] lets ${why} SSH into ${dst.join(", ")} as ${rule.users.join(", ") || "any listed user"}` });
       });
     }
     return out;
