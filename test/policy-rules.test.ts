@@ -118,7 +118,7 @@ const CASES: Case[] = [
   { rule: "tailscale-no-funnel-attr", program: "tailscale-closed", bad: [], good: ["good-acl"] },
   { rule: "tailscale-tag-owners", program: "tailscale-open", bad: ["bad-acl", "bad-key-unowned-tag", "bad-acl-owners"], good: ["mid-key-week", "bad-key-loose", "good-acl-members-self", "bad-acl-members"], says: { "bad-acl": /tag:unowned/, "bad-acl-owners": /tag:gw may be applied by autogroup:member/ } },
   { rule: "tailscale-tag-owners", program: "tailscale-closed", bad: [], good: ["good-acl", "good-key"] },
-  { rule: "tailscale-auth-key-hardened", program: "tailscale-open", bad: ["bad-key-loose"], good: ["mid-key-week", "mid-key-default-expiry", "bad-key-unowned-tag"] },
+  { rule: "tailscale-auth-key-hardened", program: "tailscale-open", bad: ["bad-key-loose", "bad-oauth-mints-keys"], good: ["mid-key-week", "mid-key-default-expiry", "bad-key-unowned-tag", "good-oauth-read-only"], says: { "bad-oauth-mints-keys": /never expires.*auth_keys.*tag:gw/ } },
   { rule: "tailscale-auth-key-short-lived", program: "tailscale-open", bad: ["bad-key-loose", "mid-key-week", "mid-key-default-expiry"], good: ["bad-key-unowned-tag"] },
   { rule: "tailscale-node-key-expiry", program: "tailscale-open", bad: ["bad-node-key-forever"], good: ["good-node-key-expires"] },
   { rule: "tailscale-auth-key-short-lived", program: "tailscale-closed", bad: [], good: ["good-key"] },

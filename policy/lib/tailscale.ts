@@ -37,9 +37,6 @@ export function tagsIn(value: unknown): string[] {
   return [...tags];
 }
 
-export function tagOwners(policy: Record<string, unknown>): Set<string> {
-  return new Set(isRecord(policy.tagOwners) ? Object.keys(policy.tagOwners) : []);
-}
 
 export const FEDERATED_IDENTITY = "tailscale:index/federatedIdentity:FederatedIdentity";
 export const OAUTH_CLIENT = "tailscale:index/oauthClient:OauthClient";
@@ -48,7 +45,7 @@ export const OAUTH_CLIENT = "tailscale:index/oauthClient:OauthClient";
 export function joiningTags(resources: ReadonlyArray<{ type: string; props: Record<string, unknown> }>): Set<string> {
   const tags = new Set<string>();
   for (const r of resources) {
-    if (r.type === TAILNET_KEY || r.type === DEVICE_TAGS || r.type === FEDERATED_IDENTITY) for (const t of asStrings(r.props.tags)) tags.add(t);
+    if (r.type === TAILNET_KEY || r.type === DEVICE_TAGS || r.type === FEDERATED_IDENTITY || r.type === OAUTH_CLIENT) for (const t of asStrings(r.props.tags)) tags.add(t);
   }
   return tags;
 }
