@@ -4,7 +4,7 @@
 // (managedPolicyArns, RolePolicyAttachment, PolicyAttachment, Group/UserPolicyAttachment, the
 // *AttachmentsExclusive resources, Identity Center attachments), and users inherit their groups'.
 import { dangerousPolicyPath, dangerousStatements, managedPolicyName } from "./awsManagedPolicies";
-import { grantOf, grantOnAny, parsePolicy, type ParsedPolicy, type Statement } from "./policyDoc";
+import { grantOf, grantOnAny, parseKnownPolicy, parsePolicy, type ParsedPolicy, type Statement } from "./policyDoc";
 import { UNKNOWN, field, handles, type Known } from "./references";
 import type { StackResource } from "./types";
 import { asArray, asStrings, isRecord, readKnown } from "./values";
@@ -94,14 +94,14 @@ export function identityPolicies(type: string, props: Record<string, unknown>): 
   const out: PolicySource[] = [];
   if (type === ROLE) {
     asArray(readKnown(props, "inlinePolicies", undefined)).forEach((p, i) => {
-      if (isRecord(p) && p.policy !== undefined) out.push({ where: `inlinePolicies[${i}]${typeof p.name === "string" ? ` (${p.name})` : ""}`, doc: parsePolicy(p.policy) });
+      if (isRecord(p) && p.policy !== undefined) out.push({ where: `inlinePolicies[${i}]${typeof p.name === "string" ? ` (${p.name})` : ""}`, doc: parseKnownPolicy(p.policy, `the role's inline policy ${i}`) });
     });
   } else if (type === SSO_INLINE) {
     const inline = readKnown(props, "inlinePolicy", undefined);
-    if (inline !== undefined) out.push({ where: "inlinePolicy", doc: parsePolicy(inline) });
+    if (inline !== undefined) out.push({ where: "inlinePolicy", doc: parseKnownPolicy(inline, "the permission set's inline policy") });
   } else if (type === POLICY || type === ROLE_POLICY || type === USER_POLICY || type === GROUP_POLICY) {
     const policy = readKnown(props, "policy", undefined);
-    if (policy !== undefined) out.push({ where: "policy", doc: parsePolicy(policy) });
+    if (policy !== undefined) out.push({ where: "policy", doc: parseKnownPolicy(policy, "the policy document") });
   }
   for (const arn of attachedPolicyArns(type, props)) {
     const managed = managedPolicyDoc(arn);
@@ -127,6 +127,8 @@ export interface Identity {
   grants: Array<{ statement: Statement; from: string }>;
   /** Its permissions boundary's statements, when the boundary's document is known; undefined: no boundary known. */
   boundary?: Statement[];
+  /** Customer managed policies attached to it that the program does not define: only the account knows what they grant. */
+  unresolved: Array<{ arn: string; by: string }>;
 }
 
 const KIND_TYPE: Record<IdentityKind, string> = { role: ROLE, user: USER, group: GROUP };
@@ -187,7 +189,7 @@ export function identitiesOf(resources: readonly StackResource[]): Identity[] {
     let id = identities.get(key);
     if (!id) {
       const arn = r ? field(r.props, "arn") : undefined;
-      id = { kind, resource: r, label: r ? r.name : name, arn: typeof arn === "string" ? arn : undefined, grants: [] };
+      id = { kind, resource: r, label: r ? r.name : name, arn: typeof arn === "string" ? arn : undefined, grants: [], unresolved: [] };
       identities.set(key, id);
     }
     return id;
@@ -204,9 +206,12 @@ export function identitiesOf(resources: readonly StackResource[]): Identity[] {
     if (managed) return { where: `AWS managed policy ${managed.name}`, doc: managed.doc };
     const own = index.find(arn, POLICY);
     const doc = own ? readKnown(own.props, "policy", undefined) : undefined;
-    return own && doc !== undefined ? { where: `policy ${own.name}`, doc: parsePolicy(doc) } : undefined;
+    return own && doc !== undefined ? { where: `policy ${own.name}`, doc: parseKnownPolicy(doc, `the document of policy ${own.name}`) } : undefined;
   };
-  const give = (to: Identity[], sources: PolicySource[], carrier: StackResource) => {
+  /** Attached ARNs whose documents are neither AWS managed nor the program's own. */
+  const unresolvedOf = (arns: string[]) => arns.filter((arn) => managedPolicyName(arn) === undefined && !index.find(arn, POLICY));
+  const give = (to: Identity[], sources: PolicySource[], carrier: StackResource, unresolved: string[] = []) => {
+    for (const id of to) for (const arn of unresolved) id.unresolved.push({ arn, by: carrier.name });
     for (const id of to) {
       for (const src of sources) {
         const from = src.where.startsWith("policy ") || src.where.startsWith("AWS managed") ? `${src.where} (through ${carrier.name})` : `${carrier.name} ${src.where}`;
@@ -220,8 +225,8 @@ export function identitiesOf(resources: readonly StackResource[]): Identity[] {
       const kind: IdentityKind = r.type === ROLE ? "role" : r.type === USER ? "user" : "group";
       const id = identityFor(kind, r, r.name);
       const inline = identityPolicies(r.type, r.props).filter((p) => !p.where.startsWith("AWS managed"));
-      const attached = attachedPolicyArns(r.type, r.props).flatMap((arn) => policyDoc(arn) ?? []);
-      give([id], [...inline, ...attached], r);
+      const arns = attachedPolicyArns(r.type, r.props);
+      give([id], [...inline, ...arns.flatMap((arn) => policyDoc(arn) ?? [])], r, unresolvedOf(arns));
       const boundaryArn = field(r.props, "permissionsBoundary");
       if (typeof boundaryArn === "string" && boundaryArn !== "") id.boundary = policyDoc(boundaryArn)?.doc.statements;
       continue;
@@ -229,9 +234,11 @@ export function identitiesOf(resources: readonly StackResource[]): Identity[] {
     const carriers = CARRIERS[r.type];
     if (!carriers) continue;
     const inline = identityPolicies(r.type, r.props).filter((p) => p.where === "policy");
-    const attached = attachedPolicyArns(r.type, r.props).flatMap((arn) => policyDoc(arn) ?? []);
-    if (inline.length + attached.length === 0) continue;
-    for (const c of carriers) give(resolve(r, c.kind, field(r.props, c.path)), [...inline, ...attached], r);
+    const arns = attachedPolicyArns(r.type, r.props);
+    const attached = arns.flatMap((arn) => policyDoc(arn) ?? []);
+    const unresolved = unresolvedOf(arns);
+    if (inline.length + attached.length + unresolved.length === 0) continue;
+    for (const c of carriers) give(resolve(r, c.kind, field(r.props, c.path)), [...inline, ...attached], r, unresolved);
   }
 
   // Users hold their groups' statements too.
@@ -240,7 +247,12 @@ export function identitiesOf(resources: readonly StackResource[]): Identity[] {
     if (r.type === GROUP_MEMBERSHIP) pairs.push([resolve(r, "user", field(r.props, "users")), resolve(r, "group", field(r.props, "group"))]);
     if (r.type === USER_GROUP_MEMBERSHIP) pairs.push([resolve(r, "user", field(r.props, "user")), resolve(r, "group", field(r.props, "groups"))]);
     for (const [users, groups] of pairs) {
-      for (const u of users) for (const g of groups) for (const grant of g.grants) u.grants.push({ statement: grant.statement, from: `${grant.from}, as a member of group ${g.label}` });
+      for (const u of users) {
+        for (const g of groups) {
+          for (const grant of g.grants) u.grants.push({ statement: grant.statement, from: `${grant.from}, as a member of group ${g.label}` });
+          u.unresolved.push(...g.unresolved);
+        }
+      }
     }
   }
   return [...identities.values()];

@@ -73,6 +73,11 @@ export function parsePolicy(doc: unknown): ParsedPolicy {
   return { statements };
 }
 
+/** parsePolicy of a document the rule must see whole: CannotJudge when any part is only known to the account. */
+export function parseKnownPolicy(doc: unknown, what: string): ParsedPolicy {
+  return parsePolicy(requireKnown(doc, what));
+}
+
 const globCache = new Map<string, RegExp>();
 /** IAM wildcard match (`*` and `?`), case-insensitive as IAM action names are. */
 export function globMatch(pattern: string, value: string): boolean {

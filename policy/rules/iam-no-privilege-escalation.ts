@@ -4,10 +4,13 @@
 // iam:* on "*" and IAMFullAccess are such grants, and so is a combination spread over several
 // policies; the rule judges everything an identity holds, from every policy and group.
 // Checklist: "Role-based access control implemented"; best practice 4, strict access controls.
+// A customer managed policy the program attaches but does not define is the account's secret: the
+// rule cannot judge it (CannotJudge), unless the identity already escalates without it.
 // Fix: grant IAM writes and iam:PassRole only on the named roles the identity manages, never on "*".
 import { escalationPaths, IAM_POLICY_TYPES, identitiesOf, GROUP, ROLE, USER } from "../lib/iam";
 import { adminGrant, parsePolicy } from "../lib/policyDoc";
 import { field } from "../lib/references";
+import { CannotJudge } from "../lib/unknown";
 import type { StackRule, StackViolation } from "../lib/types";
 
 const MEMBER = ", as a member of group ";
@@ -48,7 +51,9 @@ export const iamNoPrivilegeEscalation: StackRule = {
   resourceTypes: [...IAM_POLICY_TYPES, ROLE, USER, GROUP, "aws:iam/groupMembership:GroupMembership", "aws:iam/userGroupMembership:UserGroupMembership"],
   validateStack(resources) {
     const out: StackViolation[] = [];
+    const unseen: string[] = [];
     for (const id of identitiesOf(resources)) {
+      for (const u of id.unresolved) unseen.push(`${u.arn} (attached to ${id.kind} ${id.label} by ${u.by})`);
       const trust = id.resource ? field(id.resource.props, "assumeRolePolicy") : undefined;
       const grants = id.kind === "role" && typeof trust === "string" && heldByOrchestrationOnly(trust) ? id.grants.filter((g) => !SERVICE_ROLE_POLICY.test(g.from)) : id.grants;
       const statements = grants.map((g) => g.statement);
@@ -68,6 +73,8 @@ export const iamNoPrivilegeEscalation: StackRule = {
         message: `${id.kind} "${id.label}" can make itself administrator: ${shown} (granted by ${sources.join("; ")})`,
       });
     }
+    // What an attached policy of the account grants, only the account knows: a finding stands, a pass would be a guess.
+    if (out.length === 0 && unseen.length > 0) throw new CannotJudge(`the documents of customer managed policies the program attaches but does not define: ${[...new Set(unseen)].join("; ")}`);
     return out;
   },
 };

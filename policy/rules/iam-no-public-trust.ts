@@ -5,7 +5,7 @@
 // Terraform Cloud organization, any Cognito identity pool).
 // Checklist: "Role-based access control implemented".
 // Fix: trust the service, the account/role ARN, or the provider with a `sub` naming your own repository.
-import { positiveConditionValues, hasWildcard, label, parsePolicy, principalIsEveryone, coversAction, whoRestrictions, type Statement } from "../lib/policyDoc";
+import { positiveConditionValues, hasWildcard, label, parseKnownPolicy, principalIsEveryone, coversAction, whoRestrictions, type Statement } from "../lib/policyDoc";
 import type { ResourceRule } from "../lib/types";
 
 const ASSUME_ACTIONS = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"];
@@ -62,7 +62,7 @@ export const iamNoPublicTrust: ResourceRule = {
   resourceTypes: ["aws:iam/role:Role"],
   validateResource(_type, props) {
     if (props.assumeRolePolicy === undefined) return [];
-    const doc = parsePolicy(props.assumeRolePolicy);
+    const doc = parseKnownPolicy(props.assumeRolePolicy, "the trust policy");
     if (doc.error) return [`assumeRolePolicy: ${doc.error}`];
     const out: string[] = [];
     doc.statements.forEach((s, i) => {

@@ -5,7 +5,7 @@
 // every AWS account (often anonymous callers too) use the resource.
 // Checklist: "Network restrictions in place"; "Role-based access control implemented"; "API keys stored in ... secrets manager".
 // Fix: name the principals, or add aws:PrincipalAccount / aws:PrincipalOrgID / aws:SourceVpce / aws:SourceArn.
-import { parsePolicy, publicStatementMessages } from "../lib/policyDoc";
+import { parseKnownPolicy, publicStatementMessages } from "../lib/policyDoc";
 import type { ResourceRule } from "../lib/types";
 import { readKnown } from "../lib/values";
 
@@ -111,7 +111,7 @@ export const resourcePolicyNotPublic: ResourceRule = {
     const prop = POLICY_PROPS[type];
     const policy = readKnown(props, prop, undefined);
     if (policy === undefined || policy === null || policy === "") return [];
-    const doc = parsePolicy(policy);
+    const doc = parseKnownPolicy(policy, `the resource policy (${prop})`);
     if (doc.error) return [`${prop}: ${doc.error}`];
     return publicStatementMessages(doc, prop);
   },

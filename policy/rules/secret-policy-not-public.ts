@@ -1,7 +1,7 @@
 // Protects: secrets from a resource policy that lets any AWS principal read them.
 // Checklist: "API keys stored in environment variables or secrets manager" (the store must be closed).
 // Fix: name the principals (the instance role, the rotation role), or add a condition such as aws:PrincipalAccount.
-import { parsePolicy, publicStatementMessages } from "../lib/policyDoc";
+import { parseKnownPolicy, publicStatementMessages } from "../lib/policyDoc";
 import type { ResourceRule } from "../lib/types";
 
 export const secretPolicyNotPublic: ResourceRule = {
@@ -16,7 +16,7 @@ export const secretPolicyNotPublic: ResourceRule = {
   resourceTypes: ["aws:secretsmanager/secretPolicy:SecretPolicy", "aws:secretsmanager/secret:Secret"],
   validateResource(_type, props) {
     if (props.policy === undefined || props.policy === null) return [];
-    const doc = parsePolicy(props.policy);
+    const doc = parseKnownPolicy(props.policy, "the secret's resource policy");
     if (doc.error) return [`policy: ${doc.error}`];
     return publicStatementMessages(doc, "policy");
   },

@@ -2,7 +2,7 @@
 // publish fake alerts (or subscribe and read the real ones).
 // Checklist: "Alerts set for anomalous activity" (alerts nobody can forge); "Network restrictions in place".
 // Fix: limit the policy to the publishing service with aws:SourceArn/SourceAccount, or to named principals.
-import { parsePolicy, publicStatementMessages } from "../lib/policyDoc";
+import { parseKnownPolicy, publicStatementMessages } from "../lib/policyDoc";
 import type { ResourceRule } from "../lib/types";
 
 export const snsTopicNotPublic: ResourceRule = {
@@ -17,7 +17,7 @@ export const snsTopicNotPublic: ResourceRule = {
   resourceTypes: ["aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy"],
   validateResource(_type, props) {
     if (props.policy === undefined || props.policy === null) return [];
-    const doc = parsePolicy(props.policy);
+    const doc = parseKnownPolicy(props.policy, "the topic policy");
     if (doc.error) return [`policy: ${doc.error}`];
     return publicStatementMessages(doc, "policy");
   },
