@@ -9,6 +9,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { resolveAssetViews } from "./lib/assets";
 import { coversType, ruleConfig, type ResourceRule, type Rule, type StackResource, type StackRule } from "./lib/types";
 import { RULES } from "./rules";
 
@@ -33,9 +34,14 @@ function common(rule: Rule) {
   };
 }
 
+/** The object behind @pulumi/policy's unknown-checking proxy (its own escape hatch), so assets can be swapped in place. */
+const PROXY_TARGET = "__getSpecialProxyTarget";
+const rawTarget = (props: unknown): unknown => (props !== null && typeof props === "object" ? ((props as Record<string, unknown>)[PROXY_TARGET] ?? props) : props);
+
 function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
-  const validate = (args: ResourceValidationArgs, report: ReportViolation) => {
+  const validate = async (args: ResourceValidationArgs, report: ReportViolation) => {
     if (!coversType(rule, args.type)) args.notApplicable(`applies to ${rule.resourceTypes?.join(", ")}`);
+    await resolveAssetViews(rawTarget(args.props));
     if (rule.appliesTo && !rule.appliesTo(args.type, args.props)) args.notApplicable("nothing on this resource for the rule to judge");
     for (const message of rule.validateResource(args.type, args.props, ruleConfig(rule, args.getConfig<Record<string, unknown>>()))) report(message);
   };
@@ -47,8 +53,9 @@ function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
 function stackPolicy(rule: StackRule): StackValidationPolicy {
   return {
     ...common(rule),
-    validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+    validateStack: async (args: StackValidationArgs, report: ReportViolation) => {
       if (!args.resources.some((r) => coversType(rule, r.type))) args.notApplicable(`the stack has no ${rule.resourceTypes?.join(", ")}`);
+      for (const r of args.resources) await resolveAssetViews(rawTarget(r.props));
       const resources: StackResource[] = args.resources.map((r) => ({
         type: r.type,
         name: r.name,

@@ -3,6 +3,11 @@ import { LEVELS, TRUST_LEVELS } from "../../stacks/trustLevels";
 import { dangerousFlags, entryMatches, openclawEnvelopeViolations, toolReachable } from "./openclaw";
 
 const hardenedBase = { fs: { workspaceOnly: true }, elevated: { enabled: false } };
+/** Session limits and audit settings every level needs (the kit's renderer writes the same). */
+const limits = (level: number) => ({
+  session: { reset: level >= 2 ? { mode: "daily", atHour: 4, idleMinutes: 30 } : { mode: "idle", idleMinutes: 30 } },
+  logging: { audit: { enabled: true } },
+});
 /** An allowlist config in the style of a renderer: exactly the tools the level grants. */
 function allowlistConfig(level: 0 | 1 | 2 | 3) {
   const c = LEVELS[level];
@@ -15,7 +20,7 @@ function allowlistConfig(level: 0 | 1 | 2 | 3) {
     ...(c.sessionsSpawn ? ["sessions_spawn", "sessions_send"] : []),
     ...(c.automation ? ["cron"] : []),
   ];
-  return { tools: { ...hardenedBase, allow, deny: ["gateway", "openclaw", "plugins"], exec: { mode: c.commands === "none" ? "deny" : "ask" } } };
+  return { ...limits(level), tools: { ...hardenedBase, allow, deny: ["gateway", "openclaw", "plugins"], exec: { mode: c.commands === "none" ? "deny" : "ask" } } };
 }
 
 describe("openclawEnvelopeViolations", () => {
@@ -72,14 +77,42 @@ describe("openclawEnvelopeViolations", () => {
 
   it("accepts legacy exec.security allowlist and refuses full", () => {
     const l2 = allowlistConfig(2);
-    expect(openclawEnvelopeViolations(2, { tools: { ...l2.tools, exec: { security: "allowlist", ask: "on-miss" } } })).toEqual([]);
-    expect(openclawEnvelopeViolations(2, { tools: { ...l2.tools, exec: { security: "full" } } }).join()).toMatch(/exec\.security is "full"/);
+    expect(openclawEnvelopeViolations(2, { ...l2, tools: { ...l2.tools, exec: { security: "allowlist", ask: "on-miss" } } })).toEqual([]);
+    expect(openclawEnvelopeViolations(2, { ...l2, tools: { ...l2.tools, exec: { security: "full" } } }).join()).toMatch(/exec\.security is "full"/);
   });
 
   it("ignores the browser tool when the browser is disabled", () => {
-    const config = { tools: { ...hardenedBase, allow: ["browser"], exec: { mode: "deny" } } };
+    const config = { ...limits(0), tools: { ...hardenedBase, allow: ["browser"], exec: { mode: "deny" } } };
     expect(openclawEnvelopeViolations(0, config).join()).toMatch(/browser reachable/);
     expect(openclawEnvelopeViolations(0, { ...config, browser: { enabled: false } })).toEqual([]);
+  });
+});
+
+describe("who may talk to the agent, session limits and audit settings", () => {
+  const at = (level: 0 | 1 | 2 | 3, extra: object) => openclawEnvelopeViolations(level, { ...allowlistConfig(level), ...extra }).join("\n");
+
+  it("refuses open DM and group policies and a wildcard allowFrom on any channel or account", () => {
+    expect(at(3, { channels: { telegram: { dmPolicy: "open" } } })).toMatch(/channels\.telegram\.dmPolicy is "open"/);
+    expect(at(3, { channels: { slack: { accounts: { ops: { groupPolicy: "open" } } } } })).toMatch(/channels\.slack\.accounts\.ops\.groupPolicy/);
+    expect(at(3, { channels: { discord: { dmPolicy: "allowlist", allowFrom: ["*"] } } })).toMatch(/allowFrom allows "\*"/);
+    expect(at(0, { channels: { telegram: { dmPolicy: "pairing", allowFrom: ["id:42"] } } })).toBe("");
+  });
+
+  it("needs an idle reset within 30 minutes at every level, and a daily reset where sessions are time-limited", () => {
+    expect(at(0, { session: {} })).toMatch(/session\.reset is unset/);
+    expect(at(1, { session: { reset: { mode: "none" } } })).toMatch(/sessions never reset/);
+    expect(at(1, { session: { reset: { mode: "idle", idleMinutes: 43200 } } })).toMatch(/idleMinutes is 43200/);
+    expect(at(1, { session: { reset: { mode: "idle", idleMinutes: 30 } } })).toBe("");
+    expect(at(2, { session: { reset: { mode: "idle", idleMinutes: 30 } } })).toMatch(/time-limited sessions: reset "daily"/);
+    expect(at(2, { session: { reset: { mode: "daily", idleMinutes: 30 }, resetByType: { group: { mode: "idle", idleMinutes: 600 } } } })).toMatch(/resetByType\.group\.idleMinutes/);
+    expect(at(3, { session: { reset: { mode: "daily", idleMinutes: 30 }, threadBindings: { maxAgeHours: 72 } } })).toMatch(/maxAgeHours is 72/);
+  });
+
+  it("needs the audit log on and OpenClaw's redaction intact", () => {
+    expect(at(0, { logging: { audit: { enabled: false } } })).toMatch(/logging\.audit\.enabled is false/);
+    expect(at(0, { logging: {} })).toMatch(/logging\.audit\.enabled is unset/);
+    expect(at(0, { logging: { audit: { enabled: true }, redactPatterns: [] } })).toMatch(/redactPatterns is empty/);
+    expect(at(0, { logging: { audit: { enabled: true }, redactPatterns: ["sk-[A-Za-z0-9]+"] } })).toBe("");
   });
 });
 
