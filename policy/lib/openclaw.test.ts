@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LEVELS, TRUST_LEVELS } from "../../stacks/trustLevels";
-import { dangerousFlags, entryMatches, openclawEnvelopeViolations, toolReachable } from "./openclaw";
+import { authProblems, bindProblems, dangerousFlags, entryMatches, funnelProblems, openclawEnvelopeViolations, openclawSetup, toolReachable } from "./openclaw";
 
 const hardenedBase = { fs: { workspaceOnly: true }, elevated: { enabled: false } };
 /** Session limits and audit settings every level needs (the kit's renderer writes the same). */
@@ -135,5 +135,78 @@ describe("dangerousFlags", () => {
     };
     expect(dangerousFlags(config).sort()).toEqual(["channels.list.0.dangerouslyAllowNameMatching", "gateway.controlUi.dangerouslyAllowHostHeaderOriginFallback"]);
     expect(dangerousFlags({ gateway: { bind: "loopback" } })).toEqual([]);
+  });
+});
+
+describe("openclawSetup: OpenClaw wherever it travels", () => {
+  const INSTANCE = "aws:ec2/instance:Instance";
+  const cloudConfig = (files: Array<{ path: string; content: string }>, runcmd: string[] = []) => ({
+    userData: `#cloud-config\n${JSON.stringify({ write_files: files, runcmd })}`,
+  });
+  const gw = (g: object) => JSON.stringify({ gateway: { mode: "local", auth: { mode: "token" }, ...g } });
+
+  it("finds configs by name, by OPENCLAW_CONFIG_PATH/STATE_DIR and by shape, and parses JSON5", () => {
+    const props = cloudConfig([
+      { path: "/home/a/.openclaw/openclaw.json", content: "{ gateway: { bind: 'lan', }, // JSON5\n}" },
+      { path: "/etc/gw/custom.conf", content: gw({ bind: "tailnet" }) },
+      { path: "/etc/default/openclaw", content: "OPENCLAW_CONFIG_PATH=/etc/gw/custom.conf\nOPENCLAW_STATE_DIR=/srv/oc\n" },
+      { path: "/srv/oc/openclaw.json", content: gw({}) },
+      { path: "/opt/elsewhere.json", content: JSON.stringify({ tools: { profile: "full" }, session: {} }) },
+      { path: "/opt/not-openclaw.json", content: JSON.stringify({ gateway: "x", region: "us-east-1" }) },
+    ]);
+    const setup = openclawSetup(INSTANCE, props);
+    expect(setup.configs.map((c) => c.path).sort()).toEqual(["/etc/gw/custom.conf", "/home/a/.openclaw/openclaw.json", "/opt/elsewhere.json", "/srv/oc/openclaw.json"]);
+    expect(bindProblems(setup).join("\n")).toMatch(/openclaw\.json: gateway\.bind is "lan"[\s\S]*custom\.conf: gateway\.bind is "tailnet"/);
+  });
+
+  it("follows $include relative to the including file, siblings winning; a missing or looping include is not judged", () => {
+    const base = (include: unknown) => ({ path: "/etc/openclaw/openclaw.json", content: JSON.stringify({ gateway: { $include: include, mode: "local" } }) });
+    const incl = { path: "/etc/openclaw/gw.json5", content: "{ bind: 'lan', mode: 'remote' }" };
+    const ok = openclawSetup(INSTANCE, cloudConfig([base("./gw.json5"), incl])).configs[0];
+    expect(ok.config?.gateway).toEqual({ bind: "lan", mode: "local" });
+    expect(openclawSetup(INSTANCE, cloudConfig([base(["/etc/openclaw/none.json5"])])).configs[0].blind).toMatch(/none\.json5, which .* is not delivered/);
+    expect(openclawSetup(INSTANCE, cloudConfig([base("./openclaw.json")])).configs[0].error).toMatch(/includes itself/);
+  });
+
+  it("applies `openclaw config set/unset` to the config it names, and judges a lone edit as partial", () => {
+    const file = { path: "/etc/openclaw/openclaw.json", content: gw({ bind: "loopback" }) };
+    const edited = openclawSetup(INSTANCE, cloudConfig([file], ["OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json openclaw config set gateway.bind lan", "openclaw config set gateway.auth '{mode: \"none\"}'"]));
+    expect(edited.configs[0].config?.gateway).toMatchObject({ bind: "lan", auth: { mode: "none" } });
+    const lone = openclawSetup(INSTANCE, { userData: "#!/bin/sh\nopenclaw config set gateway.tailscale.mode funnel\n" });
+    expect(lone.configs).toMatchObject([{ partial: true, config: { gateway: { tailscale: { mode: "funnel" } } } }]);
+    expect(authProblems(lone)).toEqual([]);
+    expect(funnelProblems(lone).join()).toMatch(/"funnel"/);
+  });
+
+  it("reads gateway launches (units, scripts, onboard) with their flags, but not status commands; and every tailscale funnel", () => {
+    const unit = "[Service]\nExecStart=/usr/bin/node /opt/openclaw.mjs gateway --bind=lan --auth none --token 0123456789abcdef0123456789abcdef\n";
+    const setup = openclawSetup(INSTANCE, cloudConfig([{ path: "/etc/systemd/system/openclaw-gateway.service", content: unit }], [
+      "openclaw gateway status --deep",
+      "npx openclaw@2026.9.6 onboard --non-interactive --gateway-bind tailnet --gateway-auth password",
+      "tailscale funnel --bg 18789",
+      "tailscale funnel reset",
+      "sudo tailscale serve --bg 18789",
+    ]));
+    expect(setup.launches.map((l) => l.flags)).toEqual([
+      { bind: "tailnet", auth: "password" },
+      { bind: "lan", auth: "none", token: "0123456789abcdef0123456789abcdef" },
+    ]);
+    expect(setup.funnels).toHaveLength(1);
+    const messages = [...bindProblems(setup), ...authProblems(setup)].join("\n");
+    for (const re of [/--bind lan \(the flag/, /--bind tailnet \(the flag/, /--auth none \(the flag/, /--auth password \(the flag/, /--token puts the gateway token on the command line/]) expect(messages).toMatch(re);
+    expect(messages).not.toContain("0123456789abcdef0123456789abcdef");
+  });
+
+  it("accepts token auth from a SecretRef or ${ENV}, refuses literal, weak and password tokens, loose rate limits and any-origin UIs", () => {
+    const auth = (a: object, g: object = {}) => authProblems(openclawSetup(INSTANCE, cloudConfig([{ path: "/etc/openclaw/openclaw.json", content: JSON.stringify({ gateway: { auth: a, ...g } }) }]))).join("\n");
+    expect(auth({ mode: "token", token: { source: "file", provider: "p", id: "value" } })).toBe("");
+    expect(auth({ mode: "token", token: "${OPENCLAW_GATEWAY_TOKEN}", rateLimit: { maxAttempts: 5, windowMs: 900000, lockoutMs: 900000 } })).toBe("");
+    expect(auth({ token: { source: "env", provider: "d", id: "T" } })).toMatch(/mode is unset/);
+    expect(auth({ mode: "trusted-proxy" })).toMatch(/"trusted-proxy"/);
+    expect(auth({ mode: "token", token: "0123456789abcdef0123456789abcdef" })).toMatch(/written in the file; anyone/);
+    expect(auth({ mode: "token", token: "changeme" })).toMatch(/human-chosen/);
+    expect(auth({ mode: "token", rateLimit: { maxAttempts: 50 } })).toMatch(/maxAttempts 50 > 10/);
+    expect(auth({ mode: "token", rateLimit: false })).toMatch(/rateLimit is off/);
+    expect(auth({ mode: "token" }, { controlUi: { allowedOrigins: ["https://ok.example", "*"] } })).toMatch(/allowedOrigins/);
   });
 });

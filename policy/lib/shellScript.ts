@@ -81,7 +81,7 @@ export function shellEffects(script: string): ScriptEffects {
   const out: ScriptEffects = { files: [], commands: [], inputs: [] };
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i];
-    while (line.endsWith("\\") && i + 1 < lines.length) line = `${line.slice(0, -1)} ${lines[++i].trimStart()}`;
+    while (line.endsWith("\\") && i + 1 < lines.length) line = `${line.slice(0, -1).trimEnd()} ${lines[++i].trimStart()}`;
     if (i === 0 && line.startsWith("#!")) continue;
     const cmd = stripComment(line).trim();
     if (cmd === "") continue;
@@ -94,7 +94,7 @@ export function shellEffects(script: string): ScriptEffects {
         body.push(doc[1] === "-" ? next.replace(/^\t+/, "") : next);
       }
       const text = body.length > 0 ? `${body.join("\n")}\n` : "";
-      const head = cmd.replace(HEREDOC, "");
+      const head = cmd.replace(HEREDOC, "").replace(/[ \t]{2,}/g, " ").trim();
       out.commands.push(head.trim());
       const content = DECODES_BASE64.test(head) ? decodeBlob(text, GUNZIPS.test(head)) : text;
       const to = target(head);

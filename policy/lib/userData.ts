@@ -407,7 +407,7 @@ const UNIT_PATH = /\/systemd\/(?:system|user)\/[^/]+(?:\.d\/[^/]+\.conf|\.(?:ser
 function unitCommands(out: Collector): void {
   for (const f of [...out.files]) {
     if (f.content === undefined || !(UNIT_PATH.test(f.path) || /^\[Service\]/m.test(f.content))) continue;
-    const lines = f.content.replace(/\\\r?\n/g, " ").split(/\r?\n/);
+    const lines = f.content.replace(/[ \t]*\\\r?\n[ \t]*/g, " ").split(/\r?\n/);
     for (const l of lines) {
       const m = /^\s*Exec(?:Start|StartPre|StartPost|Reload|Stop|StopPost)\s*=\s*[-@:+!]*(.*)$/.exec(l);
       if (m && m[1].trim() !== "") out.commands.push({ line: m[1].trim(), via: `unit ${f.path}` });
