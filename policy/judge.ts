@@ -114,7 +114,7 @@ function cannotJudge(e: unknown): { what: string; where?: string } | undefined {
   return e instanceof Error && e.name === "CannotJudge" && typeof (e as { what?: unknown }).what === "string" ? (e as unknown as { what: string; where?: string }) : undefined;
 }
 
-export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: readonly BlindSpot[] }, config: PackConfig = {}): Judgement {
+export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: readonly BlindSpot[] }, config: PackConfig = {}, rules: readonly Rule[] = RULES): Judgement {
   const violations: Violation[] = [];
   const errors: RuleError[] = [];
   const blind: BlindSpot[] = [...(evaluation.blind ?? [])];
@@ -134,7 +134,7 @@ export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: re
   const plainStackView: StackResource[] = resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.stateProps, dependencies: r.dependencies }));
   const anyUnknownState = resources.some((r) => r.unknownState);
 
-  for (const rule of RULES) {
+  for (const rule of rules) {
     const { level, values } = levelAndConfig(rule, config);
     if (level === "disabled") continue;
     const cfg = ruleConfig(rule, values);
@@ -198,7 +198,7 @@ export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: re
   }
   const violated = new Set(violations.map((v) => v.rule));
   const blindRules = new Set(blind.flatMap((b) => (b.rule ? [b.rule] : [])));
-  return { violations, checklist: evaluateChecklist(RULES, applied, violated, blindRules), applied: [...applied], errors, blind };
+  return { violations, checklist: evaluateChecklist(rules, applied, violated, blindRules), applied: [...applied], errors, blind };
 }
 
 export type VerdictStatus = "pass" | "refused" | "cannot-judge";

@@ -465,3 +465,19 @@ export function userDataText(props: Record<string, unknown>): string | undefined
   if (ud === undefined) return undefined;
   return decodeBase64Text(ud.raw) ?? (isGzip(Buffer.from(ud.raw, "latin1")) ? gunzipText(Buffer.from(ud.raw, "latin1")) : ud.raw);
 }
+
+/** A file a host receives (path and content, content undefined when unseen): the shape older rules read. */
+export interface WrittenFile {
+  path: string;
+  content?: string;
+}
+
+/** Every file a resource's user data puts on a host, decoded by hostPayload (for rules that ask for files only). */
+export function shippedFiles(props: Record<string, unknown>): WrittenFile[] {
+  return hostPayload("aws:ec2/instance:Instance", props).files.map((f) => ({ path: f.path, content: f.content }));
+}
+
+/** The files of the kit's host bundle (or any S3 object's content as one file), decoded by hostPayload. */
+export function hostBundleFiles(props: Record<string, unknown>): WrittenFile[] {
+  return hostPayload(S3_OBJECT_TYPES[0], props).files.map((f) => ({ path: f.path, content: f.content }));
+}
