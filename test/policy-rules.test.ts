@@ -51,7 +51,7 @@ const CASES: Case[] = [
     bad: [
       "bad-ud-anthropic", "bad-ud-gzip", "bad-ud-token", "bad-lt-ud", "bad-lt-tags", "bad-lambda-token", "bad-lambda-akia", "bad-ssm-string", "bad-ssm-tskey", "bad-tags", "bad-tags-secret",
       "bad-ud-unit-env", "bad-ud-flag-token", "bad-ud-mime", "bad-ud-b64-pipe", "bad-ud-binary", "bad-ud-weak", "bad-ud-minted-key", "bad-s3-env", "bad-s3-asset", "bad-ecs-env",
-      "bad-provider", "bad-lambda-weak", "bad-ssm-secure-weak", "bad-secret-version-weak-wo",
+      "bad-provider", "bad-lambda-weak", "bad-ssm-secure-weak", "bad-secret-version-weak-wo", "bad-ud-sed-literal",
     ],
     good: ["good-secret-version", "good-secret-version-minted", "good-ssm-secure", "good-ud-ref", "good-ud-placeholder", "good-lambda-env", "good-tags", "bad-secret-version-literal"],
     says: {

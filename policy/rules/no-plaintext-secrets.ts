@@ -28,12 +28,15 @@ const STORE_INPUTS: Readonly<Record<string, readonly string[]>> = {
   [SSM_PARAMETER]: ["value", "valueWo", "insecureValue"],
 };
 
-/** A placeholder the host itself replaces before use (`sed -i "s|REPLACE_ME|$token|"`), not a value. */
+/**
+ * A placeholder the host itself fills in before use: a `sed` replaces it with a value read at run time
+ * (`sed "s|REPLACE_ME|$token|"`), so it is a marker, not a value. A literal replacement does not count.
+ */
 function substitutedOnHost(payload: HostPayload): (value: string) => boolean {
-  const scripts = payload.commands.map((c) => c.line).join("\n");
   return (value) => {
     const v = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    return new RegExp(`\\bs([|/#,:@])${v}\\1`).test(scripts);
+    const substitution = new RegExp(`\\bsed\\b.*\\bs([|/#,:@])${v}\\1\\$`);
+    return payload.commands.some((c) => substitution.test(c.line));
   };
 }
 
