@@ -53,7 +53,7 @@ const CASES: Case[] = [
       "bad-ud-unit-env", "bad-ud-flag-token", "bad-ud-mime", "bad-ud-b64-pipe", "bad-ud-binary", "bad-ud-weak", "bad-ud-minted-key", "bad-s3-env", "bad-s3-asset", "bad-ecs-env",
       "bad-provider", "bad-lambda-weak", "bad-ssm-secure-weak", "bad-secret-version-weak-wo", "bad-ud-sed-literal",
     ],
-    good: ["good-secret-version", "good-secret-version-minted", "good-ssm-secure", "good-ud-ref", "good-ud-placeholder", "good-lambda-env", "good-tags", "bad-secret-version-literal"],
+    good: ["good-secret-version", "good-secret-version-minted", "good-ssm-secure", "good-ud-ref", "good-ud-placeholder", "good-lambda-env", "good-tags", "bad-secret-version-literal", "bad-secret-version-depends"],
     says: {
       "bad-ud-anthropic": /Anthropic/,
       "bad-ud-gzip": /user data \(base64\) \(gzip\) write_files \/etc\/openai\.env holds an OpenAI/,
@@ -75,7 +75,7 @@ const CASES: Case[] = [
   {
     rule: "no-credential-in-state",
     program: "secrets-literal",
-    bad: ["bad-secret-version-literal"],
+    bad: ["bad-secret-version-literal", "bad-secret-version-depends"],
     good: ["good-secret-version", "good-secret-version-minted", "bad-secret-version-weak-wo"],
     says: { "bad-secret-version-literal": /secretString holds an Anthropic API key[\s\S]*secretStringWo/ },
   },

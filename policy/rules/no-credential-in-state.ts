@@ -6,22 +6,31 @@
 // Checklist: "API keys stored in environment variables or secrets manager"; best practice 2.
 // Fix: secretStringWo (with secretStringWoVersion) from `pulumi config set --secret`.
 import { credentialFindings, isCredentialName, isWeakSecret, looksRandomToken } from "../../stacks/secretShapes";
-import type { StackRule, StackViolation } from "../lib/types";
+import type { StackResource, StackRule, StackViolation } from "../lib/types";
 import { field } from "../lib/references";
 import { fmtPath, isRecord, stringLeaves } from "../lib/values";
 
 const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
 
-/** Resources whose outputs are credentials they create. */
-export const CREDENTIAL_MINTERS = new Set([
-  "tailscale:index/tailnetKey:TailnetKey",
-  "aws:iam/accessKey:AccessKey",
-  "aws:iam/userLoginProfile:UserLoginProfile",
-  "aws:iam/serviceSpecificCredential:ServiceSpecificCredential",
-  "aws:lightsail/keyPair:KeyPair",
-  "random:index/randomPassword:RandomPassword",
-  "tls:index/privateKey:PrivateKey",
-]);
+/** Resources that create credentials, and the outputs that hold them. */
+export const CREDENTIAL_MINTERS: Readonly<Record<string, readonly string[]>> = {
+  "tailscale:index/tailnetKey:TailnetKey": ["key"],
+  "aws:iam/accessKey:AccessKey": ["secret", "sesSmtpPasswordV4"],
+  "aws:iam/userLoginProfile:UserLoginProfile": ["password"],
+  "aws:iam/serviceSpecificCredential:ServiceSpecificCredential": ["servicePassword"],
+  "aws:lightsail/keyPair:KeyPair": ["privateKey"],
+  "random:index/randomPassword:RandomPassword": ["result"],
+  "tls:index/privateKey:PrivateKey": ["privateKeyPem", "privateKeyOpenssh"],
+};
+
+/** The credentials the resources this one depends on minted (by value: a dependency alone proves no copy). */
+function mintedValues(r: StackResource, byUrn: ReadonlyMap<string, StackResource>): string[] {
+  return r.dependencies.flatMap((d) => {
+    const dep = byUrn.get(d);
+    const outputs = dep ? CREDENTIAL_MINTERS[dep.type] : undefined;
+    return (outputs ?? []).map((k) => field(dep?.props ?? {}, k)).filter((v): v is string => typeof v === "string" && v.length >= 8);
+  });
+}
 
 function valueFindings(value: string): string[] {
   let doc: unknown;
@@ -61,11 +70,13 @@ export const noCredentialInState: StackRule = {
     const out: StackViolation[] = [];
     for (const r of resources) {
       if (r.type !== SECRET_VERSION) continue;
-      if (r.dependencies.some((d) => CREDENTIAL_MINTERS.has(byUrn.get(d)?.type ?? ""))) continue;
+      const minted = mintedValues(r, byUrn);
       for (const key of ["secretString", "secretBinary"]) {
         const v = field(r.props, key);
         if (typeof v !== "string" || v === "") continue;
-        const text = key === "secretBinary" ? Buffer.from(v, "base64").toString("utf8") : v;
+        let text = key === "secretBinary" ? Buffer.from(v, "base64").toString("utf8") : v;
+        // A copy of what another resource minted is in that resource's state already.
+        for (const m of minted) text = text.split(m).join("");
         for (const f of valueFindings(text)) {
           out.push({ urn: r.urn, message: `secret version "${r.name}": ${key} ${f}; it is written to the stack's state (and to the repository when the program spells it): use secretStringWo` });
         }
