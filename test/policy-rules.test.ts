@@ -37,7 +37,7 @@ interface Case {
   says?: Record<string, RegExp>;
 }
 
-const GOOD_GATEWAYS = ["good-l0", "good-l1", "good-l2-gzip", "good-l3-lt", "good-no-openclaw"];
+const GOOD_GATEWAYS = ["good-l0", "good-l1", "good-l2-gzip", "good-l3-lt", "good-no-openclaw", "good-json5", "good-heredoc", "good-s3-config", "good-bundle", "good-custom-path"];
 const CASES: Case[] = [
   { rule: "no-public-ingress", program: "network", bad: ["bad-inline-ssh", "bad-inline-v6", "bad-rule-ingress", "bad-vpc-ingress", "bad-vpc-ingress-v6"], good: ["good-inline", "good-rule-ingress", "good-vpc-ingress", "target", "bad-inline-egress"], says: { "bad-inline-v6": /::\/0/ } },
   { rule: "no-unrestricted-egress", program: "network", bad: ["bad-inline-egress", "bad-rule-egress", "bad-vpc-egress-v6", "bad-vpc-egress-ports"], good: ["good-inline", "good-rule-egress", "good-vpc-egress", "bad-inline-ssh"] },
@@ -48,38 +48,137 @@ const CASES: Case[] = [
   {
     rule: "no-plaintext-secrets",
     program: "secrets-literal",
-    bad: ["bad-ud-anthropic", "bad-ud-gzip", "bad-ud-token", "bad-lt-ud", "bad-lt-tags", "bad-lambda-token", "bad-lambda-akia", "bad-ssm-string", "bad-ssm-tskey", "bad-tags", "bad-tags-secret"],
-    good: ["good-secret-version", "good-ssm-secure", "good-ud-ref", "good-lambda-env", "good-tags"],
-    says: { "bad-ud-anthropic": /Anthropic/, "bad-ud-gzip": /user data file \/etc\/openai\.env holds an OpenAI/, "bad-ud-token": /GATEWAY_TOKEN/, "bad-lambda-akia": /AWS access key/, "bad-lt-ud": /Tailscale/ },
+    bad: [
+      "bad-ud-anthropic", "bad-ud-gzip", "bad-ud-token", "bad-lt-ud", "bad-lt-tags", "bad-lambda-token", "bad-lambda-akia", "bad-ssm-string", "bad-ssm-tskey", "bad-tags", "bad-tags-secret",
+      "bad-ud-unit-env", "bad-ud-flag-token", "bad-ud-mime", "bad-ud-b64-pipe", "bad-ud-binary", "bad-ud-weak", "bad-ud-minted-key", "bad-s3-env", "bad-s3-asset", "bad-ecs-env",
+      "bad-provider", "bad-lambda-weak", "bad-ssm-secure-weak", "bad-secret-version-weak-wo", "bad-ud-sed-literal",
+    ],
+    good: ["good-secret-version", "good-secret-version-minted", "good-ssm-secure", "good-ud-ref", "good-ud-placeholder", "good-lambda-env", "good-tags", "bad-secret-version-literal", "bad-secret-version-depends"],
+    says: {
+      "bad-ud-anthropic": /Anthropic/,
+      "bad-ud-gzip": /user data \(base64\) \(gzip\) write_files \/etc\/openai\.env holds an OpenAI/,
+      "bad-ud-token": /GATEWAY_TOKEN/,
+      "bad-lambda-akia": /AWS access key/,
+      "bad-lt-ud": /Tailscale/,
+      "bad-ud-unit-env": /openclaw-gateway\.service assigns a random-looking token to OPENCLAW_GATEWAY_TOKEN/,
+      "bad-ud-flag-token": /random-looking token to token/,
+      "bad-ud-mime": /MIME part 1 \(text\/x-shellscript\)[\s\S]*Anthropic/,
+      "bad-ud-b64-pipe": /writes \/etc\/openclaw\/openai\.env holds an OpenAI/,
+      "bad-ud-binary": /write_files \/etc\/gw\.env holds a Tailscale key/,
+      "bad-ud-weak": /human-chosen \(weak\) value to OPENCLAW_GATEWAY_TOKEN/,
+      "bad-ud-minted-key": /Tailscale key/,
+      "bad-ecs-env": /container gw environment assigns a random-looking token to OPENCLAW_GATEWAY_TOKEN/,
+      "bad-provider": /stack's state/,
+      "bad-ssm-secure-weak": /SecureString parameter "\/clawkeep\/gateway-token" is a human-chosen/,
+    },
   },
-  { rule: "secrets-rotation-max-days", program: "secrets-store", bad: ["bad-secret-no-rotation", "bad-secret-120d", "bad-secret-disabled", "bad-secret-inline-policy"], good: ["good-secret-30d", "good-secret-rate", "good-secret-not-credential"], says: { "bad-secret-120d": /every 120 days/ } },
+  {
+    rule: "no-credential-in-state",
+    program: "secrets-literal",
+    bad: ["bad-secret-version-literal", "bad-secret-version-depends"],
+    good: ["good-secret-version", "good-secret-version-minted", "bad-secret-version-weak-wo"],
+    says: { "bad-secret-version-literal": /secretString holds an Anthropic API key[\s\S]*secretStringWo/ },
+  },
+  {
+    rule: "secrets-rotation-max-days",
+    program: "secrets-store",
+    bad: ["bad-secret-no-rotation", "bad-secret-120d", "bad-secret-disabled", "bad-secret-inline-policy", "bad-secret-tagged-not-credential", "bad-secret-tailnet-key-long", "bad-secret-tailnet-key-and-more"],
+    good: ["good-secret-30d", "good-secret-rate", "good-secret-tailnet-key", "good-secret-federated"],
+    says: { "bad-secret-120d": /every 120 days/, "bad-secret-tailnet-key-long": /Tailscale auth key join-120d, which stays valid 120 days/, "bad-secret-tagged-not-credential": /has no SecretRotation/ },
+  },
   { rule: "rotation-lambda-permission-scoped", program: "secrets-store", bad: ["bad-perm-open"], good: ["good-perm-account", "good-perm-arn"] },
   { rule: "secret-policy-not-public", program: "secrets-store", bad: ["bad-secret-policy", "bad-secret-inline-policy"], good: ["good-secret-policy-condition", "good-secret-policy-role"] },
   { rule: "kms-key-rotation", program: "secrets-store", bad: ["bad-key"], good: ["good-key", "good-asymmetric-key"] },
   { rule: "log-group-retention", program: "secrets-store", bad: ["bad-logs-30"], good: ["good-logs", "good-logs-forever", "bad-logs-nokms"] },
   { rule: "log-group-kms-encrypted", program: "secrets-store", bad: ["bad-logs-nokms"], good: ["good-logs", "good-logs-forever", "bad-logs-30"] },
-  { rule: "iam-no-wildcard-admin", program: "iam", bad: ["bad-admin-policy", "bad-notaction-policy", "bad-role-inline"], good: ["good-secret-read", "good-policy-document", "bad-secret-read"] },
-  { rule: "iam-no-secret-read-wildcard", program: "iam", bad: ["bad-secret-read", "bad-secret-wildcard"], good: ["good-secret-read", "good-policy-document", "bad-admin-policy", "bad-role-inline"] },
-  { rule: "iam-no-public-trust", program: "iam", bad: ["bad-trust-star"], good: ["good-trust", "good-admin-unprofiled", "good-instance-role"] },
-  { rule: "iam-no-admin-instance-role", program: "iam", bad: ["bad-instance-role", "bad-instance-role-power"], good: ["good-instance-role", "good-admin-unprofiled"], says: { "bad-instance-role": /AdministratorAccess/ } },
-  { rule: "sns-topic-not-public", program: "public", bad: ["bad-topic", "bad-topic-policy"], good: ["good-topic", "good-topic-policy", "plain-topic"] },
-  { rule: "lambda-not-public", program: "public", bad: ["bad-url", "bad-perm-public", "bad-perm-url"], good: ["good-url", "good-perm-sns", "good-perm-org"] },
-  { rule: "tailscale-acl-no-any-to-any", program: "tailscale-open", bad: ["bad-acl"], good: [] },
+  {
+    rule: "iam-no-wildcard-admin",
+    program: "iam",
+    bad: ["bad-admin-policy", "bad-notaction-policy", "bad-notresource-policy", "bad-role-inline", "bad-attach-admin", "bad-role-managed-power", "bad-group-attach-admin", "bad-user-attach-lookup", "bad-shared-attach-admin", "bad-break-glass-admin"],
+    good: ["good-secret-read", "good-policy-document", "good-attach-ssm", "good-mfa-deny", "bad-secret-read", "bad-attach-secrets-rw", "good-secret-denied"],
+    says: { "bad-user-attach-lookup": /AWS managed policy AdministratorAccess/, "bad-notresource-policy": /except arn:aws:iam::123456789012:role\/break-glass \(NotResource\)/ },
+  },
+  {
+    rule: "iam-no-secret-read-wildcard",
+    program: "iam",
+    bad: ["bad-secret-read", "bad-secret-wildcard", "bad-attach-secrets-rw", "bad-secret-notresource"],
+    good: ["good-secret-read", "good-policy-document", "good-secret-tagged", "good-secret-denied", "bad-admin-policy", "bad-role-inline", "bad-attach-admin"],
+    says: { "bad-attach-secrets-rw": /SecretsManagerReadWrite/ },
+  },
+  {
+    rule: "iam-no-privilege-escalation",
+    program: "iam",
+    bad: ["bad-esc-iam-star", "bad-esc-passrole", "bad-esc-self", "bad-esc-group", "bad-esc-assume-any", "bad-esc-service-policy-on-host"],
+    good: ["good-esc-spot-fleet-role", "good-esc-scoped-passrole", "good-esc-denied", "good-esc-boundary", "good-instance-role", "esc-member", "host-role", "bad-role-inline", "break-glass"],
+    says: {
+      "bad-esc-passrole": /iam:PassRole on every role with ec2:RunInstances.*esc-pass.*policy esc-launch \(through esc-launch\)/,
+      "bad-esc-self": /iam:PutRolePolicy on itself/,
+      "bad-esc-group": /AWS managed policy IAMFullAccess/,
+      "bad-esc-assume-any": /sts:AssumeRole on every role/,
+    },
+  },
+  {
+    rule: "iam-no-public-trust",
+    program: "iam",
+    bad: ["bad-trust-star", "bad-trust-notprincipal", "bad-trust-arn-wildcard", "bad-trust-github-any", "bad-trust-github-owner-wildcard", "bad-trust-github-nosub", "bad-trust-github-negated", "bad-trust-cognito"],
+    good: ["good-trust", "good-trust-github", "good-trust-github-org", "good-trust-star-account", "good-trust-cognito", "good-trust-saml", "good-instance-role"],
+    says: { "bad-trust-github-any": /any GitHub repository of any owner/, "bad-trust-github-nosub": /no condition on token\.actions\.githubusercontent\.com:sub/, "bad-trust-cognito": /every Cognito identity pool/ },
+  },
+  { rule: "sns-topic-not-public", program: "public", bad: ["bad-topic", "bad-topic-policy", "bad-topic-sourceowner-wild"], good: ["good-topic", "good-topic-policy", "plain-topic"] },
+  {
+    rule: "lambda-not-public",
+    program: "public",
+    bad: ["bad-url", "bad-perm-public", "bad-perm-url", "bad-perm-service-open", "bad-perm-service-any-account", "bad-perm-public-wild-arn"],
+    good: ["good-url", "good-perm-sns", "good-perm-org", "good-perm-s3-bucket"],
+  },
+  {
+    rule: "resource-policy-not-public",
+    program: "public",
+    bad: ["bad-key-policy", "bad-key-policy-resource", "bad-queue-policy", "bad-queue-inline", "bad-bucket-policy", "bad-bucket-ip-internet", "bad-ecr-policy", "bad-event-permission", "bad-layer-public"],
+    good: ["good-key-policy", "good-queue-policy", "good-bucket-vpce", "good-bucket-deny-tls", "good-ecr-org", "good-event-permission-org", "good-layer-org", "bad-topic"],
+    says: { "bad-queue-inline": /its conditions do not narrow who/, "bad-key-policy-resource": /everyone but its NotPrincipal/ },
+  },
+  { rule: "tailscale-acl-no-any-to-any", program: "tailscale-open", bad: ["bad-acl", "bad-acl-members"], good: ["good-acl-members-self", "bad-acl-ssh-root", "bad-acl-funnel", "bad-acl-owners"], says: { "bad-acl-members": /tag:helper, which autogroup:member may apply/ } },
   { rule: "tailscale-acl-no-any-to-any", program: "tailscale-closed", bad: [], good: ["good-acl"] },
-  { rule: "tailscale-tag-owners", program: "tailscale-open", bad: ["bad-acl", "bad-key-unowned-tag"], good: ["mid-key-week", "bad-key-loose"], says: { "bad-acl": /tag:unowned/ } },
+  { rule: "tailscale-ssh-check-mode", program: "tailscale-open", bad: ["bad-acl-ssh-root"], good: ["good-acl-members-self", "bad-acl", "bad-acl-funnel"], says: { "bad-acl-ssh-root": /as root without re-authentication/ } },
+  { rule: "tailscale-ssh-check-mode", program: "tailscale-closed", bad: [], good: ["good-acl"] },
+  { rule: "tailscale-no-funnel-attr", program: "tailscale-open", bad: ["bad-acl-funnel"], good: ["good-acl-members-self", "bad-acl"] },
+  { rule: "tailscale-no-funnel-attr", program: "tailscale-closed", bad: [], good: ["good-acl"] },
+  { rule: "tailscale-tag-owners", program: "tailscale-open", bad: ["bad-acl", "bad-key-unowned-tag", "bad-acl-owners"], good: ["mid-key-week", "bad-key-loose", "good-acl-members-self", "bad-acl-members"], says: { "bad-acl": /tag:unowned/, "bad-acl-owners": /tag:gw may be applied by autogroup:member/ } },
   { rule: "tailscale-tag-owners", program: "tailscale-closed", bad: [], good: ["good-acl", "good-key"] },
-  { rule: "tailscale-auth-key-hardened", program: "tailscale-open", bad: ["bad-key-loose"], good: ["mid-key-week", "mid-key-default-expiry", "bad-key-unowned-tag"] },
+  { rule: "tailscale-auth-key-hardened", program: "tailscale-open", bad: ["bad-key-loose", "bad-oauth-mints-keys"], good: ["mid-key-week", "mid-key-default-expiry", "bad-key-unowned-tag", "good-oauth-read-only"], says: { "bad-oauth-mints-keys": /never expires.*auth_keys.*tag:gw/ } },
   { rule: "tailscale-auth-key-short-lived", program: "tailscale-open", bad: ["bad-key-loose", "mid-key-week", "mid-key-default-expiry"], good: ["bad-key-unowned-tag"] },
+  { rule: "tailscale-node-key-expiry", program: "tailscale-open", bad: ["bad-node-key-forever"], good: ["good-node-key-expires"] },
   { rule: "tailscale-auth-key-short-lived", program: "tailscale-closed", bad: [], good: ["good-key"] },
   { rule: "openclaw-config-readable", program: "openclaw", bad: ["bad-unreadable"], good: GOOD_GATEWAYS },
-  { rule: "openclaw-gateway-loopback", program: "openclaw", bad: ["bad-bind"], good: [...GOOD_GATEWAYS, "bad-funnel"] },
-  { rule: "openclaw-gateway-auth", program: "openclaw", bad: ["bad-auth-none", "bad-auth-unset"], good: [...GOOD_GATEWAYS, "bad-funnel"] },
-  { rule: "openclaw-no-funnel", program: "openclaw", bad: ["bad-funnel"], good: [...GOOD_GATEWAYS, "bad-bind"] },
+  {
+    rule: "openclaw-gateway-loopback",
+    program: "openclaw",
+    bad: ["bad-bind", "bad-flag-bind", "bad-config-set", "bad-include", "bad-custom-path", "bad-mime", "bad-s3-json5"],
+    good: [...GOOD_GATEWAYS, "bad-funnel", "bad-flag-auth"],
+    says: { "bad-flag-bind": /--bind lan \(the flag overrides the config\)/, "bad-config-set": /after `openclaw config set gateway\.bind lan`/, "bad-custom-path": /gw\.conf: gateway\.bind is "custom"/, "bad-include": /"tailnet"/ },
+  },
+  {
+    rule: "openclaw-gateway-auth",
+    program: "openclaw",
+    bad: ["bad-auth-none", "bad-auth-unset", "bad-funnel", "bad-flag-auth", "bad-password", "bad-weak-token", "bad-rate-limit", "bad-bundle"],
+    good: [...GOOD_GATEWAYS, "bad-bind", "bad-flag-bind"],
+    says: {
+      "bad-password": /mode is "password"/,
+      "bad-flag-auth": /--auth none/,
+      "bad-weak-token": /written in the file and is human-chosen/,
+      "bad-rate-limit": /maxAttempts 1000 > 10, lockoutMs 0 < 300000[\s\S]*allowedOrigins/,
+    },
+  },
+  { rule: "openclaw-no-funnel", program: "openclaw", bad: ["bad-funnel", "bad-funnel-command", "bad-launch-config"], good: [...GOOD_GATEWAYS, "bad-bind"], says: { "bad-funnel-command": /tailscale funnel --bg 18789/ } },
   { rule: "openclaw-no-dangerous-flags", program: "openclaw", bad: ["bad-dangerous"], good: GOOD_GATEWAYS },
   {
     rule: "openclaw-trust-envelope",
     program: "openclaw",
-    bad: ["bad-l0-coding", "bad-l1-cron", "bad-gateway-tool", "bad-elevated", "bad-exec-full", "bad-exec-auto", "bad-exec-default", "bad-workspace", "bad-untagged", "bad-tag-invalid", "bad-agent-override", "bad-channel-grant"],
+    bad: [
+      "bad-l0-coding", "bad-l1-cron", "bad-gateway-tool", "bad-elevated", "bad-exec-full", "bad-exec-auto", "bad-exec-default", "bad-workspace", "bad-untagged",
+      "bad-tag-invalid", "bad-agent-override", "bad-channel-grant", "bad-dm-open", "bad-session", "bad-audit-off",
+    ],
     good: [...GOOD_GATEWAYS, "bad-bind", "bad-funnel", "bad-dangerous"],
     says: {
       "bad-l0-coding": /exec, process, code_execution reachable, but level 0 \(advisor\) allows no commands/,
@@ -92,6 +191,9 @@ const CASES: Case[] = [
       "bad-tag-invalid": /"7" is not one of/,
       "bad-agent-override": /agents\.entries\.worker\.tools/,
       "bad-channel-grant": /exec reachable, but level 1/,
+      "bad-dm-open": /dmPolicy is "open"[\s\S]*allowFrom allows "\*"/,
+      "bad-session": /idleMinutes is 600[\s\S]*reset "daily"/,
+      "bad-audit-off": /audit\.enabled is false[\s\S]*redactPatterns is empty/,
     },
   },
 ];
@@ -123,6 +225,12 @@ describe("each rule on insecure and secure programs", () => {
       const unexpected = judged[p].violations.filter((v) => /^(bad|good|mid)-/.test(v.name) && !listed.has(v.name) && CASES.some((c) => c.program === p && c.rule === v.rule));
       expect(unexpected.map((v) => `${v.rule}: ${v.name}`), p).toEqual([]);
     }
+  });
+
+  it("cannot judge (never passes) a config that pulls in a file the resource does not deliver", () => {
+    expect(judged.openclaw.blind.map((b) => `${b.rule ?? ""} ${b.where}: ${b.what}`)).toEqual([
+      expect.stringMatching(/^openclaw-config-readable aws:ec2\/instance:Instance bad-include-missing .*elsewhere\.json5, which \/etc\/openclaw\/openclaw\.json pulls in with \$include, is not delivered/),
+    ]);
   });
 
   it("evaluated every program without errors, and no rule threw", () => {

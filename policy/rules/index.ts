@@ -4,7 +4,7 @@ import { ec2EbsEncrypted } from "./ec2-ebs-encrypted";
 import { ec2Imdsv2Required } from "./ec2-imdsv2-required";
 import { ec2NoSshKeyPair } from "./ec2-no-ssh-key-pair";
 import { ec2StatusCheckAlarm } from "./ec2-status-check-alarm";
-import { iamNoAdminInstanceRole } from "./iam-no-admin-instance-role";
+import { iamNoPrivilegeEscalation } from "./iam-no-privilege-escalation";
 import { iamNoPublicTrust } from "./iam-no-public-trust";
 import { iamNoSecretReadWildcard } from "./iam-no-secret-read-wildcard";
 import { iamNoServiceWildcard } from "./iam-no-service-wildcard";
@@ -14,6 +14,7 @@ import { kmsKeyRotation } from "./kms-key-rotation";
 import { lambdaNotPublic } from "./lambda-not-public";
 import { logGroupKmsEncrypted } from "./log-group-kms-encrypted";
 import { logGroupRetention } from "./log-group-retention";
+import { noCredentialInState } from "./no-credential-in-state";
 import { noPlaintextSecrets } from "./no-plaintext-secrets";
 import { noPublicIngress } from "./no-public-ingress";
 import { noUnrestrictedEgress } from "./no-unrestricted-egress";
@@ -23,6 +24,7 @@ import { openclawGatewayLoopback } from "./openclaw-gateway-loopback";
 import { openclawNoDangerousFlags } from "./openclaw-no-dangerous-flags";
 import { openclawNoFunnel } from "./openclaw-no-funnel";
 import { openclawTrustEnvelope } from "./openclaw-trust-envelope";
+import { resourcePolicyNotPublic } from "./resource-policy-not-public";
 import { rotationLambdaPermissionScoped } from "./rotation-lambda-permission-scoped";
 import { secretPolicyBoundToHost } from "./secret-policy-bound-to-host";
 import { secretPolicyNotPublic } from "./secret-policy-not-public";
@@ -32,6 +34,9 @@ import { ssmNoShellDocument } from "./ssm-no-shell-document";
 import { tailscaleAclNoAnyToAny } from "./tailscale-acl-no-any-to-any";
 import { tailscaleAuthKeyHardened } from "./tailscale-auth-key-hardened";
 import { tailscaleAuthKeyShortLived } from "./tailscale-auth-key-short-lived";
+import { tailscaleNoFunnelAttr } from "./tailscale-no-funnel-attr";
+import { tailscaleNodeKeyExpiry } from "./tailscale-node-key-expiry";
+import { tailscaleSshCheckMode } from "./tailscale-ssh-check-mode";
 import { tailscaleTagOwners } from "./tailscale-tag-owners";
 
 export const RULES: readonly Rule[] = [
@@ -46,6 +51,7 @@ export const RULES: readonly Rule[] = [
   imdsRootOnly,
   // secrets and keys
   noPlaintextSecrets,
+  noCredentialInState,
   secretsRotationMaxDays,
   rotationLambdaPermissionScoped,
   secretPolicyNotPublic,
@@ -58,17 +64,21 @@ export const RULES: readonly Rule[] = [
   iamNoWildcardAdmin,
   iamNoSecretReadWildcard,
   iamNoPublicTrust,
-  iamNoAdminInstanceRole,
+  iamNoPrivilegeEscalation,
   iamNoServiceWildcard,
   ssmNoShellDocument,
   // open to everyone
   snsTopicNotPublic,
   lambdaNotPublic,
+  resourcePolicyNotPublic,
   // Tailscale
   tailscaleAclNoAnyToAny,
   tailscaleTagOwners,
   tailscaleAuthKeyHardened,
   tailscaleAuthKeyShortLived,
+  tailscaleSshCheckMode,
+  tailscaleNoFunnelAttr,
+  tailscaleNodeKeyExpiry,
   // OpenClaw on the host
   openclawConfigReadable,
   openclawGatewayLoopback,
