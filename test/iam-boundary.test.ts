@@ -296,6 +296,12 @@ function rowsFor(cell: Cell): Row[] {
   h("ssm:UpdateInstanceInformation", instanceArn, "Allowed", "on the host");
   h("ssmmessages:OpenDataChannel", "*", "Allowed", "on the host");
   h("ssm:GetParameter", `arn:aws:ssm:${region}:${ACCOUNT}:parameter/prod/db/password`, "Denied", "on the host");
+  // Day two: the bundle pointer (which bundle to run) and any bundle of the cell, by content address.
+  h("ssm:GetParameter", `arn:aws:ssm:${region}:${ACCOUNT}:parameter/clawkeep/${stack}/gw/host-bundle`, "Allowed", "on the host", undefined, {}, "its bundle pointer");
+  h("ssm:GetParameter", `arn:aws:ssm:${region}:${ACCOUNT}:parameter/clawkeep/${stack}/other/host-bundle`, "Denied", "on the host", undefined, {}, "another cell's pointer");
+  h("ssm:PutParameter", `arn:aws:ssm:${region}:${ACCOUNT}:parameter/clawkeep/${stack}/gw/host-bundle`, "Denied", "on the host", undefined, {}, "moving its own pointer");
+  h("s3:GetObject", `${bundleBucketArn}/host-bundle/${"0".repeat(64)}.json.gz`, "Allowed", "on the host", cell.bucketPolicy(bundleBucketArn), {}, "another bundle of the cell (content-addressed)");
+  h("s3:PutObject", bundleObject, "Denied", "on the host", cell.bucketPolicy(bundleBucketArn), {}, "writing a bundle");
   h("iam:PutRolePolicy", host.arn, "Denied", "on the host");
   h("iam:PassRole", admin.arn, "Denied", "on the host");
 

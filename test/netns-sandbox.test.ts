@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EGRESS_DENIED_PATTERN, modelApiPattern } from "../components/audit/metricFilters";
 import { matchesFilterPattern } from "../components/audit/filterPattern";
-import { CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../components/base/layout";
+import { CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, STATE_VOLUME_UNIT, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../components/base/layout";
 import { renderGatewayUnit, renderTokenUnit } from "../components/host/systemdUnits";
 import { vpcResolver } from "../stacks/cidr";
 import {
@@ -29,7 +29,7 @@ import {
 } from "../components/netsandbox";
 import { loadStackFile } from "../stacks/load";
 import type { StackModel } from "../stacks/schema";
-import { dropIn, fetchTokenStub, nestedManagerUsable, removeTmpDirs, runManager, tmpDir, type ManagerRun } from "./support/nestedSystemd";
+import { STATE_VOLUME_STAND_IN, dropIn, fetchTokenStub, nestedManagerUsable, removeTmpDirs, runManager, tmpDir, type ManagerRun } from "./support/nestedSystemd";
 import { NODE_BIN, ensureOpenclaw } from "./support/openclaw";
 import { needTools } from "./support/tools";
 
@@ -290,7 +290,7 @@ const SQUID_LOG_DIR = path.dirname(EGRESS_ACCESS_LOG);
 
 /** The kit's rendered units and squid config for `model`, split into unit files and other host files. */
 function kitFiles(model: StackModel): { units: Record<string, string>; files: Record<string, { content: string; mode: number }> } {
-  const units: Record<string, string> = { [GATEWAY_UNIT]: renderGatewayUnit(model), [TOKEN_UNIT]: renderTokenUnit(model) };
+  const units: Record<string, string> = { [GATEWAY_UNIT]: renderGatewayUnit(model), [TOKEN_UNIT]: renderTokenUnit(model), [STATE_VOLUME_UNIT]: STATE_VOLUME_STAND_IN };
   const files: Record<string, { content: string; mode: number }> = {};
   for (const f of netsandboxHostFiles(model)) {
     if (f.path.startsWith(UNIT_DIR)) units[f.path.slice(UNIT_DIR.length)] = f.content;

@@ -6,13 +6,14 @@ import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../components/base/layout";
+import { CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, STATE_VOLUME_UNIT, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../components/base/layout";
+import { PREPARE_STATE_VOLUME, renderStateVolumeUnit } from "../components/state/hostFiles";
 import { GATEWAY_STOP_TIMEOUT_SEC, JOURNALD_LIMITS, MAX_GATEWAY_EXPOSURE, MAX_HELPER_EXPOSURE, analyzeUnit, execConfined, gatewaySandbox, renderGatewayUnit, renderTokenUnit, verifyUnits } from "../components/host/systemdUnits";
 import { vpcResolver } from "../stacks/cidr";
 import { EGRESS_SERVICE, EGRESS_SOCKET, INGRESS_SERVICE, INGRESS_SOCKET, PROXY_SERVICE, SOCKET_PROXYD, SQUID_DROPIN_PATH, netsandboxHostFiles } from "../components/netsandbox";
 import { loadStackFile } from "../stacks/load";
 import type { StackModel } from "../stacks/schema";
-import { HARNESS_ONLY_KEYS, dropIn, fetchTokenStub, nestedManagerUsable, removeTmpDirs, runManager, tmpDir, writeFile, type ManagerRun } from "./support/nestedSystemd";
+import { HARNESS_ONLY_KEYS, STATE_VOLUME_STAND_IN, dropIn, fetchTokenStub, nestedManagerUsable, removeTmpDirs, runManager, tmpDir, writeFile, type ManagerRun } from "./support/nestedSystemd";
 import { ensureOpenclaw } from "./support/openclaw";
 import { needTools } from "./support/tools";
 
@@ -129,7 +130,7 @@ describe.skipIf(!HAS_ANALYZE)("systemd-analyze verify --root", () => {
   });
 
   /** A root holding the host's stock units, the given unit files, and stub executables. */
-  function rootWith(units: Record<string, string>, executables = [PATHS.nodeBin, `${PATHS.libexecDir}/fetch-token`, SOCKET_PROXYD, "/usr/sbin/squid", "/bin/kill"]): string {
+  function rootWith(units: Record<string, string>, executables = [PATHS.nodeBin, `${PATHS.libexecDir}/fetch-token`, PREPARE_STATE_VOLUME, "/usr/bin/systemd-tmpfiles", SOCKET_PROXYD, "/usr/sbin/squid", "/bin/kill"]): string {
     const root = tmpDir("clawkeep-verify-");
     fs.cpSync(base, root, { recursive: true, verbatimSymlinks: true });
     for (const [name, text] of Object.entries(units)) writeFile(path.join(root, "etc/systemd/system", name), text);
@@ -138,12 +139,12 @@ describe.skipIf(!HAS_ANALYZE)("systemd-analyze verify --root", () => {
   }
   const unitsOf = (stack: string): Record<string, string> => {
     const model = loadStackFile(stack);
-    return { [GATEWAY_UNIT]: renderGatewayUnit(model), [TOKEN_UNIT]: renderTokenUnit(model), ...sandboxUnits(model) };
+    return { [GATEWAY_UNIT]: renderGatewayUnit(model), [TOKEN_UNIT]: renderTokenUnit(model), [STATE_VOLUME_UNIT]: renderStateVolumeUnit(), ...sandboxUnits(model) };
   };
 
   for (const stack of LEVELS) {
     it(`${stack}: the gateway, token, bridge units and squid's drop-in verify without a single warning`, () => {
-      const res = verifyUnits(rootWith(unitsOf(stack)), [GATEWAY_UNIT, TOKEN_UNIT, EGRESS_SOCKET, EGRESS_SERVICE, INGRESS_SOCKET, INGRESS_SERVICE, PROXY_SERVICE]);
+      const res = verifyUnits(rootWith(unitsOf(stack)), [GATEWAY_UNIT, TOKEN_UNIT, STATE_VOLUME_UNIT, EGRESS_SOCKET, EGRESS_SERVICE, INGRESS_SOCKET, INGRESS_SERVICE, PROXY_SERVICE]);
       expect(res.output).toBe("");
       expect(res.ok).toBe(true);
     });
@@ -315,6 +316,7 @@ describe.skipIf(!CAN_NEST)("a private systemd manager enforces the gateway's san
     const units: Record<string, string> = {
       [GATEWAY_UNIT]: renderGatewayUnit(model),
       [TOKEN_UNIT]: renderTokenUnit(model),
+      [STATE_VOLUME_UNIT]: STATE_VOLUME_STAND_IN,
       [`${GATEWAY_UNIT}.d/harness.conf`]: gatewayDropIn,
       [`${TOKEN_UNIT}.d/harness.conf`]: tokenDropIn,
     };
@@ -460,6 +462,7 @@ console.log(JSON.stringify(out));
       const units: Record<string, string> = {
         [GATEWAY_UNIT]: renderGatewayUnit(model),
         [TOKEN_UNIT]: renderTokenUnit(model),
+        [STATE_VOLUME_UNIT]: STATE_VOLUME_STAND_IN,
         // The gateway lives in its own network namespace: the check reaches it through the ingress bridge, as `tailscale serve` does.
         ...sandboxUnits(model),
         ...Object.fromEntries([EGRESS_SOCKET, EGRESS_SERVICE, INGRESS_SOCKET, INGRESS_SERVICE].map((u) => [`${u}.d/harness.conf`, dropIn(["DefaultDependencies=no"], [])])),

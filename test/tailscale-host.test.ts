@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
-import { SecretsManagerClient, CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
+import { SecretsManagerClient, CreateSecretCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KEYRING_FINGERPRINTS_PY, TAILSCALE_APT_KEY_FINGERPRINT, TAILSCALE_KEY_FILE, TAILSCALE_JOIN_UNIT, renderTailscaleEnv, renderTailscaleJoinUnit, renderTailscaleScripts, tailscaleHostFiles, tailscaleRuncmd } from "../components/tailscale";
 import { TAILSCALE_APT_REPO } from "../stacks/pins";
@@ -207,9 +207,12 @@ describe.skipIf(!needTools("gpg", "python3", "curl", "openssl"))("the pinned apt
   });
 });
 
-/** Stands in for the tailscale CLI: records each call, and what an --auth-key=file: path held. */
+/** Stands in for the tailscale CLI: records each call, and what an --auth-key=file: path held; refuses a used key. */
 const STUB = `#!/bin/bash
 printf '%s\\n' "$*" >>"$STUB_DIR/calls"
+for a in "$@"; do
+  case $a in --auth-key=file:*) if [[ -n \${STUB_USED_KEY:-} && $(<"\${a#--auth-key=file:}") == "$STUB_USED_KEY" ]]; then echo "backend error: invalid key: unable to validate API key" >&2; exit 1; fi ;; esac
+done
 case "$1 $2" in
   "status --json") printf '{"BackendState":"%s"}\\n' "$STUB_STATE" ;;
   "serve status") printf '%s\\n' "$STUB_SERVE_JSON" ;;
@@ -232,26 +235,35 @@ describe.skipIf(!needTools("aws", "moto_server", "python3"))("tailscale-join aga
 
   const SERVE_OFF = JSON.stringify({ TCP: { "443": { HTTPS: true } }, Web: { "clawkeep-dev-gw.example.ts.net:443": { Handlers: { "/": { Proxy: "http://127.0.0.1:18789" } } } } });
 
-  async function join(document: unknown, opts: { state?: string; serveJson?: string; attempts?: number; options?: Parameters<typeof tailscaleOptions>[0] } = {}) {
+  async function join(document: unknown, opts: { state?: string; serveJson?: string; attempts?: number; options?: Parameters<typeof tailscaleOptions>[0]; usedKey?: string; joinWait?: number; whileWaiting?: (secretId: string) => Promise<void> } = {}) {
     const dir = tmp("clawkeep-ts-join-");
     const secretId = `clawkeep/dev/gw/tailscale-join-${randomBytes(4).toString("hex")}`;
     if (document !== undefined) await sm.send(new CreateSecretCommand({ Name: secretId, SecretString: typeof document === "string" ? document : JSON.stringify(document) }));
     const env = write(path.join(dir, "tailscale.env"), renderTailscaleEnv(tailscaleOptions(opts.options ?? {}), { ...FACTS, joinSecretId: secretId }));
     const script = write(path.join(dir, "tailscale-join"), scripts.join, 0o755);
     const stub = write(path.join(dir, "tailscale"), STUB, 0o755);
-    const res = spawnSync("bash", [script], {
-      encoding: "utf8",
+    // Not spawnSync: a test may put the next key while the join waits for one.
+    const child = spawn("bash", [script], {
+      stdio: ["ignore", "ignore", "pipe"],
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",
         ...moto.env,
         CLAWKEEP_TAILSCALE_ENV: env,
         CLAWKEEP_TAILSCALE_CLI: stub,
         CLAWKEEP_TAILSCALE_ATTEMPTS: String(opts.attempts ?? 5),
+        CLAWKEEP_TAILSCALE_JOIN_WAIT: String(opts.joinWait ?? 0),
+        CLAWKEEP_TAILSCALE_RETRY_SEC: "1",
         STUB_DIR: dir,
         STUB_STATE: opts.state ?? "NeedsLogin",
         STUB_SERVE_JSON: opts.serveJson ?? SERVE_OFF,
+        STUB_USED_KEY: opts.usedKey ?? "",
       },
     });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    if (opts.whileWaiting) await opts.whileWaiting(secretId);
+    const res = { status: await closed, stderr };
     const read = (f: string) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), "utf8") : "");
     return { status: res.status, stderr: res.stderr, calls: read("calls").trim().split("\n").filter(Boolean), seenKey: read("seen-key"), seenMode: read("seen-mode") };
   }
@@ -305,11 +317,59 @@ describe.skipIf(!needTools("aws", "moto_server", "python3"))("tailscale-join aga
     expect(r.calls.some((c) => c.startsWith("up "))).toBe(false);
   });
 
+  it("waits for a usable key: a refused (used) key is read again until the deploy puts the next one", async () => {
+    const used = `tskey-auth-k${randomBytes(6).toString("hex")}CNTRL-${randomBytes(16).toString("hex")}`;
+    const next = `tskey-auth-k${randomBytes(6).toString("hex")}CNTRL-${randomBytes(16).toString("hex")}`;
+    const r = await join(
+      { authKey: used },
+      {
+        usedKey: used,
+        joinWait: 60,
+        whileWaiting: async (secretId) => {
+          await new Promise((s) => setTimeout(s, 2500));
+          await sm.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify({ authKey: next }) }));
+        },
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/the tailnet refused the join credentials; reading .* again in 1 s/);
+    expect(r.seenKey).toBe(next);
+    expect(r.calls.filter((c) => c.startsWith("up ")).length).toBeGreaterThanOrEqual(2);
+    // Never more than the one key it was given: a used key stays refused until the deploy replaces it.
+    const gaveUp = await join({ authKey: used }, { usedKey: used, joinWait: 0 });
+    expect(gaveUp.status).not.toBe(0);
+    expect(gaveUp.stderr).toContain("the tailnet refused the join credentials of");
+    expect(gaveUp.stderr).toContain("a single-use key is valid for one host");
+  });
+
   it("fails when the secret cannot be read", async () => {
     const r = await join(undefined, { attempts: 2 });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/Secrets Manager read failed \(attempt 1\); retrying/);
     expect(r.stderr).toMatch(/could not read secret/);
     expect(r.calls.some((c) => c.startsWith("up "))).toBe(false);
+  });
+});
+
+describe("tailscale-leave at shutdown", () => {
+  /** The leave script with a systemctl that lists `jobs` and a tailscale that records its calls. */
+  function leave(jobs: string): { status: number | null; stderr: string; calls: string } {
+    const dir = tmp("clawkeep-ts-leave-");
+    write(path.join(dir, "systemctl"), `#!/bin/sh\n[ "$1" = list-jobs ] && printf '%s\\n' "$JOBS"\n`, 0o755);
+    const cli = write(path.join(dir, "tailscale"), `#!/bin/sh\necho "$*" >>"${dir}/calls"\n`, 0o755);
+    const res = spawnSync("bash", [write(path.join(dir, "tailscale-leave"), scripts.leave, 0o755)], { encoding: "utf8", env: { PATH: `${dir}:${process.env.PATH ?? "/usr/bin:/bin"}`, JOBS: jobs, CLAWKEEP_TAILSCALE_CLI: cli } });
+    return { status: res.status, stderr: res.stderr, calls: fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8") : "" };
+  }
+
+  it("logs the node out when the host powers off (a replaced host is stopped), never at a reboot or a plain stop", () => {
+    const off = leave("1 poweroff.target start waiting\n2 systemd-poweroff.service start waiting");
+    expect(off.status).toBe(0);
+    expect(off.calls).toBe("logout\n");
+    expect(off.stderr).toContain("powering off: logged the node out of the tailnet");
+    for (const jobs of ["7 reboot.target start waiting", "3 kexec.target start waiting", ""]) {
+      const r = leave(jobs);
+      expect(r.status, jobs).toBe(0);
+      expect(r.calls, jobs).toBe("");
+    }
   });
 });

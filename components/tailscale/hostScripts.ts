@@ -207,8 +207,9 @@ PY
   fi
   ((joined == 0)) || break
   ((SECONDS < join_deadline)) || die "the tailnet refused the join credentials of $secret_id for \${join_wait}s (a single-use key is valid for one host: the deploy that made this host mints its key)"
-  log "the tailnet refused the join credentials; reading $secret_id again in 15 s"
-  sleep 15
+  retry_s=\${CLAWKEEP_TAILSCALE_RETRY_SEC:-15}
+  log "the tailnet refused the join credentials; reading $secret_id again in \${retry_s} s"
+  sleep "$retry_s"
   done
 fi
 

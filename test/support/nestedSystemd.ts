@@ -75,8 +75,11 @@ install -m 0640 -g openclaw "$W/in/exec-approvals.json" ${PATHS.execApprovalsFil
 install -d -m 0700 "$(dirname ${PATHS.envFile})"
 install -m 0600 "$W/in/host.env" ${PATHS.envFile}
 cp -r "$W/in/units/." /etc/systemd/system/
-install -d ${PATHS.nodeDir} ${PATHS.openclawDir} ${PATHS.libexecDir}
-mount --bind -o ro "$NODE_PKG" ${PATHS.nodeDir}
+# The host's side-by-side layout: the runtime paths are links into ${PATHS.runtimesDir} (the units name that tree).
+install -d ${PATHS.runtimesDir}/node ${PATHS.runtimesDir}/openclaw ${PATHS.libexecDir}
+ln -s runtimes/node ${PATHS.nodeDir}
+ln -s runtimes/openclaw ${PATHS.openclawDir}
+mount --bind -o ro "$NODE_PKG" ${PATHS.runtimesDir}/node
 cp "$W"/in/oc/* ${PATHS.openclawDir}/
 if [ -n "$MODULES" ]; then mkdir ${PATHS.openclawDir}/node_modules; mount --bind -o ro "$MODULES" ${PATHS.openclawDir}/node_modules; fi
 install -m 0755 "$W/in/fetch-token" ${PATHS.libexecDir}/fetch-token
@@ -194,3 +197,10 @@ stat -c '%a %U:%G %n' ${PATHS.runSecretsDir} ${PATHS.tokenFile}
 grep -E '^(Uid|CapEff|NoNewPrivs|Seccomp):' /proc/self/status
 `;
 }
+
+/**
+ * Harness wiring for tests about the gateway's sandbox: the gateway Requires= the state volume's unit,
+ * which needs a block device. This stand-in only satisfies the dependency; the real unit is run on a
+ * loop device in test/state-volume.integration.test.ts and test/runtime-upgrade.test.ts.
+ */
+export const STATE_VOLUME_STAND_IN = dropIn(["Description=harness stand-in for the state volume unit", "DefaultDependencies=no"], ["Type=oneshot", "RemainAfterExit=yes", "ExecStart=/bin/true"]);

@@ -2,7 +2,8 @@
 // agent). Each check prints key=value lines and exits 0 only when it holds; the host judges the
 // few that compare numbers. The token is only ever read by shell builtins or `grep -f FILE`, so it
 // never appears in a command line or environment the checks themselves would then find.
-import { CREDENTIALS_DIR, GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, PROVIDER_KEYS_SUBDIR, SERVICE_USER, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../../components/base/layout";
+import { CREDENTIALS_DIR, GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, PROVIDER_KEYS_SUBDIR, SERVICE_USER, STATE_VOLUME_UNIT, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../../components/base/layout";
+import { APPLY_TIMER } from "../../components/host/bundleApply";
 import { SSM_AGENT } from "../../components/host/ssmAgent";
 import { CWAGENT_CONFIG_PATH, CWAGENT_VERSION } from "../../components/host/cloudwatchAgent";
 import { JOURNALD_LIMITS, parseSecurityScore } from "../../components/host/systemdUnits";
@@ -22,6 +23,8 @@ export interface CheckContext {
   egressProxy: { proxyUrl: string; deniedName: string } | null;
   /** What Tailscale must look like on the host (tailscaleExpectation(model)); null when the stack does not join a tailnet. */
   tailscale?: TailscaleExpectation | null;
+  /** The state disk's serial (the EBS volume id without its dash) and the bundle the pointer names now. */
+  dayTwo: { volumeSerial: string; bundleSha256: string };
 }
 
 export interface Verdict {
@@ -104,6 +107,40 @@ agent_uid=$(ps -o uid= -p "$pid" 2>/dev/null | tr -d ' ')
 echo "ssm_agent_uid=\${agent_uid:-not running}"
 grep -qx "boot=$boot uid=0 guard=active credentials=present" ${STAND_IN_IMDS_RECORD.ssm} &&
   grep -q "uid=0 guard=active credentials=present" ${STAND_IN_IMDS_RECORD.cwagent} && [[ $agent_uid == 0 ]]`,
+};
+
+/**
+ * Issue 18: the gateway's state is on the cell's volume (found by its serial), mounted without exec,
+ * devices or set-uid; the gateway requires it; the host runs the bundle the pointer names, and its
+ * fallback timer is on.
+ */
+export const STATE_VOLUME_CHECK: Check = {
+  title: "state on the cell's volume (by its serial), nodev,nosuid,noexec; the gateway requires it; the host runs the pointer's bundle",
+  script: (ctx) => `${PRELUDE}
+dev=$(readlink -f /dev/disk/by-id/virtio-${ctx.dayTwo.volumeSerial} 2>/dev/null)
+echo "device=\${dev:-no link for serial ${ctx.dayTwo.volumeSerial}}"
+echo "volume=$(findmnt -rno SOURCE,OPTIONS --mountpoint ${PATHS.stateVolumeDir})"
+echo "state_tree=$(findmnt -rno OPTIONS --mountpoint ${PATHS.stateDir})"
+echo "state_owner=$(stat -c '%U:%G %a' ${PATHS.stateDir})"
+echo "requires=$(systemctl show -p Requires --value ${GATEWAY_UNIT} | tr ' ' '\n' | grep -x ${STATE_VOLUME_UNIT})"
+echo "state_unit=$(systemctl is-active ${STATE_VOLUME_UNIT})"
+echo "bundle=$(sha256sum ${PATHS.bundleStateDir}/current.json.gz | cut -c1-64)"
+echo "apply_timer=$(systemctl is-enabled ${APPLY_TIMER})/$(systemctl is-active ${APPLY_TIMER})"`,
+  judge: (f, _rc, ctx) => {
+    const [source, options = ""] = (f.volume ?? "").split(" ");
+    const opts = new Set(options.split(","));
+    const tree = new Set((f.state_tree ?? "").split(","));
+    const problems = [
+      !(f.device?.startsWith("/dev/vd") && source === f.device) && `volume ${f.volume ?? "?"} is not the disk ${f.device ?? "?"}`,
+      ...["nodev", "nosuid", "noexec"].filter((o) => !opts.has(o) || !tree.has(o)).map((o) => `no ${o}`),
+      f.state_owner !== `${SERVICE_USER}:${SERVICE_USER} 700` && `state dir ${f.state_owner ?? "?"}`,
+      f.requires !== STATE_VOLUME_UNIT && "the gateway does not require the state volume",
+      f.state_unit !== "active" && `${STATE_VOLUME_UNIT} ${f.state_unit ?? "?"}`,
+      f.bundle !== ctx.dayTwo.bundleSha256 && `runs bundle ${f.bundle?.slice(0, 12) ?? "?"}, the pointer names ${ctx.dayTwo.bundleSha256.slice(0, 12)}`,
+      f.apply_timer !== "enabled/active" && `${APPLY_TIMER} ${f.apply_timer ?? "?"}`,
+    ].filter((p): p is string => typeof p === "string");
+    return { pass: problems.length === 0, detail: [...problems, describe(f, ["device", "volume", "state_tree", "bundle"])].join("; ") };
+  },
 };
 
 export const CHECKS: Check[] = [
@@ -223,6 +260,7 @@ echo "host_namespace=$host"; echo "own_namespace=$own"; echo "gateway_namespace=
   },
   IMDS_ROOT_ONLY_CHECK,
   AGENTS_GOT_CREDENTIALS_CHECK,
+  STATE_VOLUME_CHECK,
   {
     title: "egress proxy refuses a name off the allowlist",
     script: (ctx) =>

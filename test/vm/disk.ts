@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { GATEWAY_UNIT, PATHS } from "../../components/base/layout";
-import { renderBootScripts, renderHostEnv } from "../../components/host/bootScripts";
+import { renderBootScripts, renderHostEnv, renderRuntimeEnv } from "../../components/host/bootScripts";
 import { hostFacts, renderHost } from "../../components/host/hostFiles";
 import type { StackModel } from "../../stacks/schema";
 import { loadStackFile, listStacks } from "../../stacks/load";
@@ -207,13 +207,16 @@ export interface RuntimeBake {
 const BAKE_SCRIPT = `set -eu
 mount -t proc proc "$1/proc"
 mount --rbind /dev "$1/dev"
-exec chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root CLAWKEEP_HOST_ENV="$2/host.env" "$2/install-runtime"
+exec chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root CLAWKEEP_HOST_ENV="$2/host.env" CLAWKEEP_RUNTIME_ENV="$2/runtime.env" "$2/install-runtime"
 `;
 
-/** host.env as the stack renders it, with the npm registry pointed at `registry` (the bake's mirror). */
+/** host.env and runtime.env as the stack renders them, with the npm registry pointed at `registry` (the bake's mirror). */
 function bakeHostEnv(bake: RuntimeBake, region: string, registry: string): string {
   const model = { ...bake.model, packageMirror: { ...bake.model.packageMirror, npmRegistry: registry } };
   return renderHostEnv(model, hostFacts(model, bake.stack, region));
+}
+function bakeRuntimeEnv(bake: RuntimeBake, registry: string): string {
+  return renderRuntimeEnv({ ...bake.model, packageMirror: { ...bake.model.packageMirror, npmRegistry: registry } });
 }
 
 /** install-runtime, unchanged, in the image's root, against the npm snapshot on host loopback. */
@@ -226,6 +229,7 @@ async function bakeRuntime(rootDir: string, bake: RuntimeBake, region: string, l
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(path.join(dir, "host.env"), bakeHostEnv(bake, region, mirror.url), { mode: 0o600 });
+    fs.writeFileSync(path.join(dir, "runtime.env"), bakeRuntimeEnv(bake, mirror.url), { mode: 0o600 });
     fs.writeFileSync(path.join(dir, "install-runtime"), renderBootScripts()["install-runtime"], { mode: 0o750 });
     log(`baking the runtime: install-runtime in the image's chroot against the npm snapshot (${mirror.url})`);
     await runLogged("unshare", ["--mount", "--propagation", "private", "sh", "-c", BAKE_SCRIPT, "bake", rootDir, inside], logFile);
@@ -257,7 +261,7 @@ function widenLeaseStartTimeout(rootDir: string, log: (s: string) => void): void
 export function diskInputs(packages: string[], overlay: Record<string, string>, region: string, bake: RuntimeBake): string {
   // The fingerprint line of the overlay is random per build, so the recipe stands in for it.
   const stableOverlay = Object.fromEntries(Object.entries(overlay).map(([k, v]) => [k, v.replace(/(SIGNERS|KEY_FPR)=[0-9A-F]{40}/g, "$1=<test key>")]));
-  const runtime = { env: bakeHostEnv(bake, region, "http://mirror"), script: renderBootScripts()["install-runtime"], BAKE_SCRIPT, npmStore: path.basename(bake.npmStore), LEASE_TIMEOUT_PATCH: String(LEASE_TIMEOUT_PATCH.to) };
+  const runtime = { env: bakeHostEnv(bake, region, "http://mirror"), runtimeEnv: bakeRuntimeEnv(bake, "http://mirror"), script: renderBootScripts()["install-runtime"], BAKE_SCRIPT, npmStore: path.basename(bake.npmStore), LEASE_TIMEOUT_PATCH: String(LEASE_TIMEOUT_PATCH.to) };
   return JSON.stringify({ region, SUITE, SUITES, packages, stableOverlay, INITRAMFS_HOOK, ESSENTIAL_HOOK, CUSTOMIZE_HOOK, FIXTURE_RECIPE, IMAGE_SIZE, runtime });
 }
 

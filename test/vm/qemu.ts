@@ -25,6 +25,12 @@ export interface VmOptions {
   forwards: Forward[];
   memoryMb: number;
   cpus: number;
+  /**
+   * The cell's state volume: a second virtio disk whose serial is the EBS volume id without its dash,
+   * as Nitro's NVMe shows it, so udev makes the same kind of by-id link the kit looks for. It outlives
+   * the VM: a replacement boots a new root overlay with the same state disk.
+   */
+  stateDisk?: { file: string; serial: string };
 }
 
 export interface Vm {
@@ -66,6 +72,7 @@ export function qemuArgs(opts: VmOptions, files: { overlay: string; seedDir: str
     "-append", KERNEL_CMDLINE,
     "-drive", `file=${files.overlay},if=virtio,format=qcow2,cache=unsafe`,
     "-drive", `file.driver=vvfat,file.dir=${files.seedDir},file.label=cidata,if=virtio,format=raw,readonly=on`,
+    ...(opts.stateDisk ? ["-drive", `file=${opts.stateDisk.file},if=none,id=state,format=qcow2,cache=writeback`, "-device", `virtio-blk-pci,drive=state,serial=${opts.stateDisk.serial}`] : []),
     "-netdev", netdev,
     "-device", "virtio-net-pci,netdev=net0",
     "-device", "virtio-rng-pci",
@@ -75,6 +82,14 @@ export function qemuArgs(opts: VmOptions, files: { overlay: string; seedDir: str
     "-chardev", `file,id=serial0,path=${files.serialLog}`,
     "-serial", "chardev:serial0",
   ];
+}
+
+/** A blank state disk (qcow2 reads zeros where nothing was written: the kit's blank test passes, once). */
+export function createStateDisk(file: string, size = "2G"): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.rmSync(file, { force: true });
+  const img = spawnSync("qemu-img", ["create", "-q", "-f", "qcow2", file, size], { encoding: "utf8" });
+  if (img.status !== 0) throw new Error(`qemu-img create ${file} failed: ${img.stderr}`);
 }
 
 export function startVm(opts: VmOptions): Vm {

@@ -43,7 +43,7 @@ function runAsync(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<
 
 const BASE_ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", LC_ALL: "C" };
 const EXPECTED: TailscaleExpectation = { version: DEFAULT_TAILSCALE_VERSION, tags: TAGS, repo: "http://169.254.0.100:8081" };
-const CONTEXT: CheckContext = { port: PORT, hostOfflineScore: 0, ingress: true, egressProxy: null };
+const CONTEXT: CheckContext = { port: PORT, hostOfflineScore: 0, ingress: true, egressProxy: null, dayTwo: { volumeSerial: "vol0c1a3e5e7a9b1d2f4", bundleSha256: "0".repeat(64) } };
 const facts = (repo: string, joinSecretId = "clawkeep/vmtest/gw/tailscale-join") => ({ region: "us-east-1", joinSecretId, hostname: "clawkeep-vmtest-gw", gatewayPort: PORT, repo });
 
 describe.skipIf(!needTools("dpkg-deb", "gpg", "gpgconf", "openssl"))("the stand-in Tailscale repository", () => {
@@ -207,7 +207,7 @@ describe.skipIf(!needTools("dpkg-deb", "gpg", "gpgconf", "openssl"))("the stand-
       fs.writeFileSync(env, renderTailscaleEnv(tailscaleOptions(), facts("http://127.0.0.1:9", secretId)));
       const script = path.join(dir, "tailscale-join");
       fs.writeFileSync(script, scripts.join, { mode: 0o755 });
-      return spawnSync("bash", [script], { encoding: "utf8", env: { ...standInEnv(), ...moto.env, CLAWKEEP_TAILSCALE_ENV: env, CLAWKEEP_TAILSCALE_CLI: path.join(bin, "usr/bin/tailscale"), CLAWKEEP_TAILSCALE_ATTEMPTS: "1" } });
+      return spawnSync("bash", [script], { encoding: "utf8", env: { ...standInEnv(), ...moto.env, CLAWKEEP_TAILSCALE_ENV: env, CLAWKEEP_TAILSCALE_CLI: path.join(bin, "usr/bin/tailscale"), CLAWKEEP_TAILSCALE_ATTEMPTS: "1", CLAWKEEP_TAILSCALE_JOIN_WAIT: "0" } });
     };
 
     it("fails like the real CLI while tailscaled is not running", () => {
@@ -226,7 +226,7 @@ describe.skipIf(!needTools("dpkg-deb", "gpg", "gpgconf", "openssl"))("the stand-
       const lines = await waitForLines(4);
       const calls = lines.map((l) => l.replace(/^\S+ /, ""));
       expect(calls[0]).toBe("status --json");
-      expect(calls[1]).toMatch(new RegExp(`^up --hostname=clawkeep-vmtest-gw --advertise-tags=${TAGS.join(",")} --accept-dns=false --accept-routes=false --reset --ssh --auth-key=file:/run/clawkeep-tailscale\\.\\w+/authkey\\[readable\\]$`));
+      expect(calls[1]).toMatch(new RegExp(`^up --hostname=clawkeep-vmtest-gw --advertise-tags=${TAGS.join(",")} --accept-dns=false --accept-routes=false --reset --ssh --auth-key=file:/run/clawkeep-tailscale\\.\\w+/authkey\\[readable\\]\\[sha256:[0-9a-f]{12}\\]$`));
       expect(calls.slice(2)).toEqual([`serve --bg --yes --https=443 http://127.0.0.1:${PORT}`, "serve status --json"]);
       expect(fs.readFileSync(logFile(), "utf8")).not.toContain(authKey);
       expect(fs.readFileSync(logFile(), "utf8")).not.toContain("tskey-");

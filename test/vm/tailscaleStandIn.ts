@@ -33,10 +33,11 @@ root=\${TAILSCALE_STAND_IN_ROOT:-}
 fifo=$root${FIFO}
 state=$root${STATE}
 [[ -p $fifo ]] || { echo "failed to connect to local tailscaled; it doesn't appear to be running (stand-in)" >&2; exit 1; }
-# Never the key itself: a file is recorded by path and whether it could be read, an inline key not at all.
+# Never the key itself: a file is recorded by path, whether it could be read and a short fingerprint
+# (which key of the test's it was: each host must join with its own), an inline key not at all.
 key() {
   if [[ $1 != file:* ]]; then echo "[inline-key-withheld]"
-  elif [[ -r \${1#file:} && -s \${1#file:} ]]; then echo "$1${KEY_FILE_READABLE}"
+  elif [[ -r \${1#file:} && -s \${1#file:} ]]; then echo "$1${KEY_FILE_READABLE}[sha256:$(sha256sum "\${1#file:}" | cut -c1-12)]"
   else echo "$1[unreadable-or-empty]"; fi
 }
 args=()
@@ -52,7 +53,7 @@ printf '%s %s\\n' "$(date -u +%FT%TZ)" "\${args[*]}" | timeout 10 tee "$fifo" >/
 case "\${args[0]:-} \${args[1]:-}" in
   "status --json") printf '{"BackendState":"%s"}\\n' "$(cat "$state" 2>/dev/null || echo NeedsLogin)" ;;
   "serve status") echo '{"TCP":{"443":{"HTTPS":true}}}' ;;
-  "up "* | "serve "* | "funnel "* | "version "*) ;;
+  "up "* | "serve "* | "funnel "* | "version "* | "logout "*) ;;
   *) echo "stand-in tailscale: unsupported call: \${args[*]}" >&2; exit 64 ;;
 esac
 `;
@@ -70,9 +71,15 @@ mkdir -p "\${fifo%/*}" "\${log%/*}" "\${state%/*}"
 # Opened read-write, so the reader never sees end-of-file between writers.
 exec 3<>"$fifo"
 logged_in='^[^ ]+ up .*(\\[readable\\]|--client-id=)'
+logged_out='^[^ ]+ logout'
 while IFS= read -r line <&3; do
   printf '%s\\n' "$line" >>"$log"
   if [[ $line =~ $logged_in ]]; then echo Running >"$state"; fi
+  # A logout leaves the tailnet: the node must log in again; the serial console shows it (the VM is gone after).
+  if [[ $line =~ $logged_out ]]; then
+    echo NeedsLogin >"$state"
+    if [[ -z $root ]]; then echo "clawkeep-vm-test tailscaled stand-in: node logged out of the tailnet" >/dev/kmsg || true; fi
+  fi
 done
 `;
 
@@ -238,7 +245,7 @@ export function judgeTailscale(f: Record<string, string>, port: number, expected
     f.tailscaled !== "active" && `tailscaled ${f.tailscaled ?? "?"}`,
     f.join !== "active success 0" && `${TAILSCALE_JOIN_UNIT}: ${f.join ?? "?"}`,
     !upArgs.includes(`--advertise-tags=${expected.tags.join(",")}`) && "no up with the kit's tags",
-    !upArgs.some((a) => a.startsWith("--auth-key=file:") && a.endsWith(KEY_FILE_READABLE)) && "no up with the auth key as a readable file",
+    !upArgs.some((a) => a.startsWith("--auth-key=file:") && a.includes(KEY_FILE_READABLE)) && "no up with the auth key as a readable file",
     !(f.serve ?? "").endsWith(` serve --bg --yes --https=443 http://127.0.0.1:${port}`) && `no serve of 127.0.0.1:${port}`,
     f.funnel_calls !== "0" && `funnel called ${f.funnel_calls ?? "?"} times`,
     f.key_material !== "0" && `auth key material in the log or the join unit's journal: ${f.key_material ?? "?"}`,
