@@ -1,0 +1,30 @@
+// breaks: "API keys stored in environment variables or secrets manager" (openclaw security practices, production checklist)
+// how: a GitHub token (ghp_...) rides in an instance tag that the boot script reads through IMDS instance metadata tags
+// expect: violation
+import * as aws from "@pulumi/aws";
+
+// Key-shaped literals are split only so the repository holds no scannable key; the program deploys one literal.
+const skillsRepoToken = "ghp_" + "A3ojAvbpzVftYzbqC42wF8fCqPhAQLAZQonh";
+
+const assumeRole = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const role = new aws.iam.Role("gateway", { assumeRolePolicy: assumeRole });
+new aws.iam.RolePolicyAttachment("gateway-ssm", { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" });
+const profile = new aws.iam.InstanceProfile("gateway", { role: role.name });
+const sg = new aws.ec2.SecurityGroup("gateway", {
+  vpcId: "vpc-0a1b2c3d4e5f60718", description: "no inbound; https out",
+  egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+});
+const host = new aws.ec2.Instance("gateway", {
+  ami: "ami-0d3b1a2c3e4f5a6b7", instanceType: "t3.medium", subnetId: "subnet-0a1b2c3d4e5f60718",
+  vpcSecurityGroupIds: [sg.id], associatePublicIpAddress: false, iamInstanceProfile: profile.name,
+  metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "enabled" }, rootBlockDevice: { encrypted: true },
+  tags: { Name: "openclaw-gateway", "skills-repo-token": skillsRepoToken },
+  userData: `#!/bin/bash
+set -euo pipefail
+imds() { curl -fsS -H "X-aws-ec2-metadata-token: $(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token)" "http://169.254.169.254/latest/meta-data/$1"; }
+git clone "https://x-access-token:$(imds tags/instance/skills-repo-token)@github.com/example/openclaw-skills" /var/lib/openclaw/skills
+`,
+});
+const alerts = new aws.sns.Topic("alerts");
+new aws.cloudwatch.MetricAlarm("gateway-status", { namespace: "AWS/EC2", metricName: "StatusCheckFailed", dimensions: { InstanceId: host.id },
+  statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [alerts.arn] });

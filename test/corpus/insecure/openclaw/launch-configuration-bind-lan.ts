@@ -1,0 +1,52 @@
+// breaks: "Network isolation keeping agents in separate VLANs with controlled access" (securing AI agents, best practice 3); "Network restrictions in place" (checklist)
+// how: a launch configuration (not a launch template) carries the cloud-config that writes openclaw.json with gateway.bind "lan"
+// expect: violation
+import * as aws from "@pulumi/aws";
+import { stringify } from "yaml";
+
+const config = {
+  gateway: {
+    mode: "local", port: 18789, bind: "lan",
+    auth: {
+      mode: "token", token: { source: "file", provider: "gateway-token", id: "value" },
+      rateLimit: { maxAttempts: 5, windowMs: 900000, lockoutMs: 900000, exemptLoopback: false },
+    },
+    tailscale: { mode: "off" }, terminal: { enabled: false },
+  },
+  secrets: {
+    providers: {
+      "gateway-token": { source: "file", path: "/run/credentials/openclaw-gateway.service/gateway-token", mode: "singleValue" },
+    },
+  },
+  discovery: { mdns: { mode: "off" } }, browser: { enabled: false },
+  tools: {
+    allow: ["ask_user", "progress_card"], deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"],
+    fs: { workspaceOnly: true }, exec: { mode: "deny" }, elevated: { enabled: false },
+  },
+  session: { dmScope: "per-channel-peer", reset: { mode: "idle", idleMinutes: 30 } },
+  logging: { level: "info", audit: { enabled: true } },
+};
+const cloudConfig = `#cloud-config\n${stringify({
+  write_files: [{ path: "/etc/openclaw/openclaw.json", owner: "root:openclaw", permissions: "0640", content: JSON.stringify(config, null, 2) }],
+  runcmd: ["systemctl enable --now clawkeep-token.service openclaw-gateway.service"],
+})}`;
+
+const assumeRole = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const role = new aws.iam.Role("gateway", { assumeRolePolicy: assumeRole });
+new aws.iam.RolePolicyAttachment("gateway-ssm", { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" });
+const profile = new aws.iam.InstanceProfile("gateway", { role: role.name });
+const sg = new aws.ec2.SecurityGroup("gateway", {
+  vpcId: "vpc-0a1b2c3d4e5f60718", description: "no inbound; https out",
+  egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+});
+const launchConfig = new aws.ec2.LaunchConfiguration("gateway", {
+  imageId: "ami-0d3b1a2c3e4f5a6b7", instanceType: "t3.medium", iamInstanceProfile: profile.name,
+  securityGroups: [sg.id], associatePublicIpAddress: false,
+  metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+  rootBlockDevice: { encrypted: true, volumeSize: 30, volumeType: "gp3" },
+  userData: cloudConfig,
+});
+new aws.autoscaling.Group("gateway", {
+  minSize: 1, maxSize: 1, desiredCapacity: 1, vpcZoneIdentifiers: ["subnet-0a1b2c3d4e5f60718"], launchConfiguration: launchConfig.name,
+  tags: [{ key: "Name", value: "openclaw-gateway", propagateAtLaunch: true }],
+});

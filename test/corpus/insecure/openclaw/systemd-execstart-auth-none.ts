@@ -1,0 +1,59 @@
+// breaks: "OpenClaw requires authentication even on localhost... Always require authentication." (securing AI agents, mistake 1)
+// how: openclaw.json has token auth, but a systemd drop-in starts `openclaw gateway --auth none` (the flag overrides the config)
+// expect: violation
+import * as aws from "@pulumi/aws";
+import { stringify } from "yaml";
+
+const config = {
+  gateway: {
+    mode: "local", port: 18789, bind: "loopback",
+    auth: {
+      mode: "token", token: { source: "file", provider: "gateway-token", id: "value" },
+      rateLimit: { maxAttempts: 5, windowMs: 900000, lockoutMs: 900000, exemptLoopback: false },
+    },
+    tailscale: { mode: "off" }, terminal: { enabled: false },
+  },
+  secrets: {
+    providers: {
+      "gateway-token": { source: "file", path: "/run/credentials/openclaw-gateway.service/gateway-token", mode: "singleValue" },
+    },
+  },
+  discovery: { mdns: { mode: "off" } }, browser: { enabled: false },
+  tools: {
+    allow: ["ask_user", "progress_card"], deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"],
+    fs: { workspaceOnly: true }, exec: { mode: "deny" }, elevated: { enabled: false },
+  },
+  session: { dmScope: "per-channel-peer", reset: { mode: "idle", idleMinutes: 30 } },
+  logging: { level: "info", audit: { enabled: true } },
+};
+// A drop-in replaces the image's ExecStart; the flags win over openclaw.json.
+const dropIn = `[Service]
+ExecStart=
+ExecStart=/usr/bin/node /opt/openclaw/node_modules/openclaw/openclaw.mjs gateway --port 18789 --auth none
+`;
+const cloudConfig = `#cloud-config\n${stringify({
+  write_files: [
+    { path: "/etc/openclaw/openclaw.json", owner: "root:openclaw", permissions: "0640", content: JSON.stringify(config, null, 2) },
+    { path: "/etc/systemd/system/openclaw-gateway.service.d/10-exec.conf", permissions: "0644", content: dropIn },
+  ],
+  runcmd: ["systemctl daemon-reload", "systemctl enable --now clawkeep-token.service openclaw-gateway.service"],
+})}`;
+
+const assumeRole = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const role = new aws.iam.Role("gateway", { assumeRolePolicy: assumeRole });
+new aws.iam.RolePolicyAttachment("gateway-ssm", { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" });
+const profile = new aws.iam.InstanceProfile("gateway", { role: role.name });
+const sg = new aws.ec2.SecurityGroup("gateway", {
+  vpcId: "vpc-0a1b2c3d4e5f60718", description: "no inbound; https out",
+  egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+});
+const host = new aws.ec2.Instance("gateway", {
+  ami: "ami-0d3b1a2c3e4f5a6b7", instanceType: "t3.medium", subnetId: "subnet-0a1b2c3d4e5f60718",
+  vpcSecurityGroupIds: [sg.id], associatePublicIpAddress: false, iamInstanceProfile: profile.name,
+  metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }, rootBlockDevice: { encrypted: true },
+  tags: { Name: "openclaw-gateway", "clawkeep:trustLevel": "0" },
+  userData: cloudConfig,
+});
+const alerts = new aws.sns.Topic("alerts");
+new aws.cloudwatch.MetricAlarm("gateway-status", { namespace: "AWS/EC2", metricName: "StatusCheckFailed", dimensions: { InstanceId: host.id },
+  statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [alerts.arn] });

@@ -1,0 +1,14 @@
+// breaks: "Network segmentation" and "Tailscale for secure identity-based access" (securing AI agents, best practice 3); "Role-based access control implemented" (checklist)
+// how: legacy "acls" entry accepting src "autogroup:member" to dst "tag:openclaw:*"
+// expect: violation
+import * as tailscale from "@pulumi/tailscale";
+
+// Every member's devices may reach every port of the gateway host.
+const policy = {
+  groups: { "group:openclaw-operators": ["alice@example.com"], "group:openclaw-admins": ["bob@example.com"] },
+  tagOwners: { "tag:openclaw": ["group:openclaw-admins"] },
+  ssh: [{ action: "check", src: ["group:openclaw-admins"], dst: ["tag:openclaw"], users: ["admin"], checkPeriod: "12h" }],
+  acls: [{ action: "accept", src: ["autogroup:member"], dst: ["tag:openclaw:*"] }],
+};
+
+new tailscale.Acl("tailnet", { acl: JSON.stringify(policy, null, 2), overwriteExistingContent: true });

@@ -1,0 +1,40 @@
+// secure: an ECS task definition whose container gets the Anthropic key and the gateway token through `secrets` (valueFrom Secrets Manager ARNs) read by a scoped execution role; the environment holds only non-secret settings
+// mirrors: insecure/credentials/ecs-task-env-anthropic-key.ts, ecs-task-env-gateway-token.ts
+// expect: pass
+import * as aws from "@pulumi/aws";
+
+const anthropicKeyArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:openclaw/prod/anthropic-api-key-Ef34Gh";
+const tokenArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:openclaw/prod/gateway-token-Ab12Cd";
+
+const execRole = new aws.iam.Role("gateway-exec", {
+  assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+});
+new aws.iam.RolePolicyAttachment("gateway-exec", { role: execRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" });
+new aws.iam.RolePolicy("gateway-exec-secrets", {
+  role: execRole.id,
+  policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [anthropicKeyArn, tokenArn] }] }),
+});
+
+new aws.ecs.TaskDefinition("gateway", {
+  family: "openclaw-gateway",
+  requiresCompatibilities: ["FARGATE"],
+  networkMode: "awsvpc",
+  cpu: "1024",
+  memory: "2048",
+  executionRoleArn: execRole.arn,
+  containerDefinitions: JSON.stringify([
+    {
+      name: "gateway",
+      image: "ghcr.io/openclaw/openclaw:2026.9.6",
+      essential: true,
+      readonlyRootFilesystem: true,
+      user: "1000:1000",
+      command: ["gateway", "--port", "18789", "--bind", "loopback"],
+      environment: [{ name: "OPENCLAW_CONFIG_PATH", value: "/etc/openclaw/openclaw.json" }],
+      secrets: [
+        { name: "ANTHROPIC_API_KEY", valueFrom: anthropicKeyArn },
+        { name: "OPENCLAW_GATEWAY_TOKEN", valueFrom: tokenArn },
+      ],
+    },
+  ]),
+});

@@ -1,0 +1,41 @@
+// secure: user data ships an environment-file template with ${ANTHROPIC_API_KEY} and REPLACE_ME placeholders; the boot script fills them from Secrets Manager, so no credential is in the program
+// mirrors: insecure/credentials/user-data-weak-gateway-token-changeme.ts, s3-object-gateway-token-env.ts
+// expect: pass
+import * as aws from "@pulumi/aws";
+import { stringify } from "yaml";
+
+const anthropicKeyArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:openclaw/prod/anthropic-api-key-Ef34Gh";
+const tokenArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:openclaw/prod/gateway-token-Ab12Cd";
+// Placeholders, not values: envsubst fills ${ANTHROPIC_API_KEY}; sed replaces REPLACE_ME.
+const template = "ANTHROPIC_API_KEY=${ANTHROPIC_API_KEY}\nOPENCLAW_GATEWAY_TOKEN=REPLACE_ME\nOPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json\n";
+const fill = `set -eu; umask 077
+ANTHROPIC_API_KEY=$(aws secretsmanager get-secret-value --secret-id ${anthropicKeyArn} --query SecretString --output text) envsubst < /etc/openclaw/gateway.env.tmpl > /run/openclaw/gateway.env
+token=$(aws secretsmanager get-secret-value --secret-id ${tokenArn} --query SecretString --output text); sed -i "s|REPLACE_ME|$token|" /run/openclaw/gateway.env`;
+
+const assumeRole = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const role = new aws.iam.Role("gateway", { assumeRolePolicy: assumeRole });
+new aws.iam.RolePolicyAttachment("gateway-ssm", { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" });
+const profile = new aws.iam.InstanceProfile("gateway", { role: role.name });
+const sg = new aws.ec2.SecurityGroup("gateway", {
+  vpcId: "vpc-0a1b2c3d4e5f60718", description: "no inbound; https out",
+  egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+});
+new aws.iam.RolePolicy("gateway-secrets", {
+  role: role.id,
+  policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [anthropicKeyArn, tokenArn] }] }),
+});
+const logKey = new aws.kms.Key("gateway-logs", { enableKeyRotation: true, description: "openclaw gateway logs" });
+new aws.cloudwatch.LogGroup("gateway", { name: "/openclaw/gateway", retentionInDays: 365, kmsKeyId: logKey.arn });
+const host = new aws.ec2.Instance("gateway", {
+  ami: "ami-0d3b1a2c3e4f5a6b7", instanceType: "t3.medium", subnetId: "subnet-0a1b2c3d4e5f60718",
+  vpcSecurityGroupIds: [sg.id], associatePublicIpAddress: false, iamInstanceProfile: profile.name,
+  metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }, rootBlockDevice: { encrypted: true },
+  tags: { Name: "openclaw-gateway" },
+  userData: `#cloud-config\n${stringify({
+    write_files: [{ path: "/etc/openclaw/gateway.env.tmpl", permissions: "0600", content: template }],
+    runcmd: ["install -d -m 0700 /run/openclaw", ["sh", "-c", fill], "systemctl enable --now openclaw-gateway.service"],
+  })}`,
+});
+const alerts = new aws.sns.Topic("alerts");
+new aws.cloudwatch.MetricAlarm("gateway-status", { namespace: "AWS/EC2", metricName: "StatusCheckFailed", dimensions: { InstanceId: host.id },
+  statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [alerts.arn] });

@@ -1,0 +1,40 @@
+// secure: a hardened gateway host whose boot script reads the Anthropic key from Secrets Manager with its instance role into a 0600 tmpfs file the unit loads as a credential; no value in the program
+// mirrors: insecure/credentials/user-data-shell-export-anthropic.ts, shell-inline-base64-anthropic-key.ts
+// expect: pass
+import * as aws from "@pulumi/aws";
+
+// Created and rotated outside this program; only its ARN is here.
+const anthropicKeyArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:openclaw/prod/anthropic-api-key-Ef34Gh";
+
+const assumeRole = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const role = new aws.iam.Role("gateway", { assumeRolePolicy: assumeRole });
+new aws.iam.RolePolicyAttachment("gateway-ssm", { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" });
+const profile = new aws.iam.InstanceProfile("gateway", { role: role.name });
+const sg = new aws.ec2.SecurityGroup("gateway", {
+  vpcId: "vpc-0a1b2c3d4e5f60718", description: "no inbound; https out",
+  egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+});
+new aws.iam.RolePolicy("gateway-secrets", {
+  role: role.id,
+  policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: anthropicKeyArn }] }),
+});
+const logKey = new aws.kms.Key("gateway-logs", { enableKeyRotation: true, description: "openclaw gateway logs" });
+new aws.cloudwatch.LogGroup("gateway", { name: "/openclaw/gateway", retentionInDays: 365, kmsKeyId: logKey.arn });
+const host = new aws.ec2.Instance("gateway", {
+  ami: "ami-0d3b1a2c3e4f5a6b7", instanceType: "t3.medium", subnetId: "subnet-0a1b2c3d4e5f60718",
+  vpcSecurityGroupIds: [sg.id], associatePublicIpAddress: false, iamInstanceProfile: profile.name,
+  metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }, rootBlockDevice: { encrypted: true },
+  tags: { Name: "openclaw-gateway" },
+  userData: `#!/bin/bash
+set -euo pipefail
+install -d -m 0700 /run/clawkeep/provider-keys
+umask 077
+aws secretsmanager get-secret-value --secret-id "${anthropicKeyArn}" --query SecretString --output text \\
+  > /run/clawkeep/provider-keys/anthropic-api-key
+# openclaw-gateway.service: LoadCredential=provider-keys:/run/clawkeep/provider-keys
+systemctl enable --now openclaw-gateway.service
+`,
+});
+const alerts = new aws.sns.Topic("alerts");
+new aws.cloudwatch.MetricAlarm("gateway-status", { namespace: "AWS/EC2", metricName: "StatusCheckFailed", dimensions: { InstanceId: host.id },
+  statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [alerts.arn] });

@@ -1,0 +1,38 @@
+// secure: a hardened launch template (IMDSv2 hop 1, encrypted gp3, no public IP, scoped role) in a one-instance autoscaling group; its base64 user data reads the Anthropic key from Secrets Manager at boot
+// mirrors: insecure/credentials/launch-template-user-data-openai.ts
+// expect: pass
+import * as aws from "@pulumi/aws";
+
+const anthropicKeyArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:openclaw/prod/anthropic-api-key-Ef34Gh";
+const script = `#!/bin/bash
+set -euo pipefail
+install -d -m 0700 /run/clawkeep/provider-keys
+umask 077
+aws secretsmanager get-secret-value --secret-id "${anthropicKeyArn}" --query SecretString --output text > /run/clawkeep/provider-keys/anthropic-api-key
+systemctl enable --now openclaw-gateway.service
+`;
+
+const assumeRole = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const role = new aws.iam.Role("gateway", { assumeRolePolicy: assumeRole });
+new aws.iam.RolePolicyAttachment("gateway-ssm", { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" });
+const profile = new aws.iam.InstanceProfile("gateway", { role: role.name });
+const sg = new aws.ec2.SecurityGroup("gateway", {
+  vpcId: "vpc-0a1b2c3d4e5f60718", description: "no inbound; https out",
+  egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+});
+new aws.iam.RolePolicy("gateway-secrets", {
+  role: role.id,
+  policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: anthropicKeyArn }] }),
+});
+const template = new aws.ec2.LaunchTemplate("gateway", {
+  imageId: "ami-0d3b1a2c3e4f5a6b7", instanceType: "t3.medium", iamInstanceProfile: { name: profile.name },
+  metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+  blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 30, volumeType: "gp3" } }],
+  networkInterfaces: [{ associatePublicIpAddress: "false", securityGroups: [sg.id], subnetId: "subnet-0a1b2c3d4e5f60718" }],
+  tagSpecifications: [{ resourceType: "instance", tags: { Name: "openclaw-gateway" } }],
+  userData: Buffer.from(script).toString("base64"),
+});
+new aws.autoscaling.Group("gateway", {
+  minSize: 1, maxSize: 1, desiredCapacity: 1, vpcZoneIdentifiers: ["subnet-0a1b2c3d4e5f60718"],
+  launchTemplate: { id: template.id, version: "$Latest" },
+});

@@ -1,0 +1,54 @@
+// secure: a level-1 gateway whose openclaw.json is written the way OpenClaw documents it, JSON5 with comments and unquoted keys: loopback, token from LoadCredential, workspace-only file tools, read-only web, no exec
+// mirrors: insecure/openclaw/cloud-init-bind-lan.ts, fs-workspace-only-false-level1.ts
+// expect: pass
+import * as aws from "@pulumi/aws";
+import { stringify } from "yaml";
+
+// JSON5, as in OpenClaw's docs (~/.openclaw/openclaw.json accepts comments and trailing commas).
+const config = `{
+  gateway: {
+    mode: "local", port: 18789, bind: "loopback", // operators come in through an SSM port forward
+    auth: { mode: "token", token: { source: "file", provider: "gateway-token", id: "value" } },
+    tailscale: { mode: "off" },
+    terminal: { enabled: false },
+  },
+  secrets: {
+    providers: { "gateway-token": { source: "file", path: "/run/credentials/openclaw-gateway.service/gateway-token", mode: "singleValue" } },
+  },
+  discovery: { mdns: { mode: "off" } },
+  browser: { enabled: false },
+  tools: {
+    // level 1: read/write inside the workspace and read-only web, no commands
+    allow: ["ask_user", "progress_card", "read", "write", "edit", "apply_patch", "memory_search", "memory_get", "web_fetch", "web_search"],
+    deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"],
+    fs: { workspaceOnly: true },
+    exec: { mode: "deny", applyPatch: { workspaceOnly: true } },
+    elevated: { enabled: false },
+  },
+  session: { dmScope: "per-channel-peer", reset: { mode: "idle", idleMinutes: 30 } },
+  logging: { level: "info", audit: { enabled: true } },
+}
+`;
+const cloudConfig = `#cloud-config\n${stringify({
+  write_files: [{ path: "/etc/openclaw/openclaw.json", owner: "root:openclaw", permissions: "0640", content: config }],
+  runcmd: ["systemctl enable --now clawkeep-token.service openclaw-gateway.service"],
+})}`;
+
+const assumeRole = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const role = new aws.iam.Role("gateway", { assumeRolePolicy: assumeRole });
+new aws.iam.RolePolicyAttachment("gateway-ssm", { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" });
+const profile = new aws.iam.InstanceProfile("gateway", { role: role.name });
+const sg = new aws.ec2.SecurityGroup("gateway", {
+  vpcId: "vpc-0a1b2c3d4e5f60718", description: "no inbound; https out",
+  egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+});
+const host = new aws.ec2.Instance("gateway", {
+  ami: "ami-0d3b1a2c3e4f5a6b7", instanceType: "t3.medium", subnetId: "subnet-0a1b2c3d4e5f60718",
+  vpcSecurityGroupIds: [sg.id], associatePublicIpAddress: false, iamInstanceProfile: profile.name,
+  metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }, rootBlockDevice: { encrypted: true },
+  tags: { Name: "openclaw-gateway", "clawkeep:trustLevel": "1" },
+  userData: cloudConfig,
+});
+const alerts = new aws.sns.Topic("alerts");
+new aws.cloudwatch.MetricAlarm("gateway-status", { namespace: "AWS/EC2", metricName: "StatusCheckFailed", dimensions: { InstanceId: host.id },
+  statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [alerts.arn] });
