@@ -216,6 +216,8 @@ export class MockCloud {
    * security group, and a public IPv4 whenever the subnet maps one on launch.
    */
   private instanceAddressing(inputs: Record<string, unknown>): Record<string, unknown> {
+    // From a launch template, what the instance leaves unset comes from the template: the rules resolve it.
+    if (inputs.launchTemplate !== undefined) return {};
     const subnetId = str(inputs.subnetId) ?? defaultSubnetId(0);
     const subnet = this.subnets.get(subnetId);
     const out: Record<string, unknown> = { subnetId };
