@@ -48,7 +48,7 @@ function policyReport(j: Judgement): string[] {
   }
   for (const e of j.errors) lines.push(`rule error: ${e.rule} on ${e.urn}: ${e.message}`);
   lines.push("", "Production checklist (the guides)");
-  lines.push(table(["STATUS", "ITEM", "DECIDED BY"], j.checklist.map((c) => [c.status, c.item, c.rules.length ? c.rules.join(", ") : (c.note ?? "")]), 70));
+  lines.push(table(["STATUS", "ITEM", "WHY"], j.checklist.map((c) => [c.status, c.item, c.note ?? c.rules.join(", ")]), 70));
   return lines;
 }
 

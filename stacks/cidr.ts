@@ -37,6 +37,8 @@ export interface IpRange {
   start: bigint;
   end: bigint;
   bits: number;
+  /** As written. */
+  cidr: string;
 }
 
 function ipv6Groups(text: string): number[] | undefined {
@@ -72,7 +74,7 @@ export function parseIpRange(cidr: string): IpRange | undefined {
     if (!v4) return undefined;
     const size = 2n ** BigInt(32 - bits);
     const start = (BigInt(v4.base) / size) * size;
-    return { family: 4, start, end: start + size - 1n, bits };
+    return { family: 4, start, end: start + size - 1n, bits, cidr: text };
   }
   if (bits > 128) return undefined;
   const groups = ipv6Groups(addr);
@@ -80,7 +82,7 @@ export function parseIpRange(cidr: string): IpRange | undefined {
   const value = groups.reduce((acc, g) => acc * 65536n + BigInt(g), 0n);
   const size = 2n ** BigInt(128 - bits);
   const start = (value / size) * size;
-  return { family: 6, start, end: start + size - 1n, bits };
+  return { family: 6, start, end: start + size - 1n, bits, cidr: text };
 }
 
 // Addresses no one on the internet connects from (RFC 6890 special-purpose blocks): private, shared

@@ -1,5 +1,6 @@
 // Every rule of the pack, in the order the pack and the offline plan report them.
 import type { Rule } from "../lib/types";
+import { agentHostAuditLogging } from "./agent-host-audit-logging";
 import { ec2EbsEncrypted } from "./ec2-ebs-encrypted";
 import { ec2Imdsv2Required } from "./ec2-imdsv2-required";
 import { ec2NoSshKeyPair } from "./ec2-no-ssh-key-pair";
@@ -13,6 +14,8 @@ import { lambdaNotPublic } from "./lambda-not-public";
 import { logGroupKmsEncrypted } from "./log-group-kms-encrypted";
 import { logGroupRetention } from "./log-group-retention";
 import { noPlaintextSecrets } from "./no-plaintext-secrets";
+import { noPublicImagesSnapshots } from "./no-public-images-snapshots";
+import { noPublicAddress } from "./no-public-address";
 import { noPublicIngress } from "./no-public-ingress";
 import { noUnrestrictedEgress } from "./no-unrestricted-egress";
 import { openclawConfigReadable } from "./openclaw-config-readable";
@@ -21,6 +24,7 @@ import { openclawGatewayLoopback } from "./openclaw-gateway-loopback";
 import { openclawNoDangerousFlags } from "./openclaw-no-dangerous-flags";
 import { openclawNoFunnel } from "./openclaw-no-funnel";
 import { openclawTrustEnvelope } from "./openclaw-trust-envelope";
+import { s3NoPublicAcl } from "./s3-no-public-acl";
 import { rotationLambdaPermissionScoped } from "./rotation-lambda-permission-scoped";
 import { secretPolicyNotPublic } from "./secret-policy-not-public";
 import { secretsRotationMaxDays } from "./secrets-rotation-max-days";
@@ -33,6 +37,7 @@ import { tailscaleTagOwners } from "./tailscale-tag-owners";
 export const RULES: readonly Rule[] = [
   // network
   noPublicIngress,
+  noPublicAddress,
   noUnrestrictedEgress,
   // EC2 host
   ec2Imdsv2Required,
@@ -45,7 +50,8 @@ export const RULES: readonly Rule[] = [
   rotationLambdaPermissionScoped,
   secretPolicyNotPublic,
   kmsKeyRotation,
-  // logs
+  // logs and audit
+  agentHostAuditLogging,
   logGroupRetention,
   logGroupKmsEncrypted,
   // IAM
@@ -56,6 +62,8 @@ export const RULES: readonly Rule[] = [
   // open to everyone
   snsTopicNotPublic,
   lambdaNotPublic,
+  s3NoPublicAcl,
+  noPublicImagesSnapshots,
   // Tailscale
   tailscaleAclNoAnyToAny,
   tailscaleTagOwners,
