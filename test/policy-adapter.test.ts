@@ -153,8 +153,8 @@ describe("under preview, when values are unknown", () => {
   };
 
   it("a field rule throws the SDK's UnknownValueError (reported by CrossGuard as 'cannot run during preview')", async () => {
-    const props = unknownProps({ metadataOptions: { httpTokens: unknownStringValue, httpPutResponseHopLimit: 1 } });
-    await expect(run("ec2-imdsv2-required", props, "aws:ec2/instance:Instance")).rejects.toBeInstanceOf(UnknownValueError);
+    const props = unknownProps({ retentionInDays: unknownStringValue });
+    await expect(run("log-group-retention", props, "aws:cloudwatch/logGroup:LogGroup")).rejects.toBeInstanceOf(UnknownValueError);
   });
 
   it("the secret scan skips what is unknown and still finds the rest", async () => {

@@ -107,14 +107,27 @@ function groupsFrom(index: StackIndex, at0: StackResource, refs: Array<{ ref: Kn
   });
 }
 
-/** The default group of the VPC a set of subnets lies in. */
-function defaultGroupOf(index: StackIndex, from: StackResource, subnets: StackResource[], what: string): Because<SgGroup[]> {
-  const vpcs = [...new Set(subnets.map((s) => vpcOfSubnet(index, s)))];
-  if (vpcs.length === 0 || vpcs.some((v) => v === undefined)) {
-    throw new CannotJudge(`the rules of the default security group of the VPC ${what} lands in (the program does not say which)`, label(from));
-  }
+/**
+ * The default group of the VPC a host lands in, from its subnets (none: the default VPC). A VPC the
+ * program does not define keeps AWS's rules, unless the program adopts the default group of some VPC
+ * it does not define: then which VPC the host is in decides, and only the account knows.
+ */
+function defaultGroupOf(index: StackIndex, from: StackResource, subnetRefs: Known<unknown>[], what: string): Because<SgGroup[]> {
   const sg = securityGroups(index);
-  const groups = (vpcs as Array<StackResource | string>).map((v) => sg.defaultGroup(v));
+  const vpcs = new Set<StackResource | string>();
+  const outside: string[] = [];
+  for (const ref of subnetRefs) {
+    const s = subnetOf(index, from, ref);
+    const vpc = s ? vpcOfSubnet(index, s) : undefined;
+    if (vpc !== undefined) vpcs.add(vpc);
+    else outside.push(s ? `the VPC of ${label(s)}` : `the VPC of subnet ${refName(ref)}`);
+  }
+  if (subnetRefs.length === 0) outside.push("the default VPC");
+  if (outside.length > 0) {
+    const adoptedElsewhere = index.of(SG_TYPES.defaultGroup).some((d) => index.resolve(d, at(d.props, "vpcId"), [NET.vpc, NET.defaultVpc], ["id"]).length === 0);
+    if (adoptedElsewhere) throw new CannotJudge(`which default security group ${what} gets: it lands in ${outside.join(", ")}, and the program adopts the default group of a VPC it does not define`, label(from));
+  }
+  const groups = [...[...vpcs].map((v) => sg.defaultGroup(v)), ...outside.map((o) => sg.defaultGroup(o))];
   return { value: groups, because: `it names no security group, so it gets ${groups.map((g) => g.label).join(", ")}` };
 }
 
@@ -141,14 +154,7 @@ function launchHost(index: StackIndex, launch: Launch, subnetsOverride?: { refs:
         return { value: groups, because: `it gets ${groups.map((g) => g.label).join(", ")}` };
       }
       if (launch.missing) throw new CannotJudge(launch.missing, launch.what);
-      const refs = subnetRefs();
-      if (!refs) throw new CannotJudge("the rules of the default VPC's default security group (the program does not define them)", launch.what);
-      const found = refs.refs.map((ref) => {
-        const s = subnetOf(index, launch.at, ref);
-        if (!s) throw new CannotJudge(`the default security group of the VPC of subnet ${refName(ref)} (the program does not define the subnet)`, launch.what);
-        return s;
-      });
-      return defaultGroupOf(index, launch.at, found, launch.what);
+      return defaultGroupOf(index, launch.at, subnetRefs()?.refs ?? [], launch.what);
     },
     publicAddress() {
       const explicit = decide(launch, (l) => {
@@ -240,7 +246,7 @@ export function netHosts(index: StackIndex): NetHost[] {
           const groups = groupsFrom(index, s, refs);
           return { value: groups, because: `it gets ${groups.map((g) => g.label).join(", ")}` };
         }
-        return defaultGroupOf(index, s, subnets.map((ref) => subnetOf(index, s, ref)).filter((x): x is StackResource => x !== undefined), label(s));
+        return defaultGroupOf(index, s, subnets, label(s));
       },
       publicAddress() {
         const v = flag(known(at(nc, "assignPublicIp")));

@@ -192,7 +192,7 @@ export class SecurityGroups {
     const adopted = typeof vpcId === "string" ? this.defaultByVpc.get(vpcId) : undefined;
     if (adopted) return adopted;
     const ipv6 = typeof vpc !== "string" && (known(at(vpc.props, "assignGeneratedIpv6CidrBlock")) === true || typeof known(at(vpc.props, "ipv6CidrBlock")) === "string");
-    const name = typeof vpc === "string" ? `VPC ${vpc}` : label(vpc);
+    const name = typeof vpc === "string" ? (vpc.startsWith("the ") ? vpc : `VPC ${vpc}`) : label(vpc);
     return { key: `default:${String(vpcId)}`, label: `the default security group of ${name}, with AWS's rules (the program does not adopt it)`, rules: awsDefaultRules(ipv6), complete: true };
   }
 

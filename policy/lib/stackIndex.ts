@@ -99,8 +99,16 @@ export function flag(v: unknown): boolean | undefined {
   return undefined;
 }
 
-/** `launch template "gw"`: how a message names a resource. */
-export const label = (r: StackResource) => `${(r.type.split(":").pop() ?? r.type).replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase()} "${r.name}"`;
+// Modules whose resource names speak for themselves ("instance", not "ec2 instance").
+const PLAIN_MODULES = ["ec2", "vpc", "ebs", "s3", "iam", "cloudwatch", "kms", "lb", "alb", "elb", "sns", "cloudtrail", "index"];
+
+/** `launch template "gw"`, `lightsail instance "gw"`: how a message names a resource. */
+export const label = (r: StackResource) => {
+  // aws:ec2/launchTemplate:LaunchTemplate, or command:local:Command (no module path).
+  const [, mod = "", kind = r.type] = /^[^:]+:([^/:]+)(?:\/[^:]+)?:(.+)$/.exec(r.type) ?? [];
+  const words = kind.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return `${PLAIN_MODULES.includes(mod) ? "" : `${mod.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase()} `}${words} "${r.name}"`;
+};
 
 /**
  * A stack rule judges every resource it can and collects what it cannot; this throws one CannotJudge

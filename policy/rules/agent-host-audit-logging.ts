@@ -40,7 +40,7 @@ export const agentHostAuditLogging: StackRule = {
     const trails = index.of(AUDIT.trail);
     const logging = trails.filter((t) => flag(known(at(t.props, "enableLogging"))) !== false);
     for (const t of trails) {
-      if (!logging.includes(t)) out.push({ urn: t.urn, message: `${label(t)}: enableLogging is false, so the trail records nothing for the agent hosts (${hosts.map((h) => h.what).join(", ")})` });
+      if (!logging.includes(t)) out.push({ urn: t.urn, message: `${label(t)}: enableLogging is false, so the trail records nothing for the ${hosts.length === 1 ? `agent host (${hosts[0].what})` : `${hosts.length} agent hosts`}` });
     }
     for (const host of hosts) {
       const ships = shipping(index, host);

@@ -62,7 +62,7 @@ function effective(index: StackIndex, launch: Launch): Metadata {
 }
 
 const from = (f: Found<unknown>, launch: Launch) =>
-  f.layer ? `is ${JSON.stringify(f.value)}${f.layer === launch.layers[0] ? "" : ` (from ${f.layer.source})`}` : `is unset, so ${f.source} applies (${JSON.stringify(f.value)})`;
+  f.layer ? `is ${JSON.stringify(f.value)}${f.layer === launch.layers[0] ? "" : ` (from ${f.layer.source})`}` : `is unset (${f.source}: ${JSON.stringify(f.value)})`;
 
 export const ec2Imdsv2Required: StackRule = {
   kind: "stack",
