@@ -6,6 +6,7 @@
 // ECS log driver), or an instance role allowed to write CloudWatch Logs (an agent in the image ships
 // there), or a CloudTrail trail in the program that is logging (who used the host, its role and its secrets).
 import { parsePolicy } from "./policyDoc";
+import { UNKNOWN } from "./references";
 import { at, known, label, type StackIndex } from "./stackIndex";
 import type { StackResource } from "./types";
 import { hostBundleFiles, userDataTexts } from "./userData";
@@ -42,8 +43,13 @@ export interface AgentHost {
 }
 
 /** Every agent host of the stack. */
+const hostCache = new WeakMap<StackIndex, AgentHost[]>();
+
 export function agentHosts(index: StackIndex): AgentHost[] {
+  const hit = hostCache.get(index);
+  if (hit) return hit;
   const out: AgentHost[] = [];
+  hostCache.set(index, out);
   const fromProps = (at0: StackResource, what: string, props: Record<string, unknown>, profile: unknown) => {
     const texts = userDataTexts(props).map((t) => t.text);
     if (texts.some((t) => OPENCLAW.test(t))) out.push({ at: at0, what, texts, profile });
@@ -130,6 +136,14 @@ export function shipping(index: StackIndex, host: AgentHost): { ships?: string; 
 
 const WRITES_LOGS = ["logs:putlogevents", "logs:put*", "logs:*", "*"];
 
+/** Resources of `type` whose `role` names this role (by name, id or ARN; under preview, by dependency). */
+function attachedTo(index: StackIndex, role: StackResource, type: string): StackResource[] {
+  const handles = ["name", "id", "arn"].map((k) => known(at(role.props, k))).filter((v): v is string => typeof v === "string");
+  const byHandle = handles.flatMap((h) => index.find([type], ["role"], h));
+  const byDependency = index.of(type).filter((r) => at(r.props, "role") === UNKNOWN && r.dependencies.includes(role.urn));
+  return [...new Set([...byHandle, ...byDependency])];
+}
+
 /** Can the host's instance role write CloudWatch Logs (an agent baked into its image would ship there)? */
 export function roleWritesLogs(index: StackIndex, host: AgentHost): string | undefined {
   if (host.profile === undefined) return undefined;
@@ -137,9 +151,9 @@ export function roleWritesLogs(index: StackIndex, host: AgentHost): string | und
   for (const p of profiles) {
     for (const role of index.resolve(p, at(p.props, "role"), [AUDIT.role], ["name", "id", "arn"])) {
       const docs: unknown[] = [...asArray(known(at(role.props, "inlinePolicies"))).map((x) => known(at(x, "policy")))];
-      for (const rp of index.of(AUDIT.rolePolicy)) if (index.resolve(rp, at(rp.props, "role"), [AUDIT.role], ["name", "id", "arn"]).includes(role)) docs.push(known(at(rp.props, "policy")));
+      for (const rp of attachedTo(index, role, AUDIT.rolePolicy)) docs.push(known(at(rp.props, "policy")));
       const arns = [...asArray(known(at(role.props, "managedPolicyArns")))];
-      for (const a of index.of(AUDIT.rolePolicyAttachment)) if (index.resolve(a, at(a.props, "role"), [AUDIT.role], ["name", "id", "arn"]).includes(role)) arns.push(known(at(a.props, "policyArn")));
+      for (const a of attachedTo(index, role, AUDIT.rolePolicyAttachment)) arns.push(known(at(a.props, "policyArn")));
       if (arns.some((arn) => typeof arn === "string" && /:policy\/CloudWatchAgentServerPolicy$/.test(arn))) return "its role has CloudWatchAgentServerPolicy";
       for (const arn of arns) for (const pol of index.find([AUDIT.policy], ["arn", "id"], String(arn))) docs.push(known(at(pol.props, "policy")));
       for (const doc of docs) {

@@ -196,9 +196,14 @@ function consumerSubnets(r: StackResource): Known<unknown>[] {
   }
 }
 
+const hostCache = new WeakMap<StackIndex, NetHost[]>();
+
 /** Every host of the stack whose network a rule can follow. */
 export function netHosts(index: StackIndex): NetHost[] {
+  const hit = hostCache.get(index);
+  if (hit) return hit;
   const out: NetHost[] = [];
+  hostCache.set(index, out);
   const all = launches(index);
   // Instances, spot requests and spot fleet specifications are hosts; templates and configurations are judged where they are launched.
   for (const l of all) {

@@ -106,9 +106,14 @@ export function resolveTemplate(index: StackIndex, from: StackResource, spec: un
 
 const templateLayer = (t: StackResource): Layer => ({ kind: "template", props: t.props, source: label(t), resource: t });
 
+const launchCache = new WeakMap<StackIndex, Launch[]>();
+
 /** Every EC2 launch path of the stack, once. Templates and configurations are launches of their own. */
 export function launches(index: StackIndex): Launch[] {
+  const hit = launchCache.get(index);
+  if (hit) return hit;
   const out: Launch[] = [];
+  launchCache.set(index, out);
   for (const r of index.of(COMPUTE.launchTemplate, COMPUTE.launchConfiguration)) {
     out.push({ at: r, what: label(r), layers: [{ kind: OWN[r.type], props: r.props, source: label(r), resource: r }] });
   }

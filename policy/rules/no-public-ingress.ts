@@ -98,8 +98,9 @@ function targetsOf(index: StackIndex, tg: StackResource): { hosts: StackResource
   const ports: number[] = [];
   const port = known(at(tg.props, "port"));
   if (typeof port === "number") ports.push(port);
-  for (const att of index.of(...LB.attachment)) {
-    if (!index.resolve(att, at(att.props, "targetGroupArn"), LB.targetGroup, ["arn", "id"]).includes(tg)) continue;
+  const handles = ["arn", "id"].map((k) => known(at(tg.props, k))).filter((v): v is string => typeof v === "string");
+  const attachments = new Set([...handles.flatMap((h) => index.find(LB.attachment, ["targetGroupArn"], h)), ...index.of(...LB.attachment).filter((a) => at(a.props, "targetGroupArn") === UNKNOWN && a.dependencies.includes(tg.urn))]);
+  for (const att of attachments) {
     const p = known(at(att.props, "port"));
     if (typeof p === "number") ports.push(p);
     const target = at(att.props, "targetId");
