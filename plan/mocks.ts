@@ -220,8 +220,8 @@ export class MockCloud {
    * IPv4 whenever the subnet maps one on launch.
    */
   private instanceAddressing(inputs: Record<string, unknown>): Record<string, unknown> {
-    // From a launch template, what the instance leaves unset comes from the template: the rules resolve it.
-    if (inputs.launchTemplate !== undefined) return {};
+    // From a launch template or an existing network interface, the rest comes from them: the rules resolve it.
+    if (inputs.launchTemplate !== undefined || inputs.networkInterfaces !== undefined) return {};
     const subnetId = str(inputs.subnetId) ?? defaultSubnetId(0);
     const subnet = this.subnets.get(subnetId);
     const out: Record<string, unknown> = { subnetId };

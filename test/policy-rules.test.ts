@@ -90,7 +90,7 @@ const CASES: Case[] = [
     rule: "no-public-address",
     program: "exposure",
     bad: ["bad-public-ip", "bad-subnet-mapped", "bad-public-office-ssh", "bad-eip", "bad-eip-association", "bad-asg-public-nic", "bad-ecs-public"],
-    good: ["good-private", "good-public-egress-watched", "good-ecs-private", "good-inherits-adopted-default", "bad-inherits-default-sg"],
+    good: ["good-private", "good-public-egress-watched", "good-ecs-private", "good-inherits-adopted-default", "bad-inherits-default-sg", "good-on-private-eni"],
     says: { "bad-subnet-mapped": /subnet "dark-mapped" maps one on launch/, "bad-public-office-ssh": /admits public addresses/, "bad-eip-association": /instance "eni-host"/ },
   },
   { rule: "no-public-address", program: "launch-paths", bad: ["bad-beanstalk", "bad-lightsail"], good: ["good-from-template", "good-spot", "bad-spot-defaults"] },
@@ -105,9 +105,9 @@ const CASES: Case[] = [
   {
     rule: "no-unrestricted-egress",
     program: "exposure",
-    bad: ["bad-egress-port-halves", "bad-prefix-entry-v6", "bad-inherits-default-sg"],
-    good: ["good-egress-443-dns", "good-inherits-adopted-default", "good-private", "good-prefix-office"],
-    says: { "bad-egress-port-halves": /tcp on every port/, "bad-prefix-entry-v6": /::\/0/, "bad-inherits-default-sg": /default security group of vpc "bare", with AWS's rules/ },
+    bad: ["bad-egress-port-halves", "bad-prefix-entry-v6", "bad-inherits-default-sg", "bad-eks-ssh-world"],
+    good: ["good-egress-443-dns", "good-inherits-adopted-default", "good-private", "good-prefix-office", "good-on-private-eni"],
+    says: { "bad-egress-port-halves": /tcp on every port/, "bad-prefix-entry-v6": /::\/0/, "bad-inherits-default-sg": /default security group of vpc "bare", with AWS's rules/, "bad-eks-ssh-world": /cluster security group/ },
   },
   // Data that leaves the account, and agent hosts' audit.
   {

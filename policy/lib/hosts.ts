@@ -131,9 +131,21 @@ function defaultGroupOf(index: StackIndex, from: StackResource, subnetRefs: Know
   return { value: groups, because: `it names no security group, so it gets ${groups.map((g) => g.label).join(", ")}` };
 }
 
-function launchHost(index: StackIndex, launch: Launch, subnetsOverride?: { refs: Known<unknown>[]; from: string }): NetHost {
+/** The program's network interfaces an instance attaches (networkInterfaces[].networkInterfaceId). */
+function attachedInterfaces(index: StackIndex, launch: Launch): StackResource[] {
+  const own = launch.layers[0];
+  if (!own || own.kind !== "instance") return [];
+  return asArray(known(at(own.props, "networkInterfaces"))).flatMap((ni) => index.resolve(launch.at, at(ni, "networkInterfaceId"), [NET.networkInterface], ["id"]));
+}
+
+/** Where a host's groups come from when its launch names none (a service's own, e.g. EKS's cluster group). */
+type FallbackGroups = () => Because<SgGroup[]> | undefined;
+
+function launchHost(index: StackIndex, launch: Launch, subnetsOverride?: { refs: Known<unknown>[]; from: string }, fallback?: FallbackGroups): NetHost {
+  const enis = attachedInterfaces(index, launch);
   const subnetRefs = (): { refs: Known<unknown>[]; from: string } | undefined => {
     if (subnetsOverride && subnetsOverride.refs.length > 0) return subnetsOverride;
+    if (enis.length > 0) return { refs: enis.map((e) => at(e.props, "subnetId")), from: label(enis[0]) };
     const s = decide(launch, (l) => {
       const v = layerSubnet(l);
       return v === undefined ? undefined : v;
@@ -153,10 +165,16 @@ function launchHost(index: StackIndex, launch: Launch, subnetsOverride?: { refs:
         const groups = groupsFrom(index, launch.at, own.value);
         return { value: groups, because: `it gets ${groups.map((g) => g.label).join(", ")}` };
       }
+      if (enis.length > 0) {
+        const groups = groupsFrom(index, launch.at, enis.flatMap((e) => asArray(at(e.props, "securityGroups")).map((ref) => ({ ref: ref as Known<unknown>, byName: false }))));
+        if (groups.length > 0) return { value: groups, because: `it gets ${groups.map((g) => g.label).join(", ")} (from ${enis.map(label).join(", ")})` };
+      }
       if (launch.missing) throw new CannotJudge(launch.missing, launch.what);
-      return defaultGroupOf(index, launch.at, subnetRefs()?.refs ?? [], launch.what);
+      return fallback?.() ?? defaultGroupOf(index, launch.at, subnetRefs()?.refs ?? [], launch.what);
     },
     publicAddress() {
+      // An attached interface that exists already gets no automatic public IPv4 (only an elastic IP).
+      if (enis.length > 0) return { value: false, because: `it uses ${enis.map(label).join(", ")}` };
       const explicit = decide(launch, (l) => {
         if (l.kind === "template") return flag(known(at(primaryInterface(l), "associatePublicIpAddress")));
         return flag(known(at(l.props, "associatePublicIpAddress")));
@@ -234,9 +252,19 @@ export function netHosts(index: StackIndex): NetHost[] {
     });
   }
   for (const n of index.of(COMPUTE.eksNodeGroup, COMPUTE.batch)) {
-    const spec = n.type === COMPUTE.eksNodeGroup ? known(at(n.props, "launchTemplate")) : known(at(n.props, "computeResources", "launchTemplate"));
-    if (resolveTemplate(index, n, spec)) viaTemplate(n, "launchTemplate", spec, consumerSubnets(n));
-    else out.push(launchHost(index, { at: n, what: label(n), layers: [] }, { refs: consumerSubnets(n), from: label(n) }));
+    const eks = n.type === COMPUTE.eksNodeGroup;
+    const spec = eks ? known(at(n.props, "launchTemplate")) : known(at(n.props, "computeResources", "launchTemplate"));
+    // Without groups of their own, EKS nodes get the cluster security group EKS creates; Batch hosts, the compute environment's.
+    const fallback: FallbackGroups = () => {
+      if (eks) return { value: [securityGroups(index).eksClusterGroup()], because: "it names no security group, so EKS gives its nodes the cluster security group" };
+      const refs = asArray(at(n.props, "computeResources", "securityGroupIds")).map((ref) => ({ ref: ref as Known<unknown>, byName: false }));
+      if (refs.length === 0) return undefined;
+      const groups = groupsFrom(index, n, refs);
+      return { value: groups, because: `it gets ${groups.map((g) => g.label).join(", ")}` };
+    };
+    const ref = resolveTemplate(index, n, spec);
+    const layers: Layer[] = ref?.template ? [{ kind: "template", props: ref.template.props, source: label(ref.template), resource: ref.template }] : [];
+    out.push(launchHost(index, { at: n, what: ref ? `${label(n)} launchTemplate` : label(n), layers, missing: ref?.missing }, { refs: consumerSubnets(n), from: label(n) }, fallback));
   }
   for (const s of index.of(NET.ecsService, NET.ecsTaskSet)) {
     const nc = known(at(s.props, "networkConfiguration"));

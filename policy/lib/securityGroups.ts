@@ -196,6 +196,11 @@ export class SecurityGroups {
     return { key: `default:${String(vpcId)}`, label: `the default security group of ${name}, with AWS's rules (the program does not adopt it)`, rules: awsDefaultRules(ipv6), complete: true };
   }
 
+  /** The cluster security group EKS creates for managed nodes: all traffic among its members and out to anywhere. */
+  eksClusterGroup(): SgGroup {
+    return { key: "eks-cluster", label: "the cluster security group EKS creates (all traffic out)", rules: awsDefaultRules(false), complete: true };
+  }
+
   /** A rule's addresses: its CIDRs and its prefix lists' entries; lists the program does not define are unknown. */
   sources(rule: SgRule): Sources {
     const ranges: IpRange[] = [];
