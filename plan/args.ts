@@ -16,15 +16,7 @@ export class UsageError extends Error {
   }
 }
 
-export const USAGE = `usage: npm run plan -- (--stack NAME | --program FILE) [--out DIR] [--config key=value]... [--json]
-
-  --stack NAME        evaluate this kit (index.ts) with stacks/Pulumi.NAME.yaml
-  --program FILE      evaluate any Pulumi TypeScript program with the policy pack
-  --out DIR           write the rendered host files and plan.json to DIR
-  --config key=value  override one clawkeep config key for this run (repeatable)
-  --json              print plan.json to stdout (progress goes to stderr)
-
-exit codes: 0 clean, 1 a mandatory policy rule is violated, 2 bad input`;
+export { USAGE } from "./help";
 
 export function parseArgs(argv: string[]): PlanArgs {
   const args: PlanArgs = { json: false, config: [], help: false };

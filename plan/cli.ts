@@ -1,19 +1,31 @@
-// `npm run plan`: the offline plan. Exit 0 clean, 1 mandatory policy violation, 2 bad input.
+// `npm run plan`: the offline plan. Every judged run ends with one "verdict:" line; the exit code says
+// the same: 0 pass, 1 refused (mandatory violation or rule error), 2 bad input or cannot judge offline.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigError } from "../stacks";
-import { USAGE, UsageError, parseArgs, type PlanArgs } from "./args";
-import { judge, type Judgement } from "../policy/judge";
-import { ProgramLoadError, evaluateProgram } from "./evaluate";
-import { planStack, tailnetSnippet, toRows, type StackPlan } from "./planStack";
+import { ConfigError, formatIssues, type ConfigIssue } from "../stacks";
+import { UsageError, parseArgs, type PlanArgs } from "./args";
+import { USAGE, helpText } from "./help";
+import { judge, verdictOf, type Judgement, type Verdict } from "../policy/judge";
+import { ProgramLoadError, evaluateProgram, type Evaluation } from "./evaluate";
+import { OutDirError, checkOutDir, writePlanFiles, type OutDir } from "./outDir";
+import { loadStackInput, planStack, toRows, type StackInput, type StackPlan } from "./planStack";
+import type { AnsweredLookup } from "./mocks";
 import { table } from "./table";
 
-const err = (msg: string) => process.stderr.write(`${msg}\n`);
-
-function progressPrinter(): (msg: string) => void {
-  const start = Date.now();
-  return (msg) => err(`[${((Date.now() - start) / 1000).toFixed(1)}s] ${msg}`);
+/** Where the CLI writes; main() takes them so tests can capture output in-process. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
 }
+
+const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+function progressPrinter(io: Io): (msg: string) => void {
+  const start = Date.now();
+  return (msg) => io.err(`[${((Date.now() - start) / 1000).toFixed(1)}s] ${msg}\n`);
+}
+
+const verdictJson = (v: Verdict) => ({ status: v.status, exitCode: v.exitCode, line: v.line });
 
 export function planJson(plan: StackPlan): Record<string, unknown> {
   return {
@@ -27,47 +39,66 @@ export function planJson(plan: StackPlan): Record<string, unknown> {
     userDataBytes: plan.host.userDataBytes,
     hostBundle: { bucket: plan.host.bundle.bucket, key: plan.host.bundle.key, sha256: plan.host.bundle.sha256, bytes: plan.host.bundle.gz.length },
     cost: plan.cost,
-    tailnetPolicySnippet: tailnetSnippet(plan.model) ?? null,
+    tailnetPolicySnippet: plan.tailnetSnippet ?? null,
+    lookups: plan.evaluation.lookups,
     violations: plan.judgement.violations,
     ruleErrors: plan.judgement.errors,
+    blind: plan.judgement.blind,
     checklist: plan.judgement.checklist,
+    verdict: verdictJson(verdictOf(plan.judgement)),
   };
 }
 
-/** Exit 1 when a mandatory rule is violated or a rule could not run. */
-export function verdict(j: Judgement): 0 | 1 {
-  return j.errors.length > 0 || j.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+/** Exit code of a judgement: 0 pass, 1 refused, 2 cannot judge offline. */
+export function verdict(j: Judgement): 0 | 1 | 2 {
+  return verdictOf(j).exitCode;
+}
+
+function blindReport(j: Judgement): string[] {
+  if (j.blind.length === 0) return [];
+  return [
+    "",
+    `Cannot judge offline (${j.blind.length} blind spot${j.blind.length === 1 ? "" : "s"}; only \`pulumi preview --policy-pack policy\` with real credentials sees these)`,
+    ...j.blind.flatMap((b) => [`  - ${b.rule ? `[${b.rule}] ` : ""}${b.what}`, `    where: ${b.where}`]),
+  ];
 }
 
 function policyReport(j: Judgement): string[] {
   const lines: string[] = [];
   const mandatory = j.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-  lines.push(`Policy: ${j.violations.length} violation(s), ${mandatory} mandatory; ${j.applied.length} rules applied${j.errors.length ? `; ${j.errors.length} rule error(s)` : ""}`);
+  lines.push(`Policy: ${j.violations.length} violation(s), ${mandatory} mandatory; ${j.applied.length} rules applied${j.errors.length ? `; ${j.errors.length} rule error(s)` : ""}${j.blind.length ? `; ${j.blind.length} blind spot(s)` : ""}`);
   if (j.violations.length > 0) {
     lines.push(table(["LEVEL", "RULE", "RESOURCE", "MESSAGE", "FIX"], j.violations.map((v) => [v.enforcementLevel, v.rule, v.name || "(stack)", v.message, v.remediation]), 60));
   }
   for (const e of j.errors) lines.push(`rule error: ${e.rule} on ${e.urn}: ${e.message}`);
+  lines.push(...blindReport(j));
   lines.push("", "Production checklist (the guides)");
   lines.push(table(["STATUS", "ITEM", "WHY"], j.checklist.map((c) => [c.status, c.item, c.note ?? c.rules.join(", ")]), 70));
   return lines;
 }
 
-/** Write the rendered host files under DIR/host/<absolute path>, the user data and plan.json. */
-export function writeOut(plan: StackPlan, dir: string): string[] {
-  const written: string[] = [];
-  const put = (rel: string, content: string | Buffer) => {
-    const target = path.join(dir, rel);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, content);
-    written.push(target);
-  };
-  for (const f of plan.host.files) put(path.join("host", f.path), f.content);
-  put("user-data.yaml", plan.host.userData);
-  put(path.basename(plan.host.bundle.key), plan.host.bundle.gz);
-  const snippet = tailnetSnippet(plan.model);
-  if (snippet) put("tailnet-policy.hujson", snippet);
-  put("plan.json", `${JSON.stringify(planJson(plan), null, 2)}\n`);
-  return written;
+function lookupReport(lookups: readonly AnsweredLookup[]): string[] {
+  if (lookups.length === 0) return [];
+  return [
+    "",
+    `Lookups answered offline (${lookups.length}; UNKNOWN names the fields only the account knows)`,
+    table(["LOOKUP", "WHERE", "ARGUMENTS", "UNKNOWN"], lookups.map((l) => [l.token.split(":").pop() ?? l.token, l.site ?? "", l.args, l.unknown.join(", ") || "-"]), 70),
+  ];
+}
+
+/** The files a plan writes under DIR: host files under host/<absolute path>, the user data, the bundle, the tailnet snippet, plan.json. */
+export function planFiles(plan: StackPlan): Array<{ rel: string; content: string | Buffer }> {
+  const files: Array<{ rel: string; content: string | Buffer }> = plan.host.files.map((f) => ({ rel: path.join("host", f.path), content: f.content }));
+  files.push({ rel: "user-data.yaml", content: plan.host.userData });
+  files.push({ rel: path.basename(plan.host.bundle.key), content: plan.host.bundle.gz });
+  if (plan.tailnetSnippet) files.push({ rel: "tailnet-policy.hujson", content: plan.tailnetSnippet });
+  files.push({ rel: "plan.json", content: `${JSON.stringify(planJson(plan), null, 2)}\n` });
+  return files;
+}
+
+/** Write the plan under DIR (checked first), replacing only what an earlier plan wrote there. */
+export function writeOut(plan: StackPlan, dir: string | OutDir): string[] {
+  return writePlanFiles(typeof dir === "string" ? checkOutDir(dir) : dir, planFiles(plan));
 }
 
 function report(plan: StackPlan, outDir: string | undefined): string {
@@ -75,56 +106,55 @@ function report(plan: StackPlan, outDir: string | undefined): string {
   lines.push(`clawkeep offline plan: stack ${plan.stack}, trust level ${plan.trustLevel} (${plan.model.capabilities.name}), region ${plan.region}`, "");
   lines.push(`Resources (${plan.rows.length})`);
   lines.push(table(["TYPE", "NAME", "SECURITY"], plan.rows.map((r) => [r.type.replace(/^aws:/, ""), r.name, r.security]), 90));
-  lines.push("", `Host files (${plan.host.files.length}; user data ${plan.host.userDataBytes} of 16384 bytes gzipped; bundle s3://${plan.host.bundle.bucket}/${plan.host.bundle.key}, ${plan.host.bundle.gz.length} bytes)${outDir ? ` written under ${path.join(outDir, "host")}` : "; write them with --out DIR"}`);
+  const unknownLookups = plan.evaluation.lookups.filter((l) => l.unknown.length > 0).length;
+  lines.push("", `Lookups: ${plan.evaluation.lookups.length} answered offline${unknownLookups ? `, ${unknownLookups} with fields only the account knows (plan.json lists them)` : ", every answer known"}`);
+  lines.push("", `Host files (${plan.host.files.length}, as the program registered them; user data ${plan.host.userDataBytes} of 16384 bytes gzipped; bundle s3://${plan.host.bundle.bucket}/${plan.host.bundle.key}, ${plan.host.bundle.gz.length} bytes)${outDir ? ` written under ${path.join(outDir, "host")}` : "; write them with --out DIR"}`);
   lines.push(table(["PATH", "MODE", "OWNER", "BYTES"], plan.host.files.map((f) => [f.path, f.mode, f.owner, String(Buffer.byteLength(f.content))])));
   const c = plan.cost;
   lines.push("", `Monthly cost estimate (on-demand us-east-1 list prices read ${c.pricesReadOn}${plan.region === "us-east-1" ? "" : `; stack region ${plan.region} may differ`})`);
   lines.push(table(["ITEM", "RESOURCE", "USD/MONTH", "BASIS"], c.lines.map((l) => [l.item, l.resource, l.monthlyUsd === null ? "?" : l.monthlyUsd.toFixed(2), l.basis])));
   lines.push(`total: $${c.totalUsd.toFixed(2)}/month${c.unpriced.length ? ` plus unpriced: ${c.unpriced.join(", ")}` : ""}`);
   lines.push("", ...policyReport(plan.judgement));
-  const snippet = tailnetSnippet(plan.model);
-  if (snippet) {
+  if (plan.tailnetSnippet) {
     const where = outDir ? `written to ${path.join(outDir, "tailnet-policy.hujson")}` : "write it with --out DIR";
     lines.push("", `Tailnet policy: not managed by the kit (tailscale.managePolicy false); add the kit's snippet to your policy file: ${where}.`);
     lines.push("  operators -> gateway HTTPS 443 (Serve); admins -> Tailscale SSH in check mode; tagOwners for every tag; tests assert the denied paths");
   }
+  lines.push("", verdictOf(plan.judgement).line);
   return lines.join("\n");
 }
 
-/** `--program FILE`: any Pulumi TypeScript program, judged by the same pack. */
-async function judgeProgram(file: string, json: boolean, progress: (m: string) => void): Promise<number> {
-  if (!fs.existsSync(file)) {
-    err(`error: --program ${file}: no such file\nnothing was planned.`);
+/** `--program FILE`: any Pulumi TypeScript program, judged by the same pack; fails closed on what it cannot see. */
+async function judgeProgram(file: string, json: boolean, io: Io, progress: (m: string) => void): Promise<number> {
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    io.err(`error: --program ${file}: no such file\nnothing was planned.\n`);
     return 2;
   }
   const project = projectName(file);
   progress(`evaluating ${file} (project ${project}) under the Pulumi mock runtime`);
-  let evaluation;
+  let evaluation: Evaluation;
   try {
     evaluation = await evaluateProgram({ program: file, project, stack: "offline", config: {} });
   } catch (e) {
-    if (e instanceof ProgramLoadError) {
-      err(`error: ${e.message}\nnothing was planned.`);
-      return 2;
-    }
-    throw e;
-  }
-  if (evaluation.errors.length > 0) {
-    err(`error: the program failed: ${evaluation.errors.map((e) => e.message).join("; ")}\nnothing was planned.`);
-    return 2;
+    if (!(e instanceof ProgramLoadError)) throw e;
+    io.err(`error: ${e.message.split("\n")[0]}\n`);
+    evaluation = { ...(e.partial ?? { resources: [], outputs: {}, errors: e.causes, lookups: [] }), blind: e.blind };
   }
   progress(`${evaluation.resources.length} resources registered; judging them with the policy pack`);
   const j = judge(evaluation);
+  const v = verdictOf(j);
   const rows = toRows(evaluation.resources, []);
   if (json) {
-    process.stdout.write(`${JSON.stringify({ kind: "clawkeep-program-judgement", program: file, resources: rows, violations: j.violations, ruleErrors: j.errors, checklist: j.checklist }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ kind: "clawkeep-program-judgement", program: file, resources: rows, lookups: evaluation.lookups, violations: j.violations, ruleErrors: j.errors, blind: j.blind, checklist: j.checklist, verdict: verdictJson(v) }, null, 2)}\n`);
+    io.err(`${v.line}\n`);
   } else {
     const lines = [`clawkeep policy check: ${file} (${rows.length} resources)`, ""];
-    lines.push(table(["TYPE", "NAME", "SECURITY"], rows.map((r) => [r.type.replace(/^aws:/, ""), r.name, r.security]), 90), "");
-    lines.push(...policyReport(j));
-    process.stdout.write(`${lines.join("\n")}\n`);
+    lines.push(table(["TYPE", "NAME", "SECURITY"], rows.map((r) => [r.type.replace(/^aws:/, ""), r.name, r.security]), 90));
+    lines.push(...lookupReport(evaluation.lookups), "");
+    lines.push(...policyReport(j), "", v.line);
+    io.out(`${lines.join("\n")}\n`);
   }
-  return verdict(j);
+  return v.exitCode;
 }
 
 /** The program's Pulumi project name (its config namespace), from a Pulumi.yaml beside it. */
@@ -134,37 +164,84 @@ function projectName(file: string): string {
   return m?.[1] ?? "program";
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Every problem with the run's input, before anything is evaluated: --out and the stack config together. */
+function checkInputs(args: PlanArgs, stacksDir: string | undefined): { out?: OutDir; input?: StackInput; problems: string[] } {
+  const problems: string[] = [];
+  let out: OutDir | undefined;
+  let input: StackInput | undefined;
+  if (args.out !== undefined) {
+    try {
+      out = checkOutDir(args.out);
+    } catch (e) {
+      if (!(e instanceof OutDirError)) throw e;
+      problems.push(e.message);
+    }
+  }
+  if (args.stack !== undefined) {
+    try {
+      input = loadStackInput(args.stack, args.config, stacksDir);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(formatIssues(e.issues as ConfigIssue[]));
+    }
+  }
+  return { out, input, problems };
+}
+
+export interface MainOptions {
+  /** Folder of Pulumi.<stack>.yaml files; the kit's stacks/ by default. */
+  stacksDir?: string;
+}
+
+export async function main(argv: string[], io: Io = processIo, opts: MainOptions = {}): Promise<number> {
   let args: PlanArgs;
   try {
     args = parseArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`error: ${e.message}\n\n${USAGE}`);
+      io.err(`error: ${e.message}\n\n${USAGE}\n\n(npm run plan -- --help lists the stacks, config keys and exit codes)\n`);
       return 2;
     }
     throw e;
   }
   if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
+    io.out(`${helpText(opts.stacksDir)}\n`);
     return 0;
   }
-  const progress = progressPrinter();
-  if (args.program) return judgeProgram(args.program, args.json, progress);
+  const progress = progressPrinter(io);
+  const { out, input, problems } = checkInputs(args, opts.stacksDir);
+  if (problems.length > 0) {
+    io.err(`error: ${problems.join("\nerror: ")}\nnothing was planned or written.\n`);
+    return 2;
+  }
+  if (args.program) return judgeProgram(args.program, args.json, io, progress);
+  let plan: StackPlan;
   try {
-    const plan = await planStack(args.stack as string, { overrides: args.config, progress });
-    const written = args.out ? writeOut(plan, args.out) : [];
-    if (args.json) process.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
-    else process.stdout.write(`${report(plan, args.out)}\n`);
-    if (written.length) progress(`wrote ${written.length} files under ${args.out}`);
-    return verdict(plan.judgement);
+    plan = await planStack(args.stack as string, { input, progress });
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof ProgramLoadError) {
-      err(`error: ${e.message}\nnothing was planned or written.`);
+    if (!(e instanceof ProgramLoadError)) throw e;
+    // The kit itself could not be evaluated: no plan, and no verdict but "cannot judge".
+    const j = judge({ resources: [], blind: e.blind.length > 0 ? e.blind : [{ what: e.message, where: "index.ts" }] });
+    io.err(`error: ${e.message}\nnothing was written.\n`);
+    io.out(`${[...blindReport(j), "", verdictOf(j).line].join("\n").trimStart()}\n`);
+    return verdictOf(j).exitCode;
+  }
+  let written: string[] = [];
+  if (out) {
+    try {
+      written = writeOut(plan, out);
+    } catch (e) {
+      if (!(e instanceof OutDirError)) throw e;
+      io.err(`error: ${e.message}\n`);
       return 2;
     }
-    throw e;
   }
+  if (args.json) {
+    io.out(`${JSON.stringify(planJson(plan), null, 2)}\n`);
+    io.err(`${verdictOf(plan.judgement).line}\n`);
+  } else io.out(`${report(plan, args.out)}\n`);
+  if (written.length) progress(`wrote ${written.length} files under ${args.out}`);
+  return verdictOf(plan.judgement).exitCode;
 }
 
 if (require.main === module) {
@@ -172,7 +249,7 @@ if (require.main === module) {
     // Exit only once stdout is flushed: a large --json document to a pipe is written asynchronously.
     (code) => process.stdout.write("", () => process.exit(code)),
     (e: unknown) => {
-      err(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       process.exit(3);
     },
   );

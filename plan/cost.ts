@@ -32,7 +32,8 @@ function linesFor(r: PlannedResource): CostLine[] {
         { item: `EC2 ${type}`, resource: who, monthlyUsd: hourly === undefined ? null : perHour(hourly), basis: hourly === undefined ? "no price in the table" : `$${hourly}/h x ${HOURS_PER_MONTH} h` },
         { item: `EBS gp3 ${gb} GB`, resource: who, monthlyUsd: gb * UNIT_PRICES.gp3PerGbMonth, basis: `$${UNIT_PRICES.gp3PerGbMonth}/GB-month` },
       ];
-      if (p.associatePublicIpAddress === true) {
+      // A public IPv4 the instance asks for, or inherits from its subnet (the default VPC's do map one).
+      if ((p.associatePublicIpAddress ?? r.state.associatePublicIpAddress) === true) {
         out.push({ item: "public IPv4 address", resource: who, monthlyUsd: perHour(UNIT_PRICES.publicIpv4PerHour), basis: `$${UNIT_PRICES.publicIpv4PerHour}/h` });
       }
       return out;

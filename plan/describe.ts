@@ -8,16 +8,19 @@ const ports = (r: Rule) => (r.protocol === "-1" ? "all" : `${r.protocol}/${r.fro
 const rules = (rs: unknown) => (Array.isArray(rs) && rs.length > 0 ? (rs as Rule[]).map((r) => `${ports(r)}<-${(r.cidrBlocks ?? []).join(",")}`).join(" ") : "none");
 const yes = (v: unknown) => (v === true ? "yes" : "no");
 
-export function describeSecurity(type: string, p: Props): string {
+/** `p` are the resource's inputs; `state` its outputs, for what AWS decides when the program does not say. */
+export function describeSecurity(type: string, p: Props, state: Props = {}): string {
   switch (type) {
     case "aws:ec2/instance:Instance": {
       const md = (p.metadataOptions ?? {}) as Props;
       const root = (p.rootBlockDevice ?? {}) as Props;
+      const inherited = p.associatePublicIpAddress === undefined ? state.associatePublicIpAddress : undefined;
+      const publicIp = p.associatePublicIpAddress !== undefined ? yes(p.associatePublicIpAddress) : inherited === true ? "YES(subnet default)" : typeof inherited === "string" ? "UNKNOWN(subnet default)" : "no";
       return [
         `IMDSv2=${md.httpTokens === "required" ? "required" : "OPTIONAL"} hop=${String(md.httpPutResponseHopLimit ?? "default")}`,
-        `root=${root.encrypted === true ? "encrypted(CMK)" : "UNENCRYPTED"}`,
+        `root=${root.encrypted === true ? (root.kmsKeyId ? "encrypted(CMK)" : "encrypted(aws/ebs)") : "UNENCRYPTED"}`,
         `keyPair=${p.keyName ? String(p.keyName) : "none"}`,
-        `publicIp=${yes(p.associatePublicIpAddress)}`,
+        `publicIp=${publicIp}`,
       ].join(" ");
     }
     case "aws:ec2/securityGroup:SecurityGroup":

@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { isSecretValue } from "../policy/lib/engineValues";
-import type { BlindSpot } from "../policy/lib/unknown";
+import { unknownValue, type BlindSpot } from "../policy/lib/unknown";
 import { MockCloud, NoOfflineAnswer, type AnsweredLookup } from "./mocks";
 
 export const REDACTED = "[secret]";
@@ -111,7 +111,7 @@ const OWN_FILES = [__filename, path.join(__dirname, "mocks.ts")].map((f) => f.re
 /** file:line of the first stack frame in the program (not in node_modules, node internals or the plan itself). */
 export function programSite(stack: string | undefined): string | undefined {
   for (const line of (stack ?? "").split("\n").slice(1)) {
-    const m = /\(?((?:file:\/\/)?\/[^():]+?)(?:\?[^:]*)?:(\d+):\d+\)?\s*$/.exec(line.trim());
+    const m = /(?:\(|^at )((?:file:\/\/)?\/[^():]+?)(?:\?[^:]*)?:(\d+):\d+\)?$/.exec(line.trim());
     if (!m) continue;
     const file = m[1].replace(/^file:\/\//, "");
     if (file.includes(`${path.sep}node_modules${path.sep}`) || OWN_FILES.includes(file.replace(/\.[cm]?[jt]s$/, ""))) continue;
@@ -261,22 +261,23 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
   const here = () => programSite(new Error().stack);
   /**
    * Instrument the Pulumi SDK the program runs on. tsx's namespaced loader gives the program fresh
-   * copies of some SDK modules and shares others with this process, so both copies are wrapped.
+   * copies of some SDK modules and shares others with this process, depending on how each is
+   * required; so the program's SDK is loaded first and every copy of the two modules is wrapped.
    */
   const instrument = (requireForProgram: (id: string) => unknown) => {
-    const both = (id: string): Patchable[] => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mine = require(id) as Patchable;
-      let theirs: Patchable | undefined;
-      try {
-        theirs = requireForProgram(id) as Patchable;
-      } catch {
-        theirs = undefined;
-      }
-      return theirs && theirs !== mine ? [mine, theirs] : [mine];
+    try {
+      requireForProgram("@pulumi/pulumi");
+    } catch {
+      // A program that cannot load the SDK fails on its own, as a load error.
+    }
+    const copies = (file: string) => {
+      const re = new RegExp(`[\\\\/]node_modules[\\\\/]@pulumi[\\\\/]pulumi[\\\\/]runtime[\\\\/]${file}\\.js(\\?.*)?$`);
+      return [...new Set(Object.entries(require.cache).flatMap(([k, m]) => (re.test(k) && m?.exports ? [m.exports as Patchable] : [])))];
     };
-    for (const runtimeIndex of both("@pulumi/pulumi/runtime")) instrumentRuntime(runtimeIndex);
-    for (const resourceModule of both("@pulumi/pulumi/runtime/resource")) instrumentResources(resourceModule as ResourceModule & Patchable);
+    for (const runtimeIndex of copies("index")) instrumentRuntime(runtimeIndex);
+    const configModules = [...new Set(Object.entries(require.cache).flatMap(([k, m]) => (/[\\/]node_modules[\\/]@pulumi[\\/]pulumi[\\/]config\.js(\?.*)?$/.test(k) && m?.exports ? [m.exports as { Config?: { prototype: Patchable } }] : [])))];
+    for (const configModule of configModules) if (configModule.Config) instrumentConfig(configModule.Config.prototype);
+    for (const resourceModule of copies("resource")) instrumentResources(resourceModule as ResourceModule & Patchable);
   };
   const instrumentRuntime = (runtimeIndex: Patchable) => {
     for (const fn of ["invoke", "invokeOutput", "invokeSingle", "invokeSingleOutput"]) {
@@ -290,6 +291,23 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
     patch(runtimeIndex, "registerStackTransformation", () => refuseTransform("a stack transformation (registerStackTransformation; it needs the root stack resource, which the offline evaluation does not have)"));
     patch(runtimeIndex, "registerInvokeTransform", () => refuseTransform("an invoke transform (registerInvokeTransform; it does not run offline)"));
   };
+  // A program judged with --program has no stack config: a required string or secret it reads becomes an
+  // unknown marker, so rules that need its value cannot judge, and the rest of the program is still seen.
+  // Numbers, booleans and objects cannot carry a marker: those still fail, as a crash (cannot judge).
+  const instrumentConfig = (configPrototype: Patchable) => {
+    const missing = (self: unknown, key: unknown) => (self as { get(k: unknown): unknown }).get(key) === undefined;
+    const what = (self: unknown, key: unknown) => `stack config ${String((self as { name?: unknown }).name ?? "")}:${String(key)} (not set offline)`;
+    patch(configPrototype, "require", (orig) =>
+      function (this: unknown, key: unknown, ...rest: unknown[]) {
+        return missing(this, key) ? unknownValue(what(this, key)) : orig.call(this, key, ...rest);
+      },
+    );
+    patch(configPrototype, "requireSecret", (orig) =>
+      function (this: unknown, key: unknown, ...rest: unknown[]) {
+        return missing(this, key) ? pulumi.secret(unknownValue(what(this, key))) : orig.call(this, key, ...rest);
+      },
+    );
+  };
   const instrumentResources = (resourceModule: ResourceModule & Patchable) => {
     patch(resourceModule, "registerResource", (orig) => (res, parent, t, name, custom, remote, newDependency, props, resOpts, ...rest) => {
       const site = here();
@@ -300,11 +318,11 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
       if (Array.isArray(o.transforms) && o.transforms.length > 0) blind.push({ what: "resource transforms (the `transforms` option; they do not run offline, so its inputs here are not the ones deployed)", where });
       if (remote === true) blind.push({ what: "a multi-language (remote) component: its provider plugin creates its children at deploy time, and the offline evaluation sees none of them", where });
       if (t === "pulumi-nodejs:dynamic:Resource") blind.push({ what: "a dynamic provider resource: what it creates is decided by its provider code at deploy time", where });
-      if (t === "pulumi:pulumi:StackReference") blind.push({ what: "a stack reference: another stack's outputs exist only in the Pulumi backend", where });
       return orig(res, parent, t, name, custom, remote, newDependency, props, resOpts, ...rest);
     });
     patch(resourceModule, "readResource", (orig) => (res, parent, t, name, props, ...rest) => {
       readOutputs.set(`${String(t)}::${String(name)}`, Object.keys((props ?? {}) as object));
+      if (t === "pulumi:pulumi:StackReference") blind.push({ what: "a stack reference: another stack's outputs exist only in the Pulumi backend", where: `${String(t)} ${String(name)} (${siteOrProgram(here())})` });
       return orig(res, parent, t, name, props, ...rest);
     });
   };
@@ -321,6 +339,13 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
   };
   const stackLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 50;
+  // Program lines in blind spots are the source's lines: tsx compiles with inline source maps, which
+  // Node applies to stack traces only when asked (the tsx CLI asks; vitest and other hosts may not).
+  // A host's own stack formatter (vitest installs one) would bypass Node's source maps: set it aside meanwhile.
+  const sourceMaps = process.sourceMapsEnabled;
+  const prepare = Error.prepareStackTrace;
+  process.setSourceMapsEnabled(true);
+  delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const settings = require("@pulumi/pulumi/runtime/settings") as RuntimeSettings;
   /** Wait for the program's RPCs (and `also`), at most timeoutMs. */
@@ -386,6 +411,8 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
     return finish(outputs);
   } finally {
     Error.stackTraceLimit = stackLimit;
+    process.setSourceMapsEnabled(sourceMaps);
+    if (prepare) Error.prepareStackTrace = prepare;
     process.off("unhandledRejection", record);
     process.off("uncaughtException", record);
     pulumi.log.error = logError;

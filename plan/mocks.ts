@@ -185,6 +185,7 @@ export class MockCloud {
         break;
       case "aws:ec2/instance:Instance":
         Object.assign(state, this.instanceAddressing(inputs));
+        state.arn = `arn:aws:ec2:${this.region}:${MOCK_ACCOUNT}:instance/${id}`;
         state.privateIp = "10.42.1.10";
         state.primaryNetworkInterfaceId = `${name}-eni`;
         break;
@@ -192,8 +193,17 @@ export class MockCloud {
         // AWS fills in the instance that fulfils the request (alarms watch it).
         state.spotInstanceId = `${name}-spot-instance`;
         break;
+      case "aws:s3/bucket:Bucket":
+      case "aws:s3/bucketV2:BucketV2":
+        // S3 ARNs carry neither region nor account.
+        state.arn = `arn:aws:s3:::${String(inputs.bucket ?? name)}`;
+        break;
       case "aws:iam/role:Role":
-        state.arn = `arn:aws:iam::${MOCK_ACCOUNT}:role/${String(inputs.name ?? name)}`;
+        // A role's path is part of its ARN (arn:aws:iam::ACCOUNT:role/PATH/NAME).
+        state.arn = `arn:aws:iam::${MOCK_ACCOUNT}:role${String(inputs.path ?? "/")}${String(inputs.name ?? name)}`;
+        break;
+      case "aws:ssm/document:Document":
+        state.arn = `arn:aws:ssm:${this.region}:${MOCK_ACCOUNT}:document/${String(inputs.name ?? name)}`;
         break;
       case "aws:secretsmanager/secret:Secret":
         state.arn = `arn:aws:secretsmanager:${this.region}:${MOCK_ACCOUNT}:secret:${String(inputs.name ?? name)}-AbCdEf`;
@@ -601,7 +611,8 @@ export class MockCloud {
     const arch = filterValues(inputs, "architecture")?.[0] ?? "x86_64";
     const ownerAlias: Record<string, string> = { amazon: "137112412989", self: MOCK_ACCOUNT, "aws-marketplace": "679593333241" };
     const ownerId = ownerAlias[owners[0]] ?? owners[0] ?? unknownValue("the AMI's owner");
-    const id = owners.includes(DEBIAN_OWNER) ? MOCK_DEBIAN_AMI : fakeId("ami", inputs);
+    // The same image family (owners, filters) is the same image, however the lookup is phrased.
+    const id = owners.includes(DEBIAN_OWNER) ? MOCK_DEBIAN_AMI : fakeId("ami", { owners, filters: inputs.filters ?? [], nameRegex: inputs.nameRegex ?? null });
     const name = namePattern.replace(/\\\.|\.\*|[*^$]/g, (m) => (m === "\\." ? "." : m === "*" || m === ".*" ? "20261101" : ""));
     const root = /ubuntu/i.test(name) ? "/dev/sda1" : "/dev/xvda";
     return {

@@ -1,13 +1,19 @@
 // The offline plan of one stack of this kit: config -> model -> resources (mock runtime) -> cost,
-// host files and (with the policy pack) violations. Used by the CLI, the tests and the bench.
+// host files and (with the policy pack) violations. The model is parsed once, for the report and for
+// config errors; the host files, user data and tailnet snippet are read back from what the evaluated
+// program registered, so the plan shows exactly what `pulumi up` would ship. Used by the CLI, the
+// tests and the bench.
+import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { renderHost, hostFacts, type RenderedHost } from "../components/host/hostFiles";
-import { CONFIG_NAMESPACE, SECRET_KEYS, applyOverrides, parseStackConfig, readStackFile, type StackModel } from "../stacks";
-import { renderTailnetPolicy, tailnetPolicyHujson } from "../components/tailscale/policy";
+import * as zlib from "node:zlib";
+import { parse as parseYaml } from "yaml";
+import type { HostFile } from "../components/base/hostFile";
+import { UNPACK_SCRIPT_PATH, unpackBundle } from "../components/host/hostBundle";
+import { CONFIG_NAMESPACE, ConfigError, SECRET_KEYS, collectOverrides, parseStackConfig, readStackFile, type ConfigIssue, type StackFile, type StackModel } from "../stacks";
 import type { ChecklistEntry } from "../policy/checklist";
+import { unwrapSecrets } from "../policy/lib/engineValues";
 import { judge, type Judgement } from "../policy/judge";
 import { estimateCost, type CostEstimate } from "./cost";
-import { MOCK_ACCOUNT } from "./mocks";
 import { describeSecurity } from "./describe";
 import { ProgramLoadError, evaluateProgram, redact, type Evaluation, type PlannedResource } from "./evaluate";
 
@@ -22,6 +28,18 @@ export interface PlannedRow {
   inputs: unknown;
 }
 
+/** The gateway host as the evaluated program registered it. */
+export interface PlannedHost {
+  /** Every file that lands on the host: the bundle's, then those the user data writes itself. */
+  files: HostFile[];
+  bundle: { bucket: string; key: string; sha256: string; gz: Buffer };
+  /** The #cloud-config document, decompressed from the instance's userDataBase64. */
+  userData: string;
+  userDataBase64: string;
+  /** Gzipped bytes, what EC2's 16 KB limit counts. */
+  userDataBytes: number;
+}
+
 export interface StackPlan {
   stack: string;
   region: string;
@@ -30,7 +48,9 @@ export interface StackPlan {
   evaluation: Evaluation;
   rows: PlannedRow[];
   cost: CostEstimate;
-  host: RenderedHost;
+  host: PlannedHost;
+  /** The tailnet policy to add by hand (the program's `tailnetPolicySnippet` output), when the kit does not manage it. */
+  tailnetSnippet?: string;
   judgement: Judgement;
   /** Values that must never be printed: the stack's secret config values (ciphertext offline). */
   knownSecrets: string[];
@@ -66,9 +86,76 @@ export function toRows(resources: PlannedResource[], knownSecrets: string[]): Pl
       name: r.name,
       urn: r.urn,
       parent: r.parent,
-      security: describeSecurity(r.type, r.inputs),
+      security: describeSecurity(r.type, r.inputs, r.state),
       inputs: redact(r.inputs, knownSecrets),
     }));
+}
+
+/** A stack's config read and parsed once: the file, the overridden raw config and the model. */
+export interface StackInput {
+  file: StackFile;
+  raw: Record<string, unknown>;
+  model: StackModel;
+}
+
+/**
+ * Read the stack file, apply the overrides and parse the model, reporting every problem of all three
+ * in one ConfigError (each located in the stack file when it came from there).
+ */
+export function loadStackInput(stack: string, overrides: string[] = [], stacksDir?: string): StackInput {
+  const file = readStackFile(stack, stacksDir);
+  const { raw, issues } = collectOverrides(file.raw, overrides);
+  const overridden = new Set(overrides.map((o) => o.slice(0, Math.max(0, o.indexOf("="))).replace(new RegExp(`^${CONFIG_NAMESPACE}:`), "")));
+  const locate = (i: ConfigIssue): ConfigIssue => {
+    const top = i.key.split(".")[0];
+    return i.at || overridden.has(top) || !file.positions[top] ? i : { ...i, at: file.positions[top] };
+  };
+  try {
+    const model = parseStackConfig(raw);
+    if (issues.length > 0) throw new ConfigError(issues);
+    return { file, raw, model };
+  } catch (e) {
+    if (e instanceof ConfigError && e.issues !== issues) throw new ConfigError([...issues, ...e.issues.map(locate)]);
+    throw e;
+  }
+}
+
+/** The program registered something other than one gateway host with its pinned bundle (a kit bug). */
+export class HostReadError extends Error {
+  constructor(message: string) {
+    super(`cannot read the host files from the evaluation: ${message}`);
+    this.name = "HostReadError";
+  }
+}
+
+/**
+ * The gateway host's files as the evaluated program registered them: the instance's user data, the
+ * bundle object it pins (key and SHA-256 from its runcmd), and the files the user data writes itself.
+ */
+export function hostFromEvaluation(resources: readonly PlannedResource[]): PlannedHost {
+  const hosts = resources.filter((r) => r.type === "aws:ec2/instance:Instance" && typeof unwrapSecrets(r.inputs.userDataBase64) === "string");
+  if (hosts.length !== 1) throw new HostReadError(`expected one instance with userDataBase64, found ${hosts.length}`);
+  const userDataBase64 = unwrapSecrets(hosts[0].inputs.userDataBase64) as string;
+  const gzipped = Buffer.from(userDataBase64, "base64");
+  const userData = zlib.gunzipSync(gzipped).toString("utf8");
+  const doc = parseYaml(userData) as { runcmd?: unknown[]; write_files?: Array<{ path: string; content: string; owner: string; permissions: string }> };
+  const steps = (doc.runcmd ?? []).filter((s): s is string[] => Array.isArray(s)).map((s) => s.map(String));
+  const copy = steps.find((s) => s[0] === "aws" && s[1] === "s3" && s[2] === "cp");
+  const unpack = steps.find((s) => s[0] === UNPACK_SCRIPT_PATH);
+  const url = copy?.find((a) => a.startsWith("s3://"));
+  const sha256 = unpack?.[2];
+  if (!url || !sha256) throw new HostReadError(`the user data of ${hosts[0].name} fetches no host bundle`);
+  const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(url) ?? [];
+  const object = resources.find((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2" && unwrapSecrets(r.inputs.key) === key);
+  if (!object) throw new HostReadError(`no bucket object registered under the key ${key} that the user data fetches`);
+  const gz = Buffer.from(String(unwrapSecrets(object.inputs.contentBase64)), "base64");
+  const actual = createHash("sha256").update(gz).digest("hex");
+  if (actual !== sha256) throw new HostReadError(`the registered bundle ${key} has SHA-256 ${actual}, the user data pins ${sha256}`);
+  const written: HostFile[] = (doc.write_files ?? []).map((f) => ({ path: f.path, content: f.content, owner: f.owner, mode: f.permissions }));
+  // A file both carry lands twice: cloud-init writes it first, the bundle's unpack overwrites it.
+  const bundled = unpackBundle(gz);
+  const inBundle = new Set(bundled.map((f) => f.path));
+  return { files: [...bundled, ...written.filter((f) => !inBundle.has(f.path))], bundle: { bucket, key, sha256, gz }, userData, userDataBase64, userDataBytes: gzipped.length };
 }
 
 export interface PlanOptions {
@@ -76,24 +163,24 @@ export interface PlanOptions {
   /** Folder of Pulumi.<stack>.yaml files; the kit's stacks/ by default. */
   stacksDir?: string;
   progress?: (msg: string) => void;
+  /** The stack's config, already read by loadStackInput (the CLI reads it before anything else). */
+  input?: StackInput;
 }
 
 /** Plan `stack` offline. Throws ConfigError (bad config) or ProgramLoadError (program failed). */
 export async function planStack(stack: string, opts: PlanOptions = {}): Promise<StackPlan> {
   const { overrides = [], progress = () => {} } = opts;
-  const file = readStackFile(stack, opts.stacksDir);
-  const raw = applyOverrides(file.raw, overrides);
-  const model = parseStackConfig(raw);
+  const { file, raw, model } = opts.input ?? loadStackInput(stack, overrides, opts.stacksDir);
   const { config, secretKeys, knownSecrets } = runtimeConfig(raw, file.all);
 
   progress(`evaluating index.ts for stack ${stack} under the Pulumi mock runtime`);
   const evaluation = await evaluateProgram({ program: KIT_PROGRAM, project: CONFIG_NAMESPACE, stack, config, secretKeys, region: file.region });
   if (evaluation.errors.length > 0) {
-    throw new ProgramLoadError(`the program failed: ${evaluation.errors.map((e) => e.message).join("; ")}`, evaluation.errors);
+    throw new ProgramLoadError(`the program failed: ${evaluation.errors.map((e) => e.message).join("; ")}`, evaluation.errors, evaluation.blind, evaluation);
   }
-  progress(`${evaluation.resources.length} resources registered; judging them with the policy pack, rendering host files and cost`);
-  const host = renderHost(model, hostFacts(model, stack, file.region), { accountId: MOCK_ACCOUNT, stack });
+  progress(`${evaluation.resources.length} resources registered; judging them with the policy pack, reading host files and cost`);
   const judgement = judge(evaluation);
+  const snippet = evaluation.outputs.tailnetPolicySnippet;
   return {
     stack,
     region: file.region,
@@ -102,22 +189,11 @@ export async function planStack(stack: string, opts: PlanOptions = {}): Promise<
     evaluation,
     rows: toRows(evaluation.resources, knownSecrets),
     cost: estimateCost(evaluation.resources, file.region),
-    host,
+    host: hostFromEvaluation(evaluation.resources),
+    tailnetSnippet: typeof snippet === "string" ? snippet : undefined,
     judgement: { ...judgement, checklist: judgement.checklist.map(creditSchema) },
     knownSecrets,
   };
-}
-
-/**
- * The tailnet policy an operator adds by hand when the kit does not manage it (tailscale.managePolicy
- * false). Without configured people it names example users, which the operator replaces.
- */
-export function tailnetSnippet(model: StackModel): string | undefined {
-  const ts = model.tailscale;
-  if (!ts.enabled || ts.managePolicy) return undefined;
-  const admins = ts.admins.length > 0 ? ts.admins : ["admin@example.com"];
-  const operators = ts.operators.length > 0 ? ts.operators : ["operator@example.com"];
-  return tailnetPolicyHujson(renderTailnetPolicy({ ...ts, admins, operators }, model.gateway.port));
 }
 
 /** The kit's own stacks passed the schema, so the items the schema decides are met, not "not applicable". */

@@ -112,7 +112,7 @@ function cannotJudge(e: unknown): { what: string; where?: string } | undefined {
   return e instanceof Error && e.name === "CannotJudge" && typeof (e as { what?: unknown }).what === "string" ? (e as unknown as { what: string; where?: string }) : undefined;
 }
 
-export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: readonly BlindSpot[] }, config: PackConfig = {}): Judgement {
+export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: readonly BlindSpot[] }, config: PackConfig = {}, rules: readonly Rule[] = RULES): Judgement {
   const violations: Violation[] = [];
   const errors: RuleError[] = [];
   const blind: BlindSpot[] = [...(evaluation.blind ?? [])];
@@ -133,7 +133,7 @@ export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: re
   const anyUnknownState = resources.some((r) => r.unknownState);
 
   const disabled = new Set<string>();
-  for (const rule of RULES) {
+  for (const rule of rules) {
     const { level, values } = levelAndConfig(rule, config);
     if (level === "disabled") {
       disabled.add(rule.name);
@@ -204,7 +204,7 @@ export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: re
   }
   const violated = new Set(violations.map((v) => v.rule));
   const blindRules = new Set(blind.flatMap((b) => (b.rule ? [b.rule] : [])));
-  return { violations, checklist: evaluateChecklist(RULES, applied, violated, blindRules, disabled), applied: [...applied], errors, blind };
+  return { violations, checklist: evaluateChecklist(rules, applied, violated, blindRules, disabled), applied: [...applied], errors, blind };
 }
 
 export type VerdictStatus = "pass" | "refused" | "cannot-judge";

@@ -40,7 +40,11 @@ export function namespaced(all: Record<string, unknown>): Record<string, unknown
   return raw;
 }
 
-const shown = (file: string) => path.relative(process.cwd(), file) || file;
+/** A path as a person finds it: relative inside the working directory, absolute outside it. */
+const shown = (file: string) => {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") ? rel : file;
+};
 
 /** Read and parse a stack file; every YAML error (file, line, column) and every misspelt namespace in one ConfigError. */
 export function readStackFile(stack: string, dir = STACKS_DIR): StackFile {

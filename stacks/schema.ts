@@ -204,7 +204,7 @@ export class ConfigError extends Error {
 }
 
 export function formatIssues(issues: ConfigIssue[]): string {
-  const lines = issues.map((i) => `  ${i.at ? `${i.at}: ` : ""}${i.key.startsWith("(") ? i.key : `${CONFIG_NAMESPACE}:${i.key}`}: got ${show(i.given)}; allowed: ${i.allowed}`);
+  const lines = issues.map((i) => `  ${i.at ? `${i.at}: ` : ""}${i.key.startsWith("(") || /^[^.]*:/.test(i.key) ? i.key : `${CONFIG_NAMESPACE}:${i.key}`}: got ${show(i.given)}; allowed: ${i.allowed}`);
   return `invalid stack config (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${lines.join("\n")}`;
 }
 

@@ -123,3 +123,14 @@ export function tailnetPolicyHujson(policy: TailnetPolicy): string {
     "",
   ].join("\n");
 }
+
+/**
+ * The tailnet policy an operator adds by hand when the kit does not manage it (tailscale.managePolicy
+ * false): the kit's policy, naming example people where none are configured, for the operator to replace.
+ */
+export function tailnetPolicySnippet(options: TailscaleOptions, gatewayPort: number): string | undefined {
+  if (!options.enabled || options.managePolicy) return undefined;
+  const admins = options.admins.length > 0 ? options.admins : ["admin@example.com"];
+  const operators = options.operators.length > 0 ? options.operators : ["operator@example.com"];
+  return tailnetPolicyHujson(renderTailnetPolicy({ ...options, admins, operators }, gatewayPort));
+}

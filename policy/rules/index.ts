@@ -8,6 +8,8 @@ import { ec2StatusCheckAlarm } from "./ec2-status-check-alarm";
 import { iamNoAdminInstanceRole } from "./iam-no-admin-instance-role";
 import { iamNoPublicTrust } from "./iam-no-public-trust";
 import { iamNoSecretReadWildcard } from "./iam-no-secret-read-wildcard";
+import { iamNoServiceWildcard } from "./iam-no-service-wildcard";
+import { imdsRootOnly } from "./imds-root-only";
 import { iamNoWildcardAdmin } from "./iam-no-wildcard-admin";
 import { kmsKeyRotation } from "./kms-key-rotation";
 import { lambdaNotPublic } from "./lambda-not-public";
@@ -26,9 +28,11 @@ import { openclawNoFunnel } from "./openclaw-no-funnel";
 import { openclawTrustEnvelope } from "./openclaw-trust-envelope";
 import { s3NoPublicAcl } from "./s3-no-public-acl";
 import { rotationLambdaPermissionScoped } from "./rotation-lambda-permission-scoped";
+import { secretPolicyBoundToHost } from "./secret-policy-bound-to-host";
 import { secretPolicyNotPublic } from "./secret-policy-not-public";
 import { secretsRotationMaxDays } from "./secrets-rotation-max-days";
 import { snsTopicNotPublic } from "./sns-topic-not-public";
+import { ssmNoShellDocument } from "./ssm-no-shell-document";
 import { tailscaleAclNoAnyToAny } from "./tailscale-acl-no-any-to-any";
 import { tailscaleAuthKeyHardened } from "./tailscale-auth-key-hardened";
 import { tailscaleAuthKeyShortLived } from "./tailscale-auth-key-short-lived";
@@ -44,11 +48,13 @@ export const RULES: readonly Rule[] = [
   ec2EbsEncrypted,
   ec2NoSshKeyPair,
   ec2StatusCheckAlarm,
+  imdsRootOnly,
   // secrets and keys
   noPlaintextSecrets,
   secretsRotationMaxDays,
   rotationLambdaPermissionScoped,
   secretPolicyNotPublic,
+  secretPolicyBoundToHost,
   kmsKeyRotation,
   // logs and audit
   agentHostAuditLogging,
@@ -59,6 +65,8 @@ export const RULES: readonly Rule[] = [
   iamNoSecretReadWildcard,
   iamNoPublicTrust,
   iamNoAdminInstanceRole,
+  iamNoServiceWildcard,
+  ssmNoShellDocument,
   // open to everyone
   snsTopicNotPublic,
   lambdaNotPublic,

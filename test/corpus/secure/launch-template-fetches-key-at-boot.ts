@@ -24,6 +24,8 @@ new aws.iam.RolePolicy("gateway-secrets", {
   role: role.id,
   policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: anthropicKeyArn }] }),
 });
+const logKey = new aws.kms.Key("gateway-logs", { enableKeyRotation: true, description: "openclaw gateway logs" });
+new aws.cloudwatch.LogGroup("gateway", { name: "/openclaw/gateway", retentionInDays: 365, kmsKeyId: logKey.arn });
 const template = new aws.ec2.LaunchTemplate("gateway", {
   imageId: "ami-0d3b1a2c3e4f5a6b7", instanceType: "t3.medium", iamInstanceProfile: { name: profile.name },
   metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },

@@ -42,6 +42,8 @@ const sg = new aws.ec2.SecurityGroup("gateway", {
   vpcId: "vpc-0a1b2c3d4e5f60718", description: "no inbound; https out",
   egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
 });
+const logKey = new aws.kms.Key("gateway-logs", { enableKeyRotation: true, description: "openclaw gateway logs" });
+new aws.cloudwatch.LogGroup("gateway", { name: "/openclaw/gateway", retentionInDays: 365, kmsKeyId: logKey.arn });
 const host = new aws.ec2.Instance("gateway", {
   ami: "ami-0d3b1a2c3e4f5a6b7", instanceType: "t3.medium", subnetId: "subnet-0a1b2c3d4e5f60718",
   vpcSecurityGroupIds: [sg.id], associatePublicIpAddress: false, iamInstanceProfile: profile.name,
@@ -49,6 +51,6 @@ const host = new aws.ec2.Instance("gateway", {
   tags: { Name: "openclaw-gateway", "clawkeep:trustLevel": "1" },
   userData: cloudConfig,
 });
-const alerts = new aws.sns.Topic("alerts");
+const alerts = new aws.sns.Topic("alerts", { kmsMasterKeyId: "alias/aws/sns" });
 new aws.cloudwatch.MetricAlarm("gateway-status", { namespace: "AWS/EC2", metricName: "StatusCheckFailed", dimensions: { InstanceId: host.id },
   statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [alerts.arn] });

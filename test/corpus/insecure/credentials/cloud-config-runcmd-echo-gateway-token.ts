@@ -19,6 +19,6 @@ const host = new aws.ec2.Instance("gateway", {
   tags: { Name: "openclaw-gateway" },
   userData: `#cloud-config\n${stringify({ runcmd: ["echo \"OPENCLAW_GATEWAY_TOKEN=53994636405b7629aced7dfdd411975b075338c6389baf1800fcdb21b6cd63f8\" >> /etc/openclaw/gateway.env", "systemctl restart openclaw-gateway"] })}`,
 });
-const alerts = new aws.sns.Topic("alerts");
+const alerts = new aws.sns.Topic("alerts", { kmsMasterKeyId: "alias/aws/sns" });
 new aws.cloudwatch.MetricAlarm("gateway-status", { namespace: "AWS/EC2", metricName: "StatusCheckFailed", dimensions: { InstanceId: host.id },
   statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [alerts.arn] });

@@ -23,6 +23,6 @@ const host = new aws.ec2.Instance("gateway", {
   tags: { Name: "openclaw-gateway" },
   userData: `#cloud-config\n${stringify({ write_files: [{ path: "/etc/openclaw/gateway.env", permissions: "0600", encoding: "b64", content: envFile }] })}`,
 });
-const alerts = new aws.sns.Topic("alerts");
+const alerts = new aws.sns.Topic("alerts", { kmsMasterKeyId: "alias/aws/sns" });
 new aws.cloudwatch.MetricAlarm("gateway-status", { namespace: "AWS/EC2", metricName: "StatusCheckFailed", dimensions: { InstanceId: host.id },
   statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [alerts.arn] });

@@ -32,6 +32,6 @@ printf '[skills]\naws_access_key_id = %s\naws_secret_access_key = %s\n' ${reader
 aws s3 sync --profile skills s3://openclaw-skills-tooling/ /var/lib/openclaw/skills/
 `,
 });
-const alerts = new aws.sns.Topic("alerts");
+const alerts = new aws.sns.Topic("alerts", { kmsMasterKeyId: "alias/aws/sns" });
 new aws.cloudwatch.MetricAlarm("gateway-status", { namespace: "AWS/EC2", metricName: "StatusCheckFailed", dimensions: { InstanceId: host.id },
   statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [alerts.arn] });

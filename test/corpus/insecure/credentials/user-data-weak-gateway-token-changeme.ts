@@ -26,6 +26,6 @@ chmod 0640 /etc/openclaw/gateway.env
 systemctl enable --now openclaw-gateway
 `,
 });
-const alerts = new aws.sns.Topic("alerts");
+const alerts = new aws.sns.Topic("alerts", { kmsMasterKeyId: "alias/aws/sns" });
 new aws.cloudwatch.MetricAlarm("gateway-status", { namespace: "AWS/EC2", metricName: "StatusCheckFailed", dimensions: { InstanceId: host.id },
   statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [alerts.arn] });

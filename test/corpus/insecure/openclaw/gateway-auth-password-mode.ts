@@ -48,6 +48,6 @@ const host = new aws.ec2.Instance("gateway", {
   tags: { Name: "openclaw-gateway", "clawkeep:trustLevel": "0" },
   userData: cloudConfig,
 });
-const alerts = new aws.sns.Topic("alerts");
+const alerts = new aws.sns.Topic("alerts", { kmsMasterKeyId: "alias/aws/sns" });
 new aws.cloudwatch.MetricAlarm("gateway-status", { namespace: "AWS/EC2", metricName: "StatusCheckFailed", dimensions: { InstanceId: host.id },
   statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [alerts.arn] });

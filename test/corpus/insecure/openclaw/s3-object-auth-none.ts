@@ -48,6 +48,6 @@ aws s3 cp s3://${bucket.bucket}/gateway/openclaw.json /etc/openclaw/openclaw.jso
 systemctl enable --now clawkeep-token.service openclaw-gateway.service
 `,
 });
-const alerts = new aws.sns.Topic("alerts");
+const alerts = new aws.sns.Topic("alerts", { kmsMasterKeyId: "alias/aws/sns" });
 new aws.cloudwatch.MetricAlarm("gateway-status", { namespace: "AWS/EC2", metricName: "StatusCheckFailed", dimensions: { InstanceId: host.id },
   statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [alerts.arn] });
