@@ -54,6 +54,11 @@ export const noPublicAddress: StackRule = {
     allowWatchedEgressOnlyAddress: { type: "integer", default: 1, minimum: 0, maximum: 1, description: "1: accept a public IPv4 on a host whose inbound is closed to the internet and whose VPC traffic a flow log records (egress only); 0: no public address at all." },
   },
   resourceTypes: [...LAUNCH_TYPES, COMPUTE.lightsail, "aws:ecs/service:Service", "aws:ecs/taskSet:TaskSet", "aws:ec2/eip:Eip", "aws:ec2/eipAssociation:EipAssociation"],
+  judges: "hosts (instances, spot requests, ASGs, fleets, EKS/Batch nodes, ECS tasks, Beanstalk, Lightsail) and the elastic IPs on them",
+  appliesTo(resources) {
+    const index = stackIndex(resources);
+    return netHosts(index).length > 0 || index.has(COMPUTE.beanstalk, COMPUTE.lightsail) || elasticIpTargets(index).length > 0;
+  },
   validateStack(resources, config) {
     const index = stackIndex(resources);
     const out: StackViolation[] = [];

@@ -5,7 +5,7 @@
 // distribution launchPermission userGroups), and the AWS CLI calls that do it from a command resource
 // or a host's user data (modify-image-attribute / modify-snapshot-attribute adding the group "all",
 // since the provider has no switch for a public snapshot); a call whose group is a shell variable is a blind spot.
-// Checklist: "API keys stored in ... secrets manager" (no credentials in shared images); "Network restrictions in place".
+// Checklist: "Network restrictions in place" (no disk of the host readable from outside the account).
 // Fix: share with named accounts (accountId) or your organization (organizationArn), never the group "all".
 import { COMPUTE } from "../lib/launches";
 import { COMMAND_FIELDS, COMMAND_TYPES, publicSharingCalls } from "../lib/publicData";
@@ -25,7 +25,7 @@ export const noPublicImagesSnapshots: StackRule = {
   description:
     'No image or snapshot is shared with everyone: no AMI launch permission or Image Builder distribution for the group "all", and no modify-image-attribute / modify-snapshot-attribute call adding the group "all" in a command resource or a host\'s user data.',
   protects: "the agent host's disks (config, workspace, transcripts, cached credentials) from being copied by anyone",
-  checklistItems: ["api-keys-in-secret-store", "network-restrictions"],
+  checklistItems: ["network-restrictions"],
   severity: "critical",
   enforcementLevel: "mandatory",
   remediation: 'Share images and snapshots with named accounts (accountId) or your organization (organizationArn / organizationalUnitArn), never the group "all"; keep ec2.ImageBlockPublicAccess and ebs.SnapshotBlockPublicAccess on.',

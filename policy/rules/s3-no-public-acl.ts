@@ -7,7 +7,7 @@
 // resource. Counted unless the program itself makes the ACL void: a public access block on the bucket
 // or the account that blocks or ignores public ACLs, or object ownership BucketOwnerEnforced.
 // (Bucket policies open to everyone are judged by the resource-policy rules.)
-// Checklist: "Network restrictions in place" (no data exposed); "API keys stored in ... secrets manager".
+// Checklist: "Network restrictions in place" (nothing of the stack readable from the internet).
 // Fix: drop the ACL; keep BucketOwnerEnforced and the public access block on; share with a bucket policy naming principals.
 import { COMMAND_FIELDS, COMMAND_TYPES, isPublicAcl, isPublicGrantee, publicSharingCalls } from "../lib/publicData";
 import { UNKNOWN, type Known } from "../lib/references";
@@ -66,7 +66,7 @@ export const s3NoPublicAcl: StackRule = {
   description:
     "No bucket or object is readable by anyone through an ACL: no public-read, public-read-write or authenticated-read canned ACL and no grant to AllUsers or AuthenticatedUsers (legacy bucket acl/grants, BucketAcl, objects, or an AWS CLI call in a command), unless the program's public access block or BucketOwnerEnforced ownership makes it void.",
   protects: "the host bundle, configs and logs in S3 from being read by anyone on the internet",
-  checklistItems: ["network-restrictions", "api-keys-in-secret-store"],
+  checklistItems: ["network-restrictions"],
   severity: "critical",
   enforcementLevel: "mandatory",
   remediation:
