@@ -5,7 +5,7 @@
 import { COMPUTE, beanstalkSettings, decide, launches, resolveTemplate, type Launch, type Layer } from "./launches";
 import { UNKNOWN, type Known } from "./references";
 import { securityGroups, SG_TYPES, type SgGroup } from "./securityGroups";
-import { at, flag, known, label, type StackIndex } from "./stackIndex";
+import { at, flag, items, known, label, type StackIndex } from "./stackIndex";
 import type { StackResource } from "./types";
 import { CannotJudge } from "./unknown";
 import { asArray, isRecord } from "./values";
@@ -50,8 +50,12 @@ function subnetOf(index: StackIndex, from: StackResource, ref: Known<unknown>): 
 const refName = (ref: Known<unknown>) => (ref === UNKNOWN ? "(not known yet)" : String(ref));
 
 /** Does a subnet give launched hosts a public IPv4? AWS's default subnets do; subnets a program creates do not unless asked. */
+const DEFAULT_SUBNET = "it names no subnet, so AWS launches it in a default subnet of the default VPC, which maps a public IPv4";
+
 function subnetMapsPublic(index: StackIndex, from: StackResource, ref: Known<unknown>): Because<boolean> {
   const s = subnetOf(index, from, ref);
+  // Not known yet and from no resource of the program: AWS picks it, a default subnet.
+  if (!s && ref === UNKNOWN) return { value: true, because: DEFAULT_SUBNET };
   if (!s) throw new CannotJudge(`whether subnet ${refName(ref)} maps a public IPv4 on launch (the program does not define it)`, label(from));
   const v = flag(known(at(s.props, "mapPublicIpOnLaunch")));
   const mapped = v ?? s.type === NET.defaultSubnet;
@@ -64,12 +68,11 @@ function vpcOfSubnet(index: StackIndex, s: StackResource): StackResource | strin
   return vpc ?? (typeof id === "string" ? id : undefined);
 }
 
-const DEFAULT_SUBNET = "it names no subnet, so AWS launches it in a default subnet of the default VPC, which maps a public IPv4";
 
 /** Group references a layer names (ids or names), in any of the fields launch resources use. */
 function layerGroupRefs(layer: Layer): Array<{ ref: Known<unknown>; byName: boolean }> {
   const p = layer.props;
-  const list = (key: string, byName = false) => asArray(at(p, key)).filter((v) => v !== undefined && v !== null).map((ref) => ({ ref: ref as Known<unknown>, byName }));
+  const list = (key: string, byName = false) => items(at(p, key)).map((ref) => ({ ref, byName }));
   switch (layer.kind) {
     case "instance":
     case "spot-spec":
@@ -78,7 +81,7 @@ function layerGroupRefs(layer: Layer): Array<{ ref: Known<unknown>; byName: bool
       return [
         ...list("vpcSecurityGroupIds"),
         ...list("securityGroupNames", true),
-        ...asArray(known(at(p, "networkInterfaces"))).flatMap((ni) => asArray(at(ni, "securityGroups")).map((ref) => ({ ref: ref as Known<unknown>, byName: false }))),
+        ...asArray(known(at(p, "networkInterfaces"))).flatMap((ni) => items(at(ni, "securityGroups")).map((ref) => ({ ref, byName: false }))),
       ];
     case "configuration":
       return list("securityGroups");
@@ -120,6 +123,7 @@ function defaultGroupOf(index: StackIndex, from: StackResource, subnetRefs: Know
     const s = subnetOf(index, from, ref);
     const vpc = s ? vpcOfSubnet(index, s) : undefined;
     if (vpc !== undefined) vpcs.add(vpc);
+    else if (!s && ref === UNKNOWN) outside.push("the default VPC");
     else outside.push(s ? `the VPC of ${label(s)}` : `the VPC of subnet ${refName(ref)}`);
   }
   if (subnetRefs.length === 0) outside.push("the default VPC");
@@ -143,16 +147,20 @@ type FallbackGroups = () => Because<SgGroup[]> | undefined;
 
 function launchHost(index: StackIndex, launch: Launch, subnetsOverride?: { refs: Known<unknown>[]; from: string }, fallback?: FallbackGroups): NetHost {
   const enis = attachedInterfaces(index, launch);
-  const subnetRefs = (): { refs: Known<unknown>[]; from: string } | undefined => {
-    if (subnetsOverride && subnetsOverride.refs.length > 0) return subnetsOverride;
-    if (enis.length > 0) return { refs: enis.map((e) => at(e.props, "subnetId")), from: label(enis[0]) };
+  // The subnets it lands in, and the resource that names them (under preview its dependencies say which).
+  const subnetRefs = (): { refs: Known<unknown>[]; holder: StackResource } | undefined => {
+    if (subnetsOverride && subnetsOverride.refs.length > 0) return { refs: subnetsOverride.refs, holder: launch.at };
+    if (enis.length > 0) return { refs: enis.map((e) => at(e.props, "subnetId")), holder: enis[0] };
     const s = decide(launch, (l) => {
       const v = layerSubnet(l);
       return v === undefined ? undefined : v;
     });
-    return s ? { refs: [s.value], from: s.source } : undefined;
+    return s ? { refs: [s.value], holder: s.layer?.resource ?? launch.at } : undefined;
   };
-  const subnets = () => (subnetRefs()?.refs ?? []).map((ref) => subnetOf(index, launch.at, ref)).filter((s): s is StackResource => s !== undefined);
+  const subnets = () => {
+    const refs = subnetRefs();
+    return (refs?.refs ?? []).map((ref) => subnetOf(index, refs?.holder ?? launch.at, ref)).filter((s): s is StackResource => s !== undefined);
+  };
   return {
     at: launch.at,
     what: launch.what,
@@ -162,15 +170,17 @@ function launchHost(index: StackIndex, launch: Launch, subnetsOverride?: { refs:
         return refs.length > 0 ? refs : undefined;
       });
       if (own) {
-        const groups = groupsFrom(index, launch.at, own.value);
+        // Under preview a reference not known yet is followed through the dependencies of the resource that holds it.
+        const groups = groupsFrom(index, own.layer?.resource ?? launch.at, own.value);
         return { value: groups, because: `it gets ${groups.map((g) => g.label).join(", ")}` };
       }
       if (enis.length > 0) {
-        const groups = groupsFrom(index, launch.at, enis.flatMap((e) => asArray(at(e.props, "securityGroups")).map((ref) => ({ ref: ref as Known<unknown>, byName: false }))));
+        const groups = groupsFrom(index, enis[0], enis.flatMap((e) => items(at(e.props, "securityGroups")).map((ref) => ({ ref, byName: false }))));
         if (groups.length > 0) return { value: groups, because: `it gets ${groups.map((g) => g.label).join(", ")} (from ${enis.map(label).join(", ")})` };
       }
       if (launch.missing) throw new CannotJudge(launch.missing, launch.what);
-      return fallback?.() ?? defaultGroupOf(index, launch.at, subnetRefs()?.refs ?? [], launch.what);
+      const refs = subnetRefs();
+      return fallback?.() ?? defaultGroupOf(index, refs?.holder ?? launch.at, refs?.refs ?? [], launch.what);
     },
     publicAddress() {
       // An attached interface that exists already gets no automatic public IPv4 (only an elastic IP).
@@ -181,14 +191,14 @@ function launchHost(index: StackIndex, launch: Launch, subnetsOverride?: { refs:
       });
       if (explicit) {
         const refs = explicit.value ? subnetRefs() : undefined;
-        const mapped = refs?.refs.map((ref) => subnetOf(index, launch.at, ref)).find((s) => s !== undefined && (flag(known(at(s.props, "mapPublicIpOnLaunch"))) ?? s.type === NET.defaultSubnet));
+        const mapped = refs?.refs.map((ref) => subnetOf(index, refs.holder, ref)).find((s) => s !== undefined && (flag(known(at(s.props, "mapPublicIpOnLaunch"))) ?? s.type === NET.defaultSubnet));
         return { value: explicit.value, because: `associatePublicIpAddress is ${explicit.value} on ${explicit.source}${mapped ? `, as ${label(mapped)} maps one on launch` : ""}` };
       }
       if (launch.missing) throw new CannotJudge(launch.missing, launch.what);
       const refs = subnetRefs();
       if (!refs) return { value: true, because: DEFAULT_SUBNET };
       for (const ref of refs.refs) {
-        const m = subnetMapsPublic(index, launch.at, ref);
+        const m = subnetMapsPublic(index, refs.holder, ref);
         if (m.value) return m;
       }
       return { value: false, because: "its subnets map no public IPv4" };
@@ -204,11 +214,11 @@ function launchHost(index: StackIndex, launch: Launch, subnetsOverride?: { refs:
 function consumerSubnets(r: StackResource): Known<unknown>[] {
   switch (r.type) {
     case COMPUTE.autoscalingGroup:
-      return asArray(at(r.props, "vpcZoneIdentifiers")) as Known<unknown>[];
+      return items(at(r.props, "vpcZoneIdentifiers"));
     case COMPUTE.eksNodeGroup:
-      return asArray(at(r.props, "subnetIds")) as Known<unknown>[];
+      return items(at(r.props, "subnetIds"));
     case COMPUTE.batch:
-      return asArray(at(r.props, "computeResources", "subnets")) as Known<unknown>[];
+      return items(at(r.props, "computeResources", "subnets"));
     default:
       return [];
   }
@@ -247,7 +257,7 @@ export function netHosts(index: StackIndex): NetHost[] {
   }
   for (const f of index.of(COMPUTE.fleet, COMPUTE.spotFleet)) {
     asArray(known(at(f.props, "launchTemplateConfigs"))).forEach((c, i) => {
-      const subnets = asArray(known(at(c, "overrides"))).map((o) => at(o, "subnetId")).filter((v) => v !== undefined) as Known<unknown>[];
+      const subnets = asArray(known(at(c, "overrides"))).map((o) => at(o, "subnetId")).filter((v) => v !== undefined);
       viaTemplate(f, `launchTemplateConfigs[${i}]`, known(at(c, "launchTemplateSpecification")), subnets);
     });
   }
@@ -257,7 +267,7 @@ export function netHosts(index: StackIndex): NetHost[] {
     // Without groups of their own, EKS nodes get the cluster security group EKS creates; Batch hosts, the compute environment's.
     const fallback: FallbackGroups = () => {
       if (eks) return { value: [securityGroups(index).eksClusterGroup()], because: "it names no security group, so EKS gives its nodes the cluster security group" };
-      const refs = asArray(at(n.props, "computeResources", "securityGroupIds")).map((ref) => ({ ref: ref as Known<unknown>, byName: false }));
+      const refs = items(at(n.props, "computeResources", "securityGroupIds")).map((ref) => ({ ref, byName: false }));
       if (refs.length === 0) return undefined;
       const groups = groupsFrom(index, n, refs);
       return { value: groups, because: `it gets ${groups.map((g) => g.label).join(", ")}` };
@@ -269,12 +279,12 @@ export function netHosts(index: StackIndex): NetHost[] {
   for (const s of index.of(NET.ecsService, NET.ecsTaskSet)) {
     const nc = known(at(s.props, "networkConfiguration"));
     if (!isRecord(nc)) continue;
-    const subnets = asArray(at(nc, "subnets")) as Known<unknown>[];
+    const subnets = items(at(nc, "subnets"));
     out.push({
       at: s,
       what: label(s),
       groups() {
-        const refs = asArray(at(nc, "securityGroups")).map((ref) => ({ ref: ref as Known<unknown>, byName: false }));
+        const refs = items(at(nc, "securityGroups")).map((ref) => ({ ref, byName: false }));
         if (refs.length > 0) {
           const groups = groupsFrom(index, s, refs);
           return { value: groups, because: `it gets ${groups.map((g) => g.label).join(", ")}` };

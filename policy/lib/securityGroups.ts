@@ -6,7 +6,7 @@
 // every public address of a family together, or any one range wider than any holder owns (stacks/cidr.ts).
 import { holdsPublicAddresses, parseIpRange, publicAddressesLeftOut, widerThanAnyOwner, type IpRange } from "../../stacks/cidr";
 import { UNKNOWN, type Known } from "./references";
-import { at, known, label, type StackIndex } from "./stackIndex";
+import { at, items, known, label, type StackIndex } from "./stackIndex";
 import type { StackResource } from "./types";
 import { asArray, isRecord } from "./values";
 
@@ -47,7 +47,7 @@ const strings = (v: unknown): string[] => asArray(known(v)).filter((x): x is str
 
 function fromBlock(resource: StackResource | undefined, where: string, direction: SgRule["direction"], b: unknown): SgRule {
   const raw = String(known(at(b, "protocol")) ?? known(at(b, "ipProtocol")) ?? "").toLowerCase();
-  const lists = [...asArray(at(b, "prefixListIds")), ...asArray(at(b, "prefixListId"))].map((v) => (v === UNKNOWN ? UNKNOWN : v)).filter((v) => v !== undefined && v !== null);
+  const lists = [...items(at(b, "prefixListIds")), ...items(at(b, "prefixListId"))];
   return {
     resource,
     where,

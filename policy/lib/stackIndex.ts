@@ -87,6 +87,21 @@ export function at(props: unknown, ...path: Array<string | number>): Known<unkno
   return cur;
 }
 
+/**
+ * The items of a list of references: each one, or UNKNOWN for an item not known yet (under preview a
+ * reference to a new resource); a list that is itself not known yet, or absent, is no list at all.
+ */
+export function items(v: Known<unknown>): Array<Known<unknown>> {
+  if (v === UNKNOWN || v === undefined || v === null) return [];
+  if (!Array.isArray(v)) return [v];
+  const out: Array<Known<unknown>> = [];
+  for (let i = 0; i < v.length; i++) {
+    const x = readKnown(v, i, UNKNOWN);
+    if (x !== undefined && x !== null) out.push(x);
+  }
+  return out;
+}
+
 /** The value when known, else undefined (unknown during preview reads as "not set"). */
 export function known(v: Known<unknown>): unknown {
   return v === UNKNOWN ? undefined : v;

@@ -11,7 +11,7 @@ import { OPENCLAW_DEFAULT_GATEWAY_PORT } from "../../stacks/pins";
 import { COMPUTE } from "../lib/launches";
 import { UNKNOWN } from "../lib/references";
 import { SG_RULE_TYPES, familyName, ingressOpenings, securityGroups, type SgRule } from "../lib/securityGroups";
-import { at, flag, known, label, stackIndex, throwBlind, type StackIndex } from "../lib/stackIndex";
+import { at, flag, items, known, label, stackIndex, throwBlind, type StackIndex } from "../lib/stackIndex";
 import type { StackResource, StackRule, StackViolation } from "../lib/types";
 import { CannotJudge } from "../lib/unknown";
 import { asArray, isRecord } from "../lib/values";
@@ -74,7 +74,7 @@ function lightsailFindings(index: StackIndex, out: StackViolation[]): void {
 function eksFindings(index: StackIndex, out: StackViolation[]): void {
   for (const n of index.of(COMPUTE.eksNodeGroup)) {
     const key = known(at(n.props, "remoteAccess", "ec2SshKey"));
-    const sources = asArray(at(n.props, "remoteAccess", "sourceSecurityGroupIds"));
+    const sources = items(at(n.props, "remoteAccess", "sourceSecurityGroupIds"));
     if (typeof key === "string" && key !== "" && sources.length === 0) {
       out.push({ urn: n.urn, message: `${label(n)}: remoteAccess with an SSH key and no sourceSecurityGroupIds, so EKS opens port 22 on every node to 0.0.0.0/0` });
     }
@@ -110,7 +110,7 @@ function targetsOf(index: StackIndex, tg: StackResource): { hosts: StackResource
     hosts.push(...byId, ...byIp);
   }
   for (const g of index.of(COMPUTE.autoscalingGroup)) {
-    if (asArray(at(g.props, "targetGroupArns")).some((ref) => index.resolve(g, ref, LB.targetGroup, ["arn", "id"]).includes(tg))) hosts.push(g);
+    if (items(at(g.props, "targetGroupArns")).some((ref) => index.resolve(g, ref, LB.targetGroup, ["arn", "id"]).includes(tg))) hosts.push(g);
   }
   for (const a of index.of(LB.asgAttachment)) {
     if (index.resolve(a, at(a.props, "lbTargetGroupArn"), LB.targetGroup, ["arn", "id"]).includes(tg)) hosts.push(...index.resolve(a, at(a.props, "autoscalingGroupName"), [COMPUTE.autoscalingGroup], ["name", "id"]));
@@ -146,9 +146,9 @@ function loadBalancerFindings(index: StackIndex, out: StackViolation[], gatewayP
   for (const clb of index.of(LB.classic)) {
     if (flag(known(at(clb.props, "internal"))) === true) continue;
     const attached = [
-      ...asArray(at(clb.props, "instances")).flatMap((ref) => index.resolve(clb, ref, HOSTS, ["id"])),
+      ...items(at(clb.props, "instances")).flatMap((ref) => index.resolve(clb, ref, HOSTS, ["id"])),
       ...index.of(LB.classicAttachment).filter((a) => index.resolve(a, at(a.props, "elb"), [LB.classic], ["name", "id"]).includes(clb)).flatMap((a) => index.resolve(a, at(a.props, "instance"), HOSTS, ["id"])),
-      ...index.of(COMPUTE.autoscalingGroup).filter((g) => asArray(at(g.props, "loadBalancers")).some((ref) => index.resolve(g, ref, [LB.classic], ["name", "id"]).includes(clb))),
+      ...index.of(COMPUTE.autoscalingGroup).filter((g) => items(at(g.props, "loadBalancers")).some((ref) => index.resolve(g, ref, [LB.classic], ["name", "id"]).includes(clb))),
     ];
     for (const h of new Set(attached)) out.push({ urn: clb.urn, message: `${label(clb)} is internet-facing and forwards to ${label(h)}: the internet reaches the host` });
     const toGateway = asArray(known(at(clb.props, "listeners"))).some((l) => known(at(l, "instancePort")) === gatewayPort);
