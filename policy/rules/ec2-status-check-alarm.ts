@@ -1,6 +1,5 @@
 // Protects: availability and detection. A host (an instance, or the instance a spot request gets)
-// that fails its status checks (hung kernel, lost
-// network, failed disk) must page someone, not fail silently.
+// that fails its status checks (hung kernel, lost network, failed disk) must page someone, not fail silently.
 // Checklist: "Alerts set for anomalous activity"; best practice 6, monitoring.
 // Fix: a cloudwatch.MetricAlarm on StatusCheckFailed (or _System/_Instance) with dimensions {InstanceId}
 // and alarmActions (an SNS topic, or the EC2 recover action).
