@@ -206,7 +206,7 @@ export class SecurityGroups {
     const ranges: IpRange[] = [];
     const unknown: string[] = [];
     for (const c of rule.cidrs) {
-      const r = parseIpRange(c);
+      const r = parsed(c);
       if (r) ranges.push(r);
     }
     for (const ref of rule.prefixLists) {
@@ -217,12 +217,22 @@ export class SecurityGroups {
       }
       const inline = asArray(known(at(list.props, "entries"))).map((e) => known(at(e, "cidr")));
       for (const c of [...inline, ...(this.prefixEntries.get(list) ?? [])]) {
-        const r = typeof c === "string" ? parseIpRange(c) : undefined;
+        const r = typeof c === "string" ? parsed(c) : undefined;
         if (r) ranges.push(r);
       }
     }
     return { ranges, unknown };
   }
+}
+
+// The same few CIDRs recur across every rule of a stack: parse each once.
+const parsedCidrs = new Map<string, IpRange | undefined>();
+function parsed(cidr: string): IpRange | undefined {
+  if (!parsedCidrs.has(cidr)) {
+    if (parsedCidrs.size > 10_000) parsedCidrs.clear();
+    parsedCidrs.set(cidr, parseIpRange(cidr));
+  }
+  return parsedCidrs.get(cidr);
 }
 
 const cache = new WeakMap<StackIndex, SecurityGroups>();
@@ -239,7 +249,7 @@ export function securityGroups(index: StackIndex): SecurityGroups {
 /** Is the whole internet (of one family) among these ranges: all public addresses together, or one range wider than any owner's? */
 export function reachesInternet(ranges: readonly IpRange[]): { family: 4 | 6; how: string } | undefined {
   for (const family of [4, 6] as const) {
-    const mine = ranges.filter((r) => r.family === family);
+    const mine = ranges.filter((r) => r.family === family && holdsPublicAddresses(r));
     if (mine.length === 0) continue;
     const all = mine.find((r) => r.bits === 0);
     if (all) return { family, how: all.cidr };
@@ -281,6 +291,8 @@ function needed(rules: SgRule[], stillOpen: (without: ReadonlySet<SgRule>) => bo
   return rules.filter((r) => !dropped.has(r));
 }
 
+const EVERYTHING = [parseIpRange("0.0.0.0/0") as IpRange, parseIpRange("::/0") as IpRange];
+
 /** A rule covers (protocol, port)? */
 function covers(r: SgRule, protocol: string, port: number): boolean {
   if (allProtocols(r)) return true;
@@ -295,8 +307,7 @@ function covers(r: SgRule, protocol: string, port: number): boolean {
  */
 export function ingressOpenings(sg: SecurityGroups, rules: readonly SgRule[], unknownAs: "nothing" | "everything"): { openings: Opening[]; unknown: string[] } {
   const mine = rules.filter((r) => r.direction === "ingress").map((r) => ({ r, s: sg.sources(r) }));
-  const everything = [parseIpRange("0.0.0.0/0") as IpRange, parseIpRange("::/0") as IpRange];
-  const rangesOf = (x: { s: Sources }) => (x.s.unknown.length > 0 && unknownAs === "everything" ? [...x.s.ranges, ...everything] : x.s.ranges);
+  const rangesOf = (x: { s: Sources }) => (x.s.unknown.length > 0 && unknownAs === "everything" ? [...x.s.ranges, ...EVERYTHING] : x.s.ranges);
   const openings: Opening[] = [];
   const seen = new Set<string>();
   for (const { r } of mine) {
@@ -322,8 +333,7 @@ export function ingressOpenings(sg: SecurityGroups, rules: readonly SgRule[], un
  */
 export function unrestrictedEgress(sg: SecurityGroups, rules: readonly SgRule[], unknownAs: "nothing" | "everything"): { opening?: Opening; unknown: string[] } {
   const mine = rules.filter((r) => r.direction === "egress").map((r) => ({ r, s: sg.sources(r) }));
-  const everything = [parseIpRange("0.0.0.0/0") as IpRange, parseIpRange("::/0") as IpRange];
-  const rangesOf = (x: { s: Sources }) => (x.s.unknown.length > 0 && unknownAs === "everything" ? [...x.s.ranges, ...everything] : x.s.ranges);
+  const rangesOf = (x: { s: Sources }) => (x.s.unknown.length > 0 && unknownAs === "everything" ? [...x.s.ranges, ...EVERYTHING] : x.s.ranges);
   const unknown = [...new Set(mine.flatMap((x) => x.s.unknown))];
   // Open on every port of `protocol` through `set`? Returns how (for the first piece), or undefined.
   const openThrough = (set: typeof mine, protocol: string): { family: 4 | 6; how: string } | undefined => {
