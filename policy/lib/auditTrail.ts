@@ -9,7 +9,7 @@ import { parsePolicy } from "./policyDoc";
 import { UNKNOWN } from "./references";
 import { at, known, label, type StackIndex } from "./stackIndex";
 import type { StackResource } from "./types";
-import { hostBundleFiles, userDataTexts } from "./userData";
+import { hostBundleFiles, hostPayload } from "./userData";
 import { asArray, isRecord } from "./values";
 
 export const AUDIT = {
@@ -50,18 +50,19 @@ export function agentHosts(index: StackIndex): AgentHost[] {
   if (hit) return hit;
   const out: AgentHost[] = [];
   hostCache.set(index, out);
-  const fromProps = (at0: StackResource, what: string, props: Record<string, unknown>, profile: unknown) => {
-    const texts = userDataTexts(props).map((t) => t.text);
-    if (texts.some((t) => OPENCLAW.test(t))) out.push({ at: at0, what, texts, profile });
+  // What lands on the host (user data in every form, decoded by the one host-payload decoder).
+  const fromProps = (r: StackResource, profile: unknown) => {
+    const payload = hostPayload(r.type, r.props);
+    const texts = [...payload.texts.map((t) => t.text), ...payload.commands.map((c) => c.line)];
+    if (texts.some((t) => OPENCLAW.test(t))) out.push({ at: r, what: label(r), texts, profile });
   };
   for (const r of index.of(...USER_DATA_HOSTS)) {
     const profile = r.type.includes("launchTemplate") ? (known(at(r.props, "iamInstanceProfile", "arn")) ?? known(at(r.props, "iamInstanceProfile", "name"))) : known(at(r.props, "iamInstanceProfile"));
-    fromProps(r, label(r), r.props, profile);
+    fromProps(r, profile);
   }
   for (const f of index.of("aws:ec2/spotFleetRequest:SpotFleetRequest")) {
-    asArray(known(at(f.props, "launchSpecifications"))).forEach((s, i) => {
-      if (isRecord(s)) fromProps(f, `${label(f)} launchSpecifications[${i}]`, s, known(at(s, "iamInstanceProfileArn")) ?? known(at(s, "iamInstanceProfile")));
-    });
+    const spec = asArray(known(at(f.props, "launchSpecifications"))).find(isRecord);
+    fromProps(f, spec ? (known(at(spec, "iamInstanceProfileArn")) ?? known(at(spec, "iamInstanceProfile"))) : undefined);
   }
   for (const s of index.of(AUDIT.ecsService)) {
     for (const td of index.resolve(s, at(s.props, "taskDefinition"), [AUDIT.taskDefinition], ["arn", "id", "family"])) {

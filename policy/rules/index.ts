@@ -15,6 +15,7 @@ import { kmsKeyRotation } from "./kms-key-rotation";
 import { lambdaNotPublic } from "./lambda-not-public";
 import { logGroupKmsEncrypted } from "./log-group-kms-encrypted";
 import { logGroupRetention } from "./log-group-retention";
+import { noCredentialInState } from "./no-credential-in-state";
 import { noPlaintextSecrets } from "./no-plaintext-secrets";
 import { noPublicImagesSnapshots } from "./no-public-images-snapshots";
 import { noPublicAddress } from "./no-public-address";
@@ -51,6 +52,7 @@ export const RULES: readonly Rule[] = [
   imdsRootOnly,
   // secrets and keys
   noPlaintextSecrets,
+  noCredentialInState,
   secretsRotationMaxDays,
   rotationLambdaPermissionScoped,
   secretPolicyNotPublic,

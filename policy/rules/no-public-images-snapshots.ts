@@ -12,12 +12,12 @@ import { COMMAND_FIELDS, COMMAND_TYPES, publicSharingCalls } from "../lib/public
 import { at, known, label, stackIndex, throwBlind } from "../lib/stackIndex";
 import type { StackRule, StackViolation } from "../lib/types";
 import { CannotJudge } from "../lib/unknown";
-import { userDataTexts } from "../lib/userData";
+import { hostPayload } from "../lib/userData";
 import { asArray, isRecord } from "../lib/values";
 
 const AMI_LAUNCH_PERMISSION = "aws:ec2/amiLaunchPermission:AmiLaunchPermission";
 const IMAGE_BUILDER_DISTRIBUTION = "aws:imagebuilder/distributionConfiguration:DistributionConfiguration";
-const USER_DATA_TYPES = [COMPUTE.instance, COMPUTE.spotRequest, COMPUTE.launchTemplate, COMPUTE.launchConfiguration];
+const USER_DATA_TYPES = [COMPUTE.instance, COMPUTE.spotRequest, COMPUTE.launchTemplate, COMPUTE.launchConfiguration, COMPUTE.spotFleet];
 
 export const noPublicImagesSnapshots: StackRule = {
   kind: "stack",
@@ -58,7 +58,8 @@ export const noPublicImagesSnapshots: StackRule = {
     }
     for (const h of index.of(...USER_DATA_TYPES)) {
       if (!isRecord(h.props)) continue;
-      for (const { where, text } of userDataTexts(h.props)) if (/modify-(image|snapshot)-attribute/.test(text)) judgeText(h, where, text);
+      const payload = hostPayload(h.type, h.props);
+      for (const { via, line } of payload.commands) if (/modify-(image|snapshot)-attribute/.test(line)) judgeText(h, via, line);
     }
     throwBlind(blind);
     return out;
