@@ -1,11 +1,17 @@
+// `npm test`: the unit tier. Pure, schema, rule, renderer and mock-runtime tests and the plan CLI in
+// process: only Node, no system tool, no network. Suites that need a real tool are
+// *.integration.test.ts (vitest.integration.config.mts, `npm run test:integration`).
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "components/**/*.test.ts", "stacks/**/*.test.ts", "policy/**/*.test.ts", "plan/**/*.test.ts", "lambda/**/*.test.ts"],
-    // Real tools (openclaw gateway, moto, systemd-analyze) are slow to start on 2 cores.
-    testTimeout: 180_000,
-    hookTimeout: 600_000,
+    exclude: ["**/node_modules/**", "**/*.integration.test.ts"],
+    globalSetup: ["test/support/unitGlobalSetup.ts"],
+    setupFiles: ["test/support/shareEvaluations.ts"],
+    // A mock-runtime evaluation of the kit takes 2-5 s on 2 busy cores; no unit test waits on anything else.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
     pool: "forks",
   },
 });

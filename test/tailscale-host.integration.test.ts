@@ -19,9 +19,7 @@ import {
   renderTailscaleEnv,
   renderTailscaleJoinUnit,
   renderTailscaleScripts,
-  tailscaleHostFiles,
   tailscaleOptions,
-  tailscaleRuncmd,
 } from "../components/tailscale";
 import { startMoto, type MotoServer } from "./support/moto";
 import { needTools } from "./support/tools";
@@ -44,30 +42,6 @@ const write = (file: string, text: string, mode = 0o600) => {
 const FACTS = { region: "us-east-1", joinSecretId: "clawkeep/dev/gw/tailscale-join", hostname: "clawkeep-dev-gw", gatewayPort: 18789, repo: TAILSCALE_APT_REPO };
 
 describe("host files", () => {
-  it("renders only references and plain facts into tailscale.env", () => {
-    const env = renderTailscaleEnv(tailscaleOptions(), FACTS);
-    expect(env).toContain("CLAWKEEP_TAILSCALE_SECRET_ID=clawkeep/dev/gw/tailscale-join\n");
-    expect(env).toContain("CLAWKEEP_TAILSCALE_TAGS=tag:openclaw\n");
-    expect(env).toContain("CLAWKEEP_TAILSCALE_SSH=yes\n");
-    expect(env).toContain(`CLAWKEEP_TAILSCALE_REPO=${TAILSCALE_APT_REPO}\n`);
-    expect(env).not.toMatch(/tskey-/);
-    expect(() => renderTailscaleEnv(tailscaleOptions(), { ...FACTS, hostname: "gw; rm -rf /" })).toThrow(/not a plain token/);
-  });
-
-  it("installs the env file, both scripts and the join unit, and runs them after the gateway; nothing when disabled", () => {
-    const files = tailscaleHostFiles(tailscaleOptions(), FACTS);
-    expect(files.map((f) => [f.path, f.mode])).toEqual([
-      ["/etc/clawkeep/tailscale.env", "0600"],
-      ["/usr/local/libexec/clawkeep/install-tailscale", "0750"],
-      ["/usr/local/libexec/clawkeep/tailscale-join", "0750"],
-      [`/etc/systemd/system/${TAILSCALE_JOIN_UNIT}`, "0644"],
-    ]);
-    expect(tailscaleRuncmd(tailscaleOptions())).toEqual([["/usr/local/libexec/clawkeep/install-tailscale"], ["systemctl", "enable", "--now", TAILSCALE_JOIN_UNIT]]);
-    expect(tailscaleHostFiles(tailscaleOptions({ enabled: false }), FACTS)).toEqual([]);
-    expect(tailscaleRuncmd(tailscaleOptions({ enabled: false }))).toEqual([]);
-    expect(scripts.join).not.toMatch(/funnel --bg|funnel --https=443 on|funnel \d/);
-  });
-
   describe.skipIf(!needTools("shellcheck"))("shellcheck", () => {
     it.each(Object.keys(scripts) as Array<keyof typeof scripts>)("%s passes shellcheck with no finding", (name) => {
       const dir = tmp("clawkeep-ts-sc-");
