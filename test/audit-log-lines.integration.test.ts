@@ -18,7 +18,7 @@ const model = loadStackFile("level1");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = (pattern: string, lines: string[]) => lines.filter((l) => matchesFilterPattern(pattern, l)).length;
 
-describe("gateway auth failures in the pinned gateway's own log", () => {
+describe.skipIf(!needTools("npm"))("gateway auth failures in the pinned gateway's own log", () => {
   let oc: OpenclawInstall;
   let gw: GatewayHandle;
   let logFile: string;

@@ -30,9 +30,8 @@ import { loadStackFile } from "../stacks/load";
 import type { StackModel } from "../stacks/schema";
 import { dropIn, fetchTokenStub, nestedManagerUsable, removeTmpDirs, runManager, tmpDir, type ManagerRun } from "./support/nestedSystemd";
 import { NODE_BIN, ensureOpenclaw } from "./support/openclaw";
-import { needTools } from "./support/tools";
 
-const CAN_RUN = nestedManagerUsable("squid", "openssl") && needTools("squid", "openssl");
+const CAN_RUN = nestedManagerUsable("squid", "openssl", "systemctl", "systemd-notify", "npm");
 
 /** Level 1: the provider API plus one listed read-only API (api.github.com), so both kinds of allowlist entry are exercised. */
 const STACK = "level1";

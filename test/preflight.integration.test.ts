@@ -6,11 +6,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { planStack } from "../plan/planStack";
 import { ensureOpenclaw } from "../ops/openclawCache";
 import { preflightCommand } from "../components/gateway/configPreflight";
+import { needTools } from "./support/tools";
 
 const ROOT = path.join(__dirname, "..");
 const run = (cmd: string, stdin: string) => spawnSync("sh", ["-c", cmd], { cwd: ROOT, input: stdin, encoding: "utf8", timeout: 180_000 });
 
-describe("deploy preflight (pinned openclaw config validate)", () => {
+describe.skipIf(!needTools("npm"))("deploy preflight (pinned openclaw config validate)", () => {
   beforeAll(async () => {
     await ensureOpenclaw("2026.9.6");
   });

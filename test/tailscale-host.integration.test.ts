@@ -67,7 +67,7 @@ describe("host files", () => {
   });
 });
 
-describe.skipIf(!needTools("gpg", "python3", "curl", "openssl"))("the pinned apt key", () => {
+describe.skipIf(!needTools("gpg", "gpgconf", "python3", "curl", "openssl"))("the pinned apt key", () => {
   let gnupg: string;
   const keys: Record<string, { fpr: string; file: string }> = {};
 
