@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EGRESS_DENIED_PATTERN, GATEWAY_AUTH_FAILURE_PATTERN, alarmSpecs, DEFAULT_AUDIT_SETTINGS, matchesFilterPattern, modelApiPattern } from "../components/audit";
 import { renderOpenclawConfig } from "../components/gateway";
 import { loadStackFile } from "../stacks/load";
-import { createSandbox, ensureOpenclaw, freePort, runOpenclaw, startGateway, type GatewayHandle, type OpenclawInstall } from "./support/openclaw";
+import { OPENCLAW_BUDGET_MS, createSandbox, ensureOpenclaw, freePort, runOpenclaw, startGateway, type GatewayHandle, type OpenclawInstall } from "./support/openclaw";
 import { isRoot, needTools } from "./support/tools";
 
 const model = loadStackFile("level1");
@@ -40,7 +40,7 @@ describe.skipIf(!needTools("npm"))("gateway auth failures in the pinned gateway'
       results.push((await runOpenclaw(oc, sb, ["gateway", "call", "health", "--url", url, "--token", `wrong-${i}-${"x".repeat(30)}`, "--json"])).code);
     }
     await sleep(1000);
-  });
+  }, OPENCLAW_BUDGET_MS.gatewayStart + 7 * OPENCLAW_BUDGET_MS.cliRun);
   afterAll(async () => {
     await gw?.stop();
     gw?.sandbox.cleanup();

@@ -415,7 +415,8 @@ describe.skipIf(!needTools("moto_server", "aws", "python3"))("fetch-token agains
   });
 });
 
-describe.skipIf(!needTools("curl", "tar", "sha512sum", "od", "base64", "npm"))("install-runtime against a loopback npm registry", () => {
+// install-runtime downloads, checks and unpacks Node and runs npm install of OpenClaw's tarball from loopback.
+describe.skipIf(!needTools("curl", "tar", "sha512sum", "od", "base64", "npm"))("install-runtime against a loopback npm registry", { timeout: 90_000 }, () => {
   const scripts = writeScripts();
   const work = tmp("install-runtime");
   const nodeVersion = process.version.slice(1);
