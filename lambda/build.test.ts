@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { createRequire } from "node:module";
 import { afterAll, describe, expect, it } from "vitest";
 import { bundleFunction, buildRotationBundle, lambdaCacheSlot } from "./build";
 
@@ -62,5 +63,20 @@ describe("Lambda bundle cache", () => {
     const fourth = tmp("clawkeep-bundle-out-");
     await bundleFunction(entry, fourth, name);
     expect(indexJs(fourth, name)).toContain('"second"');
+  });
+
+  it("builds when a program calls it while the offline plan loads it (tsx namespace), as the kit's components do", async () => {
+    const src = tmp("clawkeep-bundle-ns-");
+    const out = tmp("clawkeep-bundle-ns-out-");
+    fs.writeFileSync(path.join(src, "entry.ts"), "export const handler = async () => 42;\n");
+    const program = path.join(src, "program.ts");
+    fs.writeFileSync(program, `import { bundleFunction } from ${JSON.stringify(path.join(__dirname, "build"))};\nexport const built = bundleFunction(${JSON.stringify(path.join(src, "entry.ts"))}, ${JSON.stringify(out)}, "ns-test", { cache: false });\n`);
+    // What plan/evaluate.ts does: load the program in a tsx namespace of its own, unregistered once loaded.
+    const { register } = createRequire(__filename)("tsx/cjs/api") as { register(o: { namespace: string }): { require(id: string, from: string): unknown; unregister(): void } };
+    const api = register({ namespace: `clawkeep-build-test-${process.pid}` });
+    const loaded = api.require(program, __filename) as { built: Promise<{ bundleBytes: number }> };
+    api.unregister();
+    expect((await loaded.built).bundleBytes).toBeGreaterThan(0);
+    expect(indexJs(out, "ns-test")).toContain("42");
   });
 });

@@ -105,6 +105,10 @@ async function esbuildBundle(entry: string): Promise<{ js: Buffer; inputs: Recor
  * Reused from .cache/lambda when no file esbuild read for it has changed.
  */
 export async function bundleFunction(entry: string, outDir: string, name: string, opts: BundleOptions = {}): Promise<FunctionBundle> {
+  // First an await: a program under the offline plan calls this while tsx loads it in a namespace, where
+  // esbuild's first build would find its binary by a require.resolve that carries the namespace's query.
+  const dir = path.join(outDir, name);
+  await fs.mkdir(dir, { recursive: true });
   const useCache = opts.cache ?? true;
   const slot = lambdaCacheSlot(entry, name);
   let js = useCache ? readCached(slot) : undefined;
@@ -113,8 +117,6 @@ export async function bundleFunction(entry: string, outDir: string, name: string
     js = built.js;
     if (useCache) writeCached(slot, js, built.inputs);
   }
-  const dir = path.join(outDir, name);
-  await fs.mkdir(dir, { recursive: true });
   await fs.writeFile(path.join(dir, "index.js"), js);
   const zip = zipFiles([{ name: "index.js", data: js }]);
   const zipPath = path.join(outDir, `${name}.zip`);
