@@ -13,5 +13,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Both cores, and each worker loads @pulumi/aws and the kit once instead of once per file: CPU 17 s
+    // instead of 43 s. These tests share no state through modules (they pass isolated and shuffled too:
+    // `npx vitest run --isolate`, `--sequence.shuffle`).
+    maxWorkers: 2,
+    isolate: false,
   },
 });
