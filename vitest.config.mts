@@ -9,9 +9,10 @@ export default defineConfig({
     exclude: ["**/node_modules/**", "**/*.integration.test.ts"],
     globalSetup: ["test/support/unitGlobalSetup.ts"],
     setupFiles: ["test/support/shareEvaluations.ts"],
-    // A mock-runtime evaluation of the kit takes 2-5 s on 2 busy cores; no unit test waits on anything else.
+    // A mock-runtime evaluation of the kit takes 2-5 s on 2 idle cores, up to ~15 s at load 20; a file's
+    // hook evaluates at most the four level stacks. No unit test waits on anything else.
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: 90_000,
     pool: "forks",
     // Both cores, and each worker loads @pulumi/aws and the kit once instead of once per file: CPU 17 s
     // instead of 43 s. These tests share no state through modules (they pass isolated and shuffled too:
