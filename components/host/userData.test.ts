@@ -1,7 +1,7 @@
 // Pure checks of the user data and boot scripts: no secret reaches the clear-text user data, files
 // land with the layout's modes and owners, sshd goes, downloads are verified before anything
 // unpacks them, and the document fits EC2's limit. Real tools judge the same output in
-// test/host-files.test.ts.
+// test/host-files.integration.test.ts.
 import * as crypto from "node:crypto";
 import * as zlib from "node:zlib";
 import { renderExecApprovalsJson, renderOpenclawJson } from "../gateway/openclawConfig";

@@ -13,7 +13,7 @@ import { EGRESS_SERVICE, EGRESS_SOCKET, INGRESS_SERVICE, INGRESS_SOCKET, PROXY_S
 import { loadStackFile } from "../stacks/load";
 import type { StackModel } from "../stacks/schema";
 import { HARNESS_ONLY_KEYS, dropIn, fetchTokenStub, nestedManagerUsable, removeTmpDirs, runManager, tmpDir, writeFile, type ManagerRun } from "./support/nestedSystemd";
-import { ensureOpenclaw } from "./support/openclaw";
+import { OPENCLAW_BUDGET_MS, ensureOpenclaw } from "./support/openclaw";
 import { needTools } from "./support/tools";
 
 const LEVELS = ["level0", "level1", "level2", "level3"] as const;
@@ -120,7 +120,8 @@ describe.skipIf(!HAS_ANALYZE)("systemd-analyze security --offline=yes", () => {
   });
 });
 
-describe.skipIf(!HAS_ANALYZE)("systemd-analyze verify --root", () => {
+// verify resolves the drop-in against the installed squid.service (Debian's squid-openssl ships it).
+describe.skipIf(!needTools("systemd-analyze", "squid"))("systemd-analyze verify --root", () => {
   let base: string;
   beforeAll(() => {
     // verify resolves every dependency (sysinit.target, network-online.target...) under --root.
@@ -215,7 +216,7 @@ const PID1 = fs.readFileSync("/proc/1/comm", "utf8").trim();
 /**
  * Addresses on the manager's loopback standing in for IMDS, a VPC neighbour, a tailnet peer, the VPC
  * and MagicDNS resolvers and a public API: from the gateway's own network namespace none is reachable
- * (netns-sandbox.test.ts proves the way out through the proxy). Its own loopback is.
+ * (netns-sandbox.integration.test.ts proves the way out through the proxy). Its own loopback is.
  */
 function standIns(vpcCidr: string) {
   const resolver = vpcResolver(vpcCidr);
@@ -406,7 +407,8 @@ describe.skipIf(!CAN_NEST)("a private systemd manager enforces the gateway's san
     expect(run.status).not.toBe(0);
   });
 
-  describe.skipIf(!needTools("dbus-daemon"))("the real OpenClaw gateway", () => {
+  // Each test boots the private manager and starts (or fails to start) the gateway under it.
+  describe.skipIf(!needTools("dbus-daemon", "npm"))("the real OpenClaw gateway", { timeout: OPENCLAW_BUDGET_MS.gatewayStart + 60_000 }, () => {
     const model = loadStackFile("level0");
     let modules = "";
     beforeAll(async () => {

@@ -21,6 +21,7 @@ import { renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "../compo
 import { hostFacts, renderHost } from "../components/host/hostFiles";
 import { hostFiles, renderAutoUpgrades, renderTmpfiles, renderUserData } from "../components/host/userData";
 import { loadStackFile } from "../stacks/load";
+import { startMoto, type MotoServer } from "./support/moto";
 import { isRoot, needTools } from "./support/tools";
 
 const LEVELS = ["level0", "level1", "level2", "level3"] as const;
@@ -238,25 +239,14 @@ describe.skipIf(!needTools("moto_server", "aws", "python3"))("fetch-token agains
   const openaiKeyId = `key_test${crypto.randomBytes(6).toString("hex")}`;
   const secretValues = [token, anthropicKey, openaiKey];
   const BOTH = "anthropic=clawkeep/test/anthropic-api-key,openai=clawkeep/test/openai-api-key";
-  let moto: ReturnType<typeof spawn> | undefined;
+  let moto: MotoServer | undefined;
   let endpoint = "";
   let deadEndpoint = "";
 
   beforeAll(async () => {
-    const port = await freePort();
     deadEndpoint = `http://127.0.0.1:${await freePort()}`;
-    endpoint = `http://127.0.0.1:${port}`;
-    moto = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const up = await fetch(`${endpoint}/moto-api/`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) break;
-      if (Date.now() > deadline) throw new Error("moto_server did not start within 60 s");
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    moto = await startMoto();
+    endpoint = moto.endpoint;
     const sm = new SecretsManagerClient({ region: "us-east-1", endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
     const put = (Name: string, SecretString?: string) => sm.send(new CreateSecretCommand({ Name, ...(SecretString === undefined ? {} : { SecretString }) }));
     await put("clawkeep/test/gateway-token", token);
@@ -272,8 +262,8 @@ describe.skipIf(!needTools("moto_server", "aws", "python3"))("fetch-token agains
     await put("clawkeep/test/placeholder-key", "changeme");
   });
 
-  afterAll(() => {
-    moto?.kill("SIGTERM");
+  afterAll(async () => {
+    await moto?.stop();
   });
 
   interface FetchRun extends Run {
@@ -426,7 +416,8 @@ describe.skipIf(!needTools("moto_server", "aws", "python3"))("fetch-token agains
   });
 });
 
-describe.skipIf(!needTools("curl", "tar", "sha512sum", "od", "base64", "npm"))("install-runtime against a loopback npm registry", () => {
+// install-runtime downloads, checks and unpacks Node and runs npm install of OpenClaw's tarball from loopback.
+describe.skipIf(!needTools("curl", "tar", "sha512sum", "od", "base64", "npm"))("install-runtime against a loopback npm registry", { timeout: 90_000 }, () => {
   const scripts = writeScripts();
   const work = tmp("install-runtime");
   const nodeVersion = process.version.slice(1);

@@ -17,6 +17,8 @@ import {
   createSandbox,
   ensureOpenclaw,
   freePort,
+  OPENCLAW_BUDGET_MS,
+  parseAudit,
   runOpenclaw,
   securityAudit,
   startGateway,
@@ -28,6 +30,8 @@ import {
 } from "./support/openclaw";
 
 const VERSION = loadStackFile("level0").host.openclawVersion;
+// Each test's timeout: its CLI runs and gateway starts at the worst pace seen (OPENCLAW_BUDGET_MS).
+const { cliRun: CLI_RUN_MS, gatewayStart: GATEWAY_START_MS } = OPENCLAW_BUDGET_MS;
 // A generated stand-in for the credential; only its length matters to the audit (>= 24 chars).
 const TEST_TOKEN = `test-${Date.now().toString(36)}-${"k".repeat(40)}`;
 // Stand-ins for the provider keys: random, shaped like no real provider's key.
@@ -141,18 +145,18 @@ describe.skipIf(!needTools("npm"))(`openclaw@${VERSION} judges the rendered conf
     const allowedIds = new Set(render(level, sb).security.audit.suppressions.map((s) => s.checkId));
     for (const f of suppressed) expect(allowedIds).toContain(f.checkId);
     expect(suppressed.map((f) => f.checkId)).toContain("fs.config.perms_group_readable");
-  });
+  }, 3 * CLI_RUN_MS);
 
   it("both providers: config validate passes, the audit has 0 critical, 0 warn, and secrets audit resolves every key", async () => {
     const sb = track(hostLikeSandbox((s) => render(1, s, BOTH_PROVIDERS)));
     expect(fs.readdirSync(keyDir(sb)).sort()).toEqual(["gateway-token", providerKeyCredential("anthropic"), providerKeyCredential("openai")]);
     const validate = await validateConfig(oc, sb);
     expect(validate.code, validate.stdout + validate.stderr).toBe(0);
-    const audit = await securityAudit(oc, sb);
+    const auditRun = await runOpenclaw(oc, sb, ["security", "audit", "--json"]);
+    const audit = parseAudit(auditRun);
     expect(audit.findings.filter((f) => f.severity !== "info")).toEqual([]);
     expect(audit.summary).toMatchObject({ critical: 0, warn: 0 });
     // With OpenAI's runtime left on "auto", OpenClaw claims the Codex harness and tries to install it from npm.
-    const auditRun = await runOpenclaw(oc, sb, ["security", "audit", "--json"]);
     expect(auditRun.stderr).not.toMatch(/codex/i);
 
     const secrets = await secretsAudit(oc, sb);
@@ -167,7 +171,7 @@ describe.skipIf(!needTools("npm"))(`openclaw@${VERSION} judges the rendered conf
     expect(missing.summary.unresolvedRefCount).toBe(1);
     expect(JSON.stringify(missing.findings)).toContain("models.providers.openai.apiKey");
     expect(JSON.stringify(missing)).not.toContain(TEST_KEYS.anthropic);
-  });
+  }, 4 * CLI_RUN_MS);
 
   it("rejects a config with a key OpenClaw does not know", async () => {
     const sb = track(
@@ -180,7 +184,7 @@ describe.skipIf(!needTools("npm"))(`openclaw@${VERSION} judges the rendered conf
     const res = await validateConfig(oc, sb);
     expect(res.code).not.toBe(0);
     expect(res.stdout + res.stderr).toMatch(/Unrecognized key: "notAKey"/);
-  });
+  }, CLI_RUN_MS);
 
   it("reports critical findings for a gateway bound to the LAN or left without auth", async () => {
     const lan = track(hostLikeSandbox((s) => ({ ...render(1, s), gateway: { ...render(1, s).gateway, bind: "lan" } })));
@@ -192,13 +196,13 @@ describe.skipIf(!needTools("npm"))(`openclaw@${VERSION} judges the rendered conf
     const noAuthAudit = await securityAudit(oc, noAuth);
     expect(noAuthAudit.findings.filter((f) => f.severity === "critical").map((f) => f.checkId)).toContain("gateway.loopback_no_auth");
 
-  });
+  }, 2 * CLI_RUN_MS);
 
   it("warns when the config is readable by everyone (the suppression covers only the group bit)", async () => {
     const sb = track(hostLikeSandbox((s) => render(0, s), 0o644));
     const audit = await securityAudit(oc, sb);
     expect(audit.findings.filter((f) => f.severity !== "info").map((f) => f.checkId)).toContain("fs.config.perms_world_readable");
-  });
+  }, CLI_RUN_MS);
   it("the gateway sends each provider the key from its credential file, and writes the keys nowhere", async () => {
     const api = await fakeProviderApi();
     const port = await freePort();
@@ -230,7 +234,7 @@ describe.skipIf(!needTools("npm"))(`openclaw@${VERSION} judges the rendered conf
     expect(openai.every((r) => r.headers.authorization === `Bearer ${TEST_KEYS.openai}` && r.headers["x-api-key"] === undefined)).toBe(true);
     // Neither key reached the config, the state (models.json, SQLite, sessions) or the logs.
     for (const key of Object.values(TEST_KEYS)) expect(filesContaining(sb.root, key, keyDir(sb))).toEqual([]);
-  });
+  }, GATEWAY_START_MS + 2 * CLI_RUN_MS);
 
   it("a key file that is not there leaves only that provider unavailable: the gateway starts and sends nothing", async () => {
     const api = await fakeProviderApi();
@@ -252,5 +256,5 @@ describe.skipIf(!needTools("npm"))(`openclaw@${VERSION} judges the rendered conf
     }
     console.log(`gateway without its key started in ${gw.startupMs} ms`);
     expect(api.seen).toEqual([]);
-  });
+  }, GATEWAY_START_MS + CLI_RUN_MS);
 });

@@ -12,7 +12,8 @@ import { needTools } from "./support/tools";
 const ROOT = path.join(__dirname, "..");
 const HAS_MOTO = needTools("moto_server");
 
-describe.skipIf(!HAS_MOTO)("operator credential commands on moto", () => {
+// Each test runs `npm run rotate`/`revoke` as a process (tsx; killed after 60 s) against moto.
+describe.skipIf(!HAS_MOTO)("operator credential commands on moto", { timeout: 90_000 }, () => {
   let moto: MotoServer;
   let sm: SecretsManagerClient;
   let ssm: SSMClient;

@@ -9,9 +9,11 @@ import { loadStackFile } from "../stacks/load";
 import type { StackModel } from "../stacks/schema";
 import { TRUST_LEVELS, type LevelCapabilities, type TrustLevel } from "../stacks/trustLevels";
 import { needTools } from "./support/tools";
-import { createSandbox, ensureOpenclaw, freePort, runOpenclaw, startGateway, type GatewayHandle, type OpenclawInstall } from "./support/openclaw";
+import { OPENCLAW_BUDGET_MS, createSandbox, ensureOpenclaw, freePort, runOpenclaw, startGateway, type GatewayHandle, type OpenclawInstall } from "./support/openclaw";
 
 const VERSION = loadStackFile("level0").host.openclawVersion;
+/** One level: four OpenClaw CLI runs (approvals set and get, two gateway calls), a gateway start, ~20 HTTP probes. */
+const LEVEL_TIMEOUT_MS = OPENCLAW_BUDGET_MS.gatewayStart + 4 * OPENCLAW_BUDGET_MS.cliRun;
 
 interface Probe {
   group: string;
@@ -72,6 +74,8 @@ async function gatewayCall(oc: OpenclawInstall, gw: GatewayHandle, method: strin
 interface LevelResult {
   level: TrustLevel;
   startupMs: number;
+  /** approvals set, gateway start, probes and CLI calls, stop. */
+  totalMs: number;
   effective: Set<string>;
   http: Map<string, InvokeResult>;
   approvals: { security?: string; ask?: string; askFallback?: string; allowlist: string[] };
@@ -97,6 +101,7 @@ describe.skipIf(!needTools("npm"))(`openclaw@${VERSION} gateway enforces each tr
     const setApprovals = await runOpenclaw(oc, sb, ["approvals", "set", "--file", `${sb.root}/approvals.json`]);
     if (setApprovals.code !== 0) throw new Error(`approvals set failed: ${setApprovals.stderr}`);
 
+    const started = Date.now();
     const gw = await startGateway({ install: oc, sandbox: sb, config, token, port });
     process.stderr.write(`[gateway] level ${level} answered /healthz after ${gw.startupMs} ms\n`);
     try {
@@ -124,7 +129,7 @@ describe.skipIf(!needTools("npm"))(`openclaw@${VERSION} gateway enforces each tr
 
       const noToken = await invoke(gw, "web_fetch", {}, undefined);
       const wrongToken = await invoke(gw, "web_fetch", {}, `wrong-${token}`);
-      results.set(level, { level, startupMs: gw.startupMs, effective, http, approvals, noToken, wrongToken });
+      results.set(level, { level, startupMs: gw.startupMs, totalMs: 0, effective, http, approvals, noToken, wrongToken });
 
       if (withLockout) {
         // One wrong attempt above already counts; six more in a row, then the right token.
@@ -136,14 +141,17 @@ describe.skipIf(!needTools("npm"))(`openclaw@${VERSION} gateway enforces each tr
       }
     } finally {
       await gw.stop();
+      const r = results.get(level);
+      if (r) r.totalMs = Date.now() - started;
     }
   }
 
   beforeAll(async () => {
     oc = await ensureOpenclaw(VERSION);
-    const started = Date.now();
-    // One gateway at a time: four at once on two cores only slows every one of them.
-    for (const level of TRUST_LEVELS) await runLevel(level, level === TRUST_LEVELS[TRUST_LEVELS.length - 1]);
+  });
+  afterAll(() => {
+    cleanups.forEach((c) => c());
+    if (results.size === 0) return;
     const rows = PROBES.map((p) => {
       const cells = TRUST_LEVELS.map((l) => {
         const r = results.get(l);
@@ -152,20 +160,21 @@ describe.skipIf(!needTools("npm"))(`openclaw@${VERSION} gateway enforces each tr
       });
       return `${p.group.padEnd(15)}${cells.join("")}`;
     });
-    const startups = TRUST_LEVELS.map((l) => `L${l} ${results.get(l)?.startupMs} ms`).join(", ");
+    const timings = TRUST_LEVELS.map((l) => `L${l} ${results.get(l)?.startupMs} ms to /healthz, ${((results.get(l)?.totalMs ?? 0) / 1000).toFixed(1)} s in all`).join(", ");
     console.log(
       [
         `level x tool (policy from tools.effective; HTTP status of POST /tools/invoke)`,
         `${"".padEnd(15)}${TRUST_LEVELS.map((l) => `level ${l}`.padEnd(20)).join("")}`,
         ...rows,
-        `startup to /healthz: ${startups}; four gateways in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `gateways: ${timings}`,
         `lock-out: ${lockout?.attempts.map((a) => a.status).join(" ")} then right token ${lockout?.rightAfter.status} (Retry-After ${String(lockout?.rightAfter.retryAfter)} s)`,
       ].join("\n"),
     );
   });
-  afterAll(() => cleanups.forEach((c) => c()));
 
+  // One gateway at a time, one level per hook: four at once on two cores only slows every one of them.
   describe.each(TRUST_LEVELS.map((l) => [l]))("level %i", (level) => {
+    beforeAll(() => runLevel(level, level === TRUST_LEVELS[TRUST_LEVELS.length - 1]), LEVEL_TIMEOUT_MS);
     const caps = () => loadStackFile(`level${level}`).capabilities;
     const result = () => {
       const r = results.get(level);

@@ -30,10 +30,9 @@ import {
 import { loadStackFile } from "../stacks/load";
 import type { StackModel } from "../stacks/schema";
 import { dropIn, fetchTokenStub, nestedManagerUsable, removeTmpDirs, runManager, tmpDir, type ManagerRun } from "./support/nestedSystemd";
-import { NODE_BIN, ensureOpenclaw } from "./support/openclaw";
-import { needTools } from "./support/tools";
+import { NODE_BIN, OPENCLAW_BUDGET_MS, ensureOpenclaw } from "./support/openclaw";
 
-const CAN_RUN = nestedManagerUsable("squid", "openssl") && needTools("squid", "openssl");
+const CAN_RUN = nestedManagerUsable("squid", "openssl", "systemctl", "systemd-notify", "npm");
 
 /** Level 1: the provider API plus one listed read-only API (api.github.com), so both kinds of allowlist entry are exercised. */
 const STACK = "level1";
@@ -450,7 +449,8 @@ describe.skipIf(!CAN_RUN)("the gateway's network sandbox in real namespaces", ()
     expect(r.attempts.filter((a) => a.via === "proxy" && a.reached)).toEqual([]);
   });
 
-  describe("the real OpenClaw gateway", () => {
+  // The gateway starts in its namespace, then again after a restart, under the private manager.
+  describe("the real OpenClaw gateway", { timeout: 2 * OPENCLAW_BUDGET_MS.gatewayStart + 30_000 }, () => {
     let modules = "";
     beforeAll(async () => {
       modules = path.join((await ensureOpenclaw(model.host.openclawVersion)).dir, "node_modules");

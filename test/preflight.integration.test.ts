@@ -5,12 +5,15 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { planStack } from "../plan/planStack";
 import { ensureOpenclaw } from "../ops/openclawCache";
+import { OPENCLAW_BUDGET_MS } from "./support/openclaw";
 import { preflightCommand } from "../components/gateway/configPreflight";
+import { needTools } from "./support/tools";
 
 const ROOT = path.join(__dirname, "..");
 const run = (cmd: string, stdin: string) => spawnSync("sh", ["-c", cmd], { cwd: ROOT, input: stdin, encoding: "utf8", timeout: 180_000 });
 
-describe("deploy preflight (pinned openclaw config validate)", () => {
+// Each test runs the pinned OpenClaw's config validate once (the first also evaluates the kit's program).
+describe.skipIf(!needTools("npm"))("deploy preflight (pinned openclaw config validate)", { timeout: OPENCLAW_BUDGET_MS.cliRun + 30_000 }, () => {
   beforeAll(async () => {
     await ensureOpenclaw("2026.9.6");
   });

@@ -25,7 +25,7 @@ import { GATEWAY_STOPPED_EXIT, HEALTH_WAIT_SECONDS, PICKUP_SCRIPT_PATH, PICKUP_T
 import { analyzeUnit, verifyUnits } from "../components/host/systemdUnits";
 import { loadStackFile } from "../stacks/load";
 import { MOTO_REGION, startMoto, type MotoServer } from "./support/moto";
-import { createSandbox, ensureOpenclaw, freePort, startGateway, type GatewayHandle, type OpenclawInstall, type Sandbox } from "./support/openclaw";
+import { OPENCLAW_BUDGET_MS, createSandbox, ensureOpenclaw, freePort, startGateway, type GatewayHandle, type OpenclawInstall, type Sandbox } from "./support/openclaw";
 import { needTools } from "./support/tools";
 
 const MODEL = loadStackFile("level0");
@@ -232,7 +232,14 @@ interface Run {
   ms: number;
 }
 
-describe.skipIf(!needTools("moto_server", "aws", "curl", "python3", "flock", "npm"))(`pickup-token against moto and openclaw@${MODEL.host.openclawVersion}`, () => {
+/**
+ * A test here may restart the real gateway once, as the script does: it waits up to HEALTH_WAIT_SECONDS
+ * for /healthz and as long again for the new token, around its own AWS CLI calls (a restart took 15-25 s
+ * on two idle cores, up to ~115 s at load 15). The boot hook installs nothing (globalSetup did) but starts one gateway.
+ */
+const RESTART_TEST_MS = 2 * HEALTH_WAIT_SECONDS * 1000 + 60_000;
+
+describe.skipIf(!needTools("moto_server", "aws", "curl", "python3", "flock", "npm"))(`pickup-token against moto and openclaw@${MODEL.host.openclawVersion}`, { timeout: RESTART_TEST_MS }, () => {
   let moto: MotoServer;
   let provider: Awaited<ReturnType<typeof startFakeProvider>>;
   let sm: SecretsManagerClient;
@@ -324,7 +331,7 @@ printf 'systemctl %s\\n' "$*" >>${JSON.stringify(execLog)}
     supervisor.start();
     const gw = await supervisor.ready();
     process.stderr.write(`[pickup] gateway up with token A and key A after ${gw.startupMs} ms\n`);
-  });
+  }, OPENCLAW_BUDGET_MS.gatewayStart + 60_000);
 
   afterAll(async () => {
     await supervisor?.close();

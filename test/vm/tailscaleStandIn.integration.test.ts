@@ -102,7 +102,8 @@ describe.skipIf(!needTools("dpkg-deb", "gpg", "gpgconf", "openssl"))("the stand-
     });
   });
 
-  describe.skipIf(!needTools("apt-get", "apt-cache", "gpgv"))("real apt against the repository", () => {
+  // Each test runs apt-get update and apt-cache against a private apt root.
+  describe.skipIf(!needTools("apt-get", "apt-cache", "gpgv"))("real apt against the repository", { timeout: 60_000 }, () => {
     /** apt with nothing of the host's configuration: only this sources line and this keyring are trusted. */
     const aptWith = (url: string, keyring: string) => {
       const root = tmp("clawkeep-ts-apt-");

@@ -36,7 +36,8 @@ const TOKEN_SECRET = "clawkeep/level1/gw/gateway-token";
 const OTHER_SECRET = "payroll/db-password";
 const GATEWAY_GROUP = "/clawkeep/level1/gw/gateway";
 
-describe.skipIf(!needTools("moto_server", "aws"))("role permissions under moto's IAM enforcement", () => {
+// Each test makes a handful of AWS CLI calls (~1 s of CPU each); the setup makes about thirty.
+describe.skipIf(!needTools("moto_server", "aws"))("role permissions under moto's IAM enforcement", { timeout: 60_000 }, () => {
   let moto: MotoServer;
   const ids: Record<string, Creds> = {};
   let tokenArn = "";
@@ -132,7 +133,7 @@ describe.skipIf(!needTools("moto_server", "aws"))("role permissions under moto's
       const r = (await must(person.creds, ["sts", "assume-role", "--role-arn", arn, "--role-session-name", `t-${name}`])) as { Credentials: Creds };
       ids[name] = r.Credentials;
     }
-  });
+  }, 180_000);
   afterAll(async () => {
     await moto?.stop();
     if (ciphertextFile) fs.rmSync(path.dirname(ciphertextFile), { recursive: true, force: true });
