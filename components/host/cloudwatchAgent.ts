@@ -6,6 +6,7 @@ import { DEFAULT_LOG_FILE } from "../gateway/openclawConfig";
 import type { AuditLogGroupNames } from "../audit/names";
 import { GATEWAY_UNIT, PATHS, SERVICE_USER, TOKEN_UNIT } from "../base/layout";
 import type { HostFile } from "../base/hostFile";
+import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "../base/sandboxDirectives";
 
 export const CWAGENT_CONFIG_PATH = "/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json";
 /** Squid's default access log; the egress-proxy issue must write refusals here (or change this path). */
@@ -151,24 +152,26 @@ export function renderHealthService(input: Pick<AuditHostInput, "gatewayPort" | 
     "TimeoutStartSec=50",
     "# A transient unprivileged user: the check needs the instance role (via IMDS) and loopback, nothing else.",
     "DynamicUser=yes",
+    "UMask=0077",
     "NoNewPrivileges=yes",
     "CapabilityBoundingSet=",
+    "AmbientCapabilities=",
     "ProtectSystem=strict",
     "ProtectHome=yes",
     "PrivateTmp=yes",
     "PrivateDevices=yes",
-    "ProtectKernelTunables=yes",
-    "ProtectKernelModules=yes",
-    "ProtectKernelLogs=yes",
-    "ProtectControlGroups=yes",
-    "ProtectClock=yes",
-    "ProtectHostname=yes",
-    "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
-    "RestrictNamespaces=yes",
-    "RestrictRealtime=yes",
-    "LockPersonality=yes",
-    "SystemCallArchitectures=native",
-    "SystemCallFilter=@system-service",
+    "DevicePolicy=closed",
+    "PrivateUsers=yes",
+    "PrivateIPC=yes",
+    "PrivateMounts=yes",
+    ...KERNEL_PROTECTIONS,
+    ...ROOT_HELPER_RESTRICTIONS,
+    "# Left off on purpose (each is a line in systemd-analyze security's report):",
+    "# PrivateNetwork=/IPAddressDeny= not set: it needs IMDS, the CloudWatch API and the gateway on loopback;",
+    "#   RestrictAddressFamilies= above keeps it to AF_UNIX/AF_INET/AF_INET6.",
+    "# MemoryDenyWriteExecute= not set: not tried with Debian's awscli, whose Python may need libffi's W+X closures.",
+    "# RootDirectory= not set: it runs from the host's read-only /usr (ProtectSystem=strict).",
+    "# DeviceAllow= char-rtc r comes with ProtectClock=; no other device is reachable.",
     "",
   ].join("\n");
 }

@@ -59,7 +59,7 @@ else
     cat "$work/openssl.log" >&2
     die "openssl could not make the key and certificate"
   fi
-  chgrp "$group" "$work/key.pem" "$work/cert.pem"
+  # Group ${SQUID_GROUP} comes from the unit (Group=); chown is outside its system call filter.
   chmod 0640 "$work/key.pem"
   chmod 0644 "$work/cert.pem"
   # The key first: a crash between the two renames leaves a pair usable() rejects, so the next start makes a new one.
@@ -109,26 +109,32 @@ source=${SELFCHECK_SOURCE}
 other_sni=${SELFCHECK_SNI}
 start=$(stat -c %s "$access_log" 2>/dev/null || echo 0)
 
-# handshake HOST: a TLS handshake for https://HOST/ through squid, CONNECTing to $name:${TLS_PORT}; curl sends
-# HOST as the server name, none for an address. Retries while squid's port is not open yet.
+# handshake HOST LABEL: a TLS handshake for https://HOST/ through squid, CONNECTing to $name:${TLS_PORT}; curl sends
+# HOST as the server name, none for an address. Retries while squid's port is not open yet. squid resolves
+# $name first (its address must be public), so a slow resolver delays the answer: up to 60 s.
 handshake() {
-  local rc attempt
-  for attempt in {1..50}; do
+  local rc
+  for _ in {1..50}; do
     rc=0
-    curl --silent --output /dev/null --max-time 10 --insecure --interface "$source" --proxy "$proxy" \\
+    curl --silent --output /dev/null --max-time 60 --insecure --interface "$source" --proxy "$proxy" \
       --connect-to "$1:${TLS_PORT}:$name:${TLS_PORT}" "https://$1/" || rc=$?
     ((rc == 7)) || break
     sleep 0.2
   done
-  if ((rc == 0)); then die "a TLS session came up through squid for CONNECT $name:${TLS_PORT} with server name \${2}: squid is tunnelling without checking server names"; fi
+  if ((rc == 0)); then die "a TLS session came up through squid for CONNECT $name:${TLS_PORT} with server name $2: squid is tunnelling without checking server names"; fi
   ((rc != 7)) || die "squid does not accept connections on $proxy"
 }
-handshake "$other_sni" "$other_sni"
-handshake 127.0.0.9 "(none)"
+# Both at once: while squid waits for the resolver, they wait together.
+handshake "$other_sni" "$other_sni" &
+mismatch_probe=$!
+handshake 127.0.0.9 "(none)" &
+nosni_probe=$!
+wait "$mismatch_probe"
+wait "$nosni_probe"
 
 # squid writes a line when a connection ends: wait for both, from $source, cut after reading the server name.
 mismatch=0 nosni=0
-for attempt in {1..30}; do
+for _ in {1..40}; do
   while read -r -a f; do
     ((\${#f[@]} == ${f.count})) || continue
     [[ \${f[${f.client}]} == "$source" && \${f[${f.method}]} == CONNECT && \${f[${f.url}]} == "$name:${TLS_PORT}" && \${f[${f.bump}]} == bump=terminate ]] || continue
@@ -177,6 +183,8 @@ export function renderEgressTlsUnit(): string {
     "CapabilityBoundingSet=",
     "AmbientCapabilities=",
     "ProtectSystem=strict",
+    why("Said outright: systemd 252 leaves /run writable under ProtectSystem=strict once ProtectKernelTunables= is set."),
+    "ReadOnlyPaths=/run",
     "ProtectHome=yes",
     "PrivateTmp=yes",
     "PrivateDevices=yes",
@@ -193,6 +201,7 @@ export function renderEgressTlsUnit(): string {
     "RestrictAddressFamilies=none",
     why("Left off on purpose (each is a line in systemd-analyze security's report):"),
     why(`User= not set: a root oneshot writes the key, so the squid user can read it but never replace it.`),
+    why(`UMask=0027: the key must be readable by group ${SQUID_GROUP}; the script checks it is 0640 root:${SQUID_GROUP}.`),
     why("RootDirectory= not set: it runs from the host's read-only /usr (ProtectSystem=strict)."),
     why("DeviceAllow= char-rtc r comes with ProtectClock=; no other device is reachable."),
     why("RemoveIPC= not set: it has no effect on root."),
