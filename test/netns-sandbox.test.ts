@@ -27,6 +27,7 @@ import {
   PROXY_SERVICE,
   SELFCHECK_SNI,
   SELFCHECK_SOURCE,
+  SQUID_TMPFILES_PATH,
   netsandboxHostFiles,
   parseEgressLogLine,
   renderSquidConf,
@@ -372,7 +373,8 @@ function bootHost(
       "/etc/resolv.conf": { content: `nameserver ${vpcResolver(model.network.vpcCidr)}\n`, mode: 0o644 },
     },
     // The squid package's log directory, bind-mounted to the test's output so the access log outlives the manager.
-    setup: [`install -d -o proxy -g proxy -m 0750 /run/harness/squid ${SQUID_LOG_DIR}`, `mount --bind /run/harness/squid ${SQUID_LOG_DIR}`].join("\n"),
+    // The kit's tmpfiles line (Debian's logrotate finds squid's pid through it), applied by the real tool as at boot.
+    setup: [`install -d -o proxy -g proxy -m 0750 /run/harness/squid ${SQUID_LOG_DIR}`, `mount --bind /run/harness/squid ${SQUID_LOG_DIR}`, `systemd-tmpfiles --create ${SQUID_TMPFILES_PATH}`].join("\n"),
   });
 }
 

@@ -8,7 +8,7 @@ import { CWAGENT_CONFIG_PATH, CWAGENT_VERSION } from "../../components/host/clou
 import { JOURNALD_LIMITS, parseSecurityScore } from "../../components/host/systemdUnits";
 import { SESSION_USER } from "../../components/access/sessionPreferences";
 import { IMDS_ADDR } from "./addresses";
-import { EGRESS_ACCESS_LOG, EGRESS_LOG_FIELDS, EGRESS_SELFCHECK, EGRESS_TLS_KEY, PROXY_SERVICE, SELFCHECK_SOURCE, SQUID_GROUP, SQUID_USER, TLS_PORT, selfcheckFields } from "../../components/netsandbox";
+import { DEBIAN_SQUID_PID_LINK, EGRESS_ACCESS_LOG, EGRESS_LOG_FIELDS, EGRESS_SELFCHECK, EGRESS_TLS_KEY, PROXY_SERVICE, SELFCHECK_SOURCE, SQUID_GROUP, SQUID_USER, TLS_PORT, selfcheckFields } from "../../components/netsandbox";
 import { TAILSCALE_CHECK, type TailscaleExpectation } from "./tailscaleStandIn";
 
 export interface CheckContext {
@@ -195,7 +195,7 @@ echo "denied_name=${ctx.egressProxy.deniedName}"; echo "proxy_answer=$code (curl
         ? { pass: null, detail: f.na }
         : {
             pass: rc === 0,
-            detail: describe(f, ["squid_user", "tls_key", "proxy_group_members", "selfcheck_lines", "unchecked_lines", "will_not_bump", "curl_exits", "mismatch", "other_allowed", "no_sni", "ip_literal", "other_port", "problems"]),
+            detail: describe(f, ["squid_user", "tls_key", "proxy_group_members", "selfcheck_lines", "unchecked_lines", "will_not_bump", "logrotate_signal", "curl_exits", "mismatch", "other_allowed", "no_sni", "ip_literal", "other_port", "problems"]),
           },
   },
   {
@@ -334,6 +334,9 @@ line no_sni "" ${name}:${TLS_PORT} - terminate || problems+=" no_sni"
 line ip_literal TCP_DENIED 192.0.2.1:${TLS_PORT} - bump || line ip_literal TCP_DENIED 192.0.2.1:${TLS_PORT} 192.0.2.1 bump || problems+=" ip_literal"
 line other_port TCP_DENIED ${name}:8443 ${name} bump || problems+=" other_port"
 echo "unchecked_lines=$(grep -cE ' CONNECT .* bump=-$' "$log")"
+# Debian's logrotate signals squid through /run/squid.pid (postrotate: squid -k rotate): it must reach this squid.
+echo "logrotate_signal=$(readlink ${DEBIAN_SQUID_PID_LINK}) $(/usr/sbin/squid -k rotate 2>&1 && echo sent)"
+[[ $(cat ${DEBIAN_SQUID_PID_LINK} 2>/dev/null) == "$(systemctl show -p MainPID --value ${PROXY_SERVICE})" ]] && /usr/sbin/squid -k check >/dev/null 2>&1 || problems+=" logrotate-cannot-reach-squid"
 for c in "$d"/*; do [[ $(<"$c") != 0 ]] || problems+=" \${c##*/}:TLS-came-up"; done
 [[ $(ps -o user= -p "$(systemctl show -p MainPID --value ${PROXY_SERVICE})") == ${SQUID_USER} ]] || problems+=" squid-not-${SQUID_USER}"
 [[ $(stat -c '%U:%G %a' ${EGRESS_TLS_KEY}) == "root:${SQUID_GROUP} 640" ]] || problems+=" key-mode"
