@@ -130,17 +130,21 @@ export function squidDomains(domains: readonly string[]): string[] {
   return entries.filter((d) => !covered(d)).sort();
 }
 
+/** squidDomains() of a list that must not be empty: a proxy that allows nothing leaves the gateway without its provider. */
+function allowlistEntries(domains: readonly string[]): string[] {
+  const entries = squidDomains(domains);
+  if (entries.length === 0) throw new Error("the egress allowlist is empty: the gateway could not reach its model provider");
+  return entries;
+}
+
 /** The name the self-check CONNECTs to: the first allowlisted name (a wildcard's own domain, which it matches too). */
 export function selfcheckName(domains: readonly string[]): string {
-  const first = squidDomains(domains)[0];
-  if (!first) throw new Error("the egress allowlist is empty: the gateway could not reach its model provider");
-  return first.replace(/^\./, "");
+  return allowlistEntries(domains)[0].replace(/^\./, "");
 }
 
 /** squid's whole config for one cell: nothing is inherited from Debian's squid.conf. */
 export function renderSquidConf(model: StackModel): string {
-  const domains = squidDomains(model.egressDomains);
-  if (domains.length === 0) throw new Error("the egress allowlist is empty: the gateway could not reach its model provider");
+  const domains = allowlistEntries(model.egressDomains);
   // One pair per entry: the CONNECT name and the server name must both be that entry (a wildcard: both under it).
   const pairs = domains.flatMap((d, i) => [`acl clawkeep_connect_${i + 1} dstdomain -n ${d}`, `acl clawkeep_sni_${i + 1} ssl::server_name --client-requested ${d}`]);
   const splices = domains.map((_, i) => `ssl_bump splice clawkeep_step2 clawkeep_sni_is_connect clawkeep_connect_${i + 1} clawkeep_sni_${i + 1}`);

@@ -116,7 +116,7 @@ handshake() {
   local rc
   for _ in {1..50}; do
     rc=0
-    curl --silent --output /dev/null --max-time 60 --insecure --interface "$source" --proxy "$proxy" \
+    curl --silent --output /dev/null --max-time 60 --insecure --interface "$source" --proxy "$proxy" \\
       --connect-to "$1:${TLS_PORT}:$name:${TLS_PORT}" "https://$1/" || rc=$?
     ((rc == 7)) || break
     sleep 0.2

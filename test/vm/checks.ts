@@ -335,8 +335,9 @@ line ip_literal TCP_DENIED 192.0.2.1:${TLS_PORT} - bump || line ip_literal TCP_D
 line other_port TCP_DENIED ${name}:8443 ${name} bump || problems+=" other_port"
 echo "unchecked_lines=$(grep -cE ' CONNECT .* bump=-$' "$log")"
 # Debian's logrotate signals squid through /run/squid.pid (postrotate: squid -k rotate): it must reach this squid.
-echo "logrotate_signal=$(readlink ${DEBIAN_SQUID_PID_LINK}) $(/usr/sbin/squid -k rotate 2>&1 && echo sent)"
-[[ $(cat ${DEBIAN_SQUID_PID_LINK} 2>/dev/null) == "$(systemctl show -p MainPID --value ${PROXY_SERVICE})" ]] && /usr/sbin/squid -k check >/dev/null 2>&1 || problems+=" logrotate-cannot-reach-squid"
+rotate=$(/usr/sbin/squid -k rotate >/dev/null 2>&1 && echo sent || echo failed)
+echo "logrotate_signal=$(readlink ${DEBIAN_SQUID_PID_LINK}) $rotate"
+[[ $rotate == sent && $(cat ${DEBIAN_SQUID_PID_LINK} 2>/dev/null) == "$(systemctl show -p MainPID --value ${PROXY_SERVICE})" ]] || problems+=" logrotate-cannot-reach-squid"
 for c in "$d"/*; do [[ $(<"$c") != 0 ]] || problems+=" \${c##*/}:TLS-came-up"; done
 [[ $(ps -o user= -p "$(systemctl show -p MainPID --value ${PROXY_SERVICE})") == ${SQUID_USER} ]] || problems+=" squid-not-${SQUID_USER}"
 [[ $(stat -c '%U:%G %a' ${EGRESS_TLS_KEY}) == "root:${SQUID_GROUP} 640" ]] || problems+=" key-mode"
