@@ -9,7 +9,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../components/base/layout";
 import { GATEWAY_STOP_TIMEOUT_SEC, JOURNALD_LIMITS, MAX_GATEWAY_EXPOSURE, MAX_HELPER_EXPOSURE, analyzeUnit, execConfined, gatewaySandbox, renderGatewayUnit, renderTokenUnit, verifyUnits } from "../components/host/systemdUnits";
 import { vpcResolver } from "../stacks/cidr";
-import { EGRESS_SERVICE, EGRESS_SOCKET, INGRESS_SERVICE, INGRESS_SOCKET, PROXY_SERVICE, SOCKET_PROXYD, SQUID_DROPIN_PATH, netsandboxHostFiles } from "../components/netsandbox";
+import {
+  EGRESS_SELFCHECK,
+  EGRESS_SERVICE,
+  EGRESS_SOCKET,
+  EGRESS_TLS_SCRIPT,
+  EGRESS_TLS_UNIT,
+  INGRESS_SERVICE,
+  INGRESS_SOCKET,
+  PROXY_SERVICE,
+  SOCKET_PROXYD,
+  SQUID_DROPIN_PATH,
+  netsandboxHostFiles,
+} from "../components/netsandbox";
 import { loadStackFile } from "../stacks/load";
 import type { StackModel } from "../stacks/schema";
 import { HARNESS_ONLY_KEYS, dropIn, fetchTokenStub, nestedManagerUsable, removeTmpDirs, runManager, tmpDir, writeFile, type ManagerRun } from "./support/nestedSystemd";
@@ -130,7 +142,10 @@ describe.skipIf(!needTools("systemd-analyze", "squid"))("systemd-analyze verify 
   });
 
   /** A root holding the host's stock units, the given unit files, and stub executables. */
-  function rootWith(units: Record<string, string>, executables = [PATHS.nodeBin, `${PATHS.libexecDir}/fetch-token`, SOCKET_PROXYD, "/usr/sbin/squid", "/bin/kill"]): string {
+  function rootWith(
+    units: Record<string, string>,
+    executables = [PATHS.nodeBin, `${PATHS.libexecDir}/fetch-token`, SOCKET_PROXYD, "/usr/sbin/squid", "/bin/kill", EGRESS_SELFCHECK, EGRESS_TLS_SCRIPT],
+  ): string {
     const root = tmpDir("clawkeep-verify-");
     fs.cpSync(base, root, { recursive: true, verbatimSymlinks: true });
     for (const [name, text] of Object.entries(units)) writeFile(path.join(root, "etc/systemd/system", name), text);
@@ -144,7 +159,7 @@ describe.skipIf(!needTools("systemd-analyze", "squid"))("systemd-analyze verify 
 
   for (const stack of LEVELS) {
     it(`${stack}: the gateway, token, bridge units and squid's drop-in verify without a single warning`, () => {
-      const res = verifyUnits(rootWith(unitsOf(stack)), [GATEWAY_UNIT, TOKEN_UNIT, EGRESS_SOCKET, EGRESS_SERVICE, INGRESS_SOCKET, INGRESS_SERVICE, PROXY_SERVICE]);
+      const res = verifyUnits(rootWith(unitsOf(stack)), [GATEWAY_UNIT, TOKEN_UNIT, EGRESS_SOCKET, EGRESS_SERVICE, INGRESS_SOCKET, INGRESS_SERVICE, PROXY_SERVICE, EGRESS_TLS_UNIT]);
       expect(res.output).toBe("");
       expect(res.ok).toBe(true);
     });

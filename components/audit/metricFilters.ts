@@ -5,6 +5,10 @@ import type { StackModel } from "../../stacks/schema";
 import { PROVIDER_HOSTS } from "../../stacks/trustLevels";
 import { METRICS, type AuditLogGroupNames } from "./names";
 import type { AlarmThresholds } from "../../stacks/audit";
+import { EGRESS_DENIED_PATTERN, EGRESS_SNI_REFUSED_PATTERN, EGRESS_UNCHECKED_PATTERN } from "../netsandbox/egressProxy";
+
+// The egress proxy's patterns live with its log format (components/netsandbox/egressProxy.ts).
+export { EGRESS_DENIED_PATTERN, EGRESS_SNI_REFUSED_PATTERN, EGRESS_UNCHECKED_PATTERN };
 
 /**
  * OpenClaw 2026.9.6 logs a rejected WebSocket handshake (wrong token, rate-limited caller) at WARN
@@ -12,9 +16,6 @@ import type { AlarmThresholds } from "../../stacks/audit";
  * rejectUnauthorized). HTTP 401s (/tools/invoke, /v1/*) are not logged by the gateway at all.
  */
 export const GATEWAY_AUTH_FAILURE_PATTERN = '{ $.message = "unauthorized conn=*" }';
-
-/** Squid marks every refused request TCP_DENIED, in its native and its common log formats. */
-export const EGRESS_DENIED_PATTERN = '"TCP_DENIED"';
 
 /**
  * One model API tunnel through the proxy: squid logs each CONNECT when it closes, as
@@ -37,7 +38,10 @@ export function metricFilterSpecs(model: StackModel): MetricFilterSpec[] {
   const hosts = model.providers.flatMap((p) => PROVIDER_HOSTS[p]);
   return [
     { id: "gateway-auth-failures", logGroup: "gateway", pattern: GATEWAY_AUTH_FAILURE_PATTERN, metricName: METRICS.gatewayAuthFailures },
+    // Refused on the CONNECT line, and cut after the ClientHello (server name mismatch): one metric, two filters.
     { id: "egress-denied", logGroup: "egressProxy", pattern: EGRESS_DENIED_PATTERN, metricName: METRICS.egressDenied },
+    { id: "egress-sni-refused", logGroup: "egressProxy", pattern: EGRESS_SNI_REFUSED_PATTERN, metricName: METRICS.egressDenied },
+    { id: "egress-unchecked", logGroup: "egressProxy", pattern: EGRESS_UNCHECKED_PATTERN, metricName: METRICS.egressUnchecked },
     // One filter per provider host, all adding to one metric: term patterns cannot AND an OR-group.
     ...hosts.map((host) => ({ id: `model-api-${host.replace(/\./g, "-")}`, logGroup: "egressProxy" as const, pattern: modelApiPattern(host), metricName: METRICS.modelApiConnections })),
   ];
@@ -73,12 +77,23 @@ export function alarmSpecs(t: AlarmThresholds): AlarmSpec[] {
     },
     {
       id: "egress-denied",
-      description: `The egress proxy refused ${t.egressDeniedPer5Min} or more requests to domains off the allowlist in 5 minutes`,
+      description: `The egress proxy refused ${t.egressDeniedPer5Min} or more requests in 5 minutes (a name off the allowlist, or a TLS server name other than the CONNECT name)`,
       metricName: METRICS.egressDenied,
       statistic: "Sum",
       periodSeconds: 300,
       evaluationPeriods: 1,
       threshold: t.egressDeniedPer5Min,
+      comparison: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    },
+    {
+      id: "egress-unchecked",
+      description: "The egress proxy tunnelled a CONNECT without reading its TLS server name (squid lost its TLS setup), or its start-up self-check caught it doing so",
+      metricName: METRICS.egressUnchecked,
+      statistic: "Sum",
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
       comparison: "GreaterThanOrEqualToThreshold",
       treatMissingData: "notBreaching",
     },

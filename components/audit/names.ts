@@ -37,6 +37,7 @@ export function metricNamespace(stack: string, cellName: string): string {
 export const METRICS = {
   gatewayAuthFailures: "GatewayAuthFailures",
   egressDenied: "EgressDenied",
+  egressUnchecked: "EgressUnchecked",
   modelApiConnections: "ModelApiConnections",
   gatewayHealthy: "GatewayHealthy",
   changesOutsideBusinessHours: "ChangesOutsideBusinessHours",

@@ -10,7 +10,7 @@ import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "../base/sandboxDir
 export const JOURNALD_DROPIN_PATH = "/etc/systemd/journald.conf.d/50-clawkeep.conf";
 /** The ceiling `systemd-analyze security --offline=yes` may give the gateway unit (1.3 before its network namespace). */
 export const MAX_GATEWAY_EXPOSURE = 0.7;
-/** The ceiling for the root oneshot and the network bridges around it. */
+/** The ceiling for every other unit the kit renders or drops in on: root oneshots, bridges, squid, timers' services. */
 export const MAX_HELPER_EXPOSURE = 1.5;
 /** OpenClaw's own stop budget: 315 s drain + 10 s reserve + 5 s supervisor margin (gateway-shutdown-budget.mjs). */
 export const GATEWAY_STOP_TIMEOUT_SEC = 330;
@@ -329,9 +329,14 @@ export function parseSecurityReport(output: string): SecurityReport {
 
 const plainEnv = (): NodeJS.ProcessEnv => ({ ...process.env, SYSTEMD_COLORS: "0", SYSTEMD_PAGER: "", LC_ALL: "C.UTF-8" });
 
-/** `systemd-analyze security --offline=yes <unit file>`, parsed. */
-export function analyzeUnit(unitPath: string): SecurityReport {
-  const res = spawnSync("systemd-analyze", ["security", "--offline=yes", "--no-pager", unitPath], { encoding: "utf8", env: plainEnv() });
+/**
+ * `systemd-analyze security --offline=yes <unit file>`, parsed. With `root`, `unit` is a unit name
+ * loaded from under that root the way the host loads it: the package's unit plus the kit's drop-ins.
+ */
+export function analyzeUnit(unit: string, root?: string): SecurityReport {
+  const args = ["security", "--offline=yes", "--no-pager", ...(root ? [`--root=${root}`] : []), unit];
+  const unitPath = root ? `${unit} under ${root}` : unit;
+  const res = spawnSync("systemd-analyze", args, { encoding: "utf8", env: plainEnv() });
   if (res.error) throw res.error;
   const output = `${res.stdout}${res.stderr}`;
   if (res.status !== 0) throw new Error(`systemd-analyze security ${unitPath} exited ${String(res.status)}:\n${output}`);

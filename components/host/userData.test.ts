@@ -235,6 +235,7 @@ describe("first boot order", () => {
       ["systemctl", "daemon-reload"],
       ["systemctl", "enable", "clawkeep-egress.socket", "clawkeep-ingress.socket"],
       ["systemctl", "restart", "squid.service"],
+      ["systemd-tmpfiles", "--create", "/etc/tmpfiles.d/clawkeep-egress.conf"],
       ["systemctl", "start", TOKEN_UNIT],
       ["systemctl", "enable", "--now", GATEWAY_UNIT],
       ["/usr/local/libexec/clawkeep/install-tailscale"],

@@ -8,6 +8,7 @@ import { GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, SERVICE_GROUP, SERVICE_USER, TOKEN_
 import { bundleRuncmd, type BundleRef } from "./hostBundle";
 import { SESSION_USER } from "../access/sessionPreferences";
 import { NETSANDBOX_PACKAGES, NETSANDBOX_SOCKETS } from "../netsandbox/hostFiles";
+import { SQUID_TMPFILES_PATH } from "../netsandbox/egressProxy";
 import { tailscaleRuncmd } from "../tailscale/hostFiles";
 import { HEALTH_TIMER, startCloudWatchAgentCommand } from "./cloudwatchAgent";
 import { PICKUP_TIMER, pickupTokenFile, pickupUnitFiles } from "./pickupToken";
@@ -35,9 +36,9 @@ export const EC2_USER_DATA_LIMIT = 16 * 1024;
 /** Debian packages first boot installs. Not version-pinned: Debian's archive keeps only each suite's current version. */
 // dbus: OpenClaw reads its stop budget through `systemctl show`, which needs the system bus.
 // auditd: the kit's watch rules; rsyslog: writes /var/log/auth.log, which the agent ships.
-// squid: the allowlisting egress proxy of the network sandbox.
 // nftables: the metadata service's root-only table (Priority important, so usually there already).
-export const HOST_PACKAGES = ["auditd", "awscli", "ca-certificates", "curl", "dbus", "nftables", "rsyslog", "unattended-upgrades", ...NETSANDBOX_PACKAGES] as const;
+// The network sandbox's own (squid-openssl, ...) last; a package both lists name appears once.
+export const HOST_PACKAGES: readonly string[] = [...new Set(["auditd", "awscli", "ca-certificates", "curl", "dbus", "nftables", "rsyslog", "unattended-upgrades", ...NETSANDBOX_PACKAGES])];
 
 const ROOT = ROOT_OWNER;
 
@@ -164,6 +165,8 @@ export function renderUserData(model: StackModel, files: HostFile[], bundle?: Bu
       // The sandbox's bridges (egress into squid, ingress to the gateway), then squid on the kit's config.
       ["systemctl", "enable", ...NETSANDBOX_SOCKETS],
       ["systemctl", "restart", "squid.service"],
+      // Only now: the package's first squid (Debian's config, as root) removes /run/squid.pid, link or not, when it stops.
+      ["systemd-tmpfiles", "--create", SQUID_TMPFILES_PATH],
       // The token unit has no [Install]: the gateway's Requires= pulls it in at every boot.
       ["systemctl", "start", TOKEN_UNIT],
       ["systemctl", "enable", "--now", GATEWAY_UNIT],

@@ -1,5 +1,5 @@
-// squid judges the sandbox's rendered config: `squid -k parse` accepts every level's, and says no to a
-// broken one.
+// squid judges the sandbox's rendered config: `squid -k parse` accepts every level's (with a throw-away
+// certificate in place of the one the host makes), and says no to a broken one.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadStackFile } from "../../stacks/load";
 import { needTools } from "../../test/support/tools";
-import { renderSquidConf } from ".";
+import { EGRESS_TLS_CERT, EGRESS_TLS_KEY, renderSquidConf } from ".";
 
 const LEVELS = ["level0", "level1", "level2", "level3"] as const;
 const dirs: string[] = [];
@@ -16,11 +16,14 @@ afterAll(() => {
 });
 
 describe("renderSquidConf", () => {
-  describe.skipIf(!needTools("squid"))("squid -k parse", () => {
+  describe.skipIf(!needTools("squid", "openssl"))("squid -k parse", () => {
+    // squid loads the certificate while parsing: a throw-away pair stands in for the one the host makes.
     const parse = (text: string) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clawkeep-squid-"));
       dirs.push(dir);
-      fs.writeFileSync(path.join(dir, "squid.conf"), text);
+      const [cert, key] = [path.join(dir, "cert.pem"), path.join(dir, "key.pem")];
+      spawnSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=test", "-keyout", key, "-out", cert]);
+      fs.writeFileSync(path.join(dir, "squid.conf"), text.replace(EGRESS_TLS_CERT, cert).replace(EGRESS_TLS_KEY, key));
       const res = spawnSync("squid", ["-k", "parse", "-f", path.join(dir, "squid.conf")], { encoding: "utf8" });
       return { status: res.status, output: `${res.stdout}${res.stderr}` };
     };

@@ -12,6 +12,7 @@ import { SSM_AGENT, ssmAgentDebUrl } from "../../components/host/ssmAgent";
 import { CWAGENT_VERSION, cloudWatchAgentDebUrl } from "../../components/host/cloudwatchAgent";
 import { analyzeUnit } from "../../components/host/systemdUnits";
 import { EGRESS_SOCKET, GATEWAY_PROXY_URL, INGRESS_SOCKET } from "../../components/netsandbox/addresses";
+import { squidDomains } from "../../components/netsandbox/egressProxy";
 import { loadStackFile } from "../../stacks/load";
 import { MOTO_ACCOUNT, startMoto } from "../support/moto";
 import { REPO_ROOT } from "../support/openclaw";
@@ -248,7 +249,7 @@ async function main(): Promise<number> {
       hostOfflineScore: hostScore,
       ingress: has(INGRESS_SOCKET),
       tailscale: tailscaleExpectation(model),
-      egressProxy: has(EGRESS_SOCKET) ? { proxyUrl: GATEWAY_PROXY_URL, deniedName: "exfil.example.net" } : null,
+      egressProxy: has(EGRESS_SOCKET) ? { proxyUrl: GATEWAY_PROXY_URL, deniedName: "exfil.example.net", allowedNames: squidDomains(model.egressDomains).map((d) => d.replace(/^\./, "")) } : null,
     };
 
     // 4. Boot.
