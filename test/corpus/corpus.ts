@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { judge, verdictOf, type Judgement, type VerdictStatus } from "../../policy/judge";
-import { ProgramLoadError, evaluateProgram } from "../../plan/evaluate";
+import { ProgramLoadError, evaluateProgram, type Evaluation } from "../../plan/evaluate";
 
 export const CORPUS_DIR = __dirname;
 
@@ -57,6 +57,8 @@ export interface CorpusVerdict {
   blind: string[];
   resources: number;
   judgement?: Judgement;
+  /** What the program registered (up to its failure, when it failed to load). */
+  evaluation?: Evaluation;
 }
 
 /** Judge one program exactly as `npm run plan -- --program FILE` does (in this process). */
@@ -71,10 +73,11 @@ export async function judgeCorpusFile(file: string): Promise<CorpusVerdict> {
       blind: j.blind.map((b) => `${b.rule ? `${b.rule}: ` : ""}${b.what}`),
       resources: evaluation.resources.length,
       judgement: j,
+      evaluation,
     };
   } catch (e) {
     if (e instanceof ProgramLoadError) {
-      return { status: "cannot-judge", exitCode: 2, line: `verdict: cannot judge offline (${e.message})`, rules: [], blind: e.blind.map((b) => b.what), resources: 0 };
+      return { status: "cannot-judge", exitCode: 2, line: `verdict: cannot judge offline (${e.message})`, rules: [], blind: e.blind.map((b) => b.what), resources: 0, evaluation: e.partial };
     }
     throw e;
   }
