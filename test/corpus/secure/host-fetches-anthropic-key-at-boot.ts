@@ -27,6 +27,38 @@ const host = new aws.ec2.Instance("gateway", {
   tags: { Name: "openclaw-gateway" },
   userData: `#!/bin/bash
 set -euo pipefail
+# The metadata service (the role's credentials) for root only, now and at every boot: a table by socket owner, its own unit.
+cat > /etc/imds-root-only.nft <<'NFT'
+table inet imds_root_only
+delete table inet imds_root_only
+table inet imds_root_only {
+	chain output {
+		type filter hook output priority filter - 10; policy accept;
+		ip daddr 169.254.169.254 meta skuid != 0 meta l4proto tcp reject with tcp reset
+		ip daddr 169.254.169.254 meta skuid != 0 drop
+		ip6 daddr fd00:ec2::254 meta skuid != 0 meta l4proto tcp reject with tcp reset
+		ip6 daddr fd00:ec2::254 meta skuid != 0 drop
+	}
+}
+NFT
+cat > /etc/systemd/system/imds-root-only.service <<'UNIT'
+[Unit]
+Description=Only root-owned sockets reach the instance metadata service
+DefaultDependencies=no
+Wants=network-pre.target
+Before=network-pre.target sysinit.target shutdown.target
+After=local-fs.target nftables.service
+Conflicts=shutdown.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/sbin/nft -f /etc/imds-root-only.nft
+
+[Install]
+WantedBy=sysinit.target
+UNIT
+systemctl enable --now imds-root-only.service
 install -d -m 0700 /run/clawkeep/provider-keys
 umask 077
 aws secretsmanager get-secret-value --secret-id "${anthropicKeyArn}" --query SecretString --output text \\

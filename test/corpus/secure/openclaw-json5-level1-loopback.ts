@@ -29,9 +29,42 @@ const config = `{
   logging: { level: "info", audit: { enabled: true } },
 }
 `;
+// The metadata service (the role's credentials) for root only: a table of its own by socket owner, loaded by its own unit at every boot.
+const imdsRuleset = `table inet imds_root_only
+delete table inet imds_root_only
+table inet imds_root_only {
+	chain output {
+		type filter hook output priority filter - 10; policy accept;
+		ip daddr 169.254.169.254 meta skuid != 0 meta l4proto tcp reject with tcp reset
+		ip daddr 169.254.169.254 meta skuid != 0 drop
+		ip6 daddr fd00:ec2::254 meta skuid != 0 meta l4proto tcp reject with tcp reset
+		ip6 daddr fd00:ec2::254 meta skuid != 0 drop
+	}
+}
+`;
+const imdsUnit = `[Unit]
+Description=Only root-owned sockets reach the instance metadata service
+DefaultDependencies=no
+Wants=network-pre.target
+Before=network-pre.target sysinit.target shutdown.target
+After=local-fs.target nftables.service
+Conflicts=shutdown.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/sbin/nft -f /etc/imds-root-only.nft
+
+[Install]
+WantedBy=sysinit.target
+`;
 const cloudConfig = `#cloud-config\n${stringify({
-  write_files: [{ path: "/etc/openclaw/openclaw.json", owner: "root:openclaw", permissions: "0640", content: config }],
-  runcmd: ["systemctl enable --now clawkeep-token.service openclaw-gateway.service"],
+  write_files: [
+    { path: "/etc/imds-root-only.nft", permissions: "0644", content: imdsRuleset },
+    { path: "/etc/systemd/system/imds-root-only.service", permissions: "0644", content: imdsUnit },
+    { path: "/etc/openclaw/openclaw.json", owner: "root:openclaw", permissions: "0640", content: config },
+  ],
+  runcmd: ["systemctl enable --now imds-root-only.service", "systemctl enable --now clawkeep-token.service openclaw-gateway.service"],
 })}`;
 
 const assumeRole = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });

@@ -45,13 +45,44 @@ PrivateTmp=yes
 [Install]
 WantedBy=multi-user.target
 `;
+// The metadata service (the role's credentials) for root only: a table of its own by socket owner, loaded by its own unit at every boot.
+const imdsRuleset = `table inet imds_root_only
+delete table inet imds_root_only
+table inet imds_root_only {
+	chain output {
+		type filter hook output priority filter - 10; policy accept;
+		ip daddr 169.254.169.254 meta skuid != 0 meta l4proto tcp reject with tcp reset
+		ip daddr 169.254.169.254 meta skuid != 0 drop
+		ip6 daddr fd00:ec2::254 meta skuid != 0 meta l4proto tcp reject with tcp reset
+		ip6 daddr fd00:ec2::254 meta skuid != 0 drop
+	}
+}
+`;
+const imdsUnit = `[Unit]
+Description=Only root-owned sockets reach the instance metadata service
+DefaultDependencies=no
+Wants=network-pre.target
+Before=network-pre.target sysinit.target shutdown.target
+After=local-fs.target nftables.service
+Conflicts=shutdown.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/sbin/nft -f /etc/imds-root-only.nft
+
+[Install]
+WantedBy=sysinit.target
+`;
 const stageToken = `install -d -m 0700 /run/clawkeep && umask 077 && aws secretsmanager get-secret-value --secret-id ${tokenArn} --query SecretString --output text > /run/clawkeep/gateway-token`;
 const cloudConfig = `#cloud-config\n${stringify({
   write_files: [
+    { path: "/etc/imds-root-only.nft", permissions: "0644", content: imdsRuleset },
+    { path: "/etc/systemd/system/imds-root-only.service", permissions: "0644", content: imdsUnit },
     { path: "/etc/openclaw/openclaw.json", owner: "root:openclaw", permissions: "0640", content: JSON.stringify(config, null, 2) },
     { path: "/etc/systemd/system/openclaw-gateway.service", permissions: "0644", content: gatewayUnit },
   ],
-  runcmd: [["sh", "-c", stageToken], "systemctl daemon-reload", "systemctl enable --now openclaw-gateway.service"],
+  runcmd: ["systemctl enable --now imds-root-only.service", ["sh", "-c", stageToken], "systemctl daemon-reload", "systemctl enable --now openclaw-gateway.service"],
 })}`;
 
 const assumeRole = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
