@@ -73,7 +73,7 @@ function policyReport(j: Judgement): string[] {
   for (const e of j.errors) lines.push(`rule error: ${e.rule} on ${e.urn}: ${e.message}`);
   lines.push(...blindReport(j));
   lines.push("", "Production checklist (the guides)");
-  lines.push(table(["STATUS", "ITEM", "DECIDED BY"], j.checklist.map((c) => [c.status, c.item, c.rules.length && c.status !== "unknown" ? c.rules.join(", ") : (c.note ?? c.rules.join(", "))]), 70));
+  lines.push(table(["STATUS", "ITEM", "WHY"], j.checklist.map((c) => [c.status, c.item, c.note ?? c.rules.join(", ")]), 70));
   return lines;
 }
 

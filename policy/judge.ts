@@ -134,9 +134,13 @@ export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: re
   const plainStackView: StackResource[] = resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.stateProps, dependencies: r.dependencies }));
   const anyUnknownState = resources.some((r) => r.unknownState);
 
+  const disabled = new Set<string>();
   for (const rule of rules) {
     const { level, values } = levelAndConfig(rule, config);
-    if (level === "disabled") continue;
+    if (level === "disabled") {
+      disabled.add(rule.name);
+      continue;
+    }
     const cfg = ruleConfig(rule, values);
     const report = (urn: string, message: string) => {
       const r = byUrn.get(urn);
@@ -178,7 +182,6 @@ export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: re
       continue;
     }
     if (!resources.some((r) => coversType(rule, r.type))) continue;
-    applied.add(rule.name);
     const reads = new Map<string, string[]>();
     const stackView = anyUnknownState
       ? plainStackView.map((v, i) => (resources[i].unknownState ? { ...v, props: tracked(v.props, (w) => reads.set(v.urn, [...(reads.get(v.urn) ?? []), ...w])) } : v))
@@ -187,6 +190,11 @@ export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: re
       for (const [urn, whats] of reads) blindOn(whereOf(byUrn.get(urn) ?? { type: "", name: urn }), whats, because);
     };
     try {
+      if (rule.appliesTo && !rule.appliesTo(stackView)) {
+        blindReads("whether the rule applies depends on it");
+        continue;
+      }
+      applied.add(rule.name);
       for (const v of rule.validateStack(stackView, cfg)) report(v.urn ?? "", v.message);
       blindReads();
     } catch (e) {
@@ -198,7 +206,7 @@ export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: re
   }
   const violated = new Set(violations.map((v) => v.rule));
   const blindRules = new Set(blind.flatMap((b) => (b.rule ? [b.rule] : [])));
-  return { violations, checklist: evaluateChecklist(rules, applied, violated, blindRules), applied: [...applied], errors, blind };
+  return { violations, checklist: evaluateChecklist(rules, applied, violated, blindRules, disabled), applied: [...applied], errors, blind };
 }
 
 export type VerdictStatus = "pass" | "refused" | "cannot-judge";

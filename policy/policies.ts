@@ -74,6 +74,7 @@ function stackPolicy(rule: StackRule): StackValidationPolicy {
         props: r.props,
         dependencies: r.dependencies.map((d) => d.urn),
       }));
+      if (rule.appliesTo && !rule.appliesTo(resources)) args.notApplicable("nothing in the stack for the rule to judge");
       try {
         for (const v of rule.validateStack(resources, ruleConfig(rule, args.getConfig<Record<string, unknown>>()))) report(v.message, v.urn);
       } catch (e) {

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { auditSettingsProblems, type AuditSettings } from "./audit";
 import { cidrWithin, parseCidr } from "./cidr";
-import { DEFAULT_NODE_VERSION, DEFAULT_NPM_REGISTRY, DEFAULT_OPENCLAW_VERSION, PINS, TAILSCALE_APT_REPO } from "./pins";
+import { DEFAULT_NODE_VERSION, DEFAULT_NPM_REGISTRY, DEFAULT_OPENCLAW_VERSION, OPENCLAW_DEFAULT_GATEWAY_PORT, PINS, TAILSCALE_APT_REPO } from "./pins";
 import { tailscaleOptionsSchema, type TailscaleOptions } from "./tailscale";
 import { WEEKDAYS } from "./businessHours";
 import { LEVELS, MODEL_PROVIDERS, PROVIDER_HOSTS, TRUST_LEVELS, type LevelCapabilities, type TrustLevel } from "./trustLevels";
@@ -77,7 +77,7 @@ export const rawConfigSchema = z.strictObject({
   logRetentionDays: z.number().int().default(365),
   openclawVersion: z.string().regex(semver, "an exact version such as 2026.9.6").default(DEFAULT_OPENCLAW_VERSION),
   nodeVersion: z.string().regex(semver, "an exact Node version such as 24.21.0").default(DEFAULT_NODE_VERSION),
-  gatewayPort: z.number().int().min(1024).max(65535).default(18789),
+  gatewayPort: z.number().int().min(1024).max(65535).default(OPENCLAW_DEFAULT_GATEWAY_PORT),
   gatewayTokenRotationDays: z.number().int().min(1).max(90).default(30),
   providerKeyRotationDays: z.number().int().min(1).max(90).default(90),
   modelProviders: z.array(z.enum(MODEL_PROVIDERS as [string, ...string[]])).min(1).default(["anthropic"]),

@@ -11,7 +11,24 @@ import { stringLeaves } from "../policy/lib/values";
 import { RULES } from "../policy/rules";
 import { CREDENTIAL_RULE_CASES } from "./support/credentialRuleCases";
 
-const PROGRAMS = ["network", "ec2", "secrets-literal", "secrets-store", "iam", "public", "tailscale-open", "tailscale-closed", "openclaw", "clean"] as const;
+const PROGRAMS = [
+  "network",
+  "ec2",
+  "launch-paths",
+  "account-defaults",
+  "exposure",
+  "data-audit",
+  "trail-logging",
+  "unseen",
+  "secrets-literal",
+  "secrets-store",
+  "iam",
+  "public",
+  "tailscale-open",
+  "tailscale-closed",
+  "openclaw",
+  "clean",
+] as const;
 type Program = (typeof PROGRAMS)[number];
 const DIR = path.join(__dirname, "fixtures/programs/policy");
 
@@ -45,6 +62,78 @@ const CASES: Case[] = [
   { rule: "ec2-ebs-encrypted", program: "ec2", bad: ["bad-vm", "bad-vm-defaults", "bad-lt", "bad-volume"], good: ["good-vm", "good-vm-imds-off", "good-lt", "good-volume"], says: { "bad-vm": /ebsBlockDevices\[0\]/ } },
   { rule: "ec2-no-ssh-key-pair", program: "ec2", bad: ["bad-vm", "bad-lt", "bad-key"], good: ["good-vm", "good-lt", "bad-vm-defaults"] },
   { rule: "ec2-status-check-alarm", program: "ec2", bad: ["bad-vm", "bad-vm-defaults"], good: ["good-vm", "good-vm-imds-off"], says: { "bad-vm-defaults": /no enabled alarmActions/ } },
+  // Every launch path, with the settings the host really gets.
+  {
+    rule: "ec2-imdsv2-required",
+    program: "launch-paths",
+    bad: ["bad-overrides-template", "bad-lt-bare", "bad-spot-defaults", "bad-lc", "bad-spot-fleet", "bad-v2-image-hop", "bad-eks", "bad-beanstalk"],
+    good: ["good-lt-hardened", "good-from-template", "good-spot", "good-lc", "good-eks-template", "bad-batch", "bad-lightsail"],
+    says: { "bad-v2-image-hop": /HopLimit is unset \(the image ami "v2-image"/, "bad-lt-bare": /httpTokens is unset \(AWS's default/, "bad-eks": /every pod/ },
+  },
+  {
+    rule: "ec2-ebs-encrypted",
+    program: "launch-paths",
+    bad: ["bad-overrides-template", "bad-lt-bare", "bad-spot-defaults", "bad-lc", "bad-eks", "bad-beanstalk"],
+    good: ["good-lt-hardened", "good-from-template", "good-spot", "good-lc", "bad-spot-fleet", "bad-v2-image-hop", "good-eks-template", "bad-batch"],
+    says: { "bad-lt-bare": /no block device mapping for the root volume/ },
+  },
+  {
+    rule: "ec2-no-ssh-key-pair",
+    program: "launch-paths",
+    bad: ["bad-overrides-template", "bad-lc", "bad-spot-fleet", "bad-eks", "bad-batch", "bad-beanstalk", "bad-lightsail"],
+    good: ["good-lt-hardened", "good-from-template", "bad-lt-bare", "bad-spot-defaults", "good-spot", "good-lc", "good-eks-template"],
+  },
+  { rule: "ec2-status-check-alarm", program: "launch-paths", bad: ["bad-spot-defaults", "good-spot", "good-from-template"], good: ["bad-lc", "bad-lt-bare"] },
+  { rule: "ec2-imdsv2-required", program: "account-defaults", bad: ["bad-asks-imdsv1"], good: ["good-account-defaults", "good-beanstalk"] },
+  { rule: "ec2-ebs-encrypted", program: "account-defaults", bad: [], good: ["good-account-defaults", "good-volume-by-default", "good-beanstalk", "bad-asks-imdsv1"] },
+  // What the internet can reach, and where hosts send.
+  {
+    rule: "no-public-address",
+    program: "exposure",
+    bad: ["bad-public-ip", "bad-subnet-mapped", "bad-public-office-ssh", "bad-eip", "bad-eip-association", "bad-asg-public-nic", "bad-ecs-public"],
+    good: ["good-private", "good-public-egress-watched", "good-ecs-private", "good-inherits-adopted-default", "bad-inherits-default-sg", "good-on-private-eni"],
+    says: { "bad-subnet-mapped": /subnet "dark-mapped" maps one on launch/, "bad-public-office-ssh": /admits public addresses/, "bad-eip-association": /instance "eni-host"/ },
+  },
+  { rule: "no-public-address", program: "launch-paths", bad: ["bad-beanstalk", "bad-lightsail"], good: ["good-from-template", "good-spot", "bad-spot-defaults"] },
+  { rule: "no-public-address", program: "account-defaults", bad: [], good: ["good-beanstalk", "good-account-defaults"] },
+  {
+    rule: "no-public-ingress",
+    program: "exposure",
+    bad: ["bad-split-low", "bad-split-high", "bad-prefix-every-eight", "bad-lightsail-ports", "bad-eks-ssh-world", "bad-alb", "bad-nlb-gateway-port", "bad-apprunner"],
+    good: ["good-prefix-office", "good-internal-alb", "good-apprunner-private", "good-egress-443-dns", "bad-public-office-ssh"],
+    says: { "bad-prefix-every-eight": /together every public IPv4 address/, "bad-alb": /forwards to instance "lb-target"/, "bad-nlb-gateway-port": /port 18789/ },
+  },
+  {
+    rule: "no-unrestricted-egress",
+    program: "exposure",
+    bad: ["bad-egress-port-halves", "bad-prefix-entry-v6", "bad-inherits-default-sg", "bad-eks-ssh-world"],
+    good: ["good-egress-443-dns", "good-inherits-adopted-default", "good-private", "good-prefix-office", "good-on-private-eni"],
+    says: { "bad-egress-port-halves": /tcp on every port/, "bad-prefix-entry-v6": /::\/0/, "bad-inherits-default-sg": /default security group of vpc "bare", with AWS's rules/, "bad-eks-ssh-world": /cluster security group/ },
+  },
+  // Data that leaves the account, and agent hosts' audit.
+  {
+    rule: "s3-no-public-acl",
+    program: "data-audit",
+    bad: ["bad-bucket-legacy-acl", "bad-bucket-acl", "bad-grant-all-users", "bad-object-acl", "bad-cmd-bucket-acl"],
+    good: ["good-acl-ignored", "good-object-private", "good-object-acls-disabled"],
+    says: { "bad-grant-all-users": /AllUsers/ },
+  },
+  {
+    rule: "no-public-images-snapshots",
+    program: "data-audit",
+    bad: ["bad-ami-public", "bad-cmd-share-snapshot", "bad-distribution", "bad-ud-share-image"],
+    good: ["good-ami-one-account", "good-cmd-share-snapshot-account"],
+    says: { "bad-cmd-share-snapshot": /modify-snapshot-attribute adds the group "all"/ },
+  },
+  {
+    rule: "agent-host-audit-logging",
+    program: "data-audit",
+    bad: ["bad-agent-no-audit", "bad-agent-local-file", "bad-agent-ecs-local", "bad-trail-off"],
+    good: ["good-agent-cloudwatch", "good-agent-fluent-bit", "good-agent-role-writes-logs", "good-agent-ecs-awslogs"],
+    says: { "bad-trail-off": /enableLogging is false/ },
+  },
+  { rule: "agent-host-audit-logging", program: "trail-logging", bad: [], good: ["good-agent-with-trail"] },
+  { rule: "agent-host-audit-logging", program: "clean", bad: [], good: ["gateway"] },
   {
     rule: "no-plaintext-secrets",
     program: "secrets-literal",
@@ -79,24 +168,76 @@ const CASES: Case[] = [
     good: ["good-secret-version", "good-secret-version-minted", "bad-secret-version-weak-wo"],
     says: { "bad-secret-version-literal": /secretString holds an Anthropic API key[\s\S]*secretStringWo/ },
   },
-  { rule: "secrets-rotation-max-days", program: "secrets-store", bad: ["bad-secret-no-rotation", "bad-secret-120d", "bad-secret-disabled", "bad-secret-inline-policy"], good: ["good-secret-30d", "good-secret-rate", "good-secret-not-credential"], says: { "bad-secret-120d": /every 120 days/ } },
+  {
+    rule: "secrets-rotation-max-days",
+    program: "secrets-store",
+    bad: ["bad-secret-no-rotation", "bad-secret-120d", "bad-secret-disabled", "bad-secret-inline-policy", "bad-secret-tagged-not-credential", "bad-secret-tailnet-key-long", "bad-secret-tailnet-key-and-more"],
+    good: ["good-secret-30d", "good-secret-rate", "good-secret-tailnet-key", "good-secret-federated"],
+    says: { "bad-secret-120d": /every 120 days/, "bad-secret-tailnet-key-long": /Tailscale auth key join-120d, which stays valid 120 days/, "bad-secret-tagged-not-credential": /has no SecretRotation/ },
+  },
   { rule: "rotation-lambda-permission-scoped", program: "secrets-store", bad: ["bad-perm-open"], good: ["good-perm-account", "good-perm-arn"] },
   { rule: "secret-policy-not-public", program: "secrets-store", bad: ["bad-secret-policy", "bad-secret-inline-policy"], good: ["good-secret-policy-condition", "good-secret-policy-role"] },
   { rule: "kms-key-rotation", program: "secrets-store", bad: ["bad-key"], good: ["good-key", "good-asymmetric-key"] },
   { rule: "log-group-retention", program: "secrets-store", bad: ["bad-logs-30"], good: ["good-logs", "good-logs-forever", "bad-logs-nokms"] },
   { rule: "log-group-kms-encrypted", program: "secrets-store", bad: ["bad-logs-nokms"], good: ["good-logs", "good-logs-forever", "bad-logs-30"] },
-  { rule: "iam-no-wildcard-admin", program: "iam", bad: ["bad-admin-policy", "bad-notaction-policy", "bad-role-inline"], good: ["good-secret-read", "good-policy-document", "bad-secret-read"] },
-  { rule: "iam-no-secret-read-wildcard", program: "iam", bad: ["bad-secret-read", "bad-secret-wildcard"], good: ["good-secret-read", "good-policy-document", "bad-admin-policy", "bad-role-inline"] },
-  { rule: "iam-no-public-trust", program: "iam", bad: ["bad-trust-star"], good: ["good-trust", "good-admin-unprofiled", "good-instance-role"] },
-  { rule: "iam-no-admin-instance-role", program: "iam", bad: ["bad-instance-role", "bad-instance-role-power"], good: ["good-instance-role", "good-admin-unprofiled"], says: { "bad-instance-role": /AdministratorAccess/ } },
-  { rule: "sns-topic-not-public", program: "public", bad: ["bad-topic", "bad-topic-policy"], good: ["good-topic", "good-topic-policy", "plain-topic"] },
-  { rule: "lambda-not-public", program: "public", bad: ["bad-url", "bad-perm-public", "bad-perm-url"], good: ["good-url", "good-perm-sns", "good-perm-org"] },
-  { rule: "tailscale-acl-no-any-to-any", program: "tailscale-open", bad: ["bad-acl"], good: [] },
+  {
+    rule: "iam-no-wildcard-admin",
+    program: "iam",
+    bad: ["bad-admin-policy", "bad-notaction-policy", "bad-notresource-policy", "bad-role-inline", "bad-attach-admin", "bad-role-managed-power", "bad-group-attach-admin", "bad-user-attach-lookup", "bad-shared-attach-admin", "bad-break-glass-admin"],
+    good: ["good-secret-read", "good-policy-document", "good-attach-ssm", "good-mfa-deny", "bad-secret-read", "bad-attach-secrets-rw", "good-secret-denied"],
+    says: { "bad-user-attach-lookup": /AWS managed policy AdministratorAccess/, "bad-notresource-policy": /except arn:aws:iam::123456789012:role\/break-glass \(NotResource\)/ },
+  },
+  {
+    rule: "iam-no-secret-read-wildcard",
+    program: "iam",
+    bad: ["bad-secret-read", "bad-secret-wildcard", "bad-attach-secrets-rw", "bad-secret-notresource"],
+    good: ["good-secret-read", "good-policy-document", "good-secret-tagged", "good-secret-denied", "bad-admin-policy", "bad-role-inline", "bad-attach-admin"],
+    says: { "bad-attach-secrets-rw": /SecretsManagerReadWrite/ },
+  },
+  {
+    rule: "iam-no-privilege-escalation",
+    program: "iam",
+    bad: ["bad-esc-iam-star", "bad-esc-passrole", "bad-esc-self", "bad-esc-group", "bad-esc-assume-any", "bad-esc-service-policy-on-host"],
+    good: ["good-esc-spot-fleet-role", "good-esc-scoped-passrole", "good-esc-denied", "good-esc-boundary", "good-instance-role", "esc-member", "host-role", "bad-role-inline", "break-glass"],
+    says: {
+      "bad-esc-passrole": /iam:PassRole on every role with ec2:RunInstances.*esc-pass.*policy esc-launch \(through esc-launch\)/,
+      "bad-esc-self": /iam:PutRolePolicy on itself/,
+      "bad-esc-group": /AWS managed policy IAMFullAccess/,
+      "bad-esc-assume-any": /sts:AssumeRole on every role/,
+    },
+  },
+  {
+    rule: "iam-no-public-trust",
+    program: "iam",
+    bad: ["bad-trust-star", "bad-trust-notprincipal", "bad-trust-arn-wildcard", "bad-trust-github-any", "bad-trust-github-owner-wildcard", "bad-trust-github-nosub", "bad-trust-github-negated", "bad-trust-cognito"],
+    good: ["good-trust", "good-trust-github", "good-trust-github-org", "good-trust-star-account", "good-trust-cognito", "good-trust-saml", "good-instance-role"],
+    says: { "bad-trust-github-any": /any GitHub repository of any owner/, "bad-trust-github-nosub": /no condition on token\.actions\.githubusercontent\.com:sub/, "bad-trust-cognito": /every Cognito identity pool/ },
+  },
+  { rule: "sns-topic-not-public", program: "public", bad: ["bad-topic", "bad-topic-policy", "bad-topic-sourceowner-wild"], good: ["good-topic", "good-topic-policy", "plain-topic"] },
+  {
+    rule: "lambda-not-public",
+    program: "public",
+    bad: ["bad-url", "bad-perm-public", "bad-perm-url", "bad-perm-service-open", "bad-perm-service-any-account", "bad-perm-public-wild-arn"],
+    good: ["good-url", "good-perm-sns", "good-perm-org", "good-perm-s3-bucket"],
+  },
+  {
+    rule: "resource-policy-not-public",
+    program: "public",
+    bad: ["bad-key-policy", "bad-key-policy-resource", "bad-queue-policy", "bad-queue-inline", "bad-bucket-policy", "bad-bucket-ip-internet", "bad-ecr-policy", "bad-event-permission", "bad-layer-public"],
+    good: ["good-key-policy", "good-queue-policy", "good-bucket-vpce", "good-bucket-deny-tls", "good-ecr-org", "good-event-permission-org", "good-layer-org", "bad-topic"],
+    says: { "bad-queue-inline": /its conditions do not narrow who/, "bad-key-policy-resource": /everyone but its NotPrincipal/ },
+  },
+  { rule: "tailscale-acl-no-any-to-any", program: "tailscale-open", bad: ["bad-acl", "bad-acl-members"], good: ["good-acl-members-self", "bad-acl-ssh-root", "bad-acl-funnel", "bad-acl-owners"], says: { "bad-acl-members": /tag:helper, which autogroup:member may apply/ } },
   { rule: "tailscale-acl-no-any-to-any", program: "tailscale-closed", bad: [], good: ["good-acl"] },
-  { rule: "tailscale-tag-owners", program: "tailscale-open", bad: ["bad-acl", "bad-key-unowned-tag"], good: ["mid-key-week", "bad-key-loose"], says: { "bad-acl": /tag:unowned/ } },
+  { rule: "tailscale-ssh-check-mode", program: "tailscale-open", bad: ["bad-acl-ssh-root"], good: ["good-acl-members-self", "bad-acl", "bad-acl-funnel"], says: { "bad-acl-ssh-root": /as root without re-authentication/ } },
+  { rule: "tailscale-ssh-check-mode", program: "tailscale-closed", bad: [], good: ["good-acl"] },
+  { rule: "tailscale-no-funnel-attr", program: "tailscale-open", bad: ["bad-acl-funnel"], good: ["good-acl-members-self", "bad-acl"] },
+  { rule: "tailscale-no-funnel-attr", program: "tailscale-closed", bad: [], good: ["good-acl"] },
+  { rule: "tailscale-tag-owners", program: "tailscale-open", bad: ["bad-acl", "bad-key-unowned-tag", "bad-acl-owners"], good: ["mid-key-week", "bad-key-loose", "good-acl-members-self", "bad-acl-members"], says: { "bad-acl": /tag:unowned/, "bad-acl-owners": /tag:gw may be applied by autogroup:member/ } },
   { rule: "tailscale-tag-owners", program: "tailscale-closed", bad: [], good: ["good-acl", "good-key"] },
-  { rule: "tailscale-auth-key-hardened", program: "tailscale-open", bad: ["bad-key-loose"], good: ["mid-key-week", "mid-key-default-expiry", "bad-key-unowned-tag"] },
+  { rule: "tailscale-auth-key-hardened", program: "tailscale-open", bad: ["bad-key-loose", "bad-oauth-mints-keys"], good: ["mid-key-week", "mid-key-default-expiry", "bad-key-unowned-tag", "good-oauth-read-only"], says: { "bad-oauth-mints-keys": /never expires.*auth_keys.*tag:gw/ } },
   { rule: "tailscale-auth-key-short-lived", program: "tailscale-open", bad: ["bad-key-loose", "mid-key-week", "mid-key-default-expiry"], good: ["bad-key-unowned-tag"] },
+  { rule: "tailscale-node-key-expiry", program: "tailscale-open", bad: ["bad-node-key-forever"], good: ["good-node-key-expires"] },
   { rule: "tailscale-auth-key-short-lived", program: "tailscale-closed", bad: [], good: ["good-key"] },
   { rule: "openclaw-config-readable", program: "openclaw", bad: ["bad-unreadable"], good: GOOD_GATEWAYS },
   {
@@ -175,6 +316,20 @@ describe("each rule on insecure and secure programs", () => {
     }
   });
 
+  it("says cannot judge, naming what, when a rule needs what only the account knows", () => {
+    const blindRules = new Set(judged.unseen.blind.map((b) => b.rule));
+    for (const rule of ["ec2-imdsv2-required", "ec2-ebs-encrypted", "ec2-no-ssh-key-pair", "no-public-address", "no-unrestricted-egress", "agent-host-audit-logging", "no-public-images-snapshots"]) {
+      expect(blindRules, rule).toContain(rule);
+    }
+    const whats = judged.unseen.blind.map((b) => b.what).join("\n");
+    expect(whats).toMatch(/launch template gateway-golden, which the program names but does not define/);
+    expect(whats).toMatch(/prefix list pl-0123456789abcdef0/);
+    expect(whats).toMatch(/security group sg-0123456789abcdef0/);
+    expect(whats).toMatch(/ssm:\/cw\/agent-config/);
+    expect(whats).toMatch(/shell variable/);
+    expect(passes(judged.unseen)).toBe(false);
+  });
+
   it("cannot judge (never passes) a config that pulls in a file the resource does not deliver", () => {
     expect(judged.openclaw.blind.map((b) => `${b.rule ?? ""} ${b.where}: ${b.what}`)).toEqual([
       expect.stringMatching(/^openclaw-config-readable aws:ec2\/instance:Instance bad-include-missing .*elsewhere\.json5, which \/etc\/openclaw\/openclaw\.json pulls in with \$include, is not delivered/),
@@ -242,7 +397,28 @@ describe("the gate and its config", () => {
   it("marks checklist items failed by the rules that found violations", () => {
     const byId = new Map(judged.network.checklist.map((c) => [c.id, c]));
     expect(byId.get("network-restrictions")?.status).toBe("fail");
+    expect(byId.get("network-restrictions")?.note).toMatch(/violated: no-public-ingress/);
     expect(byId.get("audit-logging")?.status).toBe("not-applicable");
+  });
+
+  it("passes a checklist row only when one of its rules judged something; otherwise says why", () => {
+    // A host that runs no OpenClaw: the audit rule has nothing to judge, so the row is not a pass.
+    const byId = new Map(judged["account-defaults"].checklist.map((c) => [c.id, c]));
+    expect(byId.get("audit-logging")?.status).toBe("not-applicable");
+    expect(byId.get("audit-logging")?.note).toMatch(/nothing in the stack for agent-host-audit-logging \(hosts whose user data installs or runs OpenClaw/);
+    expect(byId.get("production-host")?.status).toBe("fail");
+    const clean = new Map(judged.clean.checklist.map((c) => [c.id, c]));
+    expect(clean.get("audit-logging")?.status).toBe("pass");
+    expect(clean.get("audit-logging")?.note).toMatch(/judged by .*agent-host-audit-logging/);
+    // Blind rules make the row unknown, never a pass.
+    const unseen = new Map(judged.unseen.checklist.map((c) => [c.id, c]));
+    expect(unseen.get("production-host")?.status).toBe("unknown");
+    // A rule switched off by the pack config is named as such.
+    const deciding = RULES.filter((r) => r.checklistItems.includes("audit-logging")).map((r) => r.name);
+    const off = judge(evaluations.clean, Object.fromEntries(deciding.map((name) => [name, "disabled" as const])));
+    const row = off.checklist.find((c) => c.id === "audit-logging");
+    expect(row?.status).toBe("not-applicable");
+    expect(row?.note).toMatch(/switched off by the pack config: .*agent-host-audit-logging/);
   });
 
   it("takes thresholds and levels in pulumi's policy-pack-config shape", () => {

@@ -1,10 +1,11 @@
 // Every rule of the pack, in the order the pack and the offline plan report them.
 import type { Rule } from "../lib/types";
+import { agentHostAuditLogging } from "./agent-host-audit-logging";
 import { ec2EbsEncrypted } from "./ec2-ebs-encrypted";
 import { ec2Imdsv2Required } from "./ec2-imdsv2-required";
 import { ec2NoSshKeyPair } from "./ec2-no-ssh-key-pair";
 import { ec2StatusCheckAlarm } from "./ec2-status-check-alarm";
-import { iamNoAdminInstanceRole } from "./iam-no-admin-instance-role";
+import { iamNoPrivilegeEscalation } from "./iam-no-privilege-escalation";
 import { iamNoPublicTrust } from "./iam-no-public-trust";
 import { iamNoSecretReadWildcard } from "./iam-no-secret-read-wildcard";
 import { iamNoServiceWildcard } from "./iam-no-service-wildcard";
@@ -16,6 +17,8 @@ import { logGroupKmsEncrypted } from "./log-group-kms-encrypted";
 import { logGroupRetention } from "./log-group-retention";
 import { noCredentialInState } from "./no-credential-in-state";
 import { noPlaintextSecrets } from "./no-plaintext-secrets";
+import { noPublicImagesSnapshots } from "./no-public-images-snapshots";
+import { noPublicAddress } from "./no-public-address";
 import { noPublicIngress } from "./no-public-ingress";
 import { noUnrestrictedEgress } from "./no-unrestricted-egress";
 import { openclawConfigReadable } from "./openclaw-config-readable";
@@ -24,6 +27,8 @@ import { openclawGatewayLoopback } from "./openclaw-gateway-loopback";
 import { openclawNoDangerousFlags } from "./openclaw-no-dangerous-flags";
 import { openclawNoFunnel } from "./openclaw-no-funnel";
 import { openclawTrustEnvelope } from "./openclaw-trust-envelope";
+import { resourcePolicyNotPublic } from "./resource-policy-not-public";
+import { s3NoPublicAcl } from "./s3-no-public-acl";
 import { rotationLambdaPermissionScoped } from "./rotation-lambda-permission-scoped";
 import { secretPolicyBoundToHost } from "./secret-policy-bound-to-host";
 import { secretPolicyNotPublic } from "./secret-policy-not-public";
@@ -33,11 +38,15 @@ import { ssmNoShellDocument } from "./ssm-no-shell-document";
 import { tailscaleAclNoAnyToAny } from "./tailscale-acl-no-any-to-any";
 import { tailscaleAuthKeyHardened } from "./tailscale-auth-key-hardened";
 import { tailscaleAuthKeyShortLived } from "./tailscale-auth-key-short-lived";
+import { tailscaleNoFunnelAttr } from "./tailscale-no-funnel-attr";
+import { tailscaleNodeKeyExpiry } from "./tailscale-node-key-expiry";
+import { tailscaleSshCheckMode } from "./tailscale-ssh-check-mode";
 import { tailscaleTagOwners } from "./tailscale-tag-owners";
 
 export const RULES: readonly Rule[] = [
   // network
   noPublicIngress,
+  noPublicAddress,
   noUnrestrictedEgress,
   // EC2 host
   ec2Imdsv2Required,
@@ -53,24 +62,31 @@ export const RULES: readonly Rule[] = [
   secretPolicyNotPublic,
   secretPolicyBoundToHost,
   kmsKeyRotation,
-  // logs
+  // logs and audit
+  agentHostAuditLogging,
   logGroupRetention,
   logGroupKmsEncrypted,
   // IAM
   iamNoWildcardAdmin,
   iamNoSecretReadWildcard,
   iamNoPublicTrust,
-  iamNoAdminInstanceRole,
+  iamNoPrivilegeEscalation,
   iamNoServiceWildcard,
   ssmNoShellDocument,
   // open to everyone
   snsTopicNotPublic,
   lambdaNotPublic,
+  resourcePolicyNotPublic,
+  s3NoPublicAcl,
+  noPublicImagesSnapshots,
   // Tailscale
   tailscaleAclNoAnyToAny,
   tailscaleTagOwners,
   tailscaleAuthKeyHardened,
   tailscaleAuthKeyShortLived,
+  tailscaleSshCheckMode,
+  tailscaleNoFunnelAttr,
+  tailscaleNodeKeyExpiry,
   // OpenClaw on the host
   openclawConfigReadable,
   openclawGatewayLoopback,
