@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateProgram } from "../plan/evaluate";
 import { judge, verdictOf } from "../policy/judge";
-import { judgeCorpusFile, listCorpus, type CorpusEntry } from "./corpus/corpus";
+import { constructedElsewhere, judgeCorpusFile, listCorpus, type CorpusEntry } from "./corpus/corpus";
 import { analyzeResources, startPackProcess, type PackAnswer, type PackProcess } from "./support/policyPackServer";
 
 const ENTRIES = listCorpus();
@@ -33,6 +33,16 @@ const KNOWN_DIVERGENCES: Readonly<Record<string, { kind: "engine" | "config" | "
   "test/corpus/insecure/fail-closed/user-data-from-s3-object-lookup.ts": { kind: "engine", why: "aws:s3/getObject has no offline answer, so the instance never registers; a preview reads the real object" },
 };
 
+/**
+ * Corpus programs that register after evaluateProgram has returned: what they register lands in
+ * whichever program is evaluated then (plan/evaluate.ts does not wait for a program's timers, and every
+ * program shares this process's mock runtime). Both sides are compared on each program's own resources;
+ * a late registration from any other program fails the comparison.
+ */
+const LATE_REGISTRATIONS: Readonly<Record<string, string>> = {
+  "test/corpus/insecure/fail-closed/delayed-registration.ts": "registers its open ingress rule from a setTimeout 2 s after loading",
+};
+
 interface Comparison {
   entry: CorpusEntry;
   offlineExit: 0 | 1 | 2;
@@ -41,9 +51,13 @@ interface Comparison {
   evaluationBlind: string[];
   /** Rules that met a value the evaluation could not know. */
   blindRules: string[];
+  /** Resources another corpus program registered during this evaluation (see corpus.ts). */
+  foreign: string[];
   online: PackAnswer;
   onlineRefused: boolean;
   onlineRules: string[];
+  /** Rules the pack answered "cannot judge: ..." for. */
+  onlineBlindRules: string[];
 }
 
 const compared: Comparison[] = [];
@@ -54,21 +68,33 @@ let programsStarted = 0;
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 const agrees = (c: Comparison) => (c.offlineExit !== 0) === c.onlineRefused;
 
+/** Where a late registration from another program landed: program -> what (reported in the summary). */
+const lateArrivals = new Map<string, string[]>();
+
 async function compare(entry: CorpusEntry): Promise<Comparison> {
-  const offline = await judgeCorpusFile(entry.file);
-  const online = await analyzeResources(pack.client, offline.evaluation?.resources ?? []);
+  const verdict = await judgeCorpusFile(entry.file);
+  const own = (verdict.evaluation?.resources ?? []).filter((r) => !constructedElsewhere(entry.file, r));
+  let offline = { exitCode: verdict.exitCode, rules: verdict.rules, judgement: verdict.judgement };
+  if (verdict.foreign.length > 0 && verdict.evaluation && verdict.judgement) {
+    lateArrivals.set(entry.file, verdict.foreign);
+    const judgement = judge({ resources: own, blind: verdict.evaluation.blind });
+    offline = { exitCode: verdictOf(judgement).exitCode, rules: [...new Set(judgement.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.rule))], judgement };
+  }
+  const online = await analyzeResources(pack.client, own);
   const mandatory = online.findings.filter((f) => f.level === "mandatory");
   const blind = offline.judgement?.blind ?? [];
   return {
     entry,
     offlineExit: offline.exitCode,
     offlineRules: sorted(offline.rules),
-    evaluationBlind: offline.judgement ? blind.filter((b) => b.rule === undefined).map((b) => b.what) : offline.blind,
+    evaluationBlind: offline.judgement ? blind.filter((b) => b.rule === undefined).map((b) => b.what) : verdict.blind,
     blindRules: sorted(blind.flatMap((b) => (b.rule ? [b.rule] : []))),
+    foreign: verdict.foreign,
     online,
     // A call the server failed fails the preview as surely as a mandatory finding.
     onlineRefused: mandatory.length > 0 || online.errors.length > 0,
     onlineRules: sorted(mandatory.filter((f) => !f.message.startsWith(CANNOT_JUDGE)).map((f) => f.rule)),
+    onlineBlindRules: sorted(mandatory.filter((f) => f.message.startsWith(CANNOT_JUDGE)).map((f) => f.rule)),
   };
 }
 
@@ -89,8 +115,9 @@ afterAll(() => {
       ` | online ${c.onlineRefused ? "refused" : "pass"} [${c.onlineRules.join(", ")}]${c.online.errors.length ? ` errors: ${c.online.errors.join("; ")}` : ""}` +
       ` | ${KNOWN_DIVERGENCES[c.entry.file]?.kind ?? "UNEXPLAINED"}`,
   );
+  const late = [...lateArrivals].map(([file, what]) => `  late registration judged apart from ${file}: ${what.join("; ")}`);
   console.log(
-    `corpus parity: ${compared.length} programs, ${compared.length - differ.length} agree, ${differ.length} differ; pack started in ${packStartSeconds.toFixed(1)} s, programs judged both ways in ${seconds.toFixed(1)} s${lines.length ? `\n${lines.join("\n")}` : ""}`,
+    `corpus parity: ${compared.length} programs, ${compared.length - differ.length} agree, ${differ.length} differ; pack started in ${packStartSeconds.toFixed(1)} s, programs judged both ways in ${seconds.toFixed(1)} s${[...lines, ...late].map((l) => `\n${l}`).join("")}`,
   );
 });
 
@@ -98,6 +125,8 @@ describe("the offline judge and the CrossGuard pack (one gRPC process) on the co
   it.each(ENTRIES.map((e) => [e.file, e] as const))("%s", async (_file, entry) => {
     const c = await compare(entry);
     compared.push(c);
+    const unexplained = c.foreign.filter((f) => !Object.keys(LATE_REGISTRATIONS).some((late) => f.includes(`(${late}:`)));
+    expect(unexplained, "another program's late registration landed in this evaluation (plan/evaluate.ts does not wait for a program's timers)").toEqual([]);
     expect(c.online.errors).toEqual([]);
     const known = KNOWN_DIVERGENCES[entry.file];
     if (known) {
@@ -110,6 +139,9 @@ describe("the offline judge and the CrossGuard pack (one gRPC process) on the co
     }
     expect(c.onlineRefused, `offline exit ${c.offlineExit}; online mandatory: ${c.onlineRules.join(", ") || "none"}`).toBe(c.offlineExit !== 0);
     if (c.offlineRules.length > 0 && c.onlineRules.length > 0) expect(c.onlineRules).toEqual(c.offlineRules);
+    // Where only one side found a rule's violation, the other could not judge that rule: never silence.
+    expect(c.onlineRules.filter((r) => !c.offlineRules.includes(r) && !c.blindRules.includes(r)), "online violations the judge neither found nor was blind to").toEqual([]);
+    expect(c.offlineRules.filter((r) => !c.onlineRules.includes(r) && !c.onlineBlindRules.includes(r)), "offline violations the pack neither found nor refused to judge").toEqual([]);
   }, 60_000);
 
   it("sees the stack config value a preview would send: both sides refuse the plain-config Anthropic key with the same rule", async () => {

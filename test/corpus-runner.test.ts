@@ -1,16 +1,17 @@
 // The corpus runner's own logic (test/corpus/corpus.ts): its arguments, the README table it generates and
 // the README block it replaces. Judging the corpus itself is `npm run corpus` and the parity suite.
 import { describe, expect, it } from "vitest";
-import { README_BEGIN, README_END, corpusMarkdown, parseArgs, withCorpusTable, type CorpusRun } from "./corpus/corpus";
+import type { PlannedResource } from "../plan/evaluate";
+import { README_BEGIN, README_END, corpusMarkdown, foreignResources, parseArgs, withCorpusTable, type CorpusRun } from "./corpus/corpus";
 
 const run: CorpusRun = {
   programs: 6,
   totalMs: 12_345,
   judgeMs: 1_500,
   rows: [
-    { class: "compute", kind: "insecure", cases: 3, refused: 2, cannotJudge: 1, passedInsecure: ["test/corpus/insecure/compute/c.ts"], refusedSecure: [] },
-    { class: "iam", kind: "insecure", cases: 1, refused: 1, cannotJudge: 0, passedInsecure: [], refusedSecure: [] },
-    { class: "secure", kind: "secure", cases: 2, refused: 1, cannotJudge: 0, passedInsecure: [], refusedSecure: ["test/corpus/secure/s.ts: verdict: refused (1 mandatory violation) imds-root-only"] },
+    { class: "compute", kind: "insecure", cases: 3, refused: 2, cannotJudge: 1, passedInsecure: ["test/corpus/insecure/compute/c.ts"], refusedSecure: [], contaminated: [] },
+    { class: "iam", kind: "insecure", cases: 1, refused: 1, cannotJudge: 0, passedInsecure: [], refusedSecure: [], contaminated: ["test/corpus/insecure/iam/i.ts: aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule late (test/corpus/insecure/compute/c.ts:9)"] },
+    { class: "secure", kind: "secure", cases: 2, refused: 1, cannotJudge: 0, passedInsecure: [], refusedSecure: ["test/corpus/secure/s.ts: verdict: refused (1 mandatory violation) imds-root-only"], contaminated: [] },
   ],
 };
 
@@ -52,11 +53,26 @@ describe("the README table", () => {
     expect(md).toContain("- refused: `test/corpus/secure/s.ts`");
   });
 
+  it("says which verdicts are not their program's own", () => {
+    expect(md).toContain("**Not every verdict above is its program's own**: 1 evaluations held resources another program registered late");
+    expect(md).toContain("test/corpus/insecure/iam/i.ts: aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule late (test/corpus/insecure/compute/c.ts:9)");
+  });
+
   it("replaces only the generated block of the README", () => {
     const readme = `# x\n\nbefore\n${README_BEGIN}\nold table\n${README_END}\nafter\n`;
     expect(withCorpusTable(readme, "new table")).toBe(`# x\n\nbefore\n${README_BEGIN}\nnew table\n${README_END}\nafter\n`);
     expect(() => withCorpusTable("# no markers\n", "t")).toThrow(/must hold/);
     expect(() => withCorpusTable(`${README_BEGIN}\n${README_END}\n${README_BEGIN}\n${README_END}`, "t")).toThrow(/once/);
     expect(() => withCorpusTable(`${README_END}\n${README_BEGIN}\n`, "t")).toThrow(/followed by/);
+  });
+});
+
+describe("a resource another corpus program registered late", () => {
+  const at = (site: string | undefined, name: string): PlannedResource => ({ urn: `urn:${name}`, type: "aws:ec2/vpc:Vpc", name, parent: "", custom: true, inputs: {}, state: {}, dependencies: [], site });
+  const evaluation = { outputs: {}, errors: [], blind: [], lookups: [], resources: [at("test/corpus/insecure/iam/a.ts:3", "own"), at("components/network/network.ts:34", "kit"), at(undefined, "unsited"), at("test/corpus/insecure/fail-closed/late.ts:13", "late")] };
+
+  it("is found by its construction site; the program's own, the kit's components and unsited ones are not", () => {
+    expect(foreignResources("test/corpus/insecure/iam/a.ts", evaluation)).toEqual(["aws:ec2/vpc:Vpc late (test/corpus/insecure/fail-closed/late.ts:13)"]);
+    expect(foreignResources("test/corpus/insecure/iam/a.ts", undefined)).toEqual([]);
   });
 });

@@ -63,6 +63,21 @@ export interface CorpusVerdict {
   evaluation?: Evaluation;
   /** Time inside judge() (none when the program failed to load). */
   judgeMs?: number;
+  /**
+   * Resources another corpus program constructed that registered during this one's evaluation (a timer
+   * that outlived its own program): this verdict is then not this program's alone.
+   */
+  foreign: string[];
+}
+
+/** Was `r` built at a site in another corpus file (programs share the process and the mock runtime)? */
+export function constructedElsewhere(file: string, r: { site?: string }): boolean {
+  const site = r.site?.replace(/:\d+$/, "");
+  return site !== undefined && path.resolve(site).startsWith(CORPUS_DIR + path.sep) && path.resolve(site) !== path.resolve(file);
+}
+
+export function foreignResources(file: string, evaluation: Evaluation | undefined): string[] {
+  return (evaluation?.resources ?? []).filter((r) => constructedElsewhere(file, r)).map((r) => `${r.type} ${r.name} (${r.site})`);
 }
 
 /** Judge one program exactly as `npm run plan -- --program FILE` does (in this process). */
@@ -81,10 +96,11 @@ export async function judgeCorpusFile(file: string): Promise<CorpusVerdict> {
       judgement: j,
       evaluation,
       judgeMs,
+      foreign: foreignResources(file, evaluation),
     };
   } catch (e) {
     if (e instanceof ProgramLoadError) {
-      return { status: "cannot-judge", exitCode: 2, line: `verdict: cannot judge offline (${e.message})`, rules: [], blind: e.blind.map((b) => b.what), resources: 0, evaluation: e.partial };
+      return { status: "cannot-judge", exitCode: 2, line: `verdict: cannot judge offline (${e.message})`, rules: [], blind: e.blind.map((b) => b.what), resources: 0, evaluation: e.partial, foreign: foreignResources(file, e.partial) };
     }
     throw e;
   }
@@ -105,6 +121,8 @@ export interface ClassRow {
   cannotJudge: number;
   passedInsecure: string[];
   refusedSecure: string[];
+  /** Programs whose evaluation held another program's resources (see CorpusVerdict.foreign). */
+  contaminated: string[];
 }
 
 export interface CorpusRun {
@@ -124,12 +142,13 @@ export async function runCorpus(entries: readonly CorpusEntry[], onEach?: (i: nu
   for (const [i, e] of entries.entries()) {
     const v = await judgeCorpusFile(e.file);
     judgeMs += v.judgeMs ?? 0;
-    const row = rows.get(e.class) ?? { class: e.class, kind: e.kind, cases: 0, refused: 0, cannotJudge: 0, passedInsecure: [], refusedSecure: [] };
+    const row = rows.get(e.class) ?? { class: e.class, kind: e.kind, cases: 0, refused: 0, cannotJudge: 0, passedInsecure: [], refusedSecure: [], contaminated: [] };
     row.cases++;
     if (v.exitCode !== 0) row.refused++;
     if (v.exitCode === 2) row.cannotJudge++;
     if (e.kind === "insecure" && v.exitCode === 0) row.passedInsecure.push(e.file);
     if (e.kind === "secure" && v.exitCode !== 0) row.refusedSecure.push(`${e.file}: ${v.line} ${[...v.rules, ...v.blind].join("; ")}`);
+    if (v.foreign.length > 0) row.contaminated.push(`${e.file}: ${v.foreign.join("; ")}`);
     rows.set(e.class, row);
     onEach?.(i, e, v);
   }
@@ -159,12 +178,14 @@ export function corpusMarkdown(run: CorpusRun, date = new Date()): string {
     ...secure.map((r) => `| ${r.class} | ${r.cases} | — | ${r.refused} |`),
   ];
   const misses = [...insecure.flatMap((r) => r.passedInsecure.map((f) => `passed: \`${f}\``)), ...secure.flatMap((r) => r.refusedSecure.map((f) => `refused: \`${f.split(":")[0]}\``))];
+  const contaminated = run.rows.flatMap((r) => r.contaminated);
   return [
     ...lines,
     "",
     `Refused counts exit 1 and exit 2 ("cannot judge offline": ${sum(insecure, "cannotJudge")} of the insecure programs). ` +
       `${run.programs} programs judged in ${(run.totalMs / 1000).toFixed(1)} s (${(run.judgeMs / 1000).toFixed(1)} s of it in the judge, the rest evaluating them under the mock runtime), ` +
       `${date.toISOString().slice(0, 10)}, ${measuredOn()}, ${os.cpus().length} cores.`,
+    ...(contaminated.length ? ["", `**Not every verdict above is its program's own**: ${contaminated.length} evaluations held resources another program registered late (${contaminated.map((c) => `\`${c}\``).join(", ")}).`] : []),
     ...(misses.length ? ["", `<details><summary>${misses.length} programs not judged as intended</summary>`, "", ...misses.map((m) => `- ${m}`), "", "</details>"] : []),
   ].join("\n");
 }
@@ -202,7 +223,9 @@ async function main(argv: string[]): Promise<void> {
   }
   const entries = listCorpus().filter((e) => !args.filter || e.file.includes(args.filter));
   const run = await runCorpus(entries, (i, e, v) =>
-    process.stderr.write(`[${i + 1}/${entries.length}] ${verdictMeetsExpectation(e, v) ? "ok  " : "MISS"} exit ${v.exitCode} ${e.file}${v.rules.length ? ` (${v.rules.join(", ")})` : ""}\n`),
+    process.stderr.write(
+      `[${i + 1}/${entries.length}] ${verdictMeetsExpectation(e, v) ? "ok  " : "MISS"} exit ${v.exitCode} ${e.file}${v.rules.length ? ` (${v.rules.join(", ")})` : ""}${v.foreign.length ? ` LEAKED IN: ${v.foreign.join("; ")}` : ""}\n`,
+    ),
   );
   if (args.output === "markdown") {
     console.log(corpusMarkdown(run));
@@ -221,6 +244,7 @@ async function main(argv: string[]): Promise<void> {
   for (const r of run.rows) {
     for (const f of r.passedInsecure) console.log(`PASSED (insecure): ${f}`);
     for (const f of r.refusedSecure) console.log(`REFUSED (secure): ${f}`);
+    for (const f of r.contaminated) console.log(`CONTAMINATED (another program's late registration): ${f}`);
   }
 }
 
