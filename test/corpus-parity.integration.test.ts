@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateProgram } from "../plan/evaluate";
 import { judge, verdictOf } from "../policy/judge";
-import { constructedElsewhere, judgeCorpusFile, listCorpus, type CorpusEntry } from "./corpus/corpus";
+import { judgeCorpusFile, listCorpus, type CorpusEntry } from "./corpus/corpus";
 import { analyzeResources, startPackProcess, type PackAnswer, type PackProcess } from "./support/policyPackServer";
 
 const ENTRIES = listCorpus();
@@ -36,8 +36,8 @@ const KNOWN_DIVERGENCES: Readonly<Record<string, { kind: "engine" | "config" | "
 /**
  * Corpus programs that register after evaluateProgram has returned: what they register lands in
  * whichever program is evaluated then (plan/evaluate.ts does not wait for a program's timers, and every
- * program shares this process's mock runtime). Both sides are compared on each program's own resources;
- * a late registration from any other program fails the comparison.
+ * program shares this process's mock runtime). judgeCorpusFile leaves them out, so both sides see each
+ * program's own resources; a late registration from any other program fails the comparison.
  */
 const LATE_REGISTRATIONS: Readonly<Record<string, string>> = {
   "test/corpus/insecure/fail-closed/delayed-registration.ts": "registers its open ingress rule from a setTimeout 2 s after loading",
@@ -72,24 +72,19 @@ const agrees = (c: Comparison) => (c.offlineExit !== 0) === c.onlineRefused;
 const lateArrivals = new Map<string, string[]>();
 
 async function compare(entry: CorpusEntry): Promise<Comparison> {
-  const verdict = await judgeCorpusFile(entry.file);
-  const own = (verdict.evaluation?.resources ?? []).filter((r) => !constructedElsewhere(entry.file, r));
-  let offline = { exitCode: verdict.exitCode, rules: verdict.rules, judgement: verdict.judgement };
-  if (verdict.foreign.length > 0 && verdict.evaluation && verdict.judgement) {
-    lateArrivals.set(entry.file, verdict.foreign);
-    const judgement = judge({ resources: own, blind: verdict.evaluation.blind });
-    offline = { exitCode: verdictOf(judgement).exitCode, rules: [...new Set(judgement.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.rule))], judgement };
-  }
-  const online = await analyzeResources(pack.client, own);
+  // The program's own resources and verdict: judgeCorpusFile leaves out what another program registered late.
+  const offline = await judgeCorpusFile(entry.file);
+  if (offline.foreign.length > 0) lateArrivals.set(entry.file, offline.foreign);
+  const online = await analyzeResources(pack.client, offline.evaluation?.resources ?? []);
   const mandatory = online.findings.filter((f) => f.level === "mandatory");
   const blind = offline.judgement?.blind ?? [];
   return {
     entry,
     offlineExit: offline.exitCode,
     offlineRules: sorted(offline.rules),
-    evaluationBlind: offline.judgement ? blind.filter((b) => b.rule === undefined).map((b) => b.what) : verdict.blind,
+    evaluationBlind: offline.judgement ? blind.filter((b) => b.rule === undefined).map((b) => b.what) : offline.blind,
     blindRules: sorted(blind.flatMap((b) => (b.rule ? [b.rule] : []))),
-    foreign: verdict.foreign,
+    foreign: offline.foreign,
     online,
     // A call the server failed fails the preview as surely as a mandatory finding.
     onlineRefused: mandatory.length > 0 || online.errors.length > 0,
@@ -115,7 +110,7 @@ afterAll(() => {
       ` | online ${c.onlineRefused ? "refused" : "pass"} [${c.onlineRules.join(", ")}]${c.online.errors.length ? ` errors: ${c.online.errors.join("; ")}` : ""}` +
       ` | ${KNOWN_DIVERGENCES[c.entry.file]?.kind ?? "UNEXPLAINED"}`,
   );
-  const late = [...lateArrivals].map(([file, what]) => `  late registration judged apart from ${file}: ${what.join("; ")}`);
+  const late = [...lateArrivals].map(([file, what]) => `  late registration left out of ${file}: ${what.join("; ")}`);
   console.log(
     `corpus parity: ${compared.length} programs, ${compared.length - differ.length} agree, ${differ.length} differ; pack started in ${packStartSeconds.toFixed(1)} s, programs judged both ways in ${seconds.toFixed(1)} s${[...lines, ...late].map((l) => `\n${l}`).join("")}`,
   );

@@ -53,8 +53,8 @@ describe("the README table", () => {
     expect(md).toContain("- refused: `test/corpus/secure/s.ts`");
   });
 
-  it("says which verdicts are not their program's own", () => {
-    expect(md).toContain("**Not every verdict above is its program's own**: 1 evaluations held resources another program registered late");
+  it("names each late registration left out of another program's evaluation", () => {
+    expect(md).toContain("Late registrations left out of the evaluation they landed in");
     expect(md).toContain("test/corpus/insecure/iam/i.ts: aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule late (test/corpus/insecure/compute/c.ts:9)");
   });
 

@@ -65,7 +65,8 @@ export interface CorpusVerdict {
   judgeMs?: number;
   /**
    * Resources another corpus program constructed that registered during this one's evaluation (a timer
-   * that outlived its own program): this verdict is then not this program's alone.
+   * that outlived its own program). Left out of `evaluation` and of the verdict, as a process of its own
+   * would never see them; listed so that the run can say so.
    */
   foreign: string[];
 }
@@ -80,10 +81,16 @@ export function foreignResources(file: string, evaluation: Evaluation | undefine
   return (evaluation?.resources ?? []).filter((r) => constructedElsewhere(file, r)).map((r) => `${r.type} ${r.name} (${r.site})`);
 }
 
-/** Judge one program exactly as `npm run plan -- --program FILE` does (in this process). */
+/** The evaluation without what other corpus programs registered into it: what a process of its own would hold. */
+function ownPart(file: string, evaluation: Evaluation): Evaluation {
+  return { ...evaluation, resources: evaluation.resources.filter((r) => !constructedElsewhere(file, r)) };
+}
+
+/** Judge one program exactly as `npm run plan -- --program FILE` does (in this process; see `foreign`). */
 export async function judgeCorpusFile(file: string): Promise<CorpusVerdict> {
   try {
-    const evaluation = await evaluateProgram({ program: file, project: "program", stack: "offline", config: {} });
+    const whole = await evaluateProgram({ program: file, project: "program", stack: "offline", config: {} });
+    const evaluation = ownPart(file, whole);
     const t = process.hrtime.bigint();
     const j = judge(evaluation);
     const judgeMs = Number(process.hrtime.bigint() - t) / 1e6;
@@ -96,11 +103,11 @@ export async function judgeCorpusFile(file: string): Promise<CorpusVerdict> {
       judgement: j,
       evaluation,
       judgeMs,
-      foreign: foreignResources(file, evaluation),
+      foreign: foreignResources(file, whole),
     };
   } catch (e) {
     if (e instanceof ProgramLoadError) {
-      return { status: "cannot-judge", exitCode: 2, line: `verdict: cannot judge offline (${e.message})`, rules: [], blind: e.blind.map((b) => b.what), resources: 0, evaluation: e.partial, foreign: foreignResources(file, e.partial) };
+      return { status: "cannot-judge", exitCode: 2, line: `verdict: cannot judge offline (${e.message})`, rules: [], blind: e.blind.map((b) => b.what), resources: 0, evaluation: e.partial && ownPart(file, e.partial), foreign: foreignResources(file, e.partial) };
     }
     throw e;
   }
@@ -121,7 +128,7 @@ export interface ClassRow {
   cannotJudge: number;
   passedInsecure: string[];
   refusedSecure: string[];
-  /** Programs whose evaluation held another program's resources (see CorpusVerdict.foreign). */
+  /** Programs whose evaluation held another program's resources, left out (see CorpusVerdict.foreign). */
   contaminated: string[];
 }
 
@@ -185,7 +192,7 @@ export function corpusMarkdown(run: CorpusRun, date = new Date()): string {
     `Refused counts exit 1 and exit 2 ("cannot judge offline": ${sum(insecure, "cannotJudge")} of the insecure programs). ` +
       `${run.programs} programs judged in ${(run.totalMs / 1000).toFixed(1)} s (${(run.judgeMs / 1000).toFixed(1)} s of it in the judge, the rest evaluating them under the mock runtime), ` +
       `${date.toISOString().slice(0, 10)}, ${measuredOn()}, ${os.cpus().length} cores.`,
-    ...(contaminated.length ? ["", `**Not every verdict above is its program's own**: ${contaminated.length} evaluations held resources another program registered late (${contaminated.map((c) => `\`${c}\``).join(", ")}).`] : []),
+    ...(contaminated.length ? ["", `Late registrations left out of the evaluation they landed in (another program registered them after its own evaluation had returned): ${contaminated.map((c) => `\`${c}\``).join(", ")}.`] : []),
     ...(misses.length ? ["", `<details><summary>${misses.length} programs not judged as intended</summary>`, "", ...misses.map((m) => `- ${m}`), "", "</details>"] : []),
   ].join("\n");
 }
@@ -224,7 +231,7 @@ async function main(argv: string[]): Promise<void> {
   const entries = listCorpus().filter((e) => !args.filter || e.file.includes(args.filter));
   const run = await runCorpus(entries, (i, e, v) =>
     process.stderr.write(
-      `[${i + 1}/${entries.length}] ${verdictMeetsExpectation(e, v) ? "ok  " : "MISS"} exit ${v.exitCode} ${e.file}${v.rules.length ? ` (${v.rules.join(", ")})` : ""}${v.foreign.length ? ` LEAKED IN: ${v.foreign.join("; ")}` : ""}\n`,
+      `[${i + 1}/${entries.length}] ${verdictMeetsExpectation(e, v) ? "ok  " : "MISS"} exit ${v.exitCode} ${e.file}${v.rules.length ? ` (${v.rules.join(", ")})` : ""}${v.foreign.length ? ` (left out, registered late by another program: ${v.foreign.join("; ")})` : ""}\n`,
     ),
   );
   if (args.output === "markdown") {
@@ -244,7 +251,7 @@ async function main(argv: string[]): Promise<void> {
   for (const r of run.rows) {
     for (const f of r.passedInsecure) console.log(`PASSED (insecure): ${f}`);
     for (const f of r.refusedSecure) console.log(`REFUSED (secure): ${f}`);
-    for (const f of r.contaminated) console.log(`CONTAMINATED (another program's late registration): ${f}`);
+    for (const f of r.contaminated) console.log(`LATE REGISTRATION of another program, left out: ${f}`);
   }
 }
 
