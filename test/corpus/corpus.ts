@@ -193,7 +193,7 @@ export function corpusMarkdown(run: CorpusRun, date = new Date()): string {
       `${run.programs} programs judged in ${(run.totalMs / 1000).toFixed(1)} s (${(run.judgeMs / 1000).toFixed(1)} s of it in the judge, the rest evaluating them under the mock runtime), ` +
       `${date.toISOString().slice(0, 10)}, ${measuredOn()}, ${os.cpus().length} cores.`,
     ...(contaminated.length ? ["", `Late registrations left out of the evaluation they landed in (another program registered them after its own evaluation had returned): ${contaminated.map((c) => `\`${c}\``).join(", ")}.`] : []),
-    ...(misses.length ? ["", `<details><summary>${misses.length} programs not judged as intended</summary>`, "", ...misses.map((m) => `- ${m}`), "", "</details>"] : []),
+    ...(misses.length ? ["", `<details><summary>${misses.length} program${misses.length === 1 ? "" : "s"} not judged as intended</summary>`, "", ...misses.map((m) => `- ${m}`), "", "</details>"] : []),
   ].join("\n");
 }
 
