@@ -123,7 +123,8 @@ describe("all problems of a run at once", () => {
         /Pulumi\.mixed\.yaml:5:3: clawkeep:gatewayPort: got 80; allowed: a number >= 1024/,
         /Pulumi\.mixed\.yaml:4:3: clawkeep:logRetentionDays: got 30; allowed: at least 90 days/,
         /clawkeep:promotion: got nothing \(the key is missing\); allowed: a recorded review/,
-        /invalid stack config \(4 problems\)/,
+        /clawkeep:alarmEmail: got nothing \(the key is missing\); allowed: an e-mail address \(or an alarmSubscriptions entry: email, https, sqs, lambda\) at trust level 2: its alarms must reach a person/,
+        /invalid stack config \(5 problems\)/,
       ],
       dir,
     );
@@ -142,7 +143,7 @@ describe("an unknown key suggests the nearest known one", () => {
     ["alarms={authFailurePer10Min: 3}", /clawkeep:alarms\.authFailurePer10Min: got 3; allowed: no such key under alarms; did you mean alarms\.authFailuresPer10Min\?/],
     ["tailscale={managePolicyy: true}", /clawkeep:tailscale\.managePolicyy: got true; allowed: no such key under tailscale; did you mean tailscale\.managePolicy\?/],
     ["access={zzz: []}", /clawkeep:access\.zzz: got \[\]; allowed: no such key under access; known keys are admins, operators, viewers/],
-    ["openToWorld=true", /clawkeep:openToWorld: got true; allowed: no such key; `npm run plan -- --help` lists the 42 known keys/],
+    ["openToWorld=true", /clawkeep:openToWorld: got true; allowed: no such key; `npm run plan -- --help` lists the 46 known keys/],
   ])("%s", async (override, message) => {
     const r = await expectBad(["--stack", "level1", "--config", override], [message]);
     expect(r.err).not.toMatch(/cellName, instanceType/); // not the whole list

@@ -11,6 +11,7 @@ import { OutDirError, checkOutDir, writePlanFiles, type OutDir } from "./outDir"
 import { loadStackInput, planStack, toRows, type StackInput, type StackPlan } from "./planStack";
 import type { AnsweredLookup } from "./mocks";
 import { table } from "./table";
+import { planWarnings } from "./warnings";
 
 /** Where the CLI writes; main() takes them so tests can capture output in-process. */
 export interface Io {
@@ -39,6 +40,7 @@ export function planJson(plan: StackPlan): Record<string, unknown> {
     userDataBytes: plan.host.userDataBytes,
     hostBundle: { bucket: plan.host.bundle.bucket, key: plan.host.bundle.key, sha256: plan.host.bundle.sha256, bytes: plan.host.bundle.gz.length },
     cost: plan.cost,
+    warnings: planWarnings(plan.model, plan.evaluation.resources),
     tailnetPolicySnippet: plan.tailnetSnippet ?? null,
     lookups: plan.evaluation.lookups,
     violations: plan.judgement.violations,
@@ -114,6 +116,8 @@ function report(plan: StackPlan, outDir: string | undefined): string {
   lines.push("", `Monthly cost estimate (on-demand us-east-1 list prices read ${c.pricesReadOn}${plan.region === "us-east-1" ? "" : `; stack region ${plan.region} may differ`})`);
   lines.push(table(["ITEM", "RESOURCE", "USD/MONTH", "BASIS"], c.lines.map((l) => [l.item, l.resource, l.monthlyUsd === null ? "?" : l.monthlyUsd.toFixed(2), l.basis])));
   lines.push(`total: $${c.totalUsd.toFixed(2)}/month${c.unpriced.length ? ` plus unpriced: ${c.unpriced.join(", ")}` : ""}`);
+  const warnings = planWarnings(plan.model, plan.evaluation.resources);
+  if (warnings.length > 0) lines.push("", `Warnings (${warnings.length})`, ...warnings.map((w) => `  - ${w}`));
   lines.push("", ...policyReport(plan.judgement));
   if (plan.tailnetSnippet) {
     const where = outDir ? `written to ${path.join(outDir, "tailnet-policy.hujson")}` : "write it with --out DIR";

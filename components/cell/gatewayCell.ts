@@ -48,7 +48,7 @@ export class GatewayCell extends pulumi.ComponentResource {
     const az = aws.getAvailabilityZonesOutput({ state: "available" }, self).names[0];
 
     const keys = new CellKeys(`${name}-keys`, { accountId, region, tags }, self);
-    const alerts = new AlertTopic(`${name}-alerts`, { logsKeyArn: keys.logsKey.arn, accountId, email: model.alarmEmail, tags }, self);
+    const alerts = new AlertTopic(`${name}-alerts`, { logsKeyArn: keys.logsKey.arn, accountId, subscribers: model.alarmSubscribers, tags }, self);
     const network = new Network(`${name}-net`, { model, region, availabilityZone: az, logsKeyArn: keys.logsKey.arn, tags }, self);
 
     const caller = aws.getCallerIdentityOutput({}, self);
