@@ -10,7 +10,7 @@ import { keyShapes, looksRandomToken } from "../stacks/secretShapes";
 import { stringLeaves } from "../policy/lib/values";
 import { RULES } from "../policy/rules";
 
-const PROGRAMS = ["network", "ec2", "secrets-literal", "secrets-store", "iam", "public", "tailscale-open", "tailscale-closed", "openclaw", "clean"] as const;
+const PROGRAMS = ["network", "ec2", "state", "secrets-literal", "secrets-store", "iam", "public", "tailscale-open", "tailscale-closed", "openclaw", "clean"] as const;
 type Program = (typeof PROGRAMS)[number];
 const DIR = path.join(__dirname, "fixtures/programs/policy");
 
@@ -44,6 +44,28 @@ const CASES: Case[] = [
   { rule: "ec2-ebs-encrypted", program: "ec2", bad: ["bad-vm", "bad-vm-defaults", "bad-lt", "bad-volume"], good: ["good-vm", "good-vm-imds-off", "good-lt", "good-volume"], says: { "bad-vm": /ebsBlockDevices\[0\]/ } },
   { rule: "ec2-no-ssh-key-pair", program: "ec2", bad: ["bad-vm", "bad-lt", "bad-key"], good: ["good-vm", "good-lt", "bad-vm-defaults"] },
   { rule: "ec2-status-check-alarm", program: "ec2", bad: ["bad-vm", "bad-vm-defaults"], good: ["good-vm", "good-vm-imds-off"], says: { "bad-vm-defaults": /no enabled alarmActions/ } },
+  {
+    rule: "ec2-state-volume-cmk",
+    program: "state",
+    bad: ["bad-state-awskey", "bad-state-alias", "bad-host-blockdev-awskey"],
+    good: ["good-state", "good-state-tagged", "good-state-dlm", "bad-state-unbacked", "bad-state-excluded", "bad-host-blockdev", "good-host"],
+    says: { "bad-state-awskey": /AWS managed key \(no kmsKeyId\)/, "bad-state-alias": /alias\/aws\/ebs/, "bad-host-blockdev-awskey": /ebsBlockDevices\[0\] \(\/dev\/sdf\)/ },
+  },
+  {
+    rule: "ec2-state-volume-backed-up",
+    program: "state",
+    bad: ["bad-state-unbacked", "bad-state-excluded", "bad-host-blockdev-awskey"],
+    good: ["good-state", "good-state-tagged", "good-state-dlm", "bad-state-awskey", "bad-state-alias", "bad-host-blockdev", "good-host"],
+    says: { "bad-state-unbacked": /volume "bad-state-unbacked" \(attached to "good-host"\) is in no backup plan/ },
+  },
+  {
+    rule: "ec2-state-volume-kept",
+    program: "state",
+    bad: ["bad-host-blockdev", "bad-host-blockdev-awskey"],
+    good: ["good-host", "good-state", "bad-state-unbacked", "bad-host-nostate"],
+    says: { "bad-host-blockdev": /deleted with the instance \(deleteOnTermination is not false\)/, "bad-host-blockdev-awskey": /left behind detached/ },
+  },
+  { rule: "ec2-state-volume-separate", program: "state", bad: ["bad-host-nostate"], good: ["good-host", "bad-host-blockdev"], says: { "bad-host-nostate": /state lives on its root volume/ } },
   {
     rule: "no-plaintext-secrets",
     program: "secrets-literal",

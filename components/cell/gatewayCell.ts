@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PROVIDER_KEY_CONFIG, type StackModel } from "../../stacks/schema";
+import { keptKeys } from "../../stacks/teardown";
 import { AlertTopic } from "../alarms";
 import { ConfigPreflight, renderOpenclawJson } from "../gateway";
 import { randomBytes } from "node:crypto";
@@ -47,7 +48,7 @@ export class GatewayCell extends pulumi.ComponentResource {
     const accountId = aws.getCallerIdentityOutput({}, self).accountId;
     const az = aws.getAvailabilityZonesOutput({ state: "available" }, self).names[0];
 
-    const keys = new CellKeys(`${name}-keys`, { accountId, region, tags }, self);
+    const keys = new CellKeys(`${name}-keys`, { accountId, region, tags, keep: keptKeys(model.teardown) }, self);
     const alerts = new AlertTopic(`${name}-alerts`, { logsKeyArn: keys.logsKey.arn, accountId, subscribers: model.alarmSubscribers, tags }, self);
     const network = new Network(`${name}-net`, { model, region, availabilityZone: az, logsKeyArn: keys.logsKey.arn, tags }, self);
 
@@ -56,7 +57,8 @@ export class GatewayCell extends pulumi.ComponentResource {
     // The host files beyond the user data's 16 KB travel as one object, pinned by SHA-256 in the user data.
     const bundleStore = new PrivateBucket(
       `${name}-host-bundle`,
-      { bucketName: rendered.bundle.bucket, kmsKeyArn: keys.dataKey.arn, noncurrentVersionDays: 30, tags },
+      // Only bundles the program renders again: emptied at destroy, so the destroy completes.
+      { bucketName: rendered.bundle.bucket, kmsKeyArn: keys.dataKey.arn, noncurrentVersionDays: 30, forceDestroy: true, tags },
       self,
     );
     const bundleObject = new aws.s3.BucketObjectv2(
@@ -107,6 +109,7 @@ export class GatewayCell extends pulumi.ComponentResource {
       secretName,
       description,
       rotationDays,
+      recoveryWindowInDays: model.teardown.secretRecoveryDays,
       dataKeyArn: keys.dataKey.arn,
       logsKeyArn: keys.logsKey.arn,
       region,
@@ -244,7 +247,7 @@ export class GatewayCell extends pulumi.ComponentResource {
         name: adminSecretName(args.stack, model.cellName, "openai-admin-key"),
         description: "OpenAI admin key used only to mint and delete the gateway's project keys (clawkeep)",
         kmsKeyId: dataKeyArn,
-        recoveryWindowInDays: 7,
+        recoveryWindowInDays: model.teardown.secretRecoveryDays,
         tags: { ...tags, "clawkeep:credential": "openai-admin" },
       },
       { parent: this },
