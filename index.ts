@@ -36,3 +36,7 @@ export const viewerRoleArn = cell.roleArns.viewer;
 export const tailnetPolicySnippet = cell.tailnetPolicySnippet;
 // Operators connect through the kit's session document: idle timeout, logged, as the non-root session user.
 export const connect = pulumi.interpolate`aws ssm start-session --target ${cell.instanceId} --document-name ${cell.sessionDocumentName} --region ${region}`;
+// The gateway's port on this machine, through the kit's port document (that port only, never another).
+export const forwardGateway = pulumi.interpolate`aws ssm start-session --target ${cell.instanceId} --document-name ${cell.portDocumentName} --region ${region}`;
+// Start, stop or restart the gateway (Operator, Admin): the kit's gateway document, never a shell.
+export const restartGateway = pulumi.interpolate`aws ssm send-command --instance-ids ${cell.instanceId} --document-name ${cell.commandDocumentNames.gateway} --parameters action=restart --region ${region}`;

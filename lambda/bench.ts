@@ -34,7 +34,7 @@ export async function benchRotation(runs = 5): Promise<RotationBench> {
     const bundle = await buildRotationBundle(out);
     const lambdaArn = await installStubRotationFunction(moto);
     const sm = new SecretsManagerClient(moto.clientConfig);
-    const host = ssmHostPort({ ssm: new SSMClient(moto.clientConfig), instanceId: "i-0abc1234def567890", timeoutSeconds: 120 });
+    const host = ssmHostPort({ ssm: new SSMClient(moto.clientConfig), instanceId: "i-0abc1234def567890", documentName: "clawkeep-bench-gw-pickup", timeoutSeconds: 120 });
     const handle = createHandler({ sm, strategy: gatewayTokenStrategy(host), log: () => undefined });
     const arn = await createRotatingSecret(sm, `bench-${randomUUID()}`, newGatewayToken(), lambdaArn);
     const rotationMs: number[] = [];

@@ -86,7 +86,7 @@ describe.skipIf(!needTools("python3", "moto_server"))("rotation bundle", () => {
     const script = `const { handler } = require("./index.js");
       (async () => { for (const Step of ${JSON.stringify(STEPS)}) await handler({ Step, SecretId: process.argv[1], ClientRequestToken: process.argv[2] }); })()
         .catch((e) => { console.error(e.message); process.exit(1); });`;
-    const env = { PATH: process.env.PATH ?? "", ...moto.env, [ROTATION_ENV.strategy]: "gateway-token", [ROTATION_ENV.instanceId]: "i-0abc1234def567890" };
+    const env = { PATH: process.env.PATH ?? "", ...moto.env, [ROTATION_ENV.strategy]: "gateway-token", [ROTATION_ENV.instanceId]: "i-0abc1234def567890", [ROTATION_ENV.pickupDocument]: "clawkeep-level1-gw-pickup" };
     const code = await new Promise<number | null>((resolve) => {
       const child = spawn(process.execPath, ["-e", script, arn, token], { cwd: unpacked, env, stdio: ["ignore", "ignore", "inherit"] });
       child.on("exit", resolve);

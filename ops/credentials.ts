@@ -5,6 +5,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient, SendCommandCommand } from "@aws-sdk/client-ssm";
 import { GATEWAY_UNIT } from "../components/base/layout";
 import { providerKeySecretName, tokenSecretName } from "../components/base/names";
+import { commandDocumentName, gatewayParameters } from "../components/commands/documents";
 import { revokeGatewayToken, rotateNow } from "../lambda/rotation";
 import type { StackModel } from "../stacks";
 
@@ -37,17 +38,17 @@ export async function rotateCredential(c: Clients, secretId: string, abandonStal
 }
 
 /**
- * Revoke: first stop the gateway (nobody can use any token while it is down), then make a fresh random
- * token AWSCURRENT so the old one is invalid everywhere. The gateway stays stopped until an operator
- * runs pickup-token on the host (README: "Revocation").
+ * Revoke: first stop the gateway through the cell's gateway document (nobody can use any token while it
+ * is down), then make a fresh random token AWSCURRENT so the old one is invalid everywhere. The gateway
+ * stays stopped until an operator starts it with the same document (README: "Revocation").
  */
 export async function revokeGateway(c: Clients, model: StackModel, stack: string): Promise<{ commandId: string; versionId: string; revokedVersionId: string | undefined }> {
   const sent = await c.ssm.send(
     new SendCommandCommand({
-      DocumentName: "AWS-RunShellScript",
+      DocumentName: commandDocumentName(stack, model.cellName, "gateway"),
       Targets: hostTargets(model, stack),
       Comment: `clawkeep revoke: stop ${GATEWAY_UNIT}`,
-      Parameters: { commands: [`systemctl stop ${GATEWAY_UNIT}`] },
+      Parameters: gatewayParameters("stop"),
       TimeoutSeconds: 60,
     }),
   );

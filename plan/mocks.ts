@@ -185,11 +185,21 @@ export class MockCloud {
         break;
       case "aws:ec2/instance:Instance":
         Object.assign(state, this.instanceAddressing(inputs));
+        state.arn = `arn:aws:ec2:${this.region}:${MOCK_ACCOUNT}:instance/${id}`;
         state.privateIp = "10.42.1.10";
         state.primaryNetworkInterfaceId = `${name}-eni`;
         break;
+      case "aws:s3/bucket:Bucket":
+      case "aws:s3/bucketV2:BucketV2":
+        // S3 ARNs carry neither region nor account.
+        state.arn = `arn:aws:s3:::${String(inputs.bucket ?? name)}`;
+        break;
       case "aws:iam/role:Role":
-        state.arn = `arn:aws:iam::${MOCK_ACCOUNT}:role/${String(inputs.name ?? name)}`;
+        // A role's path is part of its ARN (arn:aws:iam::ACCOUNT:role/PATH/NAME).
+        state.arn = `arn:aws:iam::${MOCK_ACCOUNT}:role${String(inputs.path ?? "/")}${String(inputs.name ?? name)}`;
+        break;
+      case "aws:ssm/document:Document":
+        state.arn = `arn:aws:ssm:${this.region}:${MOCK_ACCOUNT}:document/${String(inputs.name ?? name)}`;
         break;
       case "aws:secretsmanager/secret:Secret":
         state.arn = `arn:aws:secretsmanager:${this.region}:${MOCK_ACCOUNT}:secret:${String(inputs.name ?? name)}-AbCdEf`;

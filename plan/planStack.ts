@@ -152,7 +152,10 @@ export function hostFromEvaluation(resources: readonly PlannedResource[]): Plann
   const actual = createHash("sha256").update(gz).digest("hex");
   if (actual !== sha256) throw new HostReadError(`the registered bundle ${key} has SHA-256 ${actual}, the user data pins ${sha256}`);
   const written: HostFile[] = (doc.write_files ?? []).map((f) => ({ path: f.path, content: f.content, owner: f.owner, mode: f.permissions }));
-  return { files: [...unpackBundle(gz), ...written], bundle: { bucket, key, sha256, gz }, userData, userDataBase64, userDataBytes: gzipped.length };
+  // A file both carry lands twice: cloud-init writes it first, the bundle's unpack overwrites it.
+  const bundled = unpackBundle(gz);
+  const inBundle = new Set(bundled.map((f) => f.path));
+  return { files: [...bundled, ...written.filter((f) => !inBundle.has(f.path))], bundle: { bucket, key, sha256, gz }, userData, userDataBase64, userDataBytes: gzipped.length };
 }
 
 export interface PlanOptions {

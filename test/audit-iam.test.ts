@@ -100,10 +100,13 @@ describe.skipIf(!needTools("moto_server", "aws"))("role permissions under moto's
       accountId: MOTO_ACCOUNT,
       region: MOTO_REGION,
       instanceArn: `arn:aws:ec2:${MOTO_REGION}:${MOTO_ACCOUNT}:instance/i-0123456789abcdef0`,
+      stack: "level1",
+      cellName: "gw",
       sessionDocumentArn: `arn:aws:ssm:${MOTO_REGION}:${MOTO_ACCOUNT}:document/clawkeep-level1-gw-session`,
+      portDocumentArn: `arn:aws:ssm:${MOTO_REGION}:${MOTO_ACCOUNT}:document/clawkeep-level1-gw-gateway-port`,
+      gatewayDocumentArn: `arn:aws:ssm:${MOTO_REGION}:${MOTO_ACCOUNT}:document/clawkeep-level1-gw-gateway`,
       logGroupArns: [`arn:aws:logs:${MOTO_REGION}:${MOTO_ACCOUNT}:log-group:${GATEWAY_GROUP}`],
       dashboardArn: `arn:aws:cloudwatch::${MOTO_ACCOUNT}:dashboard/clawkeep-level1-gw`,
-      stackSecretsArn: `arn:aws:secretsmanager:${MOTO_REGION}:${MOTO_ACCOUNT}:secret:clawkeep/level1/*`,
     };
     const person = await user("alice", { assume: allow("sts:AssumeRole") });
     // "A managed policy attached by mistake": a broad grant the operator's explicit Deny must beat.

@@ -151,7 +151,7 @@ describe.each(STACKS)("audit and access resources of %s", (stack) => {
     expect((named(ev(), "aws:iam/role:Role", "gw-access-operator").inputs.tags as Record<string, string>).SSMSessionRunAs).toBe(SESSION_USER);
     const operator = json(named(ev(), "aws:iam/rolePolicy:RolePolicy", "gw-access-operator-policy").inputs.policy);
     expect(sid(operator, "NeverSecretValuesOrDecrypt")).toMatchObject({ Effect: "Deny", Action: ["secretsmanager:GetSecretValue", "kms:Decrypt"], Resource: "*" });
-    const start = sid(operator, "SessionsOnTheCellHostThroughItsDocument") as { Resource: string[] };
+    const start = sid(operator, "SessionsOnTheCellHostThroughItsDocuments") as { Resource: string[] };
     expect(start.Resource).toContain("arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0");
     for (const r of roles) expect(r.inputs.maxSessionDuration).toBe(3600);
   });

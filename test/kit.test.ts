@@ -30,7 +30,7 @@ const one = (p: StackPlan, type: string): PlannedResource => {
 type SgRule = { protocol: string; fromPort: number; toPort: number; cidrBlocks?: string[] };
 
 describe.each(LEVELS)("stack %s under the mock runtime", (stack) => {
-  it("runs an IMDSv2-only, encrypted, key-less instance with an SSM role", () => {
+  it("runs an IMDSv2-only, encrypted, key-less instance with the SSM agent's minimal statements (no managed policy)", () => {
     const vm = one(plans[stack], "aws:ec2/instance:Instance").inputs;
     expect(vm.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
     expect(vm.rootBlockDevice).toMatchObject({ encrypted: true, volumeType: "gp3" });
@@ -39,8 +39,12 @@ describe.each(LEVELS)("stack %s under the mock runtime", (stack) => {
     expect(vm.iamInstanceProfile).toBeTruthy();
     expect(vm.userData).toBeUndefined();
     expect((vm.tags as Record<string, string>)["clawkeep:trustLevel"]).toBe(stack.slice(-1));
-    const attach = one(plans[stack], "aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs;
-    expect(attach.policyArn).toBe("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+    // AmazonSSMManagedInstanceCore would read every SSM parameter of the account: no managed policy at all.
+    expect(ofType(plans[stack], "aws:iam/rolePolicyAttachment:RolePolicyAttachment")).toEqual([]);
+    const ssm = ofType(plans[stack], "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "gw-host-ssm-agent");
+    const actions = (JSON.parse(String(ssm?.inputs.policy)) as { Statement: Array<{ Action: string[] }> }).Statement.flatMap((st) => st.Action);
+    expect(actions).toContain("ssmmessages:OpenDataChannel");
+    expect(actions.filter((a) => /GetParameter|\*/.test(a))).toEqual([]);
   });
 
   it("ships gzip'd cloud-config that creates the service user and installs the pinned host bundle", () => {
@@ -151,14 +155,14 @@ describe.each(LEVELS)("credentials of %s", (stack) => {
       const readDeny = doc.Statement.find((st) => st.Action === "secretsmanager:GetSecretValue");
       expect(readDeny?.Effect).toBe("Deny");
       const allowedReaders = readDeny?.Condition.ArnNotLike["aws:PrincipalArn"] ?? [];
-      expect(allowedReaders).toContain("arn:aws:iam::123456789012:role/gw-host-role");
+      expect(allowedReaders).toContain(`arn:aws:iam::123456789012:role/clawkeep/${stack}/gw/clawkeep-${stack}-gw-host`);
       expect(allowedReaders).not.toContain("*");
     }
     const patterns = ofType(plan, "aws:cloudwatch/eventRule:EventRule").map((r) => JSON.parse(String(r.inputs.eventPattern)) as { detail: { eventName?: string[] } });
     expect(patterns.filter((p) => p.detail.eventName?.includes("RotationFailed"))).toHaveLength(2);
   });
 
-  it("a new AWSCURRENT of the token or of a provider key runs pickup-token on the host", () => {
+  it("a new AWSCURRENT of the token or of a provider key runs the kit's pickup document on the host", () => {
     const plan = plans[stack];
     expect(ofType(plan, "clawkeep:pickup:CredentialPickupTrigger")).toHaveLength(1);
     const arnOf = (name: string) => ofType(plan, "aws:secretsmanager/secret:Secret").find((s) => s.name === name)?.state.arn;
@@ -169,7 +173,8 @@ describe.each(LEVELS)("credentials of %s", (stack) => {
     expect(pattern.resources.every((a) => a.startsWith("arn:aws:secretsmanager:"))).toBe(true);
     expect(pattern.detail.labelUpdated).toEqual(["AWSCURRENT"]);
     const target = ofType(plan, "aws:cloudwatch/eventTarget:EventTarget").find((t) => t.inputs.rule === rules[0].state.name);
-    expect(JSON.parse(String(target?.inputs.input))).toMatchObject({ commands: ["/usr/local/libexec/clawkeep/pickup-token"] });
+    expect(target?.inputs.arn).toBe(`arn:aws:ssm:us-east-1:123456789012:document/clawkeep-${stack}-gw-pickup`);
+    expect(JSON.parse(String(target?.inputs.input))).toEqual({ versionId: ["current"], mode: ["install"], executionTimeout: ["600"] });
   });
 });
 
@@ -181,7 +186,11 @@ describe("egress modes", () => {
   it("private-nat: the host sits behind a NAT gateway without a public address", () => {
     expect(one(plans.level2, "aws:ec2/instance:Instance").inputs.associatePublicIpAddress).toBe(false);
     expect(ofType(plans.level2, "aws:ec2/natGateway:NatGateway")).toHaveLength(1);
-    expect(ofType(plans.level2, "aws:ec2/vpcEndpoint:VpcEndpoint")).toHaveLength(0);
+  });
+  it.each(LEVELS)("%s: Secrets Manager and S3 through the cell's own endpoints (the secrets accept the host role only through them)", (stack) => {
+    const eps = ofType(plans[stack], "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => `${String(e.inputs.vpcEndpointType)} ${String(e.inputs.serviceName).split(".").pop()}`);
+    expect(eps).toEqual(expect.arrayContaining(["Interface secretsmanager", "Gateway s3"]));
+    if (stack !== "level3") expect(eps).toHaveLength(2);
   });
   it("private-nat with interface endpoints: ssm, ssmmessages, secretsmanager, logs, monitoring, kms", () => {
     const eps = ofType(plans.level3, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface");

@@ -50,8 +50,9 @@ describe.skipIf(!HAS_MOTO)("operator credential commands on moto", () => {
     expect(r.out).not.toContain(current.SecretString as string);
     const cmds = await ssm.send(new ListCommandsCommand({}));
     const stop = cmds.Commands?.find((c) => c.Comment?.startsWith("clawkeep revoke"));
-    expect(stop?.DocumentName).toBe("AWS-RunShellScript");
-    expect(stop?.Parameters?.commands).toEqual(["systemctl stop openclaw-gateway.service"]);
+    // The cell's own gateway document, never a shell document; its only parameter is the action.
+    expect(stop?.DocumentName).toBe("clawkeep-level1-gw-gateway");
+    expect(stop?.Parameters).toEqual({ action: ["stop"] });
     expect(stop?.Targets).toEqual([
       { Key: "tag:clawkeep:stack", Values: ["level1"] },
       { Key: "tag:clawkeep:cell", Values: ["gw"] },

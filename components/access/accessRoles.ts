@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MAX_SESSION_SECONDS, adminPolicy, operatorPolicy, trustPolicy, viewerPolicy, type AccessContext } from "./rolePolicies";
-import { SESSION_USER, sessionDocumentName, sessionPreferences } from "./sessionPreferences";
+import { SESSION_USER, portDocumentName, portForwardDocument, sessionDocumentName, sessionPreferences } from "./sessionPreferences";
+import { cellRoleName, cellRolePath } from "../base/names";
 
 /** Who may assume each role (account root, user or role ARNs); from the stack's config. */
 export interface TrustedPrincipals {
@@ -18,6 +19,9 @@ export interface AccessRolesArgs {
   accountId: pulumi.Input<string>;
   region: pulumi.Input<string>;
   instanceId: pulumi.Input<string>;
+  /** The cell's Command document that starts, stops or restarts the gateway. */
+  gatewayDocumentArn: pulumi.Input<string>;
+  gatewayPort: number;
   sessionLogGroupName: pulumi.Input<string>;
   /** Every log group of the cell (Operator and Viewer read them). */
   logGroupArns: pulumi.Input<string>[];
@@ -26,15 +30,17 @@ export interface AccessRolesArgs {
 }
 
 /**
- * The guides' roles for one cell: Admin (MFA), Operator (MFA; sessions and restarts, never secret
- * values or decrypt), Viewer (read-only). Guest gets no role at all. Also the Session Manager
- * document that every Operator session must use.
+ * The guides' roles for one cell: Admin (MFA; the cell's host, keys and logs, never an escalation),
+ * Operator (MFA; sessions and gateway restarts through the kit's documents, never secret values or
+ * decrypt), Viewer (read-only). Guest gets no role at all. Also the Session documents every Operator
+ * session must use: the shell as the session user, and a port forward to the gateway's port only.
  */
 export class AccessRoles extends pulumi.ComponentResource {
   public readonly admin: aws.iam.Role;
   public readonly operator: aws.iam.Role;
   public readonly viewer: aws.iam.Role;
   public readonly sessionDocument: aws.ssm.Document;
+  public readonly portDocument: aws.ssm.Document;
 
   constructor(name: string, args: AccessRolesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("clawkeep:access:AccessRoles", name, {}, opts);
@@ -52,17 +58,33 @@ export class AccessRoles extends pulumi.ComponentResource {
       self,
     );
 
+    this.portDocument = new aws.ssm.Document(
+      `${name}-gateway-port`,
+      {
+        name: portDocumentName(args.stack, args.cellName),
+        documentType: "Session",
+        documentFormat: "JSON",
+        content: JSON.stringify(portForwardDocument(args.gatewayPort)),
+        tags: args.tags,
+      },
+      self,
+    );
+
+    const documentArn = (d: aws.ssm.Document) => pulumi.interpolate`arn:aws:ssm:${args.region}:${args.accountId}:document/${d.name}`;
     const ctx: pulumi.Output<AccessContext> = pulumi
-      .all([args.accountId, args.region, args.instanceId, this.sessionDocument.arn, pulumi.all(args.logGroupArns), args.dashboardName])
-      .apply(([accountId, region, instanceId, sessionDocumentArn, logGroupArns, dashboard]) => ({
+      .all([args.accountId, args.region, args.instanceId, documentArn(this.sessionDocument), documentArn(this.portDocument), args.gatewayDocumentArn, pulumi.all(args.logGroupArns), args.dashboardName])
+      .apply(([accountId, region, instanceId, sessionDocumentArn, portDocumentArn, gatewayDocumentArn, logGroupArns, dashboard]) => ({
         partition: "aws",
         accountId,
         region,
+        stack: args.stack,
+        cellName: args.cellName,
         instanceArn: `arn:aws:ec2:${region}:${accountId}:instance/${instanceId}`,
         sessionDocumentArn,
+        portDocumentArn,
+        gatewayDocumentArn,
         logGroupArns,
         dashboardArn: `arn:aws:cloudwatch::${accountId}:dashboard/${dashboard}`,
-        stackSecretsArn: `arn:aws:secretsmanager:${region}:${accountId}:secret:clawkeep/${args.stack}/*`,
       }));
     const principals = (list: string[]) => pulumi.output(args.accountId).apply((acct) => (list.length > 0 ? list : [`arn:aws:iam::${acct}:root`]));
 
@@ -70,6 +92,9 @@ export class AccessRoles extends pulumi.ComponentResource {
       const r = new aws.iam.Role(
         `${name}-${key}`,
         {
+          // Fixed names under the cell's path: the secrets name the Admin before it exists, the Admin reads its cell's roles by path.
+          name: cellRoleName(args.stack, args.cellName, key),
+          path: cellRolePath(args.stack, args.cellName),
           description: `clawkeep ${args.stack}/${args.cellName} ${key}`,
           assumeRolePolicy: principals(trusted).apply((p) => JSON.stringify(trustPolicy(p, requireMfa))),
           maxSessionDuration: MAX_SESSION_SECONDS,
@@ -85,6 +110,6 @@ export class AccessRoles extends pulumi.ComponentResource {
     this.operator = role("operator", args.trusted.operator, true, ctx.apply(operatorPolicy), SESSION_USER);
     this.viewer = role("viewer", args.trusted.viewer, false, ctx.apply(viewerPolicy));
 
-    this.registerOutputs({ adminRoleArn: this.admin.arn, operatorRoleArn: this.operator.arn, viewerRoleArn: this.viewer.arn, sessionDocument: this.sessionDocument.name });
+    this.registerOutputs({ adminRoleArn: this.admin.arn, operatorRoleArn: this.operator.arn, viewerRoleArn: this.viewer.arn, sessionDocument: this.sessionDocument.name, portDocument: this.portDocument.name });
   }
 }

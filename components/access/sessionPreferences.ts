@@ -30,3 +30,23 @@ export function sessionPreferences(logGroupName: string) {
     },
   };
 }
+
+export function portDocumentName(stack: string, cellName: string): string {
+  return `clawkeep-${stack}-${cellName}-gateway-port`;
+}
+
+/**
+ * A port-forwarding Session document pinned to the gateway's port, in place of AWS-StartPortForwardingSession
+ * (which forwards to any port on the host). Only the local end is a parameter.
+ */
+export function portForwardDocument(gatewayPort: number) {
+  return {
+    schemaVersion: "1.0",
+    description: `clawkeep: forward a local port to the gateway (127.0.0.1:${gatewayPort} on the host), nothing else`,
+    sessionType: "Port",
+    parameters: {
+      localPortNumber: { type: "String", description: "port on your machine", allowedPattern: "^([1-9][0-9]{0,4})$", default: String(gatewayPort) },
+    },
+    properties: { portNumber: String(gatewayPort), type: "LocalPortForwarding", localPortNumber: "{{ localPortNumber }}" },
+  };
+}

@@ -14,6 +14,10 @@ import { auditSettingsProblems, type AuditSettings } from "../../stacks/audit";
 
 export interface SecurityAlarmsArgs {
   model: StackModel;
+  /** The detector's invoke permission names it (confused-deputy guard). */
+  accountId: pulumi.Input<string>;
+  /** The cell's IAM path (cellRolePath) for the detector's role. */
+  rolePath?: string;
   stack: string;
   settings: AuditSettings;
   names: AuditLogGroupNames;
@@ -127,6 +131,7 @@ export class SecurityAlarms extends pulumi.ComponentResource {
     const role = new aws.iam.Role(
       `${name}-detector-role`,
       {
+        path: args.rolePath,
         assumeRolePolicy: JSON.stringify({
           Version: "2012-10-17",
           Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
@@ -168,8 +173,8 @@ export class SecurityAlarms extends pulumi.ComponentResource {
     );
     const permission = new aws.lambda.Permission(
       `${name}-detector-invoke`,
-      // Confused-deputy guard: only this rule may invoke the detector.
-      { action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: rule.arn },
+      // Confused-deputy guard: only this account's EventBridge, only this rule, may invoke the detector.
+      { action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceAccount: args.accountId, sourceArn: rule.arn },
       { parent: fn },
     );
     new aws.cloudwatch.EventTarget(`${name}-changes-target`, { rule: rule.name, arn: fn.arn, retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 } }, { parent: rule, dependsOn: [permission] });

@@ -40,6 +40,11 @@ export const PATHS = {
   compileCache: "/var/tmp/openclaw-compile-cache",
 } as const;
 
+/** The host's pickup script: the gateway takes a new token or provider key (components/host/pickupToken.ts). */
+export const PICKUP_SCRIPT_PATH = `${PATHS.libexecDir}/pickup-token`;
+/** One whole pickup run, restart included: the gateway may drain runs for 330 s, then start (90 s) and prove the token (90 s). */
+export const PICKUP_TIMEOUT_SECONDS = 600;
+
 /**
  * fetch-token stages provider keys in one directory beside the token, and the gateway unit loads the
  * directory (`LoadCredential=provider-keys:DIR`): systemd 252 fails a unit whose LoadCredential= file is

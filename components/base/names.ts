@@ -49,3 +49,18 @@ export function bundleBucketName(accountId: string, stack: string, cellName: str
 export function openaiRotationRoleName(stack: string, cellName: string): string {
   return `clawkeep-${stack}-${cellName}-openai-rotation`.slice(0, 64);
 }
+
+/** Every IAM role of a cell sits under this path: the cell's Admin may read its roles by prefix, and nothing else. */
+export function cellRolePath(stack: string, cellName: string): string {
+  return `/clawkeep/${stack}/${cellName}/`;
+}
+
+/** A role name fixed in advance, where a policy must name the role before it exists (unique per account). */
+export function cellRoleName(stack: string, cellName: string, what: string): string {
+  return `clawkeep-${stack}-${cellName}-${what}`.slice(0, 64);
+}
+
+/** The ARN of a role of the cell named with cellRoleName. */
+export function cellRoleArn(accountId: string, stack: string, cellName: string, what: string): string {
+  return `arn:aws:iam::${accountId}:role${cellRolePath(stack, cellName)}${cellRoleName(stack, cellName, what)}`;
+}

@@ -5,7 +5,8 @@ import { keptKeys } from "../../stacks/teardown";
 import { AlertTopic } from "../alarms";
 import { ConfigPreflight, renderOpenclawJson } from "../gateway";
 import { randomBytes } from "node:crypto";
-import { adminSecretName, cellSecretPrefix, cellTags, openaiRotationRoleName, providerKeySecretName, tokenSecretName } from "../base/names";
+import { adminSecretName, cellRoleArn, cellRoleName, cellRolePath, cellSecretPrefix, cellTags, openaiRotationRoleName, providerKeySecretName, tokenSecretName } from "../base/names";
+import { CommandDocuments } from "../commands";
 import { hostFacts, renderHost } from "../host/hostFiles";
 import { HardenedHost } from "../host/hardenedHost";
 import { CellKeys } from "../keys";
@@ -15,7 +16,7 @@ import { Network } from "../network";
 import { TailscaleAccess, tailnetPolicySnippet } from "../tailscale";
 import { PrivateBucket } from "../storage";
 import { CredentialPickupTrigger } from "../pickup";
-import { RotatedSecret, principalArnPatterns, secretResourcePolicy, type CredentialKind } from "../secrets";
+import { RotatedSecret, hostBindingStatements, principalArnPatterns, secretResourcePolicy, type CredentialKind, type HostBinding } from "../secrets";
 
 export interface GatewayCellArgs {
   model: StackModel;
@@ -38,6 +39,10 @@ export class GatewayCell extends pulumi.ComponentResource {
   public readonly tailnetPolicySnippet: string | undefined;
   /** The SSM document operators start sessions with (runs as the non-root session user). */
   public readonly sessionDocumentName: pulumi.Output<string>;
+  /** The port-forwarding document to the gateway's port. */
+  public readonly portDocumentName: pulumi.Output<string>;
+  /** The kit's Command documents (pickup; gateway start/stop/restart). */
+  public readonly commandDocumentNames: { pickup: pulumi.Output<string>; gateway: pulumi.Output<string> };
   public readonly roleArns: { admin: pulumi.Output<string>; operator: pulumi.Output<string>; viewer: pulumi.Output<string> };
 
   constructor(name: string, args: GatewayCellArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -48,17 +53,22 @@ export class GatewayCell extends pulumi.ComponentResource {
     const accountId = aws.getCallerIdentityOutput({}, self).accountId;
     const az = aws.getAvailabilityZonesOutput({ state: "available" }, self).names[0];
 
-    const keys = new CellKeys(`${name}-keys`, { accountId, region, tags, keep: keptKeys(model.teardown) }, self);
+    // Every role of the cell under one IAM path; the host and the people's roles by fixed name (policies name them before they exist).
+    const rolePath = cellRolePath(args.stack, model.cellName);
+    const roleArn = (what: string) => accountId.apply((a) => cellRoleArn(a, args.stack, model.cellName, what));
+    const keys = new CellKeys(`${name}-keys`, { accountId, region, hostRoleArn: roleArn("host"), tags, keep: keptKeys(model.teardown) }, self);
+    const commands = new CommandDocuments(`${name}-commands`, { stack: args.stack, cellName: model.cellName, region, accountId, tags }, self);
     const alerts = new AlertTopic(`${name}-alerts`, { logsKeyArn: keys.logsKey.arn, accountId, subscribers: model.alarmSubscribers, tags }, self);
-    const network = new Network(`${name}-net`, { model, region, availabilityZone: az, logsKeyArn: keys.logsKey.arn, tags }, self);
+    const network = new Network(`${name}-net`, { model, region, availabilityZone: az, logsKeyArn: keys.logsKey.arn, rolePath, tags }, self);
 
     const caller = aws.getCallerIdentityOutput({}, self);
     const rendered = accountId.apply((a) => renderHost(model, hostFacts(model, args.stack, region), { accountId: a, stack: args.stack }));
     // The host files beyond the user data's 16 KB travel as one object, pinned by SHA-256 in the user data.
     const bundleStore = new PrivateBucket(
       `${name}-host-bundle`,
-      // Only bundles the program renders again: emptied at destroy, so the destroy completes.
-      { bucketName: rendered.bundle.bucket, kmsKeyArn: keys.dataKey.arn, noncurrentVersionDays: 30, forceDestroy: true, tags },
+      // Only bundles the program renders again: emptied at destroy, so the destroy completes. Its policy names the
+      // host (below): the instance role reads its bundle only from its own instance.
+      { bucketName: rendered.bundle.bucket, kmsKeyArn: keys.dataKey.arn, noncurrentVersionDays: 30, forceDestroy: true, policyLater: true, tags },
       self,
     );
     const bundleObject = new aws.s3.BucketObjectv2(
@@ -87,6 +97,8 @@ export class GatewayCell extends pulumi.ComponentResource {
       `${name}-host`,
       {
         model,
+        roleName: cellRoleName(args.stack, model.cellName, "host"),
+        rolePath,
         subnetId: network.hostSubnet.id,
         securityGroupId: network.hostSecurityGroup.id,
         associatePublicIp: network.hostNeedsPublicIp,
@@ -102,8 +114,16 @@ export class GatewayCell extends pulumi.ComponentResource {
       self,
     );
 
+    // The instance role's credentials count only on its instance, through the cell VPC's endpoints, from its address.
+    const hostBinding: pulumi.Output<HostBinding> = pulumi
+      .all([host.role.arn, host.instance.id, accountId, network.vpc.id, host.instance.privateIp])
+      .apply(([roleArn, instanceId, account, vpcId, privateIp]) => ({ roleArn, instanceArn: `arn:aws:ec2:${region}:${account}:instance/${instanceId}`, vpcId, privateIp }));
+    bundleStore.attachPolicy(pulumi.all([hostBinding, bundleStore.bucket.arn]).apply(([h, arn]) => hostBindingStatements(h, ["s3:GetObject"], `${arn}/*`)));
+
     // Managers: whoever deploys (the AWS provider reads a version back) and the configured admin roles.
     const managerArns = caller.arn.apply((arn) => [...principalArnPatterns(arn), ...model.adminRoleArns]);
+    // The cell's Admin manages keys (new value, rotate, labels) but never reads one.
+    const keyManagerArns = [roleArn("admin")];
     const secretArgs = (kind: CredentialKind, secretName: string, description: string, rotationDays: number) => ({
       kind,
       secretName,
@@ -117,6 +137,9 @@ export class GatewayCell extends pulumi.ComponentResource {
       logRetentionDays: model.logRetentionDays,
       readerRoleArns: [host.role.arn],
       managerArns,
+      keyManagerArns,
+      hostBinding,
+      rolePath,
       alarmTopicArn: alerts.topic.arn,
       tags,
     });
@@ -126,6 +149,7 @@ export class GatewayCell extends pulumi.ComponentResource {
         ...secretArgs("gateway-token", tokenSecretName(args.stack, model.cellName), "OpenClaw gateway bearer token (clawkeep)", model.rotation.gatewayTokenDays),
         initialValue: pulumi.secret(randomBytes(GATEWAY_TOKEN_BYTES).toString("base64url")),
         instanceId: host.instance.id,
+        pickupDocument: { name: commands.names.pickup, arn: commands.arns.pickup },
       },
       self,
     );
@@ -140,6 +164,7 @@ export class GatewayCell extends pulumi.ComponentResource {
           gatewayPort: model.gateway.port,
           hostRoleArn: host.role.arn,
           hostRoleName: host.role.name,
+          hostBinding,
           dataKeyArn: keys.dataKey.arn,
           managerArns,
           tags,
@@ -155,7 +180,7 @@ export class GatewayCell extends pulumi.ComponentResource {
         {
           ...secretArgs(provider, providerKeySecretName(args.stack, model.cellName, provider), `${provider} API key for the gateway (clawkeep)`, model.rotation.providerKeyDays),
           initialValue: key ? pulumi.secret(key.value) : undefined,
-          openai: provider === "openai" ? this.openaiAdminKey(name, args, keys.dataKey.arn, accountId, managerArns, tags) : undefined,
+          openai: provider === "openai" ? this.openaiAdminKey(name, args, keys.dataKey.arn, accountId, managerArns, keyManagerArns, tags) : undefined,
           rotationRoleName: provider === "openai" ? openaiRotationRoleName(args.stack, model.cellName) : undefined,
         },
         self,
@@ -167,6 +192,8 @@ export class GatewayCell extends pulumi.ComponentResource {
       {
         secretArns: [token.secret.arn, ...providerSecrets.map((s) => s.secret.arn)],
         instanceId: host.instance.id,
+        documentArn: commands.arns.pickup,
+        rolePath,
         region,
         accountId,
         alarmTopicArn: alerts.topic.arn,
@@ -187,6 +214,8 @@ export class GatewayCell extends pulumi.ComponentResource {
       {
         model,
         stack: args.stack,
+        accountId,
+        rolePath,
         settings: model.audit,
         names: audit.names,
         logGroups: audit.logGroups,
@@ -208,6 +237,8 @@ export class GatewayCell extends pulumi.ComponentResource {
         accountId,
         region,
         instanceId: host.instance.id,
+        gatewayDocumentArn: commands.arns.gateway,
+        gatewayPort: model.gateway.port,
         sessionLogGroupName: audit.logGroups.sessions.name,
         logGroupArns: Object.values(audit.logGroups).map((g) => g.arn),
         dashboardName: alarms.dashboard.dashboardName,
@@ -217,6 +248,8 @@ export class GatewayCell extends pulumi.ComponentResource {
     );
     this.dashboardName = alarms.dashboard.dashboardName;
     this.sessionDocumentName = access.sessionDocument.name;
+    this.portDocumentName = access.portDocument.name;
+    this.commandDocumentNames = commands.names;
     this.roleArns = { admin: access.admin.arn, operator: access.operator.arn, viewer: access.viewer.arn };
 
 
@@ -237,6 +270,7 @@ export class GatewayCell extends pulumi.ComponentResource {
     dataKeyArn: pulumi.Input<string>,
     accountId: pulumi.Input<string>,
     managerArns: pulumi.Input<string[]>,
+    keyManagerArns: pulumi.Input<string>[],
     tags: Record<string, string>,
   ): { adminKeySecretArn: pulumi.Output<string>; projectId: string; serviceAccountId: string } {
     const { model } = args;
@@ -260,15 +294,15 @@ export class GatewayCell extends pulumi.ComponentResource {
         { parent: secret },
       );
     }
-    const rotator = pulumi.interpolate`arn:aws:iam::${accountId}:role/${openaiRotationRoleName(args.stack, model.cellName)}`;
+    const rotator = pulumi.interpolate`arn:aws:iam::${accountId}:role${cellRolePath(args.stack, model.cellName)}${openaiRotationRoleName(args.stack, model.cellName)}`;
     new aws.secretsmanager.SecretPolicy(
       `${name}-openai-admin-key-policy`,
       {
         secretArn: secret.arn,
         blockPublicPolicy: true,
         policy: pulumi
-          .all([rotator, managerArns])
-          .apply(([r, managers]) => JSON.stringify(secretResourcePolicy({ readers: [r], rotators: [], managers }))),
+          .all([rotator, managerArns, pulumi.all(keyManagerArns)])
+          .apply(([r, managers, keyManagers]) => JSON.stringify(secretResourcePolicy({ readers: [r], rotators: [], managers, keyManagers }))),
       },
       { parent: secret },
     );

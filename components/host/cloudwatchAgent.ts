@@ -6,6 +6,7 @@ import { DEFAULT_LOG_FILE } from "../gateway/openclawConfig";
 import type { AuditLogGroupNames } from "../audit/names";
 import { GATEWAY_UNIT, PATHS, SERVICE_USER, TOKEN_UNIT } from "../base/layout";
 import type { HostFile } from "../base/hostFile";
+import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "../base/sandboxDirectives";
 
 export const CWAGENT_CONFIG_PATH = "/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json";
 /** Squid's default access log; the egress-proxy issue must write refusals here (or change this path). */
@@ -136,7 +137,7 @@ export function renderHealthScript(): string {
 
 const SAFE_ARG = /^[A-Za-z0-9/_.:-]+$/;
 
-/** The oneshot the timer starts: a throw-away user, nothing writable, no privileges. */
+/** The oneshot the timer starts: root (the metadata service answers root only) without capabilities, nothing writable. */
 export function renderHealthService(input: Pick<AuditHostInput, "gatewayPort" | "namespace" | "healthMetric">): string {
   for (const v of [input.namespace, input.healthMetric]) if (!SAFE_ARG.test(v)) throw new Error(`health unit argument ${JSON.stringify(v)} is not a plain token`);
   return [
@@ -149,26 +150,21 @@ export function renderHealthService(input: Pick<AuditHostInput, "gatewayPort" | 
     "Type=oneshot",
     `ExecStart=${HEALTH_SCRIPT} ${input.gatewayPort} ${input.namespace} ${input.healthMetric}`,
     "TimeoutStartSec=50",
-    "# A transient unprivileged user: the check needs the instance role (via IMDS) and loopback, nothing else.",
-    "DynamicUser=yes",
+    "# Root without capabilities: only root-owned sockets reach the metadata service (the role's credentials);",
+    "# everything else a non-root user could not do either: nothing writable, no privileges, no devices.",
     "NoNewPrivileges=yes",
     "CapabilityBoundingSet=",
+    "AmbientCapabilities=",
+    "UMask=0077",
     "ProtectSystem=strict",
     "ProtectHome=yes",
     "PrivateTmp=yes",
     "PrivateDevices=yes",
-    "ProtectKernelTunables=yes",
-    "ProtectKernelModules=yes",
-    "ProtectKernelLogs=yes",
-    "ProtectControlGroups=yes",
-    "ProtectClock=yes",
-    "ProtectHostname=yes",
-    "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
-    "RestrictNamespaces=yes",
-    "RestrictRealtime=yes",
-    "LockPersonality=yes",
-    "SystemCallArchitectures=native",
-    "SystemCallFilter=@system-service",
+    "DevicePolicy=closed",
+    "PrivateIPC=yes",
+    "PrivateMounts=yes",
+    ...KERNEL_PROTECTIONS,
+    ...ROOT_HELPER_RESTRICTIONS,
     "",
   ].join("\n");
 }
@@ -207,8 +203,8 @@ export function auditHostFiles(input: AuditHostInput): HostFile[] {
     { path: CWAGENT_CONFIG_PATH, content: `${JSON.stringify(renderCloudWatchAgentConfig(input), null, 2)}\n`, mode: "0644", owner: ROOT },
     { path: AUDIT_RULES_PATH, content: renderAuditRules(), mode: "0640", owner: ROOT },
     { path: AUDIT_FINALIZE_PATH, content: renderAuditFinalize(), mode: "0640", owner: ROOT },
-    // World-executable: the health unit runs it as a transient DynamicUser.
-    { path: HEALTH_SCRIPT, content: renderHealthScript(), mode: "0755", owner: ROOT },
+    // Root-only, like every kit helper that holds the instance role's credentials.
+    { path: HEALTH_SCRIPT, content: renderHealthScript(), mode: "0750", owner: ROOT },
     { path: `/etc/systemd/system/${HEALTH_SERVICE}`, content: renderHealthService(input), mode: "0644", owner: ROOT },
     { path: `/etc/systemd/system/${HEALTH_TIMER}`, content: renderHealthTimer(), mode: "0644", owner: ROOT },
   ];

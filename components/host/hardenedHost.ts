@@ -2,10 +2,14 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { failureAlarm } from "../alarms/failureAlarm";
 import type { StackModel } from "../../stacks/schema";
-import { DEBIAN_AMI_NAME, DEBIAN_AMI_OWNER, hostReadPolicy, instanceRoleTrust, metadataOptions } from "./instanceSpec";
+import { DEBIAN_AMI_NAME, DEBIAN_AMI_OWNER, hostReadPolicy, instanceRoleTrust, metadataOptions, ssmAgentPolicy } from "./instanceSpec";
 
 export interface HardenedHostArgs {
   model: StackModel;
+  /** Fixed, so the cell's key policy can name the role before it exists (cellRoleName). */
+  roleName: string;
+  /** The cell's IAM path (cellRolePath). */
+  rolePath: string;
   subnetId: pulumi.Input<string>;
   securityGroupId: pulumi.Input<string>;
   associatePublicIp: boolean;
@@ -29,7 +33,8 @@ export interface HardenedHostArgs {
  * The dedicated EC2 host for one OpenClaw gateway: official Debian 12 AMI, IMDSv2 only with hop
  * limit 1 (containers and namespaced processes cannot reach the metadata service), encrypted root
  * volume, no key pair and no SSH (SSM Session Manager only), an instance role that can read its
- * own secrets and nothing else, and status-check alarms with automatic recovery.
+ * own secrets and nothing else (and only root on the host reaches it: the metadata guard), and
+ * status-check alarms with automatic recovery.
  */
 export class HardenedHost extends pulumi.ComponentResource {
   public readonly instance: aws.ec2.Instance;
@@ -43,12 +48,9 @@ export class HardenedHost extends pulumi.ComponentResource {
     const self = { parent: this };
     const tags = { ...args.tags, Name: name };
 
-    this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: JSON.stringify(instanceRoleTrust()), tags }, self);
-    new aws.iam.RolePolicyAttachment(
-      `${name}-ssm-core`,
-      { role: this.role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" },
-      { parent: this.role },
-    );
+    this.role = new aws.iam.Role(`${name}-role`, { name: args.roleName, path: args.rolePath, assumeRolePolicy: JSON.stringify(instanceRoleTrust()), tags }, self);
+    // The SSM agent's minimum, not AmazonSSMManagedInstanceCore (which reads every SSM parameter).
+    new aws.iam.RolePolicy(`${name}-ssm-agent`, { role: this.role.id, policy: JSON.stringify(ssmAgentPolicy()) }, { parent: this.role });
     new aws.iam.RolePolicy(
       `${name}-read-own-secrets`,
       {

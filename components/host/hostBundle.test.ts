@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { IMDS_GUARD_UNIT, IMDS_RULESET_PATH } from "./imdsGuard";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { needTools } from "../../test/support/tools";
@@ -17,15 +18,17 @@ import type { HostFile } from "../base/hostFile";
 const where = { accountId: "123456789012", stack: "level3" };
 
 describe("host bundle", () => {
-  it("carries every host file but the unpacker; the user data pins it and stays far under 16 KB", () => {
+  it("carries every host file but the unpacker; the user data pins it, loads the metadata guard first and stays far under 16 KB", () => {
     const model = loadStackFile("level3");
     const r = renderHost(model, hostFacts(model, "level3", "us-east-1"), where);
     expect(unpackBundle(r.bundle.gz)).toEqual(r.files);
     expect(r.userDataBytes).toBeLessThan(EC2_USER_DATA_LIMIT / 4);
     const doc = parseYaml(r.userData) as { write_files: Array<{ path: string }>; runcmd: Array<string | string[]> };
-    expect(doc.write_files.map((f) => f.path)).toEqual([UNPACK_SCRIPT_PATH]);
-    expect(doc.runcmd.slice(0, 3)).toEqual([
+    // The metadata guard travels in the user data itself, so it loads before the bundle's fetch.
+    expect(doc.write_files.map((f) => f.path)).toEqual([IMDS_RULESET_PATH, `/etc/systemd/system/${IMDS_GUARD_UNIT}`, UNPACK_SCRIPT_PATH]);
+    expect(doc.runcmd.slice(0, 4)).toEqual([
       "set -eu",
+      ["systemctl", "enable", "--now", IMDS_GUARD_UNIT],
       ["aws", "s3", "cp", "--only-show-errors", "--region", "us-east-1", `s3://${r.bundle.bucket}/${r.bundle.key}`, BUNDLE_DOWNLOAD],
       [UNPACK_SCRIPT_PATH, BUNDLE_DOWNLOAD, r.bundle.sha256],
     ]);

@@ -10,6 +10,7 @@ import { tailscaleHostFiles } from "../tailscale/hostFiles";
 import { bundleBucketName, providerKeySecretName, tailscaleHostname, tailscaleJoinSecretName, tokenSecretName } from "../base/names";
 import { auditHostFiles } from "./cloudwatchAgent";
 import { packBundle, unpackScriptFile, type PackedBundle } from "./hostBundle";
+import { imdsGuardEarlyFiles } from "./imdsGuard";
 import { assertNoSecrets, encodeUserData, hostFiles, renderUserData } from "./userData";
 import type { HostFile } from "../base/hostFile";
 
@@ -64,7 +65,7 @@ export function renderHost(model: StackModel, facts: HostFacts, where: BundleLoc
   assertNoSecrets(model, files);
   const packed = packBundle(files);
   const bucket = bundleBucketName(where.accountId, where.stack, model.cellName);
-  const userData = renderUserData(model, [unpackScriptFile()], { bucket, key: packed.key, sha256: packed.sha256, region: facts.region });
+  const userData = renderUserData(model, [...imdsGuardEarlyFiles(), unpackScriptFile()], { bucket, key: packed.key, sha256: packed.sha256, region: facts.region });
   const encoded = encodeUserData(userData);
   return { files, bundle: { ...packed, bucket }, userData, userDataBase64: encoded.base64, userDataBytes: encoded.gzippedBytes };
 }

@@ -21,6 +21,33 @@ export function instanceRoleTrust() {
   };
 }
 
+/**
+ * What the SSM agent needs for Session Manager and Run Command of the kit's documents, in place of
+ * AmazonSSMManagedInstanceCore (which also reads every SSM parameter of the account, and serves State
+ * Manager, Inventory and Patch Manager, none of which the kit uses). None of these actions can name a
+ * resource but UpdateInstanceInformation; only root's agent holds the credentials (the metadata guard).
+ */
+export const SSM_AGENT_ACTIONS = [
+  "ssm:UpdateInstanceInformation",
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+  "ec2messages:AcknowledgeMessage",
+  "ec2messages:DeleteMessage",
+  "ec2messages:FailMessage",
+  "ec2messages:GetEndpoint",
+  "ec2messages:GetMessages",
+  "ec2messages:SendReply",
+] as const;
+
+export function ssmAgentPolicy() {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "SsmAgentRegistersAndTakesCommands", Effect: "Allow", Action: [...SSM_AGENT_ACTIONS], Resource: "*" }],
+  };
+}
+
 export interface HostReadContext {
   secretArns: string[];
   dataKeyArn: string;

@@ -10,7 +10,6 @@ import {
   PICKUP_TIMER,
   PICKUP_UNIT,
   pickupEventPattern,
-  pickupRunCommandInput,
   pickupTokenFile,
   pickupUnitFiles,
   renderPickupService,
@@ -140,11 +139,5 @@ describe("the EventBridge push", () => {
 
   it("refuses an empty list: a rule without resources would match every secret of the account", () => {
     expect(() => pickupEventPattern([])).toThrow(/no secret ARN/);
-  });
-
-  it("runs pickup-token bare: no event field reaches the shell", () => {
-    const input = JSON.parse(pickupRunCommandInput()) as { commands: string[]; executionTimeout: string[] };
-    expect(input).toEqual({ commands: [PICKUP_SCRIPT_PATH], executionTimeout: [String(PICKUP_TIMEOUT_SECONDS)] });
-    expect(pickupRunCommandInput()).not.toMatch(/[<$]/);
   });
 });

@@ -2,12 +2,14 @@
 // in. The rotation function runs it through SSM during setSecret/testSecret (`--version-id ID`, `--test`);
 // an EventBridge rule on a new AWSCURRENT of any credential the gateway loads and a 5-minute systemd timer
 // run it bare. Pure renderers: the tests run the same text against moto and the real gateway.
-import { GATEWAY_UNIT, PATHS, PROVIDER_KEYS_SUBDIR, TOKEN_UNIT } from "../base/layout";
+import { GATEWAY_UNIT, PATHS, PICKUP_SCRIPT_PATH, PICKUP_TIMEOUT_SECONDS, PROVIDER_KEYS_SUBDIR, TOKEN_UNIT } from "../base/layout";
+
+// Their home is the layout (the SSM documents and the rotation function name them too, without this script).
+export { PICKUP_SCRIPT_PATH, PICKUP_TIMEOUT_SECONDS };
 import { unitFile, type HostFile } from "../base/hostFile";
 import { PRELUDE, scriptPath } from "./bootScripts";
 import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "../base/sandboxDirectives";
 
-export const PICKUP_SCRIPT_PATH = `${PATHS.libexecDir}/pickup-token`;
 /** Root oneshot + timer: the fallback that bounds pickup when EventBridge or SSM does not deliver. */
 export const PICKUP_UNIT = "clawkeep-token-pickup.service";
 export const PICKUP_TIMER = "clawkeep-token-pickup.timer";
@@ -18,8 +20,6 @@ export const GATEWAY_STOPPED_EXIT = 3;
 export const PENDING_GRACE_SECONDS = 900;
 /** How long the gateway may take to answer /healthz after its restart: the gateway unit's TimeoutStartSec. */
 export const HEALTH_WAIT_SECONDS = 90;
-/** One whole run, restart included: the gateway may drain runs for 330 s, then start (90 s) and prove the token (90 s). */
-export const PICKUP_TIMEOUT_SECONDS = 600;
 
 const ROOT = "root:root";
 
@@ -312,12 +312,4 @@ export function pickupEventPattern(secretArns: string[]): Record<string, unknown
     resources: [...secretArns],
     detail: { labelUpdated: ["AWSCURRENT"] },
   };
-}
-
-/**
- * The rule target's constant input for the AWS-RunShellScript document. No event field reaches the
- * command: the host reads AWSCURRENT itself, so a late or repeated event cannot install an old token or key.
- */
-export function pickupRunCommandInput(): string {
-  return JSON.stringify({ commands: [PICKUP_SCRIPT_PATH], executionTimeout: [String(PICKUP_TIMEOUT_SECONDS)] });
 }

@@ -214,10 +214,11 @@ describe("sshd is removed", () => {
 });
 
 describe("first boot order", () => {
-  it("creates directories, hardens, installs SSM and the runtime, then starts the token unit before the gateway", () => {
+  it("closes the metadata service to non-root users first, creates directories, hardens, installs SSM and the runtime, then starts the token unit before the gateway", () => {
     const { doc } = render(loadStackFile("level1"));
     expect(doc.runcmd).toEqual([
       "set -eu",
+      ["systemctl", "enable", "--now", "clawkeep-imds-guard.service"],
       ["systemd-tmpfiles", "--create", TMPFILES_CONF],
       [scriptPath("harden-host")],
       [scriptPath("install-ssm-agent")],

@@ -12,6 +12,7 @@ import { tailscaleRuncmd } from "../tailscale/hostFiles";
 import { HEALTH_TIMER, startCloudWatchAgentCommand } from "./cloudwatchAgent";
 import { PICKUP_TIMER, pickupTokenFile, pickupUnitFiles } from "./pickupToken";
 import { ssmAgentKeysFile } from "./ssmAgent";
+import { imdsGuardDropIns, imdsGuardEarlyFiles, imdsGuardRuncmd } from "./imdsGuard";
 import { keyShapes } from "../../stacks/secretShapes";
 import { ROOT_OWNER, unitFile, type HostFile } from "../base/hostFile";
 import { JOURNALD_DROPIN_PATH } from "./systemdUnits";
@@ -35,7 +36,8 @@ export const EC2_USER_DATA_LIMIT = 16 * 1024;
 // dbus: OpenClaw reads its stop budget through `systemctl show`, which needs the system bus.
 // auditd: the kit's watch rules; rsyslog: writes /var/log/auth.log, which the agent ships.
 // squid: the allowlisting egress proxy of the network sandbox.
-export const HOST_PACKAGES = ["auditd", "awscli", "ca-certificates", "curl", "dbus", "rsyslog", "unattended-upgrades", ...NETSANDBOX_PACKAGES] as const;
+// nftables: the metadata service's root-only table (Priority important, so usually there already).
+export const HOST_PACKAGES = ["auditd", "awscli", "ca-certificates", "curl", "dbus", "nftables", "rsyslog", "unattended-upgrades", ...NETSANDBOX_PACKAGES] as const;
 
 const ROOT = ROOT_OWNER;
 
@@ -73,6 +75,9 @@ export function hostFiles(model: StackModel, rendered: RenderedHostConfig, facts
     ssmAgentKeysFile(),
     pickupTokenFile(),
     ...pickupUnitFiles(),
+    // In the bundle too (the user data carries the first two), so a review of the bundle sees the whole guard.
+    ...imdsGuardEarlyFiles(),
+    ...imdsGuardDropIns(),
   ];
 }
 
@@ -144,6 +149,8 @@ export function renderUserData(model: StackModel, files: HostFile[], bundle?: Bu
     runcmd: [
       // cloud-init runs runcmd as one sh script: stop at the first failed step instead of starting a half-built host.
       "set -eu",
+      // First: only root reaches the metadata service (the role's credentials), before any session or the gateway can exist.
+      imdsGuardRuncmd(),
       ...(bundle ? bundleRuncmd(bundle) : []),
       ["systemd-tmpfiles", "--create", TMPFILES_CONF],
       [scriptPath("harden-host")],

@@ -5,6 +5,8 @@ import { dataKeyPolicy, logsKeyPolicy } from "./keyPolicies";
 export interface CellKeysArgs {
   accountId: pulumi.Input<string>;
   region: pulumi.Input<string>;
+  /** The cell's instance role (its fixed ARN: the role is created after the key). */
+  hostRoleArn?: pulumi.Input<string>;
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Keys a `pulumi destroy` leaves in place (stacks/teardown.ts keptKeys): a key outlives every kept byte it encrypts. */
   keep?: { dataKey: boolean; logsKey: boolean };
@@ -20,7 +22,7 @@ export class CellKeys extends pulumi.ComponentResource {
 
   constructor(name: string, args: CellKeysArgs, opts?: pulumi.ComponentResourceOptions) {
     super("clawkeep:keys:CellKeys", name, {}, opts);
-    const ctx = pulumi.all([args.accountId, args.region]).apply(([accountId, region]) => ({ accountId, region }));
+    const ctx = pulumi.all([args.accountId, args.region, args.hostRoleArn]).apply(([accountId, region, hostRoleArn]) => ({ accountId, region, hostRoleArn }));
     const common = { enableKeyRotation: true, rotationPeriodInDays: 365, deletionWindowInDays: 30, tags: args.tags };
 
     this.dataKey = new aws.kms.Key(

@@ -6,6 +6,8 @@ export interface KeyPolicyContext {
   accountId: string;
   region: string;
   partition?: string;
+  /** The cell's instance role: the data key serves it only through Secrets Manager and S3. */
+  hostRoleArn?: string;
 }
 
 import { cloudTrailKeyStatements } from "../audit/policies";
@@ -22,9 +24,27 @@ function rootAdmin({ accountId, partition = "aws" }: KeyPolicyContext): Statemen
   };
 }
 
-/** Data key: EBS root volumes and Secrets Manager secrets; IAM policies grant use per principal. */
+/**
+ * Data key: EBS root volumes and Secrets Manager secrets; IAM policies grant use per principal. The
+ * instance role may use it only as Secrets Manager or S3 asks on its behalf, whose own policies bind the
+ * role to its host: whatever its identity policy says later, copied credentials cannot decrypt directly.
+ */
 export function dataKeyPolicy(ctx: KeyPolicyContext): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: [rootAdmin(ctx)] });
+  const statements: Statement[] = [rootAdmin(ctx)];
+  if (ctx.hostRoleArn) {
+    statements.push({
+      Sid: "HostRoleOnlyThroughSecretsManagerOrS3",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "kms:*",
+      Resource: "*",
+      Condition: {
+        ArnEquals: { "aws:PrincipalArn": ctx.hostRoleArn },
+        StringNotEquals: { "kms:ViaService": [`secretsmanager.${ctx.region}.amazonaws.com`, `s3.${ctx.region}.amazonaws.com`] },
+      },
+    });
+  }
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
 /** Logs key: CloudWatch Logs encrypts the cell's log groups, SNS/CloudWatch alarms use the topic. */

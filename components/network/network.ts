@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackModel } from "../../stacks/schema";
-import { INTERFACE_ENDPOINT_SERVICES, hostEgressRules, hostIngressRules, subnetCidrs } from "./securityRules";
+import { cellInterfaceEndpoints, hostEgressRules, hostIngressRules, subnetCidrs } from "./securityRules";
 
 export interface NetworkArgs {
   model: StackModel;
@@ -9,6 +9,8 @@ export interface NetworkArgs {
   availabilityZone: pulumi.Input<string>;
   /** KMS key (rotating) for the flow-log group. */
   logsKeyArn: pulumi.Input<string>;
+  /** The cell's IAM path (cellRolePath) for the flow-log role. */
+  rolePath?: string;
   tags?: Record<string, string>;
 }
 
@@ -25,6 +27,8 @@ export class Network extends pulumi.ComponentResource {
   /** The host gets a public IPv4 in public-egress mode only. */
   public readonly hostNeedsPublicIp: boolean;
   public readonly flowLogGroup: aws.cloudwatch.LogGroup;
+  /** The cell's S3 gateway endpoint (the host bundle is read through it). */
+  public readonly s3Endpoint: aws.ec2.VpcEndpoint;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("clawkeep:network:Network", name, {}, opts);
@@ -80,9 +84,10 @@ export class Network extends pulumi.ComponentResource {
         { parent: this.vpc },
       );
       new aws.ec2.RouteTableAssociation(`${name}-private-rta`, { subnetId: this.hostSubnet.id, routeTableId: privateRt.id }, { parent: privateRt });
-      if (model.network.interfaceEndpoints) this.interfaceEndpoints(name, args, privateRt, tags);
+      this.s3Endpoint = this.endpoints(name, args, privateRt, tags);
     } else {
       this.hostSubnet = publicSubnet;
+      this.s3Endpoint = this.endpoints(name, args, publicRt, tags);
     }
     this.hostNeedsPublicIp = !privateNat;
 
@@ -106,6 +111,7 @@ export class Network extends pulumi.ComponentResource {
     const flowRole = new aws.iam.Role(
       `${name}-flow-logs-role`,
       {
+        path: args.rolePath,
         assumeRolePolicy: JSON.stringify({
           Version: "2012-10-17",
           Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
@@ -148,7 +154,13 @@ export class Network extends pulumi.ComponentResource {
     this.registerOutputs({ vpcId: this.vpc.id, hostSubnetId: this.hostSubnet.id, hostSecurityGroupId: this.hostSecurityGroup.id });
   }
 
-  private interfaceEndpoints(name: string, args: NetworkArgs, privateRt: aws.ec2.RouteTable, tags: (s: string) => Record<string, string>): void {
+  /**
+   * Every cell reaches Secrets Manager and S3 through endpoints in its own VPC: the secrets' and the
+   * bundle's policies then accept the instance role only from this VPC (aws:SourceVpc) and the host's
+   * address in it (aws:VpcSourceIp), so copied credentials are refused anywhere else. With
+   * interfaceEndpoints (private-nat), the other AWS APIs the host calls get endpoints too.
+   */
+  private endpoints(name: string, args: NetworkArgs, hostRt: aws.ec2.RouteTable, tags: (s: string) => Record<string, string>): aws.ec2.VpcEndpoint {
     const endpointSg = new aws.ec2.SecurityGroup(
       `${name}-endpoints-sg`,
       {
@@ -161,7 +173,7 @@ export class Network extends pulumi.ComponentResource {
       },
       { parent: this.vpc },
     );
-    for (const service of INTERFACE_ENDPOINT_SERVICES) {
+    for (const service of cellInterfaceEndpoints(args.model)) {
       new aws.ec2.VpcEndpoint(
         `${name}-${service}`,
         {
@@ -176,10 +188,10 @@ export class Network extends pulumi.ComponentResource {
         { parent: this.vpc },
       );
     }
-    // Debian's mirrors are not in S3, but SSM agent updates and AWS-hosted downloads are: free gateway endpoint.
-    new aws.ec2.VpcEndpoint(
+    // Free: the host bundle, SSM agent updates and AWS-hosted downloads stay inside AWS's network.
+    return new aws.ec2.VpcEndpoint(
       `${name}-s3`,
-      { vpcId: this.vpc.id, serviceName: pulumi.interpolate`com.amazonaws.${args.region}.s3`, vpcEndpointType: "Gateway", routeTableIds: [privateRt.id], tags: tags("s3-endpoint") },
+      { vpcId: this.vpc.id, serviceName: pulumi.interpolate`com.amazonaws.${args.region}.s3`, vpcEndpointType: "Gateway", routeTableIds: [hostRt.id], tags: tags("s3-endpoint") },
       { parent: this.vpc },
     );
   }

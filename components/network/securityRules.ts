@@ -40,6 +40,14 @@ export function hostIngressRules(model: StackModel): SgRule[] {
 
 /** Interface endpoints the host uses when it has no public egress to AWS APIs. */
 export const INTERFACE_ENDPOINT_SERVICES = ["ssm", "ssmmessages", "secretsmanager", "logs", "monitoring", "kms"] as const;
+/** Every cell has this one: the secrets accept the instance role only through the cell's own VPC. */
+export const ALWAYS_INTERFACE_ENDPOINTS = ["secretsmanager"] as const;
+
+/** The cell's interface endpoints: Secrets Manager always, the rest with interfaceEndpoints. */
+export function cellInterfaceEndpoints(model: StackModel): string[] {
+  const all = model.network.interfaceEndpoints ? [...INTERFACE_ENDPOINT_SERVICES] : [];
+  return [...new Set([...ALWAYS_INTERFACE_ENDPOINTS, ...all])];
+}
 
 /** Subnet plan: a /24 for the public side (NAT or host), a /24 for the private host subnet. */
 export function subnetCidrs(vpcCidr: string): { public: string; private: string } {

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { failureAlarm } from "../alarms/failureAlarm";
 import { ROTATION_HANDLER, ROTATION_RUNTIME, buildRotationBundle } from "../../lambda/build";
 import { ROTATION_ENV, type StrategyName } from "../../lambda/rotation/config";
-import { rotationRolePolicy, secretResourcePolicy } from "./policies";
+import { rotationRolePolicy, secretResourcePolicy, type HostBinding } from "./policies";
 
 /** What a credential is, and so which rotation strategy keeps it fresh. */
 export type CredentialKind = StrategyName;
@@ -28,10 +28,17 @@ export interface RotatedSecretArgs {
   readerRoleArns: pulumi.Input<string>[];
   /** Roles that manage the secret (the deploying role among them). */
   managerArns: pulumi.Input<pulumi.Input<string>[]>;
+  /** Roles that manage the key without reading it (the cell's Admin). */
+  keyManagerArns?: pulumi.Input<string>[];
+  /** The instance role among the readers, bound to its own instance, VPC and address. */
+  hostBinding?: pulumi.Input<HostBinding>;
+  /** The cell's IAM path (cellRolePath). */
+  rolePath: string;
   /** The first value, written write-only (never in state); omit to put it out of band. */
   initialValue?: pulumi.Input<string>;
-  /** gateway-token: the host pickup-token runs on. */
+  /** gateway-token: the host pickup-token runs on, and the cell's pickup document that runs it. */
   instanceId?: pulumi.Input<string>;
+  pickupDocument?: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
   /** openai: the admin key's secret and whose keys are minted. */
   openai?: { adminKeySecretArn: pulumi.Input<string>; projectId: string; serviceAccountId: string };
   alarmTopicArn: pulumi.Input<string>;
@@ -102,6 +109,7 @@ export class RotatedSecret extends pulumi.ComponentResource {
       `${name}-rotation-role`,
       {
         name: args.rotationRoleName,
+        path: args.rolePath,
         assumeRolePolicy: JSON.stringify({
           Version: "2012-10-17",
           Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
@@ -110,23 +118,12 @@ export class RotatedSecret extends pulumi.ComponentResource {
       },
       self,
     );
-    new aws.iam.RolePolicy(
-      `${name}-rotation-policy`,
-      {
-        role: role.id,
-        policy: pulumi
-          .all([this.secret.arn, args.dataKeyArn, logGroup.arn, args.region, args.accountId, args.instanceId, args.openai?.adminKeySecretArn])
-          .apply(([secretArn, dataKeyArn, logGroupArn, region, accountId, instanceId, adminKeySecretArn]) =>
-            JSON.stringify(rotationRolePolicy({ secretArn, dataKeyArn, logGroupArn, region, accountId, instanceId, adminKeySecretArn })),
-          ),
-      },
-      { parent: role },
-    );
-
     const env: Record<string, pulumi.Input<string>> = { [ROTATION_ENV.strategy]: args.kind };
     if (args.kind === "gateway-token") {
       if (!args.instanceId) throw new Error(`${name}: a gateway-token rotation needs the host's instanceId`);
+      if (!args.pickupDocument) throw new Error(`${name}: a gateway-token rotation needs the cell's pickup document`);
       env[ROTATION_ENV.instanceId] = args.instanceId;
+      env[ROTATION_ENV.pickupDocument] = args.pickupDocument.name;
       env[ROTATION_ENV.hostTimeoutSeconds] = String(HOST_TIMEOUT_SECONDS);
     }
     if (args.kind === "openai") {
@@ -154,6 +151,19 @@ export class RotatedSecret extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [logGroup] },
     );
+    // After the function: its statements hold only for calls from inside it (lambda:SourceFunctionArn).
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-rotation-policy`,
+      {
+        role: role.id,
+        policy: pulumi
+          .all([this.secret.arn, args.dataKeyArn, logGroup.arn, args.region, args.accountId, this.rotationFunction.arn, pulumi.output({ instanceId: args.instanceId, pickupDocumentArn: args.pickupDocument?.arn, adminKeySecretArn: args.openai?.adminKeySecretArn })])
+          .apply(([secretArn, dataKeyArn, logGroupArn, region, accountId, functionArn, optional]) =>
+            JSON.stringify(rotationRolePolicy({ secretArn, dataKeyArn, logGroupArn, region, accountId, functionArn, ...optional })),
+          ),
+      },
+      { parent: role },
+    );
     const permission = new aws.lambda.Permission(
       `${name}-invoke`,
       {
@@ -172,8 +182,10 @@ export class RotatedSecret extends pulumi.ComponentResource {
         secretArn: this.secret.arn,
         blockPublicPolicy: true,
         policy: pulumi
-          .all([pulumi.all(args.readerRoleArns), role.arn, args.managerArns])
-          .apply(([readers, rotator, managers]) => JSON.stringify(secretResourcePolicy({ readers: [...readers, rotator], rotators: [rotator], managers }))),
+          .all([pulumi.all(args.readerRoleArns), role.arn, args.managerArns, pulumi.all(args.keyManagerArns ?? []), this.rotationFunction.arn, args.hostBinding])
+          .apply(([readers, rotator, managers, keyManagers, rotationFunctionArn, host]) =>
+            JSON.stringify(secretResourcePolicy({ readers: [...readers, rotator], rotators: [rotator], managers, keyManagers, rotationFunctionArn, host })),
+          ),
       },
       { parent: this.secret },
     );
@@ -186,7 +198,7 @@ export class RotatedSecret extends pulumi.ComponentResource {
         // Never rotate at create time: the host may still be booting; the schedule starts now.
         rotateImmediately: false,
       },
-      { parent: this.secret, dependsOn: [permission, ...(initial ? [initial] : [])] },
+      { parent: this.secret, dependsOn: [permission, rolePolicy, ...(initial ? [initial] : [])] },
     );
 
     this.rotationRoleArn = role.arn;

@@ -11,6 +11,8 @@ export interface PrivateBucketArgs {
   forceDestroy?: boolean;
   /** Days after which noncurrent object versions are deleted. */
   noncurrentVersionDays?: number;
+  /** The policy waits for attachPolicy(): its statements name resources made after the bucket (the host reading it). */
+  policyLater?: boolean;
   tags?: Record<string, string>;
 }
 
@@ -32,6 +34,8 @@ export function tlsOnlyStatement(bucketArn: string): Record<string, unknown> {
  */
 export class PrivateBucket extends pulumi.ComponentResource {
   public readonly bucket: aws.s3.Bucket;
+  private readonly block: aws.s3.BucketPublicAccessBlock;
+  private readonly bucketName: string;
 
   constructor(name: string, args: PrivateBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("clawkeep:storage:PrivateBucket", name, {}, opts);
@@ -58,17 +62,24 @@ export class PrivateBucket extends pulumi.ComponentResource {
       },
       bucketChild,
     );
-    new aws.s3.BucketPolicy(
-      `${name}-policy`,
+    this.block = block;
+    this.bucketName = name;
+    if (!args.policyLater) this.attachPolicy(args.extraStatements ?? []);
+    this.registerOutputs({ bucketName: this.bucket.bucket, bucketArn: this.bucket.arn });
+  }
+
+  /** The bucket's one policy: TLS only, plus `extra` (given here when it names resources made after the bucket). */
+  attachPolicy(extra: pulumi.Input<Record<string, unknown>[]>): aws.s3.BucketPolicy {
+    return new aws.s3.BucketPolicy(
+      `${this.bucketName}-policy`,
       {
         bucket: this.bucket.id,
         policy: pulumi
-          .all([this.bucket.arn, args.extraStatements ?? []])
-          .apply(([arn, extra]) => JSON.stringify({ Version: "2012-10-17", Statement: [tlsOnlyStatement(arn), ...extra] })),
+          .all([this.bucket.arn, extra])
+          .apply(([arn, statements]) => JSON.stringify({ Version: "2012-10-17", Statement: [tlsOnlyStatement(arn), ...statements] })),
       },
       // The public-access block first: a policy written before it could be judged public.
-      { parent: this.bucket, dependsOn: [block] },
+      { parent: this.bucket, dependsOn: [this.block] },
     );
-    this.registerOutputs({ bucketName: this.bucket.bucket, bucketArn: this.bucket.arn });
   }
 }

@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tailscale from "@pulumi/tailscale";
 import { tailscaleJoinSecretName } from "../base/names";
-import { secretResourcePolicy } from "../secrets/policies";
+import { secretResourcePolicy, type HostBinding } from "../secrets/policies";
 import type { TailscaleOptions } from "../../stacks/tailscale";
 import { renderTailnetPolicy, tailnetPolicyHujson } from "./policy";
 
@@ -24,6 +24,8 @@ export interface TailscaleAccessArgs {
   /** The host's instance role: the only reader of the join secret, and the subject of a federated identity. */
   hostRoleArn: pulumi.Input<string>;
   hostRoleName: pulumi.Input<string>;
+  /** The host role reads the join secret only on its instance, through the cell's VPC (optional: fixtures without a host). */
+  hostBinding?: pulumi.Input<HostBinding>;
   /** The cell's data key, which the host role may already decrypt with. */
   dataKeyArn: pulumi.Input<string>;
   /** Who may manage the secret besides the host (the deploying role, admin roles). */
@@ -72,8 +74,8 @@ export class TailscaleAccess extends pulumi.ComponentResource {
         secretArn: this.joinSecret.arn,
         blockPublicPolicy: true,
         policy: pulumi
-          .all([args.hostRoleArn, args.managerArns])
-          .apply(([reader, managers]) => JSON.stringify(secretResourcePolicy({ readers: [reader], rotators: [], managers }))),
+          .all([args.hostRoleArn, args.managerArns, args.hostBinding])
+          .apply(([reader, managers, host]) => JSON.stringify(secretResourcePolicy({ readers: [reader], rotators: [], managers, host }))),
       },
       { parent: this.joinSecret },
     );

@@ -7,6 +7,8 @@ import type { OpenAiRotationConfig } from "./strategies/openai";
 export const ROTATION_ENV = {
   strategy: "CLAWKEEP_ROTATION_STRATEGY",
   instanceId: "CLAWKEEP_INSTANCE_ID",
+  /** The cell's kit-owned pickup document (clawkeep-<stack>-<cell>-pickup): the only command the function sends. */
+  pickupDocument: "CLAWKEEP_PICKUP_DOCUMENT",
   hostTimeoutSeconds: "CLAWKEEP_HOST_TIMEOUT_SECONDS",
   openAiAdminKeySecretArn: "CLAWKEEP_OPENAI_ADMIN_KEY_SECRET_ARN",
   openAiProjectId: "CLAWKEEP_OPENAI_PROJECT_ID",
@@ -21,7 +23,7 @@ export const DEFAULT_OPENAI_API_BASE = "https://api.openai.com/v1";
 export const DEFAULT_HOST_TIMEOUT_SECONDS = 120;
 
 export type StrategyConfig =
-  | { kind: "gateway-token"; instanceId: string; hostTimeoutSeconds: number }
+  | { kind: "gateway-token"; instanceId: string; pickupDocument: string; hostTimeoutSeconds: number }
   | ({ kind: "openai" } & OpenAiRotationConfig)
   | { kind: "anthropic" };
 
@@ -65,7 +67,10 @@ export function strategyConfigFromEnv(env: Env): StrategyConfig {
     case "gateway-token": {
       const instanceId = required(env, ROTATION_ENV.instanceId);
       if (!/^(i|mi)-[0-9a-f]{8,17}$/.test(instanceId)) throw new RotationError(`${ROTATION_ENV.instanceId} is not an instance id`);
-      return { kind, instanceId, hostTimeoutSeconds: hostTimeout(env) };
+      const pickupDocument = required(env, ROTATION_ENV.pickupDocument);
+      // A kit document by name; never one of AWS's (AWS-RunShellScript would run any command as root).
+      if (!/^clawkeep-[A-Za-z0-9_.-]{1,110}-pickup$/.test(pickupDocument)) throw new RotationError(`${ROTATION_ENV.pickupDocument} is not a kit pickup document (clawkeep-<stack>-<cell>-pickup)`);
+      return { kind, instanceId, pickupDocument, hostTimeoutSeconds: hostTimeout(env) };
     }
     case "openai":
       return {

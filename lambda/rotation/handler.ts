@@ -13,7 +13,7 @@ import { openAiStrategy } from "./strategies/openai";
 export function strategyFor(cfg: StrategyConfig, fetchImpl: typeof fetch = fetch): RotationStrategy {
   switch (cfg.kind) {
     case "gateway-token":
-      return gatewayTokenStrategy(ssmHostPort({ ssm: new SSMClient({}), instanceId: cfg.instanceId, timeoutSeconds: cfg.hostTimeoutSeconds }));
+      return gatewayTokenStrategy(ssmHostPort({ ssm: new SSMClient({}), instanceId: cfg.instanceId, documentName: cfg.pickupDocument, timeoutSeconds: cfg.hostTimeoutSeconds }));
     case "openai":
       return openAiStrategy(cfg, fetchImpl);
     case "anthropic":

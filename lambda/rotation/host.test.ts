@@ -7,21 +7,25 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMoto, type MotoServer } from "../../test/support/moto";
 import { needTools } from "../../test/support/tools";
-import { HostCommandFailed, PICKUP_SCRIPT, pickupCommand, ssmHostPort } from "./host";
+import { pickupDocument, renderCommands, validateParameters } from "../../components/commands/documents";
+import { HostCommandFailed, pickupCommandParameters, ssmHostPort } from "./host";
 
 const INSTANCE = "i-0123456789abcdef0";
+const DOCUMENT = "clawkeep-level1-gw-pickup";
 
 describe("pickup command", () => {
-  it("is the host's pickup script with the version id, and --test to verify", () => {
+  it("is the kit's pickup document with the version id, and mode test to verify; the host runs pickup-token with them", () => {
     const id = randomUUID();
-    expect(PICKUP_SCRIPT).toBe("/usr/local/libexec/clawkeep/pickup-token");
-    expect(pickupCommand(id, false)).toBe(`/usr/local/libexec/clawkeep/pickup-token --version-id ${id}`);
-    expect(pickupCommand(id, true)).toBe(`/usr/local/libexec/clawkeep/pickup-token --version-id ${id} --test`);
+    expect(pickupCommandParameters(id, false, 90)).toEqual({ versionId: [id], mode: ["install"], executionTimeout: ["90"] });
+    expect(pickupCommandParameters(id, true, 90)).toEqual({ versionId: [id], mode: ["test"], executionTimeout: ["90"] });
+    const script = renderCommands(pickupDocument(), validateParameters(pickupDocument(), pickupCommandParameters(id, true, 90)));
+    expect(script).toContain(`version='${id}' mode='test'`);
+    expect(script).toContain("exec /usr/local/libexec/clawkeep/pickup-token");
   });
 
   it("refuses a version id that is not shell-safe", () => {
-    expect(() => pickupCommand(`${"a".repeat(32)} && reboot`, false)).toThrow(/ClientRequestToken must be/);
-    expect(() => pickupCommand("$(reboot)aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false)).toThrow(/ClientRequestToken must be/);
+    expect(() => pickupCommandParameters(`${"a".repeat(32)} && reboot`, false, 90)).toThrow(/ClientRequestToken must be/);
+    expect(() => pickupCommandParameters("$(reboot)aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false, 90)).toThrow(/ClientRequestToken must be/);
   });
 });
 
@@ -34,9 +38,9 @@ describe.skipIf(!needTools("moto_server"))("SSM host port on moto", () => {
     await moto?.stop();
   });
 
-  it("sends AWS-RunShellScript to the instance with only the pickup command and version id", async () => {
+  it("sends the kit's pickup document (never AWS-RunShellScript) to the instance with only the version id and mode", async () => {
     const ssm = new SSMClient(moto.clientConfig);
-    const host = ssmHostPort({ ssm, instanceId: INSTANCE, timeoutSeconds: 90, firstPollMs: 10 });
+    const host = ssmHostPort({ ssm, instanceId: INSTANCE, documentName: DOCUMENT, timeoutSeconds: 90, firstPollMs: 10 });
     const version = randomUUID();
     await host.install(version);
     await host.verify(version);
@@ -44,8 +48,8 @@ describe.skipIf(!needTools("moto_server"))("SSM host port on moto", () => {
     const sent = Commands.map((c) => ({ doc: c.DocumentName, instances: c.InstanceIds, params: c.Parameters, timeout: c.TimeoutSeconds }));
     expect(sent).toEqual(
       expect.arrayContaining([
-        { doc: "AWS-RunShellScript", instances: [INSTANCE], params: { commands: [pickupCommand(version, false)], executionTimeout: ["90"] }, timeout: 90 },
-        { doc: "AWS-RunShellScript", instances: [INSTANCE], params: { commands: [pickupCommand(version, true)], executionTimeout: ["90"] }, timeout: 90 },
+        { doc: DOCUMENT, instances: [INSTANCE], params: { versionId: [version], mode: ["install"], executionTimeout: ["90"] }, timeout: 90 },
+        { doc: DOCUMENT, instances: [INSTANCE], params: { versionId: [version], mode: ["test"], executionTimeout: ["90"] }, timeout: 90 },
       ]),
     );
     expect(Commands).toHaveLength(2);
@@ -76,7 +80,7 @@ async function ssmImitation(script: Array<{ status: string; code?: number; stder
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const ssm = new SSMClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
-  const host = ssmHostPort({ ssm, instanceId: INSTANCE, timeoutSeconds: 1, firstPollMs: 5, pollMs: 5, graceMs: 200 });
+  const host = ssmHostPort({ ssm, instanceId: INSTANCE, documentName: DOCUMENT, timeoutSeconds: 1, firstPollMs: 5, pollMs: 5, graceMs: 200 });
   return { host, polls: () => polls, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 

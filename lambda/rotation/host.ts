@@ -1,12 +1,13 @@
 // The gateway host as the rotation sees it: a small port, and its production form, SSM Run Command
-// running the host's pickup script. Only a version id travels to the host; the host reads the value
-// from Secrets Manager itself, so no secret ever lands in SSM command history.
+// of the cell's kit-owned pickup document (never a shell document). Only a version id travels to the
+// host, checked by the document's allowedPattern; the host reads the value from Secrets Manager
+// itself, so no secret ever lands in SSM command history.
 import {
   GetCommandInvocationCommand,
   SendCommandCommand,
   type SSMClient,
 } from "@aws-sdk/client-ssm";
-import { PATHS } from "../../components/base/layout";
+import { pickupParameters } from "../../components/commands/documents";
 import { assertSafeToken } from "./protocol";
 
 export interface HostPort {
@@ -16,12 +17,11 @@ export interface HostPort {
   verify(versionId: string): Promise<void>;
 }
 
-/** Contract with the host: `pickup-token --version-id ID [--test]`, exit 0 on success. */
-export const PICKUP_SCRIPT = `${PATHS.libexecDir}/pickup-token`;
-
-export function pickupCommand(versionId: string, test: boolean): string {
-  assertSafeToken(versionId); // it becomes part of a root shell command line
-  return `${PICKUP_SCRIPT} --version-id ${versionId}${test ? " --test" : ""}`;
+/** The pickup document's parameters for one version: the document runs `pickup-token --version-id ID [--test]`. */
+export function pickupCommandParameters(versionId: string, test: boolean, timeoutSeconds: number): Record<string, string[]> {
+  assertSafeToken(versionId); // checked here and by the document's allowedPattern before it reaches the host
+  // The document's floor is 30 s, as SSM's own delivery timeout.
+  return pickupParameters(versionId, test ? "test" : "install", Math.max(30, timeoutSeconds));
 }
 
 export class HostCommandFailed extends Error {
@@ -31,6 +31,8 @@ export class HostCommandFailed extends Error {
 export interface SsmHostOptions {
   readonly ssm: SSMClient;
   readonly instanceId: string;
+  /** The cell's pickup document (clawkeep-<stack>-<cell>-pickup). */
+  readonly documentName: string;
   /** How long the script may run on the host; the wait for its result allows a little more. */
   readonly timeoutSeconds: number;
   /** First wait before asking for the result, then every `pollMs`. */
@@ -50,9 +52,9 @@ export function ssmHostPort(opts: SsmHostOptions): HostPort {
   async function run(versionId: string, test: boolean): Promise<void> {
     const sent = await opts.ssm.send(
       new SendCommandCommand({
-        DocumentName: "AWS-RunShellScript",
+        DocumentName: opts.documentName,
         InstanceIds: [opts.instanceId],
-        Parameters: { commands: [pickupCommand(versionId, test)], executionTimeout: [String(opts.timeoutSeconds)] },
+        Parameters: pickupCommandParameters(versionId, test, opts.timeoutSeconds),
         TimeoutSeconds: Math.max(30, opts.timeoutSeconds), // SSM's minimum delivery timeout is 30 s
         Comment: `clawkeep rotation: ${test ? "verify" : "install"} gateway token`,
       }),

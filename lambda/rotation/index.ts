@@ -2,6 +2,6 @@
 // sets on the function, and the host contract.
 export { rotateNow, revokeGatewayToken, type RotateNowOptions } from "./operations";
 export { ROTATION_ENV, STRATEGY_NAMES, DEFAULT_HOST_TIMEOUT_SECONDS, type StrategyName } from "./config";
-export { PICKUP_SCRIPT, pickupCommand, ssmHostPort, type HostPort } from "./host";
+export { pickupCommandParameters, ssmHostPort, type HostPort } from "./host";
 export { RotationError, RotationRefused, STEPS, type RotationEvent } from "./protocol";
 export { parseProviderKey, type ProviderKey } from "./strategies/providerKey";

@@ -11,6 +11,8 @@ import { ec2StatusCheckAlarm } from "./ec2-status-check-alarm";
 import { iamNoAdminInstanceRole } from "./iam-no-admin-instance-role";
 import { iamNoPublicTrust } from "./iam-no-public-trust";
 import { iamNoSecretReadWildcard } from "./iam-no-secret-read-wildcard";
+import { iamNoServiceWildcard } from "./iam-no-service-wildcard";
+import { imdsRootOnly } from "./imds-root-only";
 import { iamNoWildcardAdmin } from "./iam-no-wildcard-admin";
 import { kmsKeyRotation } from "./kms-key-rotation";
 import { lambdaNotPublic } from "./lambda-not-public";
@@ -26,9 +28,11 @@ import { openclawNoDangerousFlags } from "./openclaw-no-dangerous-flags";
 import { openclawNoFunnel } from "./openclaw-no-funnel";
 import { openclawTrustEnvelope } from "./openclaw-trust-envelope";
 import { rotationLambdaPermissionScoped } from "./rotation-lambda-permission-scoped";
+import { secretPolicyBoundToHost } from "./secret-policy-bound-to-host";
 import { secretPolicyNotPublic } from "./secret-policy-not-public";
 import { secretsRotationMaxDays } from "./secrets-rotation-max-days";
 import { snsTopicNotPublic } from "./sns-topic-not-public";
+import { ssmNoShellDocument } from "./ssm-no-shell-document";
 import { tailscaleAclNoAnyToAny } from "./tailscale-acl-no-any-to-any";
 import { tailscaleAuthKeyHardened } from "./tailscale-auth-key-hardened";
 import { tailscaleAuthKeyShortLived } from "./tailscale-auth-key-short-lived";
@@ -43,6 +47,7 @@ export const RULES: readonly Rule[] = [
   ec2EbsEncrypted,
   ec2NoSshKeyPair,
   ec2StatusCheckAlarm,
+  imdsRootOnly,
   // the agent's state (issue 18)
   ec2StateVolumeCmk,
   ec2StateVolumeBackedUp,
@@ -53,6 +58,7 @@ export const RULES: readonly Rule[] = [
   secretsRotationMaxDays,
   rotationLambdaPermissionScoped,
   secretPolicyNotPublic,
+  secretPolicyBoundToHost,
   kmsKeyRotation,
   // logs
   logGroupRetention,
@@ -62,6 +68,8 @@ export const RULES: readonly Rule[] = [
   iamNoSecretReadWildcard,
   iamNoPublicTrust,
   iamNoAdminInstanceRole,
+  iamNoServiceWildcard,
+  ssmNoShellDocument,
   // open to everyone
   snsTopicNotPublic,
   lambdaNotPublic,

@@ -7,7 +7,9 @@ import { SSM_AGENT } from "../../components/host/ssmAgent";
 import { CWAGENT_CONFIG_PATH, CWAGENT_VERSION } from "../../components/host/cloudwatchAgent";
 import { JOURNALD_LIMITS, parseSecurityScore } from "../../components/host/systemdUnits";
 import { SESSION_USER } from "../../components/access/sessionPreferences";
+import { IMDS_GUARD_UNIT, IMDS_GUARDED_UNITS, IMDS_TABLE } from "../../components/host/imdsGuard";
 import { IMDS_ADDR } from "./addresses";
+import { STAND_IN_IMDS_RECORD } from "./fixtures";
 import { TAILSCALE_CHECK, type TailscaleExpectation } from "./tailscaleStandIn";
 
 export interface CheckContext {
@@ -58,6 +60,51 @@ export function journaldBytes(size: string): number {
 }
 
 const describe = (fields: Record<string, string>, keys: string[]): string => keys.filter((k) => k in fields).map((k) => `${k}=${fields[k]}`).join("; ");
+
+/**
+ * Issue 16: the metadata service (and so the instance role's credentials) answers root only. As the
+ * Operator's session user and as the gateway's user a token request fails; root still gets a token and
+ * the role's credentials (only "present" is printed). The guard is enabled for every boot, ordered
+ * before the network, and the units that must not run without it require it.
+ */
+export const IMDS_ROOT_ONLY_CHECK: Check = {
+  title: "metadata service: root gets a token and the role's credentials; the session user and the gateway's user get none",
+  script: () => `${PRELUDE}
+imds=http://${IMDS_ADDR}
+# token_as PREFIX...: HTTP status of an IMDSv2 token request made by PREFIX curl, then curl's exit status.
+token_as() { local code rc; code=$("$@" curl -s -m 5 -o /dev/null -w '%{http_code}' -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' "$imds/latest/api/token" 2>/dev/null); rc=$?; echo "http=$code curl_exit=$rc"; }
+as_user() { local u=$1; shift; setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups -- "$@"; }
+echo "guard=$(systemctl is-active ${IMDS_GUARD_UNIT})/$(systemctl is-enabled ${IMDS_GUARD_UNIT} 2>&1)"
+echo "guard_order=$(systemctl show -p WantedBy -p Before --value ${IMDS_GUARD_UNIT} | tr '\\n' ' ')"
+echo "rules=$(nft list chain inet ${IMDS_TABLE} output 2>/dev/null | grep -c 'meta skuid != 0')"
+missing=""
+for u in ${IMDS_GUARDED_UNITS.join(" ")}; do systemctl show -p Requires --value "$u" | grep -qw ${IMDS_GUARD_UNIT} || missing+=" $u"; done
+echo "guarded_units_missing_requires=\${missing:-none}"
+root=$(token_as env); ops=$(token_as as_user ${SESSION_USER}); gw=$(token_as as_user ${SERVICE_USER})
+echo "root=$root"; echo "session_user=$ops"; echo "gateway_user=$gw"
+creds=absent
+if tok=$(curl -sf -m 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' "$imds/latest/api/token") &&
+  role=$(curl -sf -m 5 -H "X-aws-ec2-metadata-token: $tok" "$imds/latest/meta-data/iam/security-credentials/") &&
+  curl -sf -m 5 -H "X-aws-ec2-metadata-token: $tok" "$imds/latest/meta-data/iam/security-credentials/$role" | grep -q '"AccessKeyId"'; then creds=present; fi
+echo "root_role_credentials=$creds"
+[[ $(systemctl is-active ${IMDS_GUARD_UNIT}) == active && $(systemctl is-enabled ${IMDS_GUARD_UNIT}) == enabled ]] &&
+  systemctl show -p WantedBy --value ${IMDS_GUARD_UNIT} | grep -qw sysinit.target && systemctl show -p Before --value ${IMDS_GUARD_UNIT} | grep -qw network-pre.target &&
+  [[ -z $missing && $root == 'http=200 curl_exit=0' && $ops != *curl_exit=0 && $gw != *curl_exit=0 && $creds == present ]] &&
+  (( $(nft list chain inet ${IMDS_TABLE} output | grep -c 'meta skuid != 0') >= 4 ))`,
+};
+
+/** The stand-ins ask for the role's credentials as root when they start (after the guard): they must still get them. */
+export const AGENTS_GOT_CREDENTIALS_CHECK: Check = {
+  title: "SSM and CloudWatch agent stand-ins (root) got the role's credentials this boot, with the guard loaded",
+  script: () => `${PRELUDE}
+boot=$(cat /proc/sys/kernel/random/boot_id)
+for a in ssm:${STAND_IN_IMDS_RECORD.ssm} cwagent:${STAND_IN_IMDS_RECORD.cwagent}; do echo "\${a%%:*}=$(cat "\${a#*:}" 2>&1)"; done
+pid=$(systemctl show -p MainPID --value amazon-ssm-agent.service)
+agent_uid=$(ps -o uid= -p "$pid" 2>/dev/null | tr -d ' ')
+echo "ssm_agent_uid=\${agent_uid:-not running}"
+grep -qx "boot=$boot uid=0 guard=active credentials=present" ${STAND_IN_IMDS_RECORD.ssm} &&
+  grep -q "uid=0 guard=active credentials=present" ${STAND_IN_IMDS_RECORD.cwagent} && [[ $agent_uid == 0 ]]`,
+};
 
 export const CHECKS: Check[] = [
   {
@@ -174,6 +221,8 @@ if out=$(nsenter -t "$pid" -n curl -s -m 10 http://${IMDS_ADDR}/latest/meta-data
 echo "host_namespace=$host"; echo "own_namespace=$own"; echo "gateway_namespace=$gw"
 [[ $host != unreachable && $own == yes && $gw == refused* ]]`,
   },
+  IMDS_ROOT_ONLY_CHECK,
+  AGENTS_GOT_CREDENTIALS_CHECK,
   {
     title: "egress proxy refuses a name off the allowlist",
     script: (ctx) =>

@@ -10,6 +10,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CWAGENT_CONFIG_PATH, CWAGENT_CTL, CWAGENT_VERSION } from "../../components/host/cloudwatchAgent";
 import { SSM_AGENT } from "../../components/host/ssmAgent";
+import { IMDS_GUARD_UNIT } from "../../components/host/imdsGuard";
+import { IMDS_ADDR } from "./addresses";
 import { TAILSCALE_STAND_IN_RECIPE, tailscaleStandIn, writeAptRepo } from "./tailscaleStandIn";
 
 export interface Fixtures {
@@ -34,12 +36,15 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
 }
 
 /** Everything the generator does is in this text, so the disk cache hashes it. */
-export const FIXTURE_RECIPE = `ssm ${SSM_AGENT.version}; cwagent ${CWAGENT_VERSION}; CA P-256 10y; AWS wildcard cert; deb stand-ins: sleep infinity unit, ctl that checks the kit's start command; gpg ed25519 detached sig; ${TAILSCALE_STAND_IN_RECIPE}`;
+export const FIXTURE_RECIPE = `ssm ${SSM_AGENT.version}; cwagent ${CWAGENT_VERSION}; CA P-256 10y; AWS wildcard cert; deb stand-ins: unit that fetches role credentials as root then sleeps, ctl that checks the kit's start command and fetches them too; gpg ed25519 detached sig; ${TAILSCALE_STAND_IN_RECIPE}`;
 
 /** The names AWS's endpoints use in one region: services, S3 path and virtual-hosted style. */
 export function awsNames(region: string): string[] {
   return ["*.amazonaws.com", `*.${region}.amazonaws.com`, `*.s3.${region}.amazonaws.com`, "*.s3.amazonaws.com"];
 }
+
+/** Where the agent stand-ins record, at each start, whether root got the role's credentials (checks.ts reads it). */
+export const STAND_IN_IMDS_RECORD = { ssm: "/var/lib/clawkeep-vm-test/ssm-agent-imds", cwagent: "/var/lib/clawkeep-vm-test/cwagent-imds" } as const;
 
 export interface StandIn {
   pkg: string;
@@ -51,6 +56,8 @@ export interface StandIn {
 
 const SSM_STAND_IN_UNIT = `[Unit]
 Description=clawkeep VM test stand-in for the AWS SSM Agent (not the real agent)
+Wants=network-online.target
+After=network-online.target
 
 [Service]
 ExecStart=/usr/bin/amazon-ssm-agent
@@ -58,6 +65,23 @@ ExecStart=/usr/bin/amazon-ssm-agent
 [Install]
 WantedBy=multi-user.target
 `;
+
+/**
+ * What the real agents do first: ask the metadata service for the role's credentials, as root. The
+ * stand-ins record the outcome (never the credentials) for the check table; up to 60 s for the network.
+ */
+export function imdsProbe(record: string, tries = 30): string {
+  return `imds=http://${IMDS_ADDR}
+creds=absent
+for _ in $(seq ${tries}); do
+  if tok=$(curl -sf -m 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' "$imds/latest/api/token") &&
+    role=$(curl -sf -m 5 -H "X-aws-ec2-metadata-token: $tok" "$imds/latest/meta-data/iam/security-credentials/") &&
+    curl -sf -m 5 -H "X-aws-ec2-metadata-token: $tok" "$imds/latest/meta-data/iam/security-credentials/$role" | grep -q '"AccessKeyId"'; then creds=present; break; fi
+  sleep 2
+done
+mkdir -p ${record.slice(0, record.lastIndexOf("/"))}
+echo "boot=$(cat /proc/sys/kernel/random/boot_id) uid=$(id -u) guard=$(systemctl is-active ${IMDS_GUARD_UNIT}) credentials=$creds" >${record}`;
+}
 
 // The kit runs `amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:CONFIG`; the stand-in
 // accepts exactly that, with a config that parses as JSON, and records it.
@@ -67,6 +91,12 @@ set -eu
 python3 -c 'import json, sys; json.load(open(sys.argv[1]))' ${CWAGENT_CONFIG_PATH} || { echo "stand-in ctl: the config is not JSON" >&2; exit 3; }
 mkdir -p /var/lib/clawkeep-vm-test
 echo "$*" >/var/lib/clawkeep-vm-test/cwagent-started
+${imdsProbe(STAND_IN_IMDS_RECORD.cwagent)}
+`;
+
+export const SSM_STAND_IN_BIN = `#!/bin/sh
+${imdsProbe(STAND_IN_IMDS_RECORD.ssm)}
+exec sleep infinity
 `;
 
 const STAND_INS = {
@@ -74,7 +104,7 @@ const STAND_INS = {
     pkg: "amazon-ssm-agent",
     version: `${SSM_AGENT.version}-1`,
     files: {
-      "usr/bin/amazon-ssm-agent": [0o755, "#!/bin/sh\nexec sleep infinity\n"],
+      "usr/bin/amazon-ssm-agent": [0o755, SSM_STAND_IN_BIN],
       "lib/systemd/system/amazon-ssm-agent.service": [0o644, SSM_STAND_IN_UNIT],
     },
   },
