@@ -52,12 +52,14 @@ export const CONFIG_KEY_MEANINGS: Readonly<Record<keyof typeof rawConfigSchema.s
   tags: "extra tags on every resource",
 };
 
-export const USAGE = `usage: npm run plan -- (--stack NAME | --program FILE) [--out DIR] [--config key=value]... [--json]
+export const USAGE = `usage: npm run plan -- (--stack NAME | --program FILE) [--out DIR] [--against DIR] [--config key=value]... [--json]
 
   --stack NAME        evaluate this kit (index.ts) with stacks/Pulumi.NAME.yaml
   --program FILE      judge any Pulumi TypeScript program with the policy pack
   --out DIR           write the host files, user data and plan.json to DIR (a new or empty directory,
                       or one an earlier plan wrote: its files are replaced, nothing else is touched)
+  --against DIR       say what this plan does to a cell running the plan an earlier --out DIR wrote:
+                      per change nothing, reload, a restart, a runtime upgrade or a new host
   --config key=value  override one ${CONFIG_NAMESPACE} config key for this run (repeatable)
   --json              print the plan (or judgement) as JSON to stdout; progress goes to stderr
   --help              the stacks, every config key and the exit codes`;
