@@ -5,6 +5,7 @@
 // is a blind spot with what and where, never a silently smaller resource list.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { resolveAssetViews } from "../policy/lib/assets";
 import { isSecretValue } from "../policy/lib/engineValues";
 import { unknownValue, type BlindSpot } from "../policy/lib/unknown";
 import { MockCloud, NoOfflineAnswer, type AnsweredLookup } from "./mocks";
@@ -415,6 +416,8 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
         outputs = o;
       }),
     );
+    // Asset text/paths are Promises: resolved here, so the synchronous rules read them as CrossGuard's adapter gives them.
+    for (const r of byUrn.values()) for (const v of [r.inputs, r.state]) await resolveAssetViews(v);
     return finish(outputs);
   } finally {
     Error.stackTraceLimit = stackLimit;

@@ -155,7 +155,8 @@ export class MockCloud {
    */
   newResource(type: string, name: string, inputs: Record<string, unknown>, readId?: string, outputNames: readonly string[] = []): { id: string; state: Record<string, unknown> } {
     if (readId !== undefined) return this.readResource(type, name, inputs, readId, outputNames);
-    const id = `${name}-id`;
+    // An access key's id is its AKIA... key id.
+    const id = type === "aws:iam/accessKey:AccessKey" ? `AKIA${hash(name).slice(0, 16).toUpperCase()}` : `${name}-id`;
     const service = serviceOf(type);
     const global = service === "iam";
     const arn = `arn:aws:${service}:${global ? "" : this.region}:${MOCK_ACCOUNT}:${type.split(":").pop()?.toLowerCase()}/${name}`;
@@ -214,8 +215,14 @@ export class MockCloud {
       case "aws:cloudwatch/logGroup:LogGroup":
         state.arn = `arn:aws:logs:${this.region}:${MOCK_ACCOUNT}:log-group:${String(inputs.name ?? name)}`;
         break;
+      // Credentials a resource mints look like the real ones, so a program that copies one into user
+      // data, a tag or an environment is judged on what AWS and Tailscale would store (never a real key).
       case "tailscale:index/tailnetKey:TailnetKey":
-        state.key = undefined;
+        state.key = `tskey-auth-k${hash(name).slice(0, 12)}CNTRL-${Buffer.from(hash(["key", name]), "hex").toString("base64url").slice(0, 32)}`;
+        break;
+      case "aws:iam/accessKey:AccessKey":
+        state.secret = Buffer.from(hash(["secret", name]), "hex").toString("base64").slice(0, 40);
+        state.sesSmtpPasswordV4 = Buffer.from(hash(["smtp", name]), "hex").toString("base64").slice(0, 44);
         break;
     }
     return { id, state };

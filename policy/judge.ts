@@ -4,7 +4,7 @@
 // (lib/unknown.ts markers) a rule may not judge: a rule that reads one, or throws CannotJudge, is a
 // blind spot, never a pass.
 import { SECRET_SIG_KEY, unwrapSecrets } from "./lib/engineValues";
-import { UNKNOWN_OPEN, containsUnknown, unknownsInText, type BlindSpot } from "./lib/unknown";
+import { UNKNOWN_OPEN, UNTRACKED, containsUnknown, unknownsInText, type BlindSpot } from "./lib/unknown";
 import { evaluateChecklist, type ChecklistEntry } from "./checklist";
 import { coversType, ruleConfig, type EnforcementLevel, type JudgedResource, type Props, type Rule, type RuleLevel, type Severity, type StackResource } from "./lib/types";
 import { isRecord } from "./lib/values";
@@ -88,6 +88,8 @@ function tracked<T>(value: T, onUnknown: (whats: string[]) => void, cache = new 
   if (hit) return hit as T;
   const proxy = new Proxy(value, {
     get(target, key, receiver) {
+      // A rule that does not need unknown values reads through `untracked` (lib/unknown.ts).
+      if (key === UNTRACKED) return target;
       const v: unknown = Reflect.get(target, key, receiver);
       if (typeof v === "string") {
         if (v.includes(UNKNOWN_OPEN)) onUnknown(unknownsInText(v));

@@ -23,7 +23,7 @@ export const DEFAULT_STRONG_MODELS = [
   "openai/gpt-5.5",
 ];
 
-import { LOG_RETENTION_DAYS } from "./limits";
+import { LOG_RETENTION_DAYS, SESSION_IDLE_MAX_MINUTES, SESSION_MAX_HOURS } from "./limits";
 export { LOG_RETENTION_DAYS };
 
 /** Secret config keys: set with `pulumi config set --secret`, never in clear text. */
@@ -89,8 +89,8 @@ export const rawConfigSchema = z.strictObject({
   egressAllowlist: z.array(z.string().regex(domain, "a DNS name such as api.github.com (a leading *. is allowed)")).default([]),
   execAllowlist: z.array(z.string().regex(/^\/[A-Za-z0-9._/-]+$/, "an absolute path to an executable")).default([]),
   approvalTimeoutSeconds: z.number().int().min(30).max(3600).default(300),
-  sessionIdleMinutes: z.number().int().min(5).max(30).default(30),
-  sessionMaxHours: z.number().int().min(1).max(8).default(8),
+  sessionIdleMinutes: z.number().int().min(5).max(SESSION_IDLE_MAX_MINUTES).default(SESSION_IDLE_MAX_MINUTES),
+  sessionMaxHours: z.number().int().min(1).max(SESSION_MAX_HOURS).default(SESSION_MAX_HOURS),
   maxToolCallsPerRun: z.number().int().min(1).max(200).default(50),
   execTimeoutSeconds: z.number().int().min(10).max(1800).default(300),
   promotion: promotion.optional(),

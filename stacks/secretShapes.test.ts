@@ -1,6 +1,6 @@
 import * as crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { assignedTokens, isSecretName, keyShapes, looksRandomToken } from "./secretShapes";
+import { assignedTokens, assignments, credentialFindings, isCredentialName, isSecretName, isWeakSecret, keyShapes, looksRandomToken, redactCredentials, weakAssignments } from "./secretShapes";
 
 // Key-shaped values are built at run time so the repository holds none.
 const join = (...p: string[]) => p.join("-");
@@ -39,5 +39,43 @@ describe("random tokens", () => {
     expect(assignedTokens(`auth:\n  token: '${t}'\n`)).toEqual(["token"]);
     expect(assignedTokens(JSON.stringify({ password: t, region: t }))).toEqual(["password"]);
     expect(assignedTokens(`TOKEN_FILE=/run/openclaw/token\nintegrity=${t}`)).toEqual([]);
+  });
+});
+
+describe("assignments in every spelling", () => {
+  const t = crypto.randomBytes(24).toString("hex");
+  it("reads env, systemd Environment=, flags, JSON and YAML, nested ones too, and says which", () => {
+    expect(assignments(`Environment=OPENCLAW_GATEWAY_TOKEN=${t}`).map((a) => [a.name, a.style])).toEqual([["Environment", "env"], ["OPENCLAW_GATEWAY_TOKEN", "env"]]);
+    expect(assignments(`gateway --token ${t} --bind=lan`).map((a) => [a.name, a.value, a.style])).toEqual([["token", t, "flag"], ["bind", "lan", "flag"]]);
+    expect(assignments(`{"auth": {"token": "x1"}}`).map((a) => a.style)).toEqual(["json"]);
+    expect(assignments("auth:\n  password: hunter2\n").map((a) => [a.name, a.style])).toEqual([["password", "yaml"]]);
+    expect(assignments(`die "TOKEN: bad entry"`).map((a) => a.style)).toEqual(["loose"]);
+    expect(assignments("arn:aws:secretsmanager:us-east-1:1:secret:gw-token").map((a) => a.name)).toEqual(["arn"]);
+    expect(assignedTokens(`Environment=OPENCLAW_GATEWAY_TOKEN=${t}\nExecStart=/bin/openclaw gateway --token ${t}`)).toEqual(["OPENCLAW_GATEWAY_TOKEN", "token"]);
+  });
+});
+
+describe("human-chosen credentials", () => {
+  it("knows a credential's own name from names about one", () => {
+    for (const n of ["OPENCLAW_GATEWAY_TOKEN", "db_password", "apiKey", "ANTHROPIC_API_KEY", "auth-key", "clientSecret"]) expect(isCredentialName(n), n).toBe(true);
+    for (const n of ["TOKEN_FILE", "secretArn", "clawkeep:credential", "TOKEN_TTL_SECONDS", "keyName", "CLAWKEEP_PROVIDER_SECRETS", "password-file"]) expect(isCredentialName(n), n).toBe(false);
+  });
+  it("calls defaults, words with digits and short words weak; references, random tokens and keys not", () => {
+    for (const v of ["changeme", "CHANGE_ME", "REPLACE_ME", "openclaw123", "Admin2024!", "123456", "hunter2", "s3cret"]) expect(isWeakSecret(v), v).toBe(true);
+    for (const v of ["${OPENCLAW_GATEWAY_TOKEN}", "$TOKEN", "$(cat /run/t)", "/run/credentials/t", "arn:aws:secretsmanager:x", "gateway-token:/run/t", "true", crypto.randomBytes(32).toString("hex"), join("sk", "ant", "api03", "A1b2".repeat(10))]) {
+      expect(isWeakSecret(v), v).toBe(false);
+    }
+  });
+  it("finds them only where a value is really assigned, and lets the host's own placeholder substitution excuse one", () => {
+    expect(weakAssignments("OPENCLAW_GATEWAY_TOKEN=changeme\n")).toEqual(["OPENCLAW_GATEWAY_TOKEN"]);
+    expect(weakAssignments(`echo "password: missing"`)).toEqual([]);
+    expect(weakAssignments("OPENCLAW_GATEWAY_TOKEN=REPLACE_ME\n", (v) => v === "REPLACE_ME")).toEqual([]);
+    expect(credentialFindings("PASSWORD=openclaw123\n")).toEqual(["assigns a human-chosen (weak) value to PASSWORD"]);
+  });
+  it("redacts credentials from a command line it quotes", () => {
+    const t = crypto.randomBytes(24).toString("hex");
+    const key = join("sk", "ant", "api03", "A1b2".repeat(10));
+    const out = redactCredentials(`openclaw gateway --token ${t} --bind lan ANTHROPIC_API_KEY=${key}`);
+    expect(out).toBe("openclaw gateway --token [redacted] --bind lan ANTHROPIC_API_KEY=[redacted]");
   });
 });

@@ -74,14 +74,123 @@ export function looksRandomToken(value: string): boolean {
   return /[0-9]/.test(longest) && /[A-Za-z]/.test(longest) && classes >= 2 && entropy(longest) >= 3.5;
 }
 
-// NAME=value, NAME: value, "name": "value", name = 'value' (shell, env files, YAML, JSON, TOML).
-const ASSIGNMENT = /["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?([A-Za-z0-9+/=_.~-]{20,})/g;
+/** One `name = value` a text states: shell/env (`A=b`, `Environment=A=b`), YAML/JSON (`a: b`, `"a": "b"`), flags (`--a b`, `--a=b`). */
+export interface Assignment {
+  name: string;
+  value: string;
+  /**
+   * How it is spelled: `env` NAME=value with nothing around the `=`, `flag` --name value, `json`
+   * "name": "value", `yaml` name: value starting a line; `loose` anything else (a `name: word` inside
+   * a message, an ARN part) that only a random token is judged on.
+   */
+  style: "env" | "flag" | "json" | "yaml" | "loose";
+}
+
+// The name must start a word (not follow `:` or `/`, as inside an ARN or a path); the value is a quoted string or a run up to whitespace or shell punctuation.
+const ASSIGNMENT = /(?<![A-Za-z0-9_.:/-])(--?)?(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\2(\s*[:=][ \t]*|[ \t]+)(?:"((?:\\.|[^"\\\n])*)"|'([^'\n]*)'|([^\s"'`;&|<>,{}[\]()]+))/g;
+
+function styleOf(text: string, at: number, flag: string | undefined, quote: string, sep: string, quotedValue: boolean): Assignment["style"] {
+  if (flag) return "flag";
+  if (sep === "=") return "env";
+  if (!sep.includes(":")) return "loose";
+  if (quote === '"' && quotedValue) return "json";
+  const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+  return quote === "" && /^[ \t]*(?:-[ \t]+)?$/.test(text.slice(lineStart, at)) ? "yaml" : "loose";
+}
+
+/** Every assignment in a text, nested ones included (`Environment=NAME=value` gives both). */
+export function assignments(text: string): Assignment[] {
+  const out: Assignment[] = [];
+  const re = new RegExp(ASSIGNMENT.source, "g");
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    const [whole, flag, quote, name, sep, dq, sq, bare] = m;
+    // Only a --flag takes its value after a space; `word word` is not an assignment.
+    if (!flag && !/[:=]/.test(sep)) {
+      re.lastIndex = m.index + 1;
+      continue;
+    }
+    const value = dq ?? sq ?? bare ?? "";
+    out.push({ name, value, style: styleOf(text, m.index, flag, quote, sep, dq !== undefined) });
+    // Re-scan inside the value: `Environment=OPENCLAW_GATEWAY_TOKEN=...` names the token second.
+    re.lastIndex = m.index + whole.length - value.length - (dq !== undefined || sq !== undefined ? 1 : 0);
+  }
+  return out;
+}
 
 /** Names in a text that are assigned a random-looking token. */
 export function assignedTokens(text: string): string[] {
-  const names: string[] = [];
-  for (const m of text.matchAll(ASSIGNMENT)) {
-    if (isSecretName(m[1]) && looksRandomToken(m[2])) names.push(m[1]);
-  }
-  return [...new Set(names)];
+  return [...new Set(assignments(text).flatMap((a) => (isSecretName(a.name) && looksRandomToken(a.value) ? [a.name] : [])))];
+}
+
+/**
+ * A name whose value is the credential itself: its last word is token, password, secret or a key
+ * (GATEWAY_TOKEN, db_password, apiKey, ANTHROPIC_API_KEY, auth-key), not a path, id, label or
+ * setting about one (TOKEN_FILE, secretArn, clawkeep:credential, TOKEN_TTL_SECONDS).
+ */
+export function isCredentialName(name: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const last = words[words.length - 1] ?? "";
+  const before = words[words.length - 2] ?? "";
+  if (/^(token|password|passwd|pwd|passphrase|secret|apikey|authkey|accesskey|privatekey|secretkey)$/.test(last)) return true;
+  return last === "key" && /^(api|auth|access|private|secret|client|signing|master|encryption)$/.test(before);
+}
+
+/** Stands for a value filled in elsewhere: ${VAR}, $(cmd), {{ template }}, <token>, %s, a path, an ARN, a URL, a flag word. */
+export function isReference(value: string): boolean {
+  const v = value.trim();
+  if (v === "" || /^(true|false|yes|no|on|off|none|null|nil|undefined|required|optional|enabled|disabled|auto|env|file|exec|store|ask|deny)$/i.test(v)) return true;
+  if (/\$\{|\$\(|^\$|\{\{|^<[^>]+>$|%[sd]|^\*+$|^\.\.\.$/.test(v)) return true;
+  // Paths, ARNs, URLs and id:path pairs (systemd LoadCredential=) point at a value.
+  return v.includes("/") || v.startsWith("~") || v.startsWith("arn:") || v.startsWith("file:") || v.startsWith("env:") || v.startsWith("@");
+}
+
+/** Defaults and words people type for a secret (compared without case, separators or trailing digits). */
+const COMMON_SECRETS = new Set([
+  "changeme", "changeit", "replaceme", "placeholder", "password", "passw0rd", "pass", "secret", "mysecret", "supersecret", "token", "mytoken",
+  "apikey", "admin", "administrator", "root", "letmein", "welcome", "default", "test", "testing", "demo", "dummy", "example", "sample",
+  "qwerty", "abc", "abcdef", "iloveyou", "master", "guest", "temp", "todo", "xxx", "foo", "bar", "foobar", "openclaw", "clawkeep",
+  "hunter", "opensesame", "trustno", "yourtoken", "yourapikey", "yourpassword", "insertkeyhere",
+]);
+
+/**
+ * A credential value a person chose or left as a default: a known default word ("changeme",
+ * "REPLACE_ME"), a word with digits ("openclaw123"), digits alone, a short single word. The guides
+ * ask for `openssl rand -hex 32`. References and placeholders are not values; random tokens and keys are not weak.
+ */
+export function isWeakSecret(value: string): boolean {
+  const v = value.trim();
+  if (isReference(v) || looksRandomToken(v) || keyShapes(v).length > 0) return false;
+  const letters = v.toLowerCase().replace(/[^a-z0-9]/g, "");
+  if (COMMON_SECRETS.has(letters) || COMMON_SECRETS.has(letters.replace(/\d+$/, ""))) return true;
+  if (/^[A-Za-z]{2,}[0-9]{1,8}[!@#$%^&*.]*$/.test(v) || /^[0-9]{4,}$/.test(v)) return true;
+  return v.length < 12 && /^[A-Za-z0-9!@#$%^&*]+$/.test(v);
+}
+
+/** Names in a text assigned a human-chosen credential; `excused` values (placeholders the host replaces) are skipped. */
+export function weakAssignments(text: string, excused: (value: string) => boolean = () => false): string[] {
+  return [
+    ...new Set(assignments(text).flatMap((a) => (a.style !== "loose" && isCredentialName(a.name) && isWeakSecret(a.value) && !excused(a.value) ? [a.name] : []))),
+  ];
+}
+
+/**
+ * Every credential a clear text exposes, one message each (the kind and the name, never the value):
+ * provider keys by shape, random tokens and human-chosen values under credential names. The pack's
+ * secret scan and the kit's host-file leak check both ask this.
+ */
+export function credentialFindings(text: string, excused?: (value: string) => boolean): string[] {
+  return [
+    ...keyShapes(text).map((k) => `holds ${k}`),
+    ...assignedTokens(text).map((n) => `assigns a random-looking token to ${n}`),
+    ...weakAssignments(text, excused).filter((n) => !assignedTokens(text).includes(n)).map((n) => `assigns a human-chosen (weak) value to ${n}`),
+  ];
+}
+
+/** `text` with every provider key and every value assigned to a credential name replaced, for messages that quote a command line. */
+export function redactCredentials(text: string): string {
+  let out = text;
+  for (const a of assignments(text)) if (a.value !== "" && (isCredentialName(a.name) || isSecretName(a.name)) && !isReference(a.value)) out = out.split(a.value).join("[redacted]");
+  for (const s of SECRET_SHAPES) out = out.replace(new RegExp(s.re.source, "g"), "[redacted]");
+  return out;
 }

@@ -37,7 +37,7 @@ interface Case {
   says?: Record<string, RegExp>;
 }
 
-const GOOD_GATEWAYS = ["good-l0", "good-l1", "good-l2-gzip", "good-l3-lt", "good-no-openclaw"];
+const GOOD_GATEWAYS = ["good-l0", "good-l1", "good-l2-gzip", "good-l3-lt", "good-no-openclaw", "good-json5", "good-heredoc", "good-s3-config", "good-bundle", "good-custom-path"];
 const CASES: Case[] = [
   { rule: "no-public-ingress", program: "network", bad: ["bad-inline-ssh", "bad-inline-v6", "bad-rule-ingress", "bad-vpc-ingress", "bad-vpc-ingress-v6"], good: ["good-inline", "good-rule-ingress", "good-vpc-ingress", "target", "bad-inline-egress"], says: { "bad-inline-v6": /::\/0/ } },
   { rule: "no-unrestricted-egress", program: "network", bad: ["bad-inline-egress", "bad-rule-egress", "bad-vpc-egress-v6", "bad-vpc-egress-ports"], good: ["good-inline", "good-rule-egress", "good-vpc-egress", "bad-inline-ssh"] },
@@ -70,9 +70,36 @@ const CASES: Case[] = [
   {
     rule: "no-plaintext-secrets",
     program: "secrets-literal",
-    bad: ["bad-ud-anthropic", "bad-ud-gzip", "bad-ud-token", "bad-lt-ud", "bad-lt-tags", "bad-lambda-token", "bad-lambda-akia", "bad-ssm-string", "bad-ssm-tskey", "bad-tags", "bad-tags-secret"],
-    good: ["good-secret-version", "good-ssm-secure", "good-ud-ref", "good-lambda-env", "good-tags"],
-    says: { "bad-ud-anthropic": /Anthropic/, "bad-ud-gzip": /user data file \/etc\/openai\.env holds an OpenAI/, "bad-ud-token": /GATEWAY_TOKEN/, "bad-lambda-akia": /AWS access key/, "bad-lt-ud": /Tailscale/ },
+    bad: [
+      "bad-ud-anthropic", "bad-ud-gzip", "bad-ud-token", "bad-lt-ud", "bad-lt-tags", "bad-lambda-token", "bad-lambda-akia", "bad-ssm-string", "bad-ssm-tskey", "bad-tags", "bad-tags-secret",
+      "bad-ud-unit-env", "bad-ud-flag-token", "bad-ud-mime", "bad-ud-b64-pipe", "bad-ud-binary", "bad-ud-weak", "bad-ud-minted-key", "bad-s3-env", "bad-s3-asset", "bad-ecs-env",
+      "bad-provider", "bad-lambda-weak", "bad-ssm-secure-weak", "bad-secret-version-weak-wo", "bad-ud-sed-literal",
+    ],
+    good: ["good-secret-version", "good-secret-version-minted", "good-ssm-secure", "good-ud-ref", "good-ud-placeholder", "good-lambda-env", "good-tags", "bad-secret-version-literal", "bad-secret-version-depends"],
+    says: {
+      "bad-ud-anthropic": /Anthropic/,
+      "bad-ud-gzip": /user data \(base64\) \(gzip\) write_files \/etc\/openai\.env holds an OpenAI/,
+      "bad-ud-token": /GATEWAY_TOKEN/,
+      "bad-lambda-akia": /AWS access key/,
+      "bad-lt-ud": /Tailscale/,
+      "bad-ud-unit-env": /openclaw-gateway\.service assigns a random-looking token to OPENCLAW_GATEWAY_TOKEN/,
+      "bad-ud-flag-token": /random-looking token to token/,
+      "bad-ud-mime": /MIME part 1 \(text\/x-shellscript\)[\s\S]*Anthropic/,
+      "bad-ud-b64-pipe": /writes \/etc\/openclaw\/openai\.env holds an OpenAI/,
+      "bad-ud-binary": /write_files \/etc\/gw\.env holds a Tailscale key/,
+      "bad-ud-weak": /human-chosen \(weak\) value to OPENCLAW_GATEWAY_TOKEN/,
+      "bad-ud-minted-key": /Tailscale key/,
+      "bad-ecs-env": /container gw environment assigns a random-looking token to OPENCLAW_GATEWAY_TOKEN/,
+      "bad-provider": /stack's state/,
+      "bad-ssm-secure-weak": /SecureString parameter "\/clawkeep\/gateway-token" is a human-chosen/,
+    },
+  },
+  {
+    rule: "no-credential-in-state",
+    program: "secrets-literal",
+    bad: ["bad-secret-version-literal", "bad-secret-version-depends"],
+    good: ["good-secret-version", "good-secret-version-minted", "bad-secret-version-weak-wo"],
+    says: { "bad-secret-version-literal": /secretString holds an Anthropic API key[\s\S]*secretStringWo/ },
   },
   { rule: "secrets-rotation-max-days", program: "secrets-store", bad: ["bad-secret-no-rotation", "bad-secret-120d", "bad-secret-disabled", "bad-secret-inline-policy"], good: ["good-secret-30d", "good-secret-rate", "good-secret-not-credential"], says: { "bad-secret-120d": /every 120 days/ } },
   { rule: "rotation-lambda-permission-scoped", program: "secrets-store", bad: ["bad-perm-open"], good: ["good-perm-account", "good-perm-arn"] },
@@ -94,14 +121,34 @@ const CASES: Case[] = [
   { rule: "tailscale-auth-key-short-lived", program: "tailscale-open", bad: ["bad-key-loose", "mid-key-week", "mid-key-default-expiry"], good: ["bad-key-unowned-tag"] },
   { rule: "tailscale-auth-key-short-lived", program: "tailscale-closed", bad: [], good: ["good-key"] },
   { rule: "openclaw-config-readable", program: "openclaw", bad: ["bad-unreadable"], good: GOOD_GATEWAYS },
-  { rule: "openclaw-gateway-loopback", program: "openclaw", bad: ["bad-bind"], good: [...GOOD_GATEWAYS, "bad-funnel"] },
-  { rule: "openclaw-gateway-auth", program: "openclaw", bad: ["bad-auth-none", "bad-auth-unset"], good: [...GOOD_GATEWAYS, "bad-funnel"] },
-  { rule: "openclaw-no-funnel", program: "openclaw", bad: ["bad-funnel"], good: [...GOOD_GATEWAYS, "bad-bind"] },
+  {
+    rule: "openclaw-gateway-loopback",
+    program: "openclaw",
+    bad: ["bad-bind", "bad-flag-bind", "bad-config-set", "bad-include", "bad-custom-path", "bad-mime", "bad-s3-json5"],
+    good: [...GOOD_GATEWAYS, "bad-funnel", "bad-flag-auth"],
+    says: { "bad-flag-bind": /--bind lan \(the flag overrides the config\)/, "bad-config-set": /after `openclaw config set gateway\.bind lan`/, "bad-custom-path": /gw\.conf: gateway\.bind is "custom"/, "bad-include": /"tailnet"/ },
+  },
+  {
+    rule: "openclaw-gateway-auth",
+    program: "openclaw",
+    bad: ["bad-auth-none", "bad-auth-unset", "bad-funnel", "bad-flag-auth", "bad-password", "bad-weak-token", "bad-rate-limit", "bad-bundle"],
+    good: [...GOOD_GATEWAYS, "bad-bind", "bad-flag-bind"],
+    says: {
+      "bad-password": /mode is "password"/,
+      "bad-flag-auth": /--auth none/,
+      "bad-weak-token": /written in the file and is human-chosen/,
+      "bad-rate-limit": /maxAttempts 1000 > 10, lockoutMs 0 < 300000[\s\S]*allowedOrigins/,
+    },
+  },
+  { rule: "openclaw-no-funnel", program: "openclaw", bad: ["bad-funnel", "bad-funnel-command", "bad-launch-config"], good: [...GOOD_GATEWAYS, "bad-bind"], says: { "bad-funnel-command": /tailscale funnel --bg 18789/ } },
   { rule: "openclaw-no-dangerous-flags", program: "openclaw", bad: ["bad-dangerous"], good: GOOD_GATEWAYS },
   {
     rule: "openclaw-trust-envelope",
     program: "openclaw",
-    bad: ["bad-l0-coding", "bad-l1-cron", "bad-gateway-tool", "bad-elevated", "bad-exec-full", "bad-exec-auto", "bad-exec-default", "bad-workspace", "bad-untagged", "bad-tag-invalid", "bad-agent-override", "bad-channel-grant"],
+    bad: [
+      "bad-l0-coding", "bad-l1-cron", "bad-gateway-tool", "bad-elevated", "bad-exec-full", "bad-exec-auto", "bad-exec-default", "bad-workspace", "bad-untagged",
+      "bad-tag-invalid", "bad-agent-override", "bad-channel-grant", "bad-dm-open", "bad-session", "bad-audit-off",
+    ],
     good: [...GOOD_GATEWAYS, "bad-bind", "bad-funnel", "bad-dangerous"],
     says: {
       "bad-l0-coding": /exec, process, code_execution reachable, but level 0 \(advisor\) allows no commands/,
@@ -114,6 +161,9 @@ const CASES: Case[] = [
       "bad-tag-invalid": /"7" is not one of/,
       "bad-agent-override": /agents\.entries\.worker\.tools/,
       "bad-channel-grant": /exec reachable, but level 1/,
+      "bad-dm-open": /dmPolicy is "open"[\s\S]*allowFrom allows "\*"/,
+      "bad-session": /idleMinutes is 600[\s\S]*reset "daily"/,
+      "bad-audit-off": /audit\.enabled is false[\s\S]*redactPatterns is empty/,
     },
   },
 ];
@@ -145,6 +195,12 @@ describe("each rule on insecure and secure programs", () => {
       const unexpected = judged[p].violations.filter((v) => /^(bad|good|mid)-/.test(v.name) && !listed.has(v.name) && CASES.some((c) => c.program === p && c.rule === v.rule));
       expect(unexpected.map((v) => `${v.rule}: ${v.name}`), p).toEqual([]);
     }
+  });
+
+  it("cannot judge (never passes) a config that pulls in a file the resource does not deliver", () => {
+    expect(judged.openclaw.blind.map((b) => `${b.rule ?? ""} ${b.where}: ${b.what}`)).toEqual([
+      expect.stringMatching(/^openclaw-config-readable aws:ec2\/instance:Instance bad-include-missing .*elsewhere\.json5, which \/etc\/openclaw\/openclaw\.json pulls in with \$include, is not delivered/),
+    ]);
   });
 
   it("evaluated every program without errors, and no rule threw", () => {

@@ -183,13 +183,20 @@ describe("no secret in the user data", () => {
   it("known key formats are caught even when the model does not hold them", () => {
     const plain = loadStackFile("level0");
     const awsKey = `AKIA${crypto.randomBytes(8).toString("hex").toUpperCase()}`;
-    expect(findSecretLeaks(plain, `x=${awsKey}\n`)).toEqual([expect.stringMatching(/^an AWS access key id/)]);
+    expect(findSecretLeaks(plain, `x=${awsKey}\n`)).toEqual([expect.stringMatching(/^holds an AWS access key id/)]);
     // Tailscale's own shape, and a random base64url tail (a "_" early in it once slipped past the pattern).
-    expect(findSecretLeaks(plain, `tskey-auth-k${crypto.randomBytes(6).toString("hex")}CNTRL-${crypto.randomBytes(16).toString("hex")}`)).toEqual([expect.stringMatching(/^a Tailscale key/)]);
-    expect(findSecretLeaks(plain, "tskey-auth-_k7Qz9xW2mN")).toEqual([expect.stringMatching(/^a Tailscale key/)]);
-    expect(findSecretLeaks(plain, randomToken("tskey-auth-"))).toEqual([expect.stringMatching(/^a Tailscale key/)]);
+    expect(findSecretLeaks(plain, `tskey-auth-k${crypto.randomBytes(6).toString("hex")}CNTRL-${crypto.randomBytes(16).toString("hex")}`)).toEqual([expect.stringMatching(/^holds a Tailscale key/)]);
+    expect(findSecretLeaks(plain, "tskey-auth-_k7Qz9xW2mN")).toEqual([expect.stringMatching(/^holds a Tailscale key/)]);
+    expect(findSecretLeaks(plain, randomToken("tskey-auth-"))).toEqual([expect.stringMatching(/^holds a Tailscale key/)]);
     const files = hostFiles(plain, { ...rendered(plain), tokenUnit: `Environment=KEY=${randomToken("sk-proj-")}\n` }, FACTS);
     expect(() => renderUserData(plain, files)).toThrow(/an OpenAI API key/);
+  });
+
+  it("refuses what the policy pack refuses in host files: random and human-chosen tokens under credential names", () => {
+    const plain = loadStackFile("level0");
+    expect(findSecretLeaks(plain, `Environment=OPENCLAW_GATEWAY_TOKEN=${crypto.randomBytes(32).toString("hex")}\n`)).toEqual(["assigns a random-looking token to OPENCLAW_GATEWAY_TOKEN"]);
+    expect(findSecretLeaks(plain, "OPENCLAW_GATEWAY_TOKEN=changeme\n")).toEqual(["assigns a human-chosen (weak) value to OPENCLAW_GATEWAY_TOKEN"]);
+    expect(findSecretLeaks(plain, "OPENCLAW_GATEWAY_TOKEN_FILE=/run/credentials/gateway-token\n")).toEqual([]);
   });
 });
 

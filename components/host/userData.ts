@@ -13,7 +13,7 @@ import { HEALTH_TIMER, startCloudWatchAgentCommand } from "./cloudwatchAgent";
 import { PICKUP_TIMER, pickupTokenFile, pickupUnitFiles } from "./pickupToken";
 import { ssmAgentKeysFile } from "./ssmAgent";
 import { imdsGuardDropIns, imdsGuardEarlyFiles, imdsGuardRuncmd } from "./imdsGuard";
-import { keyShapes } from "../../stacks/secretShapes";
+import { credentialFindings } from "../../stacks/secretShapes";
 import { ROOT_OWNER, unitFile, type HostFile } from "../base/hostFile";
 import { JOURNALD_DROPIN_PATH } from "./systemdUnits";
 import { SCRIPT_NAMES, renderBootScripts, renderHostEnv, scriptPath, type HostFacts } from "./bootScripts";
@@ -81,14 +81,14 @@ export function hostFiles(model: StackModel, rendered: RenderedHostConfig, facts
   ];
 }
 
-/** What in `text` looks like a secret: the model's own secret values, or a known key format. Never the value itself. */
+/** What in `text` looks like a secret: the model's own secret values, or what the policy pack refuses in host files (one predicate). Never the value itself. */
 export function findSecretLeaks(model: StackModel, text: string): string[] {
   const leaks: string[] = [];
   for (const key of SECRET_KEYS) {
     const secret = model.secrets[key];
     if (secret && secret.value.length >= 8 && text.includes(secret.value)) leaks.push(`the value of ${key}`);
   }
-  leaks.push(...keyShapes(text));
+  leaks.push(...credentialFindings(text));
   return leaks;
 }
 

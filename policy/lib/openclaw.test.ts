@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { LEVELS, TRUST_LEVELS } from "../../stacks/trustLevels";
-import { dangerousFlags, entryMatches, openclawEnvelopeViolations, toolReachable } from "./openclaw";
+import { authProblems, bindProblems, dangerousFlags, entryMatches, funnelProblems, openclawEnvelopeViolations, openclawSetup, toolReachable } from "./openclaw";
 
 const hardenedBase = { fs: { workspaceOnly: true }, elevated: { enabled: false } };
+/** Session limits and audit settings every level needs (the kit's renderer writes the same). */
+const limits = (level: number) => ({
+  session: { reset: level >= 2 ? { mode: "daily", atHour: 4, idleMinutes: 30 } : { mode: "idle", idleMinutes: 30 } },
+  logging: { audit: { enabled: true } },
+});
 /** An allowlist config in the style of a renderer: exactly the tools the level grants. */
 function allowlistConfig(level: 0 | 1 | 2 | 3) {
   const c = LEVELS[level];
@@ -15,7 +20,7 @@ function allowlistConfig(level: 0 | 1 | 2 | 3) {
     ...(c.sessionsSpawn ? ["sessions_spawn", "sessions_send"] : []),
     ...(c.automation ? ["cron"] : []),
   ];
-  return { tools: { ...hardenedBase, allow, deny: ["gateway", "openclaw", "plugins"], exec: { mode: c.commands === "none" ? "deny" : "ask" } } };
+  return { ...limits(level), tools: { ...hardenedBase, allow, deny: ["gateway", "openclaw", "plugins"], exec: { mode: c.commands === "none" ? "deny" : "ask" } } };
 }
 
 describe("openclawEnvelopeViolations", () => {
@@ -72,14 +77,42 @@ describe("openclawEnvelopeViolations", () => {
 
   it("accepts legacy exec.security allowlist and refuses full", () => {
     const l2 = allowlistConfig(2);
-    expect(openclawEnvelopeViolations(2, { tools: { ...l2.tools, exec: { security: "allowlist", ask: "on-miss" } } })).toEqual([]);
-    expect(openclawEnvelopeViolations(2, { tools: { ...l2.tools, exec: { security: "full" } } }).join()).toMatch(/exec\.security is "full"/);
+    expect(openclawEnvelopeViolations(2, { ...l2, tools: { ...l2.tools, exec: { security: "allowlist", ask: "on-miss" } } })).toEqual([]);
+    expect(openclawEnvelopeViolations(2, { ...l2, tools: { ...l2.tools, exec: { security: "full" } } }).join()).toMatch(/exec\.security is "full"/);
   });
 
   it("ignores the browser tool when the browser is disabled", () => {
-    const config = { tools: { ...hardenedBase, allow: ["browser"], exec: { mode: "deny" } } };
+    const config = { ...limits(0), tools: { ...hardenedBase, allow: ["browser"], exec: { mode: "deny" } } };
     expect(openclawEnvelopeViolations(0, config).join()).toMatch(/browser reachable/);
     expect(openclawEnvelopeViolations(0, { ...config, browser: { enabled: false } })).toEqual([]);
+  });
+});
+
+describe("who may talk to the agent, session limits and audit settings", () => {
+  const at = (level: 0 | 1 | 2 | 3, extra: object) => openclawEnvelopeViolations(level, { ...allowlistConfig(level), ...extra }).join("\n");
+
+  it("refuses open DM and group policies and a wildcard allowFrom on any channel or account", () => {
+    expect(at(3, { channels: { telegram: { dmPolicy: "open" } } })).toMatch(/channels\.telegram\.dmPolicy is "open"/);
+    expect(at(3, { channels: { slack: { accounts: { ops: { groupPolicy: "open" } } } } })).toMatch(/channels\.slack\.accounts\.ops\.groupPolicy/);
+    expect(at(3, { channels: { discord: { dmPolicy: "allowlist", allowFrom: ["*"] } } })).toMatch(/allowFrom allows "\*"/);
+    expect(at(0, { channels: { telegram: { dmPolicy: "pairing", allowFrom: ["id:42"] } } })).toBe("");
+  });
+
+  it("needs an idle reset within 30 minutes at every level, and a daily reset where sessions are time-limited", () => {
+    expect(at(0, { session: {} })).toMatch(/session\.reset is unset/);
+    expect(at(1, { session: { reset: { mode: "none" } } })).toMatch(/sessions never reset/);
+    expect(at(1, { session: { reset: { mode: "idle", idleMinutes: 43200 } } })).toMatch(/idleMinutes is 43200/);
+    expect(at(1, { session: { reset: { mode: "idle", idleMinutes: 30 } } })).toBe("");
+    expect(at(2, { session: { reset: { mode: "idle", idleMinutes: 30 } } })).toMatch(/time-limited sessions: reset "daily"/);
+    expect(at(2, { session: { reset: { mode: "daily", idleMinutes: 30 }, resetByType: { group: { mode: "idle", idleMinutes: 600 } } } })).toMatch(/resetByType\.group\.idleMinutes/);
+    expect(at(3, { session: { reset: { mode: "daily", idleMinutes: 30 }, threadBindings: { maxAgeHours: 72 } } })).toMatch(/maxAgeHours is 72/);
+  });
+
+  it("needs the audit log on and OpenClaw's redaction intact", () => {
+    expect(at(0, { logging: { audit: { enabled: false } } })).toMatch(/logging\.audit\.enabled is false/);
+    expect(at(0, { logging: {} })).toMatch(/logging\.audit\.enabled is unset/);
+    expect(at(0, { logging: { audit: { enabled: true }, redactPatterns: [] } })).toMatch(/redactPatterns is empty/);
+    expect(at(0, { logging: { audit: { enabled: true }, redactPatterns: ["sk-[A-Za-z0-9]+"] } })).toBe("");
   });
 });
 
@@ -102,5 +135,78 @@ describe("dangerousFlags", () => {
     };
     expect(dangerousFlags(config).sort()).toEqual(["channels.list.0.dangerouslyAllowNameMatching", "gateway.controlUi.dangerouslyAllowHostHeaderOriginFallback"]);
     expect(dangerousFlags({ gateway: { bind: "loopback" } })).toEqual([]);
+  });
+});
+
+describe("openclawSetup: OpenClaw wherever it travels", () => {
+  const INSTANCE = "aws:ec2/instance:Instance";
+  const cloudConfig = (files: Array<{ path: string; content: string }>, runcmd: string[] = []) => ({
+    userData: `#cloud-config\n${JSON.stringify({ write_files: files, runcmd })}`,
+  });
+  const gw = (g: object) => JSON.stringify({ gateway: { mode: "local", auth: { mode: "token" }, ...g } });
+
+  it("finds configs by name, by OPENCLAW_CONFIG_PATH/STATE_DIR and by shape, and parses JSON5", () => {
+    const props = cloudConfig([
+      { path: "/home/a/.openclaw/openclaw.json", content: "{ gateway: { bind: 'lan', }, // JSON5\n}" },
+      { path: "/etc/gw/custom.conf", content: gw({ bind: "tailnet" }) },
+      { path: "/etc/default/openclaw", content: "OPENCLAW_CONFIG_PATH=/etc/gw/custom.conf\nOPENCLAW_STATE_DIR=/srv/oc\n" },
+      { path: "/srv/oc/openclaw.json", content: gw({}) },
+      { path: "/opt/elsewhere.json", content: JSON.stringify({ tools: { profile: "full" }, session: {} }) },
+      { path: "/opt/not-openclaw.json", content: JSON.stringify({ gateway: "x", region: "us-east-1" }) },
+    ]);
+    const setup = openclawSetup(INSTANCE, props);
+    expect(setup.configs.map((c) => c.path).sort()).toEqual(["/etc/gw/custom.conf", "/home/a/.openclaw/openclaw.json", "/opt/elsewhere.json", "/srv/oc/openclaw.json"]);
+    expect(bindProblems(setup).join("\n")).toMatch(/openclaw\.json: gateway\.bind is "lan"[\s\S]*custom\.conf: gateway\.bind is "tailnet"/);
+  });
+
+  it("follows $include relative to the including file, siblings winning; a missing or looping include is not judged", () => {
+    const base = (include: unknown) => ({ path: "/etc/openclaw/openclaw.json", content: JSON.stringify({ gateway: { $include: include, mode: "local" } }) });
+    const incl = { path: "/etc/openclaw/gw.json5", content: "{ bind: 'lan', mode: 'remote' }" };
+    const ok = openclawSetup(INSTANCE, cloudConfig([base("./gw.json5"), incl])).configs[0];
+    expect(ok.config?.gateway).toEqual({ bind: "lan", mode: "local" });
+    expect(openclawSetup(INSTANCE, cloudConfig([base(["/etc/openclaw/none.json5"])])).configs[0].blind).toMatch(/none\.json5, which .* is not delivered/);
+    expect(openclawSetup(INSTANCE, cloudConfig([base("./openclaw.json")])).configs[0].error).toMatch(/includes itself/);
+  });
+
+  it("applies `openclaw config set/unset` to the config it names, and judges a lone edit as partial", () => {
+    const file = { path: "/etc/openclaw/openclaw.json", content: gw({ bind: "loopback" }) };
+    const edited = openclawSetup(INSTANCE, cloudConfig([file], ["OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json openclaw config set gateway.bind lan", "openclaw config set gateway.auth '{mode: \"none\"}'"]));
+    expect(edited.configs[0].config?.gateway).toMatchObject({ bind: "lan", auth: { mode: "none" } });
+    const lone = openclawSetup(INSTANCE, { userData: "#!/bin/sh\nopenclaw config set gateway.tailscale.mode funnel\n" });
+    expect(lone.configs).toMatchObject([{ partial: true, config: { gateway: { tailscale: { mode: "funnel" } } } }]);
+    expect(authProblems(lone)).toEqual([]);
+    expect(funnelProblems(lone).join()).toMatch(/"funnel"/);
+  });
+
+  it("reads gateway launches (units, scripts, onboard) with their flags, but not status commands; and every tailscale funnel", () => {
+    const unit = "[Service]\nExecStart=/usr/bin/node /opt/openclaw.mjs gateway --bind=lan --auth none --token 0123456789abcdef0123456789abcdef\n";
+    const setup = openclawSetup(INSTANCE, cloudConfig([{ path: "/etc/systemd/system/openclaw-gateway.service", content: unit }], [
+      "openclaw gateway status --deep",
+      "npx openclaw@2026.9.6 onboard --non-interactive --gateway-bind tailnet --gateway-auth password",
+      "tailscale funnel --bg 18789",
+      "tailscale funnel reset",
+      "sudo tailscale serve --bg 18789",
+    ]));
+    expect(setup.launches.map((l) => l.flags)).toEqual([
+      { bind: "tailnet", auth: "password" },
+      { bind: "lan", auth: "none", token: "0123456789abcdef0123456789abcdef" },
+    ]);
+    expect(setup.funnels).toHaveLength(1);
+    const messages = [...bindProblems(setup), ...authProblems(setup)].join("\n");
+    for (const re of [/--bind lan \(the flag/, /--bind tailnet \(the flag/, /--auth none \(the flag/, /--auth password \(the flag/, /--token puts the gateway token on the command line/]) expect(messages).toMatch(re);
+    expect(messages).not.toContain("0123456789abcdef0123456789abcdef");
+  });
+
+  it("accepts token auth from a SecretRef or ${ENV}, refuses literal, weak and password tokens, loose rate limits and any-origin UIs", () => {
+    const auth = (a: object, g: object = {}) => authProblems(openclawSetup(INSTANCE, cloudConfig([{ path: "/etc/openclaw/openclaw.json", content: JSON.stringify({ gateway: { auth: a, ...g } }) }]))).join("\n");
+    expect(auth({ mode: "token", token: { source: "file", provider: "p", id: "value" } })).toBe("");
+    expect(auth({ mode: "token", token: "${OPENCLAW_GATEWAY_TOKEN}", rateLimit: { maxAttempts: 5, windowMs: 900000, lockoutMs: 900000 } })).toBe("");
+    expect(auth({ token: { source: "env", provider: "d", id: "T" } })).toMatch(/mode is unset/);
+    expect(auth({ mode: "trusted-proxy" })).toMatch(/"trusted-proxy"/);
+    expect(auth({ mode: "token", token: "0123456789abcdef0123456789abcdef" })).toMatch(/written in the file; anyone/);
+    expect(auth({ mode: "token", token: "changeme" })).toMatch(/human-chosen/);
+    expect(auth({ mode: "token", rateLimit: { maxAttempts: 50 } })).toMatch(/maxAttempts 50 > 10/);
+    expect(auth({ mode: "token", rateLimit: false })).toMatch(/rateLimit is off/);
+    expect(auth({ mode: "token" }, { controlUi: { allowedOrigins: ["https://ok.example", "*"] } })).toMatch(/allowedOrigins/);
   });
 });

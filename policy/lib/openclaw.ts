@@ -1,79 +1,303 @@
-// OpenClaw on an instance: finding the openclaw.json its cloud-init writes, and judging that config
-// against the gateway rules and the trust level's envelope (stacks/trustLevels.ts). Key names and
-// defaults follow OpenClaw 2026.9.6's documentation (docs/gateway/config-tools/tool-policy.md,
-// docs/tools/exec.md, docs/gateway/sandbox-vs-tool-policy-vs-elevated.md).
-import { parse as parseYaml } from "yaml";
+// OpenClaw on a host, wherever its configuration travels: every openclaw.json (JSON5) a resource
+// delivers (found by name, by OPENCLAW_CONFIG_PATH, or by its shape), with $include followed and
+// `openclaw config set` applied, every `openclaw gateway` launch with its flags, and every
+// `tailscale funnel`; then judged against the gateway rules and the trust level's envelope
+// (stacks/trustLevels.ts). Key names and defaults follow OpenClaw 2026.9.6's documentation.
+import * as path from "node:path";
+import JSON5 from "json5";
 import { OPENCLAW_GROUP_EXCLUDES, TOOL_ALIASES, TOOL_CATALOG, TOOL_GROUPS, TOOL_PROFILES } from "../../stacks/openclawTools";
+import { SESSION_IDLE_MAX_MINUTES, SESSION_MAX_HOURS } from "../../stacks/limits";
+import { assignments, isCredentialName, isReference, isWeakSecret, redactCredentials } from "../../stacks/secretShapes";
 import { LEVELS, TRUST_LEVELS, TRUST_LEVEL_TAG, type LevelCapabilities, type TrustLevel } from "../../stacks/trustLevels";
-import { shippedFiles, userDataText } from "./userData";
-import { asArray, asStrings, entriesDeep, isRecord, tagsOf } from "./values";
+import { shellWords } from "./shellScript";
+import { HOST_PAYLOAD_TYPES, S3_OBJECT_TYPES, hostPayload, type HostPayload } from "./userData";
+import { asArray, asStrings, entriesDeep, isRecord, readKnown, tagsOf } from "./values";
 
-/** Resources that can deliver an openclaw.json to a host: cloud-init user data, or a host bundle object in S3. */
-export const OPENCLAW_TYPES = [
-  "aws:ec2/instance:Instance",
-  "aws:ec2/launchTemplate:LaunchTemplate",
-  "aws:s3/bucketObjectv2:BucketObjectv2",
-  "aws:s3/bucketObject:BucketObject",
-] as const;
+/** Resources that can deliver OpenClaw to a host: user data, an S3 object (the host bundle or a plain copy), a container. */
+export const OPENCLAW_TYPES = HOST_PAYLOAD_TYPES;
 
-/** config is set when the file parsed, error when it did not (one shape: see ParsedPolicy). */
+/** OpenClaw 2026.9.6's top-level config keys (its strict schema): a JSON5 object of only these is an OpenClaw config. */
+const TOP_LEVEL_KEYS = new Set([
+  "$schema", "meta", "env", "wizard", "diagnostics", "logging", "update", "telemetry", "browser", "ui", "secrets", "auth", "accessGroups",
+  "acp", "models", "nodeHost", "agents", "worktreeRoot", "worktreeAcceleration", "tools", "security", "bindings", "broadcast", "attachments",
+  "messages", "tts", "commands", "approvals", "session", "cron", "transcripts", "hooks", "channels", "discovery", "talk", "gateway",
+  "cloudWorkers", "desktop", "memory", "mcp", "skills", "plugins", "surfaces", "proxy", "$include",
+]);
+const CORE_KEYS = ["gateway", "tools", "agents", "channels", "session"];
+
+/** config is set when the file parsed (includes and `config set` applied); error when it did not; blind when it cannot be seen. */
 export interface FoundConfig {
   path: string;
   config?: Record<string, unknown>;
   error?: string;
+  /** What the config pulls in that this resource does not deliver: the rules cannot judge it. */
+  blind?: string;
+  /** Only `openclaw config set` edits of a config delivered elsewhere: judge what they set, nothing else. */
+  partial?: boolean;
+  /** `openclaw config set` edits applied to it, in order. */
+  edits: string[];
 }
 
-// JSON first (what a renderer writes); YAML accepts most of JSON5's relaxed syntax as a fallback.
-function parseConfig(text: string): Record<string, unknown> | string {
-  try {
-    const v: unknown = JSON.parse(text);
-    return isRecord(v) ? v : "the file is not a JSON object";
-  } catch (jsonError) {
-    try {
-      const v: unknown = parseYaml(text);
-      if (isRecord(v)) return v;
-    } catch {
-      // fall through to the JSON error, the more useful of the two
-    }
-    return `not valid JSON/JSON5 (${(jsonError as Error).message})`;
-  }
+/** One `openclaw gateway` (or `openclaw onboard`) command line and its flags; flags win over the config. */
+export interface GatewayLaunch {
+  where: string;
+  flags: Record<string, string | true>;
 }
 
-const cache = new Map<string, FoundConfig[]>();
-
-/** Every openclaw.json the resource delivers (cloud-init write_files or a host bundle), parsed. [] when none. */
-export function openclawConfigs(props: Record<string, unknown>): FoundConfig[] {
-  const source = userDataText(props) ?? (typeof props.contentBase64 === "string" ? props.contentBase64 : undefined);
-  if (source === undefined) return [];
-  const hit = cache.get(source);
-  if (hit) return hit;
-  const found: FoundConfig[] = shippedFiles(props)
-    .filter((f) => f.path.endsWith("openclaw.json"))
-    .map((f) => {
-      if (f.content === undefined) return { path: f.path, error: `its encoding "${f.encoding}" cannot be decoded` };
-      const parsed = parseConfig(f.content);
-      return typeof parsed === "string" ? { path: f.path, error: parsed } : { path: f.path, config: parsed };
-    });
-  if (cache.size > 32) cache.clear();
-  cache.set(source, found);
-  return found;
-}
-
-export function shipsOpenclaw(_type: string, props: Record<string, unknown>): boolean {
-  return openclawConfigs(props).length > 0;
-}
-
-/** The parsed configs only (rules other than openclaw-config-readable skip the unreadable ones). */
-export function readableConfigs(props: Record<string, unknown>): Array<{ path: string; config: Record<string, unknown> }> {
-  return openclawConfigs(props).flatMap((f) => (f.config ? [{ path: f.path, config: f.config }] : []));
+export interface OpenclawSetup {
+  configs: FoundConfig[];
+  launches: GatewayLaunch[];
+  /** Commands that publish something with Tailscale Funnel. */
+  funnels: string[];
 }
 
 export function obj(v: unknown): Record<string, unknown> {
   return isRecord(v) ? v : {};
 }
 
+/** OpenClaw's config format is JSON5 (comments, trailing commas, unquoted keys), parsed as OpenClaw parses it. */
+export function parseJson5Config(text: string): Record<string, unknown> | string {
+  try {
+    const v: unknown = JSON5.parse(text);
+    return isRecord(v) ? v : "the file is not a JSON5 object";
+  } catch (e) {
+    return `not valid JSON5 (${(e as Error).message})`;
+  }
+}
+
+const looksLikeJson5Object = (text: string) => /^\s*(?:\/\/[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*\{/.test(text);
+const namedLikeConfig = (p: string) => /^openclaw\.json5?$/.test(path.posix.basename(p));
+
+/** A parsed object shaped like an OpenClaw config: only its top-level keys, at least one core section. */
+function isOpenclawShaped(v: Record<string, unknown>): boolean {
+  const keys = Object.keys(v);
+  return keys.length > 0 && keys.every((k) => TOP_LEVEL_KEYS.has(k)) && keys.some((k) => CORE_KEYS.includes(k));
+}
+
+/** Files as they stand after every write (later writes replace, appends add); content undefined when unseen. */
+function finalFiles(payload: HostPayload): Map<string, { content?: string; problem?: string; via: string }> {
+  const files = new Map<string, { content?: string; problem?: string; via: string }>();
+  for (const f of payload.files) {
+    const prev = files.get(f.path);
+    if (f.append && prev) files.set(f.path, { content: prev.content !== undefined && f.content !== undefined ? prev.content + f.content : undefined, via: f.via, problem: f.problem ?? prev.problem });
+    else files.set(f.path, { content: f.content, problem: f.problem, via: f.via });
+  }
+  return files;
+}
+
+const envValue = (v: string) => v.replace(/^["']|["']$/g, "");
+
+/** Where the host's OpenClaw reads its config: OPENCLAW_CONFIG_PATH, or openclaw.json under OPENCLAW_STATE_DIR / OPENCLAW_HOME. */
+function namedConfigPaths(payload: HostPayload): Set<string> {
+  const out = new Set<string>();
+  const texts = [...payload.texts.map((t) => t.text), ...payload.commands.map((c) => c.line)];
+  for (const text of texts) {
+    if (!text.includes("OPENCLAW_")) continue;
+    for (const a of assignments(text)) {
+      const v = envValue(a.value);
+      if (!v.startsWith("/")) continue;
+      if (a.name === "OPENCLAW_CONFIG_PATH") out.add(v);
+      if (a.name === "OPENCLAW_STATE_DIR") out.add(path.posix.join(v, "openclaw.json"));
+      if (a.name === "OPENCLAW_HOME") out.add(path.posix.join(v, ".openclaw", "openclaw.json"));
+    }
+  }
+  return out;
+}
+
+function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isRecord(base) || !isRecord(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k], v) : v;
+  return out;
+}
+
+type FileLookup = (p: string) => { content?: string; problem?: string } | undefined;
+
+/** Replace every `$include` (a path or a list, relative to the including file) by the included objects, siblings winning. */
+type Resolved = { value: unknown; blind?: undefined; error?: undefined } | { value?: undefined; blind: string; error?: undefined } | { value?: undefined; blind?: undefined; error: string };
+
+function resolveIncludes(value: unknown, from: string, files: FileLookup, seen: string[]): Resolved {
+  if (Array.isArray(value)) {
+    const items = value.map((v) => resolveIncludes(v, from, files, seen));
+    const bad = items.find((i) => i.blind || i.error);
+    return bad ?? { value: items.map((i) => i.value) };
+  }
+  if (!isRecord(value)) return { value };
+  let merged: unknown = {};
+  for (const inc of asStrings(value.$include)) {
+    const target = path.posix.resolve(path.posix.dirname(from), inc);
+    if (seen.includes(target)) return { error: `$include ${inc} includes itself` };
+    const file = files(target);
+    if (!file) return { blind: `${target}, which ${from} pulls in with $include, is not delivered by this resource` };
+    if (file.content === undefined) return { blind: `${target}, which ${from} pulls in with $include, cannot be read (${file.problem ?? "unseen"})` };
+    const parsed = parseJson5Config(file.content);
+    if (typeof parsed === "string") return { error: `${target} (pulled in with $include): ${parsed}` };
+    const inner = resolveIncludes(parsed, target, files, [...seen, target]);
+    if (inner.blind || inner.error) return inner;
+    merged = deepMerge(merged, inner.value);
+  }
+  const own: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === "$include") continue;
+    const r = resolveIncludes(v, from, files, seen);
+    if (r.blind || r.error) return r;
+    own[k] = r.value;
+  }
+  return { value: deepMerge(merged, own) };
+}
+
+const OPENCLAW_BIN = /(?:^|\/)openclaw(?:\.mjs|\.js)?$|^openclaw@/;
+
+/** The openclaw words of a command line: [subcommand words, flags] after the binary, or undefined. */
+function openclawInvocation(line: string): { args: string[]; flags: Record<string, string | true>; env: Record<string, string> } | undefined {
+  const words = shellWords(line);
+  const at = words.findIndex((w) => OPENCLAW_BIN.test(w));
+  if (at < 0) return undefined;
+  const env: Record<string, string> = {};
+  for (const w of words.slice(0, at)) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(w);
+    if (m) env[m[1]] = m[2];
+  }
+  const args: string[] = [];
+  const flags: Record<string, string | true> = {};
+  const rest = words.slice(at + 1);
+  for (let i = 0; i < rest.length; i++) {
+    const w = rest[i];
+    if (/^(?:&&|\|\||;|\||&)$/.test(w)) break;
+    const m = /^--([A-Za-z0-9-]+)(?:=(.*))?$/.exec(w);
+    if (!m) {
+      args.push(w);
+      continue;
+    }
+    if (m[2] !== undefined) flags[m[1]] = m[2];
+    else if (i + 1 < rest.length && !rest[i + 1].startsWith("-")) flags[m[1]] = rest[++i];
+    else flags[m[1]] = true;
+  }
+  return { args, flags, env };
+}
+
+/** `openclaw onboard` spells the gateway flags with a prefix. */
+const ONBOARD_FLAGS: Record<string, string> = { "gateway-bind": "bind", "gateway-auth": "auth", "gateway-token": "token", "gateway-password": "password", tailscale: "tailscale", "gateway-port": "port" };
+const NOT_A_LAUNCH = new Set(["status", "stop", "restart", "probe", "auth-token", "uninstall", "logs", "health"]);
+
+function setAt(target: Record<string, unknown>, keyPath: string, value: unknown, unset: boolean): void {
+  const keys = keyPath.replace(/\[(\d+)\]/g, ".$1").split(".").filter(Boolean);
+  let cur: Record<string, unknown> = target;
+  for (const k of keys.slice(0, -1)) {
+    if (!isRecord(cur[k])) cur[k] = {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  const last = keys[keys.length - 1];
+  if (last === undefined) return;
+  if (unset) delete cur[last];
+  else cur[last] = value;
+}
+
+/** A `config set` value as OpenClaw reads it: JSON5 when it parses, else the string. */
+function configValue(raw: string): unknown {
+  try {
+    return JSON5.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+const setupCache = new WeakMap<HostPayload, OpenclawSetup>();
+
+/** Everything about OpenClaw that `props` (a resource of `type`) puts on a host. */
+export function openclawSetup(type: string, props: Record<string, unknown>): OpenclawSetup {
+  const payload = hostPayload(type, props);
+  const hit = setupCache.get(payload);
+  if (hit) return hit;
+  const files = finalFiles(payload);
+  const named = namedConfigPaths(payload);
+  const configs: FoundConfig[] = [];
+  const byPath = new Map<string, FoundConfig>();
+  for (const [p, f] of files) {
+    const candidate = namedLikeConfig(p) || named.has(p);
+    if (f.content === undefined) {
+      if (candidate) configs.push({ path: p, edits: [], error: `its content cannot be read (${f.problem ?? "written from something this plan cannot see"})` });
+      continue;
+    }
+    if (!candidate && !looksLikeJson5Object(f.content)) continue;
+    const parsed = parseJson5Config(f.content);
+    if (typeof parsed === "string") {
+      if (candidate) configs.push({ path: p, edits: [], error: parsed });
+      continue;
+    }
+    if (!candidate && !isOpenclawShaped(parsed)) continue;
+    const resolved = resolveIncludes(parsed, p, (q) => files.get(q), [p]);
+    const found: FoundConfig = resolved.blind
+      ? { path: p, edits: [], blind: resolved.blind }
+      : resolved.error
+        ? { path: p, edits: [], error: resolved.error }
+        : { path: p, edits: [], config: resolved.value as Record<string, unknown> };
+    configs.push(found);
+    byPath.set(p, found);
+  }
+  const launches: GatewayLaunch[] = [];
+  const funnels: string[] = [];
+  for (const cmd of payload.commands) {
+    const words = shellWords(cmd.line);
+    const ts = words.findIndex((w) => /(?:^|\/)tailscale$/.test(w));
+    if (ts >= 0) {
+      const sub = words.slice(ts + 1).filter((w) => !w.startsWith("-"));
+      const publishes = (sub[0] === "funnel" && !["off", "reset", "status", "help"].includes(sub[1] ?? "")) || (sub[0] === "serve" && words.includes("--funnel"));
+      if (publishes && !words.slice(ts).includes("off")) funnels.push(`${cmd.via}: ${redactCredentials(cmd.line)}`);
+    }
+    const inv = openclawInvocation(cmd.line);
+    if (!inv) continue;
+    const [sub, action] = inv.args;
+    const where = `${cmd.via}: ${redactCredentials(cmd.line)}`;
+    if (sub === "gateway" && !NOT_A_LAUNCH.has(action ?? "")) launches.push({ where, flags: inv.flags });
+    if (sub === "onboard") {
+      const flags: Record<string, string | true> = {};
+      for (const [k, v] of Object.entries(inv.flags)) if (ONBOARD_FLAGS[k]) flags[ONBOARD_FLAGS[k]] = v;
+      if (Object.keys(flags).length > 0) launches.push({ where, flags });
+    }
+    if (sub === "config" && (action === "set" || action === "unset") && inv.args[2] !== undefined) {
+      const target = inv.env.OPENCLAW_CONFIG_PATH ?? (named.size === 1 ? [...named][0] : undefined);
+      const targets = target !== undefined ? [target] : byPath.size > 0 ? [...byPath.keys()] : ["(a config this resource does not deliver)"];
+      for (const t of targets) {
+        let found = byPath.get(t) ?? configs.find((c) => c.path === t);
+        if (!found) {
+          found = { path: t, edits: [], config: {}, partial: true };
+          configs.push(found);
+          byPath.set(t, found);
+        }
+        if (found.config) setAt(found.config, inv.args[2], configValue(inv.args[3] ?? ""), action === "unset");
+        // The note quotes the command; a credential's value stays out of it.
+        const key = inv.args[2].split(".").pop() ?? "";
+        found.edits.push(isCredentialName(key) && inv.args[3] !== undefined ? redactCredentials(cmd.line).split(inv.args[3]).join("[redacted]") : redactCredentials(cmd.line));
+      }
+    }
+  }
+  const setup = { configs, launches, funnels };
+  setupCache.set(payload, setup);
+  return setup;
+}
+
+export function shipsOpenclaw(type: string, props: Record<string, unknown>): boolean {
+  const s = openclawSetup(type, props);
+  return s.configs.length > 0 || s.launches.length > 0 || s.funnels.length > 0 || openclawUnseen(type, props).length > 0;
+}
+
+/** An S3 object named like an OpenClaw config whose content cannot be seen offline. */
+export function openclawUnseen(type: string, props: Record<string, unknown>): string[] {
+  if (!(S3_OBJECT_TYPES as readonly string[]).includes(type)) return [];
+  const key = readKnown(props, "key", undefined);
+  return typeof key === "string" && namedLikeConfig(key) ? hostPayload(type, props).unseen : [];
+}
+
+/** The parsed configs only (rules other than openclaw-config-readable skip the unreadable ones). */
+export function readableConfigs(type: string, props: Record<string, unknown>): Array<{ path: string; config: Record<string, unknown>; partial: boolean; edited: string }> {
+  return openclawSetup(type, props).configs.flatMap((f) =>
+    f.config ? [{ path: f.path, config: f.config, partial: f.partial === true, edited: f.edits.length > 0 ? ` (after ${f.edits.map((e) => `\`${e}\``).join(", ")})` : "" }] : [],
+  );
+}
+
 /**
- * The trust level the instance declares with the clawkeep:trustLevel tag. An untagged gateway is
+ * The trust level the resource declares with the clawkeep:trustLevel tag. An untagged gateway is
  * judged as level 0, the guides' starting point ("an advisor until proven").
  */
 export function declaredTrustLevel(props: Record<string, unknown>): { level: TrustLevel; tagged: boolean; problem?: string } {
@@ -88,6 +312,77 @@ export function declaredTrustLevel(props: Record<string, unknown>): { level: Tru
     return { level: 0, tagged: true, problem: `tag ${TRUST_LEVEL_TAG}="${raw}" is not one of 0, 1, 2, 3; judged as level 0` };
   }
   return { level: n as TrustLevel, tagged: true };
+}
+
+// ---- the gateway's exposure and authentication ----------------------------------------------
+
+/** Where the gateway listens beyond loopback: gateway.bind in a config, --bind on a launch. */
+export function bindProblems(setup: OpenclawSetup): string[] {
+  const out: string[] = [];
+  for (const c of setup.configs) {
+    if (!c.config) continue;
+    const bind = obj(c.config.gateway).bind;
+    if (bind !== undefined && bind !== "loopback") out.push(`${c.path}: gateway.bind is ${JSON.stringify(bind)}, not "loopback"${editedNote(c)}`);
+  }
+  for (const l of setup.launches) {
+    const bind = l.flags.bind;
+    if (bind !== undefined && bind !== "loopback") out.push(`${l.where}: --bind ${bind === true ? "(no value)" : bind} (the flag overrides the config), not loopback`);
+  }
+  return out;
+}
+
+const editedNote = (c: FoundConfig) => (c.edits.length > 0 ? ` (after ${c.edits.map((e) => `\`${e}\``).join(", ")})` : "");
+
+/** OpenClaw's own rate-limit defaults: a config may tighten them, never loosen them. */
+export const RATE_LIMIT_FLOOR = { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000 } as const;
+
+const isLiteralSecret = (v: unknown): v is string => typeof v === "string" && v.trim() !== "" && !isReference(v);
+
+/** Where the gateway runs without token authentication, or with a token anyone can read or guess. */
+export function authProblems(setup: OpenclawSetup): string[] {
+  const out: string[] = [];
+  for (const c of setup.configs) {
+    if (!c.config) continue;
+    const at = `${c.path}${editedNote(c)}`;
+    const gateway = obj(c.config.gateway);
+    const auth = obj(gateway.auth);
+    if (!c.partial || auth.mode !== undefined) {
+      if (auth.mode !== "token") out.push(`${at}: gateway.auth.mode is ${auth.mode === undefined ? "unset" : JSON.stringify(auth.mode)}; set "token" explicitly (password, none and trusted-proxy are refused at every level)`);
+    }
+    if (isLiteralSecret(auth.token)) {
+      out.push(`${at}: gateway.auth.token is written in the file${isWeakSecret(auth.token) ? " and is human-chosen (weak)" : ""}; anyone who can read the user data or the bucket has it: use a SecretRef`);
+    }
+    if (isLiteralSecret(auth.password)) out.push(`${at}: gateway.auth.password is written in the file; use token auth with a SecretRef`);
+    const rl = auth.rateLimit;
+    if (rl === false || obj(rl).enabled === false) out.push(`${at}: gateway.auth.rateLimit is off (brute force is unthrottled)`);
+    else if (isRecord(rl)) {
+      const weak: string[] = [];
+      if (typeof rl.maxAttempts === "number" && rl.maxAttempts > RATE_LIMIT_FLOOR.maxAttempts) weak.push(`maxAttempts ${rl.maxAttempts} > ${RATE_LIMIT_FLOOR.maxAttempts}`);
+      if (typeof rl.windowMs === "number" && rl.windowMs < RATE_LIMIT_FLOOR.windowMs) weak.push(`windowMs ${rl.windowMs} < ${RATE_LIMIT_FLOOR.windowMs}`);
+      if (typeof rl.lockoutMs === "number" && rl.lockoutMs < RATE_LIMIT_FLOOR.lockoutMs) weak.push(`lockoutMs ${rl.lockoutMs} < ${RATE_LIMIT_FLOOR.lockoutMs}`);
+      if (weak.length > 0) out.push(`${at}: gateway.auth.rateLimit is looser than OpenClaw's defaults (${weak.join(", ")})`);
+    }
+    const origins = asStrings(obj(gateway.controlUi).allowedOrigins);
+    if (origins.some((o) => o.trim() === "*" || o.trim() === "null")) out.push(`${at}: gateway.controlUi.allowedOrigins lets any web page's origin drive the Control UI`);
+  }
+  for (const l of setup.launches) {
+    const auth = l.flags.auth;
+    if (auth !== undefined && auth !== "token") out.push(`${l.where}: --auth ${auth === true ? "(no value)" : auth} (the flag overrides the config); only token auth is accepted`);
+    if (isLiteralSecret(l.flags.token)) out.push(`${l.where}: --token puts the gateway token on the command line (every local user reads it in ps and /proc)`);
+    if (l.flags.password !== undefined) out.push(`${l.where}: --password selects password auth; only token auth is accepted`);
+  }
+  return out;
+}
+
+/** Where the gateway is published to the internet with Tailscale Funnel. */
+export function funnelProblems(setup: OpenclawSetup): string[] {
+  const out: string[] = [];
+  for (const c of setup.configs) {
+    if (c.config && obj(obj(c.config.gateway).tailscale).mode === "funnel") out.push(`${c.path}: gateway.tailscale.mode is "funnel" (public internet)${editedNote(c)}`);
+  }
+  for (const l of setup.launches) if (l.flags.tailscale === "funnel") out.push(`${l.where}: --tailscale funnel (public internet)`);
+  for (const f of setup.funnels) out.push(`${f} publishes with Tailscale Funnel (public internet)`);
+  return out;
 }
 
 // ---- tool access ---------------------------------------------------------------------------
@@ -237,7 +532,55 @@ export function openclawEnvelopeViolations(level: TrustLevel, config: unknown): 
   if (obj(obj(cfg.tools).elevated).enabled !== false) {
     problems.push("tools.elevated.enabled is not false (OpenClaw enables elevated exec by default; no level allows it)");
   }
-  return problems;
+  return [...problems, ...channelProblems(cfg), ...sessionProblems(caps, cfg), ...auditProblems(cfg)];
+}
+
+/** Who may talk to the agent: every level requires pairing or an allowlist, never anyone on the channel. */
+function channelProblems(cfg: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const e of entriesDeep(cfg.channels)) {
+    const at = `channels.${e.path.join(".")}`;
+    if ((e.key === "dmPolicy" || e.key === "groupPolicy") && e.value === "open") out.push(`${at} is "open": anyone on the channel can drive the agent (use "pairing" or "allowlist")`);
+    if (/^(?:group)?allowFrom$/i.test(e.key) && asArray(e.value).some((v) => String(v).trim() === "*")) out.push(`${at} allows "*" (everyone)`);
+  }
+  return out;
+}
+
+/** The guides' session limits: idle sessions end within 30 minutes at every level; time-limited levels also reset daily. */
+function sessionProblems(caps: LevelCapabilities, cfg: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const session = obj(cfg.session);
+  const judgeReset = (label: string, reset: unknown, required: boolean) => {
+    if (reset === undefined) {
+      if (required) out.push(`${label} is unset: no idle reset (set mode "idle" or "daily" with idleMinutes <= ${SESSION_IDLE_MAX_MINUTES})`);
+      return;
+    }
+    const r = obj(reset);
+    if (r.mode !== "idle" && r.mode !== "daily") {
+      out.push(`${label}.mode is ${JSON.stringify(r.mode)}: sessions never reset`);
+      return;
+    }
+    if (typeof r.idleMinutes !== "number" || r.idleMinutes > SESSION_IDLE_MAX_MINUTES) {
+      out.push(`${label}.idleMinutes is ${r.idleMinutes === undefined ? "unset" : String(r.idleMinutes)}: idle sessions must end within ${SESSION_IDLE_MAX_MINUTES} minutes`);
+    }
+    if (required && caps.timeLimitedSessions && r.mode !== "daily") out.push(`${label}.mode is "${String(r.mode)}", but level ${caps.level} (${caps.name}) has time-limited sessions: reset "daily" as well`);
+  };
+  judgeReset("session.reset", session.reset, true);
+  for (const [kind, r] of Object.entries(obj(session.resetByType))) judgeReset(`session.resetByType.${kind}`, r, false);
+  const maxAge = obj(session.threadBindings).maxAgeHours;
+  if (typeof maxAge === "number" && (maxAge <= 0 || maxAge > SESSION_MAX_HOURS)) out.push(`session.threadBindings.maxAgeHours is ${maxAge}: sessions are limited to ${SESSION_MAX_HOURS} hours`);
+  return out;
+}
+
+/** The audit trail and OpenClaw's own log redaction stay on. */
+function auditProblems(cfg: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const logging = obj(cfg.logging);
+  if (obj(logging.audit).enabled !== true) out.push(`logging.audit.enabled is ${JSON.stringify(obj(logging.audit).enabled) ?? "unset"}: tool calls and config changes must leave an audit record`);
+  if (Array.isArray(logging.redactPatterns) && logging.redactPatterns.length === 0) out.push("logging.redactPatterns is empty: it replaces OpenClaw's default redaction list, so tokens and keys reach logs and transcripts");
+  if (logging.redactSensitive === "off" || logging.redactSensitive === false) out.push("logging.redactSensitive is off");
+  if (logging.level === "silent" || logging.level === "off") out.push(`logging.level is "${String(logging.level)}"`);
+  return out;
 }
 
 /** Every key named dangerously* that is set to true, as dotted paths. */

@@ -2,7 +2,7 @@ import * as zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { parseHujson } from "./hujson";
 import { globMatch, grantsAction, isPublicGrant, parsePolicy } from "./policyDoc";
-import { cloudConfigFiles, decodeBase64Text, userDataText } from "./userData";
+import { decodeBase64Text, hostPayload, userDataText } from "./userData";
 
 describe("parseHujson", () => {
   it("drops comments and trailing commas outside strings only", () => {
@@ -54,12 +54,13 @@ describe("user data", () => {
     const b64 = Buffer.from("b64 body").toString("base64");
     const gz = zlib.gzipSync("gz body").toString("base64");
     const text = `#cloud-config\nwrite_files:\n  - {path: /a, content: plain}\n  - {path: /b, encoding: b64, content: "${b64}"}\n  - {path: /c, encoding: gz+b64, content: "${gz}"}\n  - {path: /d, encoding: rot13, content: x}\n`;
-    expect(cloudConfigFiles(text).map((f) => [f.path, f.content])).toEqual([
+    expect(hostPayload("aws:ec2/instance:Instance", { userData: text }).files.map((f) => [f.path, f.content])).toEqual([
       ["/a", "plain"],
       ["/b", "b64 body"],
       ["/c", "gz body"],
-      ["/d", undefined],
+      // cloud-init writes an encoding it does not know as it is.
+      ["/d", "x"],
     ]);
-    expect(cloudConfigFiles("#!/bin/sh\necho hi\n")).toEqual([]);
+    expect(hostPayload("aws:ec2/instance:Instance", { userData: "#!/bin/sh\necho hi\n" }).files).toEqual([]);
   });
 });

@@ -64,3 +64,18 @@ export interface BlindSpot {
   /** A resource (type and name), a program location (file:line) or both. */
   where: string;
 }
+
+/** The key the judge's tracking proxy answers with the object it wraps (judge.ts `tracked`). */
+export const UNTRACKED = Symbol.for("clawkeep.untracked");
+
+/**
+ * `value` without the judge's read tracking, for a rule that does not need a value the offline plan
+ * cannot know: the strength of a secret the operator sets with `pulumi config set --secret` is not a
+ * question about the program. The caller sees any marker and must skip it itself (containsUnknown).
+ * Online (CrossGuard) nothing is tracked and `value` comes back as it is.
+ */
+export function untracked<T>(value: T): T {
+  if (value === null || typeof value !== "object") return value;
+  const raw = (value as Record<symbol, unknown>)[UNTRACKED];
+  return raw !== null && typeof raw === "object" ? (raw as T) : value;
+}

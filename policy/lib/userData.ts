@@ -1,141 +1,483 @@
-// User data as the instance will see it: plain text, base64 (launch templates, userDataBase64) and
-// gzip, and the files a #cloud-config writes (write_files, content plain, b64 or gzip+base64).
+// What lands on a host: every file, command and clear text a resource delivers, decoded from every
+// form that reaches one. User data in each cloud-init form (#cloud-config with write_files in any
+// encoding, #cloud-config-archive, #! scripts and boothooks with heredocs and base64 blobs, multipart
+// MIME, gzip, base64) on instances, spot requests, launch templates and launch configurations; the
+// kit's host bundle object and any other S3 object; an ECS container's command and environment.
+// Every rule that looks at host files reads this one function.
 import * as zlib from "node:zlib";
 import { parse as parseYaml } from "yaml";
+import { isAssetView } from "./assets";
+import { shellEffects } from "./shellScript";
 import { asArray, isRecord, readKnown } from "./values";
 
-const BASE64 = /^[A-Za-z0-9+/\r\n]+={0,2}$/;
-
-function isGzip(buf: Buffer): boolean {
-  return buf.length > 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+export interface HostFile {
+  path: string;
+  /** undefined when the content cannot be seen (an undecodable encoding, a download, a command's output). */
+  content?: string;
+  /** How it arrives, for messages: "user data write_files", "user data script heredoc", "S3 object", ... */
+  via: string;
+  append?: boolean;
+  /** Why the content could not be read, when it could not. */
+  problem?: string;
 }
+
+export interface HostCommand {
+  line: string;
+  via: string;
+}
+
+export interface ClearText {
+  where: string;
+  text: string;
+}
+
+export interface HostPayload {
+  files: HostFile[];
+  /** Commands the host runs: runcmd/bootcmd, script lines, units' Exec lines, container commands. */
+  commands: HostCommand[];
+  /** Every text stored in clear on the way: the raw documents, each decoded layer, file contents, blobs. */
+  texts: ClearText[];
+  /** Parts that could not be decoded (invalid YAML, a broken gzip), named. */
+  problems: string[];
+  /** Content delivered but invisible offline (a FileAsset's bytes): rules that need it cannot judge. */
+  unseen: string[];
+}
+
+export const S3_OBJECT_TYPES = ["aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/bucketObject:BucketObject"] as const;
+const ECS_TASK = "aws:ecs/taskDefinition:TaskDefinition";
+/** Keys that hold user data, at any depth (spot fleet launch specifications nest it). */
+const USER_DATA_KEYS = new Set(["userData", "userDataBase64"]);
+
+/** Resource types that deliver something to a host (anything with a userData key also counts). */
+export const HOST_PAYLOAD_TYPES = [
+  "aws:ec2/instance:Instance",
+  "aws:ec2/launchTemplate:LaunchTemplate",
+  "aws:ec2/launchConfiguration:LaunchConfiguration",
+  "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+  "aws:ec2/spotFleetRequest:SpotFleetRequest",
+  "aws:lightsail/instance:Instance",
+  ...S3_OBJECT_TYPES,
+  ECS_TASK,
+] as const;
+
+const isGzip = (buf: Buffer) => buf.length > 2 && buf[0] === 0x1f && buf[1] === 0x8b;
 
 function printable(text: string): boolean {
   if (text.length === 0 || text.includes("\uFFFD")) return false;
   // eslint-disable-next-line no-control-regex
-  const control = text.match(/[\x00-\x08\x0E-\x1F]/g)?.length ?? 0;
-  return control === 0;
+  return !/[\x00-\x08\x0E-\x1F]/.test(text);
 }
 
-/** A base64 (optionally gzipped) text decoded, or undefined when `s` is not one. */
-export function decodeBase64Text(s: string): string | undefined {
-  const compact = s.replace(/\s+/g, "");
-  if (compact.length < 8 || compact.length % 4 !== 0 || !BASE64.test(compact)) return undefined;
-  let buf = Buffer.from(compact, "base64");
-  if (isGzip(buf)) {
-    try {
-      buf = zlib.gunzipSync(buf);
-    } catch {
-      return undefined;
-    }
-  }
-  const text = buf.toString("utf8");
-  return printable(text) ? text : undefined;
-}
-
-function gunzipText(buf: Buffer): string | undefined {
+function gunzip(buf: Buffer): Buffer | undefined {
   try {
-    return zlib.gunzipSync(buf).toString("utf8");
+    return zlib.gunzipSync(buf);
   } catch {
     return undefined;
   }
 }
 
-/** The user data text of an Instance or LaunchTemplate, decoded; undefined when it has none (or it is not known yet). */
-export function userDataText(props: Record<string, unknown>): string | undefined {
-  const b64 = readKnown(props, "userDataBase64", undefined);
-  if (typeof b64 === "string" && b64.length > 0) return decodeBase64Text(b64);
-  const ud = readKnown(props, "userData", undefined);
-  if (typeof ud !== "string" || ud.length === 0) return undefined;
-  // Launch templates take base64; an Instance's userData may also carry base64 text.
-  return decodeBase64Text(ud) ?? ud;
+function gunzipText(buf: Buffer): string | undefined {
+  const out = gunzip(buf);
+  return out === undefined ? undefined : out.toString("utf8");
 }
 
-export interface WrittenFile {
-  path: string;
-  /** Decoded content, or undefined when the encoding could not be decoded. */
-  content?: string;
-  encoding: string;
+const BASE64_DOC = /^[A-Za-z0-9+/\r\n]+={0,2}\s*$/;
+
+/** A base64 (optionally gzipped) text decoded, or undefined when `s` is not one. */
+export function decodeBase64Text(s: string): string | undefined {
+  const compact = s.replace(/\s+/g, "");
+  if (compact.length < 8 || compact.length % 4 !== 0 || !BASE64_DOC.test(s)) return undefined;
+  const buf = Buffer.from(compact, "base64");
+  const text = isGzip(buf) ? gunzipText(buf) : buf.toString("utf8");
+  return text !== undefined && printable(text) ? text : undefined;
 }
 
-/** The files a #cloud-config user data writes (write_files). Not cloud-config: []. */
-export function cloudConfigFiles(userData: string): WrittenFile[] {
-  if (!/^#cloud-config\s/.test(userData)) return [];
+const BLOB = /[A-Za-z0-9+/]{24,}={0,2}/g;
+const MAX_BLOBS = 200;
+
+/** Base64 runs inside a text that decode to text (or gzip'd text): what `echo ... | base64 -d` would produce. */
+export function base64Blobs(text: string): string[] {
+  const out: string[] = [];
+  let seen = 0;
+  for (const m of text.matchAll(BLOB)) {
+    if (++seen > MAX_BLOBS) break;
+    const padded = m[0].length % 4 === 0 ? m[0] : m[0].slice(0, m[0].length - (m[0].length % 4));
+    const decoded = decodeBase64Text(padded);
+    if (decoded !== undefined && decoded.length >= 8 && /[A-Za-z]{3}/.test(decoded)) out.push(decoded);
+  }
+  return out;
+}
+
+type DocKind = "mime" | "cloud-config" | "cloud-config-archive" | "shell" | "include" | "other";
+
+function sniff(text: string): DocKind {
+  const head = text.replace(/^\uFEFF/, "").trimStart();
+  if (/^(content-type|mime-version):/i.test(head)) return "mime";
+  if (head.startsWith("#cloud-config-archive")) return "cloud-config-archive";
+  if (head.startsWith("#cloud-config")) return "cloud-config";
+  if (head.startsWith("#!") || head.startsWith("#cloud-boothook")) return "shell";
+  if (head.startsWith("#include")) return "include";
+  return "other";
+}
+
+/** cloud-init's part types (user_data.py / handlers) mapped to how the part is read. */
+function kindOfContentType(ct: string | undefined): DocKind | undefined {
+  const t = (ct ?? "").split(";")[0].trim().toLowerCase();
+  if (t.startsWith("multipart/")) return "mime";
+  if (t === "text/cloud-config" || t === "text/cloud-config-jsonp") return "cloud-config";
+  if (t === "text/cloud-config-archive") return "cloud-config-archive";
+  if (t === "text/x-shellscript" || t === "text/cloud-boothook" || t === "text/x-shellscript-per-boot" || t === "text/x-shellscript-per-instance" || t === "text/x-shellscript-per-once") return "shell";
+  if (t === "text/x-include-url" || t === "text/x-include-once-url") return "include";
+  return undefined;
+}
+
+class Collector implements HostPayload {
+  files: HostFile[] = [];
+  commands: HostCommand[] = [];
+  texts: ClearText[] = [];
+  problems: string[] = [];
+  unseen: string[] = [];
+
+  text(where: string, text: string): void {
+    this.texts.push({ where, text });
+    for (const blob of base64Blobs(text)) this.texts.push({ where: `${where} (base64 blob)`, text: blob });
+  }
+
+  file(f: HostFile): void {
+    this.files.push(f);
+    if (f.content !== undefined) this.text(`${f.via} ${f.path}`, f.content);
+  }
+
+  script(script: string, via: string): void {
+    const fx = shellEffects(script);
+    for (const line of fx.commands) this.commands.push({ line, via });
+    for (const f of fx.files) this.file({ path: f.path, content: f.content, append: f.append, via: `${via} writes` });
+    for (const input of fx.inputs) this.text(`${via} heredoc`, input);
+  }
+}
+
+/** One document of user data (or an S3 object's body), in whatever form it is. */
+function decodeDocument(raw: Buffer, where: string, out: Collector, depth: number, kind?: DocKind): void {
+  if (depth > 6) return;
+  if (isGzip(raw)) {
+    const inner = gunzip(raw);
+    if (inner === undefined) out.problems.push(`${where}: gzip data that does not decompress`);
+    else decodeDocument(inner, `${where} (gzip)`, out, depth + 1, kind);
+    return;
+  }
+  let text = raw.toString("utf8");
+  if (!printable(text)) {
+    out.problems.push(`${where}: binary content that is neither gzip nor text`);
+    return;
+  }
+  if (kind === undefined) {
+    const decoded = BASE64_DOC.test(text) ? Buffer.from(text.replace(/\s+/g, ""), "base64") : undefined;
+    if (decoded && (isGzip(decoded) || printable(decoded.toString("utf8"))) && text.replace(/\s+/g, "").length % 4 === 0) {
+      decodeDocument(decoded, `${where} (base64)`, out, depth + 1);
+      return;
+    }
+  }
+  out.text(where, text);
+  // A Jinja template header precedes the real one (cloud-init renders it first).
+  if (/^## template: *jinja\s*\n/i.test(text)) text = text.replace(/^## template: *jinja\s*\n/i, "");
+  switch (kind ?? sniff(text)) {
+    case "mime":
+      return decodeMime(text, where, out, depth);
+    case "cloud-config":
+      return decodeCloudConfig(text, where, out);
+    case "cloud-config-archive":
+      return decodeArchive(text, where, out, depth);
+    case "shell":
+      return out.script(text, `${where} script`);
+    default:
+      return;
+  }
+}
+
+function headerBlock(text: string): { headers: Record<string, string>; body: string } {
+  const m = /\r?\n\r?\n/.exec(text);
+  const head = m ? text.slice(0, m.index) : text;
+  const body = m ? text.slice(m.index + m[0].length) : "";
+  const headers: Record<string, string> = {};
+  let last = "";
+  for (const line of head.split(/\r?\n/)) {
+    if (/^\s/.test(line) && last) headers[last] += ` ${line.trim()}`;
+    else {
+      const i = line.indexOf(":");
+      if (i > 0) {
+        last = line.slice(0, i).trim().toLowerCase();
+        headers[last] = line.slice(i + 1).trim();
+      }
+    }
+  }
+  return { headers, body };
+}
+
+function quotedPrintable(s: string): Buffer {
+  return Buffer.from(s.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1");
+}
+
+function partBody(body: string, headers: Record<string, string>): Buffer {
+  const cte = (headers["content-transfer-encoding"] ?? "").toLowerCase();
+  if (cte === "base64") return Buffer.from(body.replace(/\s+/g, ""), "base64");
+  if (cte === "quoted-printable") return quotedPrintable(body);
+  return Buffer.from(body, "utf8");
+}
+
+function decodeMime(text: string, where: string, out: Collector, depth: number): void {
+  const { headers, body } = headerBlock(text);
+  const ct = headers["content-type"] ?? "";
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(ct)?.[1];
+  if (!/^multipart\//i.test(ct) || !boundary) {
+    decodeDocument(partBody(body, headers), `${where} (${ct || "MIME"})`, out, depth + 1, kindOfContentType(ct));
+    return;
+  }
+  const parts = body.split(new RegExp(`(?:^|\\r?\\n)--${boundary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+  for (let i = 1; i < parts.length; i++) {
+    if (parts[i].startsWith("--")) break;
+    const part = headerBlock(parts[i].replace(/^[ \t]*\r?\n/, ""));
+    const partCt = part.headers["content-type"] ?? "text/plain";
+    decodeDocument(partBody(part.body, part.headers), `${where} MIME part ${i} (${partCt.split(";")[0]})`, out, depth + 1, kindOfContentType(partCt));
+  }
+}
+
+function decodeArchive(text: string, where: string, out: Collector, depth: number): void {
   let doc: unknown;
   try {
-    doc = parseYaml(userData);
-  } catch {
-    return [];
+    doc = parseYaml(text, { schema: "yaml-1.1" });
+  } catch (e) {
+    out.problems.push(`${where}: the #cloud-config-archive is not valid YAML (${(e as Error).message.split("\n")[0]})`);
+    return;
   }
-  if (!isRecord(doc)) return [];
-  const files: WrittenFile[] = [];
-  for (const f of asArray(doc.write_files)) {
-    if (!isRecord(f) || typeof f.path !== "string") continue;
-    const encoding = typeof f.encoding === "string" ? f.encoding.toLowerCase() : "text/plain";
-    const raw = typeof f.content === "string" ? f.content : "";
-    files.push({ path: f.path, encoding, content: decodeContent(raw, encoding) });
-  }
-  return files;
+  asArray(doc).forEach((entry, i) => {
+    const content = typeof entry === "string" ? entry : isRecord(entry) && typeof entry.content === "string" ? entry.content : undefined;
+    const type = isRecord(entry) && typeof entry.type === "string" ? entry.type : undefined;
+    if (content !== undefined) decodeDocument(Buffer.from(content, "utf8"), `${where} entry ${i + 1}`, out, depth + 1, kindOfContentType(type));
+  });
 }
 
-// cloud-init's accepted spellings (cc_write_files.py).
-function decodeContent(raw: string, encoding: string): string | undefined {
+/** cloud-init's write_files encodings (cc_write_files.py canonicalize_extraction), applied in order. */
+function extraction(encoding: string): Array<"base64" | "gzip"> | undefined {
   switch (encoding) {
     case "b64":
     case "base64":
-      return Buffer.from(raw.replace(/\s+/g, ""), "base64").toString("utf8");
+      return ["base64"];
     case "gz":
     case "gzip":
-      return gunzipText(Buffer.from(raw, "latin1"));
-    case "gz+base64":
-    case "gzip+base64":
+      return ["gzip"];
     case "gz+b64":
+    case "gz+base64":
     case "gzip+b64":
-      return gunzipText(Buffer.from(raw.replace(/\s+/g, ""), "base64"));
+    case "gzip+base64":
+      return ["base64", "gzip"];
     case "text/plain":
-      return raw;
+      return [];
     default:
       return undefined;
   }
 }
 
-/**
- * The files of a host bundle, the S3 object a #cloud-config fetches when a host's files outgrow
- * user data (clawkeep's own format: gzip'd JSON [{path, content (base64)}]). [] for any other object.
- */
-export function hostBundleFiles(props: Record<string, unknown>): WrittenFile[] {
-  const b64 = readKnown(props, "contentBase64", undefined);
-  if (typeof b64 !== "string" || b64.length === 0) return [];
-  const buf = Buffer.from(b64, "base64");
-  const text = isGzip(buf) ? gunzipText(buf) : buf.toString("utf8");
-  let entries: unknown;
-  try {
-    entries = JSON.parse(text ?? "");
-  } catch {
-    return [];
-  }
-  return asArray(entries).flatMap((e) =>
-    isRecord(e) && typeof e.path === "string" && typeof e.content === "string"
-      ? [{ path: e.path, encoding: "base64", content: Buffer.from(e.content, "base64").toString("utf8") }]
-      : [],
-  );
-}
-
-/** Every file a resource delivers to a host: what its cloud-config writes, or what its host bundle holds. */
-export function shippedFiles(props: Record<string, unknown>): WrittenFile[] {
-  const ud = userDataText(props);
-  return [...(ud === undefined ? [] : cloudConfigFiles(ud)), ...hostBundleFiles(props)];
-}
-
-/** Every text a host receives in clear: the user data itself, each file it writes, each bundled file. */
-export function userDataTexts(props: Record<string, unknown>): Array<{ where: string; text: string }> {
-  const ud = userDataText(props);
-  const out = ud === undefined ? [] : [{ where: "user data", text: ud }];
-  if (ud !== undefined) {
-    for (const f of cloudConfigFiles(ud)) {
-      if (f.content !== undefined && f.encoding !== "text/plain") out.push({ where: `user data file ${f.path}`, text: f.content });
+function writeFileContent(f: Record<string, unknown>): { content?: string; problem?: string } {
+  const encoding = typeof f.encoding === "string" ? f.encoding.trim().toLowerCase() : "text/plain";
+  const raw = f.content;
+  if (raw === undefined || raw === null) return isRecord(f.source) ? { problem: "downloaded at boot (source.uri)" } : { content: "" };
+  // `!!binary` content arrives as bytes; anything else as text.
+  let buf: Buffer = raw instanceof Uint8Array ? Buffer.from(raw) : Buffer.from(String(raw), "utf8");
+  // cloud-init writes an unknown encoding's content as it is.
+  for (const step of extraction(encoding) ?? []) {
+    if (step === "base64") buf = Buffer.from(buf.toString("latin1").replace(/\s+/g, ""), "base64");
+    else {
+      const inner = gunzip(buf);
+      if (inner === undefined) return { problem: `encoding "${encoding}" but the content does not decompress` };
+      buf = inner;
     }
   }
-  for (const f of hostBundleFiles(props)) if (f.content !== undefined) out.push({ where: `host bundle file ${f.path}`, text: f.content });
+  const text = buf.toString("utf8");
+  return printable(text) || text === "" ? { content: text } : { problem: "binary content" };
+}
+
+/** A runcmd/bootcmd entry as the shell line cloud-init runs (a list is exec'd; `sh -c` runs its script). */
+function commandLine(entry: unknown): string | undefined {
+  if (typeof entry === "string") return entry;
+  if (!Array.isArray(entry)) return undefined;
+  const words = entry.map(String);
+  if (/^(?:\/(?:usr\/)?bin\/)?(?:ba|da)?sh$/.test(words[0] ?? "") && words[1] === "-c" && words[2] !== undefined) return words[2];
+  return words.map((w) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`)).join(" ");
+}
+
+function decodeCloudConfig(text: string, where: string, out: Collector): void {
+  let doc: unknown;
+  try {
+    // PyYAML reads cloud-config as YAML 1.1 (!!binary, yes/no booleans).
+    doc = parseYaml(text, { schema: "yaml-1.1" });
+  } catch (e) {
+    out.problems.push(`${where}: the #cloud-config is not valid YAML (${(e as Error).message.split("\n")[0]})`);
+    return;
+  }
+  if (!isRecord(doc)) return;
+  for (const f of asArray(doc.write_files)) {
+    if (!isRecord(f) || typeof f.path !== "string") continue;
+    const { content, problem } = writeFileContent(f);
+    out.file({ path: f.path, content, problem, append: f.append === true, via: `${where} write_files` });
+  }
+  for (const key of ["bootcmd", "runcmd"]) {
+    const lines = asArray(doc[key]).map(commandLine).filter((l): l is string => l !== undefined);
+    if (lines.length > 0) out.script(lines.join("\n"), `${where} ${key}`);
+  }
+  // Passwords cloud-init sets, spelled as assignments so the credential checks read them by name.
+  const passwords: string[] = [];
+  for (const u of asArray(doc.users)) if (isRecord(u) && typeof u.plain_text_passwd === "string") passwords.push(u.plain_text_passwd);
+  const chpasswd = isRecord(doc.chpasswd) ? doc.chpasswd : {};
+  if (typeof chpasswd.list === "string") for (const l of chpasswd.list.split(/\r?\n/)) if (l.includes(":")) passwords.push(l.slice(l.indexOf(":") + 1));
+  for (const u of asArray(chpasswd.users)) if (isRecord(u) && typeof u.password === "string" && u.type !== "hash") passwords.push(u.password);
+  if (typeof doc.password === "string") passwords.push(doc.password);
+  for (const p of passwords) out.text(`${where} user password`, `password=${p}\n`);
+}
+
+/** The kit's host bundle: gzip'd JSON [{path, content (base64)}] (components/host/hostBundle.ts). */
+function bundleEntries(buf: Buffer): Array<{ path: string; content: string }> | undefined {
+  const text = isGzip(buf) ? gunzipText(buf) : buf.toString("utf8");
+  if (text === undefined || !text.trimStart().startsWith("[")) return undefined;
+  let entries: unknown;
+  try {
+    entries = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(entries) || entries.length === 0 || !entries.every((e) => isRecord(e) && typeof e.path === "string" && typeof e.content === "string")) return undefined;
+  return (entries as Array<{ path: string; content: string }>).map((e) => {
+    const decoded = Buffer.from(e.content, "base64").toString("utf8");
+    return { path: e.path, content: /^[A-Za-z0-9+/=\s]*$/.test(e.content) && printable(decoded) ? decoded : e.content };
+  });
+}
+
+function s3Object(props: Record<string, unknown>, out: Collector): void {
+  const key = readKnown(props, "key", undefined);
+  const bucket = readKnown(props, "bucket", undefined);
+  const name = typeof key === "string" ? key : "(no key)";
+  const where = `S3 object${typeof bucket === "string" ? ` in ${bucket}` : ""}`;
+  let body: Buffer | undefined;
+  const content = readKnown(props, "content", undefined);
+  const contentBase64 = readKnown(props, "contentBase64", undefined);
+  const source = readKnown(props, "source", undefined);
+  if (typeof content === "string") body = Buffer.from(content, "utf8");
+  else if (typeof contentBase64 === "string") body = Buffer.from(contentBase64, "base64");
+  else if (isAssetView(source)) {
+    if ("assetText" in source) body = Buffer.from(source.assetText, "utf8");
+    else if ("assetPath" in source) out.unseen.push(`the content of ${where} ${name}, uploaded from the file ${source.assetPath} on the deploying machine`);
+    else if ("assetUri" in source) out.unseen.push(`the content of ${where} ${name}, fetched from ${source.assetUri} at deploy time`);
+    else out.unseen.push(`the content of ${where} ${name}, uploaded from an archive`);
+  }
+  if (body === undefined) return;
+  const bundle = bundleEntries(body);
+  if (bundle) {
+    for (const e of bundle) out.file({ path: e.path, content: e.content, via: `${where} (host bundle)` });
+    return;
+  }
+  const text = isGzip(body) ? gunzipText(body) : body.toString("utf8");
+  out.file({ path: name, content: text !== undefined && printable(text) ? text : undefined, via: where, problem: text === undefined ? "gzip data that does not decompress" : undefined });
+  // A script or cloud-config kept in S3 is run by whatever fetches it: its effects count too.
+  if (text !== undefined && ["mime", "cloud-config", "cloud-config-archive", "shell"].includes(sniff(text))) decodeDocument(Buffer.from(text, "utf8"), `${where} ${name}`, out, 1);
+}
+
+function ecsTask(props: Record<string, unknown>, out: Collector): void {
+  const defs = readKnown(props, "containerDefinitions", undefined);
+  let parsed: unknown = defs;
+  if (typeof defs === "string") {
+    try {
+      parsed = JSON.parse(defs);
+    } catch {
+      out.problems.push("containerDefinitions is not valid JSON");
+      return;
+    }
+  }
+  for (const c of asArray(parsed)) {
+    if (!isRecord(c)) continue;
+    const where = `container ${typeof c.name === "string" ? c.name : "(unnamed)"}`;
+    const words = [...asArray(c.entryPoint), ...asArray(c.command)].map(String);
+    if (words.length > 0) out.commands.push({ line: commandLine(words) ?? "", via: `${where} command` });
+    const env = asArray(c.environment).flatMap((e) => (isRecord(e) && typeof e.name === "string" && typeof e.value === "string" ? [`${e.name}=${e.value}`] : []));
+    if (env.length > 0) out.text(`${where} environment`, `${env.join("\n")}\n`);
+  }
+}
+
+const UNIT_PATH = /\/systemd\/(?:system|user)\/[^/]+(?:\.d\/[^/]+\.conf|\.(?:service|socket|timer|path))$/;
+
+/** Units' Exec lines are commands the host runs (systemd strips the -@:+! prefixes). */
+function unitCommands(out: Collector): void {
+  for (const f of [...out.files]) {
+    if (f.content === undefined || !(UNIT_PATH.test(f.path) || /^\[Service\]/m.test(f.content))) continue;
+    const lines = f.content.replace(/[ \t]*\\\r?\n[ \t]*/g, " ").split(/\r?\n/);
+    for (const l of lines) {
+      const m = /^\s*Exec(?:Start|StartPre|StartPost|Reload|Stop|StopPost)\s*=\s*[-@:+!]*(.*)$/.exec(l);
+      if (m && m[1].trim() !== "") out.commands.push({ line: m[1].trim(), via: `unit ${f.path}` });
+    }
+  }
+}
+
+function userDataStrings(props: Record<string, unknown>): Array<{ where: string; raw: string }> {
+  const out: Array<{ where: string; raw: string }> = [];
+  for (const key of USER_DATA_KEYS) {
+    const v = readKnown(props, key, undefined);
+    if (typeof v === "string" && v !== "") out.push({ where: "user data", raw: v });
+  }
+  // Nested user data (spot fleet launch specifications, ...); values unknown during a preview are skipped.
+  const walk = (v: unknown, path: string[], depth: number) => {
+    if (depth > 8 || v === null || typeof v !== "object") return;
+    for (const k of Object.keys(v)) {
+      const child = readKnown(v as Record<string, unknown>, k, undefined);
+      if (depth > 0 && USER_DATA_KEYS.has(k) && typeof child === "string" && child !== "") out.push({ where: `user data of ${path.join(".")}`, raw: child });
+      else if (!(depth === 0 && USER_DATA_KEYS.has(k))) walk(child, [...path, k], depth + 1);
+    }
+  };
+  walk(props, [], 0);
   return out;
+}
+
+const cache = new Map<string, HostPayload>();
+
+/** Everything `props` (a resource of `type`) delivers to a host. Pure; memoized on its sources. */
+export function hostPayload(type: string, props: Record<string, unknown>): HostPayload {
+  const s3 = (S3_OBJECT_TYPES as readonly string[]).includes(type);
+  const ecs = type === ECS_TASK;
+  const userData = s3 || ecs ? [] : userDataStrings(props);
+  const key = JSON.stringify([
+    type,
+    userData,
+    s3 ? [readKnown(props, "key", 0), readKnown(props, "bucket", 0), readKnown(props, "content", 0), readKnown(props, "contentBase64", 0), readKnown(props, "source", 0)] : 0,
+    ecs ? readKnown(props, "containerDefinitions", 0) : 0,
+  ]);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const out = new Collector();
+  for (const ud of userData) decodeDocument(Buffer.from(ud.raw, "utf8"), ud.where, out, 0);
+  if (s3) s3Object(props, out);
+  if (ecs) ecsTask(props, out);
+  unitCommands(out);
+  if (cache.size > 64) cache.clear();
+  cache.set(key, out);
+  return out;
+}
+
+/** The user data as the instance reads it (first layer decoded), or undefined. */
+export function userDataText(props: Record<string, unknown>): string | undefined {
+  const ud = userDataStrings(props)[0];
+  if (ud === undefined) return undefined;
+  return decodeBase64Text(ud.raw) ?? (isGzip(Buffer.from(ud.raw, "latin1")) ? gunzipText(Buffer.from(ud.raw, "latin1")) : ud.raw);
+}
+
+/** A file a host receives (path and content, content undefined when unseen): the shape older rules read. */
+export interface WrittenFile {
+  path: string;
+  content?: string;
+}
+
+/** Every file a resource's user data puts on a host, decoded by hostPayload (for rules that ask for files only). */
+export function shippedFiles(props: Record<string, unknown>): WrittenFile[] {
+  return hostPayload("aws:ec2/instance:Instance", props).files.map((f) => ({ path: f.path, content: f.content }));
+}
+
+/** The files of the kit's host bundle (or any S3 object's content as one file), decoded by hostPayload. */
+export function hostBundleFiles(props: Record<string, unknown>): WrittenFile[] {
+  return hostPayload(S3_OBJECT_TYPES[0], props).files.map((f) => ({ path: f.path, content: f.content }));
 }

@@ -18,6 +18,7 @@ import { kmsKeyRotation } from "./kms-key-rotation";
 import { lambdaNotPublic } from "./lambda-not-public";
 import { logGroupKmsEncrypted } from "./log-group-kms-encrypted";
 import { logGroupRetention } from "./log-group-retention";
+import { noCredentialInState } from "./no-credential-in-state";
 import { noPlaintextSecrets } from "./no-plaintext-secrets";
 import { noPublicIngress } from "./no-public-ingress";
 import { noUnrestrictedEgress } from "./no-unrestricted-egress";
@@ -55,6 +56,7 @@ export const RULES: readonly Rule[] = [
   ec2StateVolumeSeparate,
   // secrets and keys
   noPlaintextSecrets,
+  noCredentialInState,
   secretsRotationMaxDays,
   rotationLambdaPermissionScoped,
   secretPolicyNotPublic,

@@ -1,85 +1,145 @@
 // Protects: provider API keys, tokens and passwords from being readable where they should never
-// be: user data (any ec2:Describe* caller reads it), Lambda environments, plain SSM parameters,
-// tags, launch templates. CrossGuard hands policies secret inputs already decrypted and unmarked
-// (pulumi/pulumi-policy#241), and pulumi.secret only encrypts Pulumi's state, not what AWS stores,
-// so a key-shaped value is a finding wherever it sits outside a secret store.
+// be: whatever lands on a host in clear (user data in every cloud-init form, files its scripts write,
+// S3 objects, the host bundle), container and function environments, plain SSM parameters, tags and
+// any other input AWS stores in clear, and provider configuration (kept with the provider in the
+// stack's state). CrossGuard hands policies secret inputs already decrypted and unmarked
+// (pulumi/pulumi-policy#241), and pulumi.secret only encrypts Pulumi's state, not what AWS stores.
+// Human-chosen tokens ("changeme", "openclaw123") are refused anywhere, secret stores included.
 // Checklist: "API keys stored in environment variables or secrets manager"; best practice 2.
 // Fix: put the value in Secrets Manager (or a SecureString parameter) and fetch it at runtime.
-import { decodeBase64Text, userDataTexts } from "../lib/userData";
-import { assignedTokens, isSecretName, keyShapes, looksRandomToken } from "../../stacks/secretShapes";
+import { containsUnknown, CannotJudge, untracked } from "../lib/unknown";
+import { HOST_PAYLOAD_TYPES, hostPayload, type HostPayload } from "../lib/userData";
+import { credentialFindings, isCredentialName, isWeakSecret, looksRandomToken } from "../../stacks/secretShapes";
 import type { Props, ResourceRule } from "../lib/types";
 import { field } from "../lib/references";
-import { fmtPath, knownStrings, stringLeaves, tagsOf } from "../lib/values";
+import { fmtPath, isRecord, readKnown, stringLeaves } from "../lib/values";
 
-const INSTANCE = "aws:ec2/instance:Instance";
-const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-const LAMBDA = "aws:lambda/function:Function";
 const SSM_PARAMETER = "aws:ssm/parameter:Parameter";
+const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
 
-/** Inputs whose whole purpose is to hold a secret, in a store that encrypts it. */
-function isSecretStore(type: string, props: Props, path: readonly string[]): boolean {
-  if (type === "aws:secretsmanager/secretVersion:SecretVersion") return ["secretString", "secretBinary", "secretStringWo"].includes(path[0]);
-  if (type === SSM_PARAMETER) return field(props, "type") === "SecureString" && ["value", "valueWo"].includes(path[0]);
-  return false;
+/** Top-level inputs the host payload already read (decoded), or that hold a secret store's value. */
+function payloadInputs(type: string): string[] {
+  if (type === "aws:ecs/taskDefinition:TaskDefinition") return ["containerDefinitions"];
+  if (type.startsWith("aws:s3/bucketObject")) return ["content", "contentBase64", "source"];
+  return ["userData", "userDataBase64"];
+}
+const STORE_INPUTS: Readonly<Record<string, readonly string[]>> = {
+  [SECRET_VERSION]: ["secretString", "secretBinary", "secretStringWo", "secretBinaryWo"],
+  [SSM_PARAMETER]: ["value", "valueWo", "insecureValue"],
+};
+
+/**
+ * A placeholder the host itself fills in before use: a `sed` replaces it with a value read at run time
+ * (`sed "s|REPLACE_ME|$token|"`), so it is a marker, not a value. A literal replacement does not count.
+ */
+function substitutedOnHost(payload: HostPayload): (value: string) => boolean {
+  return (value) => {
+    const v = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const substitution = new RegExp(`\\bsed\\b.*\\bs([|/#,:@])${v}\\1\\$`);
+    return payload.commands.some((c) => substitution.test(c.line));
+  };
 }
 
-const isUserData = (type: string, path: readonly string[]) =>
-  (type === INSTANCE || type === LAUNCH_TEMPLATE) && (path[0] === "userData" || path[0] === "userDataBase64");
-
-function providerKeys(type: string, props: Props): string[] {
-  const found: string[] = [];
-  for (const leaf of stringLeaves(props)) {
-    if (isSecretStore(type, props, leaf.path) || isUserData(type, leaf.path)) continue;
-    const decoded = decodeBase64Text(leaf.value);
-    const kinds = new Set([...keyShapes(leaf.value), ...(decoded ? keyShapes(decoded) : [])]);
-    for (const kind of kinds) found.push(`${fmtPath(leaf.path)} holds ${kind}`);
-  }
-  for (const { where, text } of userDataTexts(props)) {
-    for (const kind of keyShapes(text)) found.push(`${where} holds ${kind}`);
-    for (const name of assignedTokens(text)) found.push(`${where} assigns a random-looking token to ${name}`);
-  }
-  return found;
+function hostFindings(type: string, props: Props): string[] {
+  const payload = hostPayload(type, props);
+  if (payload.unseen.length > 0) throw new CannotJudge(payload.unseen.join("; "));
+  const excused = substitutedOnHost(payload);
+  const byFinding = new Map<string, string[]>();
+  for (const t of payload.texts) for (const f of credentialFindings(t.text, excused)) byFinding.set(f, [...(byFinding.get(f) ?? []), t.where]);
+  // Name the most specific place: "user data write_files /etc/x", not also the "user data" that contains it.
+  return [...byFinding].flatMap(([f, wheres]) => wheres.filter((w, i) => !wheres.some((o, j) => j !== i && o !== w && o.startsWith(w))).map((w) => `${w} ${f}`));
 }
 
-function namedTokens(type: string, props: Props): string[] {
-  const found: string[] = [];
-  const check = (where: string, entries: Record<string, string>) => {
-    for (const [k, v] of Object.entries(entries)) {
-      if (isSecretName(k) && looksRandomToken(v)) found.push(`${where}.${k} is a random-looking token`);
+/** A value under a credential name (a tag, an environment variable, a field): random or human-chosen. */
+function namedValue(where: string, name: string, value: string): string[] {
+  if (!isCredentialName(name) || /\s/.test(value.trim())) return [];
+  if (looksRandomToken(value)) return [`${where} is a random-looking token`];
+  return isWeakSecret(value) ? [`${where} is a human-chosen (weak) value`] : [];
+}
+
+/** The strength of a value in a secret store; an unknown one (set with `pulumi config set --secret`) is the operator's. */
+function storedValueFindings(type: string, props: Props): string[] {
+  const raw = untracked(props);
+  const out: string[] = [];
+  const weakCheck = (where: string, v: unknown, name?: string) => {
+    if (typeof v !== "string" || containsUnknown(v)) return;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(v);
+    } catch {
+      doc = undefined;
+    }
+    if (isRecord(doc)) {
+      // In a store a random value belongs; only a human-chosen one is a finding.
+      for (const leaf of stringLeaves(doc)) if (isCredentialName(leaf.path[leaf.path.length - 1] ?? "") && isWeakSecret(leaf.value)) out.push(`${where} field ${fmtPath(leaf.path)} is a human-chosen (weak) value`);
+    } else if ((name === undefined || isCredentialName(name)) && !/\s/.test(v.trim()) && isWeakSecret(v)) {
+      out.push(`${where} is a human-chosen (weak) value`);
     }
   };
-  check("tags", tagsOf(props));
-  check("tagsAll", knownStrings(field(props, "tagsAll")));
-  if (type === LAUNCH_TEMPLATE) {
-    const specs = field(props, "tagSpecifications");
-    const count = Array.isArray(specs) ? specs.length : 0;
-    for (let i = 0; i < count; i++) check(`tagSpecifications[${i}].tags`, knownStrings(field(props, "tagSpecifications", String(i), "tags")));
-  }
-  if (type === LAMBDA) check("environment.variables", knownStrings(field(props, "environment", "variables")));
-  const value = field(props, "value");
-  const paramType = field(props, "type");
-  if (type === SSM_PARAMETER && paramType !== "SecureString" && typeof value === "string") {
-    const name = field(props, "name");
+  if (type === SSM_PARAMETER) {
+    const name = readKnown(props, "name", undefined);
     const last = typeof name === "string" ? (name.split("/").pop() ?? "") : "";
-    if (isSecretName(last) && looksRandomToken(value)) found.push(`value of the ${String(paramType ?? "String")} parameter "${String(name)}" is a random-looking token`);
-    for (const n of assignedTokens(value)) found.push(`value assigns a random-looking token to ${n}`);
+    const paramType = readKnown(props, "type", undefined);
+    const label = `value of the ${String(paramType ?? "String")} parameter "${String(name)}"`;
+    if (paramType === "SecureString") {
+      for (const k of ["value", "valueWo"]) weakCheck(label, readKnown(raw, k, undefined), last);
+    }
+    // A String/StringList parameter (and insecureValue) is stored and shown in clear: its value is needed.
+    for (const k of paramType === "SecureString" ? ["insecureValue"] : ["value", "valueWo", "insecureValue"]) {
+      const v = readKnown(props, k, undefined);
+      if (typeof v !== "string") continue;
+      out.push(...credentialFindings(v).map((f) => `${label} ${f}`), ...namedValue(label, last, v));
+    }
   }
-  return found;
+  if (type === SECRET_VERSION) {
+    // secretString is judged by no-credential-in-state; the write-only fields here for strength only.
+    for (const k of ["secretStringWo"]) weakCheck(k, readKnown(raw, k, undefined));
+  }
+  return out;
+}
+
+function leafFindings(type: string, props: Props): string[] {
+  const skip = new Set([...(HOST_PAYLOAD_TYPES as readonly string[]).includes(type) ? payloadInputs(type) : [], ...(STORE_INPUTS[type] ?? [])]);
+  const out: string[] = [];
+  const provider = type.startsWith("pulumi:providers:");
+  for (const key of Object.keys(props)) {
+    if (skip.has(key)) continue;
+    for (const leaf of stringLeaves(readKnown(props, key, undefined), [key])) {
+      const where = fmtPath(leaf.path);
+      const last = leaf.path[leaf.path.length - 1] ?? "";
+      // A {name, value} or {key, value} pair (ECS-style environment, tag lists) names its own value.
+      const pairName = last === "value" || last === "Value" ? pairNameOf(props, leaf.path) : undefined;
+      const found = [
+        ...credentialFindings(leaf.value).map((f) => `${where} ${f}`),
+        ...namedValue(where, pairName ?? last, leaf.value),
+      ];
+      out.push(...(provider && found.length > 0 ? found.map((f) => `${f} (provider configuration is kept with the provider in the stack's state: use environment credentials, SSO or OIDC)`) : found));
+    }
+  }
+  return out;
+}
+
+function pairNameOf(props: Props, leafPath: readonly string[]): string | undefined {
+  const parent = field(props, ...leafPath.slice(0, -1));
+  if (!isRecord(parent)) return undefined;
+  const n = parent.name ?? parent.Name ?? parent.key ?? parent.Key;
+  return typeof n === "string" ? n : undefined;
 }
 
 export const noPlaintextSecrets: ResourceRule = {
   kind: "resource",
   name: "no-plaintext-secrets",
   description:
-    "No resource input holds a provider key (sk-ant-, sk-proj-, AKIA, tskey-, ...) or a random token named like a secret, in user data (also base64/gzip), Lambda environments, plain SSM parameters, tags or launch templates. Secrets Manager values and SecureString parameters are the places for them.",
-  protects: "API keys and tokens from anyone who can read instance attributes, function configuration, parameters or tags",
+    "No resource input holds a provider key (sk-ant-, sk-proj-, AKIA, tskey-, ...), a random token or a human-chosen value under a credential name where it is stored in clear: anything that lands on a host (user data in every cloud-init form, files its scripts write, S3 objects), environments, plain SSM parameters, tags, provider configuration. Secret stores hold them, and even there no weak value.",
+  protects: "API keys and tokens from anyone who can read instance attributes, objects, function configuration, parameters, tags or the stack's state",
   checklistItems: ["api-keys-in-secret-store", "gateway-token-auth"],
   severity: "critical",
   enforcementLevel: "mandatory",
   remediation:
-    "Move the value into a Secrets Manager secret (or an SSM SecureString parameter) set from `pulumi config set --secret`, and have the host or function fetch it at runtime with its IAM role; rotate the exposed key.",
-  appliesTo: (type) => !type.startsWith("pulumi:providers:"),
+    "Move the value into a Secrets Manager secret (secretStringWo) or an SSM SecureString parameter set from `pulumi config set --secret`, have the host or function fetch it at runtime with its IAM role, and rotate the exposed key; generate tokens with `openssl rand -hex 32`; give providers their credentials through the environment (AWS SSO/OIDC, TAILSCALE_API_KEY), not their arguments.",
   validateResource(type, props) {
-    return [...new Set([...providerKeys(type, props), ...namedTokens(type, props)])];
+    const found = [...storedValueFindings(type, props), ...leafFindings(type, props)];
+    if ((HOST_PAYLOAD_TYPES as readonly string[]).includes(type) || "userData" in props || "userDataBase64" in props) found.push(...hostFindings(type, props));
+    return [...new Set(found)];
   },
 };

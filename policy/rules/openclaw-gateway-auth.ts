@@ -1,30 +1,28 @@
 // Protects: the gateway from unauthenticated callers, loopback included (any local process or a
-// web page can reach localhost). A shared token or password is the minimum; none and
-// trusted-proxy hand authentication to something else.
+// web page can reach localhost). The guides require token authentication with a generated token
+// ("openssl rand -hex 32"): password, none and trusted-proxy are refused at every level, and so is
+// a token written into the config (readable by whoever reads the user data or the bucket), a
+// human-chosen one, one passed on the command line, a rate limit looser than OpenClaw's defaults,
+// and a Control UI that accepts any origin. Judged on configs and on `openclaw gateway` flags.
 // Checklist: best practice 2, gateway token authentication; mistake 1, trusting loopback connections.
-// Fix: gateway.auth.mode "token" with the token from a SecretRef/env var fed from Secrets Manager.
-import { OPENCLAW_TYPES, obj, readableConfigs, shipsOpenclaw } from "../lib/openclaw";
+// Fix: gateway.auth.mode "token" with the token from a SecretRef fed from Secrets Manager.
+import { OPENCLAW_TYPES, authProblems, openclawSetup, shipsOpenclaw } from "../lib/openclaw";
 import type { ResourceRule } from "../lib/types";
-
-const ACCEPTED = ["token", "password"];
 
 export const openclawGatewayAuth: ResourceRule = {
   kind: "resource",
   name: "openclaw-gateway-auth",
-  description: 'The OpenClaw gateway requires token or password authentication (gateway.auth.mode "token" or "password").',
-  protects: "the gateway's full operator control plane from unauthenticated callers",
+  description:
+    'The OpenClaw gateway requires token authentication (gateway.auth.mode "token", no --auth/--password flag), with the token from a SecretRef (not written in the config or on the command line, never human-chosen), a rate limit no looser than OpenClaw\'s defaults, and no wildcard Control UI origin.',
+  protects: "the gateway's full operator control plane from unauthenticated or guessing callers",
   checklistItems: ["gateway-token-auth", "no-loopback-trust"],
   severity: "critical",
   enforcementLevel: "mandatory",
-  remediation: 'Set gateway.auth.mode to "token" and gateway.auth.token to a SecretRef ({source: "env", id: "OPENCLAW_GATEWAY_TOKEN"}) filled from Secrets Manager at start.',
+  remediation:
+    'Set gateway.auth.mode to "token" and gateway.auth.token to a SecretRef ({source: "file"|"env", ...}) filled from Secrets Manager at start; generate the token with `openssl rand -hex 32`; keep gateway.auth.rateLimit at or under 10 attempts per minute with a 5-minute lockout; list exact controlUi.allowedOrigins.',
   resourceTypes: OPENCLAW_TYPES,
   appliesTo: shipsOpenclaw,
-  validateResource(_type, props) {
-    return readableConfigs(props).flatMap(({ path, config }) => {
-      const mode = obj(obj(config.gateway).auth).mode;
-      return typeof mode === "string" && ACCEPTED.includes(mode)
-        ? []
-        : [`${path}: gateway.auth.mode is ${mode === undefined ? "unset" : JSON.stringify(mode)}; set "token" (or "password") explicitly`];
-    });
+  validateResource(type, props) {
+    return authProblems(openclawSetup(type, props));
   },
 };

@@ -1,11 +1,13 @@
-// Protects: the gradual trust model. The tools the OpenClaw config lets the agent reach must stay
-// inside the capabilities of the level the instance declares (tag clawkeep:trustLevel; untagged
-// = level 0): no file access at L0, no commands below L2, no cron below L3, exec approvals by a
-// human or an allowlist, file tools confined to the workspace, and never elevated exec or the
-// self-reconfiguring gateway/openclaw/plugins tools.
+// Protects: the gradual trust model. Every OpenClaw config a resource delivers must stay inside the
+// capabilities of the level the resource declares (tag clawkeep:trustLevel; untagged = level 0):
+// the tools it lets the agent reach (no file access at L0, no commands below L2, no cron below L3,
+// exec approvals by a human or an allowlist, file tools confined to the workspace, never elevated
+// exec or the self-reconfiguring gateway/openclaw/plugins tools), who may talk to it (no open DM
+// or group policy), session limits (idle reset within 30 minutes; daily reset where sessions are
+// time-limited) and audit settings (audit log on, redaction not emptied).
 // Checklist: best practice 7, gradual trust; "File system sandboxing configured"; "Destructive
-// actions require confirmation"; best practice 4; mistake 2, overly permissive tool access.
-// Fix: deny the tools the level does not allow (e.g. "group:runtime", "group:fs", "group:automation").
+// actions require confirmation"; best practice 4; mistake 2, overly permissive tool access; mistake 4.
+// Fix: deny the tools the level does not allow, keep pairing/allowlists, the kit's session and logging settings.
 import { LEVELS } from "../../stacks/trustLevels";
 import { OPENCLAW_TYPES, declaredTrustLevel, openclawEnvelopeViolations, readableConfigs, shipsOpenclaw } from "../lib/openclaw";
 import type { ResourceRule } from "../lib/types";
@@ -13,19 +15,23 @@ import type { ResourceRule } from "../lib/types";
 export const openclawTrustEnvelope: ResourceRule = {
   kind: "resource",
   name: "openclaw-trust-envelope",
-  description: "The OpenClaw tool policy stays within the capabilities of the instance's trust level (tag clawkeep:trustLevel, default 0).",
+  description:
+    "Every OpenClaw config stays within the trust level the resource declares (tag clawkeep:trustLevel, default 0): tool policy, exec approvals, workspace confinement, DM/group policy, session limits and audit settings.",
   protects: "the blast radius the operator agreed to for this trust level",
-  checklistItems: ["gradual-trust", "fs-sandboxing", "destructive-actions-confirmed", "strict-allowlists", "no-permissive-tools"],
+  checklistItems: ["gradual-trust", "fs-sandboxing", "destructive-actions-confirmed", "strict-allowlists", "no-permissive-tools", "session-timeouts", "session-limits", "audit-logging"],
   severity: "high",
   enforcementLevel: "mandatory",
   remediation:
-    'Add the tools the level does not allow to tools.deny (e.g. ["group:runtime", "group:fs", "group:automation", "sessions_spawn"]), set tools.fs.workspaceOnly: true, tools.exec.mode "ask" or "allowlist" where commands are allowed, and tools.elevated.enabled: false; or tag the instance with the level it was reviewed for.',
+    'Add the tools the level does not allow to tools.deny (e.g. ["group:runtime", "group:fs", "group:automation", "sessions_spawn"]), set tools.fs.workspaceOnly: true, tools.exec.mode "ask" or "allowlist" where commands are allowed, tools.elevated.enabled: false; channels dmPolicy "pairing" or "allowlist" without "*"; session.reset idle within 30 minutes (daily too from level 2); logging.audit.enabled: true and no empty redactPatterns; or tag the resource with the level it was reviewed for.',
   resourceTypes: OPENCLAW_TYPES,
   appliesTo: shipsOpenclaw,
-  validateResource(_type, props) {
+  validateResource(type, props) {
     const { level, problem, tagged } = declaredTrustLevel(props);
     const judgedAs = tagged ? "" : ` (untagged, so judged as level ${level}, ${LEVELS[level].name})`;
-    const found = readableConfigs(props).flatMap(({ path, config }) => openclawEnvelopeViolations(level, config).map((v) => `${path}${judgedAs}: ${v}`));
+    // An edit of a config delivered elsewhere says nothing about the rest of it; the other rules judge what it sets.
+    const found = readableConfigs(type, props)
+      .filter((c) => !c.partial)
+      .flatMap(({ path, config, edited }) => openclawEnvelopeViolations(level, config).map((v) => `${path}${edited}${judgedAs}: ${v}`));
     return problem ? [problem, ...found] : found;
   },
 };

@@ -1,0 +1,123 @@
+// What a shell script (user data #!, a cloud-init runcmd line, a boothook) puts on a host: the files
+// it writes (heredocs, echo/printf redirects, `... | base64 -d > file`) and the commands it runs.
+// Not a shell: it reads the forms host scripts use to lay down files, and leaves the rest as commands.
+import * as zlib from "node:zlib";
+
+export interface ScriptFile {
+  path: string;
+  /** undefined when the script writes it from something this reader cannot see (a variable, a download). */
+  content?: string;
+  append: boolean;
+}
+
+export interface ScriptEffects {
+  files: ScriptFile[];
+  /** Command lines (continuations joined, comments and heredoc bodies removed), in order. */
+  commands: string[];
+  /** Heredoc bodies fed to a command rather than a file (e.g. `openclaw config patch <<EOF`). */
+  inputs: string[];
+}
+
+const HEREDOC = /<<(-?)[ \t]*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2/;
+const REDIRECT = /(>>?)[ \t]*(["']?)([^\s"'`;&|<>()]+)\2/;
+const TEE = /\btee[ \t]+((?:-[a-z]+[ \t]+)*)(["']?)([^\s"'`;&|<>()]+)\2/;
+const DECODES_BASE64 = /\bbase64[ \t]+(?:-d|--decode|-D)\b|\bopenssl[ \t]+(?:enc[ \t]+)?-?base64[ \t]+-d\b/;
+const GUNZIPS = /\b(?:gunzip|zcat|gzip[ \t]+-d[a-z]*)\b/;
+
+/** Remove a trailing `# comment` that is outside quotes (`#` at a word start, as the shell reads it). */
+export function stripComment(line: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === "\\") i++;
+    else if (c === "#" && (i === 0 || /\s/.test(line[i - 1]))) return line.slice(0, i).trimEnd();
+  }
+  return line;
+}
+
+/** Bytes of a base64 text, gunzipped when the command pipes through gunzip (or the bytes are gzip). */
+function decodeBlob(b64: string, gunzip: boolean): string | undefined {
+  const compact = b64.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) return undefined;
+  let buf = Buffer.from(compact, "base64");
+  if (gunzip || (buf[0] === 0x1f && buf[1] === 0x8b)) {
+    try {
+      buf = zlib.gunzipSync(buf);
+    } catch {
+      return undefined;
+    }
+  }
+  return buf.toString("utf8");
+}
+
+/** The printed text of `echo ...`/`printf ...` (quotes removed; printf's \n, \t and %% read). */
+function printed(cmd: string): string | undefined {
+  const m = /^(?:.*?[;&|]\s*)?(echo|printf)((?:[ \t]+-[neE]+)*)[ \t]+(.*)$/.exec(cmd);
+  if (!m) return undefined;
+  const args = m[3].replace(/[ \t]*(?:\||>>?|2>).*$/s, "");
+  const words: string[] = [];
+  for (const w of args.matchAll(/'([^']*)'|"((?:\\.|[^"\\])*)"|(\S+)/g)) words.push(w[1] ?? (w[2] !== undefined ? w[2].replace(/\\(["\\$`])/g, "$1") : w[3]));
+  const text = words.join(" ");
+  if (m[1] === "printf") return text.replace(/\\n/g, "\n").replace(/\\t/g, "\t").replace(/%%/g, "%");
+  return /e/.test(m[2]) ? text.replace(/\\n/g, "\n").replace(/\\t/g, "\t") : `${text}\n`;
+}
+
+function target(cmd: string): { path: string; append: boolean } | undefined {
+  // install/cp/dd reading the heredoc from /dev/stdin.
+  const stdin = /\/dev\/stdin[ \t]+(["']?)(\/[^\s"'`;&|<>()]+)\1/.exec(cmd) ?? /\bof=(["']?)(\/[^\s"'`;&|<>()]+)\1/.exec(cmd);
+  if (stdin) return { path: stdin[2], append: false };
+  const tee = TEE.exec(cmd);
+  if (tee) return { path: tee[3], append: /-a\b|--append/.test(tee[1]) };
+  const r = REDIRECT.exec(cmd.replace(/\d?>&\d|&>\/dev\/null|\d?>\s*\/dev\/null/g, ""));
+  return r ? { path: r[3], append: r[1] === ">>" } : undefined;
+}
+
+export function shellEffects(script: string): ScriptEffects {
+  const lines = script.split(/\r?\n/);
+  const out: ScriptEffects = { files: [], commands: [], inputs: [] };
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i];
+    while (line.endsWith("\\") && i + 1 < lines.length) line = `${line.slice(0, -1).trimEnd()} ${lines[++i].trimStart()}`;
+    if (i === 0 && line.startsWith("#!")) continue;
+    const cmd = stripComment(line).trim();
+    if (cmd === "") continue;
+    const doc = HEREDOC.exec(cmd);
+    if (doc) {
+      const body: string[] = [];
+      while (i + 1 < lines.length) {
+        const next = lines[++i];
+        if ((doc[1] === "-" ? next.replace(/^\t+/, "") : next) === doc[3]) break;
+        body.push(doc[1] === "-" ? next.replace(/^\t+/, "") : next);
+      }
+      const text = body.length > 0 ? `${body.join("\n")}\n` : "";
+      const head = cmd.replace(HEREDOC, "").replace(/[ \t]{2,}/g, " ").trim();
+      out.commands.push(head.trim());
+      const content = DECODES_BASE64.test(head) ? decodeBlob(text, GUNZIPS.test(head)) : text;
+      const to = target(head);
+      if (to) out.files.push({ ...to, content });
+      else out.inputs.push(content ?? text);
+      continue;
+    }
+    out.commands.push(cmd);
+    const to = target(cmd);
+    if (!to) continue;
+    const words = printed(cmd);
+    if (words !== undefined && DECODES_BASE64.test(cmd)) out.files.push({ ...to, content: decodeBlob(words, GUNZIPS.test(cmd)) });
+    else if (words !== undefined && !/\|/.test(cmd.slice(0, cmd.indexOf(to.path)))) out.files.push({ ...to, content: words });
+    else out.files.push({ ...to, content: undefined });
+  }
+  return out;
+}
+
+/** Split a command line into words the way the shell would for simple cases (quotes removed). */
+export function shellWords(cmd: string): string[] {
+  const words: string[] = [];
+  for (const w of cmd.matchAll(/(?:'[^']*'|"(?:\\.|[^"\\])*"|[^\s'"]+)+/g)) {
+    words.push(w[0].replace(/'([^']*)'|"((?:\\.|[^"\\])*)"/g, (_m, a: string | undefined, b: string | undefined) => a ?? (b ?? "").replace(/\\(["\\$`])/g, "$1")));
+  }
+  return words;
+}
