@@ -83,3 +83,16 @@ describe("alarms reach a person", () => {
     expect(sub.name).not.toContain("pagerduty");
   });
 });
+
+describe("README: the connect command works for an Operator", () => {
+  it("every start-session in README names the kit's session document, as the connect output does", async () => {
+    const fs = await import("node:fs");
+    const path = await import("node:path");
+    const { sessionDocumentName } = await import("../components/access/sessionPreferences");
+    const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+    const commands = [...readme.matchAll(/aws ssm start-session(?:[^\n`\\]|\\\n)*/g)].map((m) => m[0]);
+    expect(commands.length).toBeGreaterThan(0);
+    for (const c of commands.filter((c) => c.includes("--target"))) expect(c, c).toContain(`--document-name ${sessionDocumentName("level1", "gw")}`);
+    expect(fs.readFileSync(path.join(__dirname, "..", "index.ts"), "utf8")).toMatch(/export const connect = pulumi\.interpolate`aws ssm start-session --target \$\{cell\.instanceId\} --document-name \$\{cell\.sessionDocumentName\}/);
+  });
+});
