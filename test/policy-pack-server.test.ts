@@ -51,6 +51,18 @@ function analyzeRequest(r: PlannedResource): AnalyzeRequest {
   return new AnalyzeRequest().setUrn(r.urn).setType(r.type).setName(r.name).setProperties(struct(r.inputs)).setOptions(options());
 }
 
+async function serverFindings(ev: Evaluation): Promise<string[]> {
+  const out: string[] = [];
+  for (const r of ev.resources) out.push(...findings(await unary<AnalyzeRequest, AnalyzeResponse>(client.analyze, analyzeRequest(r)), r.urn));
+  const stack = new AnalyzeStackRequest().setResourcesList(
+    ev.resources.map((r) => new AnalyzerResource().setUrn(r.urn).setType(r.type).setName(r.name).setProperties(struct(r.state)).setOptions(options()).setDependenciesList(r.dependencies)),
+  );
+  out.push(...findings(await unary<AnalyzeStackRequest, AnalyzeResponse>(client.analyzeStack, stack)));
+  return out;
+}
+
+const offlineFindings = (ev: Evaluation) => judge(ev).violations.map((v) => `${v.rule} | ${v.urn} | ${v.message} | ${v.enforcementLevel}`);
+
 beforeAll(async () => {
   evaluation = await evaluateProgram({ program: path.join(__dirname, "fixtures/programs/policy/ec2.ts"), project: "policytest", stack: "dev", config: {} });
   const started = await startPack();
@@ -72,16 +84,19 @@ describe("the policy pack under Pulumi's analyzer runtime", () => {
   });
 
   it("reports, resource by resource and for the stack, what the offline judge reports", async () => {
-    const fromServer: string[] = [];
-    for (const r of evaluation.resources) fromServer.push(...findings(await unary<AnalyzeRequest, AnalyzeResponse>(client.analyze, analyzeRequest(r)), r.urn));
-    const stack = new AnalyzeStackRequest().setResourcesList(
-      evaluation.resources.map((r) => new AnalyzerResource().setUrn(r.urn).setType(r.type).setName(r.name).setProperties(struct(r.state)).setOptions(options()).setDependenciesList(r.dependencies)),
-    );
-    fromServer.push(...findings(await unary<AnalyzeStackRequest, AnalyzeResponse>(client.analyzeStack, stack)));
-    const offline = judge(evaluation).violations.map((v) => `${v.rule} | ${v.urn} | ${v.message} | ${v.enforcementLevel}`);
+    const fromServer = await serverFindings(evaluation);
+    const offline = offlineFindings(evaluation);
     expect(offline.some((v) => v.startsWith("ec2-status-check-alarm"))).toBe(true);
     expect(fromServer.sort()).toEqual(offline.sort());
   });
+
+  // Identity, trust and resource policies, managed-policy lookups, group memberships and tailnet policies.
+  it.each(["iam", "public", "secrets-store", "tailscale-open"])("agrees with the offline judge on the %s program", async (program) => {
+    const ev = await evaluateProgram({ program: path.join(__dirname, `fixtures/programs/policy/${program}.ts`), project: "policytest", stack: "dev", config: {} });
+    const offline = offlineFindings(ev);
+    expect(offline.length).toBeGreaterThan(5);
+    expect((await serverFindings(ev)).sort()).toEqual(offline.sort());
+  }, 60_000);
 
   it("sees a pulumi.secret value decrypted, as the offline judge does", async () => {
     const token = ["sk", "ant", "api03", "Q9".repeat(20)].join("-");

@@ -8,7 +8,7 @@ import { ec2StateVolumeCmk } from "./ec2-state-volume-cmk";
 import { ec2StateVolumeKept } from "./ec2-state-volume-kept";
 import { ec2StateVolumeSeparate } from "./ec2-state-volume-separate";
 import { ec2StatusCheckAlarm } from "./ec2-status-check-alarm";
-import { iamNoAdminInstanceRole } from "./iam-no-admin-instance-role";
+import { iamNoPrivilegeEscalation } from "./iam-no-privilege-escalation";
 import { iamNoPublicTrust } from "./iam-no-public-trust";
 import { iamNoSecretReadWildcard } from "./iam-no-secret-read-wildcard";
 import { iamNoServiceWildcard } from "./iam-no-service-wildcard";
@@ -28,6 +28,7 @@ import { openclawGatewayLoopback } from "./openclaw-gateway-loopback";
 import { openclawNoDangerousFlags } from "./openclaw-no-dangerous-flags";
 import { openclawNoFunnel } from "./openclaw-no-funnel";
 import { openclawTrustEnvelope } from "./openclaw-trust-envelope";
+import { resourcePolicyNotPublic } from "./resource-policy-not-public";
 import { rotationLambdaPermissionScoped } from "./rotation-lambda-permission-scoped";
 import { secretPolicyBoundToHost } from "./secret-policy-bound-to-host";
 import { secretPolicyNotPublic } from "./secret-policy-not-public";
@@ -37,6 +38,9 @@ import { ssmNoShellDocument } from "./ssm-no-shell-document";
 import { tailscaleAclNoAnyToAny } from "./tailscale-acl-no-any-to-any";
 import { tailscaleAuthKeyHardened } from "./tailscale-auth-key-hardened";
 import { tailscaleAuthKeyShortLived } from "./tailscale-auth-key-short-lived";
+import { tailscaleNoFunnelAttr } from "./tailscale-no-funnel-attr";
+import { tailscaleNodeKeyExpiry } from "./tailscale-node-key-expiry";
+import { tailscaleSshCheckMode } from "./tailscale-ssh-check-mode";
 import { tailscaleTagOwners } from "./tailscale-tag-owners";
 
 export const RULES: readonly Rule[] = [
@@ -69,17 +73,21 @@ export const RULES: readonly Rule[] = [
   iamNoWildcardAdmin,
   iamNoSecretReadWildcard,
   iamNoPublicTrust,
-  iamNoAdminInstanceRole,
+  iamNoPrivilegeEscalation,
   iamNoServiceWildcard,
   ssmNoShellDocument,
   // open to everyone
   snsTopicNotPublic,
   lambdaNotPublic,
+  resourcePolicyNotPublic,
   // Tailscale
   tailscaleAclNoAnyToAny,
   tailscaleTagOwners,
   tailscaleAuthKeyHardened,
   tailscaleAuthKeyShortLived,
+  tailscaleSshCheckMode,
+  tailscaleNoFunnelAttr,
+  tailscaleNodeKeyExpiry,
   // OpenClaw on the host
   openclawConfigReadable,
   openclawGatewayLoopback,

@@ -1,13 +1,13 @@
 // Protects: secrets from a resource policy that lets any AWS principal read them.
 // Checklist: "API keys stored in environment variables or secrets manager" (the store must be closed).
 // Fix: name the principals (the instance role, the rotation role), or add a condition such as aws:PrincipalAccount.
-import { isPublicGrant, label, parsePolicy } from "../lib/policyDoc";
+import { parseKnownPolicy, publicStatementMessages } from "../lib/policyDoc";
 import type { ResourceRule } from "../lib/types";
 
 export const secretPolicyNotPublic: ResourceRule = {
   kind: "resource",
   name: "secret-policy-not-public",
-  description: 'No Secrets Manager resource policy allows Principal "*" without a condition that narrows who.',
+  description: 'No Secrets Manager resource policy allows Principal "*" (or everyone but a NotPrincipal) without a condition that pins the caller to a bounded account, organization, network or principal (a wildcard value pins nothing).',
   protects: "the secrets' values from every AWS account",
   checklistItems: ["api-keys-in-secret-store"],
   severity: "critical",
@@ -16,8 +16,8 @@ export const secretPolicyNotPublic: ResourceRule = {
   resourceTypes: ["aws:secretsmanager/secretPolicy:SecretPolicy", "aws:secretsmanager/secret:Secret"],
   validateResource(_type, props) {
     if (props.policy === undefined || props.policy === null) return [];
-    const doc = parsePolicy(props.policy);
+    const doc = parseKnownPolicy(props.policy, "the secret's resource policy");
     if (doc.error) return [`policy: ${doc.error}`];
-    return doc.statements.flatMap((s, i) => (isPublicGrant(s) ? [`policy ${label(s, i)} allows ${s.actions.join(", ") || "actions"} to Principal "*" with no restricting condition`] : []));
+    return publicStatementMessages(doc, "policy");
   },
 };

@@ -2,17 +2,51 @@
 // the next rotation; the guides rotate at least every 90 days.
 // Checklist: "Keys rotated within last 90 days"; best practice 2 (token rotation).
 // Fix: a secretsmanager.SecretRotation per secret with rotationRules.automaticallyAfterDays <= 90.
-// A secret that holds no credential opts out with the tag clawkeep:credential = "false"; a single-use
-// credential that expires instead of rotating (a Tailscale auth key) is tagged clawkeep:credential =
-// "one-shot" with clawkeep:expires-after-seconds, and passes only if it dies within the same bound.
+// What the secret holds is judged from what the program writes into it, never from a tag: a value
+// that is a Tailscale auth key (a version made from a tailscale.TailnetKey) dies when the key expires,
+// so it passes when the key expires within the bound; a value made only of a tailscale.FederatedIdentity's
+// client id and audience is no credential. Anything else, or a value put out of band, is a credential.
 import { field, refersTo } from "../lib/references";
-import type { StackRule } from "../lib/types";
-import { isRecord, tagsOf } from "../lib/values";
+import type { StackResource, StackRule } from "../lib/types";
+import { keyShapes } from "../../stacks/secretShapes";
+import { TAILNET_KEY } from "../lib/tailscale";
+import { asStrings, isRecord } from "../lib/values";
+import { DEFAULT_KEY_EXPIRY_SECONDS } from "./tailscale-auth-key-hardened";
 
 const SECRET = "aws:secretsmanager/secret:Secret";
 const ROTATION = "aws:secretsmanager/secretRotation:SecretRotation";
-export const NOT_A_CREDENTIAL_TAG = "clawkeep:credential";
-export const EXPIRES_AFTER_TAG = "clawkeep:expires-after-seconds";
+const VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
+const FEDERATED_IDENTITY = "tailscale:index/federatedIdentity:FederatedIdentity";
+const VALUE_PROPS = ["secretString", "secretStringWo", "secretBinary"];
+
+/** What the versions a program writes into a secret hold. */
+type Content = { kind: "credential" } | { kind: "tailscale-key"; key: StackResource } | { kind: "identifiers"; identity: StackResource };
+
+/**
+ * The program's versions of `secret` made from another resource's output, and nothing else that looks
+ * like a credential: a Tailscale auth key, or a federated identity's identifiers. A secret with no
+ * version (its value put out of band), or any other value, holds a credential.
+ */
+function contentOf(secret: StackResource, versions: readonly StackResource[], byUrn: ReadonlyMap<string, StackResource>): Content {
+  const mine = versions.filter((v) => refersTo(v, field(v.props, "secretId"), secret));
+  if (mine.length === 0) return { kind: "credential" };
+  let found: Content | undefined;
+  for (const v of mine) {
+    const sources = v.dependencies.map((d) => byUrn.get(d)).filter((r): r is StackResource => r?.type === TAILNET_KEY || r?.type === FEDERATED_IDENTITY);
+    if (sources.length !== 1) return { kind: "credential" };
+    const [source] = sources;
+    const values = VALUE_PROPS.flatMap((k) => asStrings(field(v.props, k)));
+    const key = field(source.props, "key");
+    // A known value must carry the key's (when it is known) and no other kind of credential.
+    const other = values.flatMap((x) => keyShapes(typeof key === "string" && key !== "" ? x.split(key).join("") : x)).filter((k) => source.type !== TAILNET_KEY || !k.includes("Tailscale"));
+    if (other.length > 0) return { kind: "credential" };
+    if (source.type === TAILNET_KEY && typeof key === "string" && key !== "" && values.length > 0 && !values.some((x) => x.includes(key))) return { kind: "credential" };
+    const content: Content = source.type === TAILNET_KEY ? { kind: "tailscale-key", key: source } : { kind: "identifiers", identity: source };
+    if (found && (found.kind !== content.kind)) return { kind: "credential" };
+    found = content;
+  }
+  return found ?? { kind: "credential" };
+}
 
 /** Days between rotations from automaticallyAfterDays or a rate()/cron() schedule; undefined if unknown. */
 export function rotationDays(rules: Record<string, unknown>): number | undefined {
@@ -33,32 +67,35 @@ export function rotationDays(rules: Record<string, unknown>): number | undefined
 export const secretsRotationMaxDays: StackRule = {
   kind: "stack",
   name: "secrets-rotation-max-days",
-  description: "Every Secrets Manager secret that holds a credential has an enabled SecretRotation at most maxRotationDays apart.",
+  description: "Every Secrets Manager secret that holds a credential has an enabled SecretRotation at most maxRotationDays apart; one that holds a Tailscale auth key passes when the key expires within that bound.",
   protects: "credentials from staying valid long after a leak",
   checklistItems: ["keys-rotated-90-days", "gateway-token-auth"],
   severity: "high",
   enforcementLevel: "mandatory",
   remediation:
-    'Add aws.secretsmanager.SecretRotation({ secretId, rotationLambdaArn, rotationRules: { automaticallyAfterDays: 30 } }) for the secret; tag a secret that holds no credential with clawkeep:credential = "false".',
+    "Add aws.secretsmanager.SecretRotation({ secretId, rotationLambdaArn, rotationRules: { automaticallyAfterDays: 30 } }) for the secret; a Tailscale auth key kept in a secret instead expires (tailscale.TailnetKey expiry) within the bound.",
   configSchema: {
     maxRotationDays: { type: "integer", default: 90, minimum: 1, maximum: 365, description: "Longest allowed interval between rotations." },
   },
   resourceTypes: [SECRET, ROTATION],
   validateStack(resources, config) {
     const rotations = resources.filter((r) => r.type === ROTATION);
+    const versions = resources.filter((r) => r.type === VERSION);
+    const byUrn = new Map(resources.filter((r) => r.type === TAILNET_KEY || r.type === FEDERATED_IDENTITY).map((r) => [r.urn, r]));
     const out: Array<{ urn: string; message: string }> = [];
     for (const secret of resources.filter((r) => r.type === SECRET)) {
-      const tags = tagsOf(secret.props);
-      if (tags[NOT_A_CREDENTIAL_TAG] === "false") continue;
-      if (tags[NOT_A_CREDENTIAL_TAG] === "one-shot") {
-        const seconds = Number(tags[EXPIRES_AFTER_TAG]);
-        if (!(Number.isFinite(seconds) && seconds > 0 && seconds <= config.maxRotationDays * 86400)) {
-          out.push({ urn: secret.urn, message: `secret "${secret.name}" is a one-shot credential without an expiry within ${config.maxRotationDays} days (tag ${EXPIRES_AFTER_TAG})` });
-        }
-        continue;
-      }
       const rotation = rotations.find((r) => refersTo(r, field(r.props, "secretId"), secret));
       if (!rotation) {
+        const content = contentOf(secret, versions, byUrn);
+        if (content.kind === "identifiers") continue;
+        if (content.kind === "tailscale-key") {
+          const expiry = field(content.key.props, "expiry");
+          const seconds = typeof expiry === "number" ? expiry : DEFAULT_KEY_EXPIRY_SECONDS;
+          if (seconds > config.maxRotationDays * 86400) {
+            out.push({ urn: secret.urn, message: `secret "${secret.name}" holds the Tailscale auth key ${content.key.name}, which stays valid ${Math.round(seconds / 86400)} days${typeof expiry === "number" ? "" : " (Tailscale's default)"}; it must expire within ${config.maxRotationDays} days or rotate` });
+          }
+          continue;
+        }
         out.push({ urn: secret.urn, message: `secret "${secret.name}" has no SecretRotation` });
         continue;
       }

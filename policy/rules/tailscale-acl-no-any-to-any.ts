@@ -1,35 +1,46 @@
-// Protects: the tailnet's segmentation. An ACL or grant that accepts "*" to "*:*" lets every
-// device (a laptop, a phone, another agent) reach every port of the gateway host and everything else.
+// Protects: the gateway from every device of the tailnet. Who can reach the gateway's ports is decided
+// by the tailnet policy's acls and grants; a source that stands for everyone — "*", autogroup:member,
+// autogroup:danger-all, autogroup:shared, autogroup:tagged, a tag anyone may apply, the whole tailnet
+// range (by CIDR or hosts alias) — puts every laptop, phone and other agent next to the gateway.
 // Checklist: "Network restrictions in place"; "Role-based access control implemented"; best practice 3.
-// Fix: grant named groups or tags access to tag:<gateway> on the ports they need (e.g. tcp:443).
-import { parseAcl, ACL } from "../lib/tailscale";
-import type { ResourceRule } from "../lib/types";
-import { asArray, asStrings, isRecord } from "../lib/values";
+// Fix: grant a named group (or tag) access to tag:<gateway> on the ports it needs (e.g. tcp:443).
+import { splitAclDestination, tailnetPolicies, ACL } from "../lib/tailscale";
+import type { StackRule, StackViolation } from "../lib/types";
 
-export const tailscaleAclNoAnyToAny: ResourceRule = {
-  kind: "resource",
+export const tailscaleAclNoAnyToAny: StackRule = {
+  kind: "stack",
   name: "tailscale-acl-no-any-to-any",
-  description: 'The Tailscale policy has no ACL accepting src "*" to dst "*:*" and no grant from "*" to "*" on every IP port.',
+  description:
+    'No acls entry or grant in the Tailscale policy lets a source that stands for everyone ("*", autogroup:member, autogroup:danger-all, autogroup:shared, autogroup:tagged, a tag anyone may apply, the tailnet range) reach the gateway (the tags the program\'s keys and devices join with, or any tagged node when none is named, or every device).',
   protects: "tailnet segmentation between the operator's devices and the gateway",
   checklistItems: ["network-restrictions", "network-isolation", "role-based-access"],
   severity: "critical",
   enforcementLevel: "mandatory",
-  remediation: 'Replace the any-to-any entry with grants from a group or tag to "tag:<gateway>" on named ports, e.g. {"src": ["group:operators"], "dst": ["tag:openclaw"], "ip": ["tcp:443"]}.',
+  remediation: 'Replace the broad source with a group or tag and name the gateway\'s ports, e.g. {"src": ["group:operators"], "dst": ["tag:openclaw"], "ip": ["tcp:443"]}.',
   resourceTypes: [ACL],
-  validateResource(_type, props) {
-    const parsed = parseAcl(props);
-    if (parsed.error) return [`acl: ${parsed.error}`];
-    const problems: string[] = [];
-    asArray(parsed.policy.acls).forEach((a, i) => {
-      if (isRecord(a) && a.action === "accept" && asStrings(a.src).includes("*") && asStrings(a.dst).includes("*:*")) {
-        problems.push(`acls[${i}] accepts "*" to "*:*"`);
+  validateStack(resources) {
+    const out: StackViolation[] = [];
+    for (const { urn, error, policy } of tailnetPolicies(resources)) {
+      if (error) {
+        out.push({ urn, message: `acl: ${error}` });
+        continue;
       }
-    });
-    asArray(parsed.policy.grants).forEach((g, i) => {
-      if (isRecord(g) && asStrings(g.src).includes("*") && asStrings(g.dst).includes("*") && asStrings(g.ip).includes("*")) {
-        problems.push(`grants[${i}] grants "*" to "*" on every port`);
-      }
-    });
-    return problems;
+      policy.acls.forEach((a, i) => {
+        if (a.action !== "accept") return;
+        const why = a.src.map((x) => policy.broadSource(x)).find(Boolean);
+        if (!why) return;
+        const hit = a.dst.map(splitAclDestination).filter(([sel]) => policy.reachesGateway(sel));
+        if (hit.length > 0) out.push({ urn, message: `acls[${i}] lets ${why} reach ${hit.map(([sel, ports]) => `${sel} on ${ports === "*" ? "every port" : `port ${ports}`}`).join(", ")}` });
+      });
+      policy.grants.forEach((g, i) => {
+        // A grant with only "app" capabilities opens no network path.
+        if (g.ip.length === 0) return;
+        const why = g.src.map((x) => policy.broadSource(x)).find(Boolean);
+        if (!why) return;
+        const hit = g.dst.filter((d) => policy.reachesGateway(d));
+        if (hit.length > 0) out.push({ urn, message: `grants[${i}] lets ${why} reach ${hit.join(", ")} on ${g.ip.includes("*") ? "every port" : g.ip.join(", ")}` });
+      });
+    }
+    return out;
   },
 };
