@@ -4,6 +4,8 @@ export interface PlanArgs {
   stack?: string;
   program?: string;
   out?: string;
+  /** A directory an earlier `--out` wrote: say what this plan does to a cell running that one. */
+  against?: string;
   json: boolean;
   config: string[];
   help: boolean;
@@ -39,6 +41,9 @@ export function parseArgs(argv: string[]): PlanArgs {
       case "--out":
         args.out = take();
         break;
+      case "--against":
+        args.against = take();
+        break;
       case "--config":
         args.config.push(take());
         break;
@@ -59,5 +64,6 @@ export function parseArgs(argv: string[]): PlanArgs {
   }
   if (!args.help && !args.stack === !args.program) throw new UsageError("give exactly one of --stack NAME or --program FILE");
   if (args.program && args.config.length > 0) throw new UsageError("--config applies to --stack only");
+  if (args.program && args.against !== undefined) throw new UsageError("--against applies to --stack only");
   return args;
 }

@@ -11,6 +11,8 @@ import { OutDirError, checkOutDir, writePlanFiles, type OutDir } from "./outDir"
 import { loadStackInput, planStack, toRows, type StackInput, type StackPlan } from "./planStack";
 import type { AnsweredLookup } from "./mocks";
 import { table } from "./table";
+import { planWarnings } from "./warnings";
+import { AgainstError, againstReport, compareWithEarlier, readEarlierPlan, type AgainstResult, type EarlierPlan } from "./against";
 
 /** Where the CLI writes; main() takes them so tests can capture output in-process. */
 export interface Io {
@@ -27,7 +29,7 @@ function progressPrinter(io: Io): (msg: string) => void {
 
 const verdictJson = (v: Verdict) => ({ status: v.status, exitCode: v.exitCode, line: v.line });
 
-export function planJson(plan: StackPlan): Record<string, unknown> {
+export function planJson(plan: StackPlan, against?: AgainstResult): Record<string, unknown> {
   return {
     kind: "clawkeep-offline-plan",
     stack: plan.stack,
@@ -39,12 +41,14 @@ export function planJson(plan: StackPlan): Record<string, unknown> {
     userDataBytes: plan.host.userDataBytes,
     hostBundle: { bucket: plan.host.bundle.bucket, key: plan.host.bundle.key, sha256: plan.host.bundle.sha256, bytes: plan.host.bundle.gz.length },
     cost: plan.cost,
+    warnings: planWarnings(plan.model, plan.evaluation.resources),
     tailnetPolicySnippet: plan.tailnetSnippet ?? null,
     lookups: plan.evaluation.lookups,
     violations: plan.judgement.violations,
     ruleErrors: plan.judgement.errors,
     blind: plan.judgement.blind,
     checklist: plan.judgement.checklist,
+    ...(against ? { against: { dir: against.dir, effect: against.effect, stateKept: against.stateKept, summary: against.summary, changes: against.changes } } : {}),
     verdict: verdictJson(verdictOf(plan.judgement)),
   };
 }
@@ -87,21 +91,21 @@ function lookupReport(lookups: readonly AnsweredLookup[]): string[] {
 }
 
 /** The files a plan writes under DIR: host files under host/<absolute path>, the user data, the bundle, the tailnet snippet, plan.json. */
-export function planFiles(plan: StackPlan): Array<{ rel: string; content: string | Buffer }> {
+export function planFiles(plan: StackPlan, against?: AgainstResult): Array<{ rel: string; content: string | Buffer }> {
   const files: Array<{ rel: string; content: string | Buffer }> = plan.host.files.map((f) => ({ rel: path.join("host", f.path), content: f.content }));
   files.push({ rel: "user-data.yaml", content: plan.host.userData });
   files.push({ rel: path.basename(plan.host.bundle.key), content: plan.host.bundle.gz });
   if (plan.tailnetSnippet) files.push({ rel: "tailnet-policy.hujson", content: plan.tailnetSnippet });
-  files.push({ rel: "plan.json", content: `${JSON.stringify(planJson(plan), null, 2)}\n` });
+  files.push({ rel: "plan.json", content: `${JSON.stringify(planJson(plan, against), null, 2)}\n` });
   return files;
 }
 
 /** Write the plan under DIR (checked first), replacing only what an earlier plan wrote there. */
-export function writeOut(plan: StackPlan, dir: string | OutDir): string[] {
-  return writePlanFiles(typeof dir === "string" ? checkOutDir(dir) : dir, planFiles(plan));
+export function writeOut(plan: StackPlan, dir: string | OutDir, against?: AgainstResult): string[] {
+  return writePlanFiles(typeof dir === "string" ? checkOutDir(dir) : dir, planFiles(plan, against));
 }
 
-function report(plan: StackPlan, outDir: string | undefined): string {
+function report(plan: StackPlan, outDir: string | undefined, against?: AgainstResult): string {
   const lines: string[] = [];
   lines.push(`clawkeep offline plan: stack ${plan.stack}, trust level ${plan.trustLevel} (${plan.model.capabilities.name}), region ${plan.region}`, "");
   lines.push(`Resources (${plan.rows.length})`);
@@ -114,6 +118,9 @@ function report(plan: StackPlan, outDir: string | undefined): string {
   lines.push("", `Monthly cost estimate (on-demand us-east-1 list prices read ${c.pricesReadOn}${plan.region === "us-east-1" ? "" : `; stack region ${plan.region} may differ`})`);
   lines.push(table(["ITEM", "RESOURCE", "USD/MONTH", "BASIS"], c.lines.map((l) => [l.item, l.resource, l.monthlyUsd === null ? "?" : l.monthlyUsd.toFixed(2), l.basis])));
   lines.push(`total: $${c.totalUsd.toFixed(2)}/month${c.unpriced.length ? ` plus unpriced: ${c.unpriced.join(", ")}` : ""}`);
+  const warnings = planWarnings(plan.model, plan.evaluation.resources);
+  if (warnings.length > 0) lines.push("", `Warnings (${warnings.length})`, ...warnings.map((w) => `  - ${w}`));
+  if (against) lines.push(...againstReport(against));
   lines.push("", ...policyReport(plan.judgement));
   if (plan.tailnetSnippet) {
     const where = outDir ? `written to ${path.join(outDir, "tailnet-policy.hujson")}` : "write it with --out DIR";
@@ -165,10 +172,19 @@ function projectName(file: string): string {
 }
 
 /** Every problem with the run's input, before anything is evaluated: --out and the stack config together. */
-function checkInputs(args: PlanArgs, stacksDir: string | undefined): { out?: OutDir; input?: StackInput; problems: string[] } {
+function checkInputs(args: PlanArgs, stacksDir: string | undefined): { out?: OutDir; input?: StackInput; earlier?: EarlierPlan; problems: string[] } {
   const problems: string[] = [];
   let out: OutDir | undefined;
   let input: StackInput | undefined;
+  let earlier: EarlierPlan | undefined;
+  if (args.against !== undefined) {
+    try {
+      earlier = readEarlierPlan(args.against);
+    } catch (e) {
+      if (!(e instanceof AgainstError)) throw e;
+      problems.push(e.message);
+    }
+  }
   if (args.out !== undefined) {
     try {
       out = checkOutDir(args.out);
@@ -185,7 +201,7 @@ function checkInputs(args: PlanArgs, stacksDir: string | undefined): { out?: Out
       problems.push(formatIssues(e.issues as ConfigIssue[]));
     }
   }
-  return { out, input, problems };
+  return { out, input, earlier, problems };
 }
 
 export interface MainOptions {
@@ -209,7 +225,7 @@ export async function main(argv: string[], io: Io = processIo, opts: MainOptions
     return 0;
   }
   const progress = progressPrinter(io);
-  const { out, input, problems } = checkInputs(args, opts.stacksDir);
+  const { out, input, earlier, problems } = checkInputs(args, opts.stacksDir);
   if (problems.length > 0) {
     io.err(`error: ${problems.join("\nerror: ")}\nnothing was planned or written.\n`);
     return 2;
@@ -226,10 +242,11 @@ export async function main(argv: string[], io: Io = processIo, opts: MainOptions
     io.out(`${[...blindReport(j), "", verdictOf(j).line].join("\n").trimStart()}\n`);
     return verdictOf(j).exitCode;
   }
+  const against = earlier ? compareWithEarlier(earlier, plan) : undefined;
   let written: string[] = [];
   if (out) {
     try {
-      written = writeOut(plan, out);
+      written = writeOut(plan, out, against);
     } catch (e) {
       if (!(e instanceof OutDirError)) throw e;
       io.err(`error: ${e.message}\n`);
@@ -237,9 +254,9 @@ export async function main(argv: string[], io: Io = processIo, opts: MainOptions
     }
   }
   if (args.json) {
-    io.out(`${JSON.stringify(planJson(plan), null, 2)}\n`);
+    io.out(`${JSON.stringify(planJson(plan, against), null, 2)}\n`);
     io.err(`${verdictOf(plan.judgement).line}\n`);
-  } else io.out(`${report(plan, args.out)}\n`);
+  } else io.out(`${report(plan, args.out, against)}\n`);
   if (written.length) progress(`wrote ${written.length} files under ${args.out}`);
   return verdictOf(plan.judgement).exitCode;
 }

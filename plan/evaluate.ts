@@ -27,6 +27,9 @@ export interface PlannedResource {
   dependencies: string[];
   /** file:line of the program that constructed it. */
   site?: string;
+  /** Resource options the engine keeps in state (a destroy leaves a retained resource in the cloud). */
+  retainOnDelete?: boolean;
+  protect?: boolean;
 }
 
 export interface EvaluateOptions {
@@ -87,6 +90,8 @@ interface RegisterRequest {
   getParent(): string;
   getCustom(): boolean;
   getDependenciesList(): string[];
+  getRetainondelete(): boolean | undefined;
+  getProtect(): boolean | undefined;
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -307,6 +312,8 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
           state: seen?.state ?? {},
           dependencies: req.getDependenciesList(),
           site: constructed.get(key)?.[0],
+          retainOnDelete: req.getRetainondelete(),
+          protect: req.getProtect(),
         });
       }
       cb(err, resp);

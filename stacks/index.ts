@@ -7,5 +7,8 @@ export * from "./audit";
 export * from "./tailscale";
 export * from "./secretShapes";
 export * from "./openclawTools";
+export * from "./alarmSubscribers";
+export * from "./backup";
+export * from "./teardown";
 export * from "./schema";
 export * from "./load";

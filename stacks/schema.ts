@@ -6,6 +6,9 @@ import { auditSettingsProblems, type AuditSettings } from "./audit";
 import { cidrWithin, parseCidr } from "./cidr";
 import { DEFAULT_NODE_VERSION, DEFAULT_NPM_REGISTRY, DEFAULT_OPENCLAW_VERSION, OPENCLAW_DEFAULT_GATEWAY_PORT, PINS, TAILSCALE_APT_REPO } from "./pins";
 import { tailscaleOptionsSchema, type TailscaleOptions } from "./tailscale";
+import { ALARM_PROTOCOLS, MAX_ALARM_SUBSCRIPTIONS, alarmSubscribers, alarmSubscriptionSchema, endpointProblem, isPlaceholder, type AlarmSubscriber } from "./alarmSubscribers";
+import { SNAPSHOT_ID, retentionProblem } from "./backup";
+import { secretRecoveryProblem, teardownSchema, type Teardown } from "./teardown";
 import { WEEKDAYS } from "./businessHours";
 import { LEVELS, MODEL_PROVIDERS, PROVIDER_HOSTS, TRUST_LEVELS, type LevelCapabilities, type TrustLevel } from "./trustLevels";
 
@@ -92,6 +95,10 @@ export const rawConfigSchema = z.strictObject({
   execTimeoutSeconds: z.number().int().min(10).max(1800).default(300),
   promotion: promotion.optional(),
   alarmEmail: z.email("an e-mail address").optional(),
+  alarmSubscriptions: z.array(alarmSubscriptionSchema).max(MAX_ALARM_SUBSCRIPTIONS).default([]),
+  backupRetentionDays: z.number().int().optional(),
+  stateVolumeSnapshotId: z.string().regex(SNAPSHOT_ID, "an EBS snapshot id (snap-...) of one of the cell's recovery points").optional(),
+  teardown: teardownSchema.prefault({}),
   openclawIntegrity: z.string().regex(sriSha512, "an npm integrity string (sha512-...)").optional(),
   nodeIntegrity: z.string().regex(sriSha512, "an npm integrity string (sha512-...)").optional(),
   packageMirror: z
@@ -171,6 +178,12 @@ export interface StackModel {
   logRetentionDays: number;
   promotion?: { reviewer: string; date: string; tested: string };
   alarmEmail?: string;
+  /** Everyone the alarm topic delivers to: alarmEmail first, then alarmSubscriptions. */
+  alarmSubscribers: AlarmSubscriber[];
+  /** Daily recovery points of the state volume, and the one a restore builds the volume from. */
+  backup: { retentionDays: number; restoreSnapshotId?: string };
+  /** What `pulumi destroy` keeps (README "Teardown"). */
+  teardown: Teardown;
   /** Where the host downloads packages; the public registries unless a mirror is configured. */
   /** Debian mirrors come as a pair: a host that cannot reach deb.debian.org cannot reach the security archive either. */
   packageMirror: { npmRegistry: string; debian?: { primary: string; security: string }; tailscaleRepo: string };
@@ -383,6 +396,36 @@ const POLICY_CHECKS: readonly PolicyCheck[] = [
     },
   },
   {
+    reads: ["alarmSubscriptions"],
+    check: (raw) =>
+      raw.alarmSubscriptions.flatMap((sub, i) => {
+        const problem = endpointProblem(sub);
+        return problem ? [{ key: `alarmSubscriptions.${i}.endpoint`, given: sub.endpoint, allowed: problem }] : [];
+      }),
+  },
+  {
+    reads: ["alarmEmail", "alarmSubscriptions", "trustLevel"],
+    check: (raw) =>
+      LEVELS[raw.trustLevel].alarmSubscriberRequired && alarmSubscribers(raw.alarmEmail, raw.alarmSubscriptions).length === 0
+        ? [{ key: "alarmEmail", given: undefined, allowed: `an e-mail address (or an alarmSubscriptions entry: ${ALARM_PROTOCOLS.join(", ")}) at trust level ${raw.trustLevel}: its alarms must reach a person` }]
+        : [],
+  },
+  {
+    reads: ["backupRetentionDays", "trustLevel"],
+    check: (raw) => {
+      if (raw.backupRetentionDays === undefined) return [];
+      const problem = retentionProblem(raw.trustLevel, raw.backupRetentionDays);
+      return problem ? [{ key: "backupRetentionDays", given: raw.backupRetentionDays, allowed: problem }] : [];
+    },
+  },
+  {
+    reads: ["teardown"],
+    check: (raw) => {
+      const problem = secretRecoveryProblem(raw.teardown.secretRecoveryDays);
+      return problem ? [{ key: "teardown.secretRecoveryDays", given: raw.teardown.secretRecoveryDays, allowed: problem }] : [];
+    },
+  },
+  {
     reads: ["promotion", "trustLevel"],
     check: (raw) =>
       LEVELS[raw.trustLevel].promotionRequired && !raw.promotion
@@ -518,6 +561,9 @@ export function parseStackConfig(input: unknown): StackModel {
     logRetentionDays: raw.logRetentionDays,
     promotion: raw.promotion,
     alarmEmail: raw.alarmEmail,
+    alarmSubscribers: alarmSubscribers(raw.alarmEmail, raw.alarmSubscriptions),
+    backup: { retentionDays: raw.backupRetentionDays ?? caps.backupRetentionDays.default, restoreSnapshotId: raw.stateVolumeSnapshotId },
+    teardown: raw.teardown,
     packageMirror: {
       npmRegistry: raw.packageMirror?.npmRegistry ?? DEFAULT_NPM_REGISTRY,
       debian:
@@ -534,4 +580,17 @@ export function parseStackConfig(input: unknown): StackModel {
     openai: raw.openaiProjectId && raw.openaiServiceAccountId ? { projectId: raw.openaiProjectId, serviceAccountId: raw.openaiServiceAccountId } : undefined,
     tags: raw.tags,
   };
+}
+
+/**
+ * What a real deploy refuses that the offline plan only warns about: an alarm subscriber at a reserved
+ * example domain (the example stacks carry one so their plan shows a whole level 2/3 cell).
+ */
+export function deployOnlyIssues(model: StackModel): ConfigIssue[] {
+  const allowed = "an address that reaches a person: example.com, .example, .test and .invalid receive nothing (the example stacks' placeholder; `pulumi config set clawkeep:alarmEmail you@your-company`)";
+  const listed = model.alarmSubscribers.slice(model.alarmEmail ? 1 : 0);
+  return [
+    ...(model.alarmEmail && isPlaceholder({ protocol: "email", endpoint: model.alarmEmail }) ? [{ key: "alarmEmail", given: model.alarmEmail, allowed }] : []),
+    ...listed.flatMap((s, i) => (isPlaceholder(s) ? [{ key: `alarmSubscriptions.${i}.endpoint`, given: s.endpoint, allowed }] : [])),
+  ];
 }

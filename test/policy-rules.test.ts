@@ -14,6 +14,7 @@ import { CREDENTIAL_RULE_CASES } from "./support/credentialRuleCases";
 const PROGRAMS = [
   "network",
   "ec2",
+  "state",
   "launch-paths",
   "account-defaults",
   "exposure",
@@ -134,6 +135,28 @@ const CASES: Case[] = [
   },
   { rule: "agent-host-audit-logging", program: "trail-logging", bad: [], good: ["good-agent-with-trail"] },
   { rule: "agent-host-audit-logging", program: "clean", bad: [], good: ["gateway"] },
+  {
+    rule: "ec2-state-volume-cmk",
+    program: "state",
+    bad: ["bad-state-awskey", "bad-state-alias", "bad-host-blockdev-awskey"],
+    good: ["good-state", "good-state-tagged", "good-state-dlm", "bad-state-unbacked", "bad-state-excluded", "bad-host-blockdev", "good-host"],
+    says: { "bad-state-awskey": /AWS managed key \(no kmsKeyId\)/, "bad-state-alias": /alias\/aws\/ebs/, "bad-host-blockdev-awskey": /ebsBlockDevices\[0\] \(\/dev\/sdf\)/ },
+  },
+  {
+    rule: "ec2-state-volume-backed-up",
+    program: "state",
+    bad: ["bad-state-unbacked", "bad-state-excluded", "bad-host-blockdev-awskey"],
+    good: ["good-state", "good-state-tagged", "good-state-dlm", "bad-state-awskey", "bad-state-alias", "bad-host-blockdev", "good-host"],
+    says: { "bad-state-unbacked": /volume "bad-state-unbacked" \(attached to "good-host"\) is in no backup plan/ },
+  },
+  {
+    rule: "ec2-state-volume-kept",
+    program: "state",
+    bad: ["bad-host-blockdev", "bad-host-blockdev-awskey"],
+    good: ["good-host", "good-state", "bad-state-unbacked", "bad-host-nostate"],
+    says: { "bad-host-blockdev": /deleted with the instance \(deleteOnTermination is not false\)/, "bad-host-blockdev-awskey": /left behind detached/ },
+  },
+  { rule: "ec2-state-volume-separate", program: "state", bad: ["bad-host-nostate"], good: ["good-host", "bad-host-blockdev"], says: { "bad-host-nostate": /state lives on its root volume/ } },
   {
     rule: "no-plaintext-secrets",
     program: "secrets-literal",

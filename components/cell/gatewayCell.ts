@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PROVIDER_KEY_CONFIG, type StackModel } from "../../stacks/schema";
+import { keptKeys } from "../../stacks/teardown";
 import { AlertTopic } from "../alarms";
 import { ConfigPreflight, renderOpenclawJson } from "../gateway";
 import { randomBytes } from "node:crypto";
@@ -55,9 +56,9 @@ export class GatewayCell extends pulumi.ComponentResource {
     // Every role of the cell under one IAM path; the host and the people's roles by fixed name (policies name them before they exist).
     const rolePath = cellRolePath(args.stack, model.cellName);
     const roleArn = (what: string) => accountId.apply((a) => cellRoleArn(a, args.stack, model.cellName, what));
-    const keys = new CellKeys(`${name}-keys`, { accountId, region, hostRoleArn: roleArn("host"), tags }, self);
+    const keys = new CellKeys(`${name}-keys`, { accountId, region, hostRoleArn: roleArn("host"), tags, keep: keptKeys(model.teardown) }, self);
     const commands = new CommandDocuments(`${name}-commands`, { stack: args.stack, cellName: model.cellName, region, accountId, tags }, self);
-    const alerts = new AlertTopic(`${name}-alerts`, { logsKeyArn: keys.logsKey.arn, accountId, email: model.alarmEmail, tags }, self);
+    const alerts = new AlertTopic(`${name}-alerts`, { logsKeyArn: keys.logsKey.arn, accountId, subscribers: model.alarmSubscribers, tags }, self);
     const network = new Network(`${name}-net`, { model, region, availabilityZone: az, logsKeyArn: keys.logsKey.arn, rolePath, tags }, self);
 
     const caller = aws.getCallerIdentityOutput({}, self);
@@ -65,8 +66,9 @@ export class GatewayCell extends pulumi.ComponentResource {
     // The host files beyond the user data's 16 KB travel as one object, pinned by SHA-256 in the user data.
     const bundleStore = new PrivateBucket(
       `${name}-host-bundle`,
-      // Its policy names the host (below): the instance role reads its bundle only from its own instance.
-      { bucketName: rendered.bundle.bucket, kmsKeyArn: keys.dataKey.arn, noncurrentVersionDays: 30, policyLater: true, tags },
+      // Only bundles the program renders again: emptied at destroy, so the destroy completes. Its policy names the
+      // host (below): the instance role reads its bundle only from its own instance.
+      { bucketName: rendered.bundle.bucket, kmsKeyArn: keys.dataKey.arn, noncurrentVersionDays: 30, forceDestroy: true, policyLater: true, tags },
       self,
     );
     const bundleObject = new aws.s3.BucketObjectv2(
@@ -127,6 +129,7 @@ export class GatewayCell extends pulumi.ComponentResource {
       secretName,
       description,
       rotationDays,
+      recoveryWindowInDays: model.teardown.secretRecoveryDays,
       dataKeyArn: keys.dataKey.arn,
       logsKeyArn: keys.logsKey.arn,
       region,
@@ -278,7 +281,7 @@ export class GatewayCell extends pulumi.ComponentResource {
         name: adminSecretName(args.stack, model.cellName, "openai-admin-key"),
         description: "OpenAI admin key used only to mint and delete the gateway's project keys (clawkeep)",
         kmsKeyId: dataKeyArn,
-        recoveryWindowInDays: 7,
+        recoveryWindowInDays: model.teardown.secretRecoveryDays,
         tags: { ...tags, "clawkeep:credential": "openai-admin" },
       },
       { parent: this },

@@ -4,6 +4,10 @@ import { agentHostAuditLogging } from "./agent-host-audit-logging";
 import { ec2EbsEncrypted } from "./ec2-ebs-encrypted";
 import { ec2Imdsv2Required } from "./ec2-imdsv2-required";
 import { ec2NoSshKeyPair } from "./ec2-no-ssh-key-pair";
+import { ec2StateVolumeBackedUp } from "./ec2-state-volume-backed-up";
+import { ec2StateVolumeCmk } from "./ec2-state-volume-cmk";
+import { ec2StateVolumeKept } from "./ec2-state-volume-kept";
+import { ec2StateVolumeSeparate } from "./ec2-state-volume-separate";
 import { ec2StatusCheckAlarm } from "./ec2-status-check-alarm";
 import { iamNoPrivilegeEscalation } from "./iam-no-privilege-escalation";
 import { iamNoPublicTrust } from "./iam-no-public-trust";
@@ -54,6 +58,11 @@ export const RULES: readonly Rule[] = [
   ec2NoSshKeyPair,
   ec2StatusCheckAlarm,
   imdsRootOnly,
+  // the agent's state (issue 18)
+  ec2StateVolumeCmk,
+  ec2StateVolumeBackedUp,
+  ec2StateVolumeKept,
+  ec2StateVolumeSeparate,
   // secrets and keys
   noPlaintextSecrets,
   noCredentialInState,
