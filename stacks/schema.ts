@@ -6,6 +6,7 @@ import { auditSettingsProblems, type AuditSettings } from "./audit";
 import { cidrWithin, parseCidr } from "./cidr";
 import { DEFAULT_NODE_VERSION, DEFAULT_NPM_REGISTRY, DEFAULT_OPENCLAW_VERSION, PINS, TAILSCALE_APT_REPO } from "./pins";
 import { tailscaleOptionsSchema, type TailscaleOptions } from "./tailscale";
+import { EXEC_PRESETS, execAllowlistProblems, type ExecAllowlistEntry } from "./execAllowlist";
 import { WEEKDAYS } from "./businessHours";
 import { LEVELS, MODEL_PROVIDERS, PROVIDER_HOSTS, TRUST_LEVELS, type LevelCapabilities, type TrustLevel } from "./trustLevels";
 
@@ -54,6 +55,12 @@ const secretValue = z.union([
   z.strictObject({ __decryptedSecret: z.string().min(1) }),
 ]);
 
+const executablePath = z.string().regex(/^\/[A-Za-z0-9._/-]+$/, "an absolute path to an executable");
+
+const executableRef = z
+  .string()
+  .regex(new RegExp(`^(/[A-Za-z0-9._/-]+|${Object.keys(EXEC_PRESETS).join("|")})$`), `an absolute path to an executable, or a kit preset (${Object.keys(EXEC_PRESETS).join(", ")})`);
+
 const modelRef = z.string().regex(/^[a-z0-9-]+\/[A-Za-z0-9._-]+$/, "a provider/model reference such as anthropic/claude-opus-5");
 
 const principalArn = z.string().regex(/^arn:aws[a-z-]*:(iam::\d{12}:(role|user)\/[\w+=,.@/-]+|iam::\d{12}:root)$/, "an IAM role, user or account-root ARN");
@@ -84,7 +91,9 @@ export const rawConfigSchema = z.strictObject({
   model: modelRef.default("anthropic/claude-opus-5"),
   strongModels: z.array(modelRef).min(1).default(DEFAULT_STRONG_MODELS),
   egressAllowlist: z.array(z.string().regex(domain, "a DNS name such as api.github.com (a leading *. is allowed)")).default([]),
-  execAllowlist: z.array(z.string().regex(/^\/[A-Za-z0-9._/-]+$/, "an absolute path to an executable")).default([]),
+  execAllowlist: z
+    .array(z.union([executableRef, z.strictObject({ path: executablePath, argPattern: z.string().min(3).max(2000).optional() })]))
+    .default([]),
   approvalTimeoutSeconds: z.number().int().min(30).max(3600).default(300),
   sessionIdleMinutes: z.number().int().min(5).max(30).default(30),
   sessionMaxHours: z.number().int().min(1).max(8).default(8),
@@ -159,7 +168,8 @@ export interface StackModel {
   egressDomains: string[];
   providers: Array<keyof typeof PROVIDER_HOSTS>;
   model: { primary: string; strongModels: string[] };
-  execAllowlist: string[];
+  /** The exec allowlist, each entry a binary and optionally the arguments it is pinned to. */
+  execAllowlist: ExecAllowlistEntry[];
   limits: {
     approvalTimeoutSeconds: number;
     sessionIdleMinutes: number;
@@ -245,7 +255,9 @@ function describeAllowed(issue: z.core.$ZodIssue): string {
         ? "one of 0, 1, 2, 3"
         : SECRET_KEYS.includes(issue.path[0] as SecretKey)
           ? "a secret set with `pulumi config set --secret` ({secure: ...})"
-          : "a value of the documented shape";
+          : issue.path[0] === "execAllowlist"
+            ? `an absolute path to an executable, {path, argPattern} with the arguments pinned, or a kit preset (${Object.keys(EXEC_PRESETS).join(", ")})`
+            : "a value of the documented shape";
     default:
       return issue.message;
   }
@@ -318,6 +330,7 @@ export function policyIssues(raw: ParsedRaw): ConfigIssue[] {
       allowed: `[] at trust level ${raw.trustLevel} (${caps.name}: no commands); commands start at level 2`,
     });
   }
+  issues.push(...execAllowlistProblems(raw.execAllowlist.map(toEntry)));
   if (caps.promotionRequired && !raw.promotion) {
     issues.push({
       key: "promotion",
@@ -360,6 +373,11 @@ function auditSettingsOf(raw: ParsedRaw): AuditSettings {
     alarms: raw.alarms,
     businessHours: raw.businessHours,
   };
+}
+
+function toEntry(e: string | { path: string; argPattern?: string }): ExecAllowlistEntry {
+  if (typeof e === "string") return Object.hasOwn(EXEC_PRESETS, e) ? { ...EXEC_PRESETS[e] } : { path: e };
+  return e.argPattern === undefined ? { path: e.path } : { path: e.path, argPattern: e.argPattern };
 }
 
 function toSecret(v: { secure: string } | { __decryptedSecret: string }): SecretValue {
@@ -405,7 +423,7 @@ export function parseStackConfig(input: unknown): StackModel {
     egressDomains: egress,
     providers,
     model: { primary: raw.model, strongModels: raw.strongModels },
-    execAllowlist: raw.execAllowlist,
+    execAllowlist: raw.execAllowlist.map(toEntry),
     limits: {
       approvalTimeoutSeconds: raw.approvalTimeoutSeconds,
       sessionIdleMinutes: raw.sessionIdleMinutes,
