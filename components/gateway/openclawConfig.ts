@@ -268,7 +268,12 @@ export function renderOpenclawJson(model: StackModel, opts: RenderOptions = {}):
 export interface ExecApprovals {
   version: 1;
   defaults: ExecApprovalPolicy;
-  agents: Record<string, ExecApprovalPolicy & { allowlist: Array<{ pattern: string }> }>;
+  agents: Record<string, ExecApprovalPolicy & { allowlist: ExecApprovalEntry[] }>;
+}
+/** OpenClaw's allowlist entry: the resolved binary, and the arguments it is pinned to (omitted = any arguments). */
+export interface ExecApprovalEntry {
+  pattern: string;
+  argPattern?: string;
 }
 interface ExecApprovalPolicy {
   security: "deny" | "allowlist";
@@ -289,7 +294,7 @@ export function renderExecApprovals(model: StackModel): ExecApprovals {
   return {
     version: 1,
     defaults: policy,
-    agents: { [AGENT_ID]: { ...policy, allowlist: commands ? model.execAllowlist.map((pattern) => ({ pattern })) : [] } },
+    agents: { [AGENT_ID]: { ...policy, allowlist: commands ? model.execAllowlist.map((e) => (e.argPattern === undefined ? { pattern: e.path } : { pattern: e.path, argPattern: e.argPattern })) : [] } },
   };
 }
 
