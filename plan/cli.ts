@@ -7,6 +7,7 @@ import { judge, type Judgement } from "../policy/judge";
 import { ProgramLoadError, evaluateProgram } from "./evaluate";
 import { planStack, tailnetSnippet, toRows, type StackPlan } from "./planStack";
 import { table } from "./table";
+import { hostFileBytes } from "../components/base/hostFile";
 
 const err = (msg: string) => process.stderr.write(`${msg}\n`);
 
@@ -23,7 +24,7 @@ export function planJson(plan: StackPlan): Record<string, unknown> {
     trustLevel: plan.trustLevel,
     capabilities: plan.model.capabilities.name,
     resources: plan.rows,
-    hostFiles: plan.host.files.map((f) => ({ path: f.path, mode: f.mode, owner: f.owner, bytes: Buffer.byteLength(f.content) })),
+    hostFiles: plan.host.files.map((f) => ({ path: f.path, mode: f.mode, owner: f.owner, bytes: hostFileBytes(f).length })),
     userDataBytes: plan.host.userDataBytes,
     hostBundle: { bucket: plan.host.bundle.bucket, key: plan.host.bundle.key, sha256: plan.host.bundle.sha256, bytes: plan.host.bundle.gz.length },
     cost: plan.cost,
@@ -61,7 +62,7 @@ export function writeOut(plan: StackPlan, dir: string): string[] {
     fs.writeFileSync(target, content);
     written.push(target);
   };
-  for (const f of plan.host.files) put(path.join("host", f.path), f.content);
+  for (const f of plan.host.files) put(path.join("host", f.path), hostFileBytes(f));
   put("user-data.yaml", plan.host.userData);
   put(path.basename(plan.host.bundle.key), plan.host.bundle.gz);
   const snippet = tailnetSnippet(plan.model);
@@ -76,7 +77,7 @@ function report(plan: StackPlan, outDir: string | undefined): string {
   lines.push(`Resources (${plan.rows.length})`);
   lines.push(table(["TYPE", "NAME", "SECURITY"], plan.rows.map((r) => [r.type.replace(/^aws:/, ""), r.name, r.security]), 90));
   lines.push("", `Host files (${plan.host.files.length}; user data ${plan.host.userDataBytes} of 16384 bytes gzipped; bundle s3://${plan.host.bundle.bucket}/${plan.host.bundle.key}, ${plan.host.bundle.gz.length} bytes)${outDir ? ` written under ${path.join(outDir, "host")}` : "; write them with --out DIR"}`);
-  lines.push(table(["PATH", "MODE", "OWNER", "BYTES"], plan.host.files.map((f) => [f.path, f.mode, f.owner, String(Buffer.byteLength(f.content))])));
+  lines.push(table(["PATH", "MODE", "OWNER", "BYTES"], plan.host.files.map((f) => [f.path, f.mode, f.owner, String(hostFileBytes(f).length)])));
   const c = plan.cost;
   lines.push("", `Monthly cost estimate (on-demand us-east-1 list prices read ${c.pricesReadOn}${plan.region === "us-east-1" ? "" : `; stack region ${plan.region} may differ`})`);
   lines.push(table(["ITEM", "RESOURCE", "USD/MONTH", "BASIS"], c.lines.map((l) => [l.item, l.resource, l.monthlyUsd === null ? "?" : l.monthlyUsd.toFixed(2), l.basis])));

@@ -138,7 +138,7 @@ export function renderUserData(model: StackModel, files: HostFile[], bundle?: Bu
     package_update: true,
     package_upgrade: true,
     packages: [...HOST_PACKAGES],
-    write_files: files.map((f) => ({ path: f.path, owner: f.owner, permissions: f.mode, ...(mustDefer(f) ? { defer: true } : {}), content: f.content })),
+    write_files: files.map((f) => ({ path: f.path, owner: f.owner, permissions: f.mode, ...(mustDefer(f) ? { defer: true } : {}), ...(f.encoding === "base64" ? { encoding: "b64" } : {}), content: f.content })),
     // sshd is up before runcmd; stop and mask it at the first chance, harden-host then purges it.
     bootcmd: [["cloud-init-per", "once", "clawkeep-mask-sshd", "systemctl", "mask", "--now", "ssh.service", "ssh.socket"]],
     runcmd: [
