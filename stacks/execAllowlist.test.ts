@@ -1,7 +1,6 @@
 // The exec allowlist schema (issue 17, item 1): what a level 2 or 3 stack may let the agent run.
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { main } from "../plan/cli";
 import { AGENT_GIT, EXEC_PRESETS, JQ_WORKSPACE_FILTER, PINNED_ESCAPES, execAllowlistProblems } from "./execAllowlist";
 import { ConfigError, loadStackFile, parseStackConfig, type ConfigIssue } from "./index";
 
@@ -78,12 +77,19 @@ describe("execAllowlist", () => {
     }
   });
 
-  it("npm run plan exits 2 on the issue's example, naming both entries", () => {
-    const root = path.join(__dirname, "..");
-    const r = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), ["plan/cli.ts", "--stack", "level2", "--config", "execAllowlist=[/bin/bash,/usr/bin/python3]"], { cwd: root, encoding: "utf8", timeout: 120_000 });
-    expect(r.status, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/clawkeep:execAllowlist\.0\.path: got "\/bin\/bash"; allowed: not bash: a shell/);
-    expect(r.stderr).toMatch(/clawkeep:execAllowlist\.1\.path: got "\/usr\/bin\/python3"; allowed: not python3: an interpreter/);
-    expect(r.stdout).toBe("");
+  it("npm run plan exits 2 on the issue's example, naming both entries", async () => {
+    const err: string[] = [];
+    const out: string[] = [];
+    const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => (err.push(String(s)), true));
+    const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
+    try {
+      expect(await main(["--stack", "level2", "--config", "execAllowlist=[/bin/bash,/usr/bin/python3]"])).toBe(2);
+    } finally {
+      e.mockRestore();
+      o.mockRestore();
+    }
+    expect(err.join("")).toMatch(/clawkeep:execAllowlist\.0\.path: got "\/bin\/bash"; allowed: not bash: a shell/);
+    expect(err.join("")).toMatch(/clawkeep:execAllowlist\.1\.path: got "\/usr\/bin\/python3"; allowed: not python3: an interpreter/);
+    expect(out.join("")).toBe("");
   });
 });

@@ -2,7 +2,7 @@
 // fully defaulted model with the trust level expanded into concrete capabilities. Nothing else in
 // the kit reads pulumi.Config.
 import { z } from "zod";
-import { auditSettingsProblems, type AuditSettings } from "./audit";
+import { DEFAULT_AUDIT_SETTINGS, auditSettingsProblems, type AuditSettings } from "./audit";
 import { cidrWithin, parseCidr } from "./cidr";
 import { DEFAULT_NODE_VERSION, DEFAULT_NPM_REGISTRY, DEFAULT_OPENCLAW_VERSION, PINS, TAILSCALE_APT_REPO } from "./pins";
 import { tailscaleOptionsSchema, type TailscaleOptions } from "./tailscale";
@@ -125,6 +125,7 @@ export const rawConfigSchema = z.strictObject({
       egressDeniedPer5Min: z.number().int().min(1).max(1000).default(1),
       modelApiConnectionsPerHour: z.number().int().min(1).max(1_000_000).default(600),
       unhealthyMinutes: z.number().int().min(1).max(60).default(3),
+      agentExecsPer5Min: z.number().int().min(1).max(10_000).default(DEFAULT_AUDIT_SETTINGS.alarms.agentExecsPer5Min),
     })
     .prefault({}),
   businessHours: z

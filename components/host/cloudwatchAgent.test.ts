@@ -34,6 +34,7 @@ const input: AuditHostInput = {
   namespace: metricNamespace("level1", "gw"),
   healthMetric: METRICS.gatewayHealthy,
   gatewayPort: 18789,
+  agentCommands: false,
 };
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
@@ -56,7 +57,7 @@ describe.skipIf(!needTools("python3"))("the CloudWatch agent config against the 
     expect(schemaErrors(config)).toEqual([]);
     const list = config.logs.logs_collected.files.collect_list;
     expect(list.map((f) => [f.file_path, f.log_group_name])).toEqual([
-      ["/var/log/openclaw/openclaw.log", "/clawkeep/level1/gw/gateway"],
+      ["/var/log/clawkeep-gateway/gateway.log", "/clawkeep/level1/gw/gateway"],
       ["/var/log/squid/access.log", "/clawkeep/level1/gw/egress-proxy"],
       ["/var/log/auth.log", "/clawkeep/level1/gw/host-auth"],
       ["/var/log/audit/audit.log", "/clawkeep/level1/gw/host-audit"],
@@ -123,7 +124,7 @@ describe.skipIf(!needTools("systemd-analyze"))("the health timer under systemd-a
 
 describe("audit rules and the host file list", () => {
   it("watches the config, the credentials and every program the service user runs, then locks the rules", () => {
-    const rules = renderAuditRules().split("\n");
+    const rules = renderAuditRules(false).split("\n");
     expect(rules).toEqual(expect.arrayContaining(["-w /etc/openclaw/ -p wa -k openclaw-config", "-w /run/clawkeep/ -p rwa -k gateway-credentials", "-w /run/credentials/ -p rwa -k gateway-credentials"]));
     expect(rules.filter((r) => r.includes("-k openclaw-exec"))).toEqual([
       "-a always,exit -F arch=b64 -S execve,execveat -F uid=openclaw -k openclaw-exec",

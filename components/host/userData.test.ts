@@ -114,8 +114,11 @@ describe("the service user", () => {
   it("is a locked system user with no login shell, no password and no sudo; the session user has no sudo either", () => {
     const { doc } = render(loadStackFile("level2"));
     expect(doc.users[0]).toEqual({ name: SERVICE_USER, system: true, shell: NOLOGIN_SHELL, lock_passwd: true, no_create_home: true, homedir: PATHS.stateDir });
-    expect(doc.users[1]).toEqual({ name: "clawkeep-ops", shell: "/bin/bash", lock_passwd: true, groups: ["systemd-journal"], sudo: false });
-    expect(doc.users).toHaveLength(2);
+    // The agent's commands run as their own locked system user, with no home (levels that run commands).
+    expect(doc.users[1]).toEqual({ name: "openclaw-agent", system: true, shell: NOLOGIN_SHELL, lock_passwd: true, no_create_home: true, homedir: "/nonexistent" });
+    expect(doc.users[2]).toEqual({ name: "clawkeep-ops", shell: "/bin/bash", lock_passwd: true, groups: ["systemd-journal"], sudo: false });
+    expect(doc.users).toHaveLength(3);
+    expect(render(loadStackFile("level1")).doc.users.map((u) => u.name)).toEqual([SERVICE_USER, "clawkeep-ops"]);
     const keys = doc.users.flatMap((u) => Object.keys(u));
     for (const forbidden of ["passwd", "hashed_passwd", "plain_text_passwd", "ssh_authorized_keys"]) expect(keys).not.toContain(forbidden);
     expect(doc.users.every((u) => u.sudo === undefined || u.sudo === false)).toBe(true);
@@ -228,6 +231,7 @@ describe("first boot order", () => {
       ["systemctl", "enable", "clawkeep-egress.socket", "clawkeep-ingress.socket"],
       ["systemctl", "restart", "squid.service"],
       ["systemctl", "start", TOKEN_UNIT],
+      ["systemctl", "enable", "--now", "clawkeep-gateway-journal.service"],
       ["systemctl", "enable", "--now", GATEWAY_UNIT],
       ["/usr/local/libexec/clawkeep/install-tailscale"],
       ["systemctl", "enable", "--now", "clawkeep-tailscale.service"],
