@@ -7,7 +7,7 @@ import { renderHost } from "../host/hostFiles";
 import { renderTmpfiles } from "../host/userData";
 import { renderExecApprovalsJson } from "../gateway/openclawConfig";
 import { loadStackFile } from "../../stacks/load";
-import { AGENT_HIDDEN_PATHS, AGENT_NODE_CONFIG, PAIR_SCRIPT, agentExecPaths, agentHostFiles, agentNodeEnvironment, renderAgentNodeUnit } from "./nodeHost";
+import { AGENT_HIDDEN_PATHS, PAIR_SCRIPT, agentExecPaths, agentHostFiles, agentNodeEnvironment, renderAgentNodeUnit } from "./nodeHost";
 
 const facts = { region: "us-east-1", gatewayTokenSecretId: "clawkeep/level2/gw/gateway-token", providerKeySecretIds: { anthropic: "clawkeep/level2/gw/anthropic-api-key" } };
 
@@ -18,7 +18,7 @@ describe("the agent's side of the host", () => {
       const model = loadStackFile(`level${level}`);
       const files = agentHostFiles(model, renderExecApprovalsJson(model));
       const paths = files.map((f) => f.path);
-      expect(paths).toEqual(expect.arrayContaining([`/etc/systemd/system/${AGENT_NODE_UNIT}`, `/etc/systemd/system/${AGENT_PAIR_UNIT}`, PAIR_SCRIPT, AGENT_NODE_CONFIG, PATHS.agentExecApprovalsFile, PATHS.agentGit, PATHS.agentGitScript]));
+      expect(paths).toEqual(expect.arrayContaining([`/etc/systemd/system/${AGENT_NODE_UNIT}`, `/etc/systemd/system/${AGENT_PAIR_UNIT}`, PAIR_SCRIPT, PATHS.agentExecApprovalsFile, PATHS.agentGit, PATHS.agentGitScript]));
       for (const f of files) expect(f.owner, f.path).toBe("root:root");
       expect(files.find((f) => f.path === PATHS.agentGit)).toMatchObject({ mode: "0755", encoding: "base64" });
       expect(files.find((f) => f.path === PAIR_SCRIPT)?.mode).toBe("0750");

@@ -30,7 +30,6 @@ export const PAIR_SCRIPT = `${PATHS.libexecDir}/pair-agent-node`;
 /** Written by the pair unit for the node's pairing runs only, then removed: `--pair-if-needed <setup code>`. */
 export const PAIR_RUNTIME_DIR = "/run/clawkeep-agent-pair";
 export const PAIR_ENV_FILE = `${PAIR_RUNTIME_DIR}/node-pair.env`;
-export const AGENT_NODE_CONFIG = `${PATHS.agentConfigDir}/openclaw.json`;
 export const WORKSPACE_SHARE_UNIT = "clawkeep-workspace-share.service";
 export const WORKSPACE_SHARE_SCRIPT = "/usr/local/lib/clawkeep/workspace-share.mjs";
 /** Libraries of every dynamically linked binary the node may run (node, git, jq, git-remote-https). */
@@ -58,7 +57,7 @@ export function agentNodeEnvironment(): Record<string, string> {
     LANG: "C.UTF-8",
     NO_COLOR: "1",
     OPENCLAW_STATE_DIR: PATHS.agentStateDir,
-    OPENCLAW_CONFIG_PATH: AGENT_NODE_CONFIG,
+    // No config file: updates, mDNS and the browser proxy are off by these switches and by --commands.
     OPENCLAW_CONFIG_READONLY: "1",
     OPENCLAW_NO_RESPAWN: "1",
     OPENCLAW_NO_AUTO_UPDATE: "1",
@@ -180,17 +179,6 @@ export function renderAgentNodeUnit(model: StackModel): string {
     ],
     ["Install", ["WantedBy=multi-user.target"]],
   ]);
-}
-
-/** The node's own OpenClaw config: no updates, no browser proxy, no discovery. Holds no secret and no gateway address. */
-export function renderAgentNodeConfig(): string {
-  const config = {
-    update: { checkOnStart: false, auto: { enabled: false } },
-    nodeHost: { autoUpdate: { enabled: false }, browserProxy: { enabled: false } },
-    browser: { enabled: false },
-    discovery: { mdns: { mode: "off" } },
-  };
-  return `${JSON.stringify(config, null, 2)}\n`;
 }
 
 const PAIR_SCRIPT_TEXT = `#!/bin/bash
@@ -468,7 +456,6 @@ export function agentHostFiles(model: StackModel, execApprovalsJson: string): Ho
     unitFile(WORKSPACE_SHARE_UNIT, renderWorkspaceShareUnit(model)),
     { path: PAIR_SCRIPT, content: renderPairScript(), mode: "0750", owner: ROOT_OWNER },
     { path: WORKSPACE_SHARE_SCRIPT, content: renderWorkspaceShareScript(), mode: "0644", owner: ROOT_OWNER },
-    { path: AGENT_NODE_CONFIG, content: renderAgentNodeConfig(), mode: "0644", owner: ROOT_OWNER },
     // The same allowlist as the gateway's: the node enforces its own copy, the gateway its policy.
     { path: PATHS.agentExecApprovalsFile, content: execApprovalsJson, mode: "0644", owner: ROOT_OWNER },
     ...gitWrapperHostFiles(),
