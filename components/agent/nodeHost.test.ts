@@ -49,7 +49,7 @@ describe("the agent's side of the host", () => {
     expect(unit).toMatch(/^NoExecPaths=\/$/m);
     const exec = /^ExecPaths=(.*)$/m.exec(unit)?.[1].split(" ") ?? [];
     expect(exec).toEqual(agentExecPaths(model));
-    for (const e of model.execAllowlist) expect(exec).toContain(e.path);
+    for (const e of model.execAllowlist) expect(exec).toContain(`-${e.path}`);
     expect(exec).not.toContain("/usr/bin");
     expect(exec).not.toContain(PATHS.workspaceDir);
     expect(unit).toMatch(/^PrivateNetwork=yes$/m);
@@ -66,8 +66,10 @@ describe("the agent's side of the host", () => {
 
   it("first boot creates the group and the user, enables the node host, and pairs it last", () => {
     const host = renderHost(loadStackFile("level2"), facts, { accountId: "123456789012", stack: "level2" });
-    const doc = parse(host.userData.replace(/^#cloud-config\n/, "")) as { groups?: string[]; runcmd: unknown[] };
+    const doc = parse(host.userData.replace(/^#cloud-config\n/, "")) as { groups?: string[]; runcmd: unknown[]; packages: string[] };
     expect(doc.groups).toEqual(["openclaw-work"]);
+    // The binaries the shipped allowlist names come from Debian's packages.
+    expect(doc.packages).toEqual(expect.arrayContaining(["git", "jq"]));
     const steps = doc.runcmd.map((s) => JSON.stringify(s));
     expect(steps.at(-1)).toBe(JSON.stringify(["systemctl", "start", AGENT_PAIR_UNIT]));
     expect(steps).toContain(JSON.stringify(["systemctl", "enable", AGENT_NODE_UNIT, AGENT_PAIR_UNIT]));

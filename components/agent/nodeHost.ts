@@ -44,7 +44,8 @@ const dirUnder = (prefix: string, dir: string): string => {
 
 /** Every program the agent's sandbox may execute: the node runtime, its login shell, git, and the allowlist's binaries. */
 export function agentExecPaths(model: StackModel): string[] {
-  const allowlisted = model.execAllowlist.map((e) => e.path);
+  // "-": an allowlisted binary that is not installed must not keep the node host from starting.
+  const allowlisted = model.execAllowlist.map((e) => `-${e.path}`);
   return [...new Set([PATHS.nodeDir, PATHS.openclawDir, "/usr/bin/dash", "/usr/bin/git", "/usr/lib/git-core", LIB_DIR, ...allowlisted])];
 }
 
@@ -89,7 +90,6 @@ export const AGENT_HIDDEN_PATHS = [
   "/var/lib/amazon",
   "/opt/aws",
   "/run/dbus",
-  "/run/systemd",
   PAIR_RUNTIME_DIR,
 ] as const;
 
@@ -151,7 +151,8 @@ export function renderAgentNodeUnit(model: StackModel): string {
         "PrivateMounts=yes",
         ...KERNEL_PROTECTIONS,
         "RestrictRealtime=yes",
-        "RestrictSUIDSGID=yes",
+        why("RestrictSUIDSGID= not set: it makes openat2() fail with ENOSYS, and OpenClaw's fs-safe then cannot make its"),
+        why("  temp root or take its state locks (the node host exits 1, as the gateway would; see its unit)."),
         "RestrictNamespaces=yes",
         "RemoveIPC=yes",
         "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",

@@ -16,7 +16,7 @@ import { GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, PROVIDER_KEYS_CREDENTIAL, PROVIDER_
 import { PINS, npmTarballUrl } from "../../stacks/pins";
 import { SSM_AGENT, SSM_AGENT_KEYS_PATH, SSM_AGENT_KEYS_SOURCE, ssmAgentDebUrl, ssmAgentKeysFile } from "./ssmAgent";
 import { JOURNALD_DROPIN_PATH, renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "./systemdUnits";
-import { AUTO_UPGRADES_CONF, EC2_USER_DATA_LIMIT, HOST_PACKAGES, MIRROR_SOURCES_LIST, TMPFILES_CONF, encodeUserData, findSecretLeaks, hostFiles, renderUserData, type RenderedHostConfig } from "./userData";
+import { AGENT_PACKAGES, AUTO_UPGRADES_CONF, EC2_USER_DATA_LIMIT, HOST_PACKAGES, MIRROR_SOURCES_LIST, TMPFILES_CONF, encodeUserData, findSecretLeaks, hostFiles, renderUserData, type RenderedHostConfig } from "./userData";
 import type { HostFile } from "../base/hostFile";
 
 const LEVELS = ["level0", "level1", "level2", "level3"] as const;
@@ -211,7 +211,7 @@ describe("sshd is removed", () => {
 
   it("sshd is masked at first boot and never installed", () => {
     expect(doc.bootcmd).toEqual([["cloud-init-per", "once", "clawkeep-mask-sshd", "systemctl", "mask", "--now", "ssh.service", "ssh.socket"]]);
-    expect(doc.packages).toEqual([...HOST_PACKAGES]);
+    expect(doc.packages).toEqual([...HOST_PACKAGES, ...AGENT_PACKAGES]);
     expect(doc.packages.some((p) => p.includes("ssh"))).toBe(false);
   });
 });

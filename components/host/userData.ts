@@ -38,7 +38,14 @@ export const EC2_USER_DATA_LIMIT = 16 * 1024;
 // dbus: OpenClaw reads its stop budget through `systemctl show`, which needs the system bus.
 // auditd: the kit's watch rules; rsyslog: writes /var/log/auth.log, which the agent ships.
 // squid: the allowlisting egress proxy of the network sandbox.
-export const HOST_PACKAGES = ["auditd", "awscli", "ca-certificates", "curl", "dbus", "rsyslog", "unattended-upgrades", ...NETSANDBOX_PACKAGES] as const;
+// logrotate: rotates the shipped copy of the gateway's audit trail (and squid's log).
+export const HOST_PACKAGES = ["auditd", "awscli", "ca-certificates", "curl", "dbus", "logrotate", "rsyslog", "unattended-upgrades", ...NETSANDBOX_PACKAGES] as const;
+/** Levels that run commands: git behind the kit's wrapper, and jq for the jq preset. */
+export const AGENT_PACKAGES = ["git", "jq"] as const;
+
+export function hostPackages(model: StackModel): string[] {
+  return [...HOST_PACKAGES, ...(execOnNode(model.capabilities) ? AGENT_PACKAGES : [])];
+}
 
 const ROOT = ROOT_OWNER;
 
@@ -154,7 +161,7 @@ export function renderUserData(model: StackModel, files: HostFile[], bundle?: Bu
     ...(model.packageMirror.debian ? { apt: aptMirrorConfig(model.packageMirror.debian) } : {}),
     package_update: true,
     package_upgrade: true,
-    packages: [...HOST_PACKAGES],
+    packages: hostPackages(model),
     write_files: files.map((f) => ({ path: f.path, owner: f.owner, permissions: f.mode, ...(mustDefer(f) ? { defer: true } : {}), ...(f.encoding === "base64" ? { encoding: "b64" } : {}), content: f.content })),
     // sshd is up before runcmd; stop and mask it at the first chance, harden-host then purges it.
     bootcmd: [["cloud-init-per", "once", "clawkeep-mask-sshd", "systemctl", "mask", "--now", "ssh.service", "ssh.socket"]],
