@@ -160,7 +160,7 @@ describe("--help and usage", () => {
     const keys = Object.keys(rawConfigSchema.shape);
     expect(Object.keys(CONFIG_KEY_MEANINGS).sort()).toEqual([...keys].sort());
     for (const k of keys) expect(r.out).toMatch(new RegExp(`^  ${k} +\\S.+`, "m"));
-    expect(r.out).toMatch(/^ {2}alarms +security alarm thresholds \{authFailuresPer10Min, egressDeniedPer5Min, modelApiConnectionsPerHour, unhealthyMinutes\}$/m);
+    expect(r.out).toMatch(/^ {2}alarms +security alarm thresholds \{authFailuresPer10Min, egressDeniedPer5Min, modelApiConnectionsPerHour, unhealthyMinutes, agentExecsPer5Min\}$/m);
     for (const code of ["0  pass", "1  refused", "2  bad input", "3  internal error"]) expect(r.out).toContain(code);
   });
 

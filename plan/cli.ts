@@ -13,6 +13,7 @@ import type { AnsweredLookup } from "./mocks";
 import { table } from "./table";
 import { planWarnings } from "./warnings";
 import { AgainstError, againstReport, compareWithEarlier, readEarlierPlan, type AgainstResult, type EarlierPlan } from "./against";
+import { hostFileBytes } from "../components/base/hostFile";
 
 /** Where the CLI writes; main() takes them so tests can capture output in-process. */
 export interface Io {
@@ -37,7 +38,7 @@ export function planJson(plan: StackPlan, against?: AgainstResult): Record<strin
     trustLevel: plan.trustLevel,
     capabilities: plan.model.capabilities.name,
     resources: plan.rows,
-    hostFiles: plan.host.files.map((f) => ({ path: f.path, mode: f.mode, owner: f.owner, bytes: Buffer.byteLength(f.content) })),
+    hostFiles: plan.host.files.map((f) => ({ path: f.path, mode: f.mode, owner: f.owner, bytes: hostFileBytes(f).length })),
     userDataBytes: plan.host.userDataBytes,
     hostBundle: { bucket: plan.host.bundle.bucket, key: plan.host.bundle.key, sha256: plan.host.bundle.sha256, bytes: plan.host.bundle.gz.length },
     cost: plan.cost,
@@ -92,7 +93,7 @@ function lookupReport(lookups: readonly AnsweredLookup[]): string[] {
 
 /** The files a plan writes under DIR: host files under host/<absolute path>, the user data, the bundle, the tailnet snippet, plan.json. */
 export function planFiles(plan: StackPlan, against?: AgainstResult): Array<{ rel: string; content: string | Buffer }> {
-  const files: Array<{ rel: string; content: string | Buffer }> = plan.host.files.map((f) => ({ rel: path.join("host", f.path), content: f.content }));
+  const files: Array<{ rel: string; content: string | Buffer }> = plan.host.files.map((f) => ({ rel: path.join("host", f.path), content: hostFileBytes(f) }));
   files.push({ rel: "user-data.yaml", content: plan.host.userData });
   files.push({ rel: path.basename(plan.host.bundle.key), content: plan.host.bundle.gz });
   if (plan.tailnetSnippet) files.push({ rel: "tailnet-policy.hujson", content: plan.tailnetSnippet });
@@ -113,7 +114,7 @@ function report(plan: StackPlan, outDir: string | undefined, against?: AgainstRe
   const unknownLookups = plan.evaluation.lookups.filter((l) => l.unknown.length > 0).length;
   lines.push("", `Lookups: ${plan.evaluation.lookups.length} answered offline${unknownLookups ? `, ${unknownLookups} with fields only the account knows (plan.json lists them)` : ", every answer known"}`);
   lines.push("", `Host files (${plan.host.files.length}, as the program registered them; user data ${plan.host.userDataBytes} of 16384 bytes gzipped; bundle s3://${plan.host.bundle.bucket}/${plan.host.bundle.key}, ${plan.host.bundle.gz.length} bytes)${outDir ? ` written under ${path.join(outDir, "host")}` : "; write them with --out DIR"}`);
-  lines.push(table(["PATH", "MODE", "OWNER", "BYTES"], plan.host.files.map((f) => [f.path, f.mode, f.owner, String(Buffer.byteLength(f.content))])));
+  lines.push(table(["PATH", "MODE", "OWNER", "BYTES"], plan.host.files.map((f) => [f.path, f.mode, f.owner, String(hostFileBytes(f).length)])));
   const c = plan.cost;
   lines.push("", `Monthly cost estimate (on-demand us-east-1 list prices read ${c.pricesReadOn}${plan.region === "us-east-1" ? "" : `; stack region ${plan.region} may differ`})`);
   lines.push(table(["ITEM", "RESOURCE", "USD/MONTH", "BASIS"], c.lines.map((l) => [l.item, l.resource, l.monthlyUsd === null ? "?" : l.monthlyUsd.toFixed(2), l.basis])));

@@ -2,13 +2,14 @@
 // fully defaulted model with the trust level expanded into concrete capabilities. Nothing else in
 // the kit reads pulumi.Config.
 import { z } from "zod";
-import { auditSettingsProblems, type AuditSettings } from "./audit";
+import { DEFAULT_AUDIT_SETTINGS, auditSettingsProblems, type AuditSettings } from "./audit";
 import { cidrWithin, parseCidr } from "./cidr";
 import { DEFAULT_NODE_VERSION, DEFAULT_NPM_REGISTRY, DEFAULT_OPENCLAW_VERSION, OPENCLAW_DEFAULT_GATEWAY_PORT, PINS, TAILSCALE_APT_REPO } from "./pins";
 import { tailscaleOptionsSchema, type TailscaleOptions } from "./tailscale";
 import { ALARM_PROTOCOLS, MAX_ALARM_SUBSCRIPTIONS, alarmSubscribers, alarmSubscriptionSchema, endpointProblem, isPlaceholder, type AlarmSubscriber } from "./alarmSubscribers";
 import { SNAPSHOT_ID, retentionProblem } from "./backup";
 import { secretRecoveryProblem, teardownSchema, type Teardown } from "./teardown";
+import { EXEC_PRESETS, execAllowlistProblems, type ExecAllowlistEntry } from "./execAllowlist";
 import { WEEKDAYS } from "./businessHours";
 import { LEVELS, MODEL_PROVIDERS, PROVIDER_HOSTS, TRUST_LEVELS, type LevelCapabilities, type TrustLevel } from "./trustLevels";
 
@@ -57,6 +58,12 @@ const secretValue = z.union([
   z.strictObject({ __decryptedSecret: z.string().min(1) }),
 ]);
 
+const executablePath = z.string().regex(/^\/[A-Za-z0-9._/-]+$/, "an absolute path to an executable");
+
+const executableRef = z
+  .string()
+  .regex(new RegExp(`^(/[A-Za-z0-9._/-]+|${Object.keys(EXEC_PRESETS).join("|")})$`), `an absolute path to an executable, or a kit preset (${Object.keys(EXEC_PRESETS).join(", ")})`);
+
 const modelRef = z.string().regex(/^[a-z0-9-]+\/[A-Za-z0-9._-]+$/, "a provider/model reference such as anthropic/claude-opus-5");
 
 const principalArn = z.string().regex(/^arn:aws[a-z-]*:(iam::\d{12}:(role|user)\/[\w+=,.@/-]+|iam::\d{12}:root)$/, "an IAM role, user or account-root ARN");
@@ -87,7 +94,9 @@ export const rawConfigSchema = z.strictObject({
   model: modelRef.default("anthropic/claude-opus-5"),
   strongModels: z.array(modelRef).min(1).default(DEFAULT_STRONG_MODELS),
   egressAllowlist: z.array(z.string().regex(domain, "a DNS name such as api.github.com (a leading *. is allowed)")).default([]),
-  execAllowlist: z.array(z.string().regex(/^\/[A-Za-z0-9._/-]+$/, "an absolute path to an executable")).default([]),
+  execAllowlist: z
+    .array(z.union([executableRef, z.strictObject({ path: executablePath, argPattern: z.string().min(3).max(2000).optional() })]))
+    .default([]),
   approvalTimeoutSeconds: z.number().int().min(30).max(3600).default(300),
   sessionIdleMinutes: z.number().int().min(5).max(SESSION_IDLE_MAX_MINUTES).default(SESSION_IDLE_MAX_MINUTES),
   sessionMaxHours: z.number().int().min(1).max(SESSION_MAX_HOURS).default(SESSION_MAX_HOURS),
@@ -123,6 +132,7 @@ export const rawConfigSchema = z.strictObject({
       egressDeniedPer5Min: z.number().int().min(1).max(1000).default(1),
       modelApiConnectionsPerHour: z.number().int().min(1).max(1_000_000).default(600),
       unhealthyMinutes: z.number().int().min(1).max(60).default(3),
+      agentExecsPer5Min: z.number().int().min(1).max(10_000).default(DEFAULT_AUDIT_SETTINGS.alarms.agentExecsPer5Min),
     })
     .prefault({}),
   businessHours: z
@@ -166,7 +176,8 @@ export interface StackModel {
   egressDomains: string[];
   providers: Array<keyof typeof PROVIDER_HOSTS>;
   model: { primary: string; strongModels: string[] };
-  execAllowlist: string[];
+  /** The exec allowlist, each entry a binary and optionally the arguments it is pinned to. */
+  execAllowlist: ExecAllowlistEntry[];
   limits: {
     approvalTimeoutSeconds: number;
     sessionIdleMinutes: number;
@@ -258,7 +269,9 @@ function describeAllowed(issue: z.core.$ZodIssue): string {
         ? "one of 0, 1, 2, 3"
         : SECRET_KEYS.includes(issue.path[0] as SecretKey)
           ? "a secret set with `pulumi config set --secret` ({secure: ...})"
-          : "a value of the documented shape";
+          : issue.path[0] === "execAllowlist"
+            ? `an absolute path to an executable, {path, argPattern} with the arguments pinned, or a kit preset (${Object.keys(EXEC_PRESETS).join(", ")})`
+            : "a value of the documented shape";
     default:
       return issue.message;
   }
@@ -396,6 +409,10 @@ const POLICY_CHECKS: readonly PolicyCheck[] = [
     },
   },
   {
+    reads: ["execAllowlist"],
+    check: (raw) => execAllowlistProblems(raw.execAllowlist.map(toEntry)),
+  },
+  {
     reads: ["alarmSubscriptions"],
     check: (raw) =>
       raw.alarmSubscriptions.flatMap((sub, i) => {
@@ -503,6 +520,11 @@ function auditSettingsOf(raw: ParsedRaw): AuditSettings {
   };
 }
 
+function toEntry(e: string | { path: string; argPattern?: string }): ExecAllowlistEntry {
+  if (typeof e === "string") return Object.hasOwn(EXEC_PRESETS, e) ? { ...EXEC_PRESETS[e] } : { path: e };
+  return e.argPattern === undefined ? { path: e.path } : { path: e.path, argPattern: e.argPattern };
+}
+
 function toSecret(v: { secure: string } | { __decryptedSecret: string }): SecretValue {
   return "secure" in v ? { secret: true, value: v.secure, encrypted: true } : { secret: true, value: v.__decryptedSecret, encrypted: false };
 }
@@ -549,7 +571,7 @@ export function parseStackConfig(input: unknown): StackModel {
     egressDomains: egress,
     providers,
     model: { primary: raw.model, strongModels: raw.strongModels },
-    execAllowlist: raw.execAllowlist,
+    execAllowlist: raw.execAllowlist.map(toEntry),
     limits: {
       approvalTimeoutSeconds: raw.approvalTimeoutSeconds,
       sessionIdleMinutes: raw.sessionIdleMinutes,

@@ -62,7 +62,7 @@ describe.skipIf(!needTools("npm"))("gateway auth failures in the pinned gateway'
   });
 
   it("breaches the auth alarm (more than 5 in 10 minutes) with these lines", () => {
-    const spec = alarmSpecs(DEFAULT_AUDIT_SETTINGS.alarms).find((a) => a.id === "gateway-auth-failures");
+    const spec = alarmSpecs(DEFAULT_AUDIT_SETTINGS.alarms, model.capabilities.commands).find((a) => a.id === "gateway-auth-failures");
     expect(spec).toMatchObject({ periodSeconds: 600, comparison: "GreaterThanThreshold", threshold: 5 });
     const lines = fs.readFileSync(logFile, "utf8").split("\n").filter(Boolean);
     expect(count(GATEWAY_AUTH_FAILURE_PATTERN, lines)).toBeGreaterThan(spec?.threshold ?? Infinity);

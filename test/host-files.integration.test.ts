@@ -738,7 +738,7 @@ describe.skipIf(!needTools("systemd-tmpfiles") || !isRoot())("systemd-tmpfiles a
     // cloud-init created /etc/openclaw with default modes when it wrote the config: tmpfiles tightens it.
     fs.mkdirSync(path.join(root, "etc", "openclaw"), { mode: 0o755 });
     const conf = path.join(root, "etc", "tmpfiles.d", "clawkeep.conf");
-    fs.writeFileSync(conf, renderTmpfiles());
+    fs.writeFileSync(conf, renderTmpfiles(loadStackFile("level1")));
     const res = spawnSync("systemd-tmpfiles", ["--create", `--root=${root}`, conf], { encoding: "utf8" });
     expect(res.stderr).toBe("");
     expect(res.status).toBe(0);
@@ -752,7 +752,7 @@ describe.skipIf(!needTools("systemd-tmpfiles") || !isRoot())("systemd-tmpfiles a
     expect(st("var/log/openclaw")).toBe("750 990:990");
 
     const bad = path.join(root, "etc", "tmpfiles.d", "bad.conf");
-    fs.writeFileSync(bad, renderTmpfiles().replace("0750 root openclaw", "0750 root nosuchgroup"));
+    fs.writeFileSync(bad, renderTmpfiles(loadStackFile("level1")).replace("0750 root openclaw", "0750 root nosuchgroup"));
     expect(spawnSync("systemd-tmpfiles", ["--create", `--root=${root}`, bad]).status).not.toBe(0);
   });
 });

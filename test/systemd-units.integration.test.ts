@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../components/base/layout";
-import { GATEWAY_STOP_TIMEOUT_SEC, JOURNALD_LIMITS, MAX_GATEWAY_EXPOSURE, MAX_HELPER_EXPOSURE, analyzeUnit, execConfined, gatewaySandbox, renderGatewayUnit, renderTokenUnit, verifyUnits } from "../components/host/systemdUnits";
+import { GATEWAY_STOP_TIMEOUT_SEC, JOURNALD_LIMITS, MAX_GATEWAY_EXPOSURE, MAX_HELPER_EXPOSURE, analyzeUnit, gatewaySandbox, renderGatewayUnit, renderTokenUnit, verifyUnits } from "../components/host/systemdUnits";
 import { vpcResolver } from "../stacks/cidr";
 import {
   EGRESS_SELFCHECK,
@@ -388,10 +388,10 @@ describe.skipIf(!CAN_NEST)("a private systemd manager enforces the gateway's san
       expect(r.writeOpt).toBe("EROFS");
       expect(r.readRootHome).toBe("EACCES");
       expect(r.foreignPids).toBe(0);
-      // Processes: node always; a shell only where the level runs commands.
+      // Processes: node, never a shell (the agent's commands run on the node host).
       expect(r.execNode).toBe("ran");
       expect(r.execSystemctl).toBe("ran");
-      expect(r.execShell).toBe(execConfined(model) ? "EACCES" : "ran");
+      expect(r.execShell).toBe("EACCES");
       // Network: its own loopback serves; nothing outside its namespace is reachable, not even the host's addresses.
       expect(r.loopbackHttp).toBe("200 ok");
       expect(r.loopbackV6).toBe("connected");

@@ -1,7 +1,7 @@
 // What a change does to a running cell, in one place: per host file (and per host.env key) and per
 // resource property. The offline plan's `--against` reads it to tell an operator; the host's in-place
 // apply (issue 18 item 3) runs the actions it names. Pure: no Pulumi, no I/O.
-import { GATEWAY_UNIT, PATHS } from "./layout";
+import { AGENT_NODE_UNIT, AGENT_PAIR_UNIT, GATEWAY_UNIT, PATHS } from "./layout";
 
 /** From weakest to strongest; a set of changes does what its strongest member does. */
 export const EFFECTS = ["nothing", "reload", "service-restart", "gateway-restart", "runtime-upgrade", "host-restart", "new-host", "state-replaced"] as const;
@@ -46,6 +46,12 @@ const HOST_FILE_RULES: ReadonlyArray<{ match: (path: string) => boolean; effect:
   { match: (p) => p.startsWith("/etc/audit/rules.d/"), effect: "reload", action: "augenrules --load" },
   { match: (p) => p.startsWith("/opt/aws/amazon-cloudwatch-agent/etc/"), effect: "service-restart", action: "amazon-cloudwatch-agent-ctl -a fetch-config -s (the agent restarts with the new config)" },
   { match: (p) => p.startsWith("/etc/tmpfiles.d/"), effect: "reload", action: "systemd-tmpfiles --create" },
+  { match: (p) => p.startsWith(`${PATHS.agentConfigDir}/`) || p === `${SYSTEMD}${AGENT_NODE_UNIT}`, effect: "service-restart", action: `systemctl daemon-reload; systemctl restart ${AGENT_NODE_UNIT} (a running command ends; the node re-reads its approvals)` },
+  { match: (p) => p === `${SYSTEMD}${AGENT_PAIR_UNIT}`, effect: "nothing", action: "systemctl daemon-reload (the pairing runs as the new unit at the next boot)" },
+  { match: (p) => /^\/etc\/systemd\/system\/clawkeep-(workspace-share|gateway-journal)\.service$/.test(p), effect: "service-restart", action: "systemctl daemon-reload; systemctl restart the unit" },
+  { match: (p) => p === "/usr/local/lib/clawkeep/workspace-share.mjs", effect: "service-restart", action: "systemctl restart clawkeep-workspace-share (it runs the new script)" },
+  { match: (p) => p === "/usr/local/lib/clawkeep/secrets-gate.mjs", effect: "nothing", action: "installed; the gateway's next start runs it" },
+  { match: (p) => p.startsWith("/usr/local/libexec/clawkeep-agent/") || p.startsWith("/etc/logrotate.d/"), effect: "nothing", action: "installed; read at its next run" },
   { match: (p) => p.startsWith(`${PATHS.libexecDir}/`) || p.startsWith("/usr/local/share/clawkeep/") || p.startsWith("/etc/apt/apt.conf.d/"), effect: "nothing", action: "installed; read at its next run" },
 ];
 

@@ -30,6 +30,7 @@ const input: AuditHostInput = {
   namespace: metricNamespace("level1", "gw"),
   healthMetric: METRICS.gatewayHealthy,
   gatewayPort: 18789,
+  agentCommands: false,
 };
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
@@ -52,7 +53,7 @@ describe.skipIf(!needTools("python3"))("the CloudWatch agent config against the 
     expect(schemaErrors(config)).toEqual([]);
     const list = config.logs.logs_collected.files.collect_list;
     expect(list.map((f) => [f.file_path, f.log_group_name])).toEqual([
-      ["/var/log/openclaw/openclaw.log", "/clawkeep/level1/gw/gateway"],
+      ["/var/log/clawkeep-gateway/gateway.log", "/clawkeep/level1/gw/gateway"],
       ["/var/log/squid/access.log", "/clawkeep/level1/gw/egress-proxy"],
       ["/var/log/auth.log", "/clawkeep/level1/gw/host-auth"],
       ["/var/log/audit/audit.log", "/clawkeep/level1/gw/host-audit"],

@@ -17,10 +17,11 @@ const input: AuditHostInput = {
   namespace: metricNamespace("level1", "gw"),
   healthMetric: METRICS.gatewayHealthy,
   gatewayPort: 18789,
+  agentCommands: false,
 };
 describe("audit rules and the host file list", () => {
   it("watches the config, the credentials and every program the service user runs, then locks the rules", () => {
-    const rules = renderAuditRules().split("\n");
+    const rules = renderAuditRules(false).split("\n");
     expect(rules).toEqual(expect.arrayContaining(["-w /etc/openclaw/ -p wa -k openclaw-config", "-w /run/clawkeep/ -p rwa -k gateway-credentials", "-w /run/credentials/ -p rwa -k gateway-credentials"]));
     expect(rules.filter((r) => r.includes("-k openclaw-exec"))).toEqual([
       "-a always,exit -F arch=b64 -S execve,execveat -F uid=openclaw -k openclaw-exec",

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import * as zlib from "node:zlib";
 import { PATHS } from "../base/layout";
-import type { HostFile } from "../base/hostFile";
+import { hostFileBytes, type HostFile } from "../base/hostFile";
 
 export interface BundleRef {
   bucket: string;
@@ -26,7 +26,7 @@ export const UNPACK_SCRIPT_PATH = `${PATHS.libexecDir}/unpack-bundle`;
 export const BUNDLE_DOWNLOAD = "/run/clawkeep-host-bundle.json.gz";
 
 export function packBundle(files: HostFile[]): PackedBundle {
-  const json = JSON.stringify(files.map((f) => ({ path: f.path, mode: f.mode, owner: f.owner, content: Buffer.from(f.content, "utf8").toString("base64") })));
+  const json = JSON.stringify(files.map((f) => ({ path: f.path, mode: f.mode, owner: f.owner, content: hostFileBytes(f).toString("base64") })));
   // mtime 0: the same files give the same bytes, so the key and hash are stable across runs.
   const gz = zlib.gzipSync(Buffer.from(json, "utf8"), { level: 9 });
   gz.writeUInt32LE(0, 4);
@@ -34,10 +34,14 @@ export function packBundle(files: HostFile[]): PackedBundle {
   return { gz, sha256, key: `host-bundle/${sha256}.json.gz` };
 }
 
-/** Read a packed bundle back (for tests and review): the inverse of packBundle. */
+/** Read a packed bundle back (for tests and review): the inverse of packBundle; a file that is not UTF-8 stays base64. */
 export function unpackBundle(gz: Buffer): HostFile[] {
   const entries = JSON.parse(zlib.gunzipSync(gz).toString("utf8")) as Array<HostFile & { content: string }>;
-  return entries.map((e) => ({ ...e, content: Buffer.from(e.content, "base64").toString("utf8") }));
+  return entries.map((e) => {
+    const bytes = Buffer.from(e.content, "base64");
+    const text = bytes.toString("utf8");
+    return Buffer.from(text, "utf8").equals(bytes) && !text.includes("\0") ? { ...e, content: text } : { ...e, content: e.content, encoding: "base64" as const };
+  });
 }
 
 /**

@@ -4,7 +4,9 @@
 import { spawnSync } from "node:child_process";
 import type { StackModel } from "../../stacks/schema";
 import { EGRESS_SOCKET, GATEWAY_PROXY_URL, INGRESS_SOCKET } from "../netsandbox/addresses";
-import { GATEWAY_UNIT, PATHS, PROVIDER_KEYS_CREDENTIAL, PROVIDER_KEYS_DIR, SERVICE_GROUP, SERVICE_USER, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../base/layout";
+import { GATEWAY_UNIT, PATHS, PROVIDER_KEYS_CREDENTIAL, PROVIDER_KEYS_DIR, SERVICE_GROUP, SERVICE_USER, TOKEN_CREDENTIAL, TOKEN_UNIT, WORK_GROUP } from "../base/layout";
+import { SECRETS_GATE_SCRIPT } from "./secretsGate";
+import { execOnNode } from "../gateway/openclawConfig";
 import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "../base/sandboxDirectives";
 
 export const JOURNALD_DROPIN_PATH = "/etc/systemd/journald.conf.d/50-clawkeep.conf";
@@ -26,11 +28,6 @@ const why = (text: string): string => `# ${text}`;
 
 function renderUnit(sections: Array<[string, string[]]>): string {
   return `${sections.map(([name, lines]) => [`[${name}]`, ...lines].join("\n")).join("\n\n")}\n`;
-}
-
-/** Only node and its libraries may be executed: the levels whose agent runs no commands. */
-export function execConfined(model: StackModel): boolean {
-  return model.capabilities.commands === "none";
 }
 
 /** Where every outbound request of the gateway and its commands goes: the egress listener in its namespace. */
@@ -73,9 +70,9 @@ export function gatewayEnvironment(): Record<string, string> {
  */
 export function gatewaySandbox(model: StackModel): string[] {
   const lines = [
-    why("Files it creates are private to the service user (state, logs, workspace)."),
+    why("Files it creates are private to the service user (state, logs); in the workspace its default ACL decides."),
     "UMask=0077",
-    why("systemd creates the only writable trees, owned by the service user."),
+    why("systemd creates the only writable trees, owned by the service user; the workspace comes from tmpfiles."),
     `StateDirectory=${dirUnder("/var/lib/", PATHS.stateDir)}`,
     "StateDirectoryMode=0700",
     `LogsDirectory=${dirUnder("/var/log/", PATHS.logDir)}`,
@@ -86,6 +83,8 @@ export function gatewaySandbox(model: StackModel): string[] {
     "AmbientCapabilities=",
     why("The OS, /etc (config included) and /opt are read-only; /home, /root, /run/user are gone."),
     "ProtectSystem=strict",
+    why("The workspace, made by systemd-tmpfiles at boot (\"-\": a probe or a host without it still starts)."),
+    `ReadWritePaths=-${PATHS.workspaceDir}`,
     "ProtectHome=yes",
     why("The root-owned token staging area and boot facts are invisible (below); the token arrives as a credential."),
     "PrivateTmp=yes",
@@ -131,16 +130,13 @@ export function gatewaySandbox(model: StackModel): string[] {
     why("Filesystem UNIX sockets cross network namespaces: tailscaled's local API and the SSM agent's are hidden."),
     `InaccessiblePaths=-${PATHS.runSecretsDir} -/etc/clawkeep -/run/tailscale -/var/lib/tailscale -/var/lib/amazon`,
   ];
-  if (execConfined(model)) {
-    lines.push(
-      why(`Level ${model.trustLevel} runs no commands: only node, its libraries, OpenClaw's addons and systemctl may be executed`),
-      why("  (OpenClaw reads its stop budget with `systemctl show`; without it, it drains for 75 s instead of 315 s)."),
-      "NoExecPaths=/",
-      `ExecPaths=${PATHS.nodeDir} ${PATHS.openclawDir} /usr/lib/x86_64-linux-gnu /usr/bin/systemctl`,
-    );
-  } else {
-    lines.push(why(`NoExecPaths= not set: at level ${model.trustLevel} approved commands run through /bin/sh and any binary a human approves.`));
-  }
+  lines.push(
+    why(`The gateway runs no command itself${execOnNode(model.capabilities) ? " (the agent's run on the node host, as its own user)" : ""}: only node, its`),
+    why("  libraries, OpenClaw's addons and systemctl may be executed (OpenClaw reads its stop budget with `systemctl show`;"),
+    why("  without it, it drains for 75 s instead of 315 s)."),
+    "NoExecPaths=/",
+    `ExecPaths=${PATHS.nodeDir} ${PATHS.openclawDir} /usr/lib/x86_64-linux-gnu /usr/bin/systemctl`,
+  );
   lines.push(
     why("Left off on purpose (each is a line in systemd-analyze security's report):"),
     why("MemoryDenyWriteExecute= not set: V8's JIT needs W+X pages; Node 24 aborts at isolate init (nodejs/node#55509)."),
@@ -185,6 +181,10 @@ export function renderGatewayUnit(model: StackModel): string {
         `LoadCredential=${PROVIDER_KEYS_CREDENTIAL}:${PROVIDER_KEYS_DIR}`,
         why("The exec allowlist lives in OpenClaw's state DB: re-apply the kit's approvals at every start, so drift never survives a restart."),
         `ExecStartPre=${PATHS.nodeBin} ${PATHS.openclawEntry} approvals set --file ${PATHS.execApprovalsFile}`,
+        why("Boot gate: `openclaw secrets audit --check`, judged on its JSON: a secret in clear text, or a gateway token that"),
+        why("  does not resolve, stops the start; a provider key not yet put does not (the gateway starts that provider cold)."),
+        `ExecStartPre=${PATHS.nodeBin} ${SECRETS_GATE_SCRIPT} ${PATHS.openclawEntry}`,
+        ...(execOnNode(model.capabilities) ? [why(`SupplementaryGroups= set: the workspace's group, shared with the agent's commands (${PATHS.workspaceDir}).`), `SupplementaryGroups=${WORK_GROUP}`] : []),
         "Restart=always",
         "RestartSec=5",
         `RestartPreventExitStatus=${CONFIG_INVALID_EXIT}`,

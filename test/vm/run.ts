@@ -22,7 +22,8 @@ import { tailscaleJoinSecretName } from "../../components/base/names";
 import { AWS_ADDR, DEBIAN_MIRROR_PORT, DEBIAN_MIRROR_URL, DNS_ADDR, IMDS_ADDR, MIRROR_ADDR, NPM_MIRROR_PORT, NPM_MIRROR_URL, TAILSCALE_REPO_PORT, TAILSCALE_REPO_URL } from "./addresses";
 import { AgentClient } from "./agent";
 import { putS3Object, s3Location, startAwsFront, startDns, type AwsRequest, type Listener } from "./awsStandIn";
-import { CHECKS, parseFields, waitHealthyScript, type CheckContext, type Verdict } from "./checks";
+import { CHECKS, parseFields, waitHealthyScript, type Check, type CheckContext, type Verdict } from "./checks";
+import { agentChecks, agentExpectation } from "./agentChecks";
 import { debianPath, ensureDisk, DEBIAN_UPSTREAM } from "./disk";
 import { startMirror, type Mirror } from "./mirror";
 import { ensureNpmSnapshot, npmSnapshotStore, NPM_UPSTREAM } from "./npmMirror";
@@ -102,8 +103,8 @@ interface Row {
 // only, and none puts the token where another looks for it (curl takes it from a file, not argv).
 const CHECK_CONCURRENCY = 4;
 
-async function runChecks(agent: AgentClient, ctx: CheckContext, rows: Row[], boot: number): Promise<void> {
-  const queue = [...CHECKS.entries()];
+async function runChecks(agent: AgentClient, checks: Check[], ctx: CheckContext, rows: Row[], boot: number): Promise<void> {
+  const queue = [...checks.entries()];
   const worker = async (): Promise<void> => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [i, check] = next;
@@ -294,7 +295,7 @@ async function main(): Promise<number> {
       log(`boot 1: /healthz 200 at guest uptime ${up1} s (${wall1.toFixed(0)} s after qemu started)`);
       timings.push(["boot 1: boot to healthy (guest uptime / wall)", `${Number(up1).toFixed(0)} s / ${wall1.toFixed(0)} s`]);
     }
-    const checks1 = await timed("5. checks, boot 1", () => runChecks(agent, ctx, rows, 0));
+    const checks1 = await timed("5. checks, boot 1", () => runChecks(agent, [...CHECKS, ...agentChecks(agentExpectation(model))], ctx, rows, 0));
     timings.push(["checks, boot 1", `${checks1.seconds.toFixed(0)} s`]);
 
     // 6. Reboot and check again.
@@ -311,7 +312,7 @@ async function main(): Promise<number> {
       "boot 2 (reboot): boot to healthy (uptime / wall)",
       healthy2.rc === 0 ? `${Number(up2).toFixed(0)} s / ${wall2.toFixed(0)} s` : `never (${healthy2.output.trim().split("\n")[0]})`,
     ]);
-    const checks2 = await timed("7. checks, after reboot", () => runChecks(agent, ctx, rows, 1));
+    const checks2 = await timed("7. checks, after reboot", () => runChecks(agent, [...CHECKS, ...agentChecks(agentExpectation(model))], ctx, rows, 1));
     timings.push(["checks, after reboot", `${checks2.seconds.toFixed(0)} s`]);
     await agent.run("systemctl poweroff", 10_000).catch(() => undefined);
     await Promise.race([vm.exited, new Promise((r) => setTimeout(r, 30_000))]);
@@ -335,7 +336,7 @@ async function main(): Promise<number> {
   const counts = printTable(rows, timings);
   console.log(`\nrun dir (serial console, qemu command line): ${runDir}`);
   console.log(`vm: ${counts.passed} passed, ${counts.failed + (ok ? 0 : 1)} failed, ${counts.skipped} skipped`);
-  return ok && counts.failed === 0 && rows.length === CHECKS.length ? 0 : 1;
+  return ok && counts.failed === 0 && rows.length === CHECKS.length + agentChecks(agentExpectation(loadStackFile(stack))).length ? 0 : 1;
 }
 
 function summarize(seen: AwsRequest[]): string {
