@@ -5,6 +5,10 @@ export interface PlanArgs {
   program?: string;
   out?: string;
   json: boolean;
+  /** Report format: text for a person, json, sarif (code scanning), junit (test reports). */
+  format: ReportFormat;
+  /** A pack config file, as `pulumi preview --policy-pack-config FILE` takes it. */
+  policyPackConfig?: string;
   config: string[];
   help: boolean;
 }
@@ -18,8 +22,11 @@ export class UsageError extends Error {
 
 export { USAGE } from "./help";
 
+export const REPORT_FORMATS = ["text", "json", "sarif", "junit"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
 export function parseArgs(argv: string[]): PlanArgs {
-  const args: PlanArgs = { json: false, config: [], help: false };
+  const args: PlanArgs = { json: false, format: "text", config: [], help: false };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
@@ -44,6 +51,17 @@ export function parseArgs(argv: string[]): PlanArgs {
         break;
       case "--json":
         args.json = true;
+        args.format = "json";
+        break;
+      case "--format": {
+        const f = take();
+        if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: got ${JSON.stringify(f)}; allowed: one of ${REPORT_FORMATS.join(", ")}`);
+        args.format = f as ReportFormat;
+        args.json = f === "json";
+        break;
+      }
+      case "--policy-pack-config":
+        args.policyPackConfig = take();
         break;
       case "--help":
       case "-h":

@@ -5,7 +5,10 @@ import * as path from "node:path";
 import { ConfigError, formatIssues, type ConfigIssue } from "../stacks";
 import { UsageError, parseArgs, type PlanArgs } from "./args";
 import { USAGE, helpText } from "./help";
-import { judge, verdictOf, type Judgement, type Verdict } from "../policy/judge";
+import { blocking, judge, verdictOf, type Judgement, type PackConfig, type Verdict } from "../policy/judge";
+import { exceptionIssues } from "../policy/lib/exceptions";
+import { packConfigIssues } from "../policy/lib/packConfig";
+import { RULES } from "../policy/rules";
 import { ProgramLoadError, evaluateProgram, type Evaluation } from "./evaluate";
 import { OutDirError, checkOutDir, writePlanFiles, type OutDir } from "./outDir";
 import { loadStackInput, planStack, toRows, type StackInput, type StackPlan } from "./planStack";
@@ -65,7 +68,7 @@ function blindReport(j: Judgement): string[] {
 
 function policyReport(j: Judgement): string[] {
   const lines: string[] = [];
-  const mandatory = j.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+  const mandatory = j.violations.filter(blocking).length;
   lines.push(`Policy: ${j.violations.length} violation(s), ${mandatory} mandatory; ${j.applied.length} rules applied${j.errors.length ? `; ${j.errors.length} rule error(s)` : ""}${j.blind.length ? `; ${j.blind.length} blind spot(s)` : ""}`);
   if (j.violations.length > 0) {
     lines.push(table(["LEVEL", "RULE", "RESOURCE", "MESSAGE", "FIX"], j.violations.map((v) => [v.enforcementLevel, v.rule, v.name || "(stack)", v.message, v.remediation]), 60));
@@ -125,7 +128,7 @@ function report(plan: StackPlan, outDir: string | undefined): string {
 }
 
 /** `--program FILE`: any Pulumi TypeScript program, judged by the same pack; fails closed on what it cannot see. */
-async function judgeProgram(file: string, json: boolean, io: Io, progress: (m: string) => void): Promise<number> {
+async function judgeProgram(file: string, json: boolean, io: Io, progress: (m: string) => void, packConfig?: PackConfig): Promise<number> {
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
     io.err(`error: --program ${file}: no such file\nnothing was planned.\n`);
     return 2;
@@ -141,7 +144,7 @@ async function judgeProgram(file: string, json: boolean, io: Io, progress: (m: s
     evaluation = { ...(e.partial ?? { resources: [], outputs: {}, errors: e.causes, lookups: [] }), blind: e.blind };
   }
   progress(`${evaluation.resources.length} resources registered; judging them with the policy pack`);
-  const j = judge(evaluation);
+  const j = judge(evaluation, packConfig);
   const v = verdictOf(j);
   const rows = toRows(evaluation.resources, []);
   if (json) {
@@ -165,8 +168,23 @@ function projectName(file: string): string {
 }
 
 /** Every problem with the run's input, before anything is evaluated: --out and the stack config together. */
-function checkInputs(args: PlanArgs, stacksDir: string | undefined): { out?: OutDir; input?: StackInput; problems: string[] } {
+function checkInputs(args: PlanArgs, stacksDir: string | undefined): { out?: OutDir; input?: StackInput; packConfig?: PackConfig; problems: string[] } {
   const problems: string[] = [];
+  let packConfig: PackConfig | undefined;
+  if (args.policyPackConfig !== undefined) {
+    const file = args.policyPackConfig;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+      problems.push(`--policy-pack-config ${file}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}; allowed: a readable JSON file`);
+    }
+    if (parsed !== undefined) {
+      const issues = packConfigIssues(parsed, RULES);
+      if (issues.length > 0) problems.push(`--policy-pack-config ${file}: ${formatIssues(issues)}`);
+      else packConfig = parsed as PackConfig;
+    }
+  }
   let out: OutDir | undefined;
   let input: StackInput | undefined;
   if (args.out !== undefined) {
@@ -180,12 +198,15 @@ function checkInputs(args: PlanArgs, stacksDir: string | undefined): { out?: Out
   if (args.stack !== undefined) {
     try {
       input = loadStackInput(args.stack, args.config, stacksDir);
+      const at = input.file.positions.policyExceptions;
+      const issues = exceptionIssues(input.model.policyExceptions, RULES.map((r) => r.name)).map((i) => (at ? { ...i, at } : i));
+      if (issues.length > 0) throw new ConfigError(issues);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       problems.push(formatIssues(e.issues as ConfigIssue[]));
     }
   }
-  return { out, input, problems };
+  return { out, input, packConfig, problems };
 }
 
 export interface MainOptions {
@@ -209,15 +230,15 @@ export async function main(argv: string[], io: Io = processIo, opts: MainOptions
     return 0;
   }
   const progress = progressPrinter(io);
-  const { out, input, problems } = checkInputs(args, opts.stacksDir);
+  const { out, input, packConfig, problems } = checkInputs(args, opts.stacksDir);
   if (problems.length > 0) {
     io.err(`error: ${problems.join("\nerror: ")}\nnothing was planned or written.\n`);
     return 2;
   }
-  if (args.program) return judgeProgram(args.program, args.json, io, progress);
+  if (args.program) return judgeProgram(args.program, args.json, io, progress, packConfig);
   let plan: StackPlan;
   try {
-    plan = await planStack(args.stack as string, { input, progress });
+    plan = await planStack(args.stack as string, { input, progress, packConfig });
   } catch (e) {
     if (!(e instanceof ProgramLoadError)) throw e;
     // The kit itself could not be evaluated: no plan, and no verdict but "cannot judge".

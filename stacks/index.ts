@@ -7,5 +7,6 @@ export * from "./audit";
 export * from "./tailscale";
 export * from "./secretShapes";
 export * from "./openclawTools";
+export * from "./policyExceptions";
 export * from "./schema";
 export * from "./load";
