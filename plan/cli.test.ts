@@ -94,6 +94,35 @@ describe("an unusable --out names the path and why, before anything is evaluated
   });
 });
 
+const inDays = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const exceptionYaml = (ruleId: string, expires: string, reason = "break-glass access until the SSM rollout lands") =>
+  `config:\n  clawkeep:trustLevel: 1\n  clawkeep:policyExceptions:\n    - ruleId: ${ruleId}\n      resource: gw-host\n      reason: ${reason}\n      reviewer: Dana Reviewer\n      expires: "${expires}"\n`;
+
+describe("reviewed exceptions and the pack config: bad input exits 2 naming key, value and what is allowed", () => {
+  it("an exception of a rule that takes none, of an unknown rule, too far ahead or with a short reason", async () => {
+    const dir = stacks({ none: exceptionYaml("openclaw-gateway-auth", inDays(10)), unknown: exceptionYaml("ec2-no-ssh", inDays(10)), far: exceptionYaml("ec2-no-ssh-key-pair", inDays(120)), short: exceptionYaml("ec2-no-ssh-key-pair", inDays(5), "legacy") });
+    await expectBad(["--stack", "none"], [/Pulumi\.none\.yaml:3:3: clawkeep:policyExceptions\.0\.ruleId: got "openclaw-gateway-auth"; allowed: a rule that takes exceptions; openclaw-gateway-auth takes none/], dir);
+    await expectBad(["--stack", "unknown"], [/clawkeep:policyExceptions\.0\.ruleId: got "ec2-no-ssh"; allowed: the id of a rule of the pack/], dir);
+    await expectBad(["--stack", "far"], [/clawkeep:policyExceptions\.0\.expires: got "\d{4}-\d\d-\d\d"; allowed: a date at most 90 days ahead/], dir);
+    await expectBad(["--stack", "short"], [/clawkeep:policyExceptions\.0\.reason: got "legacy"; allowed: at least 20 characters/], dir);
+  });
+
+  it("a pack config that weakens a rule that takes no exception, or names no rule", async () => {
+    const file = path.join(tmp(), "pack.json");
+    fs.writeFileSync(file, JSON.stringify({ "no-plaintext-secrets": "advisory", "ec2-no-ssh-key-pair": "sometimes" }));
+    await expectBad(["--stack", "level1", "--policy-pack-config", file], [/policy-pack-config:no-plaintext-secrets: got "advisory"; allowed: mandatory: no-plaintext-secrets takes no exception/, /policy-pack-config:ec2-no-ssh-key-pair: got "sometimes"; allowed: an enforcement level/]);
+    const notJson = path.join(tmp(), "pack.json");
+    fs.writeFileSync(notJson, "{levels");
+    await expectBad(["--stack", "level1", "--policy-pack-config", notJson], [/--policy-pack-config .*pack\.json: .*JSON/]);
+  });
+
+  it("--format takes text, json, sarif or junit", async () => {
+    const r = await run(["--stack", "level1", "--format", "pdf"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--format: got "pdf"; allowed: one of text, json, sarif, junit');
+  });
+});
+
 describe("all problems of a run at once", () => {
   it("--out, several bad overrides, schema and trust-level issues together", async () => {
     const file = path.join(tmp(), "f");
