@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { ConfigError, formatIssues, type ConfigIssue } from "../stacks";
 import { UsageError, parseArgs, type PlanArgs } from "./args";
 import { USAGE, helpText } from "./help";
-import { blocking, judge, verdictOf, type Judgement, type PackConfig, type Verdict } from "../policy/judge";
+import { judge, verdictOf, type Judgement, type PackConfig, type Verdict } from "../policy/judge";
 import { exceptionIssues } from "../policy/lib/exceptions";
 import { packConfigIssues } from "../policy/lib/packConfig";
 import { RULES } from "../policy/rules";
@@ -13,7 +13,8 @@ import { ProgramLoadError, evaluateProgram, type Evaluation } from "./evaluate";
 import { OutDirError, checkOutDir, writePlanFiles, type OutDir } from "./outDir";
 import { loadStackInput, planStack, toRows, type StackInput, type StackPlan } from "./planStack";
 import type { AnsweredLookup } from "./mocks";
-import { table } from "./table";
+import { REPORT_WIDTH, table, wrapLine } from "./table";
+import { findingsReport, resourcesReport } from "./humanReport";
 
 /** Where the CLI writes; main() takes them so tests can capture output in-process. */
 export interface Io {
@@ -67,25 +68,23 @@ function blindReport(j: Judgement): string[] {
 }
 
 function policyReport(j: Judgement): string[] {
-  const lines: string[] = [];
-  const mandatory = j.violations.filter(blocking).length;
-  lines.push(`Policy: ${j.violations.length} violation(s), ${mandatory} mandatory; ${j.applied.length} rules applied${j.errors.length ? `; ${j.errors.length} rule error(s)` : ""}${j.blind.length ? `; ${j.blind.length} blind spot(s)` : ""}`);
-  if (j.violations.length > 0) {
-    lines.push(table(["LEVEL", "RULE", "RESOURCE", "MESSAGE", "FIX"], j.violations.map((v) => [v.enforcementLevel, v.rule, v.name || "(stack)", v.message, v.remediation]), 60));
-  }
+  const lines: string[] = [...findingsReport(j)];
   for (const e of j.errors) lines.push(`rule error: ${e.rule} on ${e.urn}: ${e.message}`);
   lines.push(...blindReport(j));
   lines.push("", "Production checklist (the guides)");
-  lines.push(table(["STATUS", "ITEM", "WHY"], j.checklist.map((c) => [c.status, c.item, c.note ?? c.rules.join(", ")]), 70));
+  lines.push(table(["STATUS", "ITEM", "WHY"], j.checklist.map((c) => [c.status, c.item, c.note ?? c.rules.join(", ")])));
   return lines;
 }
+
+/** Every line of a text report within REPORT_WIDTH columns: prose wrapped, tables already fit. */
+const fitted = (lines: string[]) => lines.join("\n").split("\n").flatMap((l) => wrapLine(l, REPORT_WIDTH));
 
 function lookupReport(lookups: readonly AnsweredLookup[]): string[] {
   if (lookups.length === 0) return [];
   return [
     "",
     `Lookups answered offline (${lookups.length}; UNKNOWN names the fields only the account knows)`,
-    table(["LOOKUP", "WHERE", "ARGUMENTS", "UNKNOWN"], lookups.map((l) => [l.token.split(":").pop() ?? l.token, l.site ?? "", l.args, l.unknown.join(", ") || "-"]), 70),
+    table(["LOOKUP", "WHERE", "ARGUMENTS", "UNKNOWN"], lookups.map((l) => [l.token.split(":").pop() ?? l.token, l.site ?? "", l.args, l.unknown.join(", ") || "-"])),
   ];
 }
 
@@ -107,8 +106,7 @@ export function writeOut(plan: StackPlan, dir: string | OutDir): string[] {
 function report(plan: StackPlan, outDir: string | undefined): string {
   const lines: string[] = [];
   lines.push(`clawkeep offline plan: stack ${plan.stack}, trust level ${plan.trustLevel} (${plan.model.capabilities.name}), region ${plan.region}`, "");
-  lines.push(`Resources (${plan.rows.length})`);
-  lines.push(table(["TYPE", "NAME", "SECURITY"], plan.rows.map((r) => [r.type.replace(/^aws:/, ""), r.name, r.security]), 90));
+  lines.push(...resourcesReport(plan.evaluation.resources, plan.rows));
   const unknownLookups = plan.evaluation.lookups.filter((l) => l.unknown.length > 0).length;
   lines.push("", `Lookups: ${plan.evaluation.lookups.length} answered offline${unknownLookups ? `, ${unknownLookups} with fields only the account knows (plan.json lists them)` : ", every answer known"}`);
   lines.push("", `Host files (${plan.host.files.length}, as the program registered them; user data ${plan.host.userDataBytes} of 16384 bytes gzipped; bundle s3://${plan.host.bundle.bucket}/${plan.host.bundle.key}, ${plan.host.bundle.gz.length} bytes)${outDir ? ` written under ${path.join(outDir, "host")}` : "; write them with --out DIR"}`);
@@ -124,7 +122,7 @@ function report(plan: StackPlan, outDir: string | undefined): string {
     lines.push("  operators -> gateway HTTPS 443 (Serve); admins -> Tailscale SSH in check mode; tagOwners for every tag; tests assert the denied paths");
   }
   lines.push("", verdictOf(plan.judgement).line);
-  return lines.join("\n");
+  return fitted(lines).join("\n");
 }
 
 /** `--program FILE`: any Pulumi TypeScript program, judged by the same pack; fails closed on what it cannot see. */
@@ -151,11 +149,11 @@ async function judgeProgram(file: string, json: boolean, io: Io, progress: (m: s
     io.out(`${JSON.stringify({ kind: "clawkeep-program-judgement", program: file, resources: rows, lookups: evaluation.lookups, violations: j.violations, ruleErrors: j.errors, blind: j.blind, checklist: j.checklist, verdict: verdictJson(v) }, null, 2)}\n`);
     io.err(`${v.line}\n`);
   } else {
-    const lines = [`clawkeep policy check: ${file} (${rows.length} resources)`, ""];
-    lines.push(table(["TYPE", "NAME", "SECURITY"], rows.map((r) => [r.type.replace(/^aws:/, ""), r.name, r.security]), 90));
+    const lines = [`clawkeep policy check: ${file}`, ""];
+    lines.push(...resourcesReport(evaluation.resources, rows));
     lines.push(...lookupReport(evaluation.lookups), "");
     lines.push(...policyReport(j), "", v.line);
-    io.out(`${lines.join("\n")}\n`);
+    io.out(`${fitted(lines).join("\n")}\n`);
   }
   return v.exitCode;
 }
