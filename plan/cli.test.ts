@@ -171,7 +171,7 @@ describe("an unknown key suggests the nearest known one", () => {
     ["alarms={authFailurePer10Min: 3}", /clawkeep:alarms\.authFailurePer10Min: got 3; allowed: no such key under alarms; did you mean alarms\.authFailuresPer10Min\?/],
     ["tailscale={managePolicyy: true}", /clawkeep:tailscale\.managePolicyy: got true; allowed: no such key under tailscale; did you mean tailscale\.managePolicy\?/],
     ["access={zzz: []}", /clawkeep:access\.zzz: got \[\]; allowed: no such key under access; known keys are admins, operators, viewers/],
-    ["openToWorld=true", /clawkeep:openToWorld: got true; allowed: no such key; `npm run plan -- --help` lists the 42 known keys/],
+    ["openToWorld=true", /clawkeep:openToWorld: got true; allowed: no such key; `npm run plan -- --help` lists the 43 known keys/],
   ])("%s", async (override, message) => {
     const r = await expectBad(["--stack", "level1", "--config", override], [message]);
     expect(r.err).not.toMatch(/cellName, instanceType/); // not the whole list
