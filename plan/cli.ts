@@ -15,6 +15,9 @@ import { loadStackInput, planStack, toRows, type StackInput, type StackPlan } fr
 import type { AnsweredLookup } from "./mocks";
 import { REPORT_WIDTH, table, wrapLine } from "./table";
 import { findingsReport, resourcesReport } from "./humanReport";
+import { junitXml, sarifLog, type ReportContext } from "./ciReports";
+import type { ReportFormat } from "./args";
+import { stackFilePath } from "../stacks";
 
 /** Where the CLI writes; main() takes them so tests can capture output in-process. */
 export interface Io {
@@ -125,8 +128,19 @@ function report(plan: StackPlan, outDir: string | undefined): string {
   return fitted(lines).join("\n");
 }
 
+/** SARIF or JUnit on stdout, the verdict line on stderr; undefined for the formats printed elsewhere. */
+function ciReport(format: ReportFormat, j: Judgement, ctx: ReportContext): string | undefined {
+  if (format === "sarif") return `${JSON.stringify(sarifLog(j, ctx), null, 2)}\n`;
+  if (format === "junit") return junitXml(j, ctx);
+  return undefined;
+}
+
+const repoPath = (file: string) => path.relative(process.cwd(), path.resolve(file)) || file;
+const sitesOf = (resources: ReadonlyArray<{ urn: string; site?: string }>) => new Map(resources.map((r) => [r.urn, r.site]));
+
 /** `--program FILE`: any Pulumi TypeScript program, judged by the same pack; fails closed on what it cannot see. */
-async function judgeProgram(file: string, json: boolean, io: Io, progress: (m: string) => void, packConfig?: PackConfig): Promise<number> {
+async function judgeProgram(file: string, format: ReportFormat, io: Io, progress: (m: string) => void, packConfig?: PackConfig): Promise<number> {
+  const json = format === "json";
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
     io.err(`error: --program ${file}: no such file\nnothing was planned.\n`);
     return 2;
@@ -145,7 +159,11 @@ async function judgeProgram(file: string, json: boolean, io: Io, progress: (m: s
   const j = judge(evaluation, packConfig);
   const v = verdictOf(j);
   const rows = toRows(evaluation.resources, []);
-  if (json) {
+  const ci = ciReport(format, j, { sites: sitesOf(evaluation.resources), fallback: { uri: repoPath(file) } });
+  if (ci !== undefined) {
+    io.out(ci);
+    io.err(`${v.line}\n`);
+  } else if (json) {
     io.out(`${JSON.stringify({ kind: "clawkeep-program-judgement", program: file, resources: rows, lookups: evaluation.lookups, violations: j.violations, ruleErrors: j.errors, blind: j.blind, checklist: j.checklist, verdict: verdictJson(v) }, null, 2)}\n`);
     io.err(`${v.line}\n`);
   } else {
@@ -233,7 +251,7 @@ export async function main(argv: string[], io: Io = processIo, opts: MainOptions
     io.err(`error: ${problems.join("\nerror: ")}\nnothing was planned or written.\n`);
     return 2;
   }
-  if (args.program) return judgeProgram(args.program, args.json, io, progress, packConfig);
+  if (args.program) return judgeProgram(args.program, args.format, io, progress, packConfig);
   let plan: StackPlan;
   try {
     plan = await planStack(args.stack as string, { input, progress, packConfig });
@@ -255,7 +273,17 @@ export async function main(argv: string[], io: Io = processIo, opts: MainOptions
       return 2;
     }
   }
-  if (args.json) {
+  const at = input?.file.positions.policyExceptions;
+  const ctx: ReportContext = {
+    sites: sitesOf(plan.evaluation.resources),
+    fallback: { uri: repoPath(stackFilePath(plan.stack, opts.stacksDir)) },
+    exceptionsLine: at ? Number(at.split(":").at(-2)) : undefined,
+  };
+  const ci = ciReport(args.format, plan.judgement, ctx);
+  if (ci !== undefined) {
+    io.out(ci);
+    io.err(`${verdictOf(plan.judgement).line}\n`);
+  } else if (args.json) {
     io.out(`${JSON.stringify(planJson(plan), null, 2)}\n`);
     io.err(`${verdictOf(plan.judgement).line}\n`);
   } else io.out(`${report(plan, args.out)}\n`);
