@@ -9,6 +9,8 @@ export interface PlanArgs {
   format: ReportFormat;
   /** A pack config file, as `pulumi preview --policy-pack-config FILE` takes it. */
   policyPackConfig?: string;
+  /** With --program: the program's stack file, whose clawkeep:policyExceptions apply (as the pack reads them online). */
+  stackFile?: string;
   config: string[];
   help: boolean;
 }
@@ -60,6 +62,9 @@ export function parseArgs(argv: string[]): PlanArgs {
         args.json = f === "json";
         break;
       }
+      case "--stack-file":
+        args.stackFile = take();
+        break;
       case "--policy-pack-config":
         args.policyPackConfig = take();
         break;
@@ -77,5 +82,6 @@ export function parseArgs(argv: string[]): PlanArgs {
   }
   if (!args.help && !args.stack === !args.program) throw new UsageError("give exactly one of --stack NAME or --program FILE");
   if (args.program && args.config.length > 0) throw new UsageError("--config applies to --stack only");
+  if (args.stackFile !== undefined && !args.program) throw new UsageError("--stack-file applies to --program only (a --stack reads its own stack file)");
   return args;
 }

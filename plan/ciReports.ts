@@ -11,8 +11,8 @@ export interface ReportContext {
   sites: ReadonlyMap<string, string | undefined>;
   /** The stack file (or the program) relative to the repository root, and a line in it when known. */
   fallback: { uri: string; line?: number };
-  /** The line of clawkeep:policyExceptions in the stack file, for findings about exceptions. */
-  exceptionsLine?: number;
+  /** Where clawkeep:policyExceptions sits (the stack file and its line), for findings about exceptions. */
+  exceptionsAt?: { uri: string; line?: number };
 }
 
 const CANNOT_JUDGE = "cannot-judge-offline";
@@ -40,7 +40,7 @@ function location(ctx: ReportContext, v: { urn: string; rule: string }): { uri: 
   const site = v.urn ? ctx.sites.get(v.urn) : undefined;
   const m = site ? /^(.*):(\d+)$/.exec(site) : null;
   if (m && !m[1].startsWith("/") && !m[1].startsWith("..")) return { uri: m[1], line: Number(m[2]) };
-  if (v.rule === EXCEPTIONS_RULE && ctx.exceptionsLine) return { uri: ctx.fallback.uri, line: ctx.exceptionsLine };
+  if (v.rule === EXCEPTIONS_RULE && ctx.exceptionsAt) return ctx.exceptionsAt;
   return ctx.fallback;
 }
 

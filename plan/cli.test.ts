@@ -116,6 +116,18 @@ describe("reviewed exceptions and the pack config: bad input exits 2 naming key,
     await expectBad(["--stack", "level1", "--policy-pack-config", notJson], [/--policy-pack-config .*pack\.json: .*JSON/]);
   });
 
+  it("--program --stack-file: the stack file's exceptions apply to any program; its bad ones exit 2", async () => {
+    const entry = (ruleId: string, resource: string, expires: string) => `    - {ruleId: ${ruleId}, resource: "${resource}", reason: "break-glass access until the SSM rollout lands", reviewer: Dana Reviewer, expires: "${expires}"}\n`;
+    const dir = stacks({ dev: `config:\n  clawkeep:policyExceptions:\n${entry("ec2-no-ssh-key-pair", "bad-key", inDays(20))}${entry("ec2-ebs-encrypted", "urn:pulumi:offline::*::bad-volume", inDays(-1))}`, bad: `config:\n  clawkeep:policyExceptions:\n${entry("no-plaintext-secrets", "vm", inDays(20))}` });
+    const r = await run(["--program", "test/fixtures/programs/policy/ec2.ts", "--stack-file", path.join(dir, "Pulumi.dev.yaml")]);
+    expect(r.code, r.err).toBe(1);
+    expect(r.out).toMatch(/^Policy: 22 findings = 21 mandatory \+ 0 advisory \+ 1 excepted; /m);
+    expect(r.out).toMatch(/^  \[excepted\] ec2-no-ssh-key-pair on bad-key \(ec2\/keyPair:KeyPair\)\n.*\n    excepted: until \d{4}-\d\d-\d\d, reviewed by Dana Reviewer; reason: break-glass/m);
+    expect(r.out).toMatch(/^  \[mandatory\] policy-exceptions on \(the stack\)\n    exception policyExceptions\.1 \(ec2-ebs-encrypted on urn:pulumi:offline::\*::bad-volume/m);
+    await expectBad(["--program", "test/fixtures/programs/policy/ec2.ts", "--stack-file", path.join(dir, "Pulumi.bad.yaml")], [/Pulumi\.bad\.yaml:2:3: clawkeep:policyExceptions\.0\.ruleId: got "no-plaintext-secrets"; allowed: a rule that takes exceptions/]);
+    await expectBad(["--stack", "level1", "--stack-file", path.join(dir, "Pulumi.dev.yaml")], [/--stack-file applies to --program only/]);
+  });
+
   it("--format takes text, json, sarif or junit", async () => {
     const r = await run(["--stack", "level1", "--format", "pdf"]);
     expect(r.code).toBe(2);

@@ -17,7 +17,7 @@ import { REPORT_WIDTH, table, wrapLine } from "./table";
 import { findingsReport, resourcesReport } from "./humanReport";
 import { junitXml, sarifLog, type ReportContext } from "./ciReports";
 import type { ReportFormat } from "./args";
-import { stackFilePath } from "../stacks";
+import { parsePolicyExceptions, readStackFile, stackFilePath, type PolicyException } from "../stacks";
 
 /** Where the CLI writes; main() takes them so tests can capture output in-process. */
 export interface Io {
@@ -139,7 +139,7 @@ const repoPath = (file: string) => path.relative(process.cwd(), path.resolve(fil
 const sitesOf = (resources: ReadonlyArray<{ urn: string; site?: string }>) => new Map(resources.map((r) => [r.urn, r.site]));
 
 /** `--program FILE`: any Pulumi TypeScript program, judged by the same pack; fails closed on what it cannot see. */
-async function judgeProgram(file: string, format: ReportFormat, io: Io, progress: (m: string) => void, packConfig?: PackConfig): Promise<number> {
+async function judgeProgram(file: string, format: ReportFormat, io: Io, progress: (m: string) => void, packConfig?: PackConfig, stack?: ProgramStack): Promise<number> {
   const json = format === "json";
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
     io.err(`error: --program ${file}: no such file\nnothing was planned.\n`);
@@ -156,10 +156,14 @@ async function judgeProgram(file: string, format: ReportFormat, io: Io, progress
     evaluation = { ...(e.partial ?? { resources: [], outputs: {}, errors: e.causes, lookups: [] }), blind: e.blind };
   }
   progress(`${evaluation.resources.length} resources registered; judging them with the policy pack`);
-  const j = judge(evaluation, packConfig);
+  const j = judge(evaluation, packConfig, undefined, { exceptions: stack?.exceptions });
   const v = verdictOf(j);
   const rows = toRows(evaluation.resources, []);
-  const ci = ciReport(format, j, { sites: sitesOf(evaluation.resources), fallback: { uri: repoPath(file) } });
+  const ci = ciReport(format, j, {
+    sites: sitesOf(evaluation.resources),
+    fallback: { uri: repoPath(file) },
+    exceptionsAt: stack ? { uri: repoPath(stack.file), line: stack.exceptionsLine } : undefined,
+  });
   if (ci !== undefined) {
     io.out(ci);
     io.err(`${v.line}\n`);
@@ -184,8 +188,37 @@ function projectName(file: string): string {
 }
 
 /** Every problem with the run's input, before anything is evaluated: --out and the stack config together. */
-function checkInputs(args: PlanArgs, stacksDir: string | undefined): { out?: OutDir; input?: StackInput; packConfig?: PackConfig; problems: string[] } {
+/** What --program --stack-file brings: the stack file's exceptions, checked as a --stack's are. */
+interface ProgramStack {
+  file: string;
+  exceptions: PolicyException[];
+  exceptionsLine?: number;
+}
+
+const lineOf = (at: string | undefined) => (at ? Number(at.split(":").at(-2)) : undefined);
+
+function readProgramStack(file: string): ProgramStack {
+  const m = /^Pulumi\.(.+)\.yaml$/.exec(path.basename(file));
+  if (!m) throw new ConfigError([{ key: "(--stack-file)", given: file, allowed: "a stack file named Pulumi.<stack>.yaml" }]);
+  const stack = readStackFile(m[1], path.dirname(path.resolve(file)));
+  const at = stack.positions.policyExceptions;
+  const { exceptions, issues } = parsePolicyExceptions(stack.raw.policyExceptions ?? []);
+  const all = [...issues, ...exceptionIssues(exceptions, RULES.map((r) => r.name))].map((i) => (at ? { ...i, at } : i));
+  if (all.length > 0) throw new ConfigError(all);
+  return { file, exceptions, exceptionsLine: lineOf(at) };
+}
+
+function checkInputs(args: PlanArgs, stacksDir: string | undefined): { out?: OutDir; input?: StackInput; packConfig?: PackConfig; programStack?: ProgramStack; problems: string[] } {
   const problems: string[] = [];
+  let programStack: ProgramStack | undefined;
+  if (args.stackFile !== undefined) {
+    try {
+      programStack = readProgramStack(args.stackFile);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(formatIssues(e.issues as ConfigIssue[]));
+    }
+  }
   let packConfig: PackConfig | undefined;
   if (args.policyPackConfig !== undefined) {
     const file = args.policyPackConfig;
@@ -222,7 +255,7 @@ function checkInputs(args: PlanArgs, stacksDir: string | undefined): { out?: Out
       problems.push(formatIssues(e.issues as ConfigIssue[]));
     }
   }
-  return { out, input, packConfig, problems };
+  return { out, input, packConfig, programStack, problems };
 }
 
 export interface MainOptions {
@@ -246,12 +279,12 @@ export async function main(argv: string[], io: Io = processIo, opts: MainOptions
     return 0;
   }
   const progress = progressPrinter(io);
-  const { out, input, packConfig, problems } = checkInputs(args, opts.stacksDir);
+  const { out, input, packConfig, programStack, problems } = checkInputs(args, opts.stacksDir);
   if (problems.length > 0) {
     io.err(`error: ${problems.join("\nerror: ")}\nnothing was planned or written.\n`);
     return 2;
   }
-  if (args.program) return judgeProgram(args.program, args.format, io, progress, packConfig);
+  if (args.program) return judgeProgram(args.program, args.format, io, progress, packConfig, programStack);
   let plan: StackPlan;
   try {
     plan = await planStack(args.stack as string, { input, progress, packConfig });
@@ -277,7 +310,7 @@ export async function main(argv: string[], io: Io = processIo, opts: MainOptions
   const ctx: ReportContext = {
     sites: sitesOf(plan.evaluation.resources),
     fallback: { uri: repoPath(stackFilePath(plan.stack, opts.stacksDir)) },
-    exceptionsLine: at ? Number(at.split(":").at(-2)) : undefined,
+    exceptionsAt: { uri: repoPath(stackFilePath(plan.stack, opts.stacksDir)), line: lineOf(at) },
   };
   const ci = ciReport(args.format, plan.judgement, ctx);
   if (ci !== undefined) {

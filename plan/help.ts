@@ -59,6 +59,7 @@ export const USAGE = `usage: npm run plan -- (--stack NAME | --program FILE) [--
   --config key=value  override one ${CONFIG_NAMESPACE} config key for this run (repeatable)
   --json              print the plan (or judgement) as JSON to stdout; progress goes to stderr
   --format F          text (default), json (= --json), sarif (SARIF 2.1.0 for code scanning) or junit
+  --stack-file FILE   with --program: the program's Pulumi.<stack>.yaml; its clawkeep:policyExceptions apply
   --policy-pack-config FILE  rule levels and thresholds, as pulumi preview --policy-pack-config takes them
   --help              the stacks, every config key and the exit codes`;
 
