@@ -233,7 +233,8 @@ export function judge(
   // An excepted finding still fails its checklist item: the exception accepts the risk, it does not remove it.
   const violated = new Set(violations.map((v) => v.rule));
   const blindRules = new Set(blind.flatMap((b) => (b.rule ? [b.rule] : [])));
-  return { violations, checklist: evaluateChecklist(rules, applied, violated, blindRules, disabled), applied: [...applied], errors, blind };
+  const exceptedOnly = new Set([...violated].filter((r) => violations.every((v) => v.rule !== r || v.excepted)));
+  return { violations, checklist: evaluateChecklist(rules, applied, violated, blindRules, disabled, exceptedOnly), applied: [...applied], errors, blind };
 }
 
 export type VerdictStatus = "pass" | "refused" | "cannot-judge";

@@ -76,6 +76,8 @@ describe("the judge with exceptions", () => {
     expect(found[0].excepted).toEqual(exception());
     expect(j.violations.filter(blocking)).toEqual([]);
     expect(verdictOf(j)).toMatchObject({ exitCode: 0, line: expect.stringMatching(/1 violation of which 1 excepted/) });
+    // The checklist stays honest: the item is not met, the risk was accepted.
+    expect(j.checklist.find((c) => c.rules.includes("ec2-no-ssh-key-pair") && c.status === "fail")?.note).toMatch(/every finding excepted after review: ec2-no-ssh-key-pair/);
   });
 
   it("an expired exception: the finding blocks again, and the exception is a mandatory finding of its own naming it", () => {
