@@ -46,7 +46,10 @@ describe("the exception schema (clawkeep:policyExceptions)", () => {
       expect.objectContaining({ key: "policyExceptions.0.ruleId", given: "no-such-rule" }),
       expect.objectContaining({ key: "policyExceptions.1.ruleId", given: "openclaw-gateway-auth", allowed: expect.stringMatching(/openclaw-gateway-auth takes none/) }),
     ]);
-    for (const id of Object.keys(NO_EXCEPTION_RULES)) expect(ids, `${id} is a rule of the pack`).toContain(id);
+    for (const id of Object.keys(NO_EXCEPTION_RULES)) {
+      expect(ids, `${id} is a rule of the pack`).toContain(id);
+      expect(RULES.find((r) => r.name === id)?.enforcementLevel, `${id} is mandatory by default`).toBe("mandatory");
+    }
   });
 });
 
