@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   rows.push(["rotation function bundle", `${rot.zipBytes} bytes zip`, `${rot.bundleBytes} bytes index.js`]);
   rows.push(["full gateway-token rotation on moto", `${ms(rot.medianMs)} ms`, `runs: ${rot.rotationMs.map(ms).join(", ")}`]);
 
-  process.stdout.write(`${table(["MEASURE", "MEDIAN", "DETAIL"], rows, 90)}\n`);
+  process.stdout.write(`${table(["MEASURE", "MEDIAN", "DETAIL"], rows)}\n`);
 }
 
 main().catch((e: unknown) => {

@@ -50,9 +50,11 @@ export const CONFIG_KEY_MEANINGS: Readonly<Record<keyof typeof rawConfigSchema.s
   access: "IAM principals that may assume the Admin, Operator and Viewer roles",
   tailscale: "how the host joins the tailnet and whether the kit manages the tailnet policy",
   tags: "extra tags on every resource",
+  policyExceptions: "reviewed exceptions to the policy pack: [{ruleId, resource (name or URN pattern), reason (>= 20 chars), reviewer, expires (YYYY-MM-DD, <= 90 days ahead)}]; RULES.md says which rules take none",
 };
 
-export const USAGE = `usage: npm run plan -- (--stack NAME | --program FILE) [--out DIR] [--against DIR] [--config key=value]... [--json]
+export const USAGE = `usage: npm run plan -- (--stack NAME | --program FILE) [--out DIR] [--against DIR] [--config key=value]...
+       [--json | --format text|json|sarif|junit] [--policy-pack-config FILE]
 
   --stack NAME        evaluate this kit (index.ts) with stacks/Pulumi.NAME.yaml
   --program FILE      judge any Pulumi TypeScript program with the policy pack
@@ -62,6 +64,9 @@ export const USAGE = `usage: npm run plan -- (--stack NAME | --program FILE) [--
                       per change nothing, reload, a restart, a runtime upgrade or a new host
   --config key=value  override one ${CONFIG_NAMESPACE} config key for this run (repeatable)
   --json              print the plan (or judgement) as JSON to stdout; progress goes to stderr
+  --format F          text (default), json (= --json), sarif (SARIF 2.1.0 for code scanning) or junit
+  --stack-file FILE   with --program: the program's Pulumi.<stack>.yaml; its clawkeep:policyExceptions apply
+  --policy-pack-config FILE  rule levels and thresholds, as pulumi preview --policy-pack-config takes them
   --help              the stacks, every config key and the exit codes`;
 
 export const EXIT_CODES = `exit codes (every judged run ends with a "verdict:" line saying the same):

@@ -41,6 +41,8 @@ export function evaluateChecklist(
   violated: ReadonlySet<string>,
   blind: ReadonlySet<string> = new Set(),
   disabled: ReadonlySet<string> = new Set(),
+  /** Violated rules whose every finding is covered by a reviewed exception: the item still fails, the note says so. */
+  exceptedOnly: ReadonlySet<string> = new Set(),
 ): ChecklistEntry[] {
   return CHECKLIST_ITEMS.map((def) => {
     const deciding = rules.filter((r) => r.checklistItems.includes(def.id));
@@ -48,7 +50,11 @@ export function evaluateChecklist(
     const base = { id: def.id, item: def.item, guide: GUIDES[def.guide], rules: names };
     if (deciding.length === 0) return { ...base, status: "not-applicable" as const, note: `decided outside the pack: ${def.decidedElsewhere ?? "no rule"}` };
     const failed = names.filter((r) => violated.has(r));
-    if (failed.length > 0) return { ...base, status: "fail" as const, note: `violated: ${failed.join(", ")}` };
+    if (failed.length > 0) {
+      const accepted = failed.filter((r) => exceptedOnly.has(r));
+      const note = accepted.length === failed.length ? `violated, every finding excepted after review: ${failed.join(", ")}` : `violated: ${failed.join(", ")}`;
+      return { ...base, status: "fail" as const, note };
+    }
     const blindRules = names.filter((r) => blind.has(r));
     if (blindRules.length > 0) return { ...base, status: "unknown" as const, note: `cannot judge offline: ${blindRules.join(", ")} met a value only a real preview knows` };
     const judged = names.filter((r) => applied.has(r));

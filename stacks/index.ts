@@ -10,5 +10,6 @@ export * from "./openclawTools";
 export * from "./alarmSubscribers";
 export * from "./backup";
 export * from "./teardown";
+export * from "./policyExceptions";
 export * from "./schema";
 export * from "./load";

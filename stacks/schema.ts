@@ -5,6 +5,7 @@ import { z } from "zod";
 import { DEFAULT_AUDIT_SETTINGS, auditSettingsProblems, type AuditSettings } from "./audit";
 import { cidrWithin, parseCidr } from "./cidr";
 import { DEFAULT_NODE_VERSION, DEFAULT_NPM_REGISTRY, DEFAULT_OPENCLAW_VERSION, OPENCLAW_DEFAULT_GATEWAY_PORT, PINS, TAILSCALE_APT_REPO } from "./pins";
+import { policyExceptionSchema, type PolicyException } from "./policyExceptions";
 import { tailscaleOptionsSchema, type TailscaleOptions } from "./tailscale";
 import { ALARM_PROTOCOLS, MAX_ALARM_SUBSCRIPTIONS, alarmSubscribers, alarmSubscriptionSchema, endpointProblem, isPlaceholder, type AlarmSubscriber } from "./alarmSubscribers";
 import { SNAPSHOT_ID, retentionProblem } from "./backup";
@@ -152,6 +153,7 @@ export const rawConfigSchema = z.strictObject({
     .prefault({}),
   tailscale: tailscaleOptionsSchema.prefault({}),
   tags: z.record(z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/), z.string().max(256)).default({}),
+  policyExceptions: z.array(policyExceptionSchema).default([]),
 });
 export type RawConfig = z.input<typeof rawConfigSchema>;
 type ParsedRaw = z.output<typeof rawConfigSchema>;
@@ -209,6 +211,8 @@ export interface StackModel {
   /** Tailscale access: how the host joins, and whether the kit manages the tailnet policy. */
   tailscale: TailscaleOptions;
   tags: Record<string, string>;
+  /** Reviewed exceptions to the policy pack (the pack checks rule ids and reads them from the same config). */
+  policyExceptions: PolicyException[];
 }
 
 /** One problem with a stack's config: the key, the value given, and what is allowed. */
@@ -529,6 +533,14 @@ function toSecret(v: { secure: string } | { __decryptedSecret: string }): Secret
   return "secure" in v ? { secret: true, value: v.secure, encrypted: true } : { secret: true, value: v.__decryptedSecret, encrypted: false };
 }
 
+/** Only `clawkeep:policyExceptions`, as the policy pack reads it from the stack's config: the exceptions or the issues. */
+export function parsePolicyExceptions(value: unknown): { exceptions: PolicyException[]; issues: ConfigIssue[] } {
+  const parsed = rawConfigSchema.shape.policyExceptions.safeParse(value);
+  if (parsed.success) return { exceptions: parsed.data, issues: [] };
+  const issues = zodIssues(parsed.error, value).map((i) => ({ ...i, key: i.key === "(root)" ? "policyExceptions" : `policyExceptions.${i.key}` }));
+  return { exceptions: [], issues };
+}
+
 /** Parse raw config (keys without the namespace) into the model, or throw ConfigError. */
 export function parseStackConfig(input: unknown): StackModel {
   const parsed = rawConfigSchema.safeParse(input);
@@ -601,6 +613,7 @@ export function parseStackConfig(input: unknown): StackModel {
     tailscale: raw.tailscale,
     openai: raw.openaiProjectId && raw.openaiServiceAccountId ? { projectId: raw.openaiProjectId, serviceAccountId: raw.openaiServiceAccountId } : undefined,
     tags: raw.tags,
+    policyExceptions: raw.policyExceptions,
   };
 }
 

@@ -62,6 +62,18 @@ describe("GitHub workflows", () => {
     expect(lint(broken, "broken.yml").length).toBeGreaterThan(0);
   });
 
+  it("the offline gate uploads each stack's SARIF to code scanning with an action pinned by version tag", () => {
+    const gate = workflow("pull-request.yml").jobs["offline-gate"] as { permissions?: Record<string, string>; steps: Step[] } | undefined;
+    const steps = gate?.steps ?? [];
+    const sarif = steps.find((s) => s.run?.includes("--format sarif"));
+    expect(sarif?.run).toMatch(/npm run --silent plan -- --stack "\$\{\{ matrix\.stack \}\}" --format sarif > "clawkeep-\$\{\{ matrix\.stack \}\}\.sarif"/);
+    const upload = steps.filter((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
+    expect(upload).toHaveLength(1);
+    expect(upload[0].uses).toMatch(/@v\d+(\.\d+){0,2}$/);
+    expect(upload[0].with?.sarif_file).toBe("clawkeep-${{ matrix.stack }}.sarif");
+    expect(gate?.permissions).toEqual({ contents: "read", "security-events": "write" });
+  });
+
   it("the pull request's tests job runs the unit tier, which needs no system package", () => {
     const tests = workflow("pull-request.yml").jobs.tests;
     expect(tests?.steps.map((s) => s.run).filter(Boolean)).toEqual(["npm ci", "npm test"]);

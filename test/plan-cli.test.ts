@@ -43,7 +43,7 @@ describe("npm run plan", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("stack level1, trust level 1");
     // Advisories may remain (the state volume until the host keeps its state apart); nothing mandatory.
-    expect(r.stdout).toMatch(/Policy: \d+ violation\(s\), 0 mandatory/);
+    expect(r.stdout).toMatch(/Policy: \d+ findings? = 0 mandatory \+ \d+ advisory \+ 0 excepted/);
     expect(r.stderr).toMatch(/\[\d+\.\ds\] evaluating index\.ts/);
     // One plan in a new process (tsx, the program, cold bundles on a fresh clone): 5 s idle, 37 s seen at load 20.
   }, 75_000);
@@ -57,10 +57,20 @@ describe("npm run plan", () => {
     expect(r.out).toMatch(/total: \$\d+\.\d\d\/month/);
     // Until the host keeps its state on a volume of its own (issue 18 item 1), the one finding is the advisory
     // ec2-state-volume-separate, and the checklist item it decides, gradual trust, is the one not met.
-    expect(r.out).toMatch(/Policy: 1 violation\(s\), 0 mandatory; \d+ rules applied/);
-    expect(r.out).toMatch(/^advisory\s+ec2-state-volume-separate\s+gw-host-vm/m);
+    expect(r.out).toMatch(/Policy: 1 finding = 0 mandatory \+ 1 advisory \+ 0 excepted; \d+ rules applied/);
+    expect(r.out).toMatch(/ec2-state-volume-separate/);
     expect(r.out.match(/^fail .*/gm)).toEqual([expect.stringMatching(/^fail\s+Best practice 7: gradual trust model/)]);
     expect(r.err).toMatch(/\[\d+\.\ds\] evaluating index\.ts/);
+    // A person's report: 120 columns at most, nothing cut short, counts that agree with the progress line.
+    const lines = r.out.split("\n");
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(120);
+    expect(lines.filter((l) => l.endsWith("…"))).toEqual([]);
+    const registered = Number(/(\d+) resources registered/.exec(r.err)?.[1]);
+    const [, total, cloud, others] = /Resources: (\d+) registered = (\d+) cloud resources below \+ (\d+) components/.exec(r.out) ?? [];
+    expect(Number(total)).toBe(registered);
+    expect(Number(cloud) + Number(others)).toBe(registered);
+    const grouped = [...r.out.matchAll(/^\S.* \(clawkeep:[\w:]+\): (\d+) resources?$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(grouped).toBe(Number(cloud));
   });
 
   it("writes the unit, openclaw.json, user data and plan.json with --out", async () => {
@@ -88,11 +98,22 @@ describe("npm run plan", () => {
     const r = await plan("--program", "test/fixtures/programs/open-ssh.ts");
     expect(r.code, r.err).toBe(1);
     for (const rule of ["no-public-ingress", "ec2-imdsv2-required", "ec2-ebs-encrypted", "no-plaintext-secrets", "iam-no-wildcard-admin", "ec2-status-check-alarm"]) {
-      expect(r.out).toMatch(new RegExp(`^mandatory\\s+${rule}\\s`, "m"));
+      expect(r.out).toMatch(new RegExp(`^  \\[mandatory\\] ${rule} on `, "m"));
     }
     expect(r.out).toMatch(/^fail\s+Network restrictions in place/m);
     // The key-shaped literal in the program is reported by kind, never echoed.
     expect(r.out).not.toMatch(/sk-proj-Zq8x/);
+  });
+
+  it("a stack's expired exception is a mandatory finding naming it; an active one is accepted (exit 1 for the expired one only)", async () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const entry = (ruleId: string, expires: string) => `{ruleId: ${ruleId}, resource: gw-host-vm, reason: "break-glass access until the SSM rollout lands", reviewer: Dana Reviewer, expires: "${expires}"}`;
+    const r = await plan("--stack", "level1", "--config", `policyExceptions=[${entry("ec2-no-ssh-key-pair", day(30))}, ${entry("ec2-status-check-alarm", day(-2))}]`);
+    expect(r.code, r.err).toBe(1);
+    expect(r.out).toMatch(/^  \[mandatory\] policy-exceptions on \(the stack\)$/m);
+    expect(r.out).toContain(`exception policyExceptions.1 (ec2-status-check-alarm on gw-host-vm, reviewer Dana Reviewer) expired on ${day(-2)}`);
+    // Beside it only the advisory state-volume finding every level plan has until the host keeps its state apart.
+    expect(r.out).toMatch(/Policy: 2 findings = 1 mandatory \+ 1 advisory \+ 0 excepted/);
   });
 
   it("exits 0 for a clean program and 2 for one that cannot load or does not exist", async () => {
