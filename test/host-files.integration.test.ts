@@ -747,7 +747,8 @@ describe.skipIf(!needTools("systemd-tmpfiles") || !isRoot())("systemd-tmpfiles a
       return `${(s.mode & 0o777).toString(8)} ${s.uid}:${s.gid}`;
     };
     expect(st("var/lib/openclaw")).toBe("700 990:990");
-    expect(st("var/lib/openclaw/workspace")).toBe("700 990:990");
+    // Level 1 runs no commands: the workspace is the gateway's alone (levels 2-3 share it with the agent's group).
+    expect(st("var/lib/openclaw-workspace")).toBe("700 990:990");
     expect(st("etc/openclaw")).toBe("750 0:990");
     expect(st("var/log/openclaw")).toBe("750 990:990");
 
