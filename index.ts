@@ -3,11 +3,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GatewayCell } from "./components/cell";
-import { ConfigError, loadPulumiConfig } from "./stacks";
+import { ConfigError, deployOnlyIssues, loadPulumiConfig } from "./stacks";
 
 function model() {
   try {
-    return loadPulumiConfig();
+    const loaded = loadPulumiConfig();
+    // Under the engine (pulumi preview/up), not the offline plan's mock runtime: placeholders stop here.
+    const issues = pulumi.runtime.getEngine() === undefined ? [] : deployOnlyIssues(loaded);
+    if (issues.length > 0) throw new ConfigError(issues);
+    return loaded;
   } catch (e) {
     // A RunError prints the message alone, without a stack trace, and fails the update.
     if (e instanceof ConfigError) throw new pulumi.RunError(e.message);

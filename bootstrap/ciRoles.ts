@@ -29,7 +29,7 @@ export function githubTrust(ctx: CiRoleContext, subjects: string[]) {
 }
 
 /** Services a clawkeep stack is made of; the deploy role can touch nothing else, in one region only. */
-export const DEPLOYED_SERVICES = ["ec2", "kms", "secretsmanager", "lambda", "logs", "cloudwatch", "events", "sns", "ssm", "cloudtrail", "s3"];
+export const DEPLOYED_SERVICES = ["ec2", "kms", "secretsmanager", "lambda", "logs", "cloudwatch", "events", "sns", "ssm", "cloudtrail", "s3", "backup", "backup-storage"];
 
 export function deployPolicy(ctx: CiRoleContext) {
   return {

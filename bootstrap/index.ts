@@ -1,6 +1,6 @@
 // Run once per AWS account: `cd bootstrap && pulumi up -c clawkeep-bootstrap:repository=owner/name`.
 // Creates GitHub's OIDC provider and two roles: preview (read-only, any branch or pull request of
-// the repository) and deploy (main branch only, kit services only). Set their ARNs as the
+// the repository) and deploy (main branch, its production environments, kit services only). Set their ARNs as the
 // repository variables AWS_PREVIEW_ROLE_ARN and AWS_DEPLOY_ROLE_ARN.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -30,7 +30,7 @@ new aws.iam.RolePolicyAttachment("clawkeep-preview-read", { role: preview.name, 
 
 const deploy = new aws.iam.Role("clawkeep-deploy", {
   description: "clawkeep CI: pulumi up on main",
-  assumeRolePolicy: ctx.apply((c) => JSON.stringify(githubTrust(c, ["ref:refs/heads/main", "environment:production"]))),
+  assumeRolePolicy: ctx.apply((c) => JSON.stringify(githubTrust(c, ["ref:refs/heads/main", "environment:production", "environment:production-host-change"]))),
   maxSessionDuration: 3600,
 });
 new aws.iam.RolePolicy("clawkeep-deploy-kit", { role: deploy.id, policy: ctx.apply((c) => JSON.stringify(deployPolicy(c))) });

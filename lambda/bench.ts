@@ -31,7 +31,7 @@ export async function benchRotation(runs = 5): Promise<RotationBench> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "clawkeep-bench-"));
   const moto = await startMoto();
   try {
-    const bundle = await buildRotationBundle(out);
+    const bundle = await buildRotationBundle(out, { cache: false });
     const lambdaArn = await installStubRotationFunction(moto);
     const sm = new SecretsManagerClient(moto.clientConfig);
     const host = ssmHostPort({ ssm: new SSMClient(moto.clientConfig), instanceId: "i-0abc1234def567890", documentName: "clawkeep-bench-gw-pickup", timeoutSeconds: 120 });

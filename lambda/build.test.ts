@@ -1,101 +1,82 @@
-// The deployable artifact: built from source, a valid deterministic zip, small, and able to run a
-// rotation against moto from a directory with no node_modules (the AWS SDK is inside the bundle).
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { execFileSync, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
+// The Lambda bundle cache: a build is reused while no file esbuild read for it has changed, and a
+// changed input builds again. The bundle itself (zip, size, a rotation on moto) is proven in
+// build.integration.test.ts.
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMoto, type MotoServer } from "../test/support/moto";
-import { needTools } from "../test/support/tools";
-import { buildRotationBundle, type FunctionBundle } from "./build";
-import { ROTATION_ENV } from "./rotation/config";
-import { rotateNow } from "./rotation/operations";
-import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, STEPS } from "./rotation/protocol";
-import { newGatewayToken } from "./rotation/strategies/gatewayToken";
-import { createRotatingSecret, installStubRotationFunction, labels, valueAt } from "./rotation/testing/motoRotation";
-import { zipFiles } from "./zip";
+import { createRequire } from "node:module";
+import { afterAll, describe, expect, it } from "vitest";
+import { bundleFunction, buildRotationBundle, lambdaCacheSlot } from "./build";
 
-const readZip = (zipPath: string): Array<[string, number, string]> =>
-  JSON.parse(
-    execFileSync("python3", [
-      "-c",
-      "import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\n" +
-        "print(json.dumps([[i.filename, i.file_size, oct(i.external_attr >> 16)] for i in z.infolist()]))",
-      zipPath,
-    ]).toString(),
-  );
+const made: string[] = [];
+const tmp = (prefix: string): string => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(d);
+  return d;
+};
+afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-describe.skipIf(!needTools("python3"))("zip writer", () => {
-  it("writes entries Python's zipfile reads back byte for byte", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clawkeep-zip-"));
-    const entries = [
-      { name: "index.js", data: Buffer.from("exports.handler = async () => 1;\n".repeat(100)) },
-      { name: "lib/empty.txt", data: Buffer.alloc(0) },
-      { name: "random.bin", data: Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256)) },
-    ];
-    const zipPath = path.join(dir, "t.zip");
-    fs.writeFileSync(zipPath, zipFiles(entries));
-    expect(readZip(zipPath)).toEqual(entries.map((e) => [e.name, e.data.length, "0o100644"]));
-    const roundTrip = execFileSync("python3", ["-c", "import sys,zipfile\nsys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read('random.bin'))", zipPath]);
-    expect(Buffer.compare(roundTrip, entries[2]!.data)).toBe(0);
-    fs.rmSync(dir, { recursive: true });
-  });
-});
+const indexJs = (dir: string, name: string): string => fs.readFileSync(path.join(dir, name, "index.js"), "utf8");
 
-describe.skipIf(!needTools("python3", "moto_server"))("rotation bundle", () => {
-  let out: string;
-  let bundle: FunctionBundle;
-  let moto: MotoServer;
-
-  beforeAll(async () => {
-    out = fs.mkdtempSync(path.join(os.tmpdir(), "clawkeep-bundle-"));
-    [bundle, moto] = await Promise.all([buildRotationBundle(out), startMoto()]);
-  });
-  afterAll(async () => {
-    await moto?.stop();
-    fs.rmSync(out, { recursive: true, force: true });
+describe("Lambda bundle cache", () => {
+  it("gives the bytes a fresh esbuild build gives", async () => {
+    const cached = await buildRotationBundle(tmp("clawkeep-bundle-"));
+    const fresh = await buildRotationBundle(tmp("clawkeep-bundle-"), { cache: false });
+    expect(fs.readFileSync(cached.zipPath).equals(fs.readFileSync(fresh.zipPath))).toBe(true);
+    expect(cached.bundleBytes).toBe(fresh.bundleBytes);
   });
 
-  it("is one minified index.js in a small, deterministic zip", async () => {
-    expect(readZip(bundle.zipPath)).toEqual([["index.js", bundle.bundleBytes, "0o100644"]]);
-    expect(fs.statSync(bundle.zipPath).size).toBe(bundle.bytes);
-    expect(bundle.bytes).toBeLessThan(1_000_000);
-    const js = fs.readFileSync(path.join(bundle.dir, "index.js"), "utf8");
-    expect(js.split("\n").length).toBeLessThan(50);
-    // Only Node built-ins stay external; the one other match is text in an SDK error message (SigV4a CRT hint).
-    const external = new Set([...js.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]).filter((m) => !m?.startsWith("node:")));
-    expect([...external]).toEqual(["@aws-sdk/signature-v4-crt"]);
-    const again = await buildRotationBundle(fs.mkdtempSync(path.join(os.tmpdir(), "clawkeep-bundle-")));
-    expect(fs.readFileSync(again.zipPath).equals(fs.readFileSync(bundle.zipPath))).toBe(true);
-    fs.rmSync(path.dirname(again.zipPath), { recursive: true });
+  it("serves a stored build while its inputs are unchanged, and rebuilds when one changes", async () => {
+    const src = tmp("clawkeep-bundle-src-");
+    const entry = path.join(src, "entry.ts");
+    const dep = path.join(src, "dep.ts");
+    fs.writeFileSync(entry, 'import { word } from "./dep";\nexport const handler = async () => word;\n');
+    fs.writeFileSync(dep, 'export const word = "first";\n');
+    const name = `cache-test-${process.pid}`;
+    const slot = lambdaCacheSlot(entry, name);
+    made.push(slot);
+
+    const first = tmp("clawkeep-bundle-out-");
+    await bundleFunction(entry, first, name);
+    expect(indexJs(first, name)).toContain('"first"');
+    const manifest = JSON.parse(fs.readFileSync(path.join(slot, "manifest.json"), "utf8")) as { inputs: Record<string, string>; js: string };
+    expect(Object.keys(manifest.inputs).map((f) => path.basename(f))).toEqual(expect.arrayContaining(["tsconfig.json", "entry.ts", "dep.ts"]));
+
+    // A stored build stands in for esbuild: a marked copy (with its own hash) is what comes back.
+    const marked = `${fs.readFileSync(path.join(slot, "index.js"), "utf8")}// served from the cache\n`;
+    fs.writeFileSync(path.join(slot, "index.js"), marked);
+    fs.writeFileSync(path.join(slot, "manifest.json"), JSON.stringify({ ...manifest, js: createHash("sha256").update(marked).digest("hex") }));
+    const second = tmp("clawkeep-bundle-out-");
+    await bundleFunction(entry, second, name);
+    expect(indexJs(second, name)).toBe(marked);
+
+    // One changed import: esbuild runs again and the cache takes the new build.
+    fs.writeFileSync(dep, 'export const word = "second";\n');
+    const third = tmp("clawkeep-bundle-out-");
+    await bundleFunction(entry, third, name);
+    expect(indexJs(third, name)).toContain('"second"');
+    expect(indexJs(third, name)).not.toContain("served from the cache");
+
+    // A stored index.js that does not match its recorded hash is never served.
+    fs.writeFileSync(path.join(slot, "index.js"), "tampered");
+    const fourth = tmp("clawkeep-bundle-out-");
+    await bundleFunction(entry, fourth, name);
+    expect(indexJs(fourth, name)).toContain('"second"');
   });
 
-  it("runs a full rotation against moto from a directory without node_modules", async () => {
-    const lambdaArn = await installStubRotationFunction(moto);
-    const sm = new SecretsManagerClient(moto.clientConfig);
-    const initial = newGatewayToken();
-    const arn = await createRotatingSecret(sm, `gateway-${randomUUID()}`, initial, lambdaArn);
-    const initialVersion = (await labels(sm, arn))[AWSCURRENT]?.[0];
-    const { versionId: token } = await rotateNow(sm, arn);
-
-    // The bundle from the zip, as Lambda would unpack it, run by a plain node process.
-    const unpacked = fs.mkdtempSync(path.join(os.tmpdir(), "clawkeep-unpacked-"));
-    execFileSync("python3", ["-c", "import sys,zipfile\nzipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])", bundle.zipPath, unpacked]);
-    const script = `const { handler } = require("./index.js");
-      (async () => { for (const Step of ${JSON.stringify(STEPS)}) await handler({ Step, SecretId: process.argv[1], ClientRequestToken: process.argv[2] }); })()
-        .catch((e) => { console.error(e.message); process.exit(1); });`;
-    const env = { PATH: process.env.PATH ?? "", ...moto.env, [ROTATION_ENV.strategy]: "gateway-token", [ROTATION_ENV.instanceId]: "i-0abc1234def567890", [ROTATION_ENV.pickupDocument]: "clawkeep-level1-gw-pickup" };
-    const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, ["-e", script, arn, token], { cwd: unpacked, env, stdio: ["ignore", "ignore", "inherit"] });
-      child.on("exit", resolve);
-    });
-    fs.rmSync(unpacked, { recursive: true });
-    expect(code).toBe(0);
-    const after = await labels(sm, arn);
-    expect(after).toMatchObject({ [AWSCURRENT]: [token], [AWSPREVIOUS]: [initialVersion] });
-    expect(after[AWSPENDING]).toBeUndefined();
-    expect(await valueAt(sm, arn, AWSPREVIOUS)).toBe(initial);
+  it("builds when a program calls it while the offline plan loads it (tsx namespace), as the kit's components do", async () => {
+    const src = tmp("clawkeep-bundle-ns-");
+    const out = tmp("clawkeep-bundle-ns-out-");
+    fs.writeFileSync(path.join(src, "entry.ts"), "export const handler = async () => 42;\n");
+    const program = path.join(src, "program.ts");
+    fs.writeFileSync(program, `import { bundleFunction } from ${JSON.stringify(path.join(__dirname, "build"))};\nexport const built = bundleFunction(${JSON.stringify(path.join(src, "entry.ts"))}, ${JSON.stringify(out)}, "ns-test", { cache: false });\n`);
+    // What plan/evaluate.ts does: load the program in a tsx namespace of its own, unregistered once loaded.
+    const { register } = createRequire(__filename)("tsx/cjs/api") as { register(o: { namespace: string }): { require(id: string, from: string): unknown; unregister(): void } };
+    const api = register({ namespace: `clawkeep-build-test-${process.pid}` });
+    const loaded = api.require(program, __filename) as { built: Promise<{ bundleBytes: number }> };
+    api.unregister();
+    expect((await loaded.built).bundleBytes).toBeGreaterThan(0);
+    expect(indexJs(out, "ns-test")).toContain("42");
   });
 });

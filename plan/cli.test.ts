@@ -94,6 +94,50 @@ describe("an unusable --out names the path and why, before anything is evaluated
   });
 });
 
+const inDays = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const exceptionYaml = (ruleId: string, expires: string, reason = "break-glass access until the SSM rollout lands") =>
+  `config:\n  clawkeep:trustLevel: 1\n  clawkeep:policyExceptions:\n    - ruleId: ${ruleId}\n      resource: gw-host\n      reason: ${reason}\n      reviewer: Dana Reviewer\n      expires: "${expires}"\n`;
+
+describe("reviewed exceptions and the pack config: bad input exits 2 naming key, value and what is allowed", () => {
+  it("an exception of a rule that takes none, of an unknown rule, too far ahead or with a short reason", async () => {
+    const dir = stacks({ none: exceptionYaml("openclaw-gateway-auth", inDays(10)), unknown: exceptionYaml("ec2-no-ssh", inDays(10)), far: exceptionYaml("ec2-no-ssh-key-pair", inDays(120)), short: exceptionYaml("ec2-no-ssh-key-pair", inDays(5), "legacy") });
+    await expectBad(["--stack", "none"], [/Pulumi\.none\.yaml:3:3: clawkeep:policyExceptions\.0\.ruleId: got "openclaw-gateway-auth"; allowed: a rule that takes exceptions; openclaw-gateway-auth takes none/], dir);
+    await expectBad(["--stack", "unknown"], [/clawkeep:policyExceptions\.0\.ruleId: got "ec2-no-ssh"; allowed: the id of a rule of the pack/], dir);
+    await expectBad(["--stack", "far"], [/clawkeep:policyExceptions\.0\.expires: got "\d{4}-\d\d-\d\d"; allowed: a date at most 90 days ahead/], dir);
+    await expectBad(["--stack", "short"], [/clawkeep:policyExceptions\.0\.reason: got "legacy"; allowed: at least 20 characters/], dir);
+  });
+
+  it("a pack config that weakens a rule that takes no exception, or names no rule", async () => {
+    const file = path.join(tmp(), "pack.json");
+    fs.writeFileSync(file, JSON.stringify({ "no-plaintext-secrets": "advisory", "ec2-no-ssh-key-pair": "sometimes" }));
+    await expectBad(["--stack", "level1", "--policy-pack-config", file], [/policy-pack-config:no-plaintext-secrets: got "advisory"; allowed: mandatory: no-plaintext-secrets takes no exception/, /policy-pack-config:ec2-no-ssh-key-pair: got "sometimes"; allowed: an enforcement level/]);
+    const notJson = path.join(tmp(), "pack.json");
+    fs.writeFileSync(notJson, "{levels");
+    await expectBad(["--stack", "level1", "--policy-pack-config", notJson], [/--policy-pack-config .*pack\.json: .*JSON/]);
+  });
+
+  it("--program --stack-file: the stack file's exceptions apply to any program; its bad ones exit 2", async () => {
+    const entry = (ruleId: string, resource: string, expires: string) => `    - {ruleId: ${ruleId}, resource: "${resource}", reason: "break-glass access until the SSM rollout lands", reviewer: Dana Reviewer, expires: "${expires}"}\n`;
+    const dir = stacks({ dev: `config:\n  clawkeep:policyExceptions:\n${entry("ec2-no-ssh-key-pair", "bad-key", inDays(20))}${entry("ec2-ebs-encrypted", "urn:pulumi:offline::*::bad-volume", inDays(-1))}`, bad: `config:\n  clawkeep:policyExceptions:\n${entry("no-plaintext-secrets", "vm", inDays(20))}` });
+    const r = await run(["--program", "test/fixtures/programs/policy/ec2.ts", "--stack-file", path.join(dir, "Pulumi.dev.yaml")]);
+    expect(r.code, r.err).toBe(1);
+    // The program's own findings, one of them excepted, and the expired exception's own finding; the counts add up.
+    const [, total, mandatory, advisory] = (/^Policy: (\d+) findings = (\d+) mandatory \+ (\d+) advisory \+ 1 excepted; /m.exec(r.out) ?? []).map(Number);
+    expect(total).toBe(mandatory + advisory + 1);
+    expect(mandatory).toBeGreaterThan(1);
+    expect(r.out).toMatch(/^  \[excepted\] ec2-no-ssh-key-pair on bad-key \(ec2\/keyPair:KeyPair\)\n.*\n    excepted: until \d{4}-\d\d-\d\d, reviewed by Dana Reviewer; reason: break-glass/m);
+    expect(r.out).toMatch(/^  \[mandatory\] policy-exceptions on \(the stack\)\n    exception policyExceptions\.1 \(ec2-ebs-encrypted on urn:pulumi:offline::\*::bad-volume/m);
+    await expectBad(["--program", "test/fixtures/programs/policy/ec2.ts", "--stack-file", path.join(dir, "Pulumi.bad.yaml")], [/Pulumi\.bad\.yaml:2:3: clawkeep:policyExceptions\.0\.ruleId: got "no-plaintext-secrets"; allowed: a rule that takes exceptions/]);
+    await expectBad(["--stack", "level1", "--stack-file", path.join(dir, "Pulumi.dev.yaml")], [/--stack-file applies to --program only/]);
+  });
+
+  it("--format takes text, json, sarif or junit", async () => {
+    const r = await run(["--stack", "level1", "--format", "pdf"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--format: got "pdf"; allowed: one of text, json, sarif, junit');
+  });
+});
+
 describe("all problems of a run at once", () => {
   it("--out, several bad overrides, schema and trust-level issues together", async () => {
     const file = path.join(tmp(), "f");
@@ -123,7 +167,8 @@ describe("all problems of a run at once", () => {
         /Pulumi\.mixed\.yaml:5:3: clawkeep:gatewayPort: got 80; allowed: a number >= 1024/,
         /Pulumi\.mixed\.yaml:4:3: clawkeep:logRetentionDays: got 30; allowed: at least 90 days/,
         /clawkeep:promotion: got nothing \(the key is missing\); allowed: a recorded review/,
-        /invalid stack config \(4 problems\)/,
+        /clawkeep:alarmEmail: got nothing \(the key is missing\); allowed: an e-mail address \(or an alarmSubscriptions entry: email, https, sqs, lambda\) at trust level 2: its alarms must reach a person/,
+        /invalid stack config \(5 problems\)/,
       ],
       dir,
     );
@@ -142,7 +187,7 @@ describe("an unknown key suggests the nearest known one", () => {
     ["alarms={authFailurePer10Min: 3}", /clawkeep:alarms\.authFailurePer10Min: got 3; allowed: no such key under alarms; did you mean alarms\.authFailuresPer10Min\?/],
     ["tailscale={managePolicyy: true}", /clawkeep:tailscale\.managePolicyy: got true; allowed: no such key under tailscale; did you mean tailscale\.managePolicy\?/],
     ["access={zzz: []}", /clawkeep:access\.zzz: got \[\]; allowed: no such key under access; known keys are admins, operators, viewers/],
-    ["openToWorld=true", /clawkeep:openToWorld: got true; allowed: no such key; `npm run plan -- --help` lists the 43 known keys/],
+    ["openToWorld=true", /clawkeep:openToWorld: got true; allowed: no such key; `npm run plan -- --help` lists the 48 known keys/],
   ])("%s", async (override, message) => {
     const r = await expectBad(["--stack", "level1", "--config", override], [message]);
     expect(r.err).not.toMatch(/cellName, instanceType/); // not the whole list
@@ -159,7 +204,7 @@ describe("--help and usage", () => {
     const keys = Object.keys(rawConfigSchema.shape);
     expect(Object.keys(CONFIG_KEY_MEANINGS).sort()).toEqual([...keys].sort());
     for (const k of keys) expect(r.out).toMatch(new RegExp(`^  ${k} +\\S.+`, "m"));
-    expect(r.out).toMatch(/^ {2}alarms +security alarm thresholds \{authFailuresPer10Min, egressDeniedPer5Min, modelApiConnectionsPerHour, unhealthyMinutes\}$/m);
+    expect(r.out).toMatch(/^ {2}alarms +security alarm thresholds \{authFailuresPer10Min, egressDeniedPer5Min, modelApiConnectionsPerHour, unhealthyMinutes, agentExecsPer5Min\}$/m);
     for (const code of ["0  pass", "1  refused", "2  bad input", "3  internal error"]) expect(r.out).toContain(code);
   });
 
@@ -211,6 +256,7 @@ describe("what the plan writes is what the program registered", () => {
     expect(written("tailnet-policy.hujson").toString("utf8")).toBe(plan.evaluation.outputs.tailnetPolicySnippet);
     const manifest = JSON.parse(written(MANIFEST).toString("utf8")) as { files: string[] };
     expect(manifest.files).toHaveLength(plan.host.files.length + 4);
+    // The state on its own volume, backed up: not even an advisory finding.
     expect(first.out.trimEnd().split("\n").pop()).toMatch(/^verdict: pass \(0 violations, \d+ rules applied\)$/);
   });
 

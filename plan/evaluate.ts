@@ -27,6 +27,9 @@ export interface PlannedResource {
   dependencies: string[];
   /** file:line of the program that constructed it. */
   site?: string;
+  /** Resource options the engine keeps in state (a destroy leaves a retained resource in the cloud). */
+  retainOnDelete?: boolean;
+  protect?: boolean;
 }
 
 export interface EvaluateOptions {
@@ -87,6 +90,8 @@ interface RegisterRequest {
   getParent(): string;
   getCustom(): boolean;
   getDependenciesList(): string[];
+  getRetainondelete(): boolean | undefined;
+  getProtect(): boolean | undefined;
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -175,6 +180,68 @@ const ticks = async (n: number) => {
 };
 
 /**
+ * The timers a program starts while it is evaluated (`fromProgram` tells by the call stack: the SDK's own
+ * keepalives and retries are not the program's): one-shot timers still to fire, intervals still running.
+ */
+function programTimers(fromProgram: () => boolean) {
+  const realSetTimeout = globalThis.setTimeout;
+  const realClearTimeout = globalThis.clearTimeout;
+  const realSetInterval = globalThis.setInterval;
+  const realClearInterval = globalThis.clearInterval;
+  const pending = new Set<NodeJS.Timeout>();
+  const intervals = new Set<NodeJS.Timeout>();
+  let fired: Array<() => void> = [];
+  const notify = () => {
+    if (pending.size > 0) return;
+    const waiting = fired;
+    fired = [];
+    for (const w of waiting) w();
+  };
+  const patched = {
+    setTimeout: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      if (!fromProgram()) return realSetTimeout(fn, ms, ...args);
+      const handle: NodeJS.Timeout = realSetTimeout(() => {
+        pending.delete(handle);
+        try {
+          fn(...args);
+        } finally {
+          notify();
+        }
+      }, ms);
+      pending.add(handle);
+      return handle;
+    },
+    clearTimeout: (handle?: NodeJS.Timeout | string | number) => {
+      if (handle !== undefined && typeof handle === "object") pending.delete(handle);
+      realClearTimeout(handle);
+      notify();
+    },
+    setInterval: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      const handle = realSetInterval(fn, ms, ...args);
+      if (!fromProgram()) return handle;
+      intervals.add(handle);
+      return handle;
+    },
+    clearInterval: (handle?: NodeJS.Timeout | string | number) => {
+      if (handle !== undefined && typeof handle === "object") intervals.delete(handle);
+      realClearInterval(handle);
+    },
+  };
+  Object.assign(globalThis, patched);
+  return {
+    pending,
+    intervals,
+    realSetTimeout,
+    /** Resolves once no one-shot timer of the program is pending. */
+    allFired: () => new Promise<void>((resolve) => (pending.size === 0 ? resolve() : fired.push(resolve))),
+    restore: () => {
+      Object.assign(globalThis, { setTimeout: realSetTimeout, clearTimeout: realClearTimeout, setInterval: realSetInterval, clearInterval: realClearInterval });
+      for (const handle of intervals) realClearInterval(handle);
+    },
+  };
+}
+
+/**
  * Run `program` under the mock runtime with `config` and collect every resource it registers.
  * Evaluations run one at a time in a process (the Pulumi runtime is global state).
  */
@@ -245,6 +312,8 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
           state: seen?.state ?? {},
           dependencies: req.getDependenciesList(),
           site: constructed.get(key)?.[0],
+          retainOnDelete: req.getRetainondelete(),
+          protect: req.getProtect(),
         });
       }
       cb(err, resp);
@@ -349,12 +418,16 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
   delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const settings = require("@pulumi/pulumi/runtime/settings") as RuntimeSettings;
+  // The engine waits for everything the program still has to do, timers included: a resource registered
+  // from a setTimeout is deployed, so the offline plan waits for the program's timers too (intervals aside:
+  // they never end, and what they would register later is a blind spot).
+  const timers = programTimers(() => programSite(new Error().stack) !== undefined);
   /** Wait for the program's RPCs (and `also`), at most timeoutMs. */
   const settle = async (also: Promise<unknown> = Promise.resolve()) => {
     let timer: NodeJS.Timeout | undefined;
     const timeoutMs = opts.timeoutMs ?? 300_000;
     const timedOut = new Promise<"timeout">((r) => {
-      timer = setTimeout(() => r("timeout"), timeoutMs);
+      timer = timers.realSetTimeout(() => r("timeout"), timeoutMs);
     });
     try {
       if ((await Promise.race([Promise.all([settings.waitForRPCs(), also]).then(() => "done" as const), timedOut])) === "timeout") {
@@ -409,10 +482,13 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
         outputs = o;
       }),
     );
+    while (timers.pending.size > 0) await settle(timers.allFired());
+    if (timers.intervals.size > 0) blind.push({ what: "the program keeps an interval timer running: whatever it registers later is deployed but not seen here", where: programWhere });
     // Asset text/paths are Promises: resolved here, so the synchronous rules read them as CrossGuard's adapter gives them.
     for (const r of byUrn.values()) for (const v of [r.inputs, r.state]) await resolveAssetViews(v);
     return finish(outputs);
   } finally {
+    timers.restore();
     Error.stackTraceLimit = stackLimit;
     process.setSourceMapsEnabled(sourceMaps);
     if (prepare) Error.prepareStackTrace = prepare;

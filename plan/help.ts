@@ -30,7 +30,11 @@ export const CONFIG_KEY_MEANINGS: Readonly<Record<keyof typeof rawConfigSchema.s
   maxToolCallsPerRun: "tool calls per agent run, 1-200",
   execTimeoutSeconds: "timeout of one command, 10-1800 s",
   promotion: "the recorded review {reviewer, date, tested}; required at levels 2-3",
-  alarmEmail: "an e-mail address subscribed to the alarm topic",
+  alarmEmail: "an e-mail address subscribed to the alarm topic (levels 2-3: this or alarmSubscriptions is required)",
+  alarmSubscriptions: "up to 5 more alarm subscribers {protocol: email|https|sqs|lambda, endpoint}",
+  backupRetentionDays: "days a daily recovery point of the state volume is kept (L0-1: 7-35, default 14; L2-3: 14-90, default 35)",
+  stateVolumeSnapshotId: "restore: build the state volume from this recovery point (snap-...; set by npm run restore)",
+  teardown: "what pulumi destroy keeps: audit trail, backups, the secrets' recovery window",
   openclawIntegrity: "npm integrity (sha512-...) of an OpenClaw version the kit does not pin",
   nodeIntegrity: "npm integrity (sha512-...) of a Node version the kit does not pin",
   packageMirror: "mirrors for hosts that cannot reach the public registries",
@@ -47,16 +51,23 @@ export const CONFIG_KEY_MEANINGS: Readonly<Record<keyof typeof rawConfigSchema.s
   access: "IAM principals that may assume the Admin, Operator and Viewer roles",
   tailscale: "how the host joins the tailnet and whether the kit manages the tailnet policy",
   tags: "extra tags on every resource",
+  policyExceptions: "reviewed exceptions to the policy pack: [{ruleId, resource (name or URN pattern), reason (>= 20 chars), reviewer, expires (YYYY-MM-DD, <= 90 days ahead)}]; RULES.md says which rules take none",
 };
 
-export const USAGE = `usage: npm run plan -- (--stack NAME | --program FILE) [--out DIR] [--config key=value]... [--json]
+export const USAGE = `usage: npm run plan -- (--stack NAME | --program FILE) [--out DIR] [--against DIR] [--config key=value]...
+       [--json | --format text|json|sarif|junit] [--policy-pack-config FILE]
 
   --stack NAME        evaluate this kit (index.ts) with stacks/Pulumi.NAME.yaml
   --program FILE      judge any Pulumi TypeScript program with the policy pack
   --out DIR           write the host files, user data and plan.json to DIR (a new or empty directory,
                       or one an earlier plan wrote: its files are replaced, nothing else is touched)
+  --against DIR       say what this plan does to a cell running the plan an earlier --out DIR wrote:
+                      per change nothing, reload, a restart, a runtime upgrade or a new host
   --config key=value  override one ${CONFIG_NAMESPACE} config key for this run (repeatable)
   --json              print the plan (or judgement) as JSON to stdout; progress goes to stderr
+  --format F          text (default), json (= --json), sarif (SARIF 2.1.0 for code scanning) or junit
+  --stack-file FILE   with --program: the program's Pulumi.<stack>.yaml; its clawkeep:policyExceptions apply
+  --policy-pack-config FILE  rule levels and thresholds, as pulumi preview --policy-pack-config takes them
   --help              the stacks, every config key and the exit codes`;
 
 export const EXIT_CODES = `exit codes (every judged run ends with a "verdict:" line saying the same):

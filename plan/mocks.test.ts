@@ -110,9 +110,11 @@ describe("what only the account knows is unknown, never guessed", () => {
 });
 
 describe("new resources get AWS's defaults", () => {
-  it("an instance that names no subnet lands in a default subnet with the default group and a public IPv4", () => {
+  it("an instance that names no subnet lands in a default subnet with a public IPv4 (its VPC's default group is left to the rules, as a preview leaves it unknown)", () => {
     const { state } = cloud().newResource("aws:ec2/instance:Instance", "vm", { ami: "ami-1", instanceType: "t3.micro" });
-    expect(state).toMatchObject({ subnetId: defaultSubnetId(0), vpcSecurityGroupIds: [DEFAULT_VPC.securityGroupId], associatePublicIpAddress: true, publicIp: "203.0.113.10" });
+    expect(state).toMatchObject({ subnetId: defaultSubnetId(0), associatePublicIpAddress: true, publicIp: "203.0.113.10" });
+    expect(state.vpcSecurityGroupIds).toBeUndefined();
+    expect(DEFAULT_VPC.securityGroupId).toMatch(/^sg-/);
   });
 
   it("in a subnet the program creates, no public IPv4 unless the subnet maps one; an explicit choice stands", () => {
@@ -120,7 +122,7 @@ describe("new resources get AWS's defaults", () => {
     c.newResource("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" });
     c.newResource("aws:ec2/subnet:Subnet", "private", { vpcId: "vpc-id", cidrBlock: "10.0.1.0/24" });
     c.newResource("aws:ec2/subnet:Subnet", "public", { vpcId: "vpc-id", cidrBlock: "10.0.2.0/24", mapPublicIpOnLaunch: true });
-    expect(c.newResource("aws:ec2/instance:Instance", "a", { subnetId: "private-id" }).state).toMatchObject({ associatePublicIpAddress: false, vpcSecurityGroupIds: ["vpc-default-sg"] });
+    expect(c.newResource("aws:ec2/instance:Instance", "a", { subnetId: "private-id" }).state).toMatchObject({ associatePublicIpAddress: false });
     expect(c.newResource("aws:ec2/instance:Instance", "b", { subnetId: "public-id", vpcSecurityGroupIds: ["sg-1"] }).state).toMatchObject({ associatePublicIpAddress: true, vpcSecurityGroupIds: ["sg-1"] });
     expect(c.newResource("aws:ec2/instance:Instance", "c", { subnetId: "public-id", associatePublicIpAddress: false }).state.publicIp).toBeUndefined();
     expect(containsUnknown(c.newResource("aws:ec2/instance:Instance", "d", { subnetId: "subnet-0unknown" }).state.associatePublicIpAddress)).toBe(true);

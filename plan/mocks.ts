@@ -190,6 +190,10 @@ export class MockCloud {
         state.privateIp = "10.42.1.10";
         state.primaryNetworkInterfaceId = `${name}-eni`;
         break;
+      case "aws:ec2/spotInstanceRequest:SpotInstanceRequest":
+        // AWS fills in the instance that fulfils the request (alarms watch it).
+        state.spotInstanceId = `${name}-spot-instance`;
+        break;
       case "aws:s3/bucket:Bucket":
       case "aws:s3/bucketV2:BucketV2":
         // S3 ARNs carry neither region nor account.
@@ -242,15 +246,16 @@ export class MockCloud {
   }
 
   /**
-   * Where AWS puts an instance that does not say: the default VPC's default subnet, its default
-   * security group, and a public IPv4 whenever the subnet maps one on launch.
+   * Where AWS puts an instance that does not say: the default VPC's default subnet, and a public
+   * IPv4 whenever the subnet maps one on launch.
    */
   private instanceAddressing(inputs: Record<string, unknown>): Record<string, unknown> {
+    // From a launch template or an existing network interface, the rest comes from them: the rules resolve it.
+    if (inputs.launchTemplate !== undefined || inputs.networkInterfaces !== undefined) return {};
     const subnetId = str(inputs.subnetId) ?? defaultSubnetId(0);
     const subnet = this.subnets.get(subnetId);
     const out: Record<string, unknown> = { subnetId };
-    const noGroups = !(Array.isArray(inputs.vpcSecurityGroupIds) && inputs.vpcSecurityGroupIds.length > 0) && !(Array.isArray(inputs.securityGroups) && inputs.securityGroups.length > 0);
-    if (noGroups) out.vpcSecurityGroupIds = [subnet ? subnet.defaultSecurityGroupId : unknownValue(`the default security group of the VPC of subnet ${subnetId}`)];
+    // Its security groups, when it names none, are its VPC's default group: the rules resolve that (a preview leaves them unknown).
     if (inputs.associatePublicIpAddress === undefined) {
       out.associatePublicIpAddress = subnet ? subnet.mapPublicIpOnLaunch : unknownValue(`whether subnet ${subnetId} maps a public IPv4 on launch`);
     }

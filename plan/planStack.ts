@@ -15,7 +15,7 @@ import { PATHS } from "../components/base/layout";
 import { CONFIG_NAMESPACE, ConfigError, SECRET_KEYS, collectOverrides, parseStackConfig, readStackFile, type ConfigIssue, type StackFile, type StackModel } from "../stacks";
 import type { ChecklistEntry } from "../policy/checklist";
 import { unwrapSecrets } from "../policy/lib/engineValues";
-import { judge, type Judgement } from "../policy/judge";
+import { judge, type Judgement, type PackConfig } from "../policy/judge";
 import { estimateCost, type CostEstimate } from "./cost";
 import { describeSecurity } from "./describe";
 import { ProgramLoadError, evaluateProgram, redact, type Evaluation, type PlannedResource } from "./evaluate";
@@ -172,6 +172,8 @@ export interface PlanOptions {
   progress?: (msg: string) => void;
   /** The stack's config, already read by loadStackInput (the CLI reads it before anything else). */
   input?: StackInput;
+  /** The pack's config (rule levels and thresholds), already checked. */
+  packConfig?: PackConfig;
 }
 
 /** Plan `stack` offline. Throws ConfigError (bad config) or ProgramLoadError (program failed). */
@@ -186,7 +188,7 @@ export async function planStack(stack: string, opts: PlanOptions = {}): Promise<
     throw new ProgramLoadError(`the program failed: ${evaluation.errors.map((e) => e.message).join("; ")}`, evaluation.errors, evaluation.blind, evaluation);
   }
   progress(`${evaluation.resources.length} resources registered; judging them with the policy pack, reading host files and cost`);
-  const judgement = judge(evaluation);
+  const judgement = judge(evaluation, opts.packConfig, undefined, { exceptions: model.policyExceptions });
   const snippet = evaluation.outputs.tailnetPolicySnippet;
   return {
     stack,

@@ -8,10 +8,19 @@ import { UNKNOWN_OPEN, UNTRACKED, containsUnknown, unknownsInText, type BlindSpo
 import { evaluateChecklist, type ChecklistEntry } from "./checklist";
 import { coversType, ruleConfig, type EnforcementLevel, type JudgedResource, type Props, type Rule, type RuleLevel, type Severity, type StackResource } from "./lib/types";
 import { isRecord } from "./lib/values";
+import { EXCEPTIONS_REMEDIATION, EXCEPTIONS_RULE, activeException, expiredFindings, type PolicyException } from "./lib/exceptions";
+import type { PackConfig } from "./lib/packConfig";
+import { todayUtc } from "../stacks/policyExceptions";
 import { RULES } from "./rules";
 
-/** Same shape as `pulumi preview --policy-pack-config`: per rule a level, or {enforcementLevel?, ...thresholds}; "all" for every rule. */
-export type PackConfig = Readonly<Record<string, EnforcementLevel | "remediate" | Readonly<Record<string, unknown>>>>;
+export type { PackConfig };
+
+/** What the judge needs beside the resources: the stack's reviewed exceptions, and the day they are judged on. */
+export interface JudgeOptions {
+  exceptions?: readonly PolicyException[];
+  /** YYYY-MM-DD (UTC); today by default. */
+  today?: string;
+}
 
 export interface Violation {
   rule: string;
@@ -23,7 +32,12 @@ export interface Violation {
   remediation: string;
   enforcementLevel: RuleLevel;
   severity: Severity;
+  /** The reviewed exception that covers this finding: it is reported, and does not block. */
+  excepted?: PolicyException;
 }
+
+/** Findings that block a deploy: mandatory and not excepted. */
+export const blocking = (v: Violation): boolean => v.enforcementLevel === "mandatory" && !v.excepted;
 
 export interface RuleError {
   rule: string;
@@ -114,7 +128,14 @@ function cannotJudge(e: unknown): { what: string; where?: string } | undefined {
   return e instanceof Error && e.name === "CannotJudge" && typeof (e as { what?: unknown }).what === "string" ? (e as unknown as { what: string; where?: string }) : undefined;
 }
 
-export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: readonly BlindSpot[] }, config: PackConfig = {}, rules: readonly Rule[] = RULES): Judgement {
+export function judge(
+  evaluation: { resources: readonly JudgeInput[]; blind?: readonly BlindSpot[] },
+  config: PackConfig = {},
+  rules: readonly Rule[] = RULES,
+  opts: JudgeOptions = {},
+): Judgement {
+  const exceptions = opts.exceptions ?? [];
+  const today = opts.today ?? todayUtc();
   const violations: Violation[] = [];
   const errors: RuleError[] = [];
   const blind: BlindSpot[] = [...(evaluation.blind ?? [])];
@@ -134,12 +155,17 @@ export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: re
   const plainStackView: StackResource[] = resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.stateProps, dependencies: r.dependencies }));
   const anyUnknownState = resources.some((r) => r.unknownState);
 
+  const disabled = new Set<string>();
   for (const rule of rules) {
     const { level, values } = levelAndConfig(rule, config);
-    if (level === "disabled") continue;
+    if (level === "disabled") {
+      disabled.add(rule.name);
+      continue;
+    }
     const cfg = ruleConfig(rule, values);
     const report = (urn: string, message: string) => {
       const r = byUrn.get(urn);
+      const excepted = activeException(exceptions, rule.name, urn, r?.name ?? "", today);
       violations.push({
         rule: rule.name,
         urn,
@@ -149,6 +175,7 @@ export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: re
         remediation: rule.remediation,
         enforcementLevel: level,
         severity: rule.severity,
+        ...(excepted ? { excepted } : {}),
       });
     };
     const fail = (urn: string, e: unknown) => errors.push({ rule: rule.name, urn, message: e instanceof Error ? e.message : String(e) });
@@ -178,7 +205,6 @@ export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: re
       continue;
     }
     if (!resources.some((r) => coversType(rule, r.type))) continue;
-    applied.add(rule.name);
     const reads = new Map<string, string[]>();
     const stackView = anyUnknownState
       ? plainStackView.map((v, i) => (resources[i].unknownState ? { ...v, props: tracked(v.props, (w) => reads.set(v.urn, [...(reads.get(v.urn) ?? []), ...w])) } : v))
@@ -187,6 +213,11 @@ export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: re
       for (const [urn, whats] of reads) blindOn(whereOf(byUrn.get(urn) ?? { type: "", name: urn }), whats, because);
     };
     try {
+      if (rule.appliesTo && !rule.appliesTo(stackView)) {
+        blindReads("whether the rule applies depends on it");
+        continue;
+      }
+      applied.add(rule.name);
       for (const v of rule.validateStack(stackView, cfg)) report(v.urn ?? "", v.message);
       blindReads();
     } catch (e) {
@@ -196,9 +227,14 @@ export function judge(evaluation: { resources: readonly JudgeInput[]; blind?: re
       else fail("", e);
     }
   }
+  for (const message of expiredFindings(exceptions, today)) {
+    violations.push({ rule: EXCEPTIONS_RULE, urn: "", type: "", name: "", message, remediation: EXCEPTIONS_REMEDIATION, enforcementLevel: "mandatory", severity: "high" });
+  }
+  // An excepted finding still fails its checklist item: the exception accepts the risk, it does not remove it.
   const violated = new Set(violations.map((v) => v.rule));
   const blindRules = new Set(blind.flatMap((b) => (b.rule ? [b.rule] : [])));
-  return { violations, checklist: evaluateChecklist(rules, applied, violated, blindRules), applied: [...applied], errors, blind };
+  const exceptedOnly = new Set([...violated].filter((r) => violations.every((v) => v.rule !== r || v.excepted)));
+  return { violations, checklist: evaluateChecklist(rules, applied, violated, blindRules, disabled, exceptedOnly), applied: [...applied], errors, blind };
 }
 
 export type VerdictStatus = "pass" | "refused" | "cannot-judge";
@@ -219,7 +255,7 @@ const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
  * bug refuses; else the program passes.
  */
 export function verdictOf(j: Judgement): Verdict {
-  const mandatory = j.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+  const mandatory = j.violations.filter(blocking).length;
   if (j.blind.length > 0) {
     const seen = mandatory > 0 ? `; ${count(mandatory, "mandatory violation")} in what could be judged` : "";
     return { status: "cannot-judge", exitCode: 2, line: `verdict: cannot judge offline (${count(j.blind.length, "blind spot")}${seen})` };
@@ -228,7 +264,9 @@ export function verdictOf(j: Judgement): Verdict {
     const parts = [count(mandatory, "mandatory violation"), ...(j.errors.length > 0 ? [count(j.errors.length, "rule error")] : [])];
     return { status: "refused", exitCode: 1, line: `verdict: refused (${parts.join(", ")})` };
   }
-  return { status: "pass", exitCode: 0, line: `verdict: pass (${count(j.violations.length, "violation")}, ${count(j.applied.length, "rule")} applied)` };
+  const excepted = j.violations.filter((v) => v.excepted).length;
+  const exceptedNote = excepted > 0 ? ` of which ${excepted} excepted` : "";
+  return { status: "pass", exitCode: 0, line: `verdict: pass (${count(j.violations.length, "violation")}${exceptedNote}, ${count(j.applied.length, "rule")} applied)` };
 }
 
 /** True when the stack may deploy: nothing unseen, no mandatory violation and no rule error. */

@@ -11,6 +11,8 @@ import type {
 } from "@pulumi/policy";
 import { resolveAssetViews } from "./lib/assets";
 import { CannotJudge } from "./lib/unknown";
+import { EXCEPTIONS_REMEDIATION, EXCEPTIONS_RULE, activeException, exceptedMessage, expiredFindings, type PolicyException } from "./lib/exceptions";
+import { todayUtc } from "../stacks/policyExceptions";
 import { coversType, ruleConfig, type ResourceRule, type Rule, type StackResource, type StackRule } from "./lib/types";
 import { RULES } from "./rules";
 
@@ -45,8 +47,32 @@ function refuseUnseen(e: unknown, report: (message: string) => void): void {
   else throw e;
 }
 
-function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
-  const validate = async (args: ResourceValidationArgs, report: ReportViolation) => {
+/** The stack's reviewed exceptions as the pack applies them (index.ts reads them from the stack's config). */
+export interface PackOptions {
+  exceptions: readonly PolicyException[];
+  /** YYYY-MM-DD (UTC); today by default. */
+  today?: string;
+}
+
+/**
+ * A report that turns a finding an active exception covers into an advisory one carrying the exception,
+ * exactly as the offline judge reports it (exceptedMessage); every other finding goes through unchanged.
+ */
+function exceptingReport(rule: Rule, report: ReportViolation, opts: PackOptions, nameOf: (urn: string) => string): (message: string, urn: string) => void {
+  const description = common(rule).description;
+  return (message, urn) => {
+    const e = activeException(opts.exceptions, rule.name, urn, nameOf(urn), opts.today ?? todayUtc());
+    if (!e) return urn ? report(message, urn) : report(message);
+    // @pulumi/policy's server (1.21.0 server.js makeReportViolationFun) also takes one object with its own level; its typings omit it.
+    const reportWithLevel = report as unknown as (v: { message: string; urn?: string; enforcementLevel: "advisory" }) => void;
+    reportWithLevel({ message: `${description}\n${exceptedMessage(e, message)}`, urn: urn || undefined, enforcementLevel: "advisory" });
+  };
+}
+
+function resourcePolicy(rule: ResourceRule, opts: PackOptions): ResourceValidationPolicy {
+  const validate = async (args: ResourceValidationArgs, outerReport: ReportViolation) => {
+    const excepting = exceptingReport(rule, outerReport, opts, () => args.name);
+    const report = (message: string) => excepting(message, args.urn);
     if (!coversType(rule, args.type)) args.notApplicable(`applies to ${rule.resourceTypes?.join(", ")}`);
     await resolveAssetViews(rawTarget(args.props));
     if (rule.appliesTo && !rule.appliesTo(args.type, args.props)) args.notApplicable("nothing on this resource for the rule to judge");
@@ -61,10 +87,13 @@ function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
   return { ...common(rule), validateResource: Object.assign(validate, only) };
 }
 
-function stackPolicy(rule: StackRule): StackValidationPolicy {
+function stackPolicy(rule: StackRule, opts: PackOptions): StackValidationPolicy {
   return {
     ...common(rule),
-    validateStack: async (args: StackValidationArgs, report: ReportViolation) => {
+    validateStack: async (args: StackValidationArgs, outerReport: ReportViolation) => {
+      const names = new Map(args.resources.map((r) => [r.urn, r.name]));
+      const excepting = exceptingReport(rule, outerReport, opts, (urn) => names.get(urn) ?? "");
+      const report = (message: string, urn?: string) => excepting(message, urn ?? "");
       if (!args.resources.some((r) => coversType(rule, r.type))) args.notApplicable(`the stack has no ${rule.resourceTypes?.join(", ")}`);
       for (const r of args.resources) await resolveAssetViews(rawTarget(r.props));
       const resources: StackResource[] = args.resources.map((r) => ({
@@ -74,6 +103,7 @@ function stackPolicy(rule: StackRule): StackValidationPolicy {
         props: r.props,
         dependencies: r.dependencies.map((d) => d.urn),
       }));
+      if (rule.appliesTo && !rule.appliesTo(resources)) args.notApplicable("nothing in the stack for the rule to judge");
       try {
         for (const v of rule.validateStack(resources, ruleConfig(rule, args.getConfig<Record<string, unknown>>()))) report(v.message, v.urn);
       } catch (e) {
@@ -83,8 +113,27 @@ function stackPolicy(rule: StackRule): StackValidationPolicy {
   };
 }
 
-export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidationPolicy {
-  return rule.kind === "resource" ? resourcePolicy(rule) : stackPolicy(rule);
+export function toPolicy(rule: Rule, opts: PackOptions = { exceptions: [] }): ResourceValidationPolicy | StackValidationPolicy {
+  return rule.kind === "resource" ? resourcePolicy(rule, opts) : stackPolicy(rule, opts);
 }
 
-export const policies: Policies = RULES.map(toPolicy);
+/** The config's own check: each expired exception is a mandatory finding naming it (the offline judge reports the same). */
+function exceptionsPolicy(opts: PackOptions): StackValidationPolicy {
+  return {
+    name: EXCEPTIONS_RULE,
+    description: "Reviewed exceptions (clawkeep:policyExceptions) are current.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: EXCEPTIONS_REMEDIATION,
+    validateStack: (_args: StackValidationArgs, report: ReportViolation) => {
+      for (const message of expiredFindings(opts.exceptions, opts.today ?? todayUtc())) report(message);
+    },
+  };
+}
+
+/** Every policy of the pack, given the stack's reviewed exceptions. */
+export function packPolicies(opts: PackOptions = { exceptions: [] }): Policies {
+  return [...RULES.map((r) => toPolicy(r, opts)), exceptionsPolicy(opts)];
+}
+
+export const policies: Policies = packPolicies();

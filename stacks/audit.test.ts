@@ -10,7 +10,7 @@ describe("audit settings", () => {
     const problems = auditSettingsProblems({
       securityLogRetentionDays: 30,
       trailRetentionDays: 100,
-      alarms: { authFailuresPer10Min: 0, egressDeniedPer5Min: 1.5, modelApiConnectionsPerHour: 600, unhealthyMinutes: 61 },
+      alarms: { authFailuresPer10Min: 0, egressDeniedPer5Min: 1.5, modelApiConnectionsPerHour: 600, unhealthyMinutes: 61, agentExecsPer5Min: 10_001 },
       businessHours: { ...DEFAULT_AUDIT_SETTINGS.businessHours, timeZone: "Nowhere/Land" },
     });
     expect(problems).toEqual([
@@ -19,6 +19,7 @@ describe("audit settings", () => {
       "alarms.authFailuresPer10Min: 0; allowed: a whole number from 1 to 100",
       "alarms.egressDeniedPer5Min: 1.5; allowed: a whole number from 1 to 1000",
       "alarms.unhealthyMinutes: 61; allowed: a whole number from 1 to 60",
+      "alarms.agentExecsPer5Min: 10001; allowed: a whole number from 1 to 10000",
       'businessHours: timeZone "Nowhere/Land" is not an IANA time zone',
     ]);
   });

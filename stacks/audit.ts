@@ -13,6 +13,11 @@ export interface AlarmThresholds {
   modelApiConnectionsPerHour: number;
   /** Consecutive failed one-minute /healthz checks before the alarm. */
   unhealthyMinutes: number;
+  /**
+   * Level 3: programs the agent's commands may start in 5 minutes before the alarm (each command is its
+   * shell plus what it runs). Level 2 alarms on every one; levels 0 and 1 run no commands.
+   */
+  agentExecsPer5Min: number;
 }
 
 export interface AuditSettings {
@@ -27,7 +32,7 @@ export interface AuditSettings {
 export const DEFAULT_AUDIT_SETTINGS: AuditSettings = {
   securityLogRetentionDays: 365,
   trailRetentionDays: 365,
-  alarms: { authFailuresPer10Min: 5, egressDeniedPer5Min: 1, modelApiConnectionsPerHour: 600, unhealthyMinutes: 3 },
+  alarms: { authFailuresPer10Min: 5, egressDeniedPer5Min: 1, modelApiConnectionsPerHour: 600, unhealthyMinutes: 3, agentExecsPer5Min: 100 },
   businessHours: DEFAULT_BUSINESS_HOURS,
 };
 
@@ -46,6 +51,7 @@ export function auditSettingsProblems(s: AuditSettings): string[] {
     ["egressDeniedPer5Min", 1, 1000],
     ["modelApiConnectionsPerHour", 1, 1_000_000],
     ["unhealthyMinutes", 1, 60],
+    ["agentExecsPer5Min", 1, 10_000],
   ];
   for (const [key, min, max] of limits) {
     const v = s.alarms[key];

@@ -6,6 +6,8 @@ export const DEFAULT_OPENCLAW_VERSION = "2026.9.6";
 export const DEFAULT_NODE_VERSION = "24.21.0";
 /** Tailscale's Debian package version the host installs (from Tailscale's signed apt repository). */
 export const DEFAULT_TAILSCALE_VERSION = "1.98.10";
+/** The port the pinned OpenClaw gateway listens on unless told otherwise. */
+export const OPENCLAW_DEFAULT_GATEWAY_PORT = 18789;
 
 /**
  * Exact pins of what the host downloads, with the npm registry's integrity (sha512, SRI form).

@@ -52,7 +52,7 @@ describe("stack schema", () => {
 
   it("gives levels 2 and 3 the guides' production host size", () => {
     expect(parseStackConfig({ trustLevel: 1 }).host).toMatchObject({ instanceType: "t3.medium", rootVolumeGb: 30 });
-    expect(parseStackConfig({ trustLevel: 2, promotion }).host).toMatchObject({ instanceType: "c6i.xlarge", rootVolumeGb: 100 });
+    expect(parseStackConfig({ trustLevel: 2, promotion, alarmEmail: "oncall@corp.io" }).host).toMatchObject({ instanceType: "c6i.xlarge", rootVolumeGb: 100 });
   });
 
   it.each<[string, Record<string, unknown>, string, RegExp]>([

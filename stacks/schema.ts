@@ -2,10 +2,15 @@
 // fully defaulted model with the trust level expanded into concrete capabilities. Nothing else in
 // the kit reads pulumi.Config.
 import { z } from "zod";
-import { auditSettingsProblems, type AuditSettings } from "./audit";
+import { DEFAULT_AUDIT_SETTINGS, auditSettingsProblems, type AuditSettings } from "./audit";
 import { cidrWithin, parseCidr } from "./cidr";
-import { DEFAULT_NODE_VERSION, DEFAULT_NPM_REGISTRY, DEFAULT_OPENCLAW_VERSION, PINS, TAILSCALE_APT_REPO } from "./pins";
+import { DEFAULT_NODE_VERSION, DEFAULT_NPM_REGISTRY, DEFAULT_OPENCLAW_VERSION, OPENCLAW_DEFAULT_GATEWAY_PORT, PINS, TAILSCALE_APT_REPO } from "./pins";
+import { policyExceptionSchema, type PolicyException } from "./policyExceptions";
 import { tailscaleOptionsSchema, type TailscaleOptions } from "./tailscale";
+import { ALARM_PROTOCOLS, MAX_ALARM_SUBSCRIPTIONS, alarmSubscribers, alarmSubscriptionSchema, endpointProblem, isPlaceholder, type AlarmSubscriber } from "./alarmSubscribers";
+import { SNAPSHOT_ID, retentionProblem } from "./backup";
+import { secretRecoveryProblem, teardownSchema, type Teardown } from "./teardown";
+import { EXEC_PRESETS, execAllowlistProblems, type ExecAllowlistEntry } from "./execAllowlist";
 import { WEEKDAYS } from "./businessHours";
 import { LEVELS, MODEL_PROVIDERS, PROVIDER_HOSTS, TRUST_LEVELS, type LevelCapabilities, type TrustLevel } from "./trustLevels";
 
@@ -54,6 +59,12 @@ const secretValue = z.union([
   z.strictObject({ __decryptedSecret: z.string().min(1) }),
 ]);
 
+const executablePath = z.string().regex(/^\/[A-Za-z0-9._/-]+$/, "an absolute path to an executable");
+
+const executableRef = z
+  .string()
+  .regex(new RegExp(`^(/[A-Za-z0-9._/-]+|${Object.keys(EXEC_PRESETS).join("|")})$`), `an absolute path to an executable, or a kit preset (${Object.keys(EXEC_PRESETS).join(", ")})`);
+
 const modelRef = z.string().regex(/^[a-z0-9-]+\/[A-Za-z0-9._-]+$/, "a provider/model reference such as anthropic/claude-opus-5");
 
 const principalArn = z.string().regex(/^arn:aws[a-z-]*:(iam::\d{12}:(role|user)\/[\w+=,.@/-]+|iam::\d{12}:root)$/, "an IAM role, user or account-root ARN");
@@ -79,14 +90,16 @@ export const rawConfigSchema = z.strictObject({
   logRetentionDays: z.number().int().default(365),
   openclawVersion: z.string().regex(semver, "an exact version such as 2026.9.6").default(DEFAULT_OPENCLAW_VERSION),
   nodeVersion: z.string().regex(semver, "an exact Node version such as 24.21.0").default(DEFAULT_NODE_VERSION),
-  gatewayPort: z.number().int().min(1024).max(65535).default(18789),
+  gatewayPort: z.number().int().min(1024).max(65535).default(OPENCLAW_DEFAULT_GATEWAY_PORT),
   gatewayTokenRotationDays: z.number().int().min(1).max(90).default(30),
   providerKeyRotationDays: z.number().int().min(1).max(90).default(90),
   modelProviders: z.array(z.enum(MODEL_PROVIDERS as [string, ...string[]])).min(1).default(["anthropic"]),
   model: modelRef.default("anthropic/claude-opus-5"),
   strongModels: z.array(modelRef).min(1).default(DEFAULT_STRONG_MODELS),
   egressAllowlist: z.array(z.string().regex(domain, "a DNS name such as api.github.com (a leading *. is allowed)")).default([]),
-  execAllowlist: z.array(z.string().regex(/^\/[A-Za-z0-9._/-]+$/, "an absolute path to an executable")).default([]),
+  execAllowlist: z
+    .array(z.union([executableRef, z.strictObject({ path: executablePath, argPattern: z.string().min(3).max(2000).optional() })]))
+    .default([]),
   approvalTimeoutSeconds: z.number().int().min(30).max(3600).default(300),
   sessionIdleMinutes: z.number().int().min(5).max(SESSION_IDLE_MAX_MINUTES).default(SESSION_IDLE_MAX_MINUTES),
   sessionMaxHours: z.number().int().min(1).max(SESSION_MAX_HOURS).default(SESSION_MAX_HOURS),
@@ -94,6 +107,10 @@ export const rawConfigSchema = z.strictObject({
   execTimeoutSeconds: z.number().int().min(10).max(1800).default(300),
   promotion: promotion.optional(),
   alarmEmail: z.email("an e-mail address").optional(),
+  alarmSubscriptions: z.array(alarmSubscriptionSchema).max(MAX_ALARM_SUBSCRIPTIONS).default([]),
+  backupRetentionDays: z.number().int().optional(),
+  stateVolumeSnapshotId: z.string().regex(SNAPSHOT_ID, "an EBS snapshot id (snap-...) of one of the cell's recovery points").optional(),
+  teardown: teardownSchema.prefault({}),
   openclawIntegrity: z.string().regex(sriSha512, "an npm integrity string (sha512-...)").optional(),
   nodeIntegrity: z.string().regex(sriSha512, "an npm integrity string (sha512-...)").optional(),
   packageMirror: z
@@ -118,6 +135,7 @@ export const rawConfigSchema = z.strictObject({
       egressDeniedPer5Min: z.number().int().min(1).max(1000).default(1),
       modelApiConnectionsPerHour: z.number().int().min(1).max(1_000_000).default(600),
       unhealthyMinutes: z.number().int().min(1).max(60).default(3),
+      agentExecsPer5Min: z.number().int().min(1).max(10_000).default(DEFAULT_AUDIT_SETTINGS.alarms.agentExecsPer5Min),
     })
     .prefault({}),
   businessHours: z
@@ -137,6 +155,7 @@ export const rawConfigSchema = z.strictObject({
     .prefault({}),
   tailscale: tailscaleOptionsSchema.prefault({}),
   tags: z.record(z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/), z.string().max(256)).default({}),
+  policyExceptions: z.array(policyExceptionSchema).default([]),
 });
 export type RawConfig = z.input<typeof rawConfigSchema>;
 type ParsedRaw = z.output<typeof rawConfigSchema>;
@@ -162,7 +181,8 @@ export interface StackModel {
   egressDomains: string[];
   providers: Array<keyof typeof PROVIDER_HOSTS>;
   model: { primary: string; strongModels: string[] };
-  execAllowlist: string[];
+  /** The exec allowlist, each entry a binary and optionally the arguments it is pinned to. */
+  execAllowlist: ExecAllowlistEntry[];
   limits: {
     approvalTimeoutSeconds: number;
     sessionIdleMinutes: number;
@@ -174,6 +194,12 @@ export interface StackModel {
   logRetentionDays: number;
   promotion?: { reviewer: string; date: string; tested: string };
   alarmEmail?: string;
+  /** Everyone the alarm topic delivers to: alarmEmail first, then alarmSubscriptions. */
+  alarmSubscribers: AlarmSubscriber[];
+  /** Daily recovery points of the state volume, and the one a restore builds the volume from. */
+  backup: { retentionDays: number; restoreSnapshotId?: string };
+  /** What `pulumi destroy` keeps (README "Teardown"). */
+  teardown: Teardown;
   /** Where the host downloads packages; the public registries unless a mirror is configured. */
   /** Debian mirrors come as a pair: a host that cannot reach deb.debian.org cannot reach the security archive either. */
   packageMirror: { npmRegistry: string; debian?: { primary: string; security: string }; tailscaleRepo: string };
@@ -188,6 +214,8 @@ export interface StackModel {
   /** Tailscale access: how the host joins, and whether the kit manages the tailnet policy. */
   tailscale: TailscaleOptions;
   tags: Record<string, string>;
+  /** Reviewed exceptions to the policy pack (the pack checks rule ids and reads them from the same config). */
+  policyExceptions: PolicyException[];
 }
 
 /** One problem with a stack's config: the key, the value given, and what is allowed. */
@@ -248,7 +276,9 @@ function describeAllowed(issue: z.core.$ZodIssue): string {
         ? "one of 0, 1, 2, 3"
         : SECRET_KEYS.includes(issue.path[0] as SecretKey)
           ? "a secret set with `pulumi config set --secret` ({secure: ...})"
-          : "a value of the documented shape";
+          : issue.path[0] === "execAllowlist"
+            ? `an absolute path to an executable, {path, argPattern} with the arguments pinned, or a kit preset (${Object.keys(EXEC_PRESETS).join(", ")})`
+            : "a value of the documented shape";
     default:
       return issue.message;
   }
@@ -386,6 +416,40 @@ const POLICY_CHECKS: readonly PolicyCheck[] = [
     },
   },
   {
+    reads: ["execAllowlist"],
+    check: (raw) => execAllowlistProblems(raw.execAllowlist.map(toEntry)),
+  },
+  {
+    reads: ["alarmSubscriptions"],
+    check: (raw) =>
+      raw.alarmSubscriptions.flatMap((sub, i) => {
+        const problem = endpointProblem(sub);
+        return problem ? [{ key: `alarmSubscriptions.${i}.endpoint`, given: sub.endpoint, allowed: problem }] : [];
+      }),
+  },
+  {
+    reads: ["alarmEmail", "alarmSubscriptions", "trustLevel"],
+    check: (raw) =>
+      LEVELS[raw.trustLevel].alarmSubscriberRequired && alarmSubscribers(raw.alarmEmail, raw.alarmSubscriptions).length === 0
+        ? [{ key: "alarmEmail", given: undefined, allowed: `an e-mail address (or an alarmSubscriptions entry: ${ALARM_PROTOCOLS.join(", ")}) at trust level ${raw.trustLevel}: its alarms must reach a person` }]
+        : [],
+  },
+  {
+    reads: ["backupRetentionDays", "trustLevel"],
+    check: (raw) => {
+      if (raw.backupRetentionDays === undefined) return [];
+      const problem = retentionProblem(raw.trustLevel, raw.backupRetentionDays);
+      return problem ? [{ key: "backupRetentionDays", given: raw.backupRetentionDays, allowed: problem }] : [];
+    },
+  },
+  {
+    reads: ["teardown"],
+    check: (raw) => {
+      const problem = secretRecoveryProblem(raw.teardown.secretRecoveryDays);
+      return problem ? [{ key: "teardown.secretRecoveryDays", given: raw.teardown.secretRecoveryDays, allowed: problem }] : [];
+    },
+  },
+  {
     reads: ["promotion", "trustLevel"],
     check: (raw) =>
       LEVELS[raw.trustLevel].promotionRequired && !raw.promotion
@@ -463,8 +527,21 @@ function auditSettingsOf(raw: ParsedRaw): AuditSettings {
   };
 }
 
+function toEntry(e: string | { path: string; argPattern?: string }): ExecAllowlistEntry {
+  if (typeof e === "string") return Object.hasOwn(EXEC_PRESETS, e) ? { ...EXEC_PRESETS[e] } : { path: e };
+  return e.argPattern === undefined ? { path: e.path } : { path: e.path, argPattern: e.argPattern };
+}
+
 function toSecret(v: { secure: string } | { __decryptedSecret: string }): SecretValue {
   return "secure" in v ? { secret: true, value: v.secure, encrypted: true } : { secret: true, value: v.__decryptedSecret, encrypted: false };
+}
+
+/** Only `clawkeep:policyExceptions`, as the policy pack reads it from the stack's config: the exceptions or the issues. */
+export function parsePolicyExceptions(value: unknown): { exceptions: PolicyException[]; issues: ConfigIssue[] } {
+  const parsed = rawConfigSchema.shape.policyExceptions.safeParse(value);
+  if (parsed.success) return { exceptions: parsed.data, issues: [] };
+  const issues = zodIssues(parsed.error, value).map((i) => ({ ...i, key: i.key === "(root)" ? "policyExceptions" : `policyExceptions.${i.key}` }));
+  return { exceptions: [], issues };
 }
 
 /** Parse raw config (keys without the namespace) into the model, or throw ConfigError. */
@@ -510,7 +587,7 @@ export function parseStackConfig(input: unknown): StackModel {
     egressDomains: egress,
     providers,
     model: { primary: raw.model, strongModels: raw.strongModels },
-    execAllowlist: raw.execAllowlist,
+    execAllowlist: raw.execAllowlist.map(toEntry),
     limits: {
       approvalTimeoutSeconds: raw.approvalTimeoutSeconds,
       sessionIdleMinutes: raw.sessionIdleMinutes,
@@ -522,6 +599,9 @@ export function parseStackConfig(input: unknown): StackModel {
     logRetentionDays: raw.logRetentionDays,
     promotion: raw.promotion,
     alarmEmail: raw.alarmEmail,
+    alarmSubscribers: alarmSubscribers(raw.alarmEmail, raw.alarmSubscriptions),
+    backup: { retentionDays: raw.backupRetentionDays ?? caps.backupRetentionDays.default, restoreSnapshotId: raw.stateVolumeSnapshotId },
+    teardown: raw.teardown,
     packageMirror: {
       npmRegistry: raw.packageMirror?.npmRegistry ?? DEFAULT_NPM_REGISTRY,
       debian:
@@ -537,5 +617,19 @@ export function parseStackConfig(input: unknown): StackModel {
     tailscale: raw.tailscale,
     openai: raw.openaiProjectId && raw.openaiServiceAccountId ? { projectId: raw.openaiProjectId, serviceAccountId: raw.openaiServiceAccountId } : undefined,
     tags: raw.tags,
+    policyExceptions: raw.policyExceptions,
   };
+}
+
+/**
+ * What a real deploy refuses that the offline plan only warns about: an alarm subscriber at a reserved
+ * example domain (the example stacks carry one so their plan shows a whole level 2/3 cell).
+ */
+export function deployOnlyIssues(model: StackModel): ConfigIssue[] {
+  const allowed = "an address that reaches a person: example.com, .example, .test and .invalid receive nothing (the example stacks' placeholder; `pulumi config set clawkeep:alarmEmail you@your-company`)";
+  const listed = model.alarmSubscribers.slice(model.alarmEmail ? 1 : 0);
+  return [
+    ...(model.alarmEmail && isPlaceholder({ protocol: "email", endpoint: model.alarmEmail }) ? [{ key: "alarmEmail", given: model.alarmEmail, allowed }] : []),
+    ...listed.flatMap((s, i) => (isPlaceholder(s) ? [{ key: `alarmSubscriptions.${i}.endpoint`, given: s.endpoint, allowed }] : [])),
+  ];
 }

@@ -34,13 +34,17 @@ export interface LevelCapabilities {
   promotionRequired: boolean;
   /** Paired nodes may run system commands. */
   nodeSystemRun: boolean;
+  /** Alarms must reach a person: the stack names at least one subscriber of the alarm topic. */
+  alarmSubscriberRequired: boolean;
   /** Defaults for the host size; the guides' production spec (4 vCPU / 8 GiB / 100 GB) from level 2. */
   defaultInstanceType: string;
   defaultRootVolumeGb: number;
+  /** Days a daily recovery point of the state volume is kept: longer where a promotion follows weeks of observation. */
+  backupRetentionDays: { default: number; min: number; max: number };
 }
 
-const small = { defaultInstanceType: "t3.medium", defaultRootVolumeGb: 30 } as const;
-const production = { defaultInstanceType: "c6i.xlarge", defaultRootVolumeGb: 100 } as const;
+const small = { defaultInstanceType: "t3.medium", defaultRootVolumeGb: 30, backupRetentionDays: { default: 14, min: 7, max: 35 } } as const;
+const production = { defaultInstanceType: "c6i.xlarge", defaultRootVolumeGb: 100, backupRetentionDays: { default: 35, min: 14, max: 90 } } as const;
 
 export const LEVELS: Readonly<Record<TrustLevel, LevelCapabilities>> = {
   0: {
@@ -56,6 +60,7 @@ export const LEVELS: Readonly<Record<TrustLevel, LevelCapabilities>> = {
     timeLimitedSessions: false,
     promotionRequired: false,
     nodeSystemRun: false,
+    alarmSubscriberRequired: false,
     ...small,
   },
   1: {
@@ -71,6 +76,7 @@ export const LEVELS: Readonly<Record<TrustLevel, LevelCapabilities>> = {
     timeLimitedSessions: false,
     promotionRequired: false,
     nodeSystemRun: false,
+    alarmSubscriberRequired: false,
     ...small,
   },
   2: {
@@ -86,6 +92,7 @@ export const LEVELS: Readonly<Record<TrustLevel, LevelCapabilities>> = {
     timeLimitedSessions: true,
     promotionRequired: true,
     nodeSystemRun: false,
+    alarmSubscriberRequired: true,
     ...production,
   },
   3: {
@@ -101,6 +108,7 @@ export const LEVELS: Readonly<Record<TrustLevel, LevelCapabilities>> = {
     timeLimitedSessions: true,
     promotionRequired: true,
     nodeSystemRun: true,
+    alarmSubscriberRequired: true,
     ...production,
   },
 };

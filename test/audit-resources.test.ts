@@ -2,7 +2,7 @@
 // resource and its security settings as they would reach the engine, and the policy pack's verdict.
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { METRICS, auditLogGroupNames, metricNamespace } from "../components/audit";
+import { EGRESS_SNI_REFUSED_PATTERN, EGRESS_UNCHECKED_PATTERN, METRICS, auditLogGroupNames, metricNamespace } from "../components/audit";
 import { SESSION_USER } from "../components/access";
 import { evaluateProgram, type Evaluation, type PlannedResource } from "../plan/evaluate";
 import { judge } from "../policy/judge";
@@ -25,6 +25,8 @@ const named = (ev: Evaluation, type: string, suffix: string): PlannedResource =>
 };
 const json = (v: unknown) => JSON.parse(String(v)) as Doc & Record<string, unknown>;
 const sid = (d: Doc, s: string) => d.Statement.find((x) => x.Sid === s) as Record<string, unknown>;
+
+const ALARM_COUNT: Record<string, number> = { level1: 8, level3: 9 };
 
 describe.each(STACKS)("audit and access resources of %s", (stack) => {
   const model = loadStackFile(stack);
@@ -85,7 +87,11 @@ describe.each(STACKS)("audit and access resources of %s", (stack) => {
     const filters = ofType(ev(), "aws:cloudwatch/logMetricFilter:LogMetricFilter");
     const byMetric = (m: string) => filters.filter((f) => (f.inputs.metricTransformation as { name: string }).name === m);
     expect(byMetric(METRICS.gatewayAuthFailures)[0].inputs).toMatchObject({ logGroupName: names.gateway, pattern: '{ $.message = "unauthorized conn=*" }' });
-    expect(byMetric(METRICS.egressDenied)[0].inputs).toMatchObject({ logGroupName: names.egressProxy, pattern: '"TCP_DENIED"' });
+    expect(byMetric(METRICS.egressDenied).map((f) => [f.inputs.logGroupName, f.inputs.pattern])).toEqual([
+      [names.egressProxy, '"TCP_DENIED"'],
+      [names.egressProxy, EGRESS_SNI_REFUSED_PATTERN],
+    ]);
+    expect(byMetric(METRICS.egressUnchecked).map((f) => [f.inputs.logGroupName, f.inputs.pattern])).toEqual([[names.egressProxy, EGRESS_UNCHECKED_PATTERN]]);
     expect(byMetric(METRICS.modelApiConnections).map((f) => f.inputs.pattern)).toEqual(
       model.providers.map((p) => `"TCP_TUNNEL" "CONNECT api.${p}.com:443"`),
     );
@@ -94,7 +100,8 @@ describe.each(STACKS)("audit and access resources of %s", (stack) => {
 
   it("sends every alarm, and its recovery, to the one topic, with the guides' thresholds", () => {
     const alarms = ofType(ev(), "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.startsWith("gw-alarms-"));
-    expect(alarms).toHaveLength(6);
+    // Seven for every cell, a gateway-file read by another user, and agent executions where commands run.
+    expect(alarms).toHaveLength(ALARM_COUNT[stack]);
     const topic = named(ev(), "aws:sns/topic:Topic", "gw-alerts-topic").state.arn;
     for (const a of alarms) {
       expect(a.inputs.alarmActions, a.name).toEqual([topic]);
@@ -104,6 +111,7 @@ describe.each(STACKS)("audit and access resources of %s", (stack) => {
     expect(alarm("gateway-auth-failures")).toMatchObject({ period: 600, threshold: 5, comparisonOperator: "GreaterThanThreshold", statistic: "Sum" });
     expect(alarm("gateway-unhealthy")).toMatchObject({ treatMissingData: "breaching", comparisonOperator: "LessThanThreshold", dimensions: { InstanceId: "i-0123456789abcdef0" } });
     expect(alarm("model-api-use")).toMatchObject({ period: 3600, threshold: 600 });
+    expect(alarm("egress-unchecked")).toMatchObject({ namespace, metricName: METRICS.egressUnchecked, threshold: 1, period: 300, comparisonOperator: "GreaterThanOrEqualToThreshold" });
     expect(alarm("changes-outside-business-hours")).toMatchObject({ namespace, metricName: METRICS.changesOutsideBusinessHours, threshold: 1 });
   });
 
@@ -137,7 +145,7 @@ describe.each(STACKS)("audit and access resources of %s", (stack) => {
     const body = JSON.parse(String(named(ev(), "aws:cloudwatch/dashboard:Dashboard", "gw-alarms-dashboard").inputs.dashboardBody)) as { widgets: Array<{ type: string; properties: { alarms?: string[] } }> };
     const alarmArns = ofType(ev(), "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.startsWith("gw-alarms-")).map((a) => a.state.arn);
     expect(body.widgets[0].properties.alarms?.sort()).toEqual(alarmArns.sort());
-    expect(body.widgets.filter((w) => w.type === "metric")).toHaveLength(6);
+    expect(body.widgets.filter((w) => w.type === "metric")).toHaveLength(ALARM_COUNT[stack]);
     expect(body.widgets.some((w) => w.type === "log")).toBe(true);
   });
 

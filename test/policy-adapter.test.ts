@@ -120,7 +120,8 @@ beforeAll(async () => {
 
 describe("policies.ts", () => {
   it("turns every rule into a CrossGuard policy with its level, severity, remediation and config schema", () => {
-    expect(policies.map((p) => p.name)).toEqual(RULES.map((r) => r.name));
+    // Plus the pack's own check of the stack's reviewed exceptions (policy/lib/exceptions.ts).
+    expect(policies.map((p) => p.name)).toEqual([...RULES.map((r) => r.name), "policy-exceptions"]);
     for (const rule of RULES) {
       const p = policies.find((x) => x.name === rule.name);
       expect(p).toMatchObject({ enforcementLevel: rule.enforcementLevel, severity: rule.severity, remediationSteps: rule.remediation });
@@ -159,14 +160,39 @@ describe("under preview, when values are unknown", () => {
   };
 
   it("a field rule throws the SDK's UnknownValueError (reported by CrossGuard as 'cannot run during preview')", async () => {
-    const props = unknownProps({ metadataOptions: { httpTokens: unknownStringValue, httpPutResponseHopLimit: 1 } });
-    await expect(run("ec2-imdsv2-required", props, "aws:ec2/instance:Instance")).rejects.toBeInstanceOf(UnknownValueError);
+    const props = unknownProps({ retentionInDays: unknownStringValue });
+    await expect(run("log-group-retention", props, "aws:cloudwatch/logGroup:LogGroup")).rejects.toBeInstanceOf(UnknownValueError);
   });
 
   it("the secret scan skips what is unknown and still finds the rest", async () => {
     const token = ["sk", "proj", "Zq8x".repeat(12)].join("-");
     const props = unknownProps({ userData: unknownStringValue, tags: { Name: "gw", note: `key ${token}` } });
     expect((await run("no-plaintext-secrets", props, "aws:ec2/instance:Instance")).join()).toMatch(/tags\.note holds an OpenAI API key/);
+  });
+
+  it("host rules follow a launch template and AWS's defaults when the instance's own values are not known yet", async () => {
+    const urn = (type: string, name: string) => `urn:pulumi:dev::p::${type}::${name}`;
+    const planned = (type: string, name: string, state: Record<string, unknown>, dependencies: string[] = []): PlannedResource => ({
+      urn: urn(type, name), type, name, parent: "", custom: true, inputs: {}, state, dependencies,
+    });
+    const lt = planned("aws:ec2/launchTemplate:LaunchTemplate", "hardened", {
+      id: unknownStringValue,
+      vpcSecurityGroupIds: [unknownStringValue],
+      metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
+      blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true" } }],
+    }, [urn("aws:ec2/securityGroup:SecurityGroup", "closed")]);
+    const sg = planned("aws:ec2/securityGroup:SecurityGroup", "closed", { id: unknownStringValue, egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] });
+    const subnet = planned("aws:ec2/subnet:Subnet", "private", { id: unknownStringValue, vpcId: unknownStringValue, mapPublicIpOnLaunch: false });
+    // What a preview shows for an instance that names only its template and subnet: the rest is computed.
+    const computed = { metadataOptions: unknownStringValue, rootBlockDevice: unknownStringValue, vpcSecurityGroupIds: unknownStringValue, associatePublicIpAddress: unknownStringValue, keyName: unknownStringValue };
+    const host = planned("aws:ec2/instance:Instance", "gw", { id: unknownStringValue, subnetId: unknownStringValue, launchTemplate: { id: unknownStringValue, version: "$Latest" }, ...computed }, [lt.urn, subnet.urn]);
+    const rules = ["ec2-imdsv2-required", "ec2-ebs-encrypted", "ec2-no-ssh-key-pair", "no-public-address", "no-unrestricted-egress"];
+    const found = await runStackPolicies(policyResources([sg, lt, subnet, host], (r) => unknownProps(r.state)));
+    expect(found.filter((f) => rules.includes(f.rule))).toEqual([]);
+    // Without the subnet, AWS picks a default subnet, which maps a public IPv4.
+    const stray = planned("aws:ec2/instance:Instance", "stray", { id: unknownStringValue, subnetId: unknownStringValue, launchTemplate: { id: unknownStringValue }, ...computed }, [lt.urn]);
+    const strayFound = await runStackPolicies(policyResources([sg, lt, subnet, stray], (r) => unknownProps(r.state)));
+    expect(strayFound.filter((f) => f.rule === "no-public-address").map((f) => f.message).join()).toMatch(/default subnet/);
   });
 
   it("a stack rule falls back to dependencies when ids are unknown", async () => {

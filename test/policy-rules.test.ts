@@ -11,7 +11,25 @@ import { stringLeaves } from "../policy/lib/values";
 import { RULES } from "../policy/rules";
 import { CREDENTIAL_RULE_CASES } from "./support/credentialRuleCases";
 
-const PROGRAMS = ["network", "ec2", "secrets-literal", "secrets-store", "iam", "public", "tailscale-open", "tailscale-closed", "openclaw", "clean"] as const;
+const PROGRAMS = [
+  "network",
+  "ec2",
+  "state",
+  "launch-paths",
+  "account-defaults",
+  "exposure",
+  "data-audit",
+  "trail-logging",
+  "unseen",
+  "secrets-literal",
+  "secrets-store",
+  "iam",
+  "public",
+  "tailscale-open",
+  "tailscale-closed",
+  "openclaw",
+  "clean",
+] as const;
 type Program = (typeof PROGRAMS)[number];
 const DIR = path.join(__dirname, "fixtures/programs/policy");
 
@@ -45,6 +63,100 @@ const CASES: Case[] = [
   { rule: "ec2-ebs-encrypted", program: "ec2", bad: ["bad-vm", "bad-vm-defaults", "bad-lt", "bad-volume"], good: ["good-vm", "good-vm-imds-off", "good-lt", "good-volume"], says: { "bad-vm": /ebsBlockDevices\[0\]/ } },
   { rule: "ec2-no-ssh-key-pair", program: "ec2", bad: ["bad-vm", "bad-lt", "bad-key"], good: ["good-vm", "good-lt", "bad-vm-defaults"] },
   { rule: "ec2-status-check-alarm", program: "ec2", bad: ["bad-vm", "bad-vm-defaults"], good: ["good-vm", "good-vm-imds-off"], says: { "bad-vm-defaults": /no enabled alarmActions/ } },
+  // Every launch path, with the settings the host really gets.
+  {
+    rule: "ec2-imdsv2-required",
+    program: "launch-paths",
+    bad: ["bad-overrides-template", "bad-lt-bare", "bad-spot-defaults", "bad-lc", "bad-spot-fleet", "bad-v2-image-hop", "bad-eks", "bad-beanstalk"],
+    good: ["good-lt-hardened", "good-from-template", "good-spot", "good-lc", "good-eks-template", "bad-batch", "bad-lightsail"],
+    says: { "bad-v2-image-hop": /HopLimit is unset \(the image ami "v2-image"/, "bad-lt-bare": /httpTokens is unset \(AWS's default/, "bad-eks": /every pod/ },
+  },
+  {
+    rule: "ec2-ebs-encrypted",
+    program: "launch-paths",
+    bad: ["bad-overrides-template", "bad-lt-bare", "bad-spot-defaults", "bad-lc", "bad-eks", "bad-beanstalk"],
+    good: ["good-lt-hardened", "good-from-template", "good-spot", "good-lc", "bad-spot-fleet", "bad-v2-image-hop", "good-eks-template", "bad-batch"],
+    says: { "bad-lt-bare": /no block device mapping for the root volume/ },
+  },
+  {
+    rule: "ec2-no-ssh-key-pair",
+    program: "launch-paths",
+    bad: ["bad-overrides-template", "bad-lc", "bad-spot-fleet", "bad-eks", "bad-batch", "bad-beanstalk", "bad-lightsail"],
+    good: ["good-lt-hardened", "good-from-template", "bad-lt-bare", "bad-spot-defaults", "good-spot", "good-lc", "good-eks-template"],
+  },
+  { rule: "ec2-status-check-alarm", program: "launch-paths", bad: ["bad-spot-defaults", "good-spot", "good-from-template"], good: ["bad-lc", "bad-lt-bare"] },
+  { rule: "ec2-imdsv2-required", program: "account-defaults", bad: ["bad-asks-imdsv1"], good: ["good-account-defaults", "good-beanstalk"] },
+  { rule: "ec2-ebs-encrypted", program: "account-defaults", bad: [], good: ["good-account-defaults", "good-volume-by-default", "good-beanstalk", "bad-asks-imdsv1"] },
+  // What the internet can reach, and where hosts send.
+  {
+    rule: "no-public-address",
+    program: "exposure",
+    bad: ["bad-public-ip", "bad-subnet-mapped", "bad-public-office-ssh", "bad-eip", "bad-eip-association", "bad-asg-public-nic", "bad-ecs-public"],
+    good: ["good-private", "good-public-egress-watched", "good-ecs-private", "good-inherits-adopted-default", "bad-inherits-default-sg", "good-on-private-eni"],
+    says: { "bad-subnet-mapped": /subnet "dark-mapped" maps one on launch/, "bad-public-office-ssh": /admits public addresses/, "bad-eip-association": /instance "eni-host"/ },
+  },
+  { rule: "no-public-address", program: "launch-paths", bad: ["bad-beanstalk", "bad-lightsail"], good: ["good-from-template", "good-spot", "bad-spot-defaults"] },
+  { rule: "no-public-address", program: "account-defaults", bad: [], good: ["good-beanstalk", "good-account-defaults"] },
+  {
+    rule: "no-public-ingress",
+    program: "exposure",
+    bad: ["bad-split-low", "bad-split-high", "bad-prefix-every-eight", "bad-lightsail-ports", "bad-eks-ssh-world", "bad-alb", "bad-nlb-gateway-port", "bad-apprunner"],
+    good: ["good-prefix-office", "good-internal-alb", "good-apprunner-private", "good-egress-443-dns", "bad-public-office-ssh"],
+    says: { "bad-prefix-every-eight": /together every public IPv4 address/, "bad-alb": /forwards to instance "lb-target"/, "bad-nlb-gateway-port": /port 18789/ },
+  },
+  {
+    rule: "no-unrestricted-egress",
+    program: "exposure",
+    bad: ["bad-egress-port-halves", "bad-prefix-entry-v6", "bad-inherits-default-sg", "bad-eks-ssh-world"],
+    good: ["good-egress-443-dns", "good-inherits-adopted-default", "good-private", "good-prefix-office", "good-on-private-eni"],
+    says: { "bad-egress-port-halves": /tcp on every port/, "bad-prefix-entry-v6": /::\/0/, "bad-inherits-default-sg": /default security group of vpc "bare", with AWS's rules/, "bad-eks-ssh-world": /cluster security group/ },
+  },
+  // Data that leaves the account, and agent hosts' audit.
+  {
+    rule: "s3-no-public-acl",
+    program: "data-audit",
+    bad: ["bad-bucket-legacy-acl", "bad-bucket-acl", "bad-grant-all-users", "bad-object-acl", "bad-cmd-bucket-acl"],
+    good: ["good-acl-ignored", "good-object-private", "good-object-acls-disabled"],
+    says: { "bad-grant-all-users": /AllUsers/ },
+  },
+  {
+    rule: "no-public-images-snapshots",
+    program: "data-audit",
+    bad: ["bad-ami-public", "bad-cmd-share-snapshot", "bad-distribution", "bad-ud-share-image"],
+    good: ["good-ami-one-account", "good-cmd-share-snapshot-account"],
+    says: { "bad-cmd-share-snapshot": /modify-snapshot-attribute adds the group "all"/ },
+  },
+  {
+    rule: "agent-host-audit-logging",
+    program: "data-audit",
+    bad: ["bad-agent-no-audit", "bad-agent-local-file", "bad-agent-ecs-local", "bad-trail-off"],
+    good: ["good-agent-cloudwatch", "good-agent-fluent-bit", "good-agent-role-writes-logs", "good-agent-ecs-awslogs"],
+    says: { "bad-trail-off": /enableLogging is false/ },
+  },
+  { rule: "agent-host-audit-logging", program: "trail-logging", bad: [], good: ["good-agent-with-trail"] },
+  { rule: "agent-host-audit-logging", program: "clean", bad: [], good: ["gateway"] },
+  {
+    rule: "ec2-state-volume-cmk",
+    program: "state",
+    bad: ["bad-state-awskey", "bad-state-alias", "bad-host-blockdev-awskey"],
+    good: ["good-state", "good-state-tagged", "good-state-dlm", "bad-state-unbacked", "bad-state-excluded", "bad-host-blockdev", "good-host"],
+    says: { "bad-state-awskey": /AWS managed key \(no kmsKeyId\)/, "bad-state-alias": /alias\/aws\/ebs/, "bad-host-blockdev-awskey": /ebsBlockDevices\[0\] \(\/dev\/sdf\)/ },
+  },
+  {
+    rule: "ec2-state-volume-backed-up",
+    program: "state",
+    bad: ["bad-state-unbacked", "bad-state-excluded", "bad-host-blockdev-awskey"],
+    good: ["good-state", "good-state-tagged", "good-state-dlm", "bad-state-awskey", "bad-state-alias", "bad-host-blockdev", "good-host"],
+    says: { "bad-state-unbacked": /volume "bad-state-unbacked" \(attached to "good-host"\) is in no backup plan/ },
+  },
+  {
+    rule: "ec2-state-volume-kept",
+    program: "state",
+    bad: ["bad-host-blockdev", "bad-host-blockdev-awskey"],
+    good: ["good-host", "good-state", "bad-state-unbacked", "bad-host-nostate"],
+    says: { "bad-host-blockdev": /deleted with the instance \(deleteOnTermination is not false\)/, "bad-host-blockdev-awskey": /left behind detached/ },
+  },
+  { rule: "ec2-state-volume-separate", program: "state", bad: ["bad-host-nostate"], good: ["good-host", "bad-host-blockdev"], says: { "bad-host-nostate": /state lives on its root volume/ } },
   {
     rule: "no-plaintext-secrets",
     program: "secrets-literal",
@@ -227,6 +339,20 @@ describe("each rule on insecure and secure programs", () => {
     }
   });
 
+  it("says cannot judge, naming what, when a rule needs what only the account knows", () => {
+    const blindRules = new Set(judged.unseen.blind.map((b) => b.rule));
+    for (const rule of ["ec2-imdsv2-required", "ec2-ebs-encrypted", "ec2-no-ssh-key-pair", "no-public-address", "no-unrestricted-egress", "agent-host-audit-logging", "no-public-images-snapshots"]) {
+      expect(blindRules, rule).toContain(rule);
+    }
+    const whats = judged.unseen.blind.map((b) => b.what).join("\n");
+    expect(whats).toMatch(/launch template gateway-golden, which the program names but does not define/);
+    expect(whats).toMatch(/prefix list pl-0123456789abcdef0/);
+    expect(whats).toMatch(/security group sg-0123456789abcdef0/);
+    expect(whats).toMatch(/ssm:\/cw\/agent-config/);
+    expect(whats).toMatch(/shell variable/);
+    expect(passes(judged.unseen)).toBe(false);
+  });
+
   it("cannot judge (never passes) a config that pulls in a file the resource does not deliver", () => {
     expect(judged.openclaw.blind.map((b) => `${b.rule ?? ""} ${b.where}: ${b.what}`)).toEqual([
       expect.stringMatching(/^openclaw-config-readable aws:ec2\/instance:Instance bad-include-missing .*elsewhere\.json5, which \/etc\/openclaw\/openclaw\.json pulls in with \$include, is not delivered/),
@@ -294,7 +420,28 @@ describe("the gate and its config", () => {
   it("marks checklist items failed by the rules that found violations", () => {
     const byId = new Map(judged.network.checklist.map((c) => [c.id, c]));
     expect(byId.get("network-restrictions")?.status).toBe("fail");
+    expect(byId.get("network-restrictions")?.note).toMatch(/violated: no-public-ingress/);
     expect(byId.get("audit-logging")?.status).toBe("not-applicable");
+  });
+
+  it("passes a checklist row only when one of its rules judged something; otherwise says why", () => {
+    // A host that runs no OpenClaw: the audit rule has nothing to judge, so the row is not a pass.
+    const byId = new Map(judged["account-defaults"].checklist.map((c) => [c.id, c]));
+    expect(byId.get("audit-logging")?.status).toBe("not-applicable");
+    expect(byId.get("audit-logging")?.note).toMatch(/nothing in the stack for agent-host-audit-logging \(hosts whose user data installs or runs OpenClaw/);
+    expect(byId.get("production-host")?.status).toBe("fail");
+    const clean = new Map(judged.clean.checklist.map((c) => [c.id, c]));
+    expect(clean.get("audit-logging")?.status).toBe("pass");
+    expect(clean.get("audit-logging")?.note).toMatch(/judged by .*agent-host-audit-logging/);
+    // Blind rules make the row unknown, never a pass.
+    const unseen = new Map(judged.unseen.checklist.map((c) => [c.id, c]));
+    expect(unseen.get("production-host")?.status).toBe("unknown");
+    // A rule switched off by the pack config is named as such.
+    const deciding = RULES.filter((r) => r.checklistItems.includes("audit-logging")).map((r) => r.name);
+    const off = judge(evaluations.clean, Object.fromEntries(deciding.map((name) => [name, "disabled" as const])));
+    const row = off.checklist.find((c) => c.id === "audit-logging");
+    expect(row?.status).toBe("not-applicable");
+    expect(row?.note).toMatch(/switched off by the pack config: .*agent-host-audit-logging/);
   });
 
   it("takes thresholds and levels in pulumi's policy-pack-config shape", () => {

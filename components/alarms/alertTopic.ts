@@ -1,11 +1,13 @@
+import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { AlarmSubscriber } from "../../stacks/alarmSubscribers";
 
 export interface AlertTopicArgs {
   logsKeyArn: pulumi.Input<string>;
   accountId: pulumi.Input<string>;
-  /** Where alarms go; unset means someone subscribes later (the plan says so). */
-  email?: string;
+  /** Who alarms reach (stack config alarmEmail, alarmSubscriptions); none at levels 0-1 only, and the plan says so. */
+  subscribers: readonly AlarmSubscriber[];
   tags?: Record<string, string>;
 }
 
@@ -38,9 +40,15 @@ export class AlertTopic extends pulumi.ComponentResource {
       },
       { parent: this.topic },
     );
-    if (args.email) {
-      new aws.sns.TopicSubscription(`${name}-email`, { topic: this.topic.arn, protocol: "email", endpoint: args.email }, { parent: this.topic });
-    }
+    args.subscribers.forEach((s, i) => {
+      new aws.sns.TopicSubscription(
+        // alarmEmail keeps the name it always had; the others are named by a hash of the endpoint (stable under reordering, no URL in the URN).
+        i === 0 && s.protocol === "email" ? `${name}-email` : `${name}-${s.protocol}-${createHash("sha256").update(s.endpoint).digest("hex").slice(0, 8)}`,
+        // An https endpoint must confirm itself (paging services do): `pulumi up` waits and fails visibly if it does not.
+        { topic: this.topic.arn, protocol: s.protocol, endpoint: s.endpoint, endpointAutoConfirms: s.protocol === "https" ? true : undefined },
+        { parent: this.topic },
+      );
+    });
     this.registerOutputs({ topicArn: this.topic.arn });
   }
 }

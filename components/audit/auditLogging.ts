@@ -67,9 +67,11 @@ export class AuditLogging extends pulumi.ComponentResource {
     );
 
     const trailName = `clawkeep-${args.stack}-${model.cellName}`;
-    // Audit evidence outlives a `pulumi destroy` by mistake: the bucket is never force-emptied.
-    this.trailBucket = new aws.s3.Bucket(`${name}-trail`, { forceDestroy: false, tags: args.tags }, self);
-    const bucket = { parent: this.trailBucket };
+    // Audit evidence outlives `pulumi destroy` unless teardown.keepAuditTrail is false: kept, the bucket with its
+    // lifecycle (so its objects still expire), policy and encryption stays; said on each, not left to inheritance.
+    const keep = model.teardown.keepAuditTrail;
+    this.trailBucket = new aws.s3.Bucket(`${name}-trail`, { forceDestroy: !keep, tags: args.tags }, { ...self, retainOnDelete: keep });
+    const bucket = { parent: this.trailBucket, retainOnDelete: keep };
     const ownership = new aws.s3.BucketOwnershipControls(`${name}-trail-owner`, { bucket: this.trailBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, bucket);
     const publicBlock = new aws.s3.BucketPublicAccessBlock(
       `${name}-trail-private`,
@@ -105,7 +107,7 @@ export class AuditLogging extends pulumi.ComponentResource {
     const policy = new aws.s3.BucketPolicy(
       `${name}-trail-policy`,
       { bucket: this.trailBucket.id, policy: pulumi.all([ctx, this.trailBucket.arn]).apply(([c, arn]) => JSON.stringify(trailBucketPolicy(c, arn, trailName))) },
-      { parent: this.trailBucket, dependsOn: [publicBlock, ownership] },
+      { ...bucket, dependsOn: [publicBlock, ownership] },
     );
 
     this.trail = new aws.cloudtrail.Trail(

@@ -73,3 +73,31 @@ describe("JSON patterns", () => {
     }
   });
 });
+
+describe("space-delimited patterns", () => {
+  // AWS's own example event (FilterAndPatternSyntax, "Using metric filters to extract values from space-delimited events").
+  const event = '127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTTP/1.0" 200 1534';
+  const fields = "ip, user, username, timestamp, request";
+
+  it("reads quoted and bracketed text as one field, and needs as many fields as the event has", () => {
+    expect(matchesFilterPattern(`[${fields}, status_code, bytes]`, event)).toBe(true);
+    expect(matchesFilterPattern(`[${fields}, status_code]`, event)).toBe(false);
+    expect(matchesFilterPattern(`[${fields}, status_code, bytes, extra]`, event)).toBe(false);
+    expect(matchesFilterPattern(`[${fields} = "*apache_pb*", status_code, bytes]`, event)).toBe(true);
+  });
+
+  it("compares strings with = and != (with * wildcards) and numbers, ORs with ||, ANDs with &&", () => {
+    expect(matchesFilterPattern(`[${fields}, status_code = 2*, bytes > 1000]`, event)).toBe(true);
+    expect(matchesFilterPattern(`[${fields}, status_code = 4* || status_code = 5*, bytes]`, event)).toBe(false);
+    expect(matchesFilterPattern(`[${fields}, status_code = 4* || status_code = 200, bytes]`, event)).toBe(true);
+    expect(matchesFilterPattern(`[ip != "127.0.0.1", user, username, timestamp, request, status_code, bytes]`, event)).toBe(false);
+    expect(matchesFilterPattern(`[${fields}, status_code >= 200 && status_code < 300, bytes]`, event)).toBe(true);
+    expect(matchesFilterPattern(`[${fields}, status_code, bytes < 1000]`, event)).toBe(false);
+  });
+
+  it("rejects syntax outside the supported subset instead of guessing", () => {
+    for (const bad of ["[ip, ...]", "[a = ]", '[a = "x" || b = "y"]', '[a > "x"]', "[a", "[]"]) {
+      expect(() => parseFilterPattern(bad), bad).toThrow(/filter pattern/);
+    }
+  });
+});

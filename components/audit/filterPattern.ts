@@ -1,8 +1,10 @@
 // The subset of CloudWatch Logs filter-pattern syntax the kit's metric filters use, as a pure
 // matcher, so the patterns can be tested against real log lines offline. No library implements
 // the syntax (moto treats most patterns as "match everything"), so this follows AWS's docs:
-// FilterAndPatternSyntax (terms are case-sensitive; "?" terms OR; "-" terms exclude) and
-// matching-terms-json-log-events ({ $.a.b = "v*" }, numbers, IS TRUE/FALSE/NULL, NOT EXISTS, &&, ||).
+// FilterAndPatternSyntax (terms are case-sensitive; "?" terms OR; "-" terms exclude),
+// matching-terms-json-log-events ({ $.a.b = "v*" }, numbers, IS TRUE/FALSE/NULL, NOT EXISTS, &&, ||)
+// and space-delimited events ([a, b = "x*" || b = "y", c != "z"]: one name per field, as many fields as
+// the event has; "..." is not part of the subset).
 
 type JsonExpr =
   | { kind: "and" | "or"; left: JsonExpr; right: JsonExpr }
@@ -10,7 +12,16 @@ type JsonExpr =
   | { kind: "is"; path: string[]; value: true | false | null }
   | { kind: "notExists"; path: string[] };
 
-export type FilterPattern = { kind: "terms"; all: string[]; any: string[]; none: string[] } | { kind: "json"; expr: JsonExpr };
+/** One field of a space-delimited pattern: its name and, optionally, conditions on it (|| of && groups). */
+interface DelimitedField {
+  name: string;
+  any: Array<Array<{ op: string; value: string | number }>>;
+}
+
+export type FilterPattern =
+  | { kind: "terms"; all: string[]; any: string[]; none: string[] }
+  | { kind: "json"; expr: JsonExpr }
+  | { kind: "delimited"; fields: DelimitedField[] };
 
 const TERM = /\s*([?-]?)(?:"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_]+))/y;
 
@@ -100,8 +111,49 @@ function parseJson(body: string): FilterPattern {
   return { kind: "json", expr };
 }
 
+const FIELD_CONDITION = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(!=|<=|>=|=|<|>)\s*("(?:[^"\\]|\\.)*"|[^\s"|&]+)\s*$/;
+
+function parseDelimited(body: string): FilterPattern {
+  const fields: DelimitedField[] = [];
+  // A comma inside a quoted value is not a separator.
+  const parts = body.match(/(?:[^,"]|"(?:[^"\\]|\\.)*")+/g) ?? [];
+  for (const part of parts) {
+    const text = part.trim();
+    if (text === "...") throw new Error('filter pattern: "..." is not part of the supported subset');
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) {
+      fields.push({ name: text, any: [] });
+      continue;
+    }
+    let name: string | undefined;
+    const any = text.split("||").map((group) =>
+      group.split("&&").map((cond) => {
+        const m = FIELD_CONDITION.exec(cond);
+        if (!m) throw new Error(`filter pattern: cannot read the condition ${JSON.stringify(cond.trim())}`);
+        if (name !== undefined && m[1] !== name) throw new Error(`filter pattern: field ${name} has a condition on ${m[1]}`);
+        name = m[1];
+        const raw = m[3];
+        const value = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, "$1") : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+        if (typeof value === "string" && !["=", "!="].includes(m[2])) throw new Error(`filter pattern: ${m[2]} needs a number`);
+        return { op: m[2], value };
+      }),
+    );
+    fields.push({ name: name as string, any });
+  }
+  if (fields.length === 0) throw new Error("filter pattern: a space-delimited pattern names at least one field");
+  return { kind: "delimited", fields };
+}
+
+/** A space-delimited event's fields: spaces separate, "..." and [...] hold one field each. */
+function splitDelimited(message: string): string[] {
+  return (message.trim().match(/"[^"]*"|\[[^\]]*\]|[^\s]+/g) ?? []).map((f) => (f.startsWith('"') ? f.slice(1, -1) : f));
+}
+
 export function parseFilterPattern(pattern: string): FilterPattern {
   const trimmed = pattern.trim();
+  if (trimmed.startsWith("[")) {
+    if (!trimmed.endsWith("]")) throw new Error("filter pattern: a space-delimited pattern ends with ]");
+    return parseDelimited(trimmed.slice(1, -1));
+  }
   if (trimmed.startsWith("{")) {
     if (!trimmed.endsWith("}")) throw new Error("filter pattern: a JSON pattern ends with }");
     return parseJson(trimmed.slice(1, -1));
@@ -118,6 +170,16 @@ function lookup(doc: unknown, path: string[]): { found: boolean; value: unknown 
     cur = (cur as Record<string, unknown>)[key];
   }
   return { found: true, value: cur };
+}
+
+function compare(op: string, want: string | number, actual: string): boolean {
+  if (typeof want === "number") {
+    const n = /^-?\d+(\.\d+)?$/.test(actual) ? Number(actual) : Number.NaN;
+    const ops: Record<string, boolean> = { "=": n === want, "!=": n !== want, "<": n < want, ">": n > want, "<=": n <= want, ">=": n >= want };
+    return !Number.isNaN(n) && ops[op];
+  }
+  const hit = wildcard(want).test(actual);
+  return op === "=" ? hit : !hit;
 }
 
 function evalJson(e: JsonExpr, doc: unknown): boolean {
@@ -149,6 +211,11 @@ function evalJson(e: JsonExpr, doc: unknown): boolean {
 /** Does CloudWatch's `pattern` match the log event `message`? */
 export function matchesFilterPattern(pattern: string | FilterPattern, message: string): boolean {
   const p = typeof pattern === "string" ? parseFilterPattern(pattern) : pattern;
+  if (p.kind === "delimited") {
+    const values = splitDelimited(message);
+    if (values.length !== p.fields.length) return false;
+    return p.fields.every((f, i) => f.any.length === 0 || f.any.some((all) => all.every((c) => compare(c.op, c.value, values[i]))));
+  }
   if (p.kind === "terms") {
     if (p.none.some((t) => message.includes(t))) return false;
     if (p.any.length > 0) return p.any.some((t) => message.includes(t));

@@ -3,8 +3,13 @@
 // proxy's) and the components only turn these specs into resources.
 import type { StackModel } from "../../stacks/schema";
 import { PROVIDER_HOSTS } from "../../stacks/trustLevels";
-import { METRICS, type AuditLogGroupNames } from "./names";
+import { AUDIT_KEYS, METRICS, type AuditLogGroupNames } from "./names";
 import type { AlarmThresholds } from "../../stacks/audit";
+import { EGRESS_DENIED_PATTERN, EGRESS_SNI_REFUSED_PATTERN, EGRESS_UNCHECKED_PATTERN } from "../netsandbox/egressProxy";
+
+// The egress proxy's patterns live with its log format (components/netsandbox/egressProxy.ts).
+export { EGRESS_DENIED_PATTERN, EGRESS_SNI_REFUSED_PATTERN, EGRESS_UNCHECKED_PATTERN };
+import type { CommandPolicy } from "../../stacks/trustLevels";
 
 /**
  * OpenClaw 2026.9.6 logs a rejected WebSocket handshake (wrong token, rate-limited caller) at WARN
@@ -13,8 +18,15 @@ import type { AlarmThresholds } from "../../stacks/audit";
  */
 export const GATEWAY_AUTH_FAILURE_PATTERN = '{ $.message = "unauthorized conn=*" }';
 
-/** Squid marks every refused request TCP_DENIED, in its native and its common log formats. */
-export const EGRESS_DENIED_PATTERN = '"TCP_DENIED"';
+/** auditd's SYSCALL record names its rule's key as key="..."; only that record carries it, once per event. */
+export function auditKeyPattern(key: string): string {
+  return `"key=\\"${key}\\""`;
+}
+
+/** A gateway credential opened for reading by a user other than the gateway's and root (its token helper, systemd). */
+export const CREDENTIAL_READ_PATTERN = auditKeyPattern(AUDIT_KEYS.credentialReadByOther);
+/** A program started by the agent's commands (the node host's user, not the unit's own start). */
+export const AGENT_EXEC_PATTERN = auditKeyPattern(AUDIT_KEYS.agentExec);
 
 /**
  * One model API tunnel through the proxy: squid logs each CONNECT when it closes, as
@@ -37,7 +49,12 @@ export function metricFilterSpecs(model: StackModel): MetricFilterSpec[] {
   const hosts = model.providers.flatMap((p) => PROVIDER_HOSTS[p]);
   return [
     { id: "gateway-auth-failures", logGroup: "gateway", pattern: GATEWAY_AUTH_FAILURE_PATTERN, metricName: METRICS.gatewayAuthFailures },
+    // Refused on the CONNECT line, and cut after the ClientHello (server name mismatch): one metric, two filters.
     { id: "egress-denied", logGroup: "egressProxy", pattern: EGRESS_DENIED_PATTERN, metricName: METRICS.egressDenied },
+    { id: "egress-sni-refused", logGroup: "egressProxy", pattern: EGRESS_SNI_REFUSED_PATTERN, metricName: METRICS.egressDenied },
+    { id: "egress-unchecked", logGroup: "egressProxy", pattern: EGRESS_UNCHECKED_PATTERN, metricName: METRICS.egressUnchecked },
+    { id: "gateway-credential-reads", logGroup: "hostAudit", pattern: CREDENTIAL_READ_PATTERN, metricName: METRICS.gatewayCredentialReads },
+    ...(model.capabilities.commands !== "none" ? [{ id: "agent-executions", logGroup: "hostAudit" as const, pattern: AGENT_EXEC_PATTERN, metricName: METRICS.agentExecutions }] : []),
     // One filter per provider host, all adding to one metric: term patterns cannot AND an OR-group.
     ...hosts.map((host) => ({ id: `model-api-${host.replace(/\./g, "-")}`, logGroup: "egressProxy" as const, pattern: modelApiPattern(host), metricName: METRICS.modelApiConnections })),
   ];
@@ -58,8 +75,48 @@ export interface AlarmSpec {
   treatMissingData: "notBreaching" | "breaching";
 }
 
-export function alarmSpecs(t: AlarmThresholds): AlarmSpec[] {
+export function alarmSpecs(t: AlarmThresholds, commands: CommandPolicy): AlarmSpec[] {
+  const agent: AlarmSpec[] =
+    commands === "none"
+      ? []
+      : [
+          commands === "approved-ask"
+            ? {
+                id: "agent-executions",
+                description: "The agent's commands started a program (level 2 alarms on every one; see the host-audit log group, key agent-exec)",
+                metricName: METRICS.agentExecutions,
+                statistic: "Sum",
+                periodSeconds: 300,
+                evaluationPeriods: 1,
+                threshold: 1,
+                comparison: "GreaterThanOrEqualToThreshold",
+                treatMissingData: "notBreaching",
+              }
+            : {
+                id: "agent-executions",
+                description: `The agent's commands started more than ${t.agentExecsPer5Min} programs in 5 minutes (host-audit log group, key agent-exec)`,
+                metricName: METRICS.agentExecutions,
+                statistic: "Sum",
+                periodSeconds: 300,
+                evaluationPeriods: 1,
+                threshold: t.agentExecsPer5Min,
+                comparison: "GreaterThanThreshold",
+                treatMissingData: "notBreaching",
+              },
+        ];
   return [
+    {
+      id: "gateway-credential-read",
+      description: "A gateway credential (token or provider key) was opened by a user other than the gateway's and root (host-audit log group, key gateway-credential-read)",
+      metricName: METRICS.gatewayCredentialReads,
+      statistic: "Sum",
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparison: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    },
+    ...agent,
     {
       id: "gateway-auth-failures",
       description: `More than ${t.authFailuresPer10Min} failed gateway authentications in 10 minutes`,
@@ -73,12 +130,23 @@ export function alarmSpecs(t: AlarmThresholds): AlarmSpec[] {
     },
     {
       id: "egress-denied",
-      description: `The egress proxy refused ${t.egressDeniedPer5Min} or more requests to domains off the allowlist in 5 minutes`,
+      description: `The egress proxy refused ${t.egressDeniedPer5Min} or more requests in 5 minutes (a name off the allowlist, or a TLS server name other than the CONNECT name)`,
       metricName: METRICS.egressDenied,
       statistic: "Sum",
       periodSeconds: 300,
       evaluationPeriods: 1,
       threshold: t.egressDeniedPer5Min,
+      comparison: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    },
+    {
+      id: "egress-unchecked",
+      description: "The egress proxy tunnelled a CONNECT without reading its TLS server name (squid lost its TLS setup), or its start-up self-check caught it doing so",
+      metricName: METRICS.egressUnchecked,
+      statistic: "Sum",
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
       comparison: "GreaterThanOrEqualToThreshold",
       treatMissingData: "notBreaching",
     },

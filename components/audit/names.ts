@@ -3,7 +3,7 @@
 
 /** Log groups of one cell; the stack and cell in the name keep several cells in one account apart. */
 export interface AuditLogGroupNames {
-  /** OpenClaw's JSON file log (/var/log/openclaw/openclaw.log). */
+  /** The gateway's own JSON log lines, from the journal by its unit (/var/log/clawkeep-gateway/gateway.log). */
   gateway: string;
   /** The egress proxy's access log (refusals, model API tunnels). */
   egressProxy: string;
@@ -37,7 +37,18 @@ export function metricNamespace(stack: string, cellName: string): string {
 export const METRICS = {
   gatewayAuthFailures: "GatewayAuthFailures",
   egressDenied: "EgressDenied",
+  egressUnchecked: "EgressUnchecked",
   modelApiConnections: "ModelApiConnections",
   gatewayHealthy: "GatewayHealthy",
   changesOutsideBusinessHours: "ChangesOutsideBusinessHours",
+  gatewayCredentialReads: "GatewayCredentialReadsByOthers",
+  agentExecutions: "AgentExecutions",
+} as const;
+
+/** auditd keys the host's rules tag records with and the metric filters count (one home for both). */
+export const AUDIT_KEYS = {
+  /** A gateway-owned file (credential, state, log) opened by another user than the gateway's and root. */
+  credentialReadByOther: "gateway-credential-read",
+  /** A program started by the agent's commands. */
+  agentExec: "agent-exec",
 } as const;

@@ -67,7 +67,7 @@ export class SecurityAlarms extends pulumi.ComponentResource {
 
     this.detector = this.outOfHoursDetector(name, args, namespace);
 
-    const specs = alarmSpecs(args.settings.alarms);
+    const specs = alarmSpecs(args.settings.alarms, args.model.capabilities.commands);
     const notify = [args.alarmTopicArn];
     this.alarms = specs.map((spec) => this.alarm(name, spec, namespace, args.instanceId, notify, args.tags));
     // A broken detector must not look like a quiet night.

@@ -1,10 +1,31 @@
 // The host's file-system and process layout: the contract between the user data, the boot scripts,
 // the systemd units and the OpenClaw config. Every renderer takes its paths and names from here.
 import type { ModelProvider } from "../../stacks/trustLevels";
+import { AGENT_BIN_DIR, AGENT_GIT, AGENT_TOOLS_DIR } from "../../stacks/execAllowlist";
 
 export const SERVICE_USER = "openclaw";
 export const SERVICE_GROUP = "openclaw";
 export const NOLOGIN_SHELL = "/usr/sbin/nologin";
+
+/** The agent's own identity: the node host and every command it runs (levels with commands). */
+export const AGENT_USER = "openclaw-agent";
+/** The workspace's group: the gateway's file tools and the agent's commands both write it. */
+export const WORK_GROUP = "openclaw-work";
+/** The OpenClaw node host that runs the agent's commands, as AGENT_USER in its own sandbox. */
+export const AGENT_NODE_UNIT = "openclaw-agent-node.service";
+/** Root oneshot that pairs the node host with the gateway once, with a single-use setup code. */
+/** Shares what the gateway's file tools write with the workspace group (components/agent/nodeHost.ts). */
+export const WORKSPACE_SHARE_UNIT = "clawkeep-workspace-share.service";
+export const WORKSPACE_SHARE_SCRIPT = "/usr/local/lib/clawkeep/workspace-share.mjs";
+/** journald's caps for the host (components/host/systemdUnits.ts). */
+export const JOURNALD_DROPIN_PATH = "/etc/systemd/journald.conf.d/50-clawkeep.conf";
+export const AGENT_PAIR_UNIT = "clawkeep-agent-pair.service";
+/** The node's name at the gateway (tools.exec.node). */
+export const AGENT_NODE_NAME = "agent-node";
+/** The node's command surface: running commands and what approvals need, nothing else (no files, browser, MCP). */
+export const AGENT_NODE_COMMANDS = ["system.run", "system.run.prepare", "system.which", "system.execApprovals.get"] as const;
+/** HOME of the agent's login shell: absent, so no ~/.profile is ever read. */
+export const AGENT_HOME = "/nonexistent";
 
 /** The gateway's systemd unit; credentials land in /run/credentials/<unit>/ (systemd's fixed path). */
 export const GATEWAY_UNIT = "openclaw-gateway.service";
@@ -20,8 +41,18 @@ export const CREDENTIALS_DIR = `/run/credentials/${GATEWAY_UNIT}`;
 export const PATHS = {
   /** OpenClaw state (SQLite, sessions); 0700 openclaw. */
   stateDir: "/var/lib/openclaw",
-  /** The agent's workspace, inside the state dir so the sandbox grants one writable tree. */
-  workspaceDir: "/var/lib/openclaw/workspace",
+  /** The agent's workspace, outside the gateway's 0700 state: group WORK_GROUP, setgid, default ACL. */
+  workspaceDir: "/var/lib/openclaw-workspace",
+  /** The node host's own OpenClaw state (its device identity and token, its approvals); 0700 AGENT_USER. */
+  agentStateDir: "/var/lib/openclaw-agent-node",
+  /** The node host's exec approvals, the same allowlist as the gateway's; root-owned, readable by AGENT_USER. */
+  agentConfigDir: "/etc/openclaw-agent",
+  agentExecApprovalsFile: "/etc/openclaw-agent/exec-approvals.json",
+  /** The agent's tools (the git wrapper); root-owned, on the node's PATH first. */
+  agentToolsDir: AGENT_TOOLS_DIR,
+  agentBinDir: AGENT_BIN_DIR,
+  agentGit: AGENT_GIT,
+  agentGitScript: `${AGENT_TOOLS_DIR}/git-wrapper.sh`,
   /** Kit-owned config; 0750 root:openclaw, file 0640 root:openclaw, read-only to the service. */
   configDir: "/etc/openclaw",
   configFile: "/etc/openclaw/openclaw.json",
@@ -93,4 +124,9 @@ export interface StateTree {
 }
 
 /** Everything that must outlive a host: on the state volume, mounted before the gateway starts. */
-export const STATE_TREES: readonly StateTree[] = [{ name: "openclaw", path: PATHS.stateDir, owner: SERVICE_USER, group: SERVICE_GROUP, mode: "0700" }];
+export const STATE_TREES: readonly StateTree[] = [
+  { name: "openclaw", path: PATHS.stateDir, owner: SERVICE_USER, group: SERVICE_GROUP, mode: "0700" },
+  // The agent's workspace (its files, memory, git history). Where commands run it is shared with the workspace
+  // group: the unit's systemd-tmpfiles step, right after the mount, gives it that level's mode, group and ACL.
+  { name: "workspace", path: PATHS.workspaceDir, owner: SERVICE_USER, group: SERVICE_GROUP, mode: "0700" },
+];

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PROVIDER_KEY_CONFIG, type StackModel } from "../../stacks/schema";
+import { keptKeys } from "../../stacks/teardown";
 import { AlertTopic } from "../alarms";
 import { ConfigPreflight, renderOpenclawJson } from "../gateway";
 import { createHash, randomBytes } from "node:crypto";
@@ -15,6 +16,7 @@ import { Network } from "../network";
 import { TailscaleAccess, tailnetPolicySnippet } from "../tailscale";
 import { PrivateBucket } from "../storage";
 import { CredentialPickupTrigger } from "../pickup";
+import { StateBackup } from "../backup/stateBackup";
 import { StateVolume, attachStateVolume } from "../state";
 import { BundleRollout, bundlePointer } from "../rollout";
 import { bundleParameterName } from "../host/bundleApply";
@@ -61,9 +63,9 @@ export class GatewayCell extends pulumi.ComponentResource {
     // Every role of the cell under one IAM path; the host and the people's roles by fixed name (policies name them before they exist).
     const rolePath = cellRolePath(args.stack, model.cellName);
     const roleArn = (what: string) => accountId.apply((a) => cellRoleArn(a, args.stack, model.cellName, what));
-    const keys = new CellKeys(`${name}-keys`, { accountId, region, hostRoleArn: roleArn("host"), tags }, self);
+    const keys = new CellKeys(`${name}-keys`, { accountId, region, hostRoleArn: roleArn("host"), tags, keep: keptKeys(model.teardown) }, self);
     const commands = new CommandDocuments(`${name}-commands`, { stack: args.stack, cellName: model.cellName, region, accountId, tags }, self);
-    const alerts = new AlertTopic(`${name}-alerts`, { logsKeyArn: keys.logsKey.arn, accountId, email: model.alarmEmail, tags }, self);
+    const alerts = new AlertTopic(`${name}-alerts`, { logsKeyArn: keys.logsKey.arn, accountId, subscribers: model.alarmSubscribers, tags }, self);
     const network = new Network(`${name}-net`, { model, region, availabilityZone: az, logsKeyArn: keys.logsKey.arn, rolePath, tags }, self);
 
     const caller = aws.getCallerIdentityOutput({}, self);
@@ -71,7 +73,8 @@ export class GatewayCell extends pulumi.ComponentResource {
     // Seam for backups and restores (components/backup): StateBackup selects this.stateVolume.arn; a restore sets snapshotId.
     const stateVolume = new StateVolume(
       `${name}-state`,
-      { availabilityZone: network.hostSubnet.availabilityZone, sizeGb: model.host.stateVolumeGb, dataKeyArn: keys.dataKey.arn, tags },
+      // A restore (npm run restore) names a recovery point: the volume is built from it.
+      { availabilityZone: network.hostSubnet.availabilityZone, sizeGb: model.host.stateVolumeGb, dataKeyArn: keys.dataKey.arn, snapshotId: model.backup.restoreSnapshotId, tags },
       self,
     );
     this.stateVolume = stateVolume;
@@ -81,8 +84,9 @@ export class GatewayCell extends pulumi.ComponentResource {
     // The host files beyond the user data's 16 KB travel as one object, pinned by SHA-256 in the user data.
     const bundleStore = new PrivateBucket(
       `${name}-host-bundle`,
-      // Its policy names the host (below): the instance role reads its bundle only from its own instance.
-      { bucketName: rendered.bundle.bucket, kmsKeyArn: keys.dataKey.arn, noncurrentVersionDays: 30, policyLater: true, tags },
+      // Only bundles the program renders again: emptied at destroy, so the destroy completes. Its policy names the
+      // host (below): the instance role reads its bundle only from its own instance.
+      { bucketName: rendered.bundle.bucket, kmsKeyArn: keys.dataKey.arn, noncurrentVersionDays: 30, forceDestroy: true, policyLater: true, tags },
       self,
     );
     const bundleObject = new aws.s3.BucketObjectv2(
@@ -147,6 +151,7 @@ export class GatewayCell extends pulumi.ComponentResource {
       secretName,
       description,
       rotationDays,
+      recoveryWindowInDays: model.teardown.secretRecoveryDays,
       dataKeyArn: keys.dataKey.arn,
       logsKeyArn: keys.logsKey.arn,
       region,
@@ -295,6 +300,22 @@ export class GatewayCell extends pulumi.ComponentResource {
     this.portDocumentName = access.portDocument.name;
     this.commandDocumentNames = commands.names;
     this.roleArns = { admin: access.admin.arn, operator: access.operator.arn, viewer: access.viewer.arn };
+    // Daily snapshots of the state volume, in a vault only the Admin role may delete from.
+    new StateBackup(
+      `${name}-backup`,
+      {
+        stateVolumeArn: stateVolume.arn,
+        dataKeyArn: keys.dataKey.arn,
+        adminRoleArn: access.admin.arn,
+        deployerArns: [caller.arn],
+        retentionDays: model.backup.retentionDays,
+        keepBackups: model.teardown.keepBackups,
+        region,
+        alarmTopicArn: alerts.topic.arn,
+        tags,
+      },
+      self,
+    );
 
 
     this.instanceId = host.instance.id;
@@ -325,7 +346,7 @@ export class GatewayCell extends pulumi.ComponentResource {
         name: adminSecretName(args.stack, model.cellName, "openai-admin-key"),
         description: "OpenAI admin key used only to mint and delete the gateway's project keys (clawkeep)",
         kmsKeyId: dataKeyArn,
-        recoveryWindowInDays: 7,
+        recoveryWindowInDays: model.teardown.secretRecoveryDays,
         tags: { ...tags, "clawkeep:credential": "openai-admin" },
       },
       { parent: this },

@@ -1,5 +1,5 @@
 // Pure checks of the rendered openclaw.json per trust level; the real OpenClaw judges the same output
-// in test/openclaw-config.test.ts and test/gateway-trust.test.ts.
+// in test/openclaw-config.integration.test.ts and test/gateway-trust.integration.test.ts.
 import { describe, expect, it } from "vitest";
 import { CREDENTIALS_DIR, PATHS, providerKeyCredential, TOKEN_CREDENTIAL } from "../base/layout";
 import { loadStackFile } from "../../stacks/load";
@@ -76,11 +76,32 @@ describe.each(models.map((m) => [m.trustLevel, m] as const))("level %i", (_level
     expect(cfg.tools.allow.filter((t) => t.startsWith("group:") || t.includes("*"))).toEqual([]);
   });
 
-  it("denies the gateway tool at every level and node system.run below level 3", () => {
+  it("denies the gateway tool at every level, and runs commands only on the agent's node host", () => {
     expect(cfg.tools.deny).toContain("gateway");
     expect(cfg.tools.allow).not.toContain("gateway");
-    expect(cfg.gateway.nodes.commands.deny.includes("system.run")).toBe(!caps.nodeSystemRun);
     expect(cfg.tools.deny.includes("nodes")).toBe(!caps.nodeSystemRun);
+    if (caps.commands === "none") {
+      expect(cfg.gateway.nodes.commands).toEqual({ deny: ["system.run"] });
+      expect(cfg.tools.exec.host).toBe("gateway");
+    } else {
+      expect(cfg.gateway.nodes.commands).toEqual({ allow: ["system.run", "system.run.prepare", "system.which", "system.execApprovals.get"] });
+      expect(cfg.tools.exec).toMatchObject({ host: "node", node: "agent-node", strictInlineEval: true });
+    }
+    expect(cfg.gateway.nodes).toMatchObject({ pluginTools: { enabled: false }, allowSkills: false });
+  });
+
+  it("loads only the provider plugins and, where files are read, the memory plugin; no hooks", () => {
+    expect(cfg.plugins.allow).toEqual([...model.providers, ...(caps.fileRead ? ["memory-core"] : [])]);
+    expect(cfg.hooks).toEqual({ enabled: false, internal: { enabled: false } });
+  });
+
+  it("trusts forwarded headers from the host's loopback only (Tailscale Serve through the ingress bridge), and suppresses no proxy finding", () => {
+    expect(cfg.gateway.trustedProxies).toEqual(["127.0.0.1"]);
+    expect(cfg.security.audit.suppressions.map((s) => s.checkId)).not.toContain("gateway.trusted_proxies_missing");
+  });
+
+  it("logs JSON lines to stdout for the journal, besides the file", () => {
+    expect(cfg.logging).toMatchObject({ consoleStyle: "json", consoleLevel: "info", audit: { enabled: true } });
   });
 
   it("confines files to the workspace and maps the exec policy and limits", () => {
@@ -100,7 +121,7 @@ describe.each(models.map((m) => [m.trustLevel, m] as const))("level %i", (_level
     const main = approvals.agents.main;
     expect(main.askFallback).toBe("deny");
     expect(approvals.defaults.askFallback).toBe("deny");
-    expect(main.allowlist.map((e) => e.pattern)).toEqual(caps.commands === "none" ? [] : model.execAllowlist);
+    expect(main.allowlist).toEqual(caps.commands === "none" ? [] : model.execAllowlist.map((e) => ({ pattern: e.path, ...(e.argPattern ? { argPattern: e.argPattern } : {}) })));
     expect(main.security).toBe(caps.commands === "none" ? "deny" : "allowlist");
     expect(main.ask).toBe(caps.commands === "none" ? "off" : "on-miss");
   });

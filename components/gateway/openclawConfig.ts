@@ -1,6 +1,6 @@
 // openclaw.json for one gateway cell, rendered from the stack model. Every key here was checked against
 // the pinned OpenClaw's strict schema (2026.9.6): an unknown key stops the gateway (exit 78).
-import { CREDENTIALS_DIR, PATHS, TOKEN_CREDENTIAL, providerKeyCredential, providerKeyFileName } from "../base/layout";
+import { AGENT_NODE_COMMANDS, AGENT_NODE_NAME, CREDENTIALS_DIR, PATHS, TOKEN_CREDENTIAL, providerKeyCredential, providerKeyFileName } from "../base/layout";
 import type { StackModel } from "../../stacks/schema";
 import { TOOL_CATALOG } from "../../stacks/openclawTools";
 import type { LevelCapabilities, ModelProvider } from "../../stacks/trustLevels";
@@ -31,12 +31,16 @@ export interface OpenclawConfig {
       allowTailscale: boolean;
     };
     tailscale: { mode: "off" };
+    /** Tailscale Serve proxies from the host's loopback (through the ingress bridge): its forwarded headers are trusted from there only. */
+    trustedProxies: string[];
     terminal: { enabled: boolean };
     cliAgents: { enabled: boolean };
     controlUi: { enabled: boolean; automaticallyFetchFavicons: boolean };
     nodes: {
       pairing: { autoApproveLocal: boolean; sshVerify: boolean };
-      commands: { deny: string[] };
+      commands: { deny: string[] } | { allow: string[] };
+      pluginTools: { enabled: boolean };
+      allowSkills: boolean;
     };
     reload: { mode: "hybrid" };
   };
@@ -48,7 +52,8 @@ export interface OpenclawConfig {
   discovery: { mdns: { mode: "off" } };
   update: { checkOnStart: boolean; auto: { enabled: boolean } };
   browser: { enabled: boolean };
-  plugins: { entries: Record<string, { enabled: boolean }> };
+  plugins: { allow: string[]; entries: Record<string, { enabled: boolean }> };
+  hooks: { enabled: boolean; internal: { enabled: boolean } };
   commands: { bash: boolean; config: boolean; debug: boolean };
   agents: {
     defaults: {
@@ -64,7 +69,7 @@ export interface OpenclawConfig {
     allow: string[];
     deny: string[];
     fs: { workspaceOnly: boolean };
-    exec: { mode: ExecMode; host?: "gateway"; timeoutSeconds: number; strictInlineEval: boolean; applyPatch: { workspaceOnly: boolean } };
+    exec: { mode: ExecMode; host: "gateway" | "node"; node?: string; timeoutSeconds: number; strictInlineEval: boolean; applyPatch: { workspaceOnly: boolean } };
     elevated: { enabled: boolean };
     agentToAgent: { enabled: boolean };
     sessions: { visibility: "tree" };
@@ -75,7 +80,7 @@ export interface OpenclawConfig {
     reset: { mode: "idle" | "daily"; idleMinutes: number; atHour?: number };
     threadBindings?: { maxAgeHours: number };
   };
-  logging: { level: "info"; file: string; audit: { enabled: boolean } };
+  logging: { level: "info"; file: string; consoleStyle: "json"; consoleLevel: "info"; audit: { enabled: boolean } };
   security: { audit: { suppressions: Array<{ checkId: string; detailIncludes?: string; reason: string }> } };
 }
 
@@ -130,6 +135,22 @@ export function execMode(caps: LevelCapabilities): ExecMode {
   return caps.commands === "none" ? "deny" : "ask";
 }
 
+/** The memory tools (memory_search, memory_get) come from this plugin; the fileRead grant needs it. */
+export const MEMORY_PLUGIN = "memory-core";
+
+/**
+ * The only plugins the gateway may load: each provider's own (plugin id = provider id) and, where the
+ * level reads files, the memory plugin. Exec, sessions, cron and web tools are core; so is node pairing.
+ */
+export function allowedPlugins(model: StackModel): string[] {
+  return [...model.providers, ...(model.capabilities.fileRead ? [MEMORY_PLUGIN] : [])];
+}
+
+/** Commands run on the node host (as the agent's own user) wherever the level runs commands at all. */
+export function execOnNode(caps: LevelCapabilities): boolean {
+  return caps.commands !== "none";
+}
+
 /** Fallbacks keep the strongest-model rule: only other strong models of a configured provider. */
 export function fallbackModels(model: StackModel): string[] {
   const providers = new Set<string>(model.providers);
@@ -177,12 +198,17 @@ export function renderOpenclawConfig(model: StackModel, opts: RenderOptions = {}
         allowTailscale: false,
       },
       tailscale: { mode: "off" },
+      trustedProxies: ["127.0.0.1"],
       terminal: { enabled: false },
       cliAgents: { enabled: false },
       controlUi: { enabled: true, automaticallyFetchFavicons: false },
       nodes: {
         pairing: { autoApproveLocal: false, sshVerify: false },
-        commands: { deny: caps.nodeSystemRun ? [] : ["system.run"] },
+        // The node host's surface, and no more; below level 2 no node may run anything.
+        commands: execOnNode(caps) ? { allow: [...AGENT_NODE_COMMANDS] } : { deny: ["system.run"] },
+        // A paired node's device token sits where the agent's commands run: it may publish no tools or skills.
+        pluginTools: { enabled: false },
+        allowSkills: false,
       },
       reload: { mode: "hybrid" },
     },
@@ -200,7 +226,9 @@ export function renderOpenclawConfig(model: StackModel, opts: RenderOptions = {}
     discovery: { mdns: { mode: "off" } },
     update: { checkOnStart: false, auto: { enabled: false } },
     browser: { enabled: false },
-    plugins: { entries: { browser: { enabled: false } } },
+    plugins: { allow: allowedPlugins(model), entries: { browser: { enabled: false } } },
+    // No webhook endpoint and no internal hooks: hooks.token could only sit in this file in clear text.
+    hooks: { enabled: false, internal: { enabled: false } },
     commands: { bash: false, config: false, debug: false },
     agents: {
       defaults: {
@@ -219,7 +247,8 @@ export function renderOpenclawConfig(model: StackModel, opts: RenderOptions = {}
       fs: { workspaceOnly: true },
       exec: {
         mode: execMode(caps),
-        ...(caps.nodeSystemRun ? {} : { host: "gateway" as const }),
+        // Never on the gateway: the node host runs commands as the agent's user, away from the gateway's secrets.
+        ...(execOnNode(caps) ? { host: "node" as const, node: AGENT_NODE_NAME } : { host: "gateway" as const }),
         timeoutSeconds: limits.execTimeoutSeconds,
         strictInlineEval: true,
         applyPatch: { workspaceOnly: true },
@@ -236,14 +265,11 @@ export function renderOpenclawConfig(model: StackModel, opts: RenderOptions = {}
         : { mode: "idle", idleMinutes: limits.sessionIdleMinutes },
       ...(caps.timeLimitedSessions ? { threadBindings: { maxAgeHours: limits.sessionMaxHours } } : {}),
     },
-    logging: { level: "info", file: opts.logFile ?? DEFAULT_LOG_FILE, audit: { enabled: true } },
+    // JSON lines on stdout reach the journal under the unit's trusted fields; that copy is the one shipped (the file is not).
+    logging: { level: "info", file: opts.logFile ?? DEFAULT_LOG_FILE, consoleStyle: "json", consoleLevel: "info", audit: { enabled: true } },
     security: {
       audit: {
         suppressions: [
-          {
-            checkId: "gateway.trusted_proxies_missing",
-            reason: "no reverse proxy fronts this gateway: it binds 127.0.0.1 and is reached only by port forwarding, which adds no forwarded headers",
-          },
           {
             checkId: "fs.config.perms_group_readable",
             reason: "the host keeps openclaw.json 0640 root:openclaw so the service reads but cannot rewrite it; it holds no secret (the token and provider keys are SecretRefs) and the group has no other member",
@@ -268,7 +294,12 @@ export function renderOpenclawJson(model: StackModel, opts: RenderOptions = {}):
 export interface ExecApprovals {
   version: 1;
   defaults: ExecApprovalPolicy;
-  agents: Record<string, ExecApprovalPolicy & { allowlist: Array<{ pattern: string }> }>;
+  agents: Record<string, ExecApprovalPolicy & { allowlist: ExecApprovalEntry[] }>;
+}
+/** OpenClaw's allowlist entry: the resolved binary, and the arguments it is pinned to (omitted = any arguments). */
+export interface ExecApprovalEntry {
+  pattern: string;
+  argPattern?: string;
 }
 interface ExecApprovalPolicy {
   security: "deny" | "allowlist";
@@ -289,7 +320,7 @@ export function renderExecApprovals(model: StackModel): ExecApprovals {
   return {
     version: 1,
     defaults: policy,
-    agents: { [AGENT_ID]: { ...policy, allowlist: commands ? model.execAllowlist.map((pattern) => ({ pattern })) : [] } },
+    agents: { [AGENT_ID]: { ...policy, allowlist: commands ? model.execAllowlist.map((e) => (e.argPattern === undefined ? { pattern: e.path } : { pattern: e.path, argPattern: e.argPattern })) : [] } },
   };
 }
 

@@ -17,7 +17,12 @@ export function bundleEntries(gz: Buffer): BundleEntry[] {
   return JSON.parse(zlib.gunzipSync(gz).toString("utf8")) as BundleEntry[];
 }
 
-/** Read a packed bundle back (for review and the plan): the inverse of packBundle. */
+/** Read a packed bundle back (for review and the plan): the inverse of packBundle; a file that is not UTF-8 stays base64. */
 export function unpackBundle(gz: Buffer): HostFile[] {
-  return bundleEntries(gz).map((e) => ({ path: e.path, mode: e.mode, owner: e.owner, content: Buffer.from(e.content, "base64").toString("utf8") }));
+  return bundleEntries(gz).map((e) => {
+    const bytes = Buffer.from(e.content, "base64");
+    const text = bytes.toString("utf8");
+    const file = { path: e.path, mode: e.mode, owner: e.owner };
+    return Buffer.from(text, "utf8").equals(bytes) && !text.includes("\0") ? { ...file, content: text } : { ...file, content: e.content, encoding: "base64" as const };
+  });
 }

@@ -2,9 +2,8 @@
 // group), auditd rules (config and credential watches, the service user's executions), and a timer
 // that publishes the gateway's /healthz result as a metric; plus where the signed agent .deb comes
 // from. Pure: shellcheck, systemd-analyze and the agent's published JSON schema judge this text.
-import { DEFAULT_LOG_FILE } from "../gateway/openclawConfig";
-import type { AuditLogGroupNames } from "../audit/names";
-import { GATEWAY_UNIT, PATHS, SERVICE_USER, TOKEN_UNIT } from "../base/layout";
+import { AUDIT_KEYS, type AuditLogGroupNames } from "../audit/names";
+import { AGENT_NODE_UNIT, AGENT_USER, GATEWAY_UNIT, PATHS, SERVICE_USER, TOKEN_UNIT, WORK_GROUP } from "../base/layout";
 import type { HostFile } from "../base/hostFile";
 import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "../base/sandboxDirectives";
 
@@ -23,6 +22,18 @@ export const HEALTH_TIMER = "clawkeep-gateway-health.timer";
 export const CWAGENT_CTL = "/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl";
 
 /**
+ * The gateway's audit trail as CloudWatch receives it: the gateway's own JSON lines from the journal, where
+ * journald stamps each with the unit it came from (_SYSTEMD_UNIT, from the sender's cgroup: no process of
+ * another unit can claim it), copied by a root-owned shipper into a directory only root can write. The
+ * gateway's file log in /var/log/openclaw is no longer what the alarms read.
+ */
+export const GATEWAY_JOURNAL_UNIT = "clawkeep-gateway-journal.service";
+export const GATEWAY_AUDIT_LOG_DIR = "/var/log/clawkeep-gateway";
+export const GATEWAY_AUDIT_LOG = `${GATEWAY_AUDIT_LOG_DIR}/gateway.log`;
+export const GATEWAY_AUDIT_LOGROTATE = "/etc/logrotate.d/clawkeep-gateway";
+
+
+/**
  * AWS signs the agent's .deb (detached `.sig` beside it) with one key; its fingerprint is in AWS's
  * docs ("Verify the signature of the CloudWatch agent package"). The .deb is installed the way the
  * SSM agent is: gpgv must find one good signature whose primary key is this fingerprint.
@@ -35,6 +46,8 @@ export const CWAGENT_KEY_URL = "https://amazoncloudwatch-agent.s3.amazonaws.com/
 
 export interface AuditHostInput {
   names: AuditLogGroupNames;
+  /** The level runs agent commands (a node host as AGENT_USER): their executions are audited too. */
+  agentCommands: boolean;
   /** The cell's custom-metric namespace (metricNamespace()). */
   namespace: string;
   healthMetric: string;
@@ -60,7 +73,7 @@ export function renderCloudWatchAgentConfig(input: Pick<AuditHostInput, "names" 
       logs_collected: {
         files: {
           collect_list: [
-            file(DEFAULT_LOG_FILE, names.gateway),
+            file(GATEWAY_AUDIT_LOG, names.gateway),
             file(EGRESS_PROXY_ACCESS_LOG, names.egressProxy),
             file(HOST_AUTH_LOG, names.hostAuth),
             file(HOST_AUDIT_LOG, names.hostAudit),
@@ -73,7 +86,7 @@ export function renderCloudWatchAgentConfig(input: Pick<AuditHostInput, "names" 
 }
 
 /** auditd rules: -w watches paths, -a always,exit logs syscalls; -k tags each record for searching. */
-export function renderAuditRules(): string {
+export function renderAuditRules(agentCommands: boolean): string {
   return [
     "## clawkeep: who touched the gateway's config, credentials and runtime, and what the service user ran.",
     `-w ${PATHS.configDir}/ -p wa -k openclaw-config`,
@@ -82,6 +95,12 @@ export function renderAuditRules(): string {
     `-w /etc/systemd/system/${TOKEN_UNIT} -p wa -k openclaw-units`,
     "-w /opt/clawkeep/ -p wa -k clawkeep-runtime",
     `-w ${PATHS.libexecDir}/ -p wa -k clawkeep-scripts`,
+    "## The gateway's own files (its credentials, state, logs) opened by any user but the gateway's and root (fetch-token,",
+    "## systemd): their own key, which alarms. By owner, not by path: the credentials are a mount made after these rules load.",
+    ...(["b64", "b32"] as const).map(
+      (arch) =>
+        `-a always,exit -F arch=${arch} -S open,openat,openat2 -F obj_uid=${SERVICE_USER}${agentCommands ? ` -F obj_gid!=${WORK_GROUP}` : ""} -F uid!=0 -F uid!=${SERVICE_USER} -k ${AUDIT_KEYS.credentialReadByOther}`,
+    ),
     "## Credentials: reads count too; only fetch-token and systemd should ever open these.",
     `-w ${PATHS.runSecretsDir}/ -p rwa -k gateway-credentials`,
     "-w /run/credentials/ -p rwa -k gateway-credentials",
@@ -92,9 +111,16 @@ export function renderAuditRules(): string {
     "-w /etc/sudoers -p wa -k privilege",
     "-w /etc/sudoers.d/ -p wa -k privilege",
     "-w /etc/audit/ -p wa -k audit-config",
-    "## Every program the gateway's user starts (a prompt-injected agent shows up here).",
+    "## Every program the gateway's user starts (it runs none but node and systemctl).",
     `-a always,exit -F arch=b64 -S execve,execveat -F uid=${SERVICE_USER} -k openclaw-exec`,
     `-a always,exit -F arch=b32 -S execve,execveat -F uid=${SERVICE_USER} -k openclaw-exec`,
+    ...(agentCommands
+      ? [
+          `## Every program the agent's commands start (${AGENT_NODE_UNIT} runs them as ${AGENT_USER}); the unit's own start (parent PID 1) is not one.`,
+          `-a always,exit -F arch=b64 -S execve,execveat -F uid=${AGENT_USER} -F ppid!=1 -k ${AUDIT_KEYS.agentExec}`,
+          `-a always,exit -F arch=b32 -S execve,execveat -F uid=${AGENT_USER} -F ppid!=1 -k ${AUDIT_KEYS.agentExec}`,
+        ]
+      : []),
     "",
   ].join("\n");
 }
@@ -150,7 +176,7 @@ export function renderHealthService(input: Pick<AuditHostInput, "gatewayPort" | 
     "Type=oneshot",
     `ExecStart=${HEALTH_SCRIPT} ${input.gatewayPort} ${input.namespace} ${input.healthMetric}`,
     "TimeoutStartSec=50",
-    "# Root without capabilities: only root-owned sockets reach the metadata service (the role's credentials);",
+    "# User= root without capabilities: only root-owned sockets reach the metadata service (the role's credentials);",
     "# everything else a non-root user could not do either: nothing writable, no privileges, no devices.",
     "NoNewPrivileges=yes",
     "CapabilityBoundingSet=",
@@ -161,10 +187,17 @@ export function renderHealthService(input: Pick<AuditHostInput, "gatewayPort" | 
     "PrivateTmp=yes",
     "PrivateDevices=yes",
     "DevicePolicy=closed",
+    "PrivateUsers=yes",
     "PrivateIPC=yes",
     "PrivateMounts=yes",
     ...KERNEL_PROTECTIONS,
     ...ROOT_HELPER_RESTRICTIONS,
+    "# Left off on purpose (each is a line in systemd-analyze security's report):",
+    "# PrivateNetwork=/IPAddressDeny= not set: it needs IMDS, the CloudWatch API and the gateway on loopback;",
+    "#   RestrictAddressFamilies= above keeps it to AF_UNIX/AF_INET/AF_INET6.",
+    "# MemoryDenyWriteExecute= not set: not tried with Debian's awscli, whose Python may need libffi's W+X closures.",
+    "# RootDirectory= not set: it runs from the host's read-only /usr (ProtectSystem=strict).",
+    "# DeviceAllow= char-rtc r comes with ProtectClock=; no other device is reachable.",
     "",
   ].join("\n");
 }
@@ -197,11 +230,86 @@ export function startCloudWatchAgentCommand(): string[] {
 
 const ROOT = "root:root";
 
+/** The shipper: journalctl following the gateway unit's own lines, as a transient user of the journal's group. */
+export function renderGatewayJournalUnit(): string {
+  return [
+    "[Unit]",
+    "Description=clawkeep: the gateway's journal lines (its unit's, by journald's trusted fields) into the file CloudWatch ships",
+    "After=systemd-journald.service",
+    `Before=${GATEWAY_UNIT}`,
+    "",
+    "[Service]",
+    "Type=exec",
+    "# The cursor resumes after the last line shipped; the first start ships this boot's lines so far.",
+    `ExecStart=/usr/bin/journalctl --follow --boot --lines=all --no-pager --quiet --output=cat --cursor-file=\${STATE_DIRECTORY}/cursor _SYSTEMD_UNIT=${GATEWAY_UNIT}`,
+    "# Opened by systemd as root in a root-only directory (tmpfiles): no other user can add a line.",
+    `StandardOutput=append:${GATEWAY_AUDIT_LOG}`,
+    "StandardError=journal",
+    "Restart=always",
+    "RestartSec=2",
+    "DynamicUser=yes",
+    "SupplementaryGroups=systemd-journal",
+    "StateDirectory=clawkeep-gateway-journal",
+    "NoNewPrivileges=yes",
+    "CapabilityBoundingSet=",
+    "AmbientCapabilities=",
+    "ProtectSystem=strict",
+    "ProtectHome=yes",
+    "PrivateTmp=yes",
+    "PrivateDevices=yes",
+    "DevicePolicy=closed",
+    "PrivateIPC=yes",
+    "PrivateNetwork=yes",
+    "IPAddressDeny=any",
+    "ProtectHostname=yes",
+    "ProtectClock=yes",
+    "ProtectKernelTunables=yes",
+    "ProtectKernelModules=yes",
+    "ProtectKernelLogs=yes",
+    "ProtectControlGroups=yes",
+    "ProtectProc=invisible",
+    "ProcSubset=pid",
+    "KeyringMode=private",
+    "LockPersonality=yes",
+    "MemoryDenyWriteExecute=yes",
+    "RestrictRealtime=yes",
+    "RestrictSUIDSGID=yes",
+    "RestrictNamespaces=yes",
+    "RemoveIPC=yes",
+    "UMask=0077",
+    "RestrictAddressFamilies=AF_UNIX",
+    "SystemCallArchitectures=native",
+    "SystemCallFilter=@system-service",
+    "SystemCallFilter=~@privileged @resources",
+    "SystemCallErrorNumber=EPERM",
+    "NoExecPaths=/",
+    "ExecPaths=/usr/bin/journalctl /usr/lib/x86_64-linux-gnu /usr/lib/systemd",
+    "PrivateMounts=yes",
+    "# Left off on purpose (each is a line in systemd-analyze security's report):",
+    "# PrivateUsers= not set and SupplementaryGroups= kept: the journal files are readable by the systemd-journal group,",
+    "#   which a private user namespace would map to nobody.",
+    "# RestrictAddressFamilies= keeps AF_UNIX: journalctl talks to journald over it; no network (PrivateNetwork=).",
+    "# RootDirectory= not set: journalctl runs from the host's read-only /usr (ProtectSystem=strict).",
+    "# DeviceAllow= char-rtc r comes with ProtectClock=; no other device is reachable.",
+    "",
+    "[Install]",
+    "WantedBy=multi-user.target",
+    "",
+  ].join("\n");
+}
+
+/** Rotation of the shipped copy: the CloudWatch agent follows a truncated file (copytruncate keeps systemd's descriptor). */
+export function renderGatewayAuditLogrotate(): string {
+  return [`${GATEWAY_AUDIT_LOG} {`, "  daily", "  rotate 7", "  maxsize 100M", "  compress", "  delaycompress", "  missingok", "  notifempty", "  copytruncate", "}", ""].join("\n");
+}
+
 /** Every audit host file with its mode and owner; the lead adds these to the user data. */
 export function auditHostFiles(input: AuditHostInput): HostFile[] {
   return [
     { path: CWAGENT_CONFIG_PATH, content: `${JSON.stringify(renderCloudWatchAgentConfig(input), null, 2)}\n`, mode: "0644", owner: ROOT },
-    { path: AUDIT_RULES_PATH, content: renderAuditRules(), mode: "0640", owner: ROOT },
+    { path: AUDIT_RULES_PATH, content: renderAuditRules(input.agentCommands), mode: "0640", owner: ROOT },
+    { path: `/etc/systemd/system/${GATEWAY_JOURNAL_UNIT}`, content: renderGatewayJournalUnit(), mode: "0644", owner: ROOT },
+    { path: GATEWAY_AUDIT_LOGROTATE, content: renderGatewayAuditLogrotate(), mode: "0644", owner: ROOT },
     { path: AUDIT_FINALIZE_PATH, content: renderAuditFinalize(), mode: "0640", owner: ROOT },
     // Root-only, like every kit helper that holds the instance role's credentials.
     { path: HEALTH_SCRIPT, content: renderHealthScript(), mode: "0750", owner: ROOT },

@@ -8,7 +8,7 @@ import { loadStackFile } from "../../stacks";
 import { hostFacts, renderHost } from "./hostFiles";
 import { bundleEntries, packBundle, unpackBundle } from "./hostBundle";
 import { APPLY_BUNDLE, bundleParameterName } from "./bundleApply";
-import { hostFileActions, verdictOf } from "./effects";
+import { effectOf, hostFileActions } from "./effects";
 import { bundleBucketName } from "../base/names";
 import { GATEWAY_UNIT, PATHS, STATE_VOLUME_UNIT } from "../base/layout";
 import { EC2_USER_DATA_LIMIT } from "./userData";
@@ -65,8 +65,8 @@ describe("host bundle", () => {
     expect(effectOf(`/etc/systemd/system/${GATEWAY_UNIT}`)).toEqual(["daemon-reload", "gateway-restart"]);
     expect(effectOf(`/etc/systemd/system/${STATE_VOLUME_UNIT}`)).toEqual(["daemon-reload", "next-boot"]);
     expect(effectOf(`${PATHS.libexecDir}/fetch-token`)).toEqual([]);
-    // A foreign unit's drop-in is reloaded, never restarted (restarting the SSM agent would end the apply itself).
-    expect(effectOf("/etc/systemd/system/amazon-ssm-agent.service.d/10-clawkeep-imds-guard.conf")).toEqual(["daemon-reload"]);
+    // A foreign unit's drop-in is reloaded, never restarted (restarting the SSM agent would end the apply itself): its next start.
+    expect(effectOf("/etc/systemd/system/amazon-ssm-agent.service.d/10-clawkeep-imds-guard.conf")).toEqual(["daemon-reload", "next-boot"]);
   });
 
   it("keeps the host for a promotion, an allowlist and an OpenClaw upgrade; a new state volume is a new host", () => {
@@ -81,16 +81,16 @@ describe("host bundle", () => {
 
     const promotion = changedPaths(level0, promoted);
     expect(promotion).toEqual(expect.arrayContaining([PATHS.configFile, SQUID_CONF_PATH]));
-    expect(verdictOf(promotion.flatMap(hostFileActions))).toBe("gateway-restart");
+    expect(effectOf(promotion.flatMap((p) => hostFileActions(p) ?? []))).toBe("gateway-restart");
     expect(changedPaths(level0, upgraded)).toEqual([PATHS.runtimeEnvFile]);
-    expect(verdictOf(changedPaths(level0, upgraded).flatMap(hostFileActions))).toBe("runtime-upgrade");
+    expect(effectOf(changedPaths(level0, upgraded).flatMap((p) => hostFileActions(p) ?? []))).toBe("runtime-upgrade");
     const allowlist = changedPaths(render("level1"), render("level1", ["egressAllowlist=[api.github.com, example.org]"]));
     expect(allowlist).toEqual([SQUID_CONF_PATH]);
-    expect(verdictOf(allowlist.flatMap(hostFileActions))).toBe("reload");
+    expect(effectOf(allowlist.flatMap((p) => hostFileActions(p) ?? []))).toBe("reload");
   });
 
   it("is deterministic: the same files give the same bytes and key", () => {
-    const files: HostFile[] = [{ path: "/etc/x", content: "a\n", mode: "0644", owner: "root:root" }];
+    const files: HostFile[] = [{ path: "/usr/local/libexec/clawkeep/x", content: "a\n", mode: "0644", owner: "root:root" }];
     expect(packBundle(files).gz.equals(packBundle(files).gz)).toBe(true);
     expect(packBundle(files).key).not.toBe(packBundle([{ ...files[0], content: "b\n" }]).key);
   });

@@ -4,7 +4,7 @@
 // it. Each entry carries the actions a change to it needs on a running host (effects.ts).
 import { createHash } from "node:crypto";
 import * as zlib from "node:zlib";
-import type { HostFile } from "../base/hostFile";
+import { hostFileBytes, type HostFile } from "../base/hostFile";
 import { bundleKey } from "../base/names";
 import type { BundleEntry } from "./bundleFormat";
 import { hostFileActions } from "./effects";
@@ -18,7 +18,11 @@ export interface PackedBundle {
 }
 
 export function packBundle(files: HostFile[]): PackedBundle {
-  const entries: BundleEntry[] = files.map((f) => ({ path: f.path, mode: f.mode, owner: f.owner, content: Buffer.from(f.content, "utf8").toString("base64"), effect: hostFileActions(f.path) }));
+  const entries: BundleEntry[] = files.map((f) => {
+    const effect = hostFileActions(f.path);
+    if (effect === null) throw new Error(`host file ${f.path} has no classification in components/host/effects.ts: say what a change to it needs on a running host`);
+    return { path: f.path, mode: f.mode, owner: f.owner, content: hostFileBytes(f).toString("base64"), effect };
+  });
   // mtime 0: the same files give the same bytes, so the key and hash are stable across runs.
   const gz = zlib.gzipSync(Buffer.from(JSON.stringify(entries), "utf8"), { level: 9 });
   gz.writeUInt32LE(0, 4);

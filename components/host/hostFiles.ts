@@ -1,7 +1,9 @@
 // Model -> every file that lands on the host, and the user data that carries them. Pure: the
 // component, the offline plan and the tests all call this one function.
 import type { StackModel } from "../../stacks/schema";
-import { renderExecApprovalsJson, renderOpenclawJson } from "../gateway/openclawConfig";
+import { execOnNode, renderExecApprovalsJson, renderOpenclawJson } from "../gateway/openclawConfig";
+import { agentHostFiles } from "../agent/nodeHost";
+import { secretsGateFile } from "./secretsGate";
 import type { HostFacts } from "./bootScripts";
 import { renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "./systemdUnits";
 import { METRICS, auditLogGroupNames, metricNamespace } from "../audit/names";
@@ -41,6 +43,7 @@ export interface BundleLocation {
 }
 
 export function renderHost(model: StackModel, facts: HostFacts, where: BundleLocation): RenderedHost {
+  const execApprovalsJson = renderExecApprovalsJson(model);
   const files = hostFiles(
     model,
     {
@@ -48,13 +51,16 @@ export function renderHost(model: StackModel, facts: HostFacts, where: BundleLoc
       tokenUnit: renderTokenUnit(model),
       journald: renderJournaldConf(),
       openclawJson: renderOpenclawJson(model),
-      execApprovalsJson: renderExecApprovalsJson(model),
+      execApprovalsJson,
     },
     facts,
   );
+  files.push(secretsGateFile());
+  // The agent's side (levels that run commands): the node host, its pairing, the git wrapper.
+  files.push(...agentHostFiles(model, execApprovalsJson));
   // Audit: the CloudWatch agent's config, auditd rules and the /healthz metric timer.
   const names = auditLogGroupNames(where.stack, model.cellName);
-  files.push(...auditHostFiles({ names, namespace: metricNamespace(where.stack, model.cellName), healthMetric: METRICS.gatewayHealthy, gatewayPort: model.gateway.port }));
+  files.push(...auditHostFiles({ names, namespace: metricNamespace(where.stack, model.cellName), healthMetric: METRICS.gatewayHealthy, gatewayPort: model.gateway.port, agentCommands: execOnNode(model.capabilities) }));
   // The network sandbox (egress proxy, bridges) and the tailnet join.
   files.push(...netsandboxHostFiles(model));
   files.push(

@@ -3,6 +3,7 @@
 // every boot, and as the very first runcmd step of the first. The instance role's credentials then
 // reach only root's agents and kit helpers, never an Operator's session user or the gateway's user.
 // Pure renderers: the tests load this exact text with the real `nft` in namespaces they create.
+import { KERNEL_PROTECTIONS } from "../base/sandboxDirectives";
 import { GATEWAY_UNIT } from "../base/layout";
 import { ROOT_OWNER, SYSTEMD_UNIT_DIR, unitFile, type HostFile } from "../base/hostFile";
 
@@ -65,12 +66,32 @@ export function renderImdsGuardUnit(): string {
     `ExecStart=${LOAD}`,
     `ExecStartPost=${NFT} list chain inet ${IMDS_TABLE} output`,
     why("No ExecStop=: stopping the unit never opens the metadata service again."),
+    why("Root, bounded to CAP_NET_ADMIN: nft needs it in the host's network namespace (no PrivateNetwork=/PrivateUsers=);"),
+    why("  DynamicUser= hangs this early-boot unit (seen under a private systemd 252), so the user stays root."),
+    "CapabilityBoundingSet=CAP_NET_ADMIN",
+    "NoNewPrivileges=yes",
+    "UMask=0077",
     "ProtectSystem=strict",
     "ProtectHome=yes",
     "PrivateTmp=yes",
-    "NoNewPrivileges=yes",
-    "CapabilityBoundingSet=CAP_NET_ADMIN",
-    "RestrictAddressFamilies=AF_NETLINK AF_UNIX",
+    "PrivateDevices=yes",
+    "DevicePolicy=closed",
+    "PrivateIPC=yes",
+    "PrivateMounts=yes",
+    "RemoveIPC=yes",
+    ...KERNEL_PROTECTIONS,
+    "RestrictAddressFamilies=AF_NETLINK",
+    "IPAddressDeny=any",
+    "RestrictRealtime=yes",
+    "RestrictSUIDSGID=yes",
+    "RestrictNamespaces=yes",
+    "MemoryDenyWriteExecute=yes",
+    "SystemCallArchitectures=native",
+    "SystemCallFilter=@system-service",
+    "SystemCallFilter=~@privileged @resources",
+    "SystemCallErrorNumber=EPERM",
+    why("Left off on purpose: CapabilityBoundingSet=/RestrictAddressFamilies= keep CAP_NET_ADMIN and AF_NETLINK, the"),
+    why("  whole job; DeviceAllow= char-rtc r comes with ProtectClock=."),
     "",
     "[Install]",
     "WantedBy=sysinit.target",

@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { loadStackFile } from "../../stacks/load";
 import { EGRESS_SOCKET, GATEWAY_PROXY_URL, INGRESS_SOCKET } from "../netsandbox/addresses";
 import { CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, STATE_VOLUME_UNIT, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../base/layout";
-import { CONFIG_INVALID_EXIT, GATEWAY_STOP_TIMEOUT_SEC, execConfined, gatewayEnvironment, gatewaySandbox, parseSecurityReport, parseSecurityScore, proxyEnvironment, renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "./systemdUnits";
+import { CONFIG_INVALID_EXIT, GATEWAY_STOP_TIMEOUT_SEC, gatewayEnvironment, gatewaySandbox, parseSecurityReport, parseSecurityScore, proxyEnvironment, renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "./systemdUnits";
 import { vpcResolver } from "../../stacks/cidr";
+import { SECRETS_GATE_SCRIPT } from "./secretsGate";
 
 const LEVELS = ["level0", "level1", "level2", "level3"] as const;
 
@@ -48,7 +49,11 @@ describe("renderGatewayUnit", () => {
       // The token, and the directory of provider keys (a key not set yet is simply absent).
       expect(values(unit, "LoadCredential")).toEqual([`${TOKEN_CREDENTIAL}:${PATHS.tokenFile}`, "provider-keys:/run/clawkeep/provider-keys"]);
       // The exec approvals are re-applied as the service user before every start.
-      expect(values(unit, "ExecStartPre")).toEqual([`${PATHS.nodeBin} ${PATHS.openclawEntry} approvals set --file ${PATHS.execApprovalsFile}`]);
+      // Then the secrets gate (OpenClaw's own secrets audit) refuses a start with a credential in plain text.
+      expect(values(unit, "ExecStartPre")).toEqual([
+        `${PATHS.nodeBin} ${PATHS.openclawEntry} approvals set --file ${PATHS.execApprovalsFile}`,
+        `${PATHS.nodeBin} ${SECRETS_GATE_SCRIPT} ${PATHS.openclawEntry}`,
+      ]);
       expect(only(unit, "Requires")).toBe(`${TOKEN_UNIT} ${STATE_VOLUME_UNIT}`);
       expect(only(unit, "After").split(" ")).toEqual(expect.arrayContaining([TOKEN_UNIT, STATE_VOLUME_UNIT]));
       expect(only(unit, "After").split(" ")).toContain(TOKEN_UNIT);
@@ -130,17 +135,15 @@ describe("renderGatewayUnit", () => {
       expect(comments(unit)).toMatch(/AF_NETLINK is left out/);
     });
 
-    it(`${stack}: only node may be executed when the level runs no commands`, () => {
-      const confined = model.capabilities.commands === "none";
-      expect(execConfined(model)).toBe(confined);
-      expect(values(unit, "NoExecPaths")).toEqual(confined ? ["/"] : []);
+    it(`${stack}: only node may be executed, at every level (the agent's commands run on the node host)`, () => {
+      expect(values(unit, "NoExecPaths")).toEqual(["/"]);
       // The runtime links point into the runtimes tree: the real directory is what may be executed.
-      if (confined) expect(only(unit, "ExecPaths").split(" ")).toEqual(expect.arrayContaining([PATHS.runtimesDir]));
-      else expect(comments(unit)).toMatch(/NoExecPaths= not set: at level \d approved commands/);
+      expect(only(unit, "ExecPaths").split(" ")).toEqual(expect.arrayContaining([PATHS.runtimesDir]));
+      expect(only(unit, "ExecPaths")).not.toMatch(/\/bin\/(ba)?sh|git/);
     });
 
     it(`${stack}: no directive is set twice by accident and no value looks like a secret`, () => {
-      const multi = new Set(["Environment", "SystemCallFilter", "LoadCredential"]);
+      const multi = new Set(["Environment", "SystemCallFilter", "LoadCredential", "ExecStartPre"]);
       const keys = directives(unit).map(([k]) => k).filter((k) => !multi.has(k));
       expect(keys.length).toBe(new Set(keys).size);
       for (const re of TOKEN_LIKE) expect(unit, String(re)).not.toMatch(re);

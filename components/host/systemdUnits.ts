@@ -4,13 +4,16 @@
 import { spawnSync } from "node:child_process";
 import type { StackModel } from "../../stacks/schema";
 import { EGRESS_SOCKET, GATEWAY_PROXY_URL, INGRESS_SOCKET } from "../netsandbox/addresses";
-import { GATEWAY_UNIT, PATHS, PROVIDER_KEYS_CREDENTIAL, PROVIDER_KEYS_DIR, SERVICE_GROUP, SERVICE_USER, STATE_VOLUME_UNIT, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../base/layout";
+import { GATEWAY_UNIT, PATHS, PROVIDER_KEYS_CREDENTIAL, PROVIDER_KEYS_DIR, SERVICE_GROUP, SERVICE_USER, STATE_VOLUME_UNIT, TOKEN_CREDENTIAL, TOKEN_UNIT, WORK_GROUP } from "../base/layout";
+import { SECRETS_GATE_SCRIPT } from "./secretsGate";
+import { execOnNode } from "../gateway/openclawConfig";
 import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "../base/sandboxDirectives";
 
-export const JOURNALD_DROPIN_PATH = "/etc/systemd/journald.conf.d/50-clawkeep.conf";
+import { JOURNALD_DROPIN_PATH } from "../base/layout";
+export { JOURNALD_DROPIN_PATH };
 /** The ceiling `systemd-analyze security --offline=yes` may give the gateway unit (1.3 before its network namespace). */
 export const MAX_GATEWAY_EXPOSURE = 0.7;
-/** The ceiling for the root oneshot and the network bridges around it. */
+/** The ceiling for every other unit the kit renders or drops in on: root oneshots, bridges, squid, timers' services. */
 export const MAX_HELPER_EXPOSURE = 1.5;
 /** OpenClaw's own stop budget: 315 s drain + 10 s reserve + 5 s supervisor margin (gateway-shutdown-budget.mjs). */
 export const GATEWAY_STOP_TIMEOUT_SEC = 330;
@@ -26,11 +29,6 @@ const why = (text: string): string => `# ${text}`;
 
 function renderUnit(sections: Array<[string, string[]]>): string {
   return `${sections.map(([name, lines]) => [`[${name}]`, ...lines].join("\n")).join("\n\n")}\n`;
-}
-
-/** Only node and its libraries may be executed: the levels whose agent runs no commands. */
-export function execConfined(model: StackModel): boolean {
-  return model.capabilities.commands === "none";
 }
 
 /** Where every outbound request of the gateway and its commands goes: the egress listener in its namespace. */
@@ -73,9 +71,9 @@ export function gatewayEnvironment(): Record<string, string> {
  */
 export function gatewaySandbox(model: StackModel): string[] {
   const lines = [
-    why("Files it creates are private to the service user (state, logs, workspace)."),
+    why("Files it creates are private to the service user (state, logs); in the workspace its default ACL decides."),
     "UMask=0077",
-    why("systemd creates the only writable trees, owned by the service user."),
+    why("systemd creates the only writable trees, owned by the service user; the workspace comes from tmpfiles."),
     `StateDirectory=${dirUnder("/var/lib/", PATHS.stateDir)}`,
     "StateDirectoryMode=0700",
     `LogsDirectory=${dirUnder("/var/log/", PATHS.logDir)}`,
@@ -86,6 +84,8 @@ export function gatewaySandbox(model: StackModel): string[] {
     "AmbientCapabilities=",
     why("The OS, /etc (config included) and /opt are read-only; /home, /root, /run/user are gone."),
     "ProtectSystem=strict",
+    why("The workspace, made by systemd-tmpfiles at boot (\"-\": a probe or a host without it still starts)."),
+    `ReadWritePaths=-${PATHS.workspaceDir}`,
     "ProtectHome=yes",
     why("The root-owned token staging area and boot facts are invisible (below); the token arrives as a credential."),
     "PrivateTmp=yes",
@@ -131,17 +131,14 @@ export function gatewaySandbox(model: StackModel): string[] {
     why("Filesystem UNIX sockets cross network namespaces: tailscaled's local API and the SSM agent's are hidden."),
     `InaccessiblePaths=-${PATHS.runSecretsDir} -/etc/clawkeep -/run/tailscale -/var/lib/tailscale -/var/lib/amazon`,
   ];
-  if (execConfined(model)) {
-    lines.push(
-      why(`Level ${model.trustLevel} runs no commands: only node, its libraries, OpenClaw's addons and systemctl may be executed`),
-      why("  (OpenClaw reads its stop budget with `systemctl show`; without it, it drains for 75 s instead of 315 s)."),
-      "NoExecPaths=/",
-      why(`${PATHS.nodeDir} and ${PATHS.openclawDir} are links into ${PATHS.runtimesDir} (switched by an upgrade): the real tree is named.`),
-      `ExecPaths=${PATHS.runtimesDir} /usr/lib/x86_64-linux-gnu /usr/bin/systemctl`,
-    );
-  } else {
-    lines.push(why(`NoExecPaths= not set: at level ${model.trustLevel} approved commands run through /bin/sh and any binary a human approves.`));
-  }
+  lines.push(
+    why(`The gateway runs no command itself${execOnNode(model.capabilities) ? " (the agent's run on the node host, as its own user)" : ""}: only node, its`),
+    why("  libraries, OpenClaw's addons and systemctl may be executed (OpenClaw reads its stop budget with `systemctl show`;"),
+    why("  without it, it drains for 75 s instead of 315 s)."),
+    "NoExecPaths=/",
+    why(`${PATHS.nodeDir} and ${PATHS.openclawDir} are links into ${PATHS.runtimesDir} (switched by an upgrade): the real tree is named.`),
+    `ExecPaths=${PATHS.runtimesDir} /usr/lib/x86_64-linux-gnu /usr/bin/systemctl`,
+  );
   lines.push(
     why("Left off on purpose (each is a line in systemd-analyze security's report):"),
     why("MemoryDenyWriteExecute= not set: V8's JIT needs W+X pages; Node 24 aborts at isolate init (nodejs/node#55509)."),
@@ -187,6 +184,10 @@ export function renderGatewayUnit(model: StackModel): string {
         `LoadCredential=${PROVIDER_KEYS_CREDENTIAL}:${PROVIDER_KEYS_DIR}`,
         why("The exec allowlist lives in OpenClaw's state DB: re-apply the kit's approvals at every start, so drift never survives a restart."),
         `ExecStartPre=${PATHS.nodeBin} ${PATHS.openclawEntry} approvals set --file ${PATHS.execApprovalsFile}`,
+        why("Boot gate: `openclaw secrets audit --check`, judged on its JSON: a secret in clear text, or a gateway token that"),
+        why("  does not resolve, stops the start; a provider key not yet put does not (the gateway starts that provider cold)."),
+        `ExecStartPre=${PATHS.nodeBin} ${SECRETS_GATE_SCRIPT} ${PATHS.openclawEntry}`,
+        ...(execOnNode(model.capabilities) ? [why(`SupplementaryGroups= set: the workspace's group, shared with the agent's commands (${PATHS.workspaceDir}).`), `SupplementaryGroups=${WORK_GROUP}`] : []),
         "Restart=always",
         "RestartSec=5",
         `RestartPreventExitStatus=${CONFIG_INVALID_EXIT}`,
@@ -331,9 +332,14 @@ export function parseSecurityReport(output: string): SecurityReport {
 
 const plainEnv = (): NodeJS.ProcessEnv => ({ ...process.env, SYSTEMD_COLORS: "0", SYSTEMD_PAGER: "", LC_ALL: "C.UTF-8" });
 
-/** `systemd-analyze security --offline=yes <unit file>`, parsed. */
-export function analyzeUnit(unitPath: string): SecurityReport {
-  const res = spawnSync("systemd-analyze", ["security", "--offline=yes", "--no-pager", unitPath], { encoding: "utf8", env: plainEnv() });
+/**
+ * `systemd-analyze security --offline=yes <unit file>`, parsed. With `root`, `unit` is a unit name
+ * loaded from under that root the way the host loads it: the package's unit plus the kit's drop-ins.
+ */
+export function analyzeUnit(unit: string, root?: string): SecurityReport {
+  const args = ["security", "--offline=yes", "--no-pager", ...(root ? [`--root=${root}`] : []), unit];
+  const unitPath = root ? `${unit} under ${root}` : unit;
+  const res = spawnSync("systemd-analyze", args, { encoding: "utf8", env: plainEnv() });
   if (res.error) throw res.error;
   const output = `${res.stdout}${res.stderr}`;
   if (res.status !== 0) throw new Error(`systemd-analyze security ${unitPath} exited ${String(res.status)}:\n${output}`);

@@ -1,7 +1,7 @@
 // Pure checks of the user data and boot scripts: no secret reaches the clear-text user data, files
 // land with the layout's modes and owners, sshd goes, downloads are verified before anything
 // unpacks them, and the document fits EC2's limit. Real tools judge the same output in
-// test/host-files.test.ts.
+// test/host-files.integration.test.ts.
 import * as crypto from "node:crypto";
 import * as zlib from "node:zlib";
 import { renderExecApprovalsJson, renderOpenclawJson } from "../gateway/openclawConfig";
@@ -16,7 +16,7 @@ import { GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, PROVIDER_KEYS_CREDENTIAL, PROVIDER_
 import { PINS, npmTarballUrl } from "../../stacks/pins";
 import { SSM_AGENT, SSM_AGENT_KEYS_PATH, SSM_AGENT_KEYS_SOURCE, ssmAgentDebUrl, ssmAgentKeysFile } from "./ssmAgent";
 import { JOURNALD_DROPIN_PATH, renderGatewayUnit, renderJournaldConf, renderTokenUnit } from "./systemdUnits";
-import { AUTO_UPGRADES_CONF, EC2_USER_DATA_LIMIT, HOST_PACKAGES, MIRROR_SOURCES_LIST, TMPFILES_CONF, encodeUserData, findSecretLeaks, hostFiles, renderUserData, type RenderedHostConfig } from "./userData";
+import { AGENT_PACKAGES, AUTO_UPGRADES_CONF, EC2_USER_DATA_LIMIT, HOST_PACKAGES, MIRROR_SOURCES_LIST, TMPFILES_CONF, encodeUserData, findSecretLeaks, hostFiles, renderUserData, type RenderedHostConfig } from "./userData";
 import type { HostFile } from "../base/hostFile";
 
 const LEVELS = ["level0", "level1", "level2", "level3"] as const;
@@ -116,8 +116,11 @@ describe("the service user", () => {
   it("is a locked system user with no login shell, no password and no sudo; the session user has no sudo either", () => {
     const { doc } = render(loadStackFile("level2"));
     expect(doc.users[0]).toEqual({ name: SERVICE_USER, system: true, shell: NOLOGIN_SHELL, lock_passwd: true, no_create_home: true, homedir: PATHS.stateDir });
-    expect(doc.users[1]).toEqual({ name: "clawkeep-ops", shell: "/bin/bash", lock_passwd: true, groups: ["systemd-journal"], sudo: false });
-    expect(doc.users).toHaveLength(2);
+    // The agent's commands run as their own locked system user, with no home (levels that run commands).
+    expect(doc.users[1]).toEqual({ name: "openclaw-agent", system: true, shell: NOLOGIN_SHELL, lock_passwd: true, no_create_home: true, homedir: "/nonexistent" });
+    expect(doc.users[2]).toEqual({ name: "clawkeep-ops", shell: "/bin/bash", lock_passwd: true, groups: ["systemd-journal"], sudo: false });
+    expect(doc.users).toHaveLength(3);
+    expect(render(loadStackFile("level1")).doc.users.map((u) => u.name)).toEqual([SERVICE_USER, "clawkeep-ops"]);
     const keys = doc.users.flatMap((u) => Object.keys(u));
     for (const forbidden of ["passwd", "hashed_passwd", "plain_text_passwd", "ssh_authorized_keys"]) expect(keys).not.toContain(forbidden);
     expect(doc.users.every((u) => u.sudo === undefined || u.sudo === false)).toBe(true);
@@ -217,7 +220,7 @@ describe("sshd is removed", () => {
 
   it("sshd is masked at first boot and never installed", () => {
     expect(doc.bootcmd).toEqual([["cloud-init-per", "once", "clawkeep-mask-sshd", "systemctl", "mask", "--now", "ssh.service", "ssh.socket"]]);
-    expect(doc.packages).toEqual([...HOST_PACKAGES]);
+    expect(doc.packages).toEqual([...HOST_PACKAGES, ...AGENT_PACKAGES]);
     expect(doc.packages.some((p) => p.includes("ssh"))).toBe(false);
   });
 });
@@ -238,7 +241,9 @@ describe("first boot order", () => {
       ["systemctl", "daemon-reload"],
       ["systemctl", "enable", "clawkeep-egress.socket", "clawkeep-ingress.socket"],
       ["systemctl", "restart", "squid.service"],
+      ["systemd-tmpfiles", "--create", "/etc/tmpfiles.d/clawkeep-egress.conf"],
       ["systemctl", "start", TOKEN_UNIT],
+      ["systemctl", "enable", "--now", "clawkeep-gateway-journal.service"],
       ["systemctl", "enable", "--now", GATEWAY_UNIT],
       ["/usr/local/libexec/clawkeep/install-tailscale"],
       ["systemctl", "enable", "--now", "clawkeep-tailscale.service", "clawkeep-tailscale-leave.service"],

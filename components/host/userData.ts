@@ -4,11 +4,15 @@
 import * as zlib from "node:zlib";
 import { stringify } from "yaml";
 import { SECRET_KEYS, type StackModel } from "../../stacks/schema";
-import { GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, SERVICE_GROUP, SERVICE_USER, TOKEN_UNIT } from "../base/layout";
+import { AGENT_HOME, AGENT_NODE_UNIT, AGENT_PAIR_UNIT, AGENT_USER, GATEWAY_UNIT, NOLOGIN_SHELL, PATHS, SERVICE_GROUP, SERVICE_USER, TOKEN_UNIT, WORK_GROUP } from "../base/layout";
+import { execOnNode } from "../gateway/openclawConfig";
+import { WORKSPACE_SHARE_UNIT } from "../agent/nodeHost";
+import { GATEWAY_AUDIT_LOG_DIR, GATEWAY_JOURNAL_UNIT } from "./cloudwatchAgent";
 import { assertVolumeId, stateVolumeHostFiles } from "../state/hostFiles";
 import { APPLY_BUNDLE, APPLY_TIMER } from "./bundleApply";
 import { SESSION_USER } from "../access/sessionPreferences";
 import { NETSANDBOX_PACKAGES, NETSANDBOX_SOCKETS } from "../netsandbox/hostFiles";
+import { SQUID_TMPFILES_PATH } from "../netsandbox/egressProxy";
 import { tailscaleRuncmd } from "../tailscale/hostFiles";
 import { HEALTH_TIMER, startCloudWatchAgentCommand } from "./cloudwatchAgent";
 import { PICKUP_TIMER, pickupTokenFile, pickupUnitFiles } from "./pickupToken";
@@ -38,22 +42,41 @@ export const EC2_USER_DATA_LIMIT = 16 * 1024;
 /** Debian packages first boot installs. Not version-pinned: Debian's archive keeps only each suite's current version. */
 // dbus: OpenClaw reads its stop budget through `systemctl show`, which needs the system bus.
 // auditd: the kit's watch rules; rsyslog: writes /var/log/auth.log, which the agent ships.
-// squid: the allowlisting egress proxy of the network sandbox.
 // nftables: the metadata service's root-only table (Priority important, so usually there already).
-export const HOST_PACKAGES = ["auditd", "awscli", "ca-certificates", "curl", "dbus", "nftables", "rsyslog", "unattended-upgrades", ...NETSANDBOX_PACKAGES] as const;
+// logrotate: rotates the shipped copy of the gateway's audit trail (and squid's log).
+// The network sandbox's own (squid-openssl, ...) last; a package both lists name appears once.
+export const HOST_PACKAGES: readonly string[] = [
+  ...new Set(["auditd", "awscli", "ca-certificates", "curl", "dbus", "logrotate", "nftables", "rsyslog", "unattended-upgrades", ...NETSANDBOX_PACKAGES]),
+];
+/** Levels that run commands: git behind the kit's wrapper, and jq for the jq preset. */
+export const AGENT_PACKAGES = ["git", "jq"] as const;
+
+export function hostPackages(model: StackModel): string[] {
+  return [...HOST_PACKAGES, ...(execOnNode(model.capabilities) ? AGENT_PACKAGES : [])];
+}
 
 const ROOT = ROOT_OWNER;
 
-/** systemd-tmpfiles lines for the service's directories: created at boot, modes and owners re-applied. */
-export function renderTmpfiles(): string {
+/**
+ * systemd-tmpfiles lines for the service's directories: created at boot, modes and owners re-applied. Where
+ * the agent runs commands, the workspace belongs to the workspace group: setgid, so everything in it stays
+ * the group's, and a default ACL, so what either side creates is the group's to read and write whatever
+ * its umask (the gateway's file tools' own 0600 files are shared by the workspace-share unit).
+ */
+export function renderTmpfiles(model: StackModel): string {
   const svc = `${SERVICE_USER} ${SERVICE_GROUP}`;
+  const shared = execOnNode(model.capabilities);
   return [
     "# clawkeep: the service's directories; systemd-tmpfiles creates them and re-applies mode and owner",
     "# (again once the state volume is mounted over them).",
     `d ${PATHS.stateDir} 0700 ${svc} -`,
-    `d ${PATHS.workspaceDir} 0700 ${svc} -`,
+    ...(shared
+      ? [`d ${PATHS.workspaceDir} 2770 ${SERVICE_USER} ${WORK_GROUP} -`, `a+ ${PATHS.workspaceDir} - - - - group:${WORK_GROUP}:rwx,default:group:${WORK_GROUP}:rwx,default:mask::rwx,default:other::---`]
+      : [`d ${PATHS.workspaceDir} 0700 ${svc} -`]),
     `d ${PATHS.configDir} 0750 root ${SERVICE_GROUP} -`,
     `d ${PATHS.logDir} 0750 ${svc} -`,
+    // The gateway's audit trail as shipped: only root writes here (its journal shipper's output, opened by systemd).
+    `d ${GATEWAY_AUDIT_LOG_DIR} 0750 root root -`,
     "",
   ].join("\n");
 }
@@ -77,7 +100,7 @@ export function hostFiles(model: StackModel, rendered: RenderedHostConfig, facts
     unitFile(TOKEN_UNIT, rendered.tokenUnit),
     unitFile(GATEWAY_UNIT, rendered.gatewayUnit),
     { path: JOURNALD_DROPIN_PATH, content: rendered.journald, mode: "0644", owner: ROOT },
-    { path: TMPFILES_CONF, content: renderTmpfiles(), mode: "0644", owner: ROOT },
+    { path: TMPFILES_CONF, content: renderTmpfiles(model), mode: "0644", owner: ROOT },
     { path: AUTO_UPGRADES_CONF, content: renderAutoUpgrades(), mode: "0644", owner: ROOT },
     { path: PATHS.configFile, content: rendered.openclawJson, mode: "0640", owner: `root:${SERVICE_GROUP}` },
     { path: PATHS.execApprovalsFile, content: rendered.execApprovalsJson, mode: "0640", owner: `root:${SERVICE_GROUP}` },
@@ -169,9 +192,13 @@ export function aptMirrorConfig(mirror: { primary: string; security: string }): 
 export function renderUserData(model: StackModel, files: HostFile[]): string {
   assertNoSecrets(model, files);
 
+  const agent = execOnNode(model.capabilities);
   const doc = {
+    ...(agent ? { groups: [WORK_GROUP] } : {}),
     users: [
       { name: SERVICE_USER, system: true, shell: NOLOGIN_SHELL, lock_passwd: true, no_create_home: true, homedir: PATHS.stateDir },
+      // The agent's commands run as this user (the node host): no home, no shell, no password.
+      ...(agent ? [{ name: AGENT_USER, system: true, shell: NOLOGIN_SHELL, lock_passwd: true, no_create_home: true, homedir: AGENT_HOME }] : []),
       // Session Manager's shells for the Operator role run as this user (SSMSessionRunAs): no sudo, no password.
       { name: SESSION_USER, shell: "/bin/bash", lock_passwd: true, groups: ["systemd-journal"], sudo: false },
     ],
@@ -180,8 +207,8 @@ export function renderUserData(model: StackModel, files: HostFile[]): string {
     ...(model.packageMirror.debian ? { apt: aptMirrorConfig(model.packageMirror.debian) } : {}),
     package_update: true,
     package_upgrade: true,
-    packages: [...HOST_PACKAGES],
-    write_files: files.map((f) => ({ path: f.path, owner: f.owner, permissions: f.mode, ...(mustDefer(f) ? { defer: true } : {}), content: f.content })),
+    packages: hostPackages(model),
+    write_files: files.map((f) => ({ path: f.path, owner: f.owner, permissions: f.mode, ...(mustDefer(f) ? { defer: true } : {}), ...(f.encoding === "base64" ? { encoding: "b64" } : {}), content: f.content })),
     // sshd is up before runcmd; stop and mask it at the first chance, harden-host then purges it.
     bootcmd: [["cloud-init-per", "once", "clawkeep-mask-sshd", "systemctl", "mask", "--now", "ssh.service", "ssh.socket"]],
     runcmd: [
@@ -203,10 +230,16 @@ export function renderUserData(model: StackModel, files: HostFile[]): string {
       // The sandbox's bridges (egress into squid, ingress to the gateway), then squid on the kit's config.
       ["systemctl", "enable", ...NETSANDBOX_SOCKETS],
       ["systemctl", "restart", "squid.service"],
+      // Only now: the package's first squid (Debian's config, as root) removes /run/squid.pid, link or not, when it stops.
+      ["systemd-tmpfiles", "--create", SQUID_TMPFILES_PATH],
       // The token unit has no [Install]: the gateway's Requires= pulls it in at every boot.
       ["systemctl", "start", TOKEN_UNIT],
+      // The gateway's journal, copied by a root-owned shipper to the file the CloudWatch agent sends.
+      ["systemctl", "enable", "--now", GATEWAY_JOURNAL_UNIT],
       // Requires= the state volume: on a replacement this waits until the old host has stopped and the volume moved.
       ["systemctl", "enable", "--now", GATEWAY_UNIT],
+      // The agent's side: its workspace sharing, and the node host enabled for every boot (paired last, below).
+      ...(agent ? [["systemctl", "enable", "--now", WORKSPACE_SHARE_UNIT], ["systemctl", "enable", AGENT_NODE_UNIT, AGENT_PAIR_UNIT]] : []),
       // Join the tailnet with the one-shot key and publish the gateway with Serve (never Funnel).
       ...tailscaleRuncmd(model.tailscale),
       // Fallback pickup of a rotated or revoked token (EventBridge is the fast path).
@@ -216,6 +249,8 @@ export function renderUserData(model: StackModel, files: HostFile[]): string {
       // auditd picks up the kit's rules; the /healthz metric every minute.
       ["augenrules", "--load"],
       ["systemctl", "enable", "--now", HEALTH_TIMER],
+      // Pairing takes several OpenClaw CLI runs; last, so a failure leaves every other part of the host in place.
+      ...(agent ? [["systemctl", "start", AGENT_PAIR_UNIT]] : []),
     ],
   };
   // No trust level here: a promotion changes the bundle, never the host.

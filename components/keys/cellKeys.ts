@@ -8,6 +8,8 @@ export interface CellKeysArgs {
   /** The cell's instance role (its fixed ARN: the role is created after the key). */
   hostRoleArn?: pulumi.Input<string>;
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Keys a `pulumi destroy` leaves in place (stacks/teardown.ts keptKeys): a key outlives every kept byte it encrypts. */
+  keep?: { dataKey: boolean; logsKey: boolean };
 }
 
 /**
@@ -26,12 +28,12 @@ export class CellKeys extends pulumi.ComponentResource {
     this.dataKey = new aws.kms.Key(
       `${name}-data`,
       { ...common, description: `clawkeep ${name}: EBS volumes and Secrets Manager secrets`, policy: ctx.apply(dataKeyPolicy) },
-      { parent: this },
+      { parent: this, retainOnDelete: args.keep?.dataKey ?? true },
     );
     this.logsKey = new aws.kms.Key(
       `${name}-logs`,
       { ...common, description: `clawkeep ${name}: CloudWatch log groups and the alarm topic`, policy: ctx.apply(logsKeyPolicy) },
-      { parent: this },
+      { parent: this, retainOnDelete: args.keep?.logsKey ?? true },
     );
     this.registerOutputs({ dataKeyArn: this.dataKey.arn, logsKeyArn: this.logsKey.arn });
   }

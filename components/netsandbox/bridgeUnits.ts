@@ -41,6 +41,11 @@ function bridgeSandbox(): string[] {
     "SystemCallErrorNumber=EPERM",
     "IPAddressAllow=localhost",
     "IPAddressDeny=any",
+    why("Left off on purpose (each is a line in systemd-analyze security's report):"),
+    why("RestrictAddressFamilies= keeps AF_INET/AF_INET6 (the two TCP ends) and AF_UNIX (the journal); IPAddressDeny="),
+    why("  allows localhost, where both ends are."),
+    why("RootDirectory= not set: it runs from the host's read-only /usr (ProtectSystem=strict)."),
+    why("DeviceAllow= char-rtc r comes with ProtectClock=; no other device is reachable."),
   ];
 }
 
@@ -83,7 +88,9 @@ export function renderEgressService(model: StackModel): string {
         `Description=clawkeep: egress bridge from the gateway's namespace to the egress proxy (cell ${model.cellName})`,
         `Requires=${EGRESS_SOCKET}`,
         `After=${EGRESS_SOCKET} ${PROXY_SERVICE}`,
-        `Wants=${PROXY_SERVICE}`,
+        why("Bound to squid: it starts only once squid's start (and its self-check) succeeded, and stops when squid"),
+        why("  stops or fails, so no connection ever reaches a squid that is still starting or failed its check."),
+        `BindsTo=${PROXY_SERVICE}`,
       ],
     ],
     [
@@ -96,6 +103,7 @@ export function renderEgressService(model: StackModel): string {
         "PrivateUsers=yes",
         "PrivateIPC=yes",
         ...bridgeSandbox(),
+        why("PrivateNetwork= not set: its far end, squid, listens in the host's namespace."),
       ],
     ],
   ]);
@@ -136,6 +144,7 @@ export function renderIngressService(model: StackModel): string {
         why("Same user, but none of the gateway's files: state, logs, config, credentials."),
         `InaccessiblePaths=-${PATHS.stateDir} -${PATHS.logDir} -${PATHS.configDir} -/run/credentials -${PATHS.runSecretsDir}`,
         ...bridgeSandbox(),
+        why("PrivateTmp= not set: JoinsNamespaceOf= would give it the gateway's /tmp; it writes no file at all."),
       ],
     ],
   ]);

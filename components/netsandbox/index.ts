@@ -3,3 +3,4 @@ export * from "./addresses";
 export * from "./bridgeUnits";
 export * from "./egressProxy";
 export * from "./hostFiles";
+export * from "./egressScripts";

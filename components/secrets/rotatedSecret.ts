@@ -19,6 +19,8 @@ export interface RotatedSecretArgs {
   logsKeyArn: pulumi.Input<string>;
   region: pulumi.Input<string>;
   accountId: pulumi.Input<string>;
+  /** Days a destroyed secret can be restored (0: deleted at once, its name free for a re-created stack). */
+  recoveryWindowInDays: number;
   /** Days between rotations (the guides: at most 90; the gateway token 30). */
   rotationDays: number;
   logRetentionDays: number;
@@ -83,8 +85,8 @@ export class RotatedSecret extends pulumi.ComponentResource {
         name: args.secretName,
         description: args.description,
         kmsKeyId: args.dataKeyArn,
-        // A deleted credential can be restored for a week: a mistaken destroy must not lock anyone out.
-        recoveryWindowInDays: 7,
+        // stacks/teardown.ts: restorable after a mistaken destroy (default 7 days), or its name free at once (0).
+        recoveryWindowInDays: args.recoveryWindowInDays,
         tags,
       },
       self,

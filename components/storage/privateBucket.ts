@@ -7,6 +7,8 @@ export interface PrivateBucketArgs {
   kmsKeyArn: pulumi.Input<string>;
   /** Extra statements for the bucket policy (the TLS-only deny is always there). */
   extraStatements?: pulumi.Input<Record<string, unknown>[]>;
+  /** Empty the bucket at `pulumi destroy` (only for contents the program rebuilds); false keeps destroy from deleting it. */
+  forceDestroy?: boolean;
   /** Days after which noncurrent object versions are deleted. */
   noncurrentVersionDays?: number;
   /** The policy waits for attachPolicy(): its statements name resources made after the bucket (the host reading it). */
@@ -38,7 +40,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
   constructor(name: string, args: PrivateBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("clawkeep:storage:PrivateBucket", name, {}, opts);
     const child = { parent: this };
-    this.bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucketName, forceDestroy: false, tags: args.tags }, child);
+    this.bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucketName, forceDestroy: args.forceDestroy ?? false, tags: args.tags }, child);
     const bucketChild = { parent: this.bucket };
     const block = new aws.s3.BucketPublicAccessBlock(
       `${name}-no-public`,

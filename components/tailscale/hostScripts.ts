@@ -4,6 +4,7 @@
 // publishes the gateway with Tailscale Serve to the tailnet only. Funnel is never turned on.
 import { GATEWAY_UNIT, PATHS, STATE_VOLUME_UNIT } from "../base/layout";
 import { STRICT, factsReader } from "../base/shellPrelude";
+import { KERNEL_PROTECTIONS, ROOT_HELPER_RESTRICTIONS } from "../base/sandboxDirectives";
 import { INGRESS_SOCKET } from "../netsandbox/addresses";
 import type { TailscaleOptions } from "../../stacks/tailscale";
 
@@ -16,6 +17,8 @@ export const TAILSCALE_LEAVE = `${PATHS.libexecDir}/tailscale-leave`;
 export const TAILSCALE_LEAVE_UNIT = "clawkeep-tailscale-leave.service";
 /** How long a join waits for a usable key: a new host's key is minted by the same deploy, maybe moments later. */
 export const TAILSCALE_JOIN_WAIT_SECONDS = 900;
+/** The join unit's RuntimeDirectory= under /run: the only place the auth key is ever written. */
+export const TAILSCALE_RUNTIME_DIR = "clawkeep-tailscale";
 /** Tailscale Inc. package repository signing key (primary key fingerprint), as public installers pin it. */
 export const TAILSCALE_APT_KEY_FINGERPRINT = "2596A99EAAB33821893C0A79458CA832957F5868";
 /** The signing key's file in the repository (or its mirror). */
@@ -163,7 +166,8 @@ if [[ $state == Running ]]; then
   log "already in the tailnet; re-applying flags"
   "$ts" up "\${up_flags[@]}"
 else
-  work=$(mktemp -d /run/clawkeep-tailscale.XXXXXX)
+  # The unit's RuntimeDirectory= (tmpfs, 0700): the key never touches a disk, and no other /run path is writable.
+  work=$(mktemp -d "\${RUNTIME_DIRECTORY:-/run}/clawkeep-tailscale.XXXXXX")
   trap 'rm -rf "$work"' EXIT
   endpoint=\${AWS_ENDPOINT_URL_SECRETS_MANAGER:-\${AWS_ENDPOINT_URL:-}}
   args=(secretsmanager get-secret-value --secret-id "$secret_id" --region "$region" --query SecretString --output text)
@@ -281,6 +285,7 @@ export function renderTailscaleLeaveUnit(): string {
 
 /** The root oneshot that runs tailscale-join once tailscaled and the gateway's ingress listener are up. */
 export function renderTailscaleJoinUnit(): string {
+  const why = (text: string) => `# ${text}`;
   return `${[
     "[Unit]",
     "Description=clawkeep: join the tailnet and publish the gateway with Tailscale Serve (tailnet only)",
@@ -294,23 +299,35 @@ export function renderTailscaleJoinUnit(): string {
     `ExecStart=${TAILSCALE_JOIN}`,
     "TimeoutStartSec=300",
     "UMask=0077",
+    why("The auth key's only place: a private tmpfs directory, removed when the join ends."),
+    `RuntimeDirectory=${TAILSCALE_RUNTIME_DIR}`,
+    "RuntimeDirectoryMode=0700",
+    why("The rest of /run read-only, said outright: systemd 252 leaves /run writable under ProtectSystem=strict once"),
+    why("  ProtectKernelTunables=, ProtectControlGroups= or ProtectProc= is set (root could replace the gateway's token)."),
+    "ReadOnlyPaths=/run",
     "NoNewPrivileges=yes",
-    "# Root without capabilities: it only talks to Secrets Manager and to tailscaled's local socket.",
+    why("Root without capabilities: it only talks to Secrets Manager and to tailscaled's local socket, which"),
+    why("  accepts uid 0 (PrivateUsers= maps root to root)."),
     "CapabilityBoundingSet=",
+    "AmbientCapabilities=",
     "ProtectSystem=strict",
-    "ReadWritePaths=/run",
     "ProtectHome=yes",
     "PrivateTmp=yes",
     "PrivateDevices=yes",
-    "ProtectKernelTunables=yes",
-    "ProtectKernelModules=yes",
-    "ProtectKernelLogs=yes",
-    "ProtectControlGroups=yes",
-    "RestrictNamespaces=yes",
-    "LockPersonality=yes",
-    "RestrictRealtime=yes",
-    "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
-    "SystemCallArchitectures=native",
+    "DevicePolicy=closed",
+    "PrivateUsers=yes",
+    "PrivateIPC=yes",
+    "PrivateMounts=yes",
+    ...KERNEL_PROTECTIONS,
+    ...ROOT_HELPER_RESTRICTIONS,
+    why("Left off on purpose (each is a line in systemd-analyze security's report):"),
+    why("User= not set: tailscaled grants its local API (up, serve) to root only."),
+    why("PrivateNetwork=/IPAddressDeny= not set: it needs IMDS (role credentials), DNS and Secrets Manager;"),
+    why("  RestrictAddressFamilies= above keeps it to AF_UNIX/AF_INET/AF_INET6."),
+    why("MemoryDenyWriteExecute= not set: not tried with Debian's awscli, whose Python may need libffi's W+X closures."),
+    why("RootDirectory= not set: it runs from the host's read-only /usr (ProtectSystem=strict)."),
+    why("DeviceAllow= char-rtc r comes with ProtectClock=; no other device is reachable."),
+    why("RemoveIPC= not set: it has no effect on root."),
     "",
     "[Install]",
     "WantedBy=multi-user.target",

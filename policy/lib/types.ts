@@ -37,6 +37,8 @@ interface RuleBase {
   configSchema?: Readonly<Record<string, ConfigProperty>>;
   /** Resource types the rule looks at; absent means every resource. */
   resourceTypes?: readonly string[];
+  /** What the rule judges, when narrower than its resource types (the checklist quotes it when there is none). */
+  judges?: string;
 }
 
 export interface ResourceRule extends RuleBase {
@@ -76,6 +78,11 @@ export interface StackViolation {
 
 export interface StackRule extends RuleBase {
   kind: "stack";
+  /**
+   * Narrows resourceTypes further: does the stack hold anything this rule judges (e.g. a host that
+   * runs OpenClaw)? When it does not, the rule did not apply, and the checklist says so.
+   */
+  appliesTo?(resources: readonly StackResource[]): boolean;
   validateStack(resources: readonly StackResource[], config: RuleConfig): StackViolation[];
 }
 

@@ -1,34 +1,118 @@
 // Protects: the instance role's credentials. IMDSv1 answers any request a tricked process (SSRF)
 // makes; IMDSv2 needs a session token, and a hop limit of 1 keeps containers from reaching it.
+// Question: does a host that can run the gateway answer IMDSv1, or let a container reach the metadata service?
+// Judged on every launch path (instance, spot request, launch template or configuration, ASG, fleets,
+// EKS node groups, Batch, Elastic Beanstalk) with the settings the host really gets: its own, else its
+// template's, else the account default the program sets, else the image's, else AWS's (IMDSv1 on).
 // Checklist: best practice 5, production deployment architecture (hardened host).
 // Fix: metadataOptions { httpTokens: "required", httpPutResponseHopLimit: 1 } on the Instance or LaunchTemplate.
-import type { ResourceRule } from "../lib/types";
+import { COMPUTE, LAUNCH_TYPES, beanstalkSettings, decide, known, launches, ownsFinding, programImage, requireTemplate, type Found, type Launch } from "../lib/launches";
+import { at, label, stackIndex, throwBlind, type StackIndex } from "../lib/stackIndex";
+import type { StackRule, StackViolation } from "../lib/types";
+import { CannotJudge } from "../lib/unknown";
 import { isRecord } from "../lib/values";
 
-export const ec2Imdsv2Required: ResourceRule = {
-  kind: "resource",
+interface Metadata {
+  tokens: Found<string>;
+  hop: Found<number>;
+  endpoint: Found<string>;
+}
+
+/** The account-wide defaults the program sets (ec2.InstanceMetadataDefaults), field by field. */
+function accountDefaults(index: StackIndex): { tokens?: Found<string>; hop?: Found<number>; endpoint?: Found<string> } {
+  const d = index.of(COMPUTE.metadataDefaults)[0];
+  if (!d) return {};
+  const src = `the account default (${label(d)})`;
+  const tokens = known(at(d.props, "httpTokens"));
+  const hop = known(at(d.props, "httpPutResponseHopLimit"));
+  const endpoint = known(at(d.props, "httpEndpoint"));
+  return {
+    tokens: typeof tokens === "string" && tokens !== "no-preference" ? { value: tokens, source: src } : undefined,
+    hop: typeof hop === "number" && hop > 0 ? { value: hop, source: src } : undefined,
+    endpoint: typeof endpoint === "string" && endpoint !== "no-preference" ? { value: endpoint, source: src } : undefined,
+  };
+}
+
+function effective(index: StackIndex, launch: Launch): Metadata {
+  // The first layer with a metadataOptions block decides it whole (a partial block takes defaults, not the template's).
+  const block = decide(launch, (l) => {
+    if (l.kind === "spot-spec") return undefined;
+    const md = known(at(l.props, "metadataOptions"));
+    return isRecord(md) && Object.values(md).some((v) => v !== undefined && v !== null) ? md : undefined;
+  });
+  if (!block) requireTemplate(launch);
+  const md = block?.value ?? {};
+  const account = accountDefaults(index);
+  const image = programImage(index, launch);
+  const v2Image = image !== undefined && known(at(image.props, "imdsSupport")) === "v2.0";
+  const imageSrc = image ? `the image ${label(image)} (imdsSupport v2.0)` : "";
+  const aws = "AWS's default";
+  const field = <T>(key: string, ok: (v: unknown) => v is T, acct: Found<T> | undefined, fromImage: T | undefined, fallback: T): Found<T> => {
+    const v = known(at(md, key));
+    if (ok(v)) return { value: v, source: block?.source ?? "", layer: block?.layer };
+    return acct ?? (fromImage !== undefined ? { value: fromImage, source: imageSrc } : { value: fallback, source: aws });
+  };
+  const isString = (v: unknown): v is string => typeof v === "string";
+  const isNumber = (v: unknown): v is number => typeof v === "number";
+  return {
+    tokens: field("httpTokens", isString, account.tokens, v2Image ? "required" : undefined, "optional"),
+    hop: field("httpPutResponseHopLimit", isNumber, account.hop, v2Image ? 2 : undefined, 1),
+    endpoint: field("httpEndpoint", isString, account.endpoint, undefined, "enabled"),
+  };
+}
+
+const from = (f: Found<unknown>, launch: Launch) =>
+  f.layer ? `is ${JSON.stringify(f.value)}${f.layer === launch.layers[0] ? "" : ` (from ${f.layer.source})`}` : `is unset (${f.source}: ${JSON.stringify(f.value)})`;
+
+export const ec2Imdsv2Required: StackRule = {
+  kind: "stack",
   name: "ec2-imdsv2-required",
-  description: "EC2 instances and launch templates require IMDSv2 session tokens, with a PUT response hop limit of 1.",
+  description:
+    "Every host a launch path starts (instance, spot request, launch template or configuration, ASG, EC2 or spot fleet, EKS node group, Batch, Elastic Beanstalk) requires IMDSv2 session tokens with a PUT response hop limit of 1, as it would really launch: its own settings, else its template's, else the program's account default, else the image's, else AWS's (IMDSv1 on).",
   protects: "the instance role's temporary credentials from SSRF and from containers on the host",
   checklistItems: ["production-host"],
   severity: "high",
   enforcementLevel: "mandatory",
-  remediation: 'Set metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } (or httpEndpoint: "disabled").',
+  remediation:
+    'Set metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } (or httpEndpoint: "disabled") on the instance or its launch template; spot fleets: use a launch template; Elastic Beanstalk: aws:autoscaling:launchconfiguration DisableIMDSv1 "true"; EKS and Batch: give them such a launch template.',
   configSchema: {
     maxHopLimit: { type: "integer", default: 1, minimum: 1, maximum: 64, description: "Highest allowed httpPutResponseHopLimit." },
   },
-  resourceTypes: ["aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate"],
-  validateResource(_type, props, config) {
-    const md = isRecord(props.metadataOptions) ? props.metadataOptions : {};
-    if (md.httpEndpoint === "disabled") return [];
-    const problems: string[] = [];
-    if (md.httpTokens !== "required") {
-      problems.push(`metadataOptions.httpTokens is ${md.httpTokens === undefined ? "unset" : `"${String(md.httpTokens)}"`}, so IMDSv1 answers unauthenticated requests`);
+  resourceTypes: LAUNCH_TYPES,
+  validateStack(resources, config) {
+    const index = stackIndex(resources);
+    const out: StackViolation[] = [];
+    const blind: CannotJudge[] = [];
+    for (const launch of launches(index)) {
+      try {
+        if (launch.generatedBy === "EKS") {
+          out.push({ urn: launch.at.urn, message: `${launch.what}: without a launch template, EKS's generated one lets every pod reach the node's metadata service and its role credentials` });
+          continue;
+        }
+        if (launch.generatedBy === "AWS Batch") {
+          out.push({ urn: launch.at.urn, message: `${launch.what}: without a launch template, the hosts take AWS's default metadata options (IMDSv1 answered)` });
+          continue;
+        }
+        const md = effective(index, launch);
+        if (md.endpoint.value === "disabled") continue;
+        if (md.tokens.value !== "required" && ownsFinding(launch, md.tokens)) {
+          out.push({ urn: launch.at.urn, message: `${launch.what}: metadataOptions.httpTokens ${from(md.tokens, launch)}, so IMDSv1 answers unauthenticated requests` });
+        }
+        if (md.hop.value > config.maxHopLimit && ownsFinding(launch, md.hop)) {
+          out.push({ urn: launch.at.urn, message: `${launch.what}: metadataOptions.httpPutResponseHopLimit ${from(md.hop, launch)}; it must be at most ${config.maxHopLimit} so containers cannot reach the metadata service` });
+        }
+      } catch (e) {
+        if (e instanceof CannotJudge) blind.push(e);
+        else throw e;
+      }
     }
-    const hop = md.httpPutResponseHopLimit;
-    if (typeof hop !== "number" || hop > config.maxHopLimit) {
-      problems.push(`metadataOptions.httpPutResponseHopLimit is ${hop === undefined ? "unset" : String(hop)}; it must be set to at most ${config.maxHopLimit}`);
+    for (const env of index.of(COMPUTE.beanstalk)) {
+      const v = beanstalkSettings(env).get("aws:autoscaling:launchconfiguration:DisableIMDSv1");
+      if (!(v === true || v === "true")) {
+        out.push({ urn: env.urn, message: `${label(env)}: aws:autoscaling:launchconfiguration DisableIMDSv1 is ${v === undefined ? "unset (Beanstalk leaves IMDSv1 on)" : JSON.stringify(v)}, so IMDSv1 answers unauthenticated requests` });
+      }
     }
-    return problems;
+    throwBlind(blind);
+    return out;
   },
 };

@@ -1,14 +1,24 @@
-// Protects: availability and detection. A host that fails its status checks (hung kernel, lost
-// network, failed disk) must page someone, not fail silently.
+// Protects: availability and detection. A host (an instance, or the instance a spot request gets)
+// that fails its status checks (hung kernel, lost network, failed disk) must page someone, not fail silently.
 // Checklist: "Alerts set for anomalous activity"; best practice 6, monitoring.
 // Fix: a cloudwatch.MetricAlarm on StatusCheckFailed (or _System/_Instance) with dimensions {InstanceId}
 // and alarmActions (an SNS topic, or the EC2 recover action).
-import { field, refersTo, type Known } from "../lib/references";
+import { UNKNOWN, field, refersTo, type Known } from "../lib/references";
+import { label, stackIndex } from "../lib/stackIndex";
 import type { StackResource, StackRule } from "../lib/types";
 import { asArray, isRecord } from "../lib/values";
 
 const INSTANCE = "aws:ec2/instance:Instance";
+const SPOT_REQUEST = "aws:ec2/spotInstanceRequest:SpotInstanceRequest";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+
+/** Does the alarm's InstanceId name this host (a spot request: the instance that fulfils it)? */
+function watches(alarm: StackResource, value: Known<unknown>, host: StackResource): boolean {
+  if (host.type !== SPOT_REQUEST) return refersTo(alarm, value, host);
+  if (value === UNKNOWN) return alarm.dependencies.includes(host.urn);
+  const fulfilled = field(host.props, "spotInstanceId");
+  return typeof value === "string" && value === fulfilled;
+}
 
 /** Metric name and InstanceId dimension of the alarm's metric, or of each metric query's metric. */
 function metrics(alarm: StackResource): Array<{ name: unknown; instanceId: Known<unknown> }> {
@@ -25,23 +35,24 @@ const watchesStatus = (name: unknown) => typeof name === "string" && /^StatusChe
 export const ec2StatusCheckAlarm: StackRule = {
   kind: "stack",
   name: "ec2-status-check-alarm",
-  description: "Every EC2 instance has a CloudWatch alarm on its StatusCheckFailed metric that triggers an action.",
+  description: "Every EC2 instance, and the instance of every spot request, has a CloudWatch alarm on its StatusCheckFailed metric that triggers an action.",
   protects: "the operator's ability to notice a dead or impaired agent host",
   checklistItems: ["anomaly-alerts", "monitoring-maintenance"],
   severity: "medium",
   enforcementLevel: "mandatory",
   remediation:
     'Add aws.cloudwatch.MetricAlarm({ namespace: "AWS/EC2", metricName: "StatusCheckFailed", dimensions: { InstanceId: instance.id }, statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [topic.arn] }).',
-  resourceTypes: [INSTANCE],
+  resourceTypes: [INSTANCE, SPOT_REQUEST],
   validateStack(resources) {
-    const alarms = resources.filter((r) => r.type === ALARM);
+    const index = stackIndex(resources);
+    const statusAlarms = index.of(ALARM).map((a) => ({ a, ids: metrics(a).filter((m) => watchesStatus(m.name)).map((m) => m.instanceId) })).filter((x) => x.ids.length > 0);
     const out: Array<{ urn: string; message: string }> = [];
-    for (const instance of resources.filter((r) => r.type === INSTANCE)) {
-      const watching = alarms.filter((a) => metrics(a).some((m) => watchesStatus(m.name) && refersTo(a, m.instanceId, instance)));
+    for (const host of index.of(INSTANCE, SPOT_REQUEST)) {
+      const watching = statusAlarms.filter(({ a, ids }) => ids.some((id) => watches(a, id, host))).map((x) => x.a);
       if (watching.length === 0) {
-        out.push({ urn: instance.urn, message: `instance "${instance.name}" has no StatusCheckFailed alarm` });
+        out.push({ urn: host.urn, message: `${label(host)} has no StatusCheckFailed alarm` });
       } else if (!watching.some((a) => asArray(a.props.alarmActions).length > 0 && a.props.actionsEnabled !== false)) {
-        out.push({ urn: instance.urn, message: `instance "${instance.name}": its status-check alarm (${watching.map((a) => a.name).join(", ")}) has no enabled alarmActions` });
+        out.push({ urn: host.urn, message: `${label(host)}: its status-check alarm (${watching.map((a) => a.name).join(", ")}) has no enabled alarmActions` });
       }
     }
     return out;

@@ -1,8 +1,13 @@
 // Every rule of the pack, in the order the pack and the offline plan report them.
 import type { Rule } from "../lib/types";
+import { agentHostAuditLogging } from "./agent-host-audit-logging";
 import { ec2EbsEncrypted } from "./ec2-ebs-encrypted";
 import { ec2Imdsv2Required } from "./ec2-imdsv2-required";
 import { ec2NoSshKeyPair } from "./ec2-no-ssh-key-pair";
+import { ec2StateVolumeBackedUp } from "./ec2-state-volume-backed-up";
+import { ec2StateVolumeCmk } from "./ec2-state-volume-cmk";
+import { ec2StateVolumeKept } from "./ec2-state-volume-kept";
+import { ec2StateVolumeSeparate } from "./ec2-state-volume-separate";
 import { ec2StatusCheckAlarm } from "./ec2-status-check-alarm";
 import { iamNoPrivilegeEscalation } from "./iam-no-privilege-escalation";
 import { iamNoPublicTrust } from "./iam-no-public-trust";
@@ -16,6 +21,8 @@ import { logGroupKmsEncrypted } from "./log-group-kms-encrypted";
 import { logGroupRetention } from "./log-group-retention";
 import { noCredentialInState } from "./no-credential-in-state";
 import { noPlaintextSecrets } from "./no-plaintext-secrets";
+import { noPublicImagesSnapshots } from "./no-public-images-snapshots";
+import { noPublicAddress } from "./no-public-address";
 import { noPublicIngress } from "./no-public-ingress";
 import { noUnrestrictedEgress } from "./no-unrestricted-egress";
 import { openclawConfigReadable } from "./openclaw-config-readable";
@@ -25,6 +32,7 @@ import { openclawNoDangerousFlags } from "./openclaw-no-dangerous-flags";
 import { openclawNoFunnel } from "./openclaw-no-funnel";
 import { openclawTrustEnvelope } from "./openclaw-trust-envelope";
 import { resourcePolicyNotPublic } from "./resource-policy-not-public";
+import { s3NoPublicAcl } from "./s3-no-public-acl";
 import { rotationLambdaPermissionScoped } from "./rotation-lambda-permission-scoped";
 import { secretPolicyBoundToHost } from "./secret-policy-bound-to-host";
 import { secretPolicyNotPublic } from "./secret-policy-not-public";
@@ -42,6 +50,7 @@ import { tailscaleTagOwners } from "./tailscale-tag-owners";
 export const RULES: readonly Rule[] = [
   // network
   noPublicIngress,
+  noPublicAddress,
   noUnrestrictedEgress,
   // EC2 host
   ec2Imdsv2Required,
@@ -49,6 +58,11 @@ export const RULES: readonly Rule[] = [
   ec2NoSshKeyPair,
   ec2StatusCheckAlarm,
   imdsRootOnly,
+  // the agent's state (issue 18)
+  ec2StateVolumeCmk,
+  ec2StateVolumeBackedUp,
+  ec2StateVolumeKept,
+  ec2StateVolumeSeparate,
   // secrets and keys
   noPlaintextSecrets,
   noCredentialInState,
@@ -57,7 +71,8 @@ export const RULES: readonly Rule[] = [
   secretPolicyNotPublic,
   secretPolicyBoundToHost,
   kmsKeyRotation,
-  // logs
+  // logs and audit
+  agentHostAuditLogging,
   logGroupRetention,
   logGroupKmsEncrypted,
   // IAM
@@ -71,6 +86,8 @@ export const RULES: readonly Rule[] = [
   snsTopicNotPublic,
   lambdaNotPublic,
   resourcePolicyNotPublic,
+  s3NoPublicAcl,
+  noPublicImagesSnapshots,
   // Tailscale
   tailscaleAclNoAnyToAny,
   tailscaleTagOwners,

@@ -9,6 +9,16 @@ import { NODE_BIN, NODE_BIN_DIR, OPENCLAW_CACHE_ROOT, pidAlive, sleep, type Open
 
 export { NODE_BIN, NODE_BIN_DIR, OPENCLAW_CACHE_ROOT, REPO_ROOT, ensureOpenclaw, type OpenclawInstall } from "../../ops/openclawCache";
 
+/**
+ * What the tests give OpenClaw per operation; their vitest timeouts are sums of these. CPU per operation:
+ * a CLI command 3-6 s (config validate ~3, approvals set and security audit ~6), a gateway start ~12 s;
+ * on two cores at load 15 that was up to ~50 s per CLI run and ~110 s per start.
+ */
+export const OPENCLAW_BUDGET_MS = {
+  cliRun: 60_000,
+  gatewayStart: 120_000,
+} as const;
+
 /** A throw-away HOME / state dir / config location, with the modes the host gives them. */
 export interface Sandbox {
   root: string;
@@ -124,12 +134,16 @@ export interface AuditReport {
   findings: AuditFinding[];
 }
 
-/** `openclaw security audit --json`, parsed. */
-export async function securityAudit(inst: OpenclawInstall, sb: Sandbox): Promise<AuditReport> {
-  const res = await runOpenclaw(inst, sb, ["security", "audit", "--json"]);
+/** The report a `openclaw security audit --json` run printed. */
+export function parseAudit(res: CliResult): AuditReport {
   const start = res.stdout.indexOf("{");
   if (start < 0) throw new Error(`security audit printed no JSON (exit ${String(res.code)}): ${res.stderr.slice(-2000)}`);
   return JSON.parse(res.stdout.slice(start)) as AuditReport;
+}
+
+/** `openclaw security audit --json`, parsed. */
+export async function securityAudit(inst: OpenclawInstall, sb: Sandbox): Promise<AuditReport> {
+  return parseAudit(await runOpenclaw(inst, sb, ["security", "audit", "--json"]));
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
@@ -227,7 +241,7 @@ export async function startGateway(opts: StartGatewayOptions): Promise<GatewayHa
     for (const p of tree) if (pidAlive(p)) process.kill(p, "SIGKILL");
   };
 
-  const deadline = started + (opts.timeoutMs ?? 120_000);
+  const deadline = started + (opts.timeoutMs ?? OPENCLAW_BUDGET_MS.gatewayStart);
   for (;;) {
     if (exited !== undefined) throw new Error(`openclaw gateway exited with ${String(exited)} before /healthz answered:\n${logTail()}`);
     try {
@@ -238,7 +252,7 @@ export async function startGateway(opts: StartGatewayOptions): Promise<GatewayHa
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`openclaw gateway did not answer /healthz within ${opts.timeoutMs ?? 120_000} ms:\n${logTail()}`);
+      throw new Error(`openclaw gateway did not answer /healthz within ${opts.timeoutMs ?? OPENCLAW_BUDGET_MS.gatewayStart} ms:\n${logTail()}`);
     }
     await sleep(200);
   }

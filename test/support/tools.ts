@@ -1,5 +1,5 @@
 // Real tools the tests use. A test that needs one asks here: when it is missing, the test is skipped
-// with the reason, except under CI=true, where a missing tool is a failure (CI installs them all).
+// with the reason, except under CI=true, where a missing tool is a failure (.ci/run installs them all).
 import { spawnSync } from "node:child_process";
 
 export const IN_CI = process.env.CI === "true";
@@ -15,7 +15,7 @@ export function hasCommand(cmd: string): boolean {
 export function needTools(...cmds: string[]): boolean {
   const missing = cmds.filter((c) => !hasCommand(c));
   if (missing.length === 0) return true;
-  const msg = `real tool(s) missing: ${missing.join(", ")} (.ci/run installs them)`;
+  const msg = `real tool(s) missing: ${missing.join(", ")} (npm run setup:tools installs them)`;
   if (IN_CI) throw new Error(`${msg}; CI=true, so this is a failure, not a skip`);
   console.warn(`skipping: ${msg}`);
   return false;

@@ -21,6 +21,7 @@ import { SSM_AGENT, ssmAgentDebUrl } from "../../components/host/ssmAgent";
 import { CWAGENT_VERSION, cloudWatchAgentDebUrl } from "../../components/host/cloudwatchAgent";
 import { analyzeUnit } from "../../components/host/systemdUnits";
 import { EGRESS_SOCKET, GATEWAY_PROXY_URL, INGRESS_SOCKET } from "../../components/netsandbox/addresses";
+import { squidDomains } from "../../components/netsandbox/egressProxy";
 import { loadStackFile } from "../../stacks/load";
 import { MOTO_ACCOUNT, startMoto } from "../support/moto";
 import { REPO_ROOT } from "../support/openclaw";
@@ -30,7 +31,8 @@ import { tailscaleJoinSecretName } from "../../components/base/names";
 import { TEST_STATE_VOLUME_ID, AWS_ADDR, DEBIAN_MIRROR_PORT, DEBIAN_MIRROR_URL, DNS_ADDR, IMDS_ADDR, MIRROR_ADDR, NPM_MIRROR_PORT, NPM_MIRROR_URL, TAILSCALE_REPO_PORT, TAILSCALE_REPO_URL } from "./addresses";
 import { AgentClient } from "./agent";
 import { putS3Object, s3Location, startAwsFront, startDns, type AwsRequest, type Listener } from "./awsStandIn";
-import { CHECKS, parseFields, waitHealthyScript, type CheckContext, type Verdict } from "./checks";
+import { CHECKS, parseFields, waitHealthyScript, type Check, type CheckContext, type Verdict } from "./checks";
+import { agentChecks, agentExpectation } from "./agentChecks";
 import { debianPath, ensureDisk, DEBIAN_UPSTREAM } from "./disk";
 import { startMirror, type Mirror } from "./mirror";
 import { ensureNpmSnapshot, npmSnapshotStore, NPM_UPSTREAM } from "./npmMirror";
@@ -115,8 +117,8 @@ interface Row {
 // only, and none puts the token where another looks for it (curl takes it from a file, not argv).
 const CHECK_CONCURRENCY = 4;
 
-async function runChecks(agent: AgentClient, ctx: CheckContext, rows: Row[], boot: number): Promise<void> {
-  const queue = [...CHECKS.entries()];
+async function runChecks(agent: AgentClient, checks: Check[], ctx: CheckContext, rows: Row[], boot: number): Promise<void> {
+  const queue = [...checks.entries()];
   const worker = async (): Promise<void> => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [i, check] = next;
@@ -288,7 +290,7 @@ async function main(): Promise<number> {
         hostOfflineScore: hostScore,
         ingress: has(INGRESS_SOCKET),
         tailscale: tailscaleExpectation(m),
-        egressProxy: has(EGRESS_SOCKET) ? { proxyUrl: GATEWAY_PROXY_URL, deniedName: "exfil.example.net" } : null,
+        egressProxy: has(EGRESS_SOCKET) ? { proxyUrl: GATEWAY_PROXY_URL, deniedName: "exfil.example.net", allowedNames: squidDomains(m.egressDomains).map((d) => d.replace(/^\./, "")) } : null,
         dayTwo: { volumeSerial: volumeSerial(TEST_STATE_VOLUME_ID), bundleSha256: r.bundle.sha256 },
       };
     };
@@ -341,7 +343,7 @@ async function main(): Promise<number> {
       log(`boot 1: /healthz 200 at guest uptime ${up1} s (${wall1.toFixed(0)} s after qemu started)`);
       timings.push(["boot 1: boot to healthy (guest uptime / wall)", `${Number(up1).toFixed(0)} s / ${wall1.toFixed(0)} s`]);
     }
-    const checks1 = await timed("5. checks, boot 1", () => runChecks(agent, ctx, rows, 0));
+    const checks1 = await timed("5. checks, boot 1", () => runChecks(agent, [...CHECKS, ...agentChecks(agentExpectation(model))], ctx, rows, 0));
     timings.push(["checks, boot 1", `${checks1.seconds.toFixed(0)} s`]);
 
     // 6. Known state, as OpenClaw writes it (a workspace file, a memory entry, a session, a pairing
@@ -436,7 +438,7 @@ async function main(): Promise<number> {
       healthy2.rc === 0 ? `${Number(up2).toFixed(0)} s / ${replacementSeconds.toFixed(0)} s (old host off after ${oldShutdownSeconds.toFixed(0)} s)` : `never (${healthy2.output.trim().split("\n")[0]})`,
     ]);
     const ctx2 = contextFor(promoted, promotedModel);
-    const checks2 = await timed("9. checks, replacement host", () => runChecks(agent2, ctx2, rows, 1));
+    const checks2 = await timed("9. checks, replacement host", () => runChecks(agent2, [...CHECKS, ...agentChecks(agentExpectation(promotedModel))], ctx2, rows, 1));
     timings.push(["checks, replacement host", `${checks2.seconds.toFixed(0)} s`]);
     const state3 = await readBack("replacement");
     log(`   read back on the replacement: ${describeState(state3)}`);
@@ -496,7 +498,7 @@ async function main(): Promise<number> {
   console.log(`\nrun dir (serial console, qemu command line): ${runDir}`);
   console.log(`vm: ${counts.passed} passed, ${counts.failed + (ok ? 0 : 1)} failed, ${counts.skipped} skipped`);
   // Every check on both hosts, plus the three day-two rows (promotion, known state, Tailscale).
-  return ok && counts.failed === 0 && rows.length === CHECKS.length + 3 ? 0 : 1;
+  return ok && counts.failed === 0 && rows.length === CHECKS.length + agentChecks(agentExpectation(loadStackFile(stack))).length + 3 ? 0 : 1;
 }
 
 function summarize(seen: AwsRequest[]): string {

@@ -35,7 +35,8 @@ new aws.iam.RolePolicy("gw-host-token", { role: role.id, policy: doc([{ Effect: 
 const profile = new aws.iam.InstanceProfile("gw-host", { role: role.name });
 const logs = new aws.cloudwatch.LogGroup("gw-audit", { name: "/openclaw/gw/audit", retentionInDays: 365, kmsKeyId: key.arn });
 new aws.iam.RolePolicy("gw-host-logs", { role: role.id, policy: logs.arn.apply((arn) => doc([{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${arn}:*` }])) });
-const shipping = { logs: { logs_collected: { files: { collect_list: [{ file_path: "/var/log/openclaw/*.log", log_group_name: "/openclaw/gw/audit", log_stream_name: "{instance_id}" }] } } } };
+// The agent ships with the role's credentials: it runs as root, the only user the metadata service answers.
+const shipping = { agent: { run_as_user: "root" }, logs: { logs_collected: { files: { collect_list: [{ file_path: "/var/log/openclaw/*.log", log_group_name: "/openclaw/gw/audit", log_stream_name: "{instance_id}" }] } } } };
 
 const openclaw = {
   gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: { source: "file", provider: "gateway-token", id: "value" } }, tailscale: { mode: "off" } },
@@ -51,10 +52,41 @@ const openclaw = {
   session: { reset: { mode: "idle", idleMinutes: 30 } },
   logging: { level: "info", file: "/var/log/openclaw/openclaw.log", audit: { enabled: true } },
 };
+// The metadata service (the role's credentials) for root only: a table of its own by socket owner, loaded by its own unit at every boot.
+const imdsRuleset = `table inet imds_root_only
+delete table inet imds_root_only
+table inet imds_root_only {
+	chain output {
+		type filter hook output priority filter - 10; policy accept;
+		ip daddr 169.254.169.254 meta skuid != 0 meta l4proto tcp reject with tcp reset
+		ip daddr 169.254.169.254 meta skuid != 0 drop
+		ip6 daddr fd00:ec2::254 meta skuid != 0 meta l4proto tcp reject with tcp reset
+		ip6 daddr fd00:ec2::254 meta skuid != 0 drop
+	}
+}
+`;
+const imdsUnit = `[Unit]
+Description=Only root-owned sockets reach the instance metadata service
+DefaultDependencies=no
+Wants=network-pre.target
+Before=network-pre.target sysinit.target shutdown.target
+After=local-fs.target nftables.service
+Conflicts=shutdown.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/sbin/nft -f /etc/imds-root-only.nft
+
+[Install]
+WantedBy=sysinit.target
+`;
 const userData = `#cloud-config\n${JSON.stringify({
-  write_files: [{ path: "/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json", permissions: "0644", content: JSON.stringify(shipping) },
+  write_files: [{ path: "/etc/imds-root-only.nft", permissions: "0644", content: imdsRuleset },
+    { path: "/etc/systemd/system/imds-root-only.service", permissions: "0644", content: imdsUnit },
+    { path: "/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json", permissions: "0644", content: JSON.stringify(shipping) },
     { path: "/var/lib/openclaw/.openclaw/openclaw.json", permissions: "0640", owner: "root:openclaw", content: JSON.stringify(openclaw) }],
-  runcmd: [["npm", "install", "-g", "openclaw@2026.9.6"], ["amazon-cloudwatch-agent-ctl", "-a", "fetch-config", "-m", "ec2", "-s", "-c", "file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json"],
+  runcmd: [["systemctl", "enable", "--now", "imds-root-only.service"], ["npm", "install", "-g", "openclaw@2026.9.6"], ["amazon-cloudwatch-agent-ctl", "-a", "fetch-config", "-m", "ec2", "-s", "-c", "file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json"],
     ["systemctl", "enable", "--now", "openclaw-gateway.service"]],
 })}`;
 const template = new aws.ec2.LaunchTemplate("gw", {

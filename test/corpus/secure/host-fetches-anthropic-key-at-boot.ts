@@ -19,7 +19,12 @@ new aws.iam.RolePolicy("gateway-secrets", {
   policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: anthropicKeyArn }] }),
 });
 const logKey = new aws.kms.Key("gateway-logs", { enableKeyRotation: true, description: "openclaw gateway logs" });
-new aws.cloudwatch.LogGroup("gateway", { name: "/openclaw/gateway", retentionInDays: 365, kmsKeyId: logKey.arn });
+const logs = new aws.cloudwatch.LogGroup("gateway", { name: "/openclaw/gateway", retentionInDays: 365, kmsKeyId: logKey.arn });
+// The agent on the host ships into this group with the host role: new streams and events, nothing else.
+new aws.iam.RolePolicy("gateway-logs", {
+  role: role.id,
+  policy: logs.arn.apply((arn) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${arn}:*` }] })),
+});
 const host = new aws.ec2.Instance("gateway", {
   ami: "ami-0d3b1a2c3e4f5a6b7", instanceType: "t3.medium", subnetId: "subnet-0a1b2c3d4e5f60718",
   vpcSecurityGroupIds: [sg.id], associatePublicIpAddress: false, iamInstanceProfile: profile.name,
@@ -27,6 +32,43 @@ const host = new aws.ec2.Instance("gateway", {
   tags: { Name: "openclaw-gateway" },
   userData: `#!/bin/bash
 set -euo pipefail
+# The metadata service (the role's credentials) for root only, now and at every boot: a table by socket owner, its own unit.
+cat > /etc/imds-root-only.nft <<'NFT'
+table inet imds_root_only
+delete table inet imds_root_only
+table inet imds_root_only {
+	chain output {
+		type filter hook output priority filter - 10; policy accept;
+		ip daddr 169.254.169.254 meta skuid != 0 meta l4proto tcp reject with tcp reset
+		ip daddr 169.254.169.254 meta skuid != 0 drop
+		ip6 daddr fd00:ec2::254 meta skuid != 0 meta l4proto tcp reject with tcp reset
+		ip6 daddr fd00:ec2::254 meta skuid != 0 drop
+	}
+}
+NFT
+cat > /etc/systemd/system/imds-root-only.service <<'UNIT'
+[Unit]
+Description=Only root-owned sockets reach the instance metadata service
+DefaultDependencies=no
+Wants=network-pre.target
+Before=network-pre.target sysinit.target shutdown.target
+After=local-fs.target nftables.service
+Conflicts=shutdown.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/sbin/nft -f /etc/imds-root-only.nft
+
+[Install]
+WantedBy=sysinit.target
+UNIT
+systemctl enable --now imds-root-only.service
+# The gateway's log leaves the host: the CloudWatch agent, as root, ships it to the KMS log group /openclaw/gateway.
+cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'CWAGENT'
+{"agent": {"run_as_user": "root"}, "logs": {"logs_collected": {"files": {"collect_list": [{"file_path": "/var/log/openclaw/*.log", "log_group_name": "/openclaw/gateway", "log_stream_name": "{instance_id}"}]}}}}
+CWAGENT
+amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json
 install -d -m 0700 /run/clawkeep/provider-keys
 umask 077
 aws secretsmanager get-secret-value --secret-id "${anthropicKeyArn}" --query SecretString --output text \\

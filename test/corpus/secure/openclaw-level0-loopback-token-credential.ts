@@ -26,7 +26,7 @@ const config = {
     fs: { workspaceOnly: true }, exec: { mode: "deny" }, elevated: { enabled: false },
   },
   session: { dmScope: "per-channel-peer", reset: { mode: "idle", idleMinutes: 30 } },
-  logging: { level: "info", audit: { enabled: true } },
+  logging: { level: "info", file: "/var/log/openclaw/openclaw.log", audit: { enabled: true } },
 };
 // The unit hands the token to OpenClaw as a systemd credential (the config's file SecretRef reads it).
 const gatewayUnit = `[Unit]
@@ -38,6 +38,7 @@ ExecStart=/usr/bin/node /opt/openclaw/node_modules/openclaw/openclaw.mjs gateway
 Environment=OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json OPENCLAW_STATE_DIR=/var/lib/openclaw OPENCLAW_CONFIG_READONLY=1
 LoadCredential=gateway-token:/run/clawkeep/gateway-token
 StateDirectory=openclaw
+LogsDirectory=openclaw
 NoNewPrivileges=yes
 ProtectSystem=strict
 ProtectHome=yes
@@ -45,13 +46,47 @@ PrivateTmp=yes
 [Install]
 WantedBy=multi-user.target
 `;
+// The metadata service (the role's credentials) for root only: a table of its own by socket owner, loaded by its own unit at every boot.
+const imdsRuleset = `table inet imds_root_only
+delete table inet imds_root_only
+table inet imds_root_only {
+	chain output {
+		type filter hook output priority filter - 10; policy accept;
+		ip daddr 169.254.169.254 meta skuid != 0 meta l4proto tcp reject with tcp reset
+		ip daddr 169.254.169.254 meta skuid != 0 drop
+		ip6 daddr fd00:ec2::254 meta skuid != 0 meta l4proto tcp reject with tcp reset
+		ip6 daddr fd00:ec2::254 meta skuid != 0 drop
+	}
+}
+`;
+const imdsUnit = `[Unit]
+Description=Only root-owned sockets reach the instance metadata service
+DefaultDependencies=no
+Wants=network-pre.target
+Before=network-pre.target sysinit.target shutdown.target
+After=local-fs.target nftables.service
+Conflicts=shutdown.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/sbin/nft -f /etc/imds-root-only.nft
+
+[Install]
+WantedBy=sysinit.target
+`;
+// The gateway's log leaves the host: the CloudWatch agent (as root, the only user the metadata service answers) ships it to the KMS log group below.
+const shipping = JSON.stringify({ agent: { run_as_user: "root" }, logs: { logs_collected: { files: { collect_list: [{ file_path: "/var/log/openclaw/*.log", log_group_name: "/openclaw/gateway", log_stream_name: "{instance_id}" }] } } } });
 const stageToken = `install -d -m 0700 /run/clawkeep && umask 077 && aws secretsmanager get-secret-value --secret-id ${tokenArn} --query SecretString --output text > /run/clawkeep/gateway-token`;
 const cloudConfig = `#cloud-config\n${stringify({
   write_files: [
+    { path: "/etc/imds-root-only.nft", permissions: "0644", content: imdsRuleset },
+    { path: "/etc/systemd/system/imds-root-only.service", permissions: "0644", content: imdsUnit },
+    { path: "/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json", permissions: "0644", content: shipping },
     { path: "/etc/openclaw/openclaw.json", owner: "root:openclaw", permissions: "0640", content: JSON.stringify(config, null, 2) },
     { path: "/etc/systemd/system/openclaw-gateway.service", permissions: "0644", content: gatewayUnit },
   ],
-  runcmd: [["sh", "-c", stageToken], "systemctl daemon-reload", "systemctl enable --now openclaw-gateway.service"],
+  runcmd: ["systemctl enable --now imds-root-only.service", "amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json", ["sh", "-c", stageToken], "systemctl daemon-reload", "systemctl enable --now openclaw-gateway.service"],
 })}`;
 
 const assumeRole = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
@@ -67,7 +102,12 @@ new aws.iam.RolePolicy("gateway-secrets", {
   policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: tokenArn }] }),
 });
 const logKey = new aws.kms.Key("gateway-logs", { enableKeyRotation: true, description: "openclaw gateway logs" });
-new aws.cloudwatch.LogGroup("gateway", { name: "/openclaw/gateway", retentionInDays: 365, kmsKeyId: logKey.arn });
+const logs = new aws.cloudwatch.LogGroup("gateway", { name: "/openclaw/gateway", retentionInDays: 365, kmsKeyId: logKey.arn });
+// The agent on the host ships into this group with the host role: new streams and events, nothing else.
+new aws.iam.RolePolicy("gateway-logs", {
+  role: role.id,
+  policy: logs.arn.apply((arn) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${arn}:*` }] })),
+});
 const host = new aws.ec2.Instance("gateway", {
   ami: "ami-0d3b1a2c3e4f5a6b7", instanceType: "t3.medium", subnetId: "subnet-0a1b2c3d4e5f60718",
   vpcSecurityGroupIds: [sg.id], associatePublicIpAddress: false, iamInstanceProfile: profile.name,

@@ -1,5 +1,5 @@
-// secure: least-privilege IAM written with aws.iam.getPolicyDocument: the host role reads only its own token (customer key, 30-day rotation by a Lambda scoped to this account); IMDSv2 with hop limit 1, encrypted root (customer key), private subnet with no public address, no inbound and https-only egress, no SSH key, SSM-only role, status alarm to a KMS-encrypted topic
-// how: getPolicyDocumentOutput for both trust policies and both permission policies, with resources from the secret's and key's ARNs
+// secure: least-privilege IAM written with aws.iam.getPolicyDocument: the host role reads only its own token (customer key, 30-day rotation by a Lambda scoped to this account), and the token's policy refuses that role off its instance and outside its VPC's Secrets Manager endpoint; IMDSv2 with hop limit 1, encrypted root (customer key), private subnet with no public address, no inbound and https-only egress, no SSH key, SSM-only role, status alarm to a KMS-encrypted topic
+// how: getPolicyDocumentOutput for both trust policies, both permission policies and the secret's resource policy, with resources from the secret's and key's ARNs
 // expect: pass
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,13 +17,29 @@ const key = new aws.kms.Key("gw", {
   }),
 });
 const topic = new aws.sns.Topic("gw-alerts", { kmsMasterKeyId: key.arn });
-const vpc = new aws.ec2.Vpc("gw", { cidrBlock: "10.42.0.0/16" });
+// DNS on: the Secrets Manager endpoint's private name answers inside the VPC.
+const vpc = new aws.ec2.Vpc("gw", { cidrBlock: "10.42.0.0/16", enableDnsSupport: true, enableDnsHostnames: true });
 new aws.ec2.DefaultSecurityGroup("gw-default", { vpcId: vpc.id });
 const subnet = new aws.ec2.Subnet("gw-private", { vpcId: vpc.id, cidrBlock: "10.42.1.0/24" });
 const sg = new aws.ec2.SecurityGroup("gw", {
   vpcId: vpc.id,
   description: "no inbound; https out",
   egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+});
+// The host reaches Secrets Manager through the VPC's own endpoint, so the token's policy can insist on that path.
+const endpointSg = new aws.ec2.SecurityGroup("gw-endpoints", {
+  vpcId: vpc.id,
+  description: "Secrets Manager endpoint: https from the host only",
+  ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, securityGroups: [sg.id] }],
+  egress: [],
+});
+new aws.ec2.VpcEndpoint("gw-secretsmanager", {
+  vpcId: vpc.id,
+  serviceName: "com.amazonaws.us-east-1.secretsmanager",
+  vpcEndpointType: "Interface",
+  privateDnsEnabled: true,
+  subnetIds: [subnet.id],
+  securityGroupIds: [endpointSg.id],
 });
 // The gateway token: customer key, rotated every 30 days by a Lambda only Secrets Manager of this account may invoke.
 const token = new aws.secretsmanager.Secret("gateway-token", { kmsKeyId: key.arn });
@@ -66,6 +82,20 @@ const host = new aws.ec2.Instance("gw", {
   metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
   rootBlockDevice: { encrypted: true, kmsKeyId: key.arn, volumeSize: 30 },
 });
+// Role credentials copied off the host are refused: the host role reads the token only as its own instance, through this VPC.
+const boundToHost = aws.iam.getPolicyDocumentOutput({
+  statements: [
+    {
+      sid: "HostRoleOnlyOnItsInstance", effect: "Deny", principals: [{ type: "*", identifiers: ["*"] }], actions: ["secretsmanager:GetSecretValue"], resources: ["*"],
+      conditions: [{ test: "ArnEquals", variable: "aws:PrincipalArn", values: [role.arn] }, { test: "StringNotEquals", variable: "ec2:SourceInstanceARN", values: [host.arn] }],
+    },
+    {
+      sid: "HostRoleOnlyThroughItsVpc", effect: "Deny", principals: [{ type: "*", identifiers: ["*"] }], actions: ["secretsmanager:GetSecretValue"], resources: ["*"],
+      conditions: [{ test: "ArnEquals", variable: "aws:PrincipalArn", values: [role.arn] }, { test: "StringNotEquals", variable: "aws:SourceVpc", values: [vpc.id] }],
+    },
+  ],
+});
+new aws.secretsmanager.SecretPolicy("gateway-token", { secretArn: token.arn, policy: boundToHost.json, blockPublicPolicy: true });
 new aws.cloudwatch.MetricAlarm("gw-status", {
   namespace: "AWS/EC2",
   metricName: "StatusCheckFailed",
