@@ -387,7 +387,6 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
       const o = (resOpts ?? {}) as { transforms?: unknown[] };
       if (Array.isArray(o.transforms) && o.transforms.length > 0) blind.push({ what: "resource transforms (the `transforms` option; they do not run offline, so its inputs here are not the ones deployed)", where });
       if (remote === true) blind.push({ what: "a multi-language (remote) component: its provider plugin creates its children at deploy time, and the offline evaluation sees none of them", where });
-      if (t === "pulumi-nodejs:dynamic:Resource") blind.push({ what: "a dynamic provider resource: what it creates is decided by its provider code at deploy time", where });
       return orig(res, parent, t, name, custom, remote, newDependency, props, resOpts, ...rest);
     });
     patch(resourceModule, "readResource", (orig) => (res, parent, t, name, props, ...rest) => {

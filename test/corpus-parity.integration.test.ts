@@ -25,7 +25,6 @@ const CANNOT_JUDGE = "cannot judge: ";
 const KNOWN_DIVERGENCES: Readonly<Record<string, { kind: "engine" | "config" | "gap"; why: string }>> = {
   "test/corpus/insecure/credentials/config-require-plain-anthropic-key.ts": { kind: "config", why: "no-credential-in-state needs the key's value; only Pulumi.<stack>.yaml holds it" },
   "test/corpus/insecure/fail-closed/crash-inside-apply.ts": { kind: "engine", why: "the instance never registers (its user data file is missing); a preview fails on the same crash" },
-  "test/corpus/insecure/fail-closed/dynamic-provider-public-secret-policy.ts": { kind: "gap", why: "no rule reads pulumi-nodejs:dynamic:Resource; the evaluation, not a rule, calls it unjudgeable, so the pack passes it" },
   "test/corpus/insecure/fail-closed/exit-before-register.ts": { kind: "engine", why: "offline the program exits before registering; under the engine it registers the open SSH group" },
   "test/corpus/insecure/fail-closed/exported-async-function.ts": { kind: "engine", why: "the offline evaluation does not call an exported async function; the engine does" },
   "test/corpus/insecure/fail-closed/resource-transforms-public-ip.ts": { kind: "engine", why: "resource transforms run only under the engine; the pack would see the transformed inputs" },

@@ -78,7 +78,7 @@ interface LevelResult {
   totalMs: number;
   effective: Set<string>;
   http: Map<string, InvokeResult>;
-  approvals: { security?: string; ask?: string; askFallback?: string; allowlist: string[] };
+  approvals: { security?: string; ask?: string; askFallback?: string; allowlist: Array<{ path: string; argPattern?: string }> };
   noToken: InvokeResult;
   wrongToken: InvokeResult;
 }
@@ -115,7 +115,7 @@ describe.skipIf(!needTools("npm"))(`openclaw@${VERSION} gateway enforces each tr
 
       const ap = await runOpenclaw(oc, sb, ["approvals", "get", "--gateway", "--json"]);
       const apJson = JSON.parse(ap.stdout.slice(ap.stdout.indexOf("{"))) as {
-        file: { agents: Record<string, { allowlist?: Array<{ pattern: string }> }> };
+        file: { agents: Record<string, { allowlist?: Array<{ pattern: string; argPattern?: string }> }> };
         effectivePolicy: { scopes: Array<{ agentId?: string; security: { effective: string }; ask: { effective: string }; askFallback?: { effective: string } }> };
         resolvedDefaults: { askFallback: string };
       };
@@ -124,7 +124,7 @@ describe.skipIf(!needTools("npm"))(`openclaw@${VERSION} gateway enforces each tr
         security: scope?.security.effective,
         ask: scope?.ask.effective,
         askFallback: scope?.askFallback?.effective ?? apJson.resolvedDefaults.askFallback,
-        allowlist: (apJson.file.agents.main?.allowlist ?? []).map((e) => e.pattern),
+        allowlist: (apJson.file.agents.main?.allowlist ?? []).map((e) => (e.argPattern === undefined ? { path: e.pattern } : { path: e.pattern, argPattern: e.argPattern })),
       };
 
       const noToken = await invoke(gw, "web_fetch", {}, undefined);
@@ -204,6 +204,7 @@ describe.skipIf(!needTools("npm"))(`openclaw@${VERSION} gateway enforces each tr
         expect(approvals.security).toBe("deny");
       } else {
         expect(approvals).toMatchObject({ security: "allowlist", ask: "on-miss", askFallback: "deny" });
+        // As the gateway holds them: each entry's path with its argument pin (the presets pin theirs).
         expect(approvals.allowlist).toEqual(model.execAllowlist);
       }
     });

@@ -570,7 +570,8 @@ describe.skipIf(!CAN_RUN)("the gateway's network sandbox in real namespaces", ()
     const unchecked = lines.filter((l) => matchesFilterPattern(EGRESS_UNCHECKED_PATTERN, l.raw));
     expect(unchecked.length).toBeGreaterThan(0);
     console.log(`self-check: ${squidOut.split("\n").find((l) => l.includes("tunnelling")) ?? ""}; ${unchecked.length} unchecked lines, all from ${SELFCHECK_SOURCE}`);
-  });
+    // A private systemd boot, squid's failed start and every probe's 3 s wait: more than the default 30 s on 2 busy cores.
+  }, 180_000);
 
   describe("the VM's check row for issue 17, point 3, run against this host", () => {
     const check = CHECKS.find((c) => c.title.startsWith("egress proxy checks the TLS server name"));

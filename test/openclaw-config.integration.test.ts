@@ -183,7 +183,8 @@ describe.skipIf(!needTools("npm"))(`openclaw@${VERSION} judges the rendered conf
     );
     const res = await validateConfig(oc, sb);
     expect(res.code).not.toBe(0);
-    expect(res.stdout + res.stderr).toMatch(/Unrecognized key: "notAKey"/);
+    // The console log is JSON (the kit's logging.consoleStyle), so the quotes may come escaped.
+    expect(res.stdout + res.stderr).toMatch(/Unrecognized key: \\?"notAKey\\?"/);
   }, CLI_RUN_MS);
 
   it("reports critical findings for a gateway bound to the LAN or left without auth", async () => {

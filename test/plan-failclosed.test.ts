@@ -35,7 +35,6 @@ const at = (file: string, line?: number) => `${FIXTURES}/${file}${line ? `:${lin
 describe("cannot judge offline: exit 2, what and where", () => {
   it.each<[string, RegExp, string]>([
     ["unanswered-lookup.ts", /^the lookup aws:rds\/getInstance:getInstance has no offline answer/, at("unanswered-lookup.ts", 4)],
-    ["dynamic-provider.ts", /^a dynamic provider resource/, `pulumi-nodejs:dynamic:Resource opens-a-port (${at("dynamic-provider.ts", 11)})`],
     ["remote-component.ts", /^a multi-language \(remote\) component/, `awsx:ec2:Vpc vpc (${at("remote-component.ts", 4)})`],
     ["stack-transform.ts", /^a stack transform \(registerResourceTransform/, at("stack-transform.ts", 5)],
     ["resource-transforms.ts", /^resource transforms \(the `transforms` option/, `aws:ec2/instance:Instance host (${at("resource-transforms.ts", 4)})`],
@@ -51,6 +50,13 @@ describe("cannot judge offline: exit 2, what and where", () => {
     expect(r.err).toContain(r.json.verdict.line);
     expect(r.json.blind).toContainEqual({ what: expect.stringMatching(what), where });
     expect(r.err).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m); // no stack trace
+  });
+
+  it("a dynamic provider resource: refused by its own rule (the same verdict under CrossGuard), never passed", async () => {
+    const r = await judgeProgram("dynamic-provider.ts");
+    expect(r.code).toBe(1);
+    expect(r.json.violations).toContainEqual(expect.objectContaining({ rule: "no-opaque-dynamic-resource" }));
+    expect(r.json.resources).toContainEqual(expect.objectContaining({ type: "pulumi-nodejs:dynamic:Resource", name: "opens-a-port" }));
   });
 
   it("an unanswered lookup: the resource built from it is named, not dropped silently", async () => {

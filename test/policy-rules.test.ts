@@ -308,6 +308,7 @@ const CASES: Case[] = [
       "bad-audit-off": /audit\.enabled is false[\s\S]*redactPatterns is empty/,
     },
   },
+  { rule: "no-opaque-dynamic-resource", program: "unseen", bad: ["opaque-policy"], good: ["unseen-private", "in-account-sg"], says: { "opaque-policy": /decided by its provider code at deploy time/ } },
 ];
 
 const flagged = (c: Case) => judged[c.program].violations.filter((v) => v.rule === c.rule);

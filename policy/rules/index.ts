@@ -20,6 +20,7 @@ import { lambdaNotPublic } from "./lambda-not-public";
 import { logGroupKmsEncrypted } from "./log-group-kms-encrypted";
 import { logGroupRetention } from "./log-group-retention";
 import { noCredentialInState } from "./no-credential-in-state";
+import { noOpaqueDynamicResource } from "./no-opaque-dynamic-resource";
 import { noPlaintextSecrets } from "./no-plaintext-secrets";
 import { noPublicImagesSnapshots } from "./no-public-images-snapshots";
 import { noPublicAddress } from "./no-public-address";
@@ -88,6 +89,8 @@ export const RULES: readonly Rule[] = [
   resourcePolicyNotPublic,
   s3NoPublicAcl,
   noPublicImagesSnapshots,
+  // what no rule can see
+  noOpaqueDynamicResource,
   // Tailscale
   tailscaleAclNoAnyToAny,
   tailscaleTagOwners,

@@ -6,7 +6,8 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PATHS } from "../../components/base/layout";
+import { PATHS, WORK_GROUP } from "../../components/base/layout";
+import { SECRETS_GATE_SCRIPT, renderSecretsGate } from "../../components/host/secretsGate";
 import { NODE_BIN } from "./openclaw";
 import { IN_CI, isRoot, needTools } from "./tools";
 import { renderExecApprovalsJson } from "../../components/gateway/openclawConfig";
@@ -69,6 +70,8 @@ mount -t overlay overlay -o "lowerdir=/etc,upperdir=$W/ov/upper,workdir=$W/ov/wo
 for d in /var/lib /var/log /usr/local /opt; do mount -t tmpfs -o mode=0755 tmpfs "$d"; done
 mount -t tmpfs -o mode=1777 tmpfs /var/tmp
 useradd --system --no-create-home --home-dir ${PATHS.stateDir} --shell /usr/sbin/nologin openclaw
+# The workspace's group (levels 2-3 give it to the gateway as SupplementaryGroups=).
+groupadd --system ${WORK_GROUP}
 install -d -m 0750 -g openclaw ${PATHS.configDir}
 install -m 0640 -g openclaw "$W/in/openclaw.json" ${PATHS.configFile}
 install -m 0640 -g openclaw "$W/in/exec-approvals.json" ${PATHS.execApprovalsFile}
@@ -83,6 +86,8 @@ mount --bind -o ro "$NODE_PKG" ${PATHS.runtimesDir}/node
 cp "$W"/in/oc/* ${PATHS.openclawDir}/
 if [ -n "$MODULES" ]; then mkdir ${PATHS.openclawDir}/node_modules; mount --bind -o ro "$MODULES" ${PATHS.openclawDir}/node_modules; fi
 install -m 0755 "$W/in/fetch-token" ${PATHS.libexecDir}/fetch-token
+# The gateway's boot gate (ExecStartPre): OpenClaw's own secrets audit must find nothing in plain text.
+install -D -m 0644 "$W/in/secrets-gate.mjs" ${SECRETS_GATE_SCRIPT}
 mount -t tmpfs -o mode=0755 tmpfs /run
 install -d -m 0700 /run/harness
 mount --bind "$W/out" /run/harness
@@ -139,6 +144,7 @@ export function runManager(opts: ManagerOptions): ManagerRun {
   writeFile(path.join(w, "in/exec-approvals.json"), opts.execApprovals ?? renderExecApprovalsJson(loadStackFile("level0")), 0o600);
   writeFile(path.join(w, "in/host.env"), "CLAWKEEP_TEST=1\n", 0o600);
   writeFile(path.join(w, "in/fetch-token"), opts.fetchToken, 0o700);
+  writeFile(path.join(w, "in/secrets-gate.mjs"), renderSecretsGate(), 0o644);
   writeFile(path.join(w, "harness.sh"), HARNESS, 0o700);
   // install(1) per file: parent directories are created 0755 and existing ones (/tmp, /run) keep their modes.
   const place = Object.entries(opts.files ?? {}).map(([file, f]) => `install -D -m ${f.mode.toString(8)} "$W/in/root${file}" ${file}`);
