@@ -14,7 +14,6 @@ import { renderExecApprovalsJson, renderOpenclawJson } from "../components/gatew
 import { renderBootScripts, renderHostEnv, renderRuntimeEnv } from "../components/host/bootScripts";
 import { hostFacts } from "../components/host/hostFiles";
 import { renderGatewayUnit, renderTokenUnit } from "../components/host/systemdUnits";
-import { SECRETS_GATE_SCRIPT, renderSecretsGate } from "../components/host/secretsGate";
 import { PRE_UPGRADE_DIR, renderUpgradeRuntime } from "../components/host/runtimeUpgrade";
 import { APPLY_METRICS, PUT_METRIC } from "../components/host/bundleApply";
 import { UPGRADE_RUNTIME } from "../components/host/effects";
@@ -168,8 +167,6 @@ describe.skipIf(!nestedManagerUsable("dbus-daemon", "losetup", "mkfs.ext4", "cur
         [PREPARE_STATE_VOLUME]: f(renderPrepareStateVolume(), 0o750),
         [`${PATHS.libexecDir}/install-runtime`]: f(scripts["install-runtime"], 0o750),
         [UPGRADE_RUNTIME]: f(renderUpgradeRuntime(), 0o750),
-        // The gateway unit's secrets gate (an ExecStartPre), as the bundle installs it.
-        [SECRETS_GATE_SCRIPT]: f(renderSecretsGate()),
         // The metric goes to a file here (CloudWatch is not reachable from a loopback-only manager).
         [PUT_METRIC]: f("#!/bin/sh\necho \"$*\" >>/run/harness/metrics.log\n", 0o750),
         "/opt/clawkeep-test/probe.mjs": f(GATEWAY_PROBE),

@@ -122,6 +122,7 @@ dev=$(readlink -f /dev/disk/by-id/virtio-${ctx.dayTwo.volumeSerial} 2>/dev/null)
 echo "device=\${dev:-no link for serial ${ctx.dayTwo.volumeSerial}}"
 echo "volume=$(findmnt -rno SOURCE,OPTIONS --mountpoint ${PATHS.stateVolumeDir})"
 echo "state_tree=$(findmnt -rno OPTIONS --mountpoint ${PATHS.stateDir})"
+echo "workspace_tree=$(findmnt -rno SOURCE,OPTIONS --mountpoint ${PATHS.workspaceDir})"
 echo "state_owner=$(stat -c '%U:%G %a' ${PATHS.stateDir})"
 echo "requires=$(systemctl show -p Requires --value ${GATEWAY_UNIT} | tr ' ' '\n' | grep -x ${STATE_VOLUME_UNIT})"
 echo "state_unit=$(systemctl is-active ${STATE_VOLUME_UNIT})"
@@ -131,16 +132,19 @@ echo "apply_timer=$(systemctl is-enabled ${APPLY_TIMER})/$(systemctl is-active $
     const [source, options = ""] = (f.volume ?? "").split(" ");
     const opts = new Set(options.split(","));
     const tree = new Set((f.state_tree ?? "").split(","));
+    const [workspaceSource = "", workspaceOptions = ""] = (f.workspace_tree ?? "").split(" ");
+    const workspace = new Set(workspaceOptions.split(","));
     const problems = [
       !(f.device?.startsWith("/dev/vd") && source === f.device) && `volume ${f.volume ?? "?"} is not the disk ${f.device ?? "?"}`,
-      ...["nodev", "nosuid", "noexec"].filter((o) => !opts.has(o) || !tree.has(o)).map((o) => `no ${o}`),
+      ...["nodev", "nosuid", "noexec"].filter((o) => !opts.has(o) || !tree.has(o) || !workspace.has(o)).map((o) => `no ${o}`),
+      !workspaceSource.endsWith("[/workspace]") && `the workspace ${f.workspace_tree ?? "?"} is not the volume's workspace tree`,
       f.state_owner !== `${SERVICE_USER}:${SERVICE_USER} 700` && `state dir ${f.state_owner ?? "?"}`,
       f.requires !== STATE_VOLUME_UNIT && "the gateway does not require the state volume",
       f.state_unit !== "active" && `${STATE_VOLUME_UNIT} ${f.state_unit ?? "?"}`,
       f.bundle !== ctx.dayTwo.bundleSha256 && `runs bundle ${f.bundle?.slice(0, 12) ?? "?"}, the pointer names ${ctx.dayTwo.bundleSha256.slice(0, 12)}`,
       f.apply_timer !== "enabled/active" && `${APPLY_TIMER} ${f.apply_timer ?? "?"}`,
     ].filter((p): p is string => typeof p === "string");
-    return { pass: problems.length === 0, detail: [...problems, describe(f, ["device", "volume", "state_tree", "bundle"])].join("; ") };
+    return { pass: problems.length === 0, detail: [...problems, describe(f, ["device", "volume", "state_tree", "workspace_tree", "bundle"])].join("; ") };
   },
 };
 
