@@ -7,11 +7,12 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GATEWAY_UNIT } from "../components/base/layout";
+import { GATEWAY_UNIT, STATE_VOLUME_UNIT } from "../components/base/layout";
 import { SYSTEMD_UNIT_DIR } from "../components/base/hostFile";
 import { hostFacts, renderHost } from "../components/host/hostFiles";
 import { renderPickupService } from "../components/host/pickupToken";
 import { MAX_GATEWAY_EXPOSURE, MAX_HELPER_EXPOSURE, analyzeUnit, type SecurityReport } from "../components/host/systemdUnits";
+import { APPLY_SERVICE } from "../components/host/bundleApply";
 import { EGRESS_TLS_UNIT, EGRESS_SERVICE, INGRESS_SERVICE, PROXY_SERVICE } from "../components/netsandbox";
 import { TAILSCALE_JOIN_UNIT, renderTailscaleJoinUnit } from "../components/tailscale";
 import { loadStackFile } from "../stacks/load";
@@ -33,6 +34,12 @@ interface RenderedUnits {
   /** Each service's text as the host reads it: the unit file, or the package unit followed by the kit's drop-ins. */
   text: Record<string, string>;
 }
+
+/**
+ * Units above the helper ceiling by design, each with its own bound; README ("Host units and their
+ * systemd-analyze security scores") names each and why (issue 17 item 7 allows this, and only this way).
+ */
+const OVER_CEILING: Readonly<Record<string, number>> = { [APPLY_SERVICE]: 7.5, [STATE_VOLUME_UNIT]: 4.5 };
 
 /** A drop-in line other than ordering, dependencies and commands: the drop-in changes the unit's sandbox. */
 const setsSandbox = (dropIn: string): boolean =>
@@ -101,7 +108,8 @@ describe.skipIf(!needTools("systemd-analyze", "squid"))("every unit the kit rend
       const scores = Object.entries(reports[stack]).map(([u, r]) => `${u} ${r.score}`);
       console.log(`systemd-analyze security (${stack}): ${scores.join(", ")}`);
       for (const [unit, report] of Object.entries(reports[stack])) {
-        expect(report.score, unit).toBeLessThanOrEqual(unit === GATEWAY_UNIT ? MAX_GATEWAY_EXPOSURE : MAX_HELPER_EXPOSURE);
+        const ceiling = unit === GATEWAY_UNIT ? MAX_GATEWAY_EXPOSURE : (OVER_CEILING[unit] ?? MAX_HELPER_EXPOSURE);
+        expect(report.score, unit).toBeLessThanOrEqual(ceiling);
       }
     });
 
@@ -115,6 +123,11 @@ describe.skipIf(!needTools("systemd-analyze", "squid"))("every unit the kit rend
       }
     });
   }
+
+  it("README names every unit above the helper ceiling, with its score", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+    for (const unit of Object.keys(OVER_CEILING)) expect(readme).toMatch(new RegExp(`\\\`${unit.replace(/\./g, "\\.")}\\\` \\(\\d\\.\\d, ceiling`));
+  });
 
   it("judges squid.service with the kit's drop-in: the package's unit alone is far above the ceiling", () => {
     const root = tmpDir("clawkeep-squid-package-only-");

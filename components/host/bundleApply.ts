@@ -371,6 +371,25 @@ export function renderApplyTimer(): string {
   return ["[Unit]", "Description=clawkeep: apply the host bundle the cell's pointer names, if it changed", "", "[Timer]", "OnBootSec=5min", "OnUnitActiveSec=5min", "RandomizedDelaySec=30", "", "[Install]", "WantedBy=timers.target", ""].join("\n");
 }
 
+/**
+ * Directives systemd-analyze still counts against the apply unit, and why each stays: it is above the 1.5
+ * helper ceiling by design (README, "Unit scores"), and every remaining exposure is named here.
+ */
+const APPLY_EXPOSURES_LEFT = [
+  "# Left off on purpose (each is a line in systemd-analyze security's report):",
+  "# User=/DynamicUser= root, NoNewPrivileges= not set (runuser switches to the service users), CapabilityBoundingSet= keeps",
+  "#   CAP_SYS_ADMIN/CAP_NET_ADMIN (unshare --net for a new runtime's check), CAP_CHOWN/CAP_FOWNER/CAP_DAC_OVERRIDE (it installs",
+  "#   files with their owners), CAP_AUDIT_CONTROL (augenrules --load), CAP_KILL/CAP_SETUID/CAP_SETGID and the rest of root's set.",
+  "# ProtectSystem=/ReadWritePaths= not set: it writes /etc, /opt, /usr/local and /var; ProtectKernelTunables=/ProtectControlGroups=",
+  "#   not set: a new runtime's namespace is brought up with ip(8) and systemctl restarts units; ProtectProc=/ProcSubset= not set:",
+  "#   it reads units' processes; PrivateDevices=/DeviceAllow=/ProtectClock= not set: the devices of a namespace and the state tools.",
+  "# PrivateNetwork=/IPAddressDeny=/PrivateUsers=/PrivateMounts=/PrivateIPC=/RemoveIPC=: it fetches from S3 and SSM as root",
+  "#   (the metadata service's root-only rule), mounts and enters namespaces; RestrictNamespaces= not set (unshare --net);",
+  "#   RestrictAddressFamilies= keeps AF_NETLINK (ip) and AF_INET*; RestrictSUIDSGID= not set: the workspace is setgid;",
+  "#   MemoryDenyWriteExecute= not set: node runs the state migration; SystemCallFilter= not set: mount, unshare, chown, setuid.",
+  "# RootDirectory= not set: it installs into the host's own tree; UMask= stays 0022: files carry their modes explicitly.",
+];
+
 export function renderApplyService(): string {
   return [
     "[Unit]",
@@ -382,7 +401,21 @@ export function renderApplyService(): string {
     "Type=oneshot",
     `ExecStart=${APPLY_BUNDLE}`,
     `TimeoutStartSec=${APPLY_TIMEOUT_SECONDS}`,
-    "# Left unconfined on purpose: it installs the kit's files under /etc and restarts the kit's services.",
+    "# The host's configuration manager, like cloud-init: root, writing /etc, /opt and /usr/local, restarting units,",
+    "# running a new runtime in a network namespace of its own (unshare --net) and reloading audit rules.",
+    "# What it never needs is taken away:",
+    "ProtectHome=yes",
+    "PrivateTmp=yes",
+    "ProtectKernelModules=yes",
+    "ProtectKernelLogs=yes",
+    "ProtectHostname=yes",
+    "LockPersonality=yes",
+    "RestrictRealtime=yes",
+    "SystemCallArchitectures=native",
+    "KeyringMode=private",
+    "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
+    "CapabilityBoundingSet=~CAP_SYS_MODULE CAP_SYS_RAWIO CAP_SYS_BOOT CAP_SYS_TIME CAP_SYS_PTRACE CAP_BPF CAP_SYSLOG CAP_WAKE_ALARM CAP_LINUX_IMMUTABLE CAP_MKNOD CAP_SYS_TTY_CONFIG CAP_MAC_ADMIN CAP_MAC_OVERRIDE",
+    ...APPLY_EXPOSURES_LEFT,
     "",
   ].join("\n");
 }
