@@ -13,6 +13,7 @@ import { hostFacts, renderHost } from "../components/host/hostFiles";
 import { renderPickupService } from "../components/host/pickupToken";
 import { MAX_GATEWAY_EXPOSURE, MAX_HELPER_EXPOSURE, analyzeUnit, type SecurityReport } from "../components/host/systemdUnits";
 import { APPLY_SERVICE } from "../components/host/bundleApply";
+import { GATEWAY_AUDIT_LOG, GATEWAY_JOURNAL_UNIT, renderGatewayJournalUnit } from "../components/host/cloudwatchAgent";
 import { EGRESS_TLS_UNIT, EGRESS_SERVICE, INGRESS_SERVICE, PROXY_SERVICE } from "../components/netsandbox";
 import { TAILSCALE_JOIN_UNIT, renderTailscaleJoinUnit } from "../components/tailscale";
 import { loadStackFile } from "../stacks/load";
@@ -178,6 +179,31 @@ describe.skipIf(!nestedManagerUsable("python3"))("root helpers keep their job un
     // It writes where the token is staged, and nowhere else in /run.
     expect(out).toContain("token_dir=writable");
     expect(out).toContain("run=refused");
+  });
+
+  it("the gateway journal shipper runs in its sandbox and copies only the gateway unit's lines to the shipped file", () => {
+    const r = runManager({
+      units: {
+        [GATEWAY_JOURNAL_UNIT]: renderGatewayJournalUnit(),
+        [GATEWAY_UNIT]: dropIn(["DefaultDependencies=no"], ["ExecStart=/bin/sh -c 'echo gateway-line-1; sleep 600'"]),
+        "forger.service": dropIn(["DefaultDependencies=no"], ["ExecStart=/bin/sh -c 'echo forged-line; sleep 600'"]),
+        "check.service": dropIn(
+          ["DefaultDependencies=no", "SuccessAction=exit", "FailureAction=exit", `Wants=${GATEWAY_JOURNAL_UNIT} ${GATEWAY_UNIT} forger.service`, `After=${GATEWAY_JOURNAL_UNIT} ${GATEWAY_UNIT} forger.service`],
+          ["Type=oneshot", `ExecStart=/bin/sh -c 'sleep 5; systemctl is-active ${GATEWAY_JOURNAL_UNIT}; cat ${GATEWAY_AUDIT_LOG}'`, "StandardOutput=truncate:/run/harness/out", "StandardError=append:/run/harness/out"],
+        ),
+      },
+      scripts: { "unused.txt": "" },
+      config: "{}\n",
+      fetchToken: fetchTokenStub("t".repeat(40)),
+      main: "check.service",
+      timeoutMs: 90_000,
+      setup: `install -d -m 0750 ${path.dirname(GATEWAY_AUDIT_LOG)}`,
+    });
+    const out = r.read("out");
+    console.log(`journal shipper: ${out.trim().replace(/\n/g, "; ")}`);
+    expect(out.split("\n")[0]).toBe("active");
+    expect(out).toContain("gateway-line-1");
+    expect(out).not.toContain("forged-line");
   });
 
   it("the Tailscale join's sandbox is uid 0 to tailscaled's socket, and can write its runtime directory but not the token's", () => {
