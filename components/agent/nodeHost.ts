@@ -54,6 +54,8 @@ export function agentNodeEnvironment(): Record<string, string> {
   const noProxy = "localhost,127.0.0.1,::1";
   return {
     HOME: AGENT_HOME,
+    // OpenClaw stages SQLite snapshots under $XDG_CACHE_HOME (else $HOME/.cache): the private, per-start /var/tmp.
+    XDG_CACHE_HOME: "/var/tmp",
     PATH: `${PATHS.agentBinDir}:/usr/bin:/bin`,
     LANG: "C.UTF-8",
     NO_COLOR: "1",
@@ -242,6 +244,10 @@ approved() { read -r approval connected _ runs <<<"$(node_state)" && [[ $approva
 device_pending() { req=$(device_request) && [[ -n $req ]]; }
 surface_pending() { read -r _ connected req _ <<<"$(node_state)" && [[ $connected == true && $req != - ]]; }
 
+# The gateway mints the setup code itself (device.pair.setupCode): wait until it answers.
+gateway_up() { oc nodes status --json 2>/dev/null | python3 -I -c 'import json, sys; sys.exit(0 if "nodes" in json.load(sys.stdin) else 1)'; }
+wait_for "answer from the gateway" gateway_up
+
 read -r approval _ _ runs <<<"$(node_state)"
 if [[ $approval == approved && $runs == true ]]; then
   log "$name already paired; its command surface is approved"
@@ -250,7 +256,9 @@ fi
 
 if [[ $approval == none ]]; then
   # 1. The node asks for pairing with a setup code, and its device is approved.
-  code=$(oc qr --json --no-ascii --voice-node --url "ws://127.0.0.1:$port" | python3 -I -c 'import json, sys; print(json.load(sys.stdin)["setupCode"])') ||
+  # Not \`openclaw qr\`: it records the code in the CLI's own state, which the gateway never reads. Profile "node": role node, no operator scope.
+  code=$(oc gateway call device.pair.setupCode --json --params "{\"bootstrapProfile\":\"node\",\"includeQr\":false,\"publicUrl\":\"ws://127.0.0.1:$port\"}" |
+    python3 -I -c 'import json, sys; print(json.load(sys.stdin)["setupCode"])') ||
     die "the gateway minted no setup code"
   (umask 077 && printf 'CLAWKEEP_NODE_PAIR=--pair-if-needed %s\\n' "$code" >"$env_file")
   unset code
