@@ -367,3 +367,20 @@ describe.skipIf(!CAN_RUN)("escape table, part 2: the live gateway and node host 
     });
   }
 });
+
+// Levels 0 and 1 run no commands: no node host, pairing or workspace share is rendered, and exec is denied at the gateway.
+describe("levels without commands have no node side", () => {
+  for (const stack of ["level0", "level1"] as const) {
+    it(`${stack}: no agent host files, exec mode deny on the gateway host`, () => {
+      const model = loadStackFile(stack);
+      expect(agentHostFiles(model, renderExecApprovalsJson(model))).toEqual([]);
+      const tools = (renderOpenclawConfig(model) as unknown as { tools: { exec: { mode: string; host: string; node?: string } } }).tools;
+      expect(tools.exec).toMatchObject({ mode: "deny", host: "gateway" });
+      expect(tools.exec.node).toBeUndefined();
+    });
+  }
+  it("level2 (the contrast): the node side exists", () => {
+    const model = loadStackFile("level2");
+    expect(agentHostFiles(model, renderExecApprovalsJson(model)).map((f) => f.path)).toEqual(expect.arrayContaining([`${UNIT_DIR}${AGENT_NODE_UNIT}`, `${UNIT_DIR}${AGENT_PAIR_UNIT}`]));
+  });
+});

@@ -257,8 +257,15 @@ fi
 if [[ $approval == none ]]; then
   # 1. The node asks for pairing with a setup code, and its device is approved.
   # Not \`openclaw qr\`: it records the code in the CLI's own state, which the gateway never reads. Profile "node": role node, no operator scope.
-  code=$(oc gateway call device.pair.setupCode --json --params "{\"bootstrapProfile\":\"node\",\"includeQr\":false,\"publicUrl\":\"ws://127.0.0.1:$port\"}" |
-    python3 -I -c 'import json, sys; print(json.load(sys.stdin)["setupCode"])') ||
+  code=$(oc gateway call device.pair.setupCode --json --params '{"bootstrapProfile":"node","includeQr":false,"publicUrl":"ws://127.0.0.1:'"$port"'"}' |
+    python3 -I -c '
+import json, sys
+d = json.load(sys.stdin)
+r = d.get("result", d.get("payload", d)) if isinstance(d, dict) else {}
+if not isinstance(r, dict) or "setupCode" not in r:
+    sys.exit("device.pair.setupCode answered without a code: " + json.dumps(d.get("error", sorted(d)) if isinstance(d, dict) else type(d).__name__)[:300])
+print(r["setupCode"])
+') ||
     die "the gateway minted no setup code"
   (umask 077 && printf 'CLAWKEEP_NODE_PAIR=--pair-if-needed %s\\n' "$code" >"$env_file")
   unset code
