@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AGENT_NODE_UNIT, AGENT_PAIR_UNIT, CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../components/base/layout";
+import { AGENT_NODE_COMMANDS, AGENT_NODE_UNIT, AGENT_PAIR_UNIT, CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../components/base/layout";
 import { renderGatewayUnit, renderTokenUnit } from "../components/host/systemdUnits";
 import { renderExecApprovalsJson, renderOpenclawConfig } from "../components/gateway/openclawConfig";
 import { WORKSPACE_SHARE_UNIT, agentHostFiles } from "../components/agent/nodeHost";
@@ -52,7 +52,7 @@ try { out.nodes = JSON.parse(status.stdout).nodes.map((n) => ({ name: n.displayN
 const nodeState = "${PATHS.agentStateDir}";
 const files = spawnSync("sh", ["-c", "grep -rlsaF -f " + tokenFile + " " + nodeState + " /proc/$(systemctl show -p MainPID --value ${AGENT_NODE_UNIT})/environ /proc/$(systemctl show -p MainPID --value ${AGENT_NODE_UNIT})/cmdline || true"], { encoding: "utf8" });
 out.tokenOnNode = files.stdout.trim();
-const py = spawnSync("python3", ["-I", "-c", "import sqlite3,sys,json; db=sqlite3.connect(sys.argv[1]); print(json.dumps(db.execute('select role, scopes from device_auth_tokens').fetchall()))", nodeState + "/state/openclaw.sqlite"], { encoding: "utf8" });
+const py = spawnSync("python3", ["-I", "-c", "import sqlite3,sys,json; db=sqlite3.connect(sys.argv[1]); print(json.dumps(db.execute('select role, scopes_json from device_auth_tokens').fetchall()))", nodeState + "/state/openclaw.sqlite"], { encoding: "utf8" });
 out.nodeTokens = py.stdout.trim() || py.stderr.slice(-300);
 // The workspace as the agent's own file tools would leave it (written as the gateway's user).
 const attempts = JSON.parse(fs.readFileSync(attemptsFile, "utf8"));
@@ -317,6 +317,8 @@ describe.skipIf(!CAN_RUN)("escape table, part 2: the live gateway and node host 
       const out = JSON.parse(raw) as CheckOut;
       // Pairing: the node is approved for exactly its command surface, and holds no shared token, only its node-role device token.
       expect(out.nodes, diag()).toEqual([expect.objectContaining({ name: "agent-node", approval: "approved", connected: true })]);
+      // Its approved surface is exactly the unit's --commands list: nothing more was granted by the single-use code.
+      expect([...(out.nodes as Array<{ commands: string[] }>)[0].commands].sort()).toEqual([...AGENT_NODE_COMMANDS].sort());
       expect(out.tokenOnNode, "the gateway's token is in the node's state, environment or command line").toBe("");
       expect(out.nodeTokens).toBe('[["node", "[]"]]');
       // The node's sandbox from the inside.

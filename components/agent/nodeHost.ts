@@ -243,6 +243,8 @@ wait_for() {
 approved() { read -r approval connected _ runs <<<"$(node_state)" && [[ $approval == approved && $runs == true && $connected == true ]]; }
 device_pending() { req=$(device_request) && [[ -n $req ]]; }
 surface_pending() { read -r _ connected req _ <<<"$(node_state)" && [[ $connected == true && $req != - ]]; }
+device_pending_or_approved() { approved || device_pending; }
+surface_pending_or_approved() { approved || surface_pending; }
 
 # The gateway mints the setup code itself (device.pair.setupCode): wait until it answers.
 gateway_up() { oc nodes status --json 2>/dev/null | python3 -I -c 'import json, sys; sys.exit(0 if "nodes" in json.load(sys.stdin) else 1)'; }
@@ -270,19 +272,24 @@ print(r["setupCode"])
   (umask 077 && printf 'CLAWKEEP_NODE_PAIR=--pair-if-needed %s\\n' "$code" >"$env_file")
   unset code
   systemctl restart "$node_unit"
-  wait_for "device pairing request" device_pending
-  oc devices approve "$req" >/dev/null
-  log "device of $name approved"
-  # 2. Reconnecting with the code, it receives its own device token and asks for its command surface.
-  systemctl restart "$node_unit"
-  wait_for "command-surface request" surface_pending
+  # The node profile's code approves the device and its advertised surface itself; an older gateway asks first.
+  req=
+  wait_for "device pairing request or approval" device_pending_or_approved
+  if [[ -n $req ]]; then
+    oc devices approve "$req" >/dev/null
+    log "device of $name approved"
+    # 2. Reconnecting with the code, it receives its own device token and asks for its command surface.
+    systemctl restart "$node_unit"
+    wait_for "command-surface request" surface_pending_or_approved
+  fi
 fi
 
 # 3. From now on it connects with its device token alone; its command surface is approved.
 rm -f "$env_file"
 systemctl restart "$node_unit"
-wait_for "command-surface request on its device token" surface_pending
-oc nodes approve "$req" >/dev/null
+req=-
+wait_for "connection on its device token" surface_pending_or_approved
+approved || oc nodes approve "$req" >/dev/null
 wait_for "approved connection" approved
 log "$name paired; command surface approved: ${AGENT_NODE_COMMANDS.join(" ")}"
 `;
