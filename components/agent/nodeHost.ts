@@ -55,6 +55,8 @@ export function agentNodeEnvironment(): Record<string, string> {
   const noProxy = "localhost,127.0.0.1,::1";
   return {
     HOME: AGENT_HOME,
+    // OpenClaw stages SQLite snapshots under $XDG_CACHE_HOME (else $HOME/.cache): the private, per-start /var/tmp.
+    XDG_CACHE_HOME: "/var/tmp",
     PATH: `${PATHS.agentBinDir}:/usr/bin:/bin`,
     LANG: "C.UTF-8",
     NO_COLOR: "1",
@@ -242,6 +244,12 @@ wait_for() {
 approved() { read -r approval connected _ runs <<<"$(node_state)" && [[ $approval == approved && $runs == true && $connected == true ]]; }
 device_pending() { req=$(device_request) && [[ -n $req ]]; }
 surface_pending() { read -r _ connected req _ <<<"$(node_state)" && [[ $connected == true && $req != - ]]; }
+device_pending_or_approved() { approved || device_pending; }
+surface_pending_or_approved() { approved || surface_pending; }
+
+# The gateway mints the setup code itself (device.pair.setupCode): wait until it answers.
+gateway_up() { oc nodes status --json 2>/dev/null | python3 -I -c 'import json, sys; sys.exit(0 if "nodes" in json.load(sys.stdin) else 1)'; }
+wait_for "answer from the gateway" gateway_up
 
 read -r approval _ _ runs <<<"$(node_state)"
 if [[ $approval == approved && $runs == true ]]; then
@@ -251,24 +259,38 @@ fi
 
 if [[ $approval == none ]]; then
   # 1. The node asks for pairing with a setup code, and its device is approved.
-  code=$(oc qr --json --no-ascii --voice-node --url "ws://127.0.0.1:$port" | python3 -I -c 'import json, sys; print(json.load(sys.stdin)["setupCode"])') ||
+  # Not \`openclaw qr\`: it records the code in the CLI's own state, which the gateway never reads. Profile "node": role node, no operator scope.
+  code=$(oc gateway call device.pair.setupCode --json --params '{"bootstrapProfile":"node","includeQr":false,"publicUrl":"ws://127.0.0.1:'"$port"'"}' |
+    python3 -I -c '
+import json, sys
+d = json.load(sys.stdin)
+r = d.get("result", d.get("payload", d)) if isinstance(d, dict) else {}
+if not isinstance(r, dict) or "setupCode" not in r:
+    sys.exit("device.pair.setupCode answered without a code: " + json.dumps(d.get("error", sorted(d)) if isinstance(d, dict) else type(d).__name__)[:300])
+print(r["setupCode"])
+') ||
     die "the gateway minted no setup code"
   (umask 077 && printf 'CLAWKEEP_NODE_PAIR=--pair-if-needed %s\\n' "$code" >"$env_file")
   unset code
   systemctl restart "$node_unit"
-  wait_for "device pairing request" device_pending
-  oc devices approve "$req" >/dev/null
-  log "device of $name approved"
-  # 2. Reconnecting with the code, it receives its own device token and asks for its command surface.
-  systemctl restart "$node_unit"
-  wait_for "command-surface request" surface_pending
+  # The node profile's code approves the device and its advertised surface itself; an older gateway asks first.
+  req=
+  wait_for "device pairing request or approval" device_pending_or_approved
+  if [[ -n $req ]]; then
+    oc devices approve "$req" >/dev/null
+    log "device of $name approved"
+    # 2. Reconnecting with the code, it receives its own device token and asks for its command surface.
+    systemctl restart "$node_unit"
+    wait_for "command-surface request" surface_pending_or_approved
+  fi
 fi
 
 # 3. From now on it connects with its device token alone; its command surface is approved.
 rm -f "$env_file"
 systemctl restart "$node_unit"
-wait_for "command-surface request on its device token" surface_pending
-oc nodes approve "$req" >/dev/null
+req=-
+wait_for "connection on its device token" surface_pending_or_approved
+approved || oc nodes approve "$req" >/dev/null
 wait_for "approved connection" approved
 log "$name paired; command surface approved: ${AGENT_NODE_COMMANDS.join(" ")}"
 `;
