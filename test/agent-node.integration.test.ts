@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AGENT_NODE_COMMANDS, AGENT_NODE_UNIT, AGENT_PAIR_UNIT, CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../components/base/layout";
+import { AGENT_NODE_COMMANDS, AGENT_NODE_UNIT, AGENT_PAIR_UNIT, CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, STATE_VOLUME_UNIT, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../components/base/layout";
 import { renderGatewayUnit, renderTokenUnit } from "../components/host/systemdUnits";
 import { renderExecApprovalsJson, renderOpenclawConfig } from "../components/gateway/openclawConfig";
 import { WORKSPACE_SHARE_UNIT, agentHostFiles } from "../components/agent/nodeHost";
@@ -20,7 +20,7 @@ import { EGRESS_ACCESS_LOG } from "../components/netsandbox/egressProxy";
 import { loadStackFile } from "../stacks/load";
 import type { StackModel } from "../stacks/schema";
 import { ATTEMPTS, formatTable, type EscapeContext, type Outcome, type Row } from "./support/escapeTable";
-import { HARNESS_ONLY_KEYS, dropIn, nestedManagerUsable, removeTmpDirs, runManager, type ManagerRun } from "./support/nestedSystemd";
+import { HARNESS_ONLY_KEYS, STATE_VOLUME_STAND_IN, dropIn, nestedManagerUsable, removeTmpDirs, runManager, type ManagerRun } from "./support/nestedSystemd";
 import { ensureOpenclaw } from "./support/openclaw";
 import { needTools } from "./support/tools";
 
@@ -190,11 +190,12 @@ function liveRun(model: StackModel, modules: string): { run: ManagerRun; token: 
   const approvals = renderExecApprovalsJson(model);
   const files: Record<string, { content: string; mode: number }> = {};
   const setup: string[] = [
-    "groupadd --system openclaw-work",
+    // The harness made the workspace group (openclaw-work); the agent's user and the gateway's membership as cloud-init makes them.
     "useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin --user-group openclaw-agent",
     "usermod -a -G openclaw-work openclaw",
   ];
-  const units: Record<string, string> = { [GATEWAY_UNIT]: renderGatewayUnit(model), [TOKEN_UNIT]: renderTokenUnit(model), [GATEWAY_JOURNAL_UNIT]: renderGatewayJournalUnit() };
+  // The state volume's unit is a stand-in here: the harness's state trees are on its own tmpfs.
+  const units: Record<string, string> = { [GATEWAY_UNIT]: renderGatewayUnit(model), [TOKEN_UNIT]: renderTokenUnit(model), [GATEWAY_JOURNAL_UNIT]: renderGatewayJournalUnit(), [STATE_VOLUME_UNIT]: STATE_VOLUME_STAND_IN };
   for (const f of [...netsandboxHostFiles(model), ...agentHostFiles(model, approvals), secretsGateFile()]) {
     if (f.path.startsWith(UNIT_DIR)) units[f.path.slice(UNIT_DIR.length)] = f.content;
     else if (f.encoding === "base64") {

@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AGENT_NODE_UNIT, AGENT_PAIR_UNIT, GATEWAY_UNIT, PATHS, TOKEN_UNIT } from "../base/layout";
+import { AGENT_NODE_UNIT, AGENT_PAIR_UNIT, GATEWAY_UNIT, PATHS, STATE_VOLUME_UNIT, TOKEN_UNIT } from "../base/layout";
+import { PREPARE_STATE_VOLUME, renderStateVolumeUnit } from "../state/hostFiles";
 import { GATEWAY_JOURNAL_UNIT, renderGatewayJournalUnit } from "../host/cloudwatchAgent";
 import { MAX_HELPER_EXPOSURE, analyzeUnit, renderGatewayUnit, renderTokenUnit, verifyUnits } from "../host/systemdUnits";
 import { renderSecretsGate } from "../host/secretsGate";
@@ -48,13 +49,13 @@ describe.skipIf(!needTools("systemd-analyze"))("the agent's units under systemd-
       const model = loadStackFile(stack);
       const root = tmp("clawkeep-agent-verify-");
       fs.cpSync(base, root, { recursive: true, verbatimSymlinks: true });
-      const units: Record<string, string> = { ...agentUnits(stack), [GATEWAY_UNIT]: renderGatewayUnit(model), [TOKEN_UNIT]: renderTokenUnit(model) };
+      const units: Record<string, string> = { ...agentUnits(stack), [GATEWAY_UNIT]: renderGatewayUnit(model), [TOKEN_UNIT]: renderTokenUnit(model), [STATE_VOLUME_UNIT]: renderStateVolumeUnit() };
       for (const f of netsandboxHostFiles(model)) if (f.path.startsWith("/etc/systemd/system/")) units[f.path.slice("/etc/systemd/system/".length)] = f.content;
       for (const [name, text] of Object.entries(units)) {
         fs.mkdirSync(path.dirname(path.join(root, "etc/systemd/system", name)), { recursive: true });
         fs.writeFileSync(path.join(root, "etc/systemd/system", name), text);
       }
-      for (const exe of [PATHS.nodeBin, `${PATHS.libexecDir}/fetch-token`, PAIR_SCRIPT, "/usr/bin/journalctl", "/usr/lib/systemd/systemd-socket-proxyd", "/usr/sbin/squid", "/bin/kill"]) {
+      for (const exe of [PATHS.nodeBin, `${PATHS.libexecDir}/fetch-token`, PAIR_SCRIPT, "/usr/bin/journalctl", "/usr/lib/systemd/systemd-socket-proxyd", "/usr/sbin/squid", "/bin/kill", PREPARE_STATE_VOLUME]) {
         fs.mkdirSync(path.dirname(path.join(root, exe)), { recursive: true });
         fs.writeFileSync(path.join(root, exe), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
       }

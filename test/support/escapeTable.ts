@@ -98,6 +98,16 @@ export const ATTEMPTS: Attempt[] = [
   // ---- reach a name off the list ----
   { id: "N1", category: "reach a name off the list", tier: "both", command: (c) => `/usr/bin/curl -s https://${c.offList}/`, leak: () => "off-list-reached" },
   { id: "N2", category: "reach a name off the list", tier: "live", command: (c) => `${c.git} clone https://${c.offList}/x.git n2`, leak: () => "off-list-reached" },
+  // By an IP literal (TEST-NET-3), and by a TLS server name that is not the CONNECT name (a raw TLS client
+  // through the proxy): the proxy's own checks are proven in test/netns-sandbox.integration.test.ts.
+  { id: "N3", category: "reach a name off the list", tier: "live", command: (c) => `${c.git} clone https://203.0.113.7/x.git n3`, leak: () => "off-list-reached" },
+  {
+    id: "N4",
+    category: "reach a name off the list",
+    tier: "both",
+    command: (c) => `/usr/bin/openssl s_client -quiet -proxy 127.0.0.1:3128 -connect api.anthropic.com:443 -servername ${c.offList}`,
+    leak: () => "off-list-reached",
+  },
 ];
 
 /** How an attempt ended: each outcome but "escaped" is a refusal, by the layer named. */

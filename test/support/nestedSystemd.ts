@@ -71,7 +71,7 @@ for d in /var/lib /var/log /usr/local /opt; do mount -t tmpfs -o mode=0755 tmpfs
 mount -t tmpfs -o mode=1777 tmpfs /var/tmp
 useradd --system --no-create-home --home-dir ${PATHS.stateDir} --shell /usr/sbin/nologin openclaw
 # The workspace's group (levels 2-3 give it to the gateway as SupplementaryGroups=).
-groupadd --system ${WORK_GROUP}
+groupadd -f --system ${WORK_GROUP}
 install -d -m 0750 -g openclaw ${PATHS.configDir}
 install -m 0640 -g openclaw "$W/in/openclaw.json" ${PATHS.configFile}
 install -m 0640 -g openclaw "$W/in/exec-approvals.json" ${PATHS.execApprovalsFile}
