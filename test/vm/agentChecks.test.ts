@@ -58,11 +58,15 @@ describe("issue 17's VM check rows", () => {
     expect(audit2.judge?.(fields, 0, ctx).pass).toBe(true);
     expect(audit0.judge?.(fields, 0, ctx).pass).toBe(false);
     expect(audit0.judge?.({ ...fields, agent_exec_rules: "0" }, 0, ctx).pass).toBe(true);
-    expect(audit2.judge?.({ ...fields, recorded: "0" }, 0, ctx).pass).toBe(false);
+    expect(audit2.judge?.({ ...fields, immutable: "1" }, 0, ctx).pass).toBe(false);
     const hard = agentChecks(agentExpectation(loadStackFile("level1")))[3];
     const ok = { secrets_gate: "secrets-gate: unresolved", plugins: "anthropic, memory-core", trusted_proxies: "127.0.0.1", proxy_validate: "allowed:fail denied:ok" };
     expect(hard.judge?.(ok, 0, ctx).pass).toBe(true);
     expect(hard.judge?.({ ...ok, plugins: "anthropic, canvas, memory-core" }, 0, ctx).pass).toBe(false);
     expect(hard.judge?.({ ...ok, proxy_validate: "no-json" }, 0, ctx).pass).toBe(false);
+    // Level 0 allows only the provider; OpenClaw's memory slot loads anyway (its tools are denied), nothing more may.
+    const hard0 = agentChecks(agentExpectation(loadStackFile("level0")))[3];
+    expect(hard0.judge?.(ok, 0, ctx).pass).toBe(true);
+    expect(hard0.judge?.({ ...ok, plugins: "anthropic, memory-core, browser" }, 0, ctx).pass).toBe(false);
   });
 });

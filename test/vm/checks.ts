@@ -247,7 +247,8 @@ pid=$(gw_pid)
 d=$(mktemp -d /run/clawkeep-vmcheck.XXXXXX); trap 'rm -rf "$d"' EXIT
 printf 'Authorization: Bearer %s\\n' "$(<"$token_file")" >"$d/good"
 printf 'Authorization: Bearer %s\\n' "wrong-$(head -c 24 /dev/urandom | base64 | tr -dc A-Za-z0-9)" >"$d/bad"
-call() { nsenter -t "$pid" -n curl -s -o /dev/null -w '%{http_code}' -m 60 -X POST -H 'content-type: application/json' "$@" --data '{"tool":"progress_card","args":{}}' http://127.0.0.1:${ctx.port}/tools/invoke; }
+# A busy first boot can leave a call unanswered (000): ask again, up to three times.
+call() { local c; for _ in 1 2 3; do c=$(nsenter -t "$pid" -n curl -s -o /dev/null -w '%{http_code}' -m 60 -X POST -H 'content-type: application/json' "$@" --data '{"tool":"progress_card","args":{}}' http://127.0.0.1:${ctx.port}/tools/invoke); [[ $c != 000 ]] && break; sleep 5; done; echo "$c"; }
 none=$(call); bad=$(call -H @"$d/bad"); good=$(call -H @"$d/good")
 echo "without_token=$none"; echo "wrong_token=$bad"; echo "with_token=$good"
 [[ $none == 401 && $bad == 401 && $good == 2* ]]`,
