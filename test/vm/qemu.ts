@@ -70,9 +70,13 @@ export function qemuArgs(opts: VmOptions, files: { overlay: string; seedDir: str
     "-kernel", opts.kernel,
     "-initrd", opts.initrd,
     "-append", KERNEL_CMDLINE,
-    "-drive", `file=${files.overlay},if=virtio,format=qcow2,cache=unsafe`,
-    "-drive", `file.driver=vvfat,file.dir=${files.seedDir},file.label=cidata,if=virtio,format=raw,readonly=on`,
-    ...(opts.stateDisk ? ["-drive", `file=${opts.stateDisk.file},if=none,id=state,format=qcow2,cache=writeback`, "-device", `virtio-blk-pci,drive=state,serial=${opts.stateDisk.serial}`] : []),
+    // Fixed PCI slots, in this order: the guest names virtio disks by slot, and the kernel boots root=/dev/vda.
+    // (QEMU creates -device disks before if=virtio ones, so without slots the state disk became vda.)
+    "-drive", `file=${files.overlay},if=none,id=root,format=qcow2,cache=unsafe`,
+    "-device", "virtio-blk-pci,drive=root,addr=0x10",
+    "-drive", `file.driver=vvfat,file.dir=${files.seedDir},file.label=cidata,if=none,id=seed,format=raw,readonly=on`,
+    "-device", "virtio-blk-pci,drive=seed,addr=0x11",
+    ...(opts.stateDisk ? ["-drive", `file=${opts.stateDisk.file},if=none,id=state,format=qcow2,cache=writeback`, "-device", `virtio-blk-pci,drive=state,serial=${opts.stateDisk.serial},addr=0x12`] : []),
     "-netdev", netdev,
     "-device", "virtio-net-pci,netdev=net0",
     "-device", "virtio-rng-pci",

@@ -158,7 +158,8 @@ function probeJson<T>(output: string): T {
 
 function printTable(rows: Row[], timings: Array<[string, string]>): { passed: number; failed: number; skipped: number } {
   const mark = (v?: Verdict): string => (v === undefined ? "-" : v.pass === null ? "n/a" : v.pass ? "pass" : "FAIL");
-  const width = Math.max(...rows.map((r) => r.title.length));
+  // No rows when a boot was aborted before its checks: the table still prints (its header), then the counts.
+  const width = Math.max("check".length, ...rows.map((r) => r.title.length));
   console.log(`\n${"check".padEnd(width)} | boot 1 | replacement`);
   console.log(`${"-".repeat(width)}-+--------+-------------`);
   let passed = 0;
