@@ -354,8 +354,13 @@ async function main(): Promise<number> {
     const marker = `clawkeep known state ${randomBytes(6).toString("hex")}`;
     const written = await agent.run(`${probeScript(port, `write '${marker}'`)} >/run/clawkeep-vm-test/state.json && cat /run/clawkeep-vm-test/state.json`, 900_000);
     log(`6. known state written (exit ${written.rc}): ${written.output.trim().slice(0, 300)}`);
-    const readBack = async (label: string): Promise<StateReadBack> => {
-      const r = await agent.run(probeScript(port, "read /run/clawkeep-vm-test/state.json"), 900_000);
+    // What was written, kept here: /run on the replacement host starts empty, so the probe's record goes in again there.
+    const writtenRecord = written.output.trim().split("\n").filter((l) => l.startsWith("{")).pop() ?? "{}";
+    const readBack = async (label: string, on: AgentClient = agent): Promise<StateReadBack> => {
+      const r = await on.run(
+        `install -d -m 0700 /run/clawkeep-vm-test && [ -s /run/clawkeep-vm-test/state.json ] || printf '%s\\n' '${writtenRecord.replace(/'/g, "'\\''")}' >/run/clawkeep-vm-test/state.json\n${probeScript(port, "read /run/clawkeep-vm-test/state.json")}`,
+        900_000,
+      );
       try {
         return probeJson<StateReadBack>(r.output);
       } catch (err) {
@@ -441,7 +446,7 @@ async function main(): Promise<number> {
     const ctx2 = contextFor(promoted, promotedModel);
     const checks2 = await timed("9. checks, replacement host", () => runChecks(agent2, [...CHECKS, ...agentChecks(agentExpectation(promotedModel))], ctx2, rows, 1));
     timings.push(["checks, replacement host", `${checks2.seconds.toFixed(0)} s`]);
-    const state3 = await readBack("replacement");
+    const state3 = await readBack("replacement", agent2);
     log(`   read back on the replacement: ${describeState(state3)}`);
     rows.push({
       title: "known state (workspace file, memory entry, session, pairing approval) read back through the gateway",
