@@ -79,6 +79,7 @@ describe.skipIf(!USABLE)("prepare-state-volume on loop devices", () => {
     const res = spawnSync("shellcheck", ["-s", "bash", script], { encoding: "utf8" });
     expect(res.stdout + res.stderr).toBe("");
     expect(renderStateVolumeUnit()).toContain(STATE_TREES.map(treeArgument).join(" "));
+    expect(renderStateVolumeUnit()).toMatch(/^ExecStart=\S+ --account user:openclaw-agent --account group:openclaw-agent --account group:openclaw-work /m);
     expect(() => treeArgument({ name: "x", path: "/a b", owner: "o", group: "g", mode: "0700" })).toThrow(/not name:\/path/);
   });
 
@@ -124,6 +125,29 @@ describe.skipIf(!USABLE)("prepare-state-volume on loop devices", () => {
     expect(second.out).toContain(`${dir}/a daemon`);
     expect(second.out).toContain(`${dir}/b bin`);
     expect(second.out).toContain(`${dir} daemon`);
+  });
+
+  it("re-owns the files of the accounts it is told to track (the agent's), keeps the record of one this host lacks, and refuses a malformed one", () => {
+    const img = image("accounts.img");
+    attach(img, virtio);
+    const uidSys = spawnSync("id", ["-u", "sys"], { encoding: "utf8" }).stdout.trim();
+    const gidSys = spawnSync("getent", ["group", "sys"], { encoding: "utf8" }).stdout.split(":")[2];
+    const dir = path.join(w, "trees/work");
+    const accounts = ["--account", "user:sys", "--account", "group:sys", "--account", "user:clawkeep-absent"];
+    // The earlier host's agent had ids 4242/4343; an account of that host this one lacks is on record too.
+    const first = run([...accounts, tree("work", "daemon", "daemon", "0750")], `touch ${dir}/agent-file; chown 4242:4343 ${dir}/agent-file; sed -i -e 's/^user sys .*/user sys 4242/' -e 's/^group sys .*/group sys 4343/' "$CLAWKEEP_STATE_VOLUME_DIR/.clawkeep-ids"; echo 'user clawkeep-absent 777' >>"$CLAWKEEP_STATE_VOLUME_DIR/.clawkeep-ids"`);
+    expect(first.rc, first.err).toBe(0);
+    const second = run([...accounts, tree("work", "daemon", "daemon", "0750")], `stat -c '%n %u:%g' ${dir}/agent-file; cat "$CLAWKEEP_STATE_VOLUME_DIR/.clawkeep-ids"`);
+    expect(second.rc, second.err).toBe(0);
+    expect(second.err).toContain(`re-owning files of user sys: id 4242 -> ${uidSys}`);
+    expect(second.err).toContain(`re-owning files of group sys: id 4343 -> ${gidSys}`);
+    expect(second.out).toContain(`${dir}/agent-file ${uidSys}:${gidSys}`);
+    expect(second.out).toContain("user clawkeep-absent 777");
+    expect(second.out).toContain(`user sys ${uidSys}`);
+
+    const bad = run(["--account", "nobody", tree("work", "daemon", "daemon", "0750")]);
+    expect(bad.rc).not.toBe(0);
+    expect(bad.err).toContain("--account takes user:NAME or group:NAME, not 'nobody'");
   });
 
   const refusals: Array<[string, (img: string) => void, RegExp]> = [

@@ -2,7 +2,7 @@
 // NVMe serial on Nitro, a virtio serial in the VM test), makes a filesystem only on a provably blank
 // volume, checks and mounts it with restrictive options, fixes owners after a uid change, and
 // bind-mounts each state tree at its path. The gateway requires it, so it never runs on the root disk.
-import { GATEWAY_UNIT, PATHS, STATE_TREES, STATE_VOLUME_UNIT, type StateTree } from "../base/layout";
+import { AGENT_USER, GATEWAY_UNIT, PATHS, STATE_TREES, STATE_VOLUME_UNIT, WORK_GROUP, type StateTree } from "../base/layout";
 import { ROOT_OWNER, unitFile, type HostFile } from "../base/hostFile";
 import { STRICT, factsReader } from "../base/shellPrelude";
 
@@ -40,7 +40,7 @@ const SCRIPT = `#!/bin/bash
 # Finds the cell's state volume by its EBS volume id, waits for it to be attached, makes an ext4
 # filesystem only when the volume is provably blank, checks and mounts it (${STATE_MOUNT_OPTIONS}),
 # maps file owners to this host's ids, and bind-mounts each state tree at its path.
-#   prepare-state-volume NAME:PATH:OWNER:GROUP:MODE...    mount (the unit's ExecStart)
+#   prepare-state-volume [--account user|group:NAME]... NAME:PATH:OWNER:GROUP:MODE...    mount (the unit's ExecStart)
 #   prepare-state-volume --unmount NAME:PATH:OWNER:GROUP:MODE...
 ${STRICT}${factsReader("instance_env", "CLAWKEEP_INSTANCE_ENV", PATHS.instanceEnvFile)}
 vol=\${CLAWKEEP_STATE_VOLUME_ID:?missing in $instance_env}
@@ -55,8 +55,18 @@ options=${STATE_MOUNT_OPTIONS}
 ids_file=$mnt/.clawkeep-ids
 
 unmount=0
-if [[ \${1:-} == --unmount ]]; then unmount=1; shift; fi
-(($# > 0)) || die "usage: \${0##*/} [--unmount] NAME:PATH:OWNER:GROUP:MODE..."
+# Accounts beyond the trees' owners whose files live on the volume (the agent's, in the workspace).
+declare -a accounts=()
+while (($# > 0)); do
+  case $1 in
+    --unmount) unmount=1; shift ;;
+    --account)
+      [[ \${2:-} =~ ^(user|group):[a-z_][a-z0-9_-]*$ ]] || die "--account takes user:NAME or group:NAME, not '\${2:-}'"
+      accounts+=("$2"); shift 2 ;;
+    *) break ;;
+  esac
+done
+(($# > 0)) || die "usage: \${0##*/} [--unmount] [--account user|group:NAME]... NAME:PATH:OWNER:GROUP:MODE..."
 declare -a names paths owners groups modes
 for t in "$@"; do
   [[ $t =~ ^([a-z0-9-]+):(/[A-Za-z0-9/_.-]+):([a-z_][a-z0-9_-]*):([a-z_][a-z0-9_-]*):([0-7]{4})$ ]] || die "not NAME:PATH:OWNER:GROUP:MODE: $t"
@@ -135,6 +145,13 @@ for i in "\${!names[@]}"; do
     kinds+=("$kind"); keys+=("$key"); news+=("$new")
   done
 done
+# An account this host does not have (no agent below level 2) is skipped; its recorded id is kept for a later host.
+for a in "\${accounts[@]}"; do
+  kind=\${a%%:*} key=\${a#*:}
+  if [[ $kind == user ]]; then new=$(id -u "$key" 2>/dev/null) || continue
+  else new=$(getent group "$key" | cut -d: -f3); [[ -n $new ]] || continue; fi
+  kinds+=("$kind"); keys+=("$key"); news+=("$new")
+done
 remap=()
 if [[ -f $ids_file ]]; then
   while read -r kind key old; do
@@ -154,7 +171,16 @@ if ((\${#remap[@]} > 0)); then
     done
   done
 fi
-printf '%s\\n' "$(for j in "\${!keys[@]}"; do printf '%s %s %s\\n' "\${kinds[j]}" "\${keys[j]}" "\${news[j]}"; done | sort -u)" >"$ids_file.new"
+{
+  for j in "\${!keys[@]}"; do printf '%s %s %s\\n' "\${kinds[j]}" "\${keys[j]}" "\${news[j]}"; done
+  if [[ -f $ids_file ]]; then
+    while read -r kind key old; do
+      here=0
+      for j in "\${!keys[@]}"; do if [[ \${kinds[j]} == "$kind" && \${keys[j]} == "$key" ]]; then here=1; fi; done
+      ((here)) || printf '%s %s %s\\n' "$kind" "$key" "$old"
+    done <"$ids_file"
+  fi
+} | sort -u >"$ids_file.new"
 mv -f "$ids_file.new" "$ids_file"
 
 for i in "\${!names[@]}"; do
@@ -179,9 +205,13 @@ export function renderPrepareStateVolume(): string {
 
 const why = (text: string): string => `# ${text}`;
 
+/** Accounts whose files sit on the volume without owning a tree: the agent's (levels 2 and 3), re-owned on a new host too. */
+export const STATE_ACCOUNTS: readonly string[] = [`user:${AGENT_USER}`, `group:${AGENT_USER}`, `group:${WORK_GROUP}`];
+
 /** The oneshot: no namespaces at all, so its mounts land in the host's; the gateway Requires= it. */
 export function renderStateVolumeUnit(trees: readonly StateTree[] = STATE_TREES): string {
   const args = trees.map(treeArgument).join(" ");
+  const accounts = STATE_ACCOUNTS.map((a) => `--account ${a}`).join(" ");
   return `${[
     "[Unit]",
     "Description=clawkeep: find, check and mount the cell's state volume",
@@ -192,7 +222,7 @@ export function renderStateVolumeUnit(trees: readonly StateTree[] = STATE_TREES)
     "[Service]",
     "Type=oneshot",
     "RemainAfterExit=yes",
-    `ExecStart=${PREPARE_STATE_VOLUME} ${args}`,
+    `ExecStart=${PREPARE_STATE_VOLUME} ${accounts} ${args}`,
     why("The kit's directory modes and owners (one home: the tmpfiles file), now applied to the trees on the volume."),
     `ExecStartPost=systemd-tmpfiles --create ${PATHS.tmpfilesConf}`,
     `ExecStop=${PREPARE_STATE_VOLUME} --unmount ${args}`,
