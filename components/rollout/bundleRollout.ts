@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { failureAlarm } from "../alarms/failureAlarm";
 import { applyEventInput } from "../commands/documents";
+import { runDocumentOnEvent, sendCommandPolicy } from "../commands/runOnEvent";
 import { APPLY_METRICS } from "../host/bundleApply";
 
 export interface BundlePointerArgs {
@@ -56,12 +57,7 @@ export function pointerChangePattern(parameterName: string) {
 }
 
 /** The EventBridge role's one permission: the apply document, on the cell's instance only. */
-export function applySendPolicy(documentArn: string, instanceArn: string) {
-  return {
-    Version: "2012-10-17",
-    Statement: [{ Sid: "RunTheApplyDocumentOnTheGatewayHostOnly", Effect: "Allow", Action: "ssm:SendCommand", Resource: [documentArn, instanceArn] }],
-  };
-}
+export const applySendPolicy = (documentArn: string, instanceArn: string) => sendCommandPolicy("RunTheApplyDocumentOnTheGatewayHostOnly", documentArn, instanceArn);
 
 /**
  * Host-file changes without a new host: the bundle pointer (an SSM parameter naming the bundle's
@@ -76,63 +72,27 @@ export class BundleRollout extends pulumi.ComponentResource {
     super("clawkeep:rollout:BundleRollout", name, {}, opts);
     const self = { parent: this };
 
-    const rule = new aws.cloudwatch.EventRule(
-      `${name}-rule`,
-      { description: "The host bundle pointer moved: run the apply document on the host", eventPattern: JSON.stringify(pointerChangePattern(args.parameterName)), tags: args.tags },
-      { parent: this, dependsOn: [args.parameter] },
-    );
-    const instance = pulumi.interpolate`arn:aws:ec2:${args.region}:${args.accountId}:instance/${args.instanceId}`;
-    const role = new aws.iam.Role(
-      `${name}-role`,
+    const { rule, undelivered } = runDocumentOnEvent(
+      name,
       {
-        path: args.rolePath,
-        assumeRolePolicy: pulumi.all([args.accountId, rule.arn]).apply(([accountId, ruleArn]) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Effect: "Allow",
-                Principal: { Service: "events.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                // Confused-deputy guard: only this account's EventBridge, only for this rule.
-                Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnEquals: { "aws:SourceArn": ruleArn } },
-              },
-            ],
-          }),
-        ),
-        tags: args.tags,
-      },
-      self,
-    );
-    new aws.iam.RolePolicy(
-      `${name}-send-command`,
-      { role: role.id, policy: pulumi.all([args.applyDocumentArn, instance]).apply(([doc, inst]) => JSON.stringify(applySendPolicy(doc, inst))) },
-      { parent: role },
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-run-apply`,
-      {
-        rule: rule.name,
-        arn: args.applyDocumentArn,
-        roleArn: role.arn,
+        ruleDescription: "The host bundle pointer moved: run the apply document on the host",
+        eventPattern: JSON.stringify(pointerChangePattern(args.parameterName)),
+        ruleDependsOn: [args.parameter],
+        documentArn: args.applyDocumentArn,
         // Constant input: no event field reaches the host; it reads the pointer itself.
         input: applyEventInput(),
-        runCommandTargets: [{ key: "InstanceIds", values: [args.instanceId] }],
-        retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
-      },
-      { parent: rule },
-    );
-    const undelivered = failureAlarm(
-      `${name}-undelivered`,
-      {
-        description: "A new host bundle could not be sent to the gateway host (EventBridge FailedInvocations); its timer applies it within minutes",
-        namespace: "AWS/Events",
-        metricName: "FailedInvocations",
-        dimensions: { RuleName: rule.name },
-        alarmActions: [args.alarmTopicArn],
+        policySid: "RunTheApplyDocumentOnTheGatewayHostOnly",
+        targetSuffix: "run-apply",
+        alarmSuffix: "undelivered",
+        alarmDescription: "A new host bundle could not be sent to the gateway host (EventBridge FailedInvocations); its timer applies it within minutes",
+        instanceId: args.instanceId,
+        rolePath: args.rolePath,
+        region: args.region,
+        accountId: args.accountId,
+        alarmTopicArn: args.alarmTopicArn,
         tags: args.tags,
       },
-      { parent: rule },
+      this,
     );
     const hostAlarm = (metric: string, description: string) =>
       failureAlarm(
