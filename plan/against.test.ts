@@ -59,6 +59,40 @@ describe("against an earlier plan of level 1", () => {
   });
 });
 
+describe("against an earlier plan written by another run", () => {
+  it("level 3 against itself: no change, its base64 host file (the git wrapper) compared as bytes", async () => {
+    const dir = tmp();
+    const plan = await planStack("level3");
+    expect(plan.host.files.some((f) => f.encoding === "base64")).toBe(true);
+    writeOut(plan, dir);
+    expect(compareWithEarlier(readEarlierPlan(dir), await planStack("level3")).changes).toEqual([]);
+  });
+
+  it("a Lambda archive built at another temporary path is the same code; other bytes are a change of its code", async () => {
+    const rewrite = (edit: (code: { archivePath: string; sha256: string }) => void): string => {
+      const dir = tmp();
+      fs.cpSync(base, dir, { recursive: true });
+      const file = path.join(dir, "plan.json");
+      const json = JSON.parse(fs.readFileSync(file, "utf8")) as { resources: Array<{ type: string; inputs?: { code?: { archivePath: string; sha256: string } } }> };
+      const codes = json.resources.filter((r) => r.type === "aws:lambda/function:Function").map((r) => r.inputs?.code);
+      expect(codes.length).toBeGreaterThan(0);
+      for (const c of codes) {
+        expect(c?.sha256).toMatch(/^[0-9a-f]{64}$/);
+        if (c) edit(c);
+      }
+      fs.writeFileSync(file, JSON.stringify(json));
+      return dir;
+    };
+    const now = await planStack("level1");
+    const moved = rewrite((c) => void (c.archivePath = `/tmp/clawkeep-elsewhere-1/${path.basename(c.archivePath)}`));
+    expect(compareWithEarlier(readEarlierPlan(moved), now).changes).toEqual([]);
+    const rebuilt = rewrite((c) => void (c.sha256 = "0".repeat(64)));
+    const changed = compareWithEarlier(readEarlierPlan(rebuilt), now).changes;
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.every((c) => c.what.endsWith(": code") && c.effect === "nothing")).toBe(true);
+  });
+});
+
 describe("--against on the command line", () => {
   const run = async (argv: string[]) => {
     let out = "";

@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { EFFECTS, EFFECT_MEANING, resourceChangeEffect, resourceLifecycleEffect, strongest, type ChangeEffect } from "../components/base/changeEffects";
+import { hostFileBytes } from "../components/base/hostFile";
 import { hostFileEffect } from "../components/host/effects";
 import type { PlannedRow, StackPlan } from "./planStack";
 import { table } from "./table";
@@ -75,7 +76,13 @@ export interface AgainstResult {
   summary: string;
 }
 
-const canonical = (v: unknown) => JSON.stringify(v === undefined ? null : v);
+/** An asset with a digest (withAssetDigests) is its bytes: the temporary path it was built at is left out. */
+const canonical = (v: unknown) =>
+  JSON.stringify(v === undefined ? null : v, (_key, x: unknown) => {
+    if (x === null || typeof x !== "object" || Array.isArray(x) || typeof (x as { sha256?: unknown }).sha256 !== "string") return x;
+    const { archivePath: _a, path: _p, ...rest } = x as Record<string, unknown>;
+    return rest;
+  });
 /** urn:pulumi:STACK::PROJECT::TYPE::NAME without STACK. */
 const withoutStack = (urn: string) => urn.replace(/^urn:pulumi:[^:]*::/, "urn:pulumi:*::");
 
@@ -85,9 +92,9 @@ export function compareWithEarlier(earlier: EarlierPlan, plan: StackPlan): Again
   const now = new Map(plan.host.files.map((f) => [f.path, f]));
   for (const [p, f] of now) {
     const before = earlier.hostFiles.get(p);
-    const bytes = Buffer.from(f.content);
+    const bytes = hostFileBytes(f);
     if (before && before.content.equals(bytes) && before.mode === f.mode && before.owner === f.owner) continue;
-    const e = hostFileEffect(p, before?.content.toString("utf8"), f.content);
+    const e = hostFileEffect(p, before?.content.toString("utf8"), bytes.toString("utf8"));
     const detail = before && before.content.equals(bytes) ? ` (mode/owner ${before.mode} ${before.owner} -> ${f.mode} ${f.owner})` : "";
     changes.push({ kind: "host file", what: `${p}${detail}`, change: before ? "changed" : "added", ...e });
   }

@@ -4,6 +4,7 @@
 // program registered, so the plan shows exactly what `pulumi up` would ship. Used by the CLI, the
 // tests and the bench.
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { parse as parseYaml } from "yaml";
@@ -81,6 +82,19 @@ export function runtimeConfig(raw: Record<string, unknown>, others: Record<strin
   return { config, secretKeys, knownSecrets };
 }
 
+/**
+ * Every file asset or archive among the inputs gains the SHA-256 of its bytes: its path is a temporary
+ * build directory that differs per run, so `--against` compares what would be uploaded, not where it lay.
+ */
+export function withAssetDigests(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withAssetDigests);
+  if (value === null || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  const file = typeof obj.archivePath === "string" ? obj.archivePath : typeof obj.path === "string" && Object.keys(obj).length === 1 ? obj.path : undefined;
+  if (file !== undefined && fs.existsSync(file) && fs.statSync(file).isFile()) return { ...obj, sha256: createHash("sha256").update(fs.readFileSync(file)).digest("hex") };
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, withAssetDigests(v)]));
+}
+
 export function toRows(resources: PlannedResource[], knownSecrets: string[]): PlannedRow[] {
   return resources
     .filter((r) => r.custom)
@@ -90,7 +104,7 @@ export function toRows(resources: PlannedResource[], knownSecrets: string[]): Pl
       urn: r.urn,
       parent: r.parent,
       security: describeSecurity(r.type, r.inputs, r.state),
-      inputs: redact(r.inputs, knownSecrets),
+      inputs: withAssetDigests(redact(r.inputs, knownSecrets)),
     }));
 }
 
