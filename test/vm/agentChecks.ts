@@ -104,15 +104,27 @@ rules=$(auditctl -l 2>&1)
 echo "credential_rules=$(grep -c 'key=${AUDIT_KEYS.credentialReadByOther}' <<<"$rules")"
 echo "agent_exec_rules=$(grep -c 'key=${AUDIT_KEYS.agentExec}' <<<"$rules")"
 echo "immutable=$(auditctl -s | sed -n 's/^enabled //p')"
-setpriv --reuid=nobody --regid=nogroup --clear-groups ls ${PATHS.stateDir} >/dev/null 2>&1 || true
-sleep 2
-echo "recorded=$(ausearch -i -k ${AUDIT_KEYS.credentialReadByOther} 2>/dev/null | grep -c 'type=SYSCALL')"
+echo "state_dir=$(stat -c '%U:%G/%a' ${PATHS.stateDir})"
+setpriv --reuid=nobody --regid=nogroup --clear-groups ls ${PATHS.stateDir} >/dev/null 2>&1
+echo "nobody_ls_exit=$?"
+# Where the record went, if anywhere: auditd's log (auditd running), or the journal (no auditd: kauditd hands it to journald).
+status=$(auditctl -s)
+echo "auditd=$(systemctl is-active auditd.service)/pid:$(sed -n 's/^pid //p' <<<"$status")/lost:$(sed -n 's/^lost //p' <<<"$status")/backlog_limit:$(sed -n 's/^backlog_limit //p' <<<"$status")"
+recorded=0
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  recorded=$(ausearch -k ${AUDIT_KEYS.credentialReadByOther} 2>/dev/null | grep -c 'type=SYSCALL')
+  ((recorded > 0)) && break
+  sleep 2
+done
+echo "recorded=$recorded"
+echo "in_journal=$(journalctl -b --no-pager _TRANSPORT=audit 2>/dev/null | grep -c 'key="${AUDIT_KEYS.credentialReadByOther}"')"
+echo "audit_log=$(stat -c '%U:%G/%a/%s' /var/log/audit/audit.log 2>&1 | tr ' ' _)"
 [[ $(grep -c 'key=${AUDIT_KEYS.credentialReadByOther}' <<<"$rules") -ge 1 ]]`,
       judge: (f, rc): Verdict => ({
         // "recorded" is reported, not judged: on the level-0 VM a refused open by nobody left no record (seen twice,
         // 2026-12-07); until that is explained the row proves the keys are loaded and locked, not that they fire.
         pass: rc === 0 && Number(f.credential_rules) >= 1 && (expect.commands ? Number(f.agent_exec_rules) >= 1 : f.agent_exec_rules === "0") && f.immutable === "2",
-        detail: describe(f, ["credential_rules", "agent_exec_rules", "immutable", "recorded"]),
+        detail: describe(f, ["credential_rules", "agent_exec_rules", "immutable", "state_dir", "nobody_ls_exit", "auditd", "recorded", "in_journal", "audit_log"]),
       }),
     },
     {
