@@ -62,7 +62,9 @@ describe("StateBackup on a cell with a state volume", () => {
     const role = kept.resources.find((r) => r.name === "gw-backup-role");
     expect(JSON.parse(String(input(role as PlannedResource, "assumeRolePolicy"))).Statement).toEqual([{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }]);
     const keyUse = JSON.parse(String(input(kept.resources.find((r) => r.name === "gw-backup-role-data-key") as PlannedResource, "policy")));
-    expect(keyUse.Statement[0]).toMatchObject({ Resource: stateOf(kept, "gw-keys-data").arn, Condition: { StringEquals: { "kms:ViaService": "ec2.us-east-1.amazonaws.com" } } });
+    const dataKey = stateOf(kept, "gw-keys-data").arn;
+    expect(keyUse.Statement.every((st: { Resource: unknown }) => st.Resource === dataKey)).toBe(true);
+    expect(keyUse.Statement.find((st: { Sid: string }) => st.Sid === "SnapshotsOfTheStateVolumeThroughEc2")).toMatchObject({ Condition: { StringEquals: { "kms:ViaService": "ec2.us-east-1.amazonaws.com" } } });
   });
 
   it("lets only the Admin role delete or shorten a recovery point; the deployer may only rewrite the policy", () => {

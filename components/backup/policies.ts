@@ -45,13 +45,11 @@ export function backupTrustPolicy(): string {
 }
 
 /**
- * EBS snapshots keep the volume's key (AWS Backup cannot re-encrypt them): the role must use the data
- * key through EC2, or a job "succeeds" without backing anything up. Only through EC2, only this key.
- */
-/**
- * What AWS Backup does for an EBS recovery point (the EBS statements of AWSBackupServiceRolePolicyForBackup):
+ * What AWS Backup does for an EBS recovery point (the EBS statements of AWSBackupServiceRolePolicyForBackup,
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSBackupServiceRolePolicyForBackup.html):
  * snapshot the one volume, tag and (at expiry) delete its snapshots, read volumes and snapshots, and write
- * into the cell's vault.
+ * into the cell's vault. Left out: copies (ec2:CopySnapshot), sharing (ModifySnapshotAttribute), the archive
+ * tier, AMIs and every other service.
  */
 export function backupJobPolicy(volumeArn: string, vaultArn: string): string {
   return JSON.stringify({
@@ -65,16 +63,24 @@ export function backupJobPolicy(volumeArn: string, vaultArn: string): string {
   });
 }
 
+/**
+ * EBS snapshots keep the volume's key (AWS Backup cannot re-encrypt them), so the role uses that key the way
+ * the managed policy's KMS statements do, on this key only: DescribeKey; a grant only for an AWS resource;
+ * data keys and re-encryption only through EC2 and only for an EBS encryption context. No kms:Decrypt (the
+ * managed policy gives EC2 none either; a restore is the deployer's `pulumi up`, not this role).
+ */
 export function backupKeyPolicy(dataKeyArn: string, region: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
+      { Sid: "DescribeTheDataKey", Effect: "Allow", Action: "kms:DescribeKey", Resource: dataKeyArn },
+      { Sid: "GrantsOnlyForAnAwsResource", Effect: "Allow", Action: "kms:CreateGrant", Resource: dataKeyArn, Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } },
       {
         Sid: "SnapshotsOfTheStateVolumeThroughEc2",
         Effect: "Allow",
-        Action: ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+        Action: ["kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
         Resource: dataKeyArn,
-        Condition: { StringEquals: { "kms:ViaService": `ec2.${region}.amazonaws.com` } },
+        Condition: { StringEquals: { "kms:ViaService": `ec2.${region}.amazonaws.com` }, "ForAnyValue:StringEquals": { "kms:EncryptionContextKeys": "aws:ebs:id" } },
       },
     ],
   });
