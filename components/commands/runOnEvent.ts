@@ -10,7 +10,23 @@ export function sendCommandPolicy(sid: string, documentArn: string, instanceArn:
   };
 }
 
-export interface RunOnEventArgs {
+/** Where the document runs and who hears of an undelivered event: the same for every such trigger of a cell. */
+export interface RunOnEventTarget {
+  instanceId: pulumi.Input<string>;
+  /** The cell's IAM path (cellRolePath): the role sits with the cell's other roles. */
+  rolePath: string;
+  region: pulumi.Input<string>;
+  accountId: pulumi.Input<string>;
+  alarmTopicArn: pulumi.Input<string>;
+  tags?: Record<string, string>;
+}
+
+/** Only the target's fields of a component's args. */
+export function eventTarget(a: RunOnEventTarget): RunOnEventTarget {
+  return { instanceId: a.instanceId, rolePath: a.rolePath, region: a.region, accountId: a.accountId, alarmTopicArn: a.alarmTopicArn, tags: a.tags };
+}
+
+export interface RunOnEventArgs extends RunOnEventTarget {
   ruleDescription: string;
   /** The EventBridge pattern, as JSON. */
   eventPattern: pulumi.Input<string>;
@@ -26,13 +42,6 @@ export interface RunOnEventArgs {
   targetSuffix: string;
   alarmSuffix: string;
   alarmDescription: string;
-  instanceId: pulumi.Input<string>;
-  /** The cell's IAM path (cellRolePath): the role sits with the cell's other roles. */
-  rolePath: string;
-  region: pulumi.Input<string>;
-  accountId: pulumi.Input<string>;
-  alarmTopicArn: pulumi.Input<string>;
-  tags?: Record<string, string>;
 }
 
 /**

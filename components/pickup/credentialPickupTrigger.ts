@@ -1,20 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { pickupEventInput } from "../commands/documents";
-import { runDocumentOnEvent, sendCommandPolicy } from "../commands/runOnEvent";
+import { eventTarget, runDocumentOnEvent, sendCommandPolicy, type RunOnEventTarget } from "../commands/runOnEvent";
 import { pickupEventPattern } from "../host/pickupToken";
 
-export interface CredentialPickupTriggerArgs {
+export interface CredentialPickupTriggerArgs extends RunOnEventTarget {
   /** Every secret the gateway loads: its token and each provider API key. */
   secretArns: pulumi.Input<string>[];
-  instanceId: pulumi.Input<string>;
   /** The cell's pickup document (the kit's own; never a shell document). */
   documentArn: pulumi.Input<string>;
-  /** The cell's IAM path (cellRolePath): the role sits with the cell's other roles. */
-  rolePath: string;
-  region: pulumi.Input<string>;
-  accountId: pulumi.Input<string>;
-  alarmTopicArn: pulumi.Input<string>;
-  tags?: Record<string, string>;
 }
 
 /** The EventBridge role's one permission: the pickup document, on the cell's instance only. */
@@ -44,12 +37,7 @@ export class CredentialPickupTrigger extends pulumi.ComponentResource {
         targetSuffix: "run-pickup",
         alarmSuffix: "failed",
         alarmDescription: "Credential pickup could not be sent to the gateway host (EventBridge FailedInvocations)",
-        instanceId: args.instanceId,
-        rolePath: args.rolePath,
-        region: args.region,
-        accountId: args.accountId,
-        alarmTopicArn: args.alarmTopicArn,
-        tags: args.tags,
+        ...eventTarget(args),
       },
       this,
     );

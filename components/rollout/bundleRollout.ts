@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { failureAlarm } from "../alarms/failureAlarm";
 import { applyEventInput } from "../commands/documents";
-import { runDocumentOnEvent, sendCommandPolicy } from "../commands/runOnEvent";
+import { eventTarget, runDocumentOnEvent, sendCommandPolicy, type RunOnEventTarget } from "../commands/runOnEvent";
 import { APPLY_METRICS } from "../host/bundleApply";
 
 export interface BundlePointerArgs {
@@ -35,20 +35,14 @@ export function bundlePointer(name: string, args: BundlePointerArgs, opts: pulum
   );
 }
 
-export interface BundleRolloutArgs {
+export interface BundleRolloutArgs extends RunOnEventTarget {
   /** The pointer (bundlePointer): a change of it is what the rule watches. */
   parameter: aws.ssm.Parameter;
   parameterName: string;
-  instanceId: pulumi.Input<string>;
   /** The cell's apply document (the kit's own; never a shell document). */
   applyDocumentArn: pulumi.Input<string>;
   /** The cell's metric namespace: the host publishes BundleApplyFailed and RuntimeUpgradeRolledBack there. */
   metricNamespace: string;
-  rolePath: string;
-  region: pulumi.Input<string>;
-  accountId: pulumi.Input<string>;
-  alarmTopicArn: pulumi.Input<string>;
-  tags?: Record<string, string>;
 }
 
 /** The EventBridge pattern of a change of the pointer (Parameter Store's own event). */
@@ -85,12 +79,7 @@ export class BundleRollout extends pulumi.ComponentResource {
         targetSuffix: "run-apply",
         alarmSuffix: "undelivered",
         alarmDescription: "A new host bundle could not be sent to the gateway host (EventBridge FailedInvocations); its timer applies it within minutes",
-        instanceId: args.instanceId,
-        rolePath: args.rolePath,
-        region: args.region,
-        accountId: args.accountId,
-        alarmTopicArn: args.alarmTopicArn,
-        tags: args.tags,
+        ...eventTarget(args),
       },
       this,
     );
