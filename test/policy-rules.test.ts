@@ -308,7 +308,7 @@ const CASES: Case[] = [
       "bad-audit-off": /audit\.enabled is false[\s\S]*redactPatterns is empty/,
     },
   },
-  { rule: "no-opaque-dynamic-resource", program: "unseen", bad: ["opaque-policy"], good: ["unseen-private", "in-account-sg"], says: { "opaque-policy": /decided by its provider code at deploy time/ } },
+  { rule: "no-opaque-dynamic-resource", program: "unseen", bad: ["opaque-policy", "opaque-cfn-stack", "opaque-stack-set", "opaque-stack-set-instance", "opaque-product", "opaque-sar-app"], good: ["unseen-private", "in-account-sg"], says: { "opaque-policy": /decided by its provider code at deploy time/, "opaque-cfn-stack": /CloudFormation stack: its template/, "opaque-product": /Service Catalog provisioned product/ } },
 ];
 
 const flagged = (c: Case) => judged[c.program].violations.filter((v) => v.rule === c.rule);
