@@ -266,15 +266,15 @@ const CASES: Case[] = [
   {
     rule: "openclaw-gateway-loopback",
     program: "openclaw",
-    bad: ["bad-bind", "bad-flag-bind", "bad-config-set", "bad-include", "bad-custom-path", "bad-mime", "bad-s3-json5"],
-    good: [...GOOD_GATEWAYS, "bad-funnel", "bad-flag-auth"],
-    says: { "bad-flag-bind": /--bind lan \(the flag overrides the config\)/, "bad-config-set": /after `openclaw config set gateway\.bind lan`/, "bad-custom-path": /gw\.conf: gateway\.bind is "custom"/, "bad-include": /"tailnet"/ },
+    bad: ["bad-bind", "bad-flag-bind", "bad-config-set", "bad-include", "bad-custom-path", "bad-mime", "bad-s3-json5", "bad-ssm-doc-bind", "bad-ssm-doc-yaml-flag", "bad-ssm-assoc-bind"],
+    good: [...GOOD_GATEWAYS, "bad-funnel", "bad-flag-auth", "good-ssm-doc", "good-ssm-assoc", "bad-ssm-window-auth"],
+    says: { "bad-ssm-doc-bind": /after `sudo -u openclaw openclaw config set gateway\.bind lan`/, "bad-ssm-doc-yaml-flag": /--bind lan/, "bad-ssm-assoc-bind": /"tailnet"/, "bad-flag-bind": /--bind lan \(the flag overrides the config\)/, "bad-config-set": /after `openclaw config set gateway\.bind lan`/, "bad-custom-path": /gw\.conf: gateway\.bind is "custom"/, "bad-include": /"tailnet"/ },
   },
   {
     rule: "openclaw-gateway-auth",
     program: "openclaw",
-    bad: ["bad-auth-none", "bad-auth-unset", "bad-funnel", "bad-flag-auth", "bad-password", "bad-weak-token", "bad-rate-limit", "bad-bundle"],
-    good: [...GOOD_GATEWAYS, "bad-bind", "bad-flag-bind"],
+    bad: ["bad-auth-none", "bad-auth-unset", "bad-funnel", "bad-flag-auth", "bad-password", "bad-weak-token", "bad-rate-limit", "bad-bundle", "bad-ssm-window-auth"],
+    good: [...GOOD_GATEWAYS, "bad-bind", "bad-flag-bind", "good-ssm-doc", "good-ssm-assoc", "bad-ssm-doc-bind"],
     says: {
       "bad-password": /mode is "password"/,
       "bad-flag-auth": /--auth none/,
@@ -283,7 +283,7 @@ const CASES: Case[] = [
     },
   },
   { rule: "openclaw-no-funnel", program: "openclaw", bad: ["bad-funnel", "bad-funnel-command", "bad-launch-config"], good: [...GOOD_GATEWAYS, "bad-bind"], says: { "bad-funnel-command": /tailscale funnel --bg 18789/ } },
-  { rule: "openclaw-no-dangerous-flags", program: "openclaw", bad: ["bad-dangerous"], good: GOOD_GATEWAYS },
+  { rule: "openclaw-no-dangerous-flags", program: "openclaw", bad: ["bad-dangerous", "bad-ssm-doc-dangerous"], good: [...GOOD_GATEWAYS, "good-ssm-doc", "good-ssm-assoc"] },
   {
     rule: "openclaw-trust-envelope",
     program: "openclaw",

@@ -10,11 +10,11 @@ import { SESSION_IDLE_MAX_MINUTES, SESSION_MAX_HOURS } from "../../stacks/limits
 import { assignments, isCredentialName, isReference, isWeakSecret, redactCredentials } from "../../stacks/secretShapes";
 import { LEVELS, TRUST_LEVELS, TRUST_LEVEL_TAG, type LevelCapabilities, type TrustLevel } from "../../stacks/trustLevels";
 import { shellWords } from "./shellScript";
-import { HOST_PAYLOAD_TYPES, S3_OBJECT_TYPES, hostPayload, type HostPayload } from "./userData";
+import { HOST_PAYLOAD_TYPES, S3_OBJECT_TYPES, SSM_SCRIPT_TYPES, hostPayload, type HostPayload } from "./userData";
 import { asArray, asStrings, entriesDeep, isRecord, readKnown, tagsOf } from "./values";
 
-/** Resources that can deliver OpenClaw to a host: user data, an S3 object (the host bundle or a plain copy), a container. */
-export const OPENCLAW_TYPES = HOST_PAYLOAD_TYPES;
+/** Resources that can deliver OpenClaw to a host or change it there: user data, an S3 object (the host bundle or a plain copy), a container, an SSM document, association or maintenance-window task. */
+export const OPENCLAW_TYPES = [...HOST_PAYLOAD_TYPES, ...SSM_SCRIPT_TYPES] as const;
 
 /** OpenClaw 2026.9.6's top-level config keys (its strict schema): a JSON5 object of only these is an OpenClaw config. */
 const TOP_LEVEL_KEYS = new Set([
@@ -147,11 +147,14 @@ function resolveIncludes(value: unknown, from: string, files: FileLookup, seen: 
 }
 
 const OPENCLAW_BIN = /(?:^|\/)openclaw(?:\.mjs|\.js)?$|^openclaw@/;
+/** Options whose next word is a user or group name (sudo -u, runuser -u, setpriv --reuid, ...). */
+const USER_OPTION = /^(?:-[ug]|-l|--user|--group|--login|--reuid|--regid|--setuid|--setgid)$/;
 
 /** The openclaw words of a command line: [subcommand words, flags] after the binary, or undefined. */
 function openclawInvocation(line: string): { args: string[]; flags: Record<string, string | true>; env: Record<string, string> } | undefined {
   const words = shellWords(line);
-  const at = words.findIndex((w) => OPENCLAW_BIN.test(w));
+  // `sudo -u openclaw openclaw ...`: a user or group named openclaw is an option's value, not the binary.
+  const at = words.findIndex((w, i) => OPENCLAW_BIN.test(w) && !USER_OPTION.test(words[i - 1] ?? "") && !/^(?:su|runuser|chown|chgrp|id|useradd|usermod|groupadd)$/.test(words[i - 1] ?? ""));
   if (at < 0) return undefined;
   const env: Record<string, string> = {};
   for (const w of words.slice(0, at)) {

@@ -2,7 +2,9 @@
 // form that reaches one. User data in each cloud-init form (#cloud-config with write_files in any
 // encoding, #cloud-config-archive, #! scripts and boothooks with heredocs and base64 blobs, multipart
 // MIME, gzip, base64) on instances, spot requests, launch templates and launch configurations; the
-// kit's host bundle object and any other S3 object; an ECS container's command and environment.
+// kit's host bundle object and any other S3 object; an ECS container's command and environment; the
+// scripts SSM runs on a host after boot (Command/Automation documents, association and maintenance-window
+// task commands).
 // Every rule that looks at host files reads this one function.
 import * as zlib from "node:zlib";
 import { parse as parseYaml } from "yaml";
@@ -47,6 +49,14 @@ export const S3_OBJECT_TYPES = ["aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/
 const ECS_TASK = "aws:ecs/taskDefinition:TaskDefinition";
 /** Keys that hold user data, at any depth (spot fleet launch specifications nest it). */
 const USER_DATA_KEYS = new Set(["userData", "userDataBase64"]);
+
+const SSM_DOCUMENT = "aws:ssm/document:Document";
+const SSM_ASSOCIATION = "aws:ssm/association:Association";
+const SSM_WINDOW_TASK = "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask";
+/** Resources whose text a managed host runs after boot: SSM documents' scripts, the commands associations and maintenance-window tasks pass. */
+export const SSM_SCRIPT_TYPES = [SSM_DOCUMENT, SSM_ASSOCIATION, SSM_WINDOW_TASK] as const;
+/** Parameter names whose value SSM hands the host as shell (AWS-RunShellScript commands, AWS-RunRemoteScript commandLine, ...). */
+const SCRIPT_PARAMETER = /^(?:commands?|commandLine|executionCommand|script|scripts|runCommand)$/i;
 
 /** Resource types that deliver something to a host (anything with a userData key also counts). */
 export const HOST_PAYLOAD_TYPES = [
@@ -401,6 +411,63 @@ function ecsTask(props: Record<string, unknown>, out: Collector): void {
   }
 }
 
+/** `{{ name }}` in a document's script, with the parameter's default (what runs when nothing overrides it). */
+function withDefaults(line: string, params: Record<string, unknown>): string {
+  return line.replace(/\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g, (all, name: string) => {
+    const p = params[name];
+    const d = isRecord(p) ? p.default : undefined;
+    return typeof d === "string" ? d : all;
+  });
+}
+
+/** Every script an SSM document runs on a host: aws:runShellScript runCommand (schema 2.x and 1.2 runtimeConfig), Automation aws:runCommand commands. */
+function ssmDocument(props: Record<string, unknown>, out: Collector): void {
+  const docType = readKnown(props, "documentType", undefined);
+  if (docType !== undefined && docType !== "Command" && docType !== "Automation") return;
+  const content = readKnown(props, "content", undefined);
+  if (typeof content !== "string" || content === "") return;
+  const format = readKnown(props, "documentFormat", undefined);
+  let doc: unknown;
+  try {
+    doc = format === "YAML" ? parseYaml(content) : JSON.parse(content);
+  } catch (e) {
+    out.problems.push(`SSM document content is not valid ${format === "YAML" ? "YAML" : "JSON"} (${(e as Error).message.split("\n")[0]})`);
+    return;
+  }
+  if (!isRecord(doc)) return;
+  const params = isRecord(doc.parameters) ? doc.parameters : {};
+  const walk = (v: unknown, path: string, depth: number) => {
+    if (depth > 10 || v === null || typeof v !== "object") return;
+    for (const [k, child] of Object.entries(v)) {
+      const lines = typeof child === "string" ? [child] : Array.isArray(child) && child.every((c) => typeof c === "string") ? (child as string[]) : undefined;
+      if (lines && SCRIPT_PARAMETER.test(k) && lines.length > 0) out.script(lines.map((l) => withDefaults(l, params)).join("\n"), `SSM document ${path}${k}`);
+      else walk(child, `${path}${k}.`, depth + 1);
+    }
+  };
+  walk(doc.mainSteps ?? doc.runtimeConfig ?? {}, "", 0);
+}
+
+/** The commands an association or maintenance-window task hands the document it runs. */
+function ssmInvocation(type: string, props: Record<string, unknown>, out: Collector): void {
+  const via = type === SSM_ASSOCIATION ? "SSM association parameter" : "maintenance-window task parameter";
+  const take = (name: unknown, value: unknown) => {
+    if (typeof name !== "string" || !SCRIPT_PARAMETER.test(name)) return;
+    const lines = typeof value === "string" ? [value] : asArray(value).filter((x): x is string => typeof x === "string");
+    if (lines.length > 0) out.script(lines.join("\n"), `${via} ${name}`);
+  };
+  if (type === SSM_ASSOCIATION) {
+    const params = readKnown(props, "parameters", undefined);
+    if (isRecord(params)) for (const k of Object.keys(params)) take(k, readKnown(params, k, undefined));
+    return;
+  }
+  const inv = readKnown(props, "taskInvocationParameters", undefined);
+  if (!isRecord(inv)) return;
+  for (const block of ["runCommandParameters", "automationParameters"]) {
+    const b = readKnown(inv, block, undefined);
+    for (const p of asArray(isRecord(b) ? readKnown(b, "parameters", undefined) : undefined)) if (isRecord(p)) take(p.name, p.values);
+  }
+}
+
 const UNIT_PATH = /\/systemd\/(?:system|user)\/[^/]+(?:\.d\/[^/]+\.conf|\.(?:service|socket|timer|path))$/;
 
 /** Units' Exec lines are commands the host runs (systemd strips the -@:+! prefixes). */
@@ -440,12 +507,14 @@ const cache = new Map<string, HostPayload>();
 export function hostPayload(type: string, props: Record<string, unknown>): HostPayload {
   const s3 = (S3_OBJECT_TYPES as readonly string[]).includes(type);
   const ecs = type === ECS_TASK;
-  const userData = s3 || ecs ? [] : userDataStrings(props);
+  const ssm = (SSM_SCRIPT_TYPES as readonly string[]).includes(type);
+  const userData = s3 || ecs || ssm ? [] : userDataStrings(props);
   const key = JSON.stringify([
     type,
     userData,
     s3 ? [readKnown(props, "key", 0), readKnown(props, "bucket", 0), readKnown(props, "content", 0), readKnown(props, "contentBase64", 0), readKnown(props, "source", 0)] : 0,
     ecs ? readKnown(props, "containerDefinitions", 0) : 0,
+    ssm ? [readKnown(props, "content", 0), readKnown(props, "documentType", 0), readKnown(props, "documentFormat", 0), readKnown(props, "parameters", 0), readKnown(props, "taskInvocationParameters", 0)] : 0,
   ]);
   const hit = cache.get(key);
   if (hit) return hit;
@@ -453,6 +522,8 @@ export function hostPayload(type: string, props: Record<string, unknown>): HostP
   for (const ud of userData) decodeDocument(Buffer.from(ud.raw, "utf8"), ud.where, out, 0);
   if (s3) s3Object(props, out);
   if (ecs) ecsTask(props, out);
+  if (type === SSM_DOCUMENT) ssmDocument(props, out);
+  else if (ssm) ssmInvocation(type, props, out);
   unitCommands(out);
   if (cache.size > 64) cache.clear();
   cache.set(key, out);
