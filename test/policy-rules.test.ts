@@ -18,6 +18,7 @@ const PROGRAMS = [
   "launch-paths",
   "account-defaults",
   "exposure",
+  "front-door",
   "data-audit",
   "trail-logging",
   "unseen",
@@ -307,6 +308,13 @@ const CASES: Case[] = [
       "bad-session": /idleMinutes is 600[\s\S]*reset "daily"/,
       "bad-audit-off": /audit\.enabled is false[\s\S]*redactPatterns is empty/,
     },
+  },
+  {
+    rule: "no-public-front-door",
+    program: "front-door",
+    bad: ["bad-v2-route-none", "bad-v2-websocket", "bad-v2-openapi", "bad-v1-integration", "bad-endpoint-service-any", "bad-endpoint-principal-any", "bad-cloudfront-vpc-origin", "bad-accelerator-endpoints"],
+    good: ["good-v2-route-iam", "good-v2-route-jwt", "good-v2-route-public-backend", "good-v2-websocket-authed", "good-v1-integration-iam", "good-v1-integration-private", "good-endpoint-service-named", "good-endpoint-principal-named"],
+    says: { "bad-v2-route-none": /authorization NONE/, "bad-v2-websocket": /on \$connect/, "bad-v2-openapi": /ANY \/\{proxy\+\}/, "bad-endpoint-service-any": /any AWS account/ },
   },
   { rule: "no-opaque-dynamic-resource", program: "unseen", bad: ["opaque-policy", "opaque-cfn-stack", "opaque-stack-set", "opaque-stack-set-instance", "opaque-product", "opaque-sar-app"], good: ["unseen-private", "in-account-sg"], says: { "opaque-policy": /decided by its provider code at deploy time/, "opaque-cfn-stack": /CloudFormation stack: its template/, "opaque-product": /Service Catalog provisioned product/ } },
 ];

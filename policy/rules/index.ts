@@ -24,6 +24,7 @@ import { noOpaqueDynamicResource } from "./no-opaque-dynamic-resource";
 import { noPlaintextSecrets } from "./no-plaintext-secrets";
 import { noPublicImagesSnapshots } from "./no-public-images-snapshots";
 import { noPublicAddress } from "./no-public-address";
+import { noPublicFrontDoor } from "./no-public-front-door";
 import { noPublicIngress } from "./no-public-ingress";
 import { noUnrestrictedEgress } from "./no-unrestricted-egress";
 import { openclawConfigReadable } from "./openclaw-config-readable";
@@ -51,6 +52,7 @@ import { tailscaleTagOwners } from "./tailscale-tag-owners";
 export const RULES: readonly Rule[] = [
   // network
   noPublicIngress,
+  noPublicFrontDoor,
   noPublicAddress,
   noUnrestrictedEgress,
   // EC2 host
