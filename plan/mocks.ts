@@ -166,6 +166,8 @@ export class MockCloud {
       case "aws:ec2/vpc:Vpc":
         state.defaultSecurityGroupId = `${name}-default-sg`;
         state.mainRouteTableId = `${name}-main-rt`;
+        // The provider reports the main route table under both names (DefaultRouteTable adopts it by this one).
+        state.defaultRouteTableId = state.mainRouteTableId;
         this.vpcDefaultSg.set(id, `${name}-default-sg`);
         break;
       case "aws:ec2/subnet:Subnet":

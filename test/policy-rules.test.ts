@@ -92,9 +92,9 @@ const CASES: Case[] = [
   {
     rule: "no-public-address",
     program: "exposure",
-    bad: ["bad-public-ip", "bad-subnet-mapped", "bad-public-office-ssh", "bad-eip", "bad-eip-association", "bad-asg-public-nic", "bad-ecs-public"],
-    good: ["good-private", "good-public-egress-watched", "good-ecs-private", "good-inherits-adopted-default", "bad-inherits-default-sg", "good-on-private-eni"],
-    says: { "bad-subnet-mapped": /subnet "dark-mapped" maps one on launch/, "bad-public-office-ssh": /admits public addresses/, "bad-eip-association": /instance "eni-host"/ },
+    bad: ["bad-public-ip", "bad-subnet-mapped", "bad-public-office-ssh", "bad-eip", "bad-eip-association", "bad-asg-public-nic", "bad-ecs-public", "bad-v6-subnet-assigns", "bad-v6-count-main-table", "bad-v6-asg-template", "bad-v6-eni", "bad-v6-ecs"],
+    good: ["good-private", "good-public-egress-watched", "good-ecs-private", "good-inherits-adopted-default", "bad-inherits-default-sg", "good-on-private-eni", "good-v6-egress-only", "good-v6-no-address", "good-v6-address-private-route"],
+    says: { "bad-v6-subnet-assigns": /subnet "v6-public" assigns IPv6 addresses on creation, and route table "v6-to-igw" routes ::\/0 to an internet gateway/, "bad-v6-count-main-table": /route "v6-main-default" sends ::\/0/, "bad-subnet-mapped": /subnet "dark-mapped" maps one on launch/, "bad-public-office-ssh": /admits public addresses/, "bad-eip-association": /instance "eni-host"/ },
   },
   { rule: "no-public-address", program: "launch-paths", bad: ["bad-beanstalk", "bad-lightsail"], good: ["good-from-template", "good-spot", "bad-spot-defaults"] },
   { rule: "no-public-address", program: "account-defaults", bad: [], good: ["good-beanstalk", "good-account-defaults"] },

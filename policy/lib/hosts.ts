@@ -22,6 +22,12 @@ export const NET = {
   networkInterfaceAttachment: "aws:ec2/networkInterfaceAttachment:NetworkInterfaceAttachment",
   ecsService: "aws:ecs/service:Service",
   ecsTaskSet: "aws:ecs/taskSet:TaskSet",
+  routeTable: "aws:ec2/routeTable:RouteTable",
+  defaultRouteTable: "aws:ec2/defaultRouteTable:DefaultRouteTable",
+  route: "aws:ec2/route:Route",
+  routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  mainRouteTableAssociation: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
+  internetGateway: "aws:ec2/internetGateway:InternetGateway",
 } as const;
 
 /** A verdict with the reason a message can quote. */
@@ -37,6 +43,8 @@ export interface NetHost {
   groups(): Because<SgGroup[]>;
   /** Whether it gets a public IPv4 address by launching (elastic IPs aside). */
   publicAddress(): Because<boolean>;
+  /** Whether it gets an IPv6 address (every AWS IPv6 address is global) in a subnet that routes IPv6 to an internet gateway. */
+  publicIpv6(): Because<boolean>;
   /** The VPCs and subnets it lands in, as far as the program says (for flow logs). */
   placement(): { vpcs: Array<StackResource | string>; subnets: StackResource[] };
 }
@@ -142,6 +150,114 @@ function attachedInterfaces(index: StackIndex, launch: Launch): StackResource[] 
   return asArray(known(at(own.props, "networkInterfaces"))).flatMap((ni) => index.resolve(launch.at, at(ni, "networkInterfaceId"), [NET.networkInterface], ["id"]));
 }
 
+/** What of `obj` (an instance, spot request, template interface or network interface) asks for an IPv6 address. */
+function asksIpv6(obj: unknown): string | undefined {
+  const count = (k: string) => Number(known(at(obj, k)) ?? 0);
+  for (const k of ["ipv6AddressCount", "ipv6PrefixCount"]) if (count(k) > 0) return `${k} ${count(k)}`;
+  for (const k of ["ipv6Addresses", "ipv6AddressList", "ipv6Prefixes"]) if (items(at(obj, k)).length > 0) return k;
+  for (const k of ["enablePrimaryIpv6", "primaryIpv6", "ipv6AddressListEnabled"]) if (flag(known(at(obj, k))) === true) return k;
+  return undefined;
+}
+
+/** A subnet that gives every interface created in it an IPv6 address. */
+function subnetAssignsIpv6(s: StackResource): string | undefined {
+  if (flag(known(at(s.props, "assignIpv6AddressOnCreation"))) === true) return `${label(s)} assigns IPv6 addresses on creation`;
+  if (flag(known(at(s.props, "ipv6Native"))) === true) return `${label(s)} is IPv6-only`;
+  return undefined;
+}
+
+interface RouteIndex {
+  /** Route tables each subnet is explicitly associated with; a string when the table is not the program's. */
+  bySubnet: Map<StackResource, Array<StackResource | string>>;
+  /** The main route table each VPC is given (MainRouteTableAssociation, DefaultRouteTable). */
+  mainByVpc: Map<StackResource, StackResource>;
+  /** Standalone routes per table. */
+  routesByTable: Map<StackResource, StackResource[]>;
+}
+
+const routeCache = new WeakMap<StackIndex, RouteIndex>();
+const TABLES = [NET.routeTable, NET.defaultRouteTable];
+
+/** Route tables, associations and routes, indexed once per stack. */
+function routeIndex(index: StackIndex): RouteIndex {
+  const hit = routeCache.get(index);
+  if (hit) return hit;
+  const out: RouteIndex = { bySubnet: new Map(), mainByVpc: new Map(), routesByTable: new Map() };
+  const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => m.set(k, [...(m.get(k) ?? []), v]);
+  for (const a of index.of(NET.routeTableAssociation)) {
+    const tableRef = at(a.props, "routeTableId");
+    const tables = index.resolve(a, tableRef, TABLES, ["id"]);
+    for (const s of index.resolve(a, at(a.props, "subnetId"), SUBNETS, ["id"])) {
+      if (tables.length === 0) push(out.bySubnet, s, refName(tableRef));
+      for (const t of tables) push(out.bySubnet, s, t);
+    }
+  }
+  for (const m of index.of(NET.mainRouteTableAssociation)) {
+    const t = index.resolve(m, at(m.props, "routeTableId"), TABLES, ["id"])[0];
+    for (const v of index.resolve(m, at(m.props, "vpcId"), [NET.vpc, NET.defaultVpc], ["id"])) if (t) out.mainByVpc.set(v, t);
+  }
+  for (const d of index.of(NET.defaultRouteTable)) {
+    for (const v of index.resolve(d, at(d.props, "defaultRouteTableId"), [NET.vpc, NET.defaultVpc], ["defaultRouteTableId", "mainRouteTableId"])) if (!out.mainByVpc.has(v)) out.mainByVpc.set(v, d);
+  }
+  for (const r of index.of(NET.route)) for (const t of index.resolve(r, at(r.props, "routeTableId"), TABLES, ["id"])) push(out.routesByTable, t, r);
+  routeCache.set(index, out);
+  return out;
+}
+
+/** Does a route target (gatewayId) name an internet gateway (not an egress-only one, which has its own field)? */
+function isInternetGateway(index: StackIndex, from: StackResource, ref: Known<unknown>): boolean {
+  if (ref === UNKNOWN) return index.resolve(from, UNKNOWN, [NET.internetGateway]).length > 0;
+  return typeof ref === "string" && (ref.startsWith("igw-") || index.find([NET.internetGateway], ["id"], ref).length > 0);
+}
+
+/** The IPv6 route of `table` to an internet gateway, described; undefined when it has none. */
+function ipv6InternetRoute(index: StackIndex, table: StackResource): string | undefined {
+  for (const r of asArray(known(at(table.props, "routes")))) {
+    const dest = known(at(r, "ipv6CidrBlock"));
+    if (typeof dest === "string" && dest !== "" && isInternetGateway(index, table, at(r, "gatewayId"))) return `${label(table)} routes ${dest} to an internet gateway`;
+  }
+  for (const r of routeIndex(index).routesByTable.get(table) ?? []) {
+    const dest = known(at(r.props, "destinationIpv6CidrBlock"));
+    if (typeof dest === "string" && dest !== "" && isInternetGateway(index, r, at(r.props, "gatewayId"))) return `${label(r)} sends ${dest} from ${label(table)} to an internet gateway`;
+  }
+  return undefined;
+}
+
+/** Does the subnet route IPv6 to an internet gateway? Its associated table, else its VPC's main table (a new VPC's has local routes only). */
+function subnetIpv6Internet(index: StackIndex, s: StackResource, what: string): string | undefined {
+  const ri = routeIndex(index);
+  const tables = ri.bySubnet.get(s);
+  if (tables && tables.length > 0) {
+    const outside = tables.find((t): t is string => typeof t === "string");
+    if (outside !== undefined) throw new CannotJudge(`the routes of route table ${outside} that ${label(s)} uses (the program does not define it), which decide whether ${what}'s IPv6 address is reachable from the internet`, label(s));
+    for (const t of tables as StackResource[]) {
+      const r = ipv6InternetRoute(index, t);
+      if (r) return r;
+    }
+    return undefined;
+  }
+  const vpc = vpcOfSubnet(index, s);
+  if (vpc === undefined || typeof vpc === "string") throw new CannotJudge(`the main route table of the VPC of ${label(s)} (the program does not define the VPC), which decides whether ${what}'s IPv6 address is reachable from the internet`, label(s));
+  const main = ri.mainByVpc.get(vpc);
+  return main ? ipv6InternetRoute(index, main) : undefined;
+}
+
+/** The verdict for a host that lands in `subnets`: an IPv6 address (asked by `asked`, or by the subnet) and an internet route for it. */
+function ipv6Verdict(index: StackIndex, holder: StackResource, subnetRefs: Known<unknown>[], asked: string | undefined, what: string): Because<boolean> {
+  for (const ref of subnetRefs) {
+    const s = subnetOf(index, holder, ref);
+    if (!s) {
+      if (asked) throw new CannotJudge(`whether subnet ${refName(ref)} routes IPv6 to an internet gateway (the program does not define it), and ${what} asks for an IPv6 address (${asked})`, label(holder));
+      continue;
+    }
+    const why = asked ?? subnetAssignsIpv6(s);
+    if (!why) continue;
+    const route = subnetIpv6Internet(index, s, what);
+    if (route) return { value: true, because: `${why}, and ${route}` };
+  }
+  return { value: false, because: "no IPv6 address with a route to an internet gateway" };
+}
+
 /** Where a host's groups come from when its launch names none (a service's own, e.g. EKS's cluster group). */
 type FallbackGroups = () => Because<SgGroup[]> | undefined;
 
@@ -202,6 +318,20 @@ function launchHost(index: StackIndex, launch: Launch, subnetsOverride?: { refs:
         if (m.value) return m;
       }
       return { value: false, because: "its subnets map no public IPv4" };
+    },
+    publicIpv6() {
+      if (launch.missing) throw new CannotJudge(launch.missing, launch.what);
+      if (enis.length > 0) {
+        for (const e of enis) {
+          const v = ipv6Verdict(index, e, [at(e.props, "subnetId")], asksIpv6(e.props), launch.what);
+          if (v.value) return { value: true, because: `${label(e)}: ${v.because}` };
+        }
+        return { value: false, because: `its interfaces get no IPv6 address with an internet route` };
+      }
+      const asked = decide(launch, (l) => asksIpv6(l.kind === "template" ? primaryInterface(l) : l.props));
+      const refs = subnetRefs();
+      if (!refs) return { value: false, because: "a default subnet has no IPv6 range" };
+      return ipv6Verdict(index, refs.holder, refs.refs, asked ? `${asked.value} on ${asked.source}` : undefined, launch.what);
     },
     placement() {
       const s = subnets();
@@ -294,6 +424,9 @@ export function netHosts(index: StackIndex): NetHost[] {
       publicAddress() {
         const v = flag(known(at(nc, "assignPublicIp")));
         return { value: v === true, because: v === true ? "networkConfiguration.assignPublicIp is true" : "assignPublicIp is off" };
+      },
+      publicIpv6() {
+        return ipv6Verdict(index, s, subnets, undefined, label(s));
       },
       placement() {
         const found = subnets.map((ref) => subnetOf(index, s, ref)).filter((x): x is StackResource => x !== undefined);

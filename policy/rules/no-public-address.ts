@@ -3,12 +3,14 @@
 // Question: does a host that can run the gateway get an internet address? Its own setting, else its
 // launch template's network interface, else its subnet's mapPublicIpOnLaunch (no subnet at all: a
 // default subnet, which maps one), elastic IPs and associations, ECS tasks with assignPublicIp,
-// Elastic Beanstalk, Lightsail (always public). The one accepted exception, the kit's own cheap
+// Elastic Beanstalk, Lightsail (always public); and a global IPv6 address (its own, its template's or
+// interface's IPv6 settings, or a subnet that assigns IPv6 on creation) in a subnet whose route table
+// sends IPv6 to an internet gateway (an egress-only gateway is the IPv6 way out). The one accepted exception, the kit's own cheap
 // "public-egress" mode: a public IPv4 used only for egress, where every group of the host admits
 // nothing from outside private address space and a VPC flow log records all its traffic
 // (config allowWatchedEgressOnlyAddress: 0 turns the exception off).
 // Checklist: "Network restrictions in place"; best practice 3, network segmentation and isolation.
-// Fix: a private subnet with a NAT gateway; associatePublicIpAddress: false; no elastic IP on the host.
+// Fix: a private subnet with a NAT gateway; associatePublicIpAddress: false; no elastic IP on the host; IPv6 via an egress-only gateway.
 import { beanstalkPublic, elasticIpTargets, flowLogged, netHosts, type NetHost } from "../lib/hosts";
 import { COMPUTE, LAUNCH_TYPES } from "../lib/launches";
 import { holdsPublic, securityGroups, type SgGroup } from "../lib/securityGroups";
@@ -43,13 +45,13 @@ export const noPublicAddress: StackRule = {
   kind: "stack",
   name: "no-public-address",
   description:
-    "No host that can run the gateway gets an internet address: instances, spot requests, launch templates and configurations, ASGs and fleets (through their subnets), elastic IPs, ECS tasks, Elastic Beanstalk, Lightsail. Accepted: a public IPv4 used only for egress, on a host whose security groups admit nothing from outside private address space and whose VPC has a flow log of all traffic (the kit's public-egress mode).",
+    "No host that can run the gateway gets an internet address: instances, spot requests, launch templates and configurations, ASGs and fleets (through their subnets), elastic IPs, ECS tasks, Elastic Beanstalk, Lightsail; and no host gets a global IPv6 address in a subnet that routes IPv6 to an internet gateway (egress-only gateways are fine). Accepted: a public IPv4 used only for egress, on a host whose security groups admit nothing from outside private address space and whose VPC has a flow log of all traffic (the kit's public-egress mode).",
   protects: "the agent host from being one rule change away from the whole internet",
   checklistItems: ["network-restrictions", "network-isolation"],
   severity: "high",
   enforcementLevel: "mandatory",
   remediation:
-    "Put the host in a private subnet behind a NAT gateway (associatePublicIpAddress: false, mapPublicIpOnLaunch: false, assignPublicIp: false, no elastic IP); or, for egress only, admit nothing from outside the VPC in its security groups and record the VPC's traffic with an ec2.FlowLog (trafficType ALL).",
+    "Put the host in a private subnet behind a NAT gateway (associatePublicIpAddress: false, mapPublicIpOnLaunch: false, assignPublicIp: false, no elastic IP; IPv6 through an ec2.EgressOnlyInternetGateway, never an internet gateway route); or, for IPv4 egress only, admit nothing from outside the VPC in its security groups and record the VPC's traffic with an ec2.FlowLog (trafficType ALL).",
   configSchema: {
     allowWatchedEgressOnlyAddress: { type: "integer", default: 1, minimum: 0, maximum: 1, description: "1: accept a public IPv4 on a host whose inbound is closed to the internet and whose VPC traffic a flow log records (egress only); 0: no public address at all." },
   },
@@ -68,9 +70,16 @@ export const noPublicAddress: StackRule = {
     for (const host of hosts) {
       try {
         const pub = host.publicAddress();
-        if (!pub.value) continue;
-        const why = exception(host);
+        const why = pub.value ? exception(host) : undefined;
         if (why !== undefined) out.push({ urn: host.at.urn, message: `${host.what} gets a public IPv4 address (${pub.because}), and ${why}` });
+      } catch (e) {
+        if (e instanceof CannotJudge) blind.push(e);
+        else throw e;
+      }
+      try {
+        // No egress-only exception: IPv6 egress has its own gateway (EgressOnlyInternetGateway) that admits nothing inbound.
+        const v6 = host.publicIpv6();
+        if (v6.value) out.push({ urn: host.at.urn, message: `${host.what} gets a global IPv6 address reachable from the internet (${v6.because}); route ::/0 to an egress-only internet gateway instead` });
       } catch (e) {
         if (e instanceof CannotJudge) blind.push(e);
         else throw e;
