@@ -27,6 +27,8 @@ export interface PlannedResource {
   dependencies: string[];
   /** file:line of the program that constructed it. */
   site?: string;
+  /** The explicit provider's reference (`<urn>::<id>`); absent for the default provider. */
+  provider?: string;
   /** Resource options the engine keeps in state (a destroy leaves a retained resource in the cloud). */
   retainOnDelete?: boolean;
   protect?: boolean;
@@ -55,6 +57,8 @@ export interface Evaluation {
   blind: BlindSpot[];
   /** Every lookup the program made and which of its answers are unknown offline. */
   lookups: AnsweredLookup[];
+  /** The region of the default aws provider (the stack's aws:region; the mock answers lookups with it). */
+  region?: string;
 }
 
 export class ProgramLoadError extends Error {
@@ -92,6 +96,7 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getRetainondelete(): boolean | undefined;
   getProtect(): boolean | undefined;
+  getProvider(): string;
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -312,6 +317,7 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
           state: seen?.state ?? {},
           dependencies: req.getDependenciesList(),
           site: constructed.get(key)?.[0],
+          ...(req.getProvider() ? { provider: req.getProvider() } : {}),
           retainOnDelete: req.getRetainondelete(),
           protect: req.getProtect(),
         });
@@ -460,7 +466,7 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
     if (resources.length === 0 && blind.length === 0) blind.push({ what: "the program registered no resource: there is nothing to judge", where: programWhere });
     const seen = new Set<string>();
     const unique = blind.filter((b) => !seen.has(`${b.what}|${b.where}`) && Boolean(seen.add(`${b.what}|${b.where}`)));
-    return { resources, outputs, errors, blind: unique, lookups: cloud.lookups };
+    return { resources, outputs, errors, blind: unique, lookups: cloud.lookups, region };
   };
 
   try {

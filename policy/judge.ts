@@ -129,7 +129,7 @@ function cannotJudge(e: unknown): { what: string; where?: string } | undefined {
 }
 
 export function judge(
-  evaluation: { resources: readonly JudgeInput[]; blind?: readonly BlindSpot[] },
+  evaluation: { resources: readonly JudgeInput[]; blind?: readonly BlindSpot[]; region?: string },
   config: PackConfig = {},
   rules: readonly Rule[] = RULES,
   opts: JudgeOptions = {},
@@ -152,7 +152,20 @@ export function judge(
     return { ...r, inputProps, stateProps, unknownInputs: containsUnknown(inputProps), unknownState: containsUnknown(stateProps) };
   });
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const plainStackView: StackResource[] = resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.stateProps, dependencies: r.dependencies }));
+  // Each resource's provider as CrossGuard hands it: the explicit one it names, else the package's default provider (region: the stack's).
+  const providerOf = (r: JudgeInput): StackResource["provider"] => {
+    if (r.provider) {
+      const urn = r.provider.slice(0, r.provider.lastIndexOf("::"));
+      const p = byUrn.get(urn);
+      return p ? { type: p.type, urn, props: p.stateProps } : undefined;
+    }
+    const pkg = r.type.split(":")[0];
+    return pkg === "aws" && evaluation.region ? { type: "pulumi:providers:aws", urn: "(default aws provider)", props: { region: evaluation.region } } : undefined;
+  };
+  const plainStackView: StackResource[] = resources.map((r) => {
+    const provider = providerOf(r);
+    return { type: r.type, name: r.name, urn: r.urn, props: r.stateProps, dependencies: r.dependencies, ...(provider ? { provider } : {}) };
+  });
   const anyUnknownState = resources.some((r) => r.unknownState);
 
   const disabled = new Set<string>();

@@ -102,6 +102,7 @@ function stackPolicy(rule: StackRule, opts: PackOptions): StackValidationPolicy 
         urn: r.urn,
         props: r.props,
         dependencies: r.dependencies.map((d) => d.urn),
+        ...(r.provider ? { provider: { type: r.provider.type, urn: r.provider.urn, props: r.provider.props } } : {}),
       }));
       if (rule.appliesTo && !rule.appliesTo(resources)) args.notApplicable("nothing in the stack for the rule to judge");
       try {

@@ -86,8 +86,13 @@ const CASES: Case[] = [
     good: ["good-lt-hardened", "good-from-template", "bad-lt-bare", "bad-spot-defaults", "good-spot", "good-lc", "good-eks-template"],
   },
   { rule: "ec2-status-check-alarm", program: "launch-paths", bad: ["bad-spot-defaults", "good-spot", "good-from-template"], good: ["bad-lc", "bad-lt-bare"] },
-  { rule: "ec2-imdsv2-required", program: "account-defaults", bad: ["bad-asks-imdsv1"], good: ["good-account-defaults", "good-beanstalk"] },
-  { rule: "ec2-ebs-encrypted", program: "account-defaults", bad: [], good: ["good-account-defaults", "good-volume-by-default", "good-beanstalk", "bad-asks-imdsv1"] },
+  { rule: "ec2-imdsv2-required", program: "account-defaults", bad: ["bad-asks-imdsv1", "bad-region-without-defaults"], good: ["good-account-defaults", "good-beanstalk", "good-west-host", "good-explicit-east-host"] },
+  {
+    rule: "ec2-ebs-encrypted",
+    program: "account-defaults",
+    bad: ["bad-region-without-defaults", "bad-volume-other-region"],
+    good: ["good-account-defaults", "good-volume-by-default", "good-beanstalk", "bad-asks-imdsv1", "good-west-host", "good-explicit-east-host", "good-volume-region-argument"],
+  },
   // What the internet can reach, and where hosts send.
   {
     rule: "no-public-address",
@@ -359,6 +364,7 @@ describe("each rule on insecure and secure programs", () => {
     expect(whats).toMatch(/security group sg-0123456789abcdef0/);
     expect(whats).toMatch(/ssm:\/cw\/agent-config/);
     expect(whats).toMatch(/shell variable/);
+    expect(whats).toMatch(/the region of encryption by default "unplaced" \(whether encryption by default "unplaced", a per-region setting, covers its volumes\)/);
     expect(passes(judged.unseen)).toBe(false);
   });
 

@@ -59,6 +59,8 @@ export interface JudgedResource {
   /** Outputs (inputs plus computed values). */
   state: Record<string, unknown>;
   dependencies: readonly string[];
+  /** The provider reference (`<urn>::<id>`) of an explicit provider; absent for the default provider. */
+  provider?: string;
 }
 
 export interface StackResource {
@@ -69,6 +71,8 @@ export interface StackResource {
   props: Props;
   /** URNs this resource depends on (explicitly or through its inputs). */
   dependencies: readonly string[];
+  /** The provider that deploys it (CrossGuard's PolicyResource.provider): where it lands, e.g. props.region. */
+  provider?: { type: string; urn: string; props: Props };
 }
 
 export interface StackViolation {

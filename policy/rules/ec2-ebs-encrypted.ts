@@ -3,12 +3,14 @@
 // Question: is any disk a host of the program gets, or a volume it creates, unencrypted?
 // Every launch path is judged with the disks it really gets: the root volume as the instance, else its
 // template, else the image gives it (public images' snapshots are unencrypted), every extra volume, and
-// standalone volumes; the account's EBS encryption by default, when the program turns it on, covers all.
+// standalone volumes; the account's EBS encryption by default, when the program turns it on in the same
+// region as the host or volume (its region argument, else its provider's), covers them.
 // Checklist: best practice 5, production deployment architecture (hardened host).
 // Fix: encrypted: true on rootBlockDevice and every ebsBlockDevices entry, LaunchTemplate blockDeviceMappings[].ebs, and ebs.Volume.
 import { COMPUTE, LAUNCH_TYPES, known, launches, ownsFinding, programImage, requireTemplate, type Found, type Launch, type Layer } from "../lib/launches";
 import { at, flag, label, stackIndex, throwBlind, type StackIndex } from "../lib/stackIndex";
-import type { StackRule, StackViolation } from "../lib/types";
+import { sameRegion } from "../lib/regions";
+import type { StackResource, StackRule, StackViolation } from "../lib/types";
 import { CannotJudge } from "../lib/unknown";
 import { asArray, isRecord } from "../lib/values";
 
@@ -46,10 +48,17 @@ function disksOf(layer: Layer, rootNames: readonly string[]): Disk[] {
   return out;
 }
 
-/** What an unencrypted-by-default volume becomes: the program's EBS encryption by default, if it turns it on. */
-function encryptionByDefault(index: StackIndex): string | undefined {
-  const on = index.of(COMPUTE.ebsEncryptionByDefault).find((r) => flag(known(at(r.props, "enabled"))) !== false);
-  return on ? label(on) : undefined;
+/** Does the program's EBS encryption by default (a per-region setting) cover volumes `r` creates? Its label when it does. */
+type ByDefault = () => string | undefined;
+function encryptionByDefault(index: StackIndex, r: StackResource): ByDefault {
+  let memo: { v: string | undefined } | undefined;
+  return () => {
+    if (memo) return memo.v;
+    const on = index.of(COMPUTE.ebsEncryptionByDefault).filter((d) => flag(known(at(d.props, "enabled"))) !== false);
+    const covering = on.find((d) => sameRegion(d, r, `whether ${label(d)}, a per-region setting, covers its volumes`));
+    memo = { v: covering ? label(covering) : undefined };
+    return memo.v;
+  };
 }
 
 /** The root volume's encryption when no layer maps it: the image's. */
@@ -66,9 +75,9 @@ function imageRootEncrypted(index: StackIndex, launch: Launch): Found<boolean> {
   return { value: false, source: "the image's root snapshot (public images' snapshots are unencrypted)" };
 }
 
-function launchFindings(index: StackIndex, launch: Launch, byDefault: string | undefined): string[] {
+function launchFindings(index: StackIndex, launch: Launch, byDefault: ByDefault): string[] {
   if (launch.generatedBy) {
-    return byDefault ? [] : [`${launch.what}: without a launch template, ${launch.generatedBy} gives its hosts root volumes the program never asks to encrypt`];
+    return byDefault() ? [] : [`${launch.what}: without a launch template, ${launch.generatedBy} gives its hosts root volumes the program never asks to encrypt`];
   }
   const image = programImage(index, launch);
   const imageRoot = known(at(image?.props, "rootDeviceName"));
@@ -85,7 +94,7 @@ function launchFindings(index: StackIndex, launch: Launch, byDefault: string | u
       const found: Found<unknown> = { value: disk.encrypted, source: layer.source, layer };
       if (disk.root) root = { disk, found };
       if (disk.encrypted === true || !ownsFinding(launch, found)) continue;
-      if (disk.encrypted === undefined && byDefault) continue;
+      if (disk.encrypted === undefined && byDefault()) continue;
       if (disk.root && disk.encrypted === undefined && imageRootEncrypted(index, launch).value) continue;
       const via = layer === launch.layers[0] ? "" : ` (from ${layer.source})`;
       problems.push(`${launch.what}: ${disk.where}${via} ${disk.encrypted === false ? "sets encrypted false" : "does not set encrypted, so the volume is unencrypted"}${disk.root ? " (the root volume)" : ""}`);
@@ -95,7 +104,7 @@ function launchFindings(index: StackIndex, launch: Launch, byDefault: string | u
     requireTemplate(launch);
     const fromImage = imageRootEncrypted(index, launch);
     const decidedHere = launch.layers.length <= 1 || launch.layers[1].kind !== "template";
-    if (!fromImage.value && !byDefault && decidedHere) {
+    if (!fromImage.value && decidedHere && !byDefault()) {
       problems.push(`${launch.what}: no block device mapping for the root volume, so it takes ${fromImage.source} and is unencrypted`);
     }
   }
@@ -106,7 +115,7 @@ export const ec2EbsEncrypted: StackRule = {
   kind: "stack",
   name: "ec2-ebs-encrypted",
   description:
-    "Every disk a host gets on every launch path (instance, spot request, launch template or configuration, fleets, EKS node groups, Batch, Elastic Beanstalk), and every standalone EBS volume, is encrypted: the root volume as the instance, else its template, else its image gives it (public images are unencrypted); EBS encryption by default, when the program turns it on, covers them all.",
+    "Every disk a host gets on every launch path (instance, spot request, launch template or configuration, fleets, EKS node groups, Batch, Elastic Beanstalk), and every standalone EBS volume, is encrypted: the root volume as the instance, else its template, else its image gives it (public images are unencrypted); EBS encryption by default, when the program turns it on in the resource's own region, covers them.",
   protects: "agent data and credentials at rest on the host's disks and their snapshots",
   checklistItems: ["production-host"],
   severity: "high",
@@ -116,25 +125,32 @@ export const ec2EbsEncrypted: StackRule = {
   resourceTypes: [...LAUNCH_TYPES, COMPUTE.volume],
   validateStack(resources) {
     const index = stackIndex(resources);
-    const byDefault = encryptionByDefault(index);
     const out: StackViolation[] = [];
     const blind: CannotJudge[] = [];
-    for (const launch of launches(index)) {
+    const guarded = (fn: () => void) => {
       try {
-        for (const message of launchFindings(index, launch, byDefault)) out.push({ urn: launch.at.urn, message });
+        fn();
       } catch (e) {
         if (e instanceof CannotJudge) blind.push(e);
         else throw e;
       }
+    };
+    for (const launch of launches(index)) {
+      guarded(() => {
+        for (const message of launchFindings(index, launch, encryptionByDefault(index, launch.at))) out.push({ urn: launch.at.urn, message });
+      });
     }
-    if (!byDefault) {
-      for (const env of index.of(COMPUTE.beanstalk)) {
-        out.push({ urn: env.urn, message: `${label(env)}: Elastic Beanstalk cannot ask for encrypted volumes and the program does not turn on EBS encryption by default` });
-      }
-      for (const v of index.of(COMPUTE.volume)) {
-        const enc = flag(known(at(v.props, "encrypted")));
-        if (enc !== true) out.push({ urn: v.urn, message: `${label(v)}: ${enc === false ? "encrypted is false" : "encrypted is not set"}, so the volume is unencrypted` });
-      }
+    for (const env of index.of(COMPUTE.beanstalk)) {
+      guarded(() => {
+        if (!encryptionByDefault(index, env)()) out.push({ urn: env.urn, message: `${label(env)}: Elastic Beanstalk cannot ask for encrypted volumes and the program does not turn on EBS encryption by default in its region` });
+      });
+    }
+    for (const v of index.of(COMPUTE.volume)) {
+      const enc = flag(known(at(v.props, "encrypted")));
+      if (enc === true) continue;
+      guarded(() => {
+        if (!encryptionByDefault(index, v)()) out.push({ urn: v.urn, message: `${label(v)}: ${enc === false ? "encrypted is false" : "encrypted is not set"}, so the volume is unencrypted` });
+      });
     }
     throwBlind(blind);
     return out;

@@ -3,12 +3,14 @@
 // Question: does a host that can run the gateway answer IMDSv1, or let a container reach the metadata service?
 // Judged on every launch path (instance, spot request, launch template or configuration, ASG, fleets,
 // EKS node groups, Batch, Elastic Beanstalk) with the settings the host really gets: its own, else its
-// template's, else the account default the program sets, else the image's, else AWS's (IMDSv1 on).
+// template's, else the account default the program sets in the host's region (region argument, else
+// its provider's), else the image's, else AWS's (IMDSv1 on).
 // Checklist: best practice 5, production deployment architecture (hardened host).
 // Fix: metadataOptions { httpTokens: "required", httpPutResponseHopLimit: 1 } on the Instance or LaunchTemplate.
 import { COMPUTE, LAUNCH_TYPES, beanstalkSettings, decide, known, launches, ownsFinding, programImage, requireTemplate, type Found, type Launch } from "../lib/launches";
 import { at, label, stackIndex, throwBlind, type StackIndex } from "../lib/stackIndex";
-import type { StackRule, StackViolation } from "../lib/types";
+import { sameRegion } from "../lib/regions";
+import type { StackResource, StackRule, StackViolation } from "../lib/types";
 import { CannotJudge } from "../lib/unknown";
 import { isRecord } from "../lib/values";
 
@@ -18,9 +20,9 @@ interface Metadata {
   endpoint: Found<string>;
 }
 
-/** The account-wide defaults the program sets (ec2.InstanceMetadataDefaults), field by field. */
-function accountDefaults(index: StackIndex): { tokens?: Found<string>; hop?: Found<number>; endpoint?: Found<string> } {
-  const d = index.of(COMPUTE.metadataDefaults)[0];
+/** The account-wide defaults the program sets (ec2.InstanceMetadataDefaults) in `host`'s region, field by field. */
+function accountDefaults(index: StackIndex, host: StackResource): { tokens?: Found<string>; hop?: Found<number>; endpoint?: Found<string> } {
+  const d = index.of(COMPUTE.metadataDefaults).find((x) => sameRegion(x, host, `whether ${label(x)}, a per-region setting, applies to its hosts`));
   if (!d) return {};
   const src = `the account default (${label(d)})`;
   const tokens = known(at(d.props, "httpTokens"));
@@ -42,22 +44,24 @@ function effective(index: StackIndex, launch: Launch): Metadata {
   });
   if (!block) requireTemplate(launch);
   const md = block?.value ?? {};
-  const account = accountDefaults(index);
+  // Read only when a field falls through to it: a host that sets its own options needs no region.
+  let accountMemo: ReturnType<typeof accountDefaults> | undefined;
+  const account = () => (accountMemo ??= accountDefaults(index, launch.at));
   const image = programImage(index, launch);
   const v2Image = image !== undefined && known(at(image.props, "imdsSupport")) === "v2.0";
   const imageSrc = image ? `the image ${label(image)} (imdsSupport v2.0)` : "";
   const aws = "AWS's default";
-  const field = <T>(key: string, ok: (v: unknown) => v is T, acct: Found<T> | undefined, fromImage: T | undefined, fallback: T): Found<T> => {
+  const field = <T>(key: string, ok: (v: unknown) => v is T, acct: () => Found<T> | undefined, fromImage: T | undefined, fallback: T): Found<T> => {
     const v = known(at(md, key));
     if (ok(v)) return { value: v, source: block?.source ?? "", layer: block?.layer };
-    return acct ?? (fromImage !== undefined ? { value: fromImage, source: imageSrc } : { value: fallback, source: aws });
+    return acct() ?? (fromImage !== undefined ? { value: fromImage, source: imageSrc } : { value: fallback, source: aws });
   };
   const isString = (v: unknown): v is string => typeof v === "string";
   const isNumber = (v: unknown): v is number => typeof v === "number";
   return {
-    tokens: field("httpTokens", isString, account.tokens, v2Image ? "required" : undefined, "optional"),
-    hop: field("httpPutResponseHopLimit", isNumber, account.hop, v2Image ? 2 : undefined, 1),
-    endpoint: field("httpEndpoint", isString, account.endpoint, undefined, "enabled"),
+    tokens: field("httpTokens", isString, () => account().tokens, v2Image ? "required" : undefined, "optional"),
+    hop: field("httpPutResponseHopLimit", isNumber, () => account().hop, v2Image ? 2 : undefined, 1),
+    endpoint: field("httpEndpoint", isString, () => account().endpoint, undefined, "enabled"),
   };
 }
 
@@ -68,7 +72,7 @@ export const ec2Imdsv2Required: StackRule = {
   kind: "stack",
   name: "ec2-imdsv2-required",
   description:
-    "Every host a launch path starts (instance, spot request, launch template or configuration, ASG, EC2 or spot fleet, EKS node group, Batch, Elastic Beanstalk) requires IMDSv2 session tokens with a PUT response hop limit of 1, as it would really launch: its own settings, else its template's, else the program's account default, else the image's, else AWS's (IMDSv1 on).",
+    "Every host a launch path starts (instance, spot request, launch template or configuration, ASG, EC2 or spot fleet, EKS node group, Batch, Elastic Beanstalk) requires IMDSv2 session tokens with a PUT response hop limit of 1, as it would really launch: its own settings, else its template's, else the program's account default in the host's region, else the image's, else AWS's (IMDSv1 on).",
   protects: "the instance role's temporary credentials from SSRF and from containers on the host",
   checklistItems: ["production-host"],
   severity: "high",
