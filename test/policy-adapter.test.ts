@@ -211,4 +211,19 @@ describe("under preview, when values are unknown", () => {
     const without = await runStackPolicies(policyResources(resources, (r) => unknownProps(r.state)));
     expect(without.filter((f) => f.rule === "ec2-status-check-alarm").map((f) => f.urn)).toEqual([instanceUrn]);
   });
+
+  it("hands stack rules each resource's provider: an account default in another provider's region covers nothing", async () => {
+    const instanceUrn = "urn:pulumi:dev::p::aws:ec2/instance:Instance::gw";
+    const resources = [
+      { urn: instanceUrn, type: "aws:ec2/instance:Instance", name: "gw", parent: "", custom: true, inputs: {}, state: { ami: "ami-0d3b1a2c3e4f5a6b7", subnetId: "subnet-1", metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } }, dependencies: [] },
+      { urn: "urn:pulumi:dev::p::aws:ebs/encryptionByDefault:EncryptionByDefault::acct", type: "aws:ebs/encryptionByDefault:EncryptionByDefault", name: "acct", parent: "", custom: true, inputs: {}, state: { enabled: true }, dependencies: [] },
+    ];
+    const judged = async (regions: [string, string]) => {
+      const list = policyResources(resources, (r) => r.state);
+      list.forEach((r, i) => Object.assign(r, { provider: { type: "pulumi:providers:aws", urn: `urn:pulumi:dev::p::pulumi:providers:aws::${regions[i]}`, name: regions[i], props: { region: regions[i] }, isType: () => false, asType: () => undefined } }));
+      return (await runStackPolicies(list)).filter((f) => f.rule === "ec2-ebs-encrypted").map((f) => f.urn);
+    };
+    expect(await judged(["us-east-1", "us-west-2"])).toEqual([instanceUrn]);
+    expect(await judged(["us-east-1", "us-east-1"])).toEqual([]);
+  });
 });
