@@ -2,12 +2,14 @@
 // instance profile in the program) that may stop or reconfigure CloudTrail, delete or shorten the logs,
 // silence the alarms and rules watching them, disable the key that encrypts them or the detectors that
 // read them, lets a compromised agent erase its own tracks, named actions or wildcards (cloudtrail:*,
-// logs:Delete*) alike, from inline, attached, customer or AWS managed policies.
+// logs:Delete*) alike, from inline, attached, customer or AWS managed policies. A customer managed
+// policy the program attaches but does not define only the account knows: the rule cannot judge it.
 // Checklist: "Comprehensive audit logging configured"; "Role-based access control implemented".
 // Fix: keep audit administration on an operator role; give the host only logs:CreateLogStream/PutLogEvents.
 import { auditTamperGrants, HandleIndex, identitiesOf, IAM_POLICY_TYPES, ROLE, USER, GROUP } from "../lib/iam";
 import { field, UNKNOWN } from "../lib/references";
 import type { StackResource, StackRule, StackViolation } from "../lib/types";
+import { CannotJudge } from "../lib/unknown";
 import { asArray } from "../lib/values";
 
 const INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile";
@@ -46,8 +48,10 @@ export const iamHostNoAuditTamper: StackRule = {
     const hostRoles = hostRoleUrns(resources);
     if (hostRoles.size === 0) return [];
     const out: StackViolation[] = [];
+    const unseen: string[] = [];
     for (const id of identitiesOf(resources)) {
       if (id.kind !== "role" || !id.resource || !hostRoles.has(id.resource.urn)) continue;
+      for (const u of id.unresolved) unseen.push(`${u.arn} (attached to host role ${id.label} by ${u.by})`);
       const from = new Map(id.grants.map((g) => [g.statement, g.from]));
       const found = auditTamperGrants(id.grants.map((g) => g.statement), id.boundary);
       if (found.length === 0) continue;
@@ -56,6 +60,8 @@ export const iamHostNoAuditTamper: StackRule = {
       const sources = [...new Set(found.map((f) => from.get(f.statement) ?? "its policies"))];
       out.push({ urn: id.resource.urn, message: `role "${id.label}" is an EC2 host's instance role and may switch off or erase the audit trail: ${shown} (granted by ${sources.join("; ")})` });
     }
+    // What an attached policy of the account grants only the account knows: a finding stands, a pass would be a guess.
+    if (out.length === 0 && unseen.length > 0) throw new CannotJudge(`the documents of customer managed policies the program attaches to host roles but does not define: ${[...new Set(unseen)].join("; ")}`);
     return out;
   },
 };
