@@ -51,6 +51,8 @@ export interface Evaluation {
   resources: PlannedResource[];
   /** The program's stack outputs (export const ...), resolved. */
   outputs: Record<string, unknown>;
+  /** Outputs the program marked secret (pulumi.secret): Pulumi encrypts them in the state and masks them. */
+  secretOutputs?: string[];
   /** Errors the program raised while running (thrown at load or inside an apply). */
   errors: Error[];
   /** What the offline evaluation could not reproduce; any entry means no verdict but "cannot judge". */
@@ -134,22 +136,26 @@ export function programSite(stack: string | undefined): string | undefined {
 /** An Output's value through the SDK's own promise (in its JS, not its typings): it rejects when the Output failed. */
 interface OutputInternals {
   promise(withUnknowns?: boolean): Promise<unknown>;
+  isSecret: Promise<boolean>;
 }
 
 /** The program's exports, resolved; an export that fails is recorded and left out. */
-async function resolveOutputs(exports: unknown, onError: (e: unknown) => void): Promise<Record<string, unknown>> {
-  if (exports === null || typeof exports !== "object") return {};
+async function resolveOutputs(exports: unknown, onError: (e: unknown) => void): Promise<{ values: Record<string, unknown>; secret: string[] }> {
+  if (exports === null || typeof exports !== "object") return { values: {}, secret: [] };
   const out: Record<string, unknown> = {};
+  const secret: string[] = [];
   for (const [k, v] of Object.entries(exports as Record<string, unknown>)) {
     try {
-      if (pulumi.Output.isInstance(v)) out[k] = await (v as unknown as OutputInternals).promise();
-      else if (v instanceof Promise) out[k] = await v;
+      if (pulumi.Output.isInstance(v)) {
+        out[k] = await (v as unknown as OutputInternals).promise();
+        if (await (v as unknown as OutputInternals).isSecret) secret.push(k);
+      } else if (v instanceof Promise) out[k] = await v;
       else if (typeof v !== "function") out[k] = v;
     } catch (e) {
       onError(e);
     }
   }
-  return out;
+  return { values: out, secret };
 }
 
 /**
@@ -482,16 +488,18 @@ export async function evaluateProgram(opts: EvaluateOptions): Promise<Evaluation
       throw new ProgramLoadError(`cannot load program ${opts.program}: ${err.message}`, [err], [...partial.blind.filter((b) => !b.what.startsWith("the program registered no resource")), failure], partial);
     }
     let outputs: Record<string, unknown> = {};
+    let secretOutputs: string[] = [];
     await settle(
       resolveOutputs(exported, record).then((o) => {
-        outputs = o;
+        outputs = o.values;
+        secretOutputs = o.secret;
       }),
     );
     while (timers.pending.size > 0) await settle(timers.allFired());
     if (timers.intervals.size > 0) blind.push({ what: "the program keeps an interval timer running: whatever it registers later is deployed but not seen here", where: programWhere });
     // Asset text/paths are Promises: resolved here, so the synchronous rules read them as CrossGuard's adapter gives them.
     for (const r of byUrn.values()) for (const v of [r.inputs, r.state]) await resolveAssetViews(v);
-    return finish(outputs);
+    return { ...finish(outputs), secretOutputs };
   } finally {
     timers.restore();
     Error.stackTraceLimit = stackLimit;

@@ -128,8 +128,22 @@ function cannotJudge(e: unknown): { what: string; where?: string } | undefined {
   return e instanceof Error && e.name === "CannotJudge" && typeof (e as { what?: unknown }).what === "string" ? (e as unknown as { what: string; where?: string }) : undefined;
 }
 
+/** Where the stack's outputs are judged: a resource of the root stack's type, holding the outputs the program did not mark secret. */
+export const STACK_OUTPUTS = { type: "pulumi:pulumi:Stack", name: "(stack outputs)", urn: "(stack outputs)" } as const;
+
+/**
+ * The stack's plain outputs as one resource for the resource rules that cover every type (the secret
+ * scan). Pulumi stores them in the state in clear and `pulumi stack output` prints them; outputs marked
+ * secret are encrypted there. Offline only: CrossGuard is not shown the root stack's outputs (see
+ * test/corpus-parity.integration.test.ts).
+ */
+function outputsResource(outputs: Record<string, unknown> | undefined, secret: readonly string[] = []): JudgeInput[] {
+  const plain = Object.fromEntries(Object.entries(outputs ?? {}).filter(([k]) => !secret.includes(k)));
+  return Object.keys(plain).length === 0 ? [] : [{ ...STACK_OUTPUTS, inputs: plain, state: plain, dependencies: [] }];
+}
+
 export function judge(
-  evaluation: { resources: readonly JudgeInput[]; blind?: readonly BlindSpot[]; region?: string },
+  evaluation: { resources: readonly JudgeInput[]; blind?: readonly BlindSpot[]; region?: string; outputs?: Record<string, unknown>; secretOutputs?: readonly string[] },
   config: PackConfig = {},
   rules: readonly Rule[] = RULES,
   opts: JudgeOptions = {},
@@ -146,12 +160,15 @@ export function judge(
     blindSeen.add(key);
   };
   const applied = new Set<string>();
-  const resources = evaluation.resources.map((r) => {
+  const view = (r: JudgeInput) => {
     const inputProps = toPolicyProps(r.inputs);
     const stateProps = toPolicyProps(r.state);
     return { ...r, inputProps, stateProps, unknownInputs: containsUnknown(inputProps), unknownState: containsUnknown(stateProps) };
-  });
-  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  };
+  const resources = evaluation.resources.map(view);
+  // Resource rules also see the stack's plain outputs; stack rules see the resources only.
+  const judgedOne = [...resources, ...outputsResource(evaluation.outputs, evaluation.secretOutputs).map(view)];
+  const byUrn = new Map(judgedOne.map((r) => [r.urn, r]));
   // Each resource's provider as CrossGuard hands it: the explicit one it names, else the package's default provider (region: the stack's).
   const providerOf = (r: JudgeInput): StackResource["provider"] => {
     if (r.provider) {
@@ -196,7 +213,7 @@ export function judge(
       addBlind({ rule: rule.name, what: `${[...new Set(whats)].join("; ")}${because ? ` (${because})` : ""}`, where });
 
     if (rule.kind === "resource") {
-      for (const r of resources) {
+      for (const r of judgedOne) {
         if (!coversType(rule, r.type)) continue;
         const reads: string[] = [];
         const props = r.unknownInputs ? tracked(r.inputProps, (w) => reads.push(...w)) : r.inputProps;

@@ -1,6 +1,7 @@
 import * as crypto from "node:crypto";
+import * as zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { assignedTokens, assignments, credentialFindings, isCredentialName, isSecretName, isWeakSecret, keyShapes, looksRandomToken, redactCredentials, weakAssignments } from "./secretShapes";
+import { assignedTokens, assignments, credentialFindings, decodedViews, isCredentialName, isSecretName, isWeakSecret, keyShapes, looksRandomToken, redactCredentials, weakAssignments } from "./secretShapes";
 
 // Key-shaped values are built at run time so the repository holds none.
 const join = (...p: string[]) => p.join("-");
@@ -77,5 +78,54 @@ describe("human-chosen credentials", () => {
     const key = join("sk", "ant", "api03", "A1b2".repeat(10));
     const out = redactCredentials(`openclaw gateway --token ${t} --bind lan ANTHROPIC_API_KEY=${key}`);
     expect(out).toBe("openclaw gateway --token [redacted] --bind lan ANTHROPIC_API_KEY=[redacted]");
+  });
+});
+
+describe("encoded secrets", () => {
+  const KEY = ["sk", "ant", "api03", "Xs6njPDjDQtJBs15IStV3fpTXHRKW-XXs6hD4UM16BW1DG1ldRmHXn_-Jhb91-YAculj7VJb1glaWV3MwQ"].join("-");
+  const percent = (s: string) => [...s].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join("");
+  const unicode = (s: string) => [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+
+  it.each([
+    ["base64", Buffer.from(KEY).toString("base64"), /Anthropic.*, base64-encoded$/],
+    ["base64url", Buffer.from(`>>>${KEY}???`).toString("base64url"), /base64url-encoded$/],
+    ["gzip+base64", zlib.gzipSync(`export ANTHROPIC_API_KEY=${KEY}`).toString("base64"), /gzip\+base64-encoded$/],
+    ["hex", Buffer.from(KEY).toString("hex"), /hex-encoded$/],
+    ["URL", `https://example.com/?k=${percent(KEY)}`, /URL-encoded$/],
+    ["JSON escapes", `{"k":"${unicode(KEY)}"}`, /JSON-escape-encoded$/],
+    ["URL in base64", Buffer.from(percent(KEY)).toString("base64"), /URL in base64-encoded$/],
+  ])("finds a key hidden by %s", (_how, text, says) => {
+    const found = credentialFindings(text).filter((f) => f.startsWith("holds an Anthropic"));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(says);
+    expect(found[0]).not.toContain(KEY);
+  });
+
+  it("names a random token assigned inside an encoded text", () => {
+    const token = crypto.randomBytes(32).toString("hex");
+    expect(credentialFindings(Buffer.from(`GATEWAY_TOKEN=${token}\n`).toString("base64"))).toEqual(["assigns a random-looking token to GATEWAY_TOKEN, base64-encoded"]);
+  });
+
+  it("finds nothing in encodings of harmless text, random bytes or a random hex token", () => {
+    expect(credentialFindings(Buffer.from("#!/bin/bash\necho hello from the gateway host\n").toString("base64"))).toEqual([]);
+    expect(credentialFindings(zlib.gzipSync("#cloud-config\npackages: [nftables]\n").toString("base64"))).toEqual([]);
+    expect(credentialFindings(crypto.randomBytes(48).toString("base64"))).toEqual([]);
+    expect(keyShapes(crypto.randomBytes(32).toString("hex"))).toEqual([]);
+    expect(decodedViews(crypto.randomBytes(32).toString("hex"))).toEqual([]);
+  });
+
+  it("does a bounded amount of work on a text full of encoded runs", () => {
+    const runs = Array.from({ length: 1000 }, (_, i) => Buffer.from(`harmless text number ${i} padded`).toString("base64")).join(" ");
+    // At most 64 runs per level are decoded, two levels deep.
+    expect(decodedViews(runs).length).toBeLessThanOrEqual(64 * 2);
+    const bomb = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x61)).toString("base64");
+    expect(decodedViews(bomb)).toEqual([]);
+  });
+
+  it("reads an encoding suffix on a credential name as the credential's", () => {
+    expect(isCredentialName("ANTHROPIC_API_KEY_B64")).toBe(true);
+    expect(isCredentialName("gatewayTokenHex")).toBe(true);
+    expect(isCredentialName("TOKEN_FILE_B64")).toBe(false);
+    expect(isCredentialName("B64")).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
 // What a leaked credential looks like: provider key formats, and long random tokens assigned to a
 // name that says token/secret/password/key. The one home of these shapes: the policy pack's secret
 // scan, the host-file leak check and the CloudWatch masking identifiers all read them from here.
-// Messages name the kind of key, never the value.
+// Messages name the kind of key, never the value. Encoded values (base64, base64url, hex, URL- and
+// JSON-escaping, gzip) are decoded first: an encoding is not a secret store.
+import * as zlib from "node:zlib";
 
 export interface SecretShape {
   /** What a finding says, e.g. "an Anthropic API key (sk-ant-...)". */
@@ -123,13 +125,17 @@ export function assignedTokens(text: string): string[] {
   return [...new Set(assignments(text).flatMap((a) => (isSecretName(a.name) && looksRandomToken(a.value) ? [a.name] : [])))];
 }
 
+const ENCODING_SUFFIX = /^(b64|base64|b64url|base64url|hex|enc|encoded|gz|gzip|urlencoded|escaped)$/;
+
 /**
  * A name whose value is the credential itself: its last word is token, password, secret or a key
  * (GATEWAY_TOKEN, db_password, apiKey, ANTHROPIC_API_KEY, auth-key), not a path, id, label or
  * setting about one (TOKEN_FILE, secretArn, clawkeep:credential, TOKEN_TTL_SECONDS).
  */
 export function isCredentialName(name: string): boolean {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const all = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  // An encoding suffix names how the credential is spelt, not another thing: API_KEY_B64 is the key.
+  const words = all.length > 1 && ENCODING_SUFFIX.test(all[all.length - 1]) ? all.slice(0, -1) : all;
   const last = words[words.length - 1] ?? "";
   const before = words[words.length - 2] ?? "";
   if (/^(token|password|passwd|pwd|passphrase|secret|apikey|authkey|accesskey|privatekey|secretkey)$/.test(last)) return true;
@@ -174,14 +180,111 @@ export function weakAssignments(text: string, excused: (value: string) => boolea
   ];
 }
 
+// ---------------------------------------------------------------------------------------------
+// Encodings people use to "hide" a value: each decoded view of a text is scanned like the text. Bounded:
+// at most MAX_RUNS encoded runs per text, each at most MAX_RUN characters, gzip output at most
+// MAX_INFLATED bytes, two levels deep (base64 of URL-encoded, gzip+base64 of JSON ...).
+
+const MAX_RUNS = 64;
+const MAX_RUN = 256 * 1024;
+const MAX_INFLATED = 1024 * 1024;
+const MAX_DEPTH = 2;
+const BASE64_RUN = /[A-Za-z0-9+/_-]{24,}={0,2}/g;
+const HEX_RUN = /\b(?:[0-9a-fA-F]{2}){16,}\b/g;
+const URL_ESCAPE = /%[0-9A-Fa-f]{2}/;
+const JSON_ESCAPE = /\\(?:u[0-9A-Fa-f]{4}|[\/"bfnrt])/;
+
+/** Text a person could read: no replacement characters, no control characters but whitespace. */
+function readable(text: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return text.length >= 8 && !text.includes("\uFFFD") && !/[\x00-\x08\x0E-\x1F]/.test(text);
+}
+
+/** Decoded bytes as readable text ("gzip" when they were gzipped), else undefined. */
+function bytesToText(buf: Buffer): { text: string; gzip: boolean } | undefined {
+  const gzip = buf.length > 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+  let bytes = buf;
+  if (gzip) {
+    try {
+      bytes = zlib.gunzipSync(buf, { maxOutputLength: MAX_INFLATED });
+    } catch {
+      return undefined;
+    }
+  }
+  const text = bytes.toString("utf8");
+  return readable(text) ? { text, gzip } : undefined;
+}
+
+/** One level of decoding: every encoded run of `text` that decodes to readable text, with its encoding. */
+function decodeOnce(text: string): Array<{ encoding: string; text: string }> {
+  const out: Array<{ encoding: string; text: string }> = [];
+  let runs = 0;
+  for (const m of text.matchAll(BASE64_RUN)) {
+    if (++runs > MAX_RUNS) break;
+    const run = m[0].slice(0, MAX_RUN);
+    const url = /[-_]/.test(run);
+    const body = run.replace(/=+$/, "");
+    // A base64 run of length 4n+1 decodes no whole byte at its end: not base64.
+    if (body.length % 4 === 1) continue;
+    const decoded = bytesToText(Buffer.from(body, url ? "base64url" : "base64"));
+    if (decoded !== undefined) out.push({ encoding: `${decoded.gzip ? "gzip+" : ""}${url ? "base64url" : "base64"}`, text: decoded.text });
+  }
+  for (const m of text.matchAll(HEX_RUN)) {
+    if (++runs > MAX_RUNS) break;
+    const decoded = bytesToText(Buffer.from(m[0].slice(0, MAX_RUN), "hex"));
+    if (decoded !== undefined) out.push({ encoding: `${decoded.gzip ? "gzip+" : ""}hex`, text: decoded.text });
+  }
+  if (URL_ESCAPE.test(text)) {
+    const decoded = text.slice(0, MAX_RUN).replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+    out.push({ encoding: "URL", text: decoded });
+  }
+  if (JSON_ESCAPE.test(text)) {
+    const decoded = text.slice(0, MAX_RUN).replace(/\\(u[0-9A-Fa-f]{4}|[\\/"bfnrt])/g, (_m, e: string) =>
+      e.length === 5 ? String.fromCharCode(parseInt(e.slice(1), 16)) : ({ b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" } as Record<string, string>)[e] ?? e,
+    );
+    out.push({ encoding: "JSON-escape", text: decoded });
+  }
+  return out;
+}
+
+/** The texts hidden in `text` by encoding, with how each was encoded (e.g. "base64", "URL in base64"). */
+export function decodedViews(text: string): Array<{ encoding: string; text: string }> {
+  const out: Array<{ encoding: string; text: string }> = [];
+  let level = [{ encoding: "", text }];
+  for (let depth = 0; depth < MAX_DEPTH && level.length > 0; depth++) {
+    const next = level.flatMap((v) => decodeOnce(v.text).map((d) => ({ encoding: v.encoding ? `${d.encoding} in ${v.encoding}` : d.encoding, text: d.text })));
+    out.push(...next);
+    level = next.slice(0, MAX_RUNS);
+  }
+  return out;
+}
+
+/** Provider keys and credential assignments a text hides by encoding, one message each (not those it shows in clear). */
+function encodedFindings(text: string, clear: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const view of decodedViews(text)) {
+    for (const k of keyShapes(view.text)) if (!clear.includes(k)) out.push(`holds ${k}, ${view.encoding}-encoded`);
+    for (const n of assignedTokens(view.text)) out.push(`assigns a random-looking token to ${n}, ${view.encoding}-encoded`);
+  }
+  return [...new Set(out)];
+}
+
 /**
  * Every credential a clear text exposes, one message each (the kind and the name, never the value):
  * provider keys by shape, random tokens and human-chosen values under credential names. The pack's
  * secret scan and the kit's host-file leak check both ask this.
  */
 export function credentialFindings(text: string, excused?: (value: string) => boolean): string[] {
+  const clear = keyShapes(text);
   return [
-    ...keyShapes(text).map((k) => `holds ${k}`),
+    ...clear.map((k) => `holds ${k}`),
+    ...encodedFindings(text, clear),
     ...assignedTokens(text).map((n) => `assigns a random-looking token to ${n}`),
     ...weakAssignments(text, excused).filter((n) => !assignedTokens(text).includes(n)).map((n) => `assigns a human-chosen (weak) value to ${n}`),
   ];

@@ -226,9 +226,10 @@ const CASES: Case[] = [
   {
     rule: "iam-no-privilege-escalation",
     program: "iam",
-    bad: ["bad-esc-iam-star", "bad-esc-passrole", "bad-esc-self", "bad-esc-group", "bad-esc-assume-any", "bad-esc-service-policy-on-host"],
-    good: ["good-esc-spot-fleet-role", "good-esc-scoped-passrole", "good-esc-denied", "good-esc-boundary", "good-instance-role", "esc-member", "host-role", "bad-role-inline", "break-glass"],
+    bad: ["bad-esc-iam-star", "bad-esc-passrole", "bad-esc-self", "bad-esc-group", "bad-esc-assume-any", "bad-esc-service-policy-on-host", "bad-esc-assume-any-account"],
+    good: ["good-esc-spot-fleet-role", "good-esc-scoped-passrole", "good-esc-denied", "good-esc-boundary", "good-instance-role", "esc-member", "host-role", "bad-role-inline", "break-glass", "good-esc-assume-own-role"],
     says: {
+      "bad-esc-assume-any-account": /sts:AssumeRole on arn:aws:iam::\*:role\/OrganizationAccountAccessRole \(that role in every account/,
       "bad-esc-passrole": /iam:PassRole on every role with ec2:RunInstances.*esc-pass.*policy esc-launch \(through esc-launch\)/,
       "bad-esc-self": /iam:PutRolePolicy on itself/,
       "bad-esc-group": /AWS managed policy IAMFullAccess/,
@@ -241,6 +242,20 @@ const CASES: Case[] = [
     bad: ["bad-trust-star", "bad-trust-notprincipal", "bad-trust-arn-wildcard", "bad-trust-github-any", "bad-trust-github-owner-wildcard", "bad-trust-github-nosub", "bad-trust-github-negated", "bad-trust-cognito"],
     good: ["good-trust", "good-trust-github", "good-trust-github-org", "good-trust-star-account", "good-trust-cognito", "good-trust-saml", "good-instance-role"],
     says: { "bad-trust-github-any": /any GitHub repository of any owner/, "bad-trust-github-nosub": /no condition on token\.actions\.githubusercontent\.com:sub/, "bad-trust-cognito": /every Cognito identity pool/ },
+  },
+  {
+    rule: "iam-trust-external-id",
+    program: "iam",
+    bad: ["bad-trust-vendor-root", "bad-trust-vendor-id-array", "bad-trust-vendor-external-id-any"],
+    good: ["good-trust-vendor-external-id", "good-trust-vendor-org", "break-glass", "good-trust-star-account", "good-trust", "bad-trust-star"],
+    says: { "bad-trust-vendor-id-array": /lets account 999988887777 \(not this stack's account\)/, "bad-trust-vendor-external-id-any": /bind neither an sts:ExternalId/ },
+  },
+  {
+    rule: "iam-host-no-audit-tamper",
+    program: "iam",
+    bad: ["bad-tamper-host", "bad-tamper-managed-host", "host-role"],
+    good: ["good-host-own-bucket", "good-tamper-not-host", "good-instance-role", "bad-role-inline", "bad-role-managed-power"],
+    says: { "bad-tamper-host": /cloudtrail:StopLogging, logs:PutRetentionPolicy/, "bad-tamper-managed-host": /logs:DeleteLogGroup.*AWS managed policy CloudWatchLogsFullAccess/ },
   },
   { rule: "sns-topic-not-public", program: "public", bad: ["bad-topic", "bad-topic-policy", "bad-topic-sourceowner-wild"], good: ["good-topic", "good-topic-policy", "plain-topic"] },
   {

@@ -4,7 +4,7 @@
 // (managedPolicyArns, RolePolicyAttachment, PolicyAttachment, Group/UserPolicyAttachment, the
 // *AttachmentsExclusive resources, Identity Center attachments), and users inherit their groups'.
 import { dangerousPolicyPath, dangerousStatements, managedPolicyName } from "./awsManagedPolicies";
-import { grantOf, grantOnAny, parseKnownPolicy, parsePolicy, type ParsedPolicy, type Statement } from "./policyDoc";
+import { grantOf, grantOnAny, hasWildcard, parseKnownPolicy, parsePolicy, type ParsedPolicy, type Statement } from "./policyDoc";
 import { UNKNOWN, field, handles, type Known } from "./references";
 import type { StackResource } from "./types";
 import { asArray, asStrings, isRecord, readKnown } from "./values";
@@ -325,6 +325,28 @@ const PASSED_ROLE_LAUNCHERS: ReadonlyArray<{ action: string; service: string; re
   { action: "ec2:CreateLaunchTemplate", service: "ec2", resource: `launch-template/${PROBE}` },
 ];
 
+/** An account id no program names: a Resource pattern that matches it covers roles of other accounts. */
+const OTHER_ACCOUNT = "000000000000";
+
+/**
+ * sts:AssumeRole on a named role of ANY account (a Resource whose account part is a wildcard, e.g.
+ * arn:aws:iam::*:role/OrganizationAccountAccessRole): the role is often an administrator there.
+ * Resource "*" is ONE_STEP's "every role"; this finds the patterns that name a role but not an account.
+ */
+function anyAccountAssume(statements: readonly Statement[], boundary?: readonly Statement[]): { pattern: string; statement: Statement } | undefined {
+  for (const s of statements) {
+    if (s.effect !== "Allow") continue;
+    for (const pattern of s.resources) {
+      const arn = /^arn:([^:]*):iam::([^:]*):(.+)$/.exec(pattern);
+      if (!arn || !hasWildcard(arn[2])) continue;
+      const probe = `arn:${arn[1].replace(/[*?]/g, "") || "aws"}:iam::${OTHER_ACCOUNT}:${arn[3].replace(/[*?]/g, "x")}`;
+      const grant = grantOf(statements, "sts:AssumeRole", probe, boundary);
+      if (grant) return { pattern, statement: grant };
+    }
+  }
+  return undefined;
+}
+
 /** The escalation paths `statements` open (empty: none). `selfArn`: the identity's own ARN, when known. */
 export function escalationPaths(statements: readonly Statement[], self?: { kind: IdentityKind; arn?: string }, boundary?: readonly Statement[]): Escalation[] {
   const out: Escalation[] = [];
@@ -339,6 +361,8 @@ export function escalationPaths(statements: readonly Statement[], self?: { kind:
       if (onSelf) out.push({ how: `${action} on itself`, statements: [onSelf] });
     }
   }
+  const crossAccount = anyAccountAssume(statements, boundary);
+  if (crossAccount) out.push({ how: `sts:AssumeRole on ${crossAccount.pattern} (that role in every account: a door into each of them)`, statements: [crossAccount.statement] });
   const passRole = grantOnAny(statements, "iam:PassRole", "iam", `role/${PROBE}`, false, boundary);
   if (passRole) {
     for (const l of PASSED_ROLE_LAUNCHERS) {
@@ -350,4 +374,66 @@ export function escalationPaths(statements: readonly Statement[], self?: { kind:
     }
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// "Can this identity switch off or erase the audit trail?" Stopping or reconfiguring CloudTrail,
+// deleting or shortening the logs (CloudWatch Logs, the trail's bucket), silencing the alarms and
+// rules that watch them, disabling the key that encrypts them or the detectors that read them.
+
+interface TamperAction {
+  action: string;
+  service: string;
+  /** ARN tail of a resource nobody named: with `anyResource`, only a grant on every such resource counts. */
+  resource: string;
+  regional: boolean;
+  /** A host may delete objects of its own bucket: only a grant on every bucket is tampering. */
+  anyResource?: boolean;
+}
+
+const TAMPER = (service: string, actions: string[], resource: string, regional = true, anyResource = false): TamperAction[] =>
+  actions.map((a) => ({ action: `${service}:${a}`, service, resource, regional, anyResource }));
+
+/** What erases or silences the audit trail, whatever resource it names. */
+export const AUDIT_TAMPER_ACTIONS: readonly TamperAction[] = [
+  ...TAMPER("cloudtrail", ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors", "DeleteEventDataStore", "UpdateEventDataStore", "StopEventDataStoreIngestion"], `trail/${PROBE}`),
+  ...TAMPER("logs", ["DeleteLogGroup", "DeleteLogStream", "PutRetentionPolicy", "DeleteRetentionPolicy", "DisassociateKmsKey", "DeleteSubscriptionFilter", "DeleteDataProtectionPolicy", "DeleteMetricFilter"], `log-group:${PROBE}`),
+  ...TAMPER("cloudwatch", ["DeleteAlarms", "DisableAlarmActions", "SetAlarmState"], `alarm:${PROBE}`),
+  ...TAMPER("events", ["DisableRule", "DeleteRule", "RemoveTargets"], `rule/${PROBE}`),
+  ...TAMPER("kms", ["ScheduleKeyDeletion", "DisableKey"], `key/${PROBE}`),
+  ...TAMPER("config", ["StopConfigurationRecorder", "DeleteConfigurationRecorder", "DeleteDeliveryChannel"], `config-recorder/${PROBE}`),
+  ...TAMPER("guardduty", ["DeleteDetector", "UpdateDetector", "DisassociateFromMasterAccount", "DisassociateFromAdministratorAccount", "CreateFilter"], `detector/${PROBE}`),
+  ...TAMPER("securityhub", ["DisableSecurityHub", "BatchDisableStandards", "DisableImportFindingsForProduct", "DeleteActionTarget", "BatchUpdateFindings"], `hub/${PROBE}`),
+  ...TAMPER("access-analyzer", ["DeleteAnalyzer"], `analyzer/${PROBE}`),
+  ...TAMPER("s3", ["DeleteBucket", "DeleteObject", "DeleteObjectVersion", "PutLifecycleConfiguration", "PutBucketVersioning"], PROBE, false, true),
+];
+
+/**
+ * The audit-tampering actions `statements` allow (with the statement of each), honouring unconditional
+ * Denies and the permissions `boundary`: on any resource for the audit services, on every bucket for S3.
+ */
+export function auditTamperGrants(statements: readonly Statement[], boundary?: readonly Statement[]): Array<{ action: string; statement: Statement }> {
+  const out: Array<{ action: string; statement: Statement }> = [];
+  for (const t of AUDIT_TAMPER_ACTIONS) {
+    const onAny =
+      t.service === "s3"
+        ? (grantOf(statements, t.action, `arn:aws:s3:::${PROBE}`, boundary) ?? grantOf(statements, t.action, `arn:aws:s3:::${PROBE}/x`, boundary))
+        : grantOnAny(statements, t.action, t.service, t.resource, t.regional, boundary);
+    // A named trail, log group, alarm or key of the program's: tampering all the same (its own trail is the one that matters).
+    const onNamed = onAny ?? (t.anyResource ? undefined : namedGrant(statements, t.action, boundary));
+    if (onNamed) out.push({ action: t.action, statement: onNamed });
+  }
+  return out;
+}
+
+/** An Allow of `action` on one of the resources a statement names (wildcards filled), that no Deny or boundary takes away. */
+function namedGrant(statements: readonly Statement[], action: string, boundary?: readonly Statement[]): Statement | undefined {
+  for (const s of statements) {
+    if (s.effect !== "Allow") continue;
+    for (const pattern of s.resources) {
+      const grant = grantOf(statements, action, pattern.replace(/[*?]/g, "x"), boundary);
+      if (grant) return grant;
+    }
+  }
+  return undefined;
 }

@@ -10,7 +10,9 @@ import { ec2StateVolumeKept } from "./ec2-state-volume-kept";
 import { ec2StateVolumeSeparate } from "./ec2-state-volume-separate";
 import { ec2StatusCheckAlarm } from "./ec2-status-check-alarm";
 import { iamNoPrivilegeEscalation } from "./iam-no-privilege-escalation";
+import { iamHostNoAuditTamper } from "./iam-host-no-audit-tamper";
 import { iamNoPublicTrust } from "./iam-no-public-trust";
+import { iamTrustExternalId } from "./iam-trust-external-id";
 import { iamNoSecretReadWildcard } from "./iam-no-secret-read-wildcard";
 import { iamNoServiceWildcard } from "./iam-no-service-wildcard";
 import { imdsRootOnly } from "./imds-root-only";
@@ -82,8 +84,10 @@ export const RULES: readonly Rule[] = [
   iamNoWildcardAdmin,
   iamNoSecretReadWildcard,
   iamNoPublicTrust,
+  iamTrustExternalId,
   iamNoPrivilegeEscalation,
   iamNoServiceWildcard,
+  iamHostNoAuditTamper,
   ssmNoShellDocument,
   // open to everyone
   snsTopicNotPublic,

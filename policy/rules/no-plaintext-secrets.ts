@@ -1,8 +1,10 @@
 // Protects: provider API keys, tokens and passwords from being readable where they should never
 // be: whatever lands on a host in clear (user data in every cloud-init form, files its scripts write,
 // S3 objects, the host bundle), container and function environments, plain SSM parameters, tags and
-// any other input AWS stores in clear, and provider configuration (kept with the provider in the
-// stack's state). CrossGuard hands policies secret inputs already decrypted and unmarked
+// any other input AWS stores in clear, provider configuration (kept with the provider in the stack's
+// state), and, offline, the stack's plain outputs (in the state in clear; pulumi.secret ones are not).
+// Values are decoded first (base64/base64url, gzip, hex, URL and JSON escapes: stacks/secretShapes.ts):
+// an encoding is not a secret store. CrossGuard hands policies secret inputs already decrypted and unmarked
 // (pulumi/pulumi-policy#241), and pulumi.secret only encrypts Pulumi's state, not what AWS stores.
 // Human-chosen tokens ("changeme", "openclaw123") are refused anywhere, secret stores included.
 // Checklist: "API keys stored in environment variables or secrets manager"; best practice 2.
@@ -130,13 +132,13 @@ export const noPlaintextSecrets: ResourceRule = {
   kind: "resource",
   name: "no-plaintext-secrets",
   description:
-    "No resource input holds a provider key (sk-ant-, sk-proj-, AKIA, tskey-, ...), a random token or a human-chosen value under a credential name where it is stored in clear: anything that lands on a host (user data in every cloud-init form, files its scripts write, S3 objects), environments, plain SSM parameters, tags, provider configuration. Secret stores hold them, and even there no weak value.",
+    "No resource input holds a provider key (sk-ant-, sk-proj-, AKIA, tskey-, ...), a random token or a human-chosen value under a credential name where it is stored in clear, also base64-, hex-, URL- or JSON-escape-encoded or gzipped: anything that lands on a host (user data in every cloud-init form, files its scripts write, S3 objects), environments, plain SSM parameters, tags, provider configuration, plain stack outputs (offline). Secret stores hold them, and even there no weak value.",
   protects: "API keys and tokens from anyone who can read instance attributes, objects, function configuration, parameters, tags or the stack's state",
   checklistItems: ["api-keys-in-secret-store", "gateway-token-auth"],
   severity: "critical",
   enforcementLevel: "mandatory",
   remediation:
-    "Move the value into a Secrets Manager secret (secretStringWo) or an SSM SecureString parameter set from `pulumi config set --secret`, have the host or function fetch it at runtime with its IAM role, and rotate the exposed key; generate tokens with `openssl rand -hex 32`; give providers their credentials through the environment (AWS SSO/OIDC, TAILSCALE_API_KEY), not their arguments.",
+    "Move the value into a Secrets Manager secret (secretStringWo) or an SSM SecureString parameter set from `pulumi config set --secret`, have the host or function fetch it at runtime with its IAM role, and rotate the exposed key; generate tokens with `openssl rand -hex 32`; give providers their credentials through the environment (AWS SSO/OIDC, TAILSCALE_API_KEY), not their arguments; export a credential only wrapped in pulumi.secret (better: export the secret's ARN).",
   validateResource(type, props) {
     const found = [...storedValueFindings(type, props), ...leafFindings(type, props)];
     if ((HOST_PAYLOAD_TYPES as readonly string[]).includes(type) || "userData" in props || "userDataBase64" in props) found.push(...hostFindings(type, props));

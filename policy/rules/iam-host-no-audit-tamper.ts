@@ -1,0 +1,67 @@
+// Protects: the audit trail from the agent it records. A role an EC2 host can use (the role of an
+// instance profile in the program) that may stop or reconfigure CloudTrail, delete or shorten the logs,
+// silence the alarms and rules watching them, disable the key that encrypts them or the detectors that
+// read them, lets a compromised agent erase its own tracks, named actions or wildcards (cloudtrail:*,
+// logs:Delete*) alike, from inline, attached, customer or AWS managed policies. A customer managed
+// policy the program attaches but does not define only the account knows: the rule cannot judge it.
+// Checklist: "Comprehensive audit logging configured"; "Role-based access control implemented".
+// Fix: keep audit administration on an operator role; give the host only logs:CreateLogStream/PutLogEvents.
+import { auditTamperGrants, HandleIndex, identitiesOf, IAM_POLICY_TYPES, ROLE, USER, GROUP } from "../lib/iam";
+import { field, UNKNOWN } from "../lib/references";
+import type { StackResource, StackRule, StackViolation } from "../lib/types";
+import { CannotJudge } from "../lib/unknown";
+import { asArray } from "../lib/values";
+
+const INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile";
+
+/** URNs of the roles the program's instance profiles carry (by name, id or ARN; not known yet: by dependency). */
+function hostRoleUrns(resources: readonly StackResource[]): Set<string> {
+  const index = new HandleIndex(resources.filter((r) => r.type === ROLE));
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const out = new Set<string>();
+  for (const p of resources.filter((r) => r.type === INSTANCE_PROFILE)) {
+    for (const key of ["role", "roles"]) {
+      const v = field(p.props, key);
+      if (v === UNKNOWN) for (const d of p.dependencies) if (byUrn.get(d)?.type === ROLE) out.add(d);
+      for (const h of asArray(v)) {
+        const role = typeof h === "string" ? index.find(h, ROLE) : undefined;
+        if (role) out.add(role.urn);
+      }
+    }
+  }
+  return out;
+}
+
+export const iamHostNoAuditTamper: StackRule = {
+  kind: "stack",
+  name: "iam-host-no-audit-tamper",
+  description:
+    "No role an EC2 host can use (an instance profile's role) may stop, reconfigure or erase the audit trail: CloudTrail StopLogging/DeleteTrail/UpdateTrail/Put*Selectors, CloudWatch Logs deletes and retention changes, alarm and EventBridge rule silencing, KMS key deletion or disabling, Config/GuardDuty/Security Hub switch-offs, deletes or lifecycle rules on every S3 bucket.",
+  protects: "the audit trail from the agent host it records",
+  checklistItems: ["audit-logging", "role-based-access"],
+  severity: "critical",
+  enforcementLevel: "mandatory",
+  remediation:
+    "Take audit administration (cloudtrail:*, logs:Delete*/PutRetentionPolicy, cloudwatch:DeleteAlarms, kms:ScheduleKeyDeletion, ...) off the host's role and keep it on an operator role; the host needs only logs:CreateLogStream and logs:PutLogEvents on its own log group.",
+  resourceTypes: [...IAM_POLICY_TYPES, ROLE, USER, GROUP, INSTANCE_PROFILE],
+  validateStack(resources) {
+    const hostRoles = hostRoleUrns(resources);
+    if (hostRoles.size === 0) return [];
+    const out: StackViolation[] = [];
+    const unseen: string[] = [];
+    for (const id of identitiesOf(resources)) {
+      if (id.kind !== "role" || !id.resource || !hostRoles.has(id.resource.urn)) continue;
+      for (const u of id.unresolved) unseen.push(`${u.arn} (attached to host role ${id.label} by ${u.by})`);
+      const from = new Map(id.grants.map((g) => [g.statement, g.from]));
+      const found = auditTamperGrants(id.grants.map((g) => g.statement), id.boundary);
+      if (found.length === 0) continue;
+      const actions = found.map((f) => f.action);
+      const shown = actions.length > 6 ? `${actions.slice(0, 6).join(", ")} and ${actions.length - 6} more` : actions.join(", ");
+      const sources = [...new Set(found.map((f) => from.get(f.statement) ?? "its policies"))];
+      out.push({ urn: id.resource.urn, message: `role "${id.label}" is an EC2 host's instance role and may switch off or erase the audit trail: ${shown} (granted by ${sources.join("; ")})` });
+    }
+    // What an attached policy of the account grants only the account knows: a finding stands, a pass would be a guess.
+    if (out.length === 0 && unseen.length > 0) throw new CannotJudge(`the documents of customer managed policies the program attaches to host roles but does not define: ${[...new Set(unseen)].join("; ")}`);
+    return out;
+  },
+};
