@@ -27,7 +27,19 @@ describe("iam-trust-external-id", () => {
     expect(judge([role("v", trust("999988887777", { StringEquals: { "sts:ExternalId": "vendor-given-id" } }))])).toEqual([]);
     expect(judge([role("v", trust("999988887777", { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } }))])).toEqual([]);
   });
-  it("cannot judge when no ARN of the program tells its own account", () => {
+  it("binds nothing by aws:PrincipalAccount: that is the trusted account itself", () => {
+    expect(judge([role("v", trust("999988887777", { StringEquals: { "aws:PrincipalAccount": "999988887777" } }))])).toHaveLength(1);
+  });
+  it("before any ARN exists (a first preview), takes the account a KMS key policy gives its root; else cannot judge", () => {
+    const key = (root: string): StackResource => ({
+      type: "aws:kms/key:Key",
+      name: "k",
+      urn: "urn:k",
+      props: { policy: JSON.stringify({ Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${root}:root` }, Action: "kms:*", Resource: "*" }] }) },
+      dependencies: [],
+    });
+    expect(judge([role("own", trust("arn:aws:iam::123456789012:root"), null), key("123456789012")])).toEqual([]);
+    expect(judge([role("v", trust("999988887777"), null), key("123456789012")])[0]?.message).toMatch(/lets account 999988887777/);
     expect(() => judge([role("v", trust("999988887777"), null)])).toThrow(/whether account 999988887777 trusted by role v is the stack's own/);
   });
 });

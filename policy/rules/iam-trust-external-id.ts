@@ -1,9 +1,9 @@
 // Protects: roles trusted by another AWS account from the confused deputy. A trust policy that lets
 // another account (its root, one of its roles or users, or its bare account id) assume a role without
 // an sts:ExternalId condition lets anyone who can make that account act (a vendor's other customers,
-// through the vendor) reach the role; an aws:PrincipalOrgID/OrgPaths/PrincipalAccount condition binds
-// it too. "Another" is any account but the one the program deploys to: the account of the ARNs the
-// program's own resources get; when no ARN of the program is known yet, the rule cannot judge.
+// through the vendor) reach the role; an aws:PrincipalOrgID/OrgPaths condition binds it too. "Another"
+// is any account but the one the program deploys to: the account of the ARNs the program's own resources
+// get, or before they exist the account a KMS key policy of the program gives its root; else it cannot judge.
 // Checklist: "Role-based access control implemented"; best practice 4, strict access controls.
 // Fix: add Condition StringEquals sts:ExternalId (the value the third party gave you) to the statement.
 import { ROLE } from "../lib/iam";
@@ -20,7 +20,12 @@ export function principalAccount(principal: string): string | undefined {
   return /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1];
 }
 
-/** Accounts of the ARNs the program's own resources got (AWS managed policies and S3's account-less ARNs aside). */
+/**
+ * The stack's own account: that of the ARNs its resources got (AWS managed policies and S3's account-less ARNs
+ * aside). Before any exists (a first preview) it is the account whose root a KMS key policy of the program
+ * names, the statement every key policy needs for IAM to govern the key; naming another account's root there
+ * would hand that account the key, so it is no free decoy.
+ */
 function ownAccounts(resources: readonly StackResource[]): Set<string> {
   const out = new Set<string>();
   for (const r of resources) {
@@ -28,21 +33,42 @@ function ownAccounts(resources: readonly StackResource[]): Set<string> {
     const account = typeof arn === "string" ? /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1] : undefined;
     if (account) out.add(account);
   }
+  if (out.size > 0) return out;
+  for (const key of resources.filter((r) => r.type === KMS_KEY && typeof r.props.policy === "string")) {
+    let doc;
+    try {
+      doc = parseKnownPolicy(key.props.policy, `the key policy of ${key.name}`);
+    } catch {
+      continue;
+    }
+    for (const s of doc.statements) {
+      if (s.effect !== "Allow" || s.principal === undefined || s.principal === "*") continue;
+      for (const p of s.principal.AWS ?? []) {
+        const root = /^arn:[^:]+:iam::(\d{12}):root$/.exec(p)?.[1];
+        if (root) out.add(root);
+      }
+    }
+  }
   return out;
 }
 
-/** The condition that binds a cross-account trust: a literal sts:ExternalId, or who-conditions on the caller's organization or account. */
+const KMS_KEY = "aws:kms/key:Key";
+
+/**
+ * The condition that binds a cross-account trust: a literal sts:ExternalId, or the caller's organization.
+ * aws:PrincipalAccount binds nothing here: it is the trusted account itself, confused deputy and all.
+ */
 function bound(s: Statement): boolean {
   const externalId = positiveConditionValues(s, "sts:ExternalId").some((t) => t.values.length > 0 && t.values.every((v) => v !== "" && !v.includes("${") && !(t.wildcards && /^[*?]+$/.test(v))));
   if (externalId) return true;
-  return whoRestrictions(s).some((e) => /^aws:principal(orgid|orgpaths|account)$/i.test(e.key));
+  return whoRestrictions(s).some((e) => /^aws:principal(orgid|orgpaths)$/i.test(e.key));
 }
 
 export const iamTrustExternalId: StackRule = {
   kind: "stack",
   name: "iam-trust-external-id",
   description:
-    "No IAM role lets another AWS account (its root, a role or user ARN, or its account id) assume it without a literal sts:ExternalId condition (or an aws:PrincipalOrgID/PrincipalOrgPaths/PrincipalAccount condition): the confused deputy.",
+    "No IAM role lets another AWS account (its root, a role or user ARN, or its account id) assume it without a literal sts:ExternalId condition (or an aws:PrincipalOrgID/PrincipalOrgPaths condition): the confused deputy.",
   protects: "roles trusted by a third party's account from everyone else that third party acts for",
   checklistItems: ["role-based-access", "strict-allowlists"],
   severity: "high",
