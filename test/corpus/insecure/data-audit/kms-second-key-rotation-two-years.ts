@@ -1,5 +1,5 @@
 // breaks: "Keys rotated within last 90 days": the customer key rotates its material within the bound
-// how: a second symmetric key (keySpec SYMMETRIC_DEFAULT set explicitly) rotates every 730 days
+// how: a second symmetric key (customerMasterKeySpec SYMMETRIC_DEFAULT set explicitly) rotates every 730 days
 // expect: violation
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -51,4 +51,4 @@ new aws.cloudwatch.MetricAlarm("gw-status", {
   alarmActions: [topic.arn],
 });
 
-new aws.kms.Key("gw-data", { keySpec: "SYMMETRIC_DEFAULT", enableKeyRotation: true, rotationPeriodInDays: 730 });
+new aws.kms.Key("gw-data", { customerMasterKeySpec: "SYMMETRIC_DEFAULT", enableKeyRotation: true, rotationPeriodInDays: 730 });

@@ -106,3 +106,6 @@ new aws.cloudtrail.Trail("gw", {
   kmsKeyId: key.arn,
   advancedEventSelectors: [{ name: "scratch objects", fieldSelectors: [{ field: "eventCategory", equals: ["Data"] }, { field: "resources.type", equals: ["AWS::S3::Object"] }] }],
 });
+// Declared, never used: the host ships nothing and the log group receives nothing.
+void logs;
+void shipping;
