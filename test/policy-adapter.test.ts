@@ -160,8 +160,8 @@ describe("under preview, when values are unknown", () => {
   };
 
   it("a field rule throws the SDK's UnknownValueError (reported by CrossGuard as 'cannot run during preview')", async () => {
-    const props = unknownProps({ retentionInDays: unknownStringValue });
-    await expect(run("log-group-retention", props, "aws:cloudwatch/logGroup:LogGroup")).rejects.toBeInstanceOf(UnknownValueError);
+    const props = unknownProps({ kmsKeyId: unknownStringValue });
+    await expect(run("log-group-kms-encrypted", props, "aws:cloudwatch/logGroup:LogGroup")).rejects.toBeInstanceOf(UnknownValueError);
   });
 
   it("the secret scan skips what is unknown and still finds the rest", async () => {

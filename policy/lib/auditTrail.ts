@@ -7,7 +7,7 @@
 // there), or a CloudTrail trail in the program that is logging (who used the host, its role and its secrets).
 import { parsePolicy } from "./policyDoc";
 import { UNKNOWN } from "./references";
-import { at, known, label, type StackIndex } from "./stackIndex";
+import { at, flag, known, label, type StackIndex } from "./stackIndex";
 import type { StackResource } from "./types";
 import { hostBundleFiles, hostPayload } from "./userData";
 import { asArray, isRecord } from "./values";
@@ -164,4 +164,52 @@ export function roleWritesLogs(index: StackIndex, host: AgentHost): string | und
     }
   }
   return undefined;
+}
+
+// Management event sources a trail may leave out (AWS accepts only these two exclusions; both are high-volume data-plane APIs).
+const EXCLUDABLE_SOURCES = ["kms.amazonaws.com", "rdsdata.amazonaws.com"];
+
+const lower = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : v);
+const onlyExcludable = (v: unknown) => asArray(v).every((s) => typeof s === "string" && EXCLUDABLE_SOURCES.includes(s.toLowerCase()));
+
+/** Does one advanced event selector record write management events (of every source)? */
+function advancedRecordsWrites(selector: unknown): boolean | undefined {
+  const fields = asArray(known(at(selector, "fieldSelectors")));
+  if (fields.length === 0) return undefined;
+  const of = (name: string) => fields.filter((f) => lower(known(at(f, "field"))) === name.toLowerCase());
+  const category = of("eventCategory");
+  if (!category.some((f) => asArray(known(at(f, "equals"))).some((v) => lower(v) === "management"))) return false;
+  for (const f of of("readOnly")) {
+    const equals = asArray(known(at(f, "equals"))).map(lower);
+    const notEquals = asArray(known(at(f, "notEquals"))).map(lower);
+    if (equals.length > 0 && !equals.includes("false")) return false;
+    if (notEquals.includes("false")) return false;
+  }
+  for (const f of of("eventSource")) {
+    if (["equals", "startsWith", "endsWith", "notStartsWith", "notEndsWith"].some((k) => asArray(known(at(f, k))).length > 0)) return false;
+    if (!onlyExcludable(known(at(f, "notEquals")))) return false;
+  }
+  return true;
+}
+
+/**
+ * Does the trail record write management events (who created, changed or deleted what)? A trail
+ * with no selectors records all management events; basic selectors need includeManagementEvents (default
+ * true) with readWriteType All or WriteOnly; advanced selectors need eventCategory Management without
+ * readOnly true or an eventSource filter beyond AWS's two allowed exclusions. UNKNOWN when preview hides it.
+ */
+export function recordsWriteManagementEvents(trailProps: unknown): boolean | typeof UNKNOWN {
+  const basicRaw = at(trailProps, "eventSelectors");
+  const advancedRaw = at(trailProps, "advancedEventSelectors");
+  if (basicRaw === UNKNOWN || advancedRaw === UNKNOWN) return UNKNOWN;
+  const basic = asArray(basicRaw);
+  const advanced = asArray(advancedRaw);
+  if (basic.length === 0 && advanced.length === 0) return true;
+  if (advanced.length > 0) return advanced.some((s) => advancedRecordsWrites(s) === true);
+  return basic.some((s) => {
+    if (flag(known(at(s, "includeManagementEvents"))) === false) return false;
+    const rw = known(at(s, "readWriteType")) ?? "All";
+    if (rw !== "All" && rw !== "WriteOnly") return false;
+    return onlyExcludable(known(at(s, "excludeManagementEventSources")));
+  });
 }

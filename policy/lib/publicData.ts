@@ -30,15 +30,26 @@ const logicalLines = (text: string) => text.replace(/\\\r?\n/g, " ").split(/\r?\
 
 /**
  * AWS CLI calls in a script or command line that make a snapshot, image, bucket or object public:
- * modify-snapshot-attribute / modify-image-attribute adding the group "all", put-bucket-acl /
+ * modify-snapshot-attribute / modify-image-attribute adding the group "all", modify-db-snapshot-attribute /
+ * modify-db-cluster-snapshot-attribute adding "all" to the accounts that may restore, put-bucket-acl /
  * put-object-acl / s3 cp|sync|mv with a public canned ACL or an AllUsers grant.
  */
 export function publicSharingCalls(text: string): SharingCall[] {
   const out: SharingCall[] = [];
   for (const raw of logicalLines(text)) {
     const line = raw.trim();
-    if (!/\baws\b/.test(line) && !/modify-(snapshot|image)-attribute|put-(bucket|object)-acl/.test(line)) continue;
+    if (!/\baws\b/.test(line) && !/modify-(db-(cluster-)?snapshot|snapshot|image)-attribute|put-(bucket|object)-acl/.test(line)) continue;
     const variable = /\$\{?[A-Za-z_]|`|\$\(/;
+    // RDS shares a DB (cluster) snapshot with everyone when "all" is among the accounts that may restore it.
+    const db = /modify-db-(cluster-)?snapshot-attribute/.exec(line);
+    if (db) {
+      const call = `aws rds ${db[0]}`;
+      const added = /--values-to-add[=\s]+((?:(?!--)\S+\s*)+)/.exec(line)?.[1] ?? "";
+      const values = added.split(/[\s,[\]"']+/).filter((v) => v !== "");
+      if (values.some((v) => v.toLowerCase() === "all")) out.push({ call, verdict: "public", what: "snapshot" });
+      else if (values.some((v) => variable.test(v))) out.push({ call, verdict: "unknown", what: "snapshot" });
+      continue;
+    }
     const attr = /modify-(snapshot|image)-attribute/.exec(line);
     if (attr) {
       const what = attr[1] === "snapshot" ? "snapshot" : "image";

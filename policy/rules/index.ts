@@ -1,6 +1,8 @@
 // Every rule of the pack, in the order the pack and the offline plan report them.
 import type { Rule } from "../lib/types";
 import { agentHostAuditLogging } from "./agent-host-audit-logging";
+import { cloudtrailTrailComplete } from "./cloudtrail-trail-complete";
+import { dataStoreEncrypted } from "./data-store-encrypted";
 import { ec2EbsEncrypted } from "./ec2-ebs-encrypted";
 import { ec2Imdsv2Required } from "./ec2-imdsv2-required";
 import { ec2NoSshKeyPair } from "./ec2-no-ssh-key-pair";
@@ -60,6 +62,7 @@ export const RULES: readonly Rule[] = [
   // EC2 host
   ec2Imdsv2Required,
   ec2EbsEncrypted,
+  dataStoreEncrypted,
   ec2NoSshKeyPair,
   ec2StatusCheckAlarm,
   imdsRootOnly,
@@ -78,6 +81,7 @@ export const RULES: readonly Rule[] = [
   kmsKeyRotation,
   // logs and audit
   agentHostAuditLogging,
+  cloudtrailTrailComplete,
   logGroupRetention,
   logGroupKmsEncrypted,
   // IAM
