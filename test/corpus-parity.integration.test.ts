@@ -82,7 +82,7 @@ async function compare(entry: CorpusEntry): Promise<Comparison> {
   // The program's own resources and verdict: judgeCorpusFile leaves out what another program registered late.
   const offline = await judgeCorpusFile(entry.file);
   if (offline.foreign.length > 0) lateArrivals.set(entry.file, offline.foreign);
-  const online = await analyzeResources(pack.client, offline.evaluation?.resources ?? []);
+  const online = await analyzeResources(pack.client, offline.evaluation?.resources ?? [], offline.evaluation?.region);
   const mandatory = online.findings.filter((f) => f.level === "mandatory");
   const blind = offline.judgement?.blind ?? [];
   return {
@@ -157,7 +157,7 @@ describe("the offline judge and the CrossGuard pack (one gRPC process) on the co
     const key = ["sk", "ant", "api03", "Zk7".repeat(30)].join("-");
     const evaluation = await evaluateProgram({ program: file, project: "program", stack: "offline", config: { "program:anthropicApiKey": key } });
     const offline = judge(evaluation);
-    const online = await analyzeResources(pack.client, evaluation.resources);
+    const online = await analyzeResources(pack.client, evaluation.resources, evaluation.region);
     expect(verdictOf(offline).exitCode).toBe(1);
     const offlineRules = sorted(offline.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.rule));
     expect(offlineRules).toContain("no-credential-in-state");

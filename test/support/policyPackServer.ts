@@ -6,7 +6,7 @@ import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import { AnalyzeRequest, AnalyzeStackRequest, AnalyzerResource, AnalyzerResourceOptions, EnforcementLevel, type AnalyzeResponse } from "@pulumi/pulumi/proto/analyzer_pb";
+import { AnalyzeRequest, AnalyzeStackRequest, AnalyzerProviderResource, AnalyzerResource, AnalyzerResourceOptions, EnforcementLevel, type AnalyzeResponse } from "@pulumi/pulumi/proto/analyzer_pb";
 import type { PlannedResource } from "../../plan/evaluate";
 
 const POLICY_DIR = path.join(__dirname, "..", "..", "policy");
@@ -76,8 +76,23 @@ function findings(res: AnalyzeResponse, urn = ""): PackFinding[] {
 }
 
 /** Every resource's inputs through Analyze, then all outputs through AnalyzeStack, as a preview sends them. */
-export async function analyzeResources(client: AnalyzerClient, resources: readonly PlannedResource[]): Promise<PackAnswer> {
+/**
+ * The provider the engine hands the pack with each resource: the explicit one it names (`urn::id`), else the
+ * package's default provider, whose region is the stack's (aws:region).
+ */
+function providerOf(r: PlannedResource, byUrn: ReadonlyMap<string, PlannedResource>, region: string | undefined): AnalyzerProviderResource | undefined {
+  if (r.provider) {
+    const urn = r.provider.slice(0, r.provider.lastIndexOf("::"));
+    const p = byUrn.get(urn);
+    return p ? new AnalyzerProviderResource().setType(p.type).setUrn(urn).setName(p.name).setProperties(struct(p.state)) : undefined;
+  }
+  if (!r.type.startsWith("aws:") || !region) return undefined;
+  return new AnalyzerProviderResource().setType("pulumi:providers:aws").setUrn("(default aws provider)").setName("default").setProperties(struct({ region }));
+}
+
+export async function analyzeResources(client: AnalyzerClient, resources: readonly PlannedResource[], region?: string): Promise<PackAnswer> {
   const answer: PackAnswer = { findings: [], errors: [] };
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
   for (const r of resources) {
     const req = new AnalyzeRequest().setUrn(r.urn).setType(r.type).setName(r.name).setProperties(struct(r.inputs)).setOptions(options());
     try {
@@ -87,7 +102,7 @@ export async function analyzeResources(client: AnalyzerClient, resources: readon
     }
   }
   const stack = new AnalyzeStackRequest().setResourcesList(
-    resources.map((r) => new AnalyzerResource().setUrn(r.urn).setType(r.type).setName(r.name).setProperties(struct(r.state)).setOptions(options()).setDependenciesList(r.dependencies)),
+    resources.map((r) => new AnalyzerResource().setUrn(r.urn).setType(r.type).setName(r.name).setProperties(struct(r.state)).setOptions(options()).setDependenciesList(r.dependencies).setProvider(providerOf(r, byUrn, region))),
   );
   try {
     answer.findings.push(...findings(await unary<AnalyzeStackRequest, AnalyzeResponse>(client, client.analyzeStack, stack)));
