@@ -133,7 +133,8 @@ describe.skipIf(!USABLE)("prepare-state-volume on loop devices", () => {
     const uidSys = spawnSync("id", ["-u", "sys"], { encoding: "utf8" }).stdout.trim();
     const gidSys = spawnSync("getent", ["group", "sys"], { encoding: "utf8" }).stdout.split(":")[2];
     const dir = path.join(w, "trees/work");
-    const accounts = ["--account", "user:sys", "--account", "group:sys", "--account", "user:clawkeep-absent"];
+    // Absent accounts of both kinds (a level-0 host has no agent user or workspace group): skipped, never fatal.
+    const accounts = ["--account", "user:sys", "--account", "group:sys", "--account", "user:clawkeep-absent", "--account", "group:clawkeep-absent"];
     // The earlier host's agent had ids 4242/4343; an account of that host this one lacks is on record too.
     const first = run([...accounts, tree("work", "daemon", "daemon", "0750")], `touch ${dir}/agent-file; chown 4242:4343 ${dir}/agent-file; sed -i -e 's/^user sys .*/user sys 4242/' -e 's/^group sys .*/group sys 4343/' "$CLAWKEEP_STATE_VOLUME_DIR/.clawkeep-ids"; echo 'user clawkeep-absent 777' >>"$CLAWKEEP_STATE_VOLUME_DIR/.clawkeep-ids"`);
     expect(first.rc, first.err).toBe(0);

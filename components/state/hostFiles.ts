@@ -148,8 +148,10 @@ done
 # An account this host does not have (no agent below level 2) is skipped; its recorded id is kept for a later host.
 for a in "\${accounts[@]}"; do
   kind=\${a%%:*} key=\${a#*:}
+  # getent exits 2 for a missing group: under pipefail that must be a skip, not the end of the script.
   if [[ $kind == user ]]; then new=$(id -u "$key" 2>/dev/null) || continue
-  else new=$(getent group "$key" | cut -d: -f3); [[ -n $new ]] || continue; fi
+  else new=$(getent group "$key" | cut -d: -f3) || continue; fi
+  [[ -n $new ]] || continue
   kinds+=("$kind"); keys+=("$key"); news+=("$new")
 done
 remap=()
