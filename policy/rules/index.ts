@@ -49,6 +49,7 @@ import { tailscaleAclNoAnyToAny } from "./tailscale-acl-no-any-to-any";
 import { tailscaleAuthKeyHardened } from "./tailscale-auth-key-hardened";
 import { tailscaleAuthKeyShortLived } from "./tailscale-auth-key-short-lived";
 import { tailscaleNoFunnelAttr } from "./tailscale-no-funnel-attr";
+import { tailscaleNoFunnelHost } from "./tailscale-no-funnel-host";
 import { tailscaleNodeKeyExpiry } from "./tailscale-node-key-expiry";
 import { tailscaleSshCheckMode } from "./tailscale-ssh-check-mode";
 import { tailscaleTagOwners } from "./tailscale-tag-owners";
@@ -108,6 +109,7 @@ export const RULES: readonly Rule[] = [
   tailscaleAuthKeyShortLived,
   tailscaleSshCheckMode,
   tailscaleNoFunnelAttr,
+  tailscaleNoFunnelHost,
   tailscaleNodeKeyExpiry,
   // OpenClaw on the host
   openclawConfigReadable,
