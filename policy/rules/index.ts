@@ -30,6 +30,7 @@ import { noPublicImagesSnapshots } from "./no-public-images-snapshots";
 import { noPublicAddress } from "./no-public-address";
 import { noPublicFrontDoor } from "./no-public-front-door";
 import { noPublicIngress } from "./no-public-ingress";
+import { noNetworkSideDoor } from "./no-network-side-door";
 import { noUnrestrictedEgress } from "./no-unrestricted-egress";
 import { openclawConfigReadable } from "./openclaw-config-readable";
 import { openclawGatewayAuth } from "./openclaw-gateway-auth";
@@ -59,6 +60,7 @@ export const RULES: readonly Rule[] = [
   noPublicIngress,
   noPublicFrontDoor,
   noPublicAddress,
+  noNetworkSideDoor,
   noUnrestrictedEgress,
   // EC2 host
   ec2Imdsv2Required,
