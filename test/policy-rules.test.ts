@@ -31,6 +31,7 @@ const PROGRAMS = [
   "tailscale-open",
   "tailscale-closed",
   "openclaw",
+  "side-doors",
   "clean",
 ] as const;
 type Program = (typeof PROGRAMS)[number];
@@ -70,9 +71,9 @@ const CASES: Case[] = [
   {
     rule: "ec2-imdsv2-required",
     program: "launch-paths",
-    bad: ["bad-overrides-template", "bad-lt-bare", "bad-spot-defaults", "bad-lc", "bad-spot-fleet", "bad-v2-image-hop", "bad-eks", "bad-beanstalk"],
-    good: ["good-lt-hardened", "good-from-template", "good-spot", "good-lc", "good-eks-template", "bad-batch", "bad-lightsail"],
-    says: { "bad-v2-image-hop": /HopLimit is unset \(the image ami "v2-image"/, "bad-lt-bare": /httpTokens is unset \(AWS's default/, "bad-eks": /every pod/ },
+    bad: ["bad-overrides-template", "bad-lt-bare", "bad-spot-defaults", "bad-lc", "bad-spot-fleet", "bad-v2-image-hop", "bad-eks", "bad-beanstalk", "bad-foreign-image-tokens-only"],
+    good: ["good-lt-hardened", "good-from-template", "good-spot", "good-lc", "good-eks-template", "bad-batch", "bad-lightsail", "good-foreign-image-hop-1"],
+    says: { "bad-v2-image-hop": /HopLimit is unset \(the image ami "v2-image"/, "bad-foreign-image-tokens-only": /HopLimit is unset \(the image's default .*: 2\)/, "bad-lt-bare": /httpTokens is unset \(AWS's default/, "bad-eks": /every pod/ },
   },
   {
     rule: "ec2-ebs-encrypted",
@@ -309,6 +310,8 @@ const CASES: Case[] = [
   { rule: "tailscale-ssh-check-mode", program: "tailscale-closed", bad: [], good: ["good-acl"] },
   { rule: "tailscale-no-funnel-attr", program: "tailscale-open", bad: ["bad-acl-funnel"], good: ["good-acl-members-self", "bad-acl"] },
   { rule: "tailscale-no-funnel-attr", program: "tailscale-closed", bad: [], good: ["good-acl"] },
+  { rule: "tailscale-no-funnel-host", program: "side-doors", bad: ["bad-funnel-socket-flag", "bad-funnel-serve-config"], good: ["good-serve-tailnet-only", "good-serve-config-no-funnel"], says: { "bad-funnel-socket-flag": /--socket .* funnel --bg 18789/, "bad-funnel-serve-config": /AllowFunnel true/ } },
+  { rule: "no-network-side-door", program: "side-doors", bad: ["bad-peering", "bad-tgw", "bad-vgw-inline", "bad-cvpn-everyone"], good: ["good-vgw-detached", "good-cvpn-one-group"], says: { "bad-peering": /account 999988887777/ } },
   { rule: "tailscale-tag-owners", program: "tailscale-open", bad: ["bad-acl", "bad-key-unowned-tag", "bad-acl-owners"], good: ["mid-key-week", "bad-key-loose", "good-acl-members-self", "bad-acl-members"], says: { "bad-acl": /tag:unowned/, "bad-acl-owners": /tag:gw may be applied by autogroup:member/ } },
   { rule: "tailscale-tag-owners", program: "tailscale-closed", bad: [], good: ["good-acl", "good-key"] },
   { rule: "tailscale-auth-key-hardened", program: "tailscale-open", bad: ["bad-key-loose", "bad-oauth-mints-keys"], good: ["mid-key-week", "mid-key-default-expiry", "bad-key-unowned-tag", "good-oauth-read-only"], says: { "bad-oauth-mints-keys": /never expires.*auth_keys.*tag:gw/ } },

@@ -10,6 +10,18 @@ describe("TailnetPolicy", () => {
     for (const s of ["*", "autogroup:member", "autogroup:danger-all", "autogroup:shared", "autogroup:tagged", "all", "0.0.0.0/0", "100.64.0.0/9", "::/0", "fd7a:115c:a1e0::/48", "tag:any"]) expect(p.broadSource(s), s).toBeDefined();
     for (const s of ["group:ops", "alice@example.com", "tag:ops", "gw", "100.101.102.103", "192.168.0.0/16", "autogroup:admin"]) expect(p.broadSource(s), s).toBeUndefined();
   });
+  it("resolves ipsets (nested, ranges, removals not subtracted), groups and chains of tag owners before judging a source", () => {
+    const p = policy({
+      groups: { "group:ops": ["alice@example.com"], "group:all": ["autogroup:member"] },
+      ipsets: { "ipset:cgnat": ["add 100.64.0.0-100.127.255.255"], "ipset:vpn": ["add ipset:cgnat", "remove 100.100.100.100"], "ipset:office": ["add 192.168.10.0/24"], "ipset:v6": ["fd7a:115c:a1e0::/48"], "ipset:half": ["add 100.64.0.0-100.95.255.255"], "ipset:loop": ["add ipset:loop"] },
+      tagOwners: { "tag:a": ["tag:b"], "tag:b": ["tag:c"], "tag:c": ["autogroup:member"], "tag:d": ["group:all"], "tag:ops": ["group:ops"], "tag:x": ["tag:y"], "tag:y": ["tag:x"] },
+    });
+    expect(p.broadSource("ipset:vpn")).toMatch(/ipset:vpn \(adds ipset:cgnat: ipset:cgnat \(adds 100\.64\.0\.0-100\.127\.255\.255/);
+    for (const s of ["ipset:v6", "tag:a", "tag:d", "group:all"]) expect(p.broadSource(s), s).toBeDefined();
+    for (const s of ["ipset:office", "ipset:half", "ipset:loop", "ipset:missing", "tag:ops", "tag:x", "group:ops"]) expect(p.broadSource(s), s).toBeUndefined();
+    expect(p.broadOwner("tag:b")).toBe("tag:b (owned by tag:c (owned by autogroup:member))");
+    expect(p.broadOwner("group:ops")).toBeUndefined();
+  });
   it("takes in the gateway by its tags, every device, or a tailnet address; user devices and exit nodes are not it", () => {
     const p = policy({ hosts: { gw: "100.101.102.103", lan: "192.168.1.0/24" } });
     for (const d of ["*", "tag:gw", "autogroup:tagged", "gw", "100.64.0.0/10", "fd7a:115c:a1e0::1"]) expect(p.reachesGateway(d), d).toBe(true);

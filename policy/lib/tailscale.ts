@@ -77,8 +77,15 @@ function overlapsTailnet(cidr: string): boolean {
   return ((ipv4ToInt(c.addr) & mask) >>> 0) === ((TAILNET_V4.base & mask) >>> 0);
 }
 
-/** Does the CIDR cover every tailnet address? */
+/** "100.64.0.0-100.127.255.255": an IPv4 range (ipsets allow them). */
+const isRange = (s: string) => /^\d{1,3}(\.\d{1,3}){3}-\d{1,3}(\.\d{1,3}){3}$/.test(s);
+
+/** Does the CIDR (or IPv4 range) cover every tailnet address? */
 function coversTailnet(cidr: string): boolean {
+  if (isRange(cidr)) {
+    const [a, b] = cidr.split("-").map(ipv4ToInt);
+    return a <= TAILNET_V4.base && b >= TAILNET_V4.base + 2 ** (32 - TAILNET_V4.len) - 1;
+  }
   const c = parseCidr(cidr);
   return c !== undefined && overlapsTailnet(cidr) && (c.v6 ? c.len <= 48 : c.len <= TAILNET_V4.len);
 }
@@ -129,6 +136,9 @@ export interface NodeAttrEntry {
 export class TailnetPolicy {
   readonly hosts: Record<string, string>;
   readonly owners: Record<string, string[]>;
+  readonly groups: Record<string, string[]>;
+  /** ipsets, each entry's "add "/"remove " prefix dropped and removals left out. */
+  readonly ipsets: Record<string, string[]>;
   /** The legacy "acls" (src/dst, or their older names users/ports). */
   readonly acls: AclEntry[];
   readonly grants: GrantEntry[];
@@ -143,6 +153,12 @@ export class TailnetPolicy {
     const owners = pick(policy, "tagOwners");
     this.hosts = isRecord(hosts) ? Object.fromEntries(Object.entries(hosts).filter((e): e is [string, string] => typeof e[1] === "string")) : {};
     this.owners = isRecord(owners) ? Object.fromEntries(Object.entries(owners).map(([k, v]) => [k, asStrings(v)])) : {};
+    const groups = pick(policy, "groups");
+    this.groups = isRecord(groups) ? Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, asStrings(v)])) : {};
+    const ipsets = pick(policy, "ipsets");
+    this.ipsets = isRecord(ipsets)
+      ? Object.fromEntries(Object.entries(ipsets).map(([k, v]) => [k, asStrings(v).map((e) => e.trim()).filter((e) => !/^remove\s/i.test(e)).map((e) => e.replace(/^add\s+/i, ""))]))
+      : {};
     const str = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : "");
     this.acls = records(pick(policy, "acls")).map((a) => ({ action: str(pick(a, "action")), src: asStrings(pick(a, "src", "users")), dst: asStrings(pick(a, "dst", "ports")) }));
     this.grants = records(pick(policy, "grants")).map((g) => ({ src: asStrings(pick(g, "src")), dst: asStrings(pick(g, "dst")), ip: asStrings(pick(g, "ip")) }));
@@ -150,19 +166,44 @@ export class TailnetPolicy {
     this.nodeAttrs = records(pick(policy, "nodeAttrs")).map((n) => ({ target: asStrings(pick(n, "target")), attr: asStrings(pick(n, "attr")) }));
   }
 
-  /** Why `owner` (a tagOwners entry) lets anyone apply the tag, else undefined. */
-  broadOwner(owner: string): string | undefined {
-    return BROAD[owner];
+  /**
+   * Why `owner` (a tagOwners entry) lets anyone apply the tag, else undefined. Ownership is followed:
+   * a tag owned by a tag anyone may apply, or by a group holding everyone, is anyone's too.
+   */
+  broadOwner(owner: string, seen: ReadonlySet<string> = new Set()): string | undefined {
+    if (BROAD[owner]) return owner;
+    if (seen.has(owner) || seen.size > 16) return undefined;
+    const next = new Set([...seen, owner]);
+    if (owner.startsWith("tag:")) {
+      const via = (this.owners[owner] ?? []).map((o) => [o, this.broadOwner(o, next)] as const).find(([, why]) => why);
+      return via ? `${owner} (owned by ${via[1]})` : undefined;
+    }
+    if (owner.startsWith("group:")) {
+      const via = (this.groups[owner] ?? []).map((m) => this.broadOwner(m, next)).find(Boolean);
+      return via ? `${owner} (holds ${via})` : undefined;
+    }
+    return undefined;
   }
 
-  /** Why source `selector` stands for everyone (or devices nobody vouched for), else undefined. */
-  broadSource(selector: string, depth = 0): string | undefined {
+  /** Why source `selector` stands for everyone (or devices nobody vouched for), else undefined; hosts, ipsets, groups and tag owners resolved. */
+  broadSource(selector: string, seen: ReadonlySet<string> = new Set()): string | undefined {
     if (BROAD[selector]) return BROAD[selector];
+    if (seen.has(selector) || seen.size > 16) return undefined;
+    const next = new Set([...seen, selector]);
     const alias = this.hosts[selector];
-    const address = alias ?? (isAddress(selector) ? selector : undefined);
+    const address = alias ?? (isAddress(selector) || isRange(selector) ? selector : undefined);
     if (address !== undefined && coversTailnet(address)) return `${selector}${alias ? ` (${alias})` : ""}, every tailnet address`;
-    if (selector.startsWith("tag:") && depth < 4) {
-      const owner = (this.owners[selector] ?? []).find((o) => this.broadOwner(o));
+    if (selector.startsWith("ipset:")) {
+      // Removals are not subtracted: an IP set that adds the tailnet range is judged by what it adds.
+      const via = (this.ipsets[selector] ?? []).map((e) => [e, this.broadSource(e, next)] as const).find(([, why]) => why);
+      return via ? `${selector} (adds ${via[0]}: ${via[1]})` : undefined;
+    }
+    if (selector.startsWith("group:")) {
+      const via = (this.groups[selector] ?? []).map((m) => this.broadSource(m, next)).find(Boolean);
+      return via ? `${selector} (holds ${via})` : undefined;
+    }
+    if (selector.startsWith("tag:")) {
+      const owner = (this.owners[selector] ?? []).map((o) => this.broadOwner(o)).find(Boolean);
       if (owner) return `${selector}, which ${owner} may apply to any device`;
     }
     return undefined;

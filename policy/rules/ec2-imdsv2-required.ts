@@ -4,7 +4,8 @@
 // Judged on every launch path (instance, spot request, launch template or configuration, ASG, fleets,
 // EKS node groups, Batch, Elastic Beanstalk) with the settings the host really gets: its own, else its
 // template's, else the account default the program sets in the host's region (region argument, else
-// its provider's), else the image's, else AWS's (IMDSv1 on).
+// its provider's), else the image's, else AWS's (IMDSv1 on). An unset hop limit on an image the program
+// does not register is judged as 2 (ImdsSupport v2.0 images, AL2023's among them, launch with 2).
 // Checklist: best practice 5, production deployment architecture (hardened host).
 // Fix: metadataOptions { httpTokens: "required", httpPutResponseHopLimit: 1 } on the Instance or LaunchTemplate.
 import { COMPUTE, LAUNCH_TYPES, beanstalkSettings, decide, known, launches, ownsFinding, programImage, requireTemplate, type Found, type Launch } from "../lib/launches";
@@ -51,16 +52,19 @@ function effective(index: StackIndex, launch: Launch): Metadata {
   const v2Image = image !== undefined && known(at(image.props, "imdsSupport")) === "v2.0";
   const imageSrc = image ? `the image ${label(image)} (imdsSupport v2.0)` : "";
   const aws = "AWS's default";
-  const field = <T>(key: string, ok: (v: unknown) => v is T, acct: () => Found<T> | undefined, fromImage: T | undefined, fallback: T): Found<T> => {
+  // An image the program does not register (a literal id, an SSM or AMI lookup) may carry ImdsSupport v2.0,
+  // whose instances launch with hop limit 2: an unset hop limit is judged as that, never as AWS's 1.
+  const foreignHop = image === undefined ? { value: 2, source: "the image's default (an image registered with ImdsSupport v2.0, as AL2023's are, launches with 2; the program does not say what this one is)" } : undefined;
+  const field = <T>(key: string, ok: (v: unknown) => v is T, acct: () => Found<T> | undefined, fromImage: T | undefined, fallback: T, unknownImage?: Found<T>): Found<T> => {
     const v = known(at(md, key));
     if (ok(v)) return { value: v, source: block?.source ?? "", layer: block?.layer };
-    return acct() ?? (fromImage !== undefined ? { value: fromImage, source: imageSrc } : { value: fallback, source: aws });
+    return acct() ?? (fromImage !== undefined ? { value: fromImage, source: imageSrc } : (unknownImage ?? { value: fallback, source: aws }));
   };
   const isString = (v: unknown): v is string => typeof v === "string";
   const isNumber = (v: unknown): v is number => typeof v === "number";
   return {
     tokens: field("httpTokens", isString, () => account().tokens, v2Image ? "required" : undefined, "optional"),
-    hop: field("httpPutResponseHopLimit", isNumber, () => account().hop, v2Image ? 2 : undefined, 1),
+    hop: field("httpPutResponseHopLimit", isNumber, () => account().hop, v2Image ? 2 : undefined, 1, foreignHop),
     endpoint: field("httpEndpoint", isString, () => account().endpoint, undefined, "enabled"),
   };
 }
@@ -72,7 +76,7 @@ export const ec2Imdsv2Required: StackRule = {
   kind: "stack",
   name: "ec2-imdsv2-required",
   description:
-    "Every host a launch path starts (instance, spot request, launch template or configuration, ASG, EC2 or spot fleet, EKS node group, Batch, Elastic Beanstalk) requires IMDSv2 session tokens with a PUT response hop limit of 1, as it would really launch: its own settings, else its template's, else the program's account default in the host's region, else the image's, else AWS's (IMDSv1 on).",
+    "Every host a launch path starts (instance, spot request, launch template or configuration, ASG, EC2 or spot fleet, EKS node group, Batch, Elastic Beanstalk) requires IMDSv2 session tokens with a PUT response hop limit of 1, as it would really launch: its own settings, else its template's, else the program's account default in the host's region, else the image's, else AWS's (IMDSv1 on); an unset hop limit on an image the program does not register counts as 2.",
   protects: "the instance role's temporary credentials from SSRF and from containers on the host",
   checklistItems: ["production-host"],
   severity: "high",

@@ -30,6 +30,7 @@ import { noPublicImagesSnapshots } from "./no-public-images-snapshots";
 import { noPublicAddress } from "./no-public-address";
 import { noPublicFrontDoor } from "./no-public-front-door";
 import { noPublicIngress } from "./no-public-ingress";
+import { noNetworkSideDoor } from "./no-network-side-door";
 import { noUnrestrictedEgress } from "./no-unrestricted-egress";
 import { openclawConfigReadable } from "./openclaw-config-readable";
 import { openclawGatewayAuth } from "./openclaw-gateway-auth";
@@ -49,6 +50,7 @@ import { tailscaleAclNoAnyToAny } from "./tailscale-acl-no-any-to-any";
 import { tailscaleAuthKeyHardened } from "./tailscale-auth-key-hardened";
 import { tailscaleAuthKeyShortLived } from "./tailscale-auth-key-short-lived";
 import { tailscaleNoFunnelAttr } from "./tailscale-no-funnel-attr";
+import { tailscaleNoFunnelHost } from "./tailscale-no-funnel-host";
 import { tailscaleNodeKeyExpiry } from "./tailscale-node-key-expiry";
 import { tailscaleSshCheckMode } from "./tailscale-ssh-check-mode";
 import { tailscaleTagOwners } from "./tailscale-tag-owners";
@@ -58,6 +60,7 @@ export const RULES: readonly Rule[] = [
   noPublicIngress,
   noPublicFrontDoor,
   noPublicAddress,
+  noNetworkSideDoor,
   noUnrestrictedEgress,
   // EC2 host
   ec2Imdsv2Required,
@@ -108,6 +111,7 @@ export const RULES: readonly Rule[] = [
   tailscaleAuthKeyShortLived,
   tailscaleSshCheckMode,
   tailscaleNoFunnelAttr,
+  tailscaleNoFunnelHost,
   tailscaleNodeKeyExpiry,
   // OpenClaw on the host
   openclawConfigReadable,

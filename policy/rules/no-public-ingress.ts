@@ -4,7 +4,8 @@
 // resource form (IPv4 and IPv6, port ranges, sets of CIDRs that together cover the internet within a
 // group, managed prefix lists with their entries), Lightsail firewalls (default: 22 and 80 to all),
 // EKS node groups' SSH remote access (no source group: 22 to all), internet-facing load balancers in
-// front of a host of the program or of the gateway port, App Runner services on a public URL.
+// front of a host of the program or of the gateway port, App Runner services on a public URL, Lightsail
+// container services' public endpoints and domains, Lightsail load balancers and distributions.
 // Checklist: "Network restrictions in place"; best practice 3, network segmentation and isolation.
 // Fix: remove the rule, or narrow its source to the VPC or a known range; use SSM Session Manager or Tailscale.
 import { OPENCLAW_DEFAULT_GATEWAY_PORT } from "../../stacks/pins";
@@ -29,6 +30,13 @@ const LB = {
 };
 const LIGHTSAIL_PORTS = "aws:lightsail/instancePublicPorts:InstancePublicPorts";
 const APP_RUNNER = "aws:apprunner/service:Service";
+/** Lightsail's managed front ends: each serves on a public address, with no security group in front. */
+const LIGHTSAIL_PUBLIC = {
+  containerService: "aws:lightsail/containerService:ContainerService",
+  deployment: "aws:lightsail/containerServiceDeploymentVersion:ContainerServiceDeploymentVersion",
+  lb: "aws:lightsail/lb:Lb",
+  distribution: "aws:lightsail/distribution:Distribution",
+};
 const HOSTS = [COMPUTE.instance, COMPUTE.spotRequest];
 
 const ruleName = (r: SgRule) => (r.resource ? `${label(r.resource)}${r.where === "rule" ? "" : ` ${r.where}`}` : r.where);
@@ -69,6 +77,24 @@ function lightsailFindings(index: StackIndex, out: StackViolation[]): void {
       });
     }
   }
+}
+
+/** Lightsail container services (a deployment's publicEndpoint, or custom public domains), load balancers and distributions: always public. */
+function lightsailFrontEnds(index: StackIndex, out: StackViolation[], blind: CannotJudge[]): void {
+  const deployments = index.of(LIGHTSAIL_PUBLIC.deployment);
+  for (const d of deployments) {
+    const endpoint = at(d.props, "publicEndpoint");
+    if (endpoint === UNKNOWN) blind.push(new CannotJudge(`the publicEndpoint of ${label(d)}`));
+    else if (isRecord(known(endpoint))) out.push({ urn: d.urn, message: `${label(d)}: publicEndpoint serves container ${String(known(at(endpoint, "containerName")) ?? "?")} port ${String(known(at(endpoint, "containerPort")) ?? "?")} on the container service's public https URL` });
+  }
+  for (const svc of index.of(LIGHTSAIL_PUBLIC.containerService)) {
+    if (isRecord(known(at(svc.props, "publicDomainNames")))) out.push({ urn: svc.urn, message: `${label(svc)}: publicDomainNames put the container service on public domains` });
+    // A service deployed outside the program (CLI, CI) may publish anything: only a deployment here can be judged.
+    const mine = deployments.filter((d) => index.resolve(d, at(d.props, "serviceName"), [LIGHTSAIL_PUBLIC.containerService], ["name", "id"]).includes(svc));
+    if (mine.length === 0 && flag(known(at(svc.props, "isDisabled"))) !== true) blind.push(new CannotJudge(`what ${label(svc)} publishes: the program deploys no ContainerServiceDeploymentVersion to it, and a deployment made elsewhere may set a publicEndpoint`));
+  }
+  for (const lb of index.of(LIGHTSAIL_PUBLIC.lb)) out.push({ urn: lb.urn, message: `${label(lb)}: a Lightsail load balancer is always internet-facing` });
+  for (const d of index.of(LIGHTSAIL_PUBLIC.distribution)) out.push({ urn: d.urn, message: `${label(d)}: a Lightsail distribution serves its origin to the internet` });
 }
 
 function eksFindings(index: StackIndex, out: StackViolation[]): void {
@@ -167,7 +193,7 @@ export const noPublicIngress: StackRule = {
   kind: "stack",
   name: "no-public-ingress",
   description:
-    "Nothing lets the internet in: no security group admits 0.0.0.0/0, ::/0, a set of ranges that together cover every public address or one wider than any owner's (CIDRs and managed prefix lists, inline or standalone rules), no Lightsail port open to all, no EKS SSH remote access without a source group, no internet-facing load balancer in front of a host or the gateway port, no public App Runner service.",
+    "Nothing lets the internet in: no security group admits 0.0.0.0/0, ::/0, a set of ranges that together cover every public address or one wider than any owner's (CIDRs and managed prefix lists, inline or standalone rules), no Lightsail port open to all, no EKS SSH remote access without a source group, no internet-facing load balancer in front of a host or the gateway port, no public App Runner service, no Lightsail container service public endpoint or public domain, Lightsail load balancer or distribution (a container service whose deployment the program does not make cannot be judged).",
   protects: "the host and its gateway from the whole internet",
   checklistItems: ["network-restrictions", "network-isolation"],
   severity: "critical",
@@ -177,13 +203,14 @@ export const noPublicIngress: StackRule = {
   configSchema: {
     gatewayPort: { type: "integer", default: OPENCLAW_DEFAULT_GATEWAY_PORT, minimum: 1, maximum: 65535, description: "The OpenClaw gateway's port: no internet-facing load balancer may forward to it." },
   },
-  resourceTypes: [...SG_RULE_TYPES, COMPUTE.lightsail, LIGHTSAIL_PORTS, COMPUTE.eksNodeGroup, ...LB.lb, LB.classic, APP_RUNNER],
+  resourceTypes: [...SG_RULE_TYPES, COMPUTE.lightsail, LIGHTSAIL_PORTS, ...Object.values(LIGHTSAIL_PUBLIC), COMPUTE.eksNodeGroup, ...LB.lb, LB.classic, APP_RUNNER],
   validateStack(resources, config) {
     const index = stackIndex(resources);
     const out: StackViolation[] = [];
     const blind: CannotJudge[] = [];
     securityGroupFindings(index, out, blind);
     lightsailFindings(index, out);
+    lightsailFrontEnds(index, out, blind);
     eksFindings(index, out);
     loadBalancerFindings(index, out, config.gatewayPort);
     appRunnerFindings(index, out);

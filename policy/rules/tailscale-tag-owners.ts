@@ -2,7 +2,7 @@
 // intent for it is unclear, and an auth key carrying an unowned tag is refused at join time.
 // Checklist: "Role-based access control implemented"; best practice 3.
 // Fix: add "tag:<name>": ["autogroup:admin"] (or a group) to tagOwners for every tag the policy,
-// auth keys and device tags use.
+// auth keys and device tags use. Ownership is followed: a tag owned by a tag any member may apply is any member's.
 import { ACL, DEVICE_TAGS, TAILNET_KEY, tagsIn, tailnetPolicies } from "../lib/tailscale";
 import type { StackRule } from "../lib/types";
 import { asStrings } from "../lib/values";
@@ -10,7 +10,7 @@ import { asStrings } from "../lib/values";
 export const tailscaleTagOwners: StackRule = {
   kind: "stack",
   name: "tailscale-tag-owners",
-  description: "Every tag used in the Tailscale policy, on auth keys or on devices has an owner in the policy's tagOwners, and no tag that takes in the gateway is owned by everyone (\"*\", autogroup:member, autogroup:danger-all, autogroup:shared, autogroup:tagged).",
+  description: "Every tag used in the Tailscale policy, on auth keys or on devices has an owner in the policy's tagOwners, and no tag that takes in the gateway is owned by everyone (\"*\", autogroup:member, autogroup:danger-all, autogroup:shared, autogroup:tagged), directly or through a chain of owning tags and groups.",
   protects: "who may apply a tag, and so who gets the access that tag carries",
   checklistItems: ["role-based-access", "network-isolation"],
   severity: "high",
@@ -30,7 +30,7 @@ export const tailscaleTagOwners: StackRule = {
       for (const tag of used) if (!mine.has(tag)) out.push({ urn, message: `${tag} is used in the policy but has no tagOwners entry` });
       // A tag that takes in the gateway, owned by everyone: any member's device can become the gateway.
       for (const [tag, owners] of Object.entries(policy.owners)) {
-        const broad = owners.filter((o) => policy.broadOwner(o));
+        const broad = owners.map((o) => policy.broadOwner(o)).filter((why): why is string => why !== undefined);
         if (broad.length > 0 && policy.reachesGateway(tag)) out.push({ urn, message: `${tag} may be applied by ${broad.join(", ")}: any such device can join as the gateway and get its access` });
       }
     }
