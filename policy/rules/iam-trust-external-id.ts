@@ -8,8 +8,7 @@
 // Fix: add Condition StringEquals sts:ExternalId (the value the third party gave you) to the statement.
 import { ownAccounts, ROLE } from "../lib/iam";
 import { conditionEntries, coversAction, label, parseKnownPolicy, positiveConditionValues, whoRestrictions, type Statement } from "../lib/policyDoc";
-import { field } from "../lib/references";
-import type { StackResource, StackRule, StackViolation } from "../lib/types";
+import type { StackRule, StackViolation } from "../lib/types";
 import { CannotJudge } from "../lib/unknown";
 
 const ASSUME_ACTIONS = ["sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"];
