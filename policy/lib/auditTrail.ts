@@ -3,7 +3,7 @@
 // or an ECS service whose task runs an OpenClaw image. Its audit is "off the host" when the program
 // shows a way for its logs to leave it: a log shipper configured on it (the CloudWatch agent with a logs
 // section, Fluent Bit, Vector, rsyslog or journald forwarding, an OpenTelemetry collector, a Docker or
-// ECS log driver; an agent in the image once the user data starts it), or a CloudTrail trail in the program
+// ECS log driver), or a CloudTrail trail in the program
 // that is logging (who used the host, its role and its secrets). A role allowed to write CloudWatch Logs is
 // named in findings only: a permission ships nothing.
 import { parsePolicy } from "./policyDoc";

@@ -3,8 +3,8 @@
 // Question: does an agent host (user data that installs or runs OpenClaw, or an ECS service running an
 // OpenClaw image) run without audit logging that leaves it? Accepted, any of: a log shipper configured on
 // the host (the CloudWatch agent with a logs section, Fluent Bit, Vector, rsyslog or journald
-// forwarding, an OpenTelemetry collector, a Docker or ECS log driver; an agent baked into the image counts
-// once the user data starts it); a CloudTrail trail in the program that is
+// forwarding, an OpenTelemetry collector, a Docker or ECS log driver; an agent baked into the image that the
+// user data starts with a config the program does not hold cannot be judged); a CloudTrail trail in the program that is
 // logging write management events (who used the host, its role and its secrets, not the agent's tool
 // calls: the OpenClaw-config rules judge the gateway's own audit settings). A trail switched off counts
 // for nothing and is itself a finding; a trail whose selectors drop write management events (read-only,
@@ -22,7 +22,7 @@ export const agentHostAuditLogging: StackRule = {
   kind: "stack",
   name: "agent-host-audit-logging",
   description:
-    "Every agent host (user data that installs or runs OpenClaw, or an ECS service running an OpenClaw image) has audit logging that leaves the host: a log shipper configured on it (CloudWatch agent logs, Fluent Bit, Vector, rsyslog/journald forwarding, OpenTelemetry, a Docker or ECS log driver; an agent baked into the image counts once the user data starts it), or a CloudTrail trail in the program that is logging write management events (a read-only or data-events-only trail does not count); no trail of the program is switched off. A local file, a log group, or a role that may write CloudWatch Logs with nothing on the host that writes, does not count.",
+    "Every agent host (user data that installs or runs OpenClaw, or an ECS service running an OpenClaw image) has audit logging that leaves the host: a log shipper configured on it (CloudWatch agent logs, Fluent Bit, Vector, rsyslog/journald forwarding, OpenTelemetry, a Docker or ECS log driver), or a CloudTrail trail in the program that is logging write management events (a read-only or data-events-only trail does not count); no trail of the program is switched off. A local file, a log group, or a role that may write CloudWatch Logs with nothing on the host that writes, does not count.",
   protects: "the audit trail of the agent's actions from being lost with, or edited on, the host",
   checklistItems: ["audit-logging", "monitoring-maintenance"],
   judges: "hosts whose user data installs or runs OpenClaw, ECS services running an OpenClaw image",
