@@ -225,7 +225,7 @@ const CASES: Case[] = [
   {
     rule: "no-credential-in-state",
     program: "secrets-literal",
-    bad: ["bad-secret-version-literal", "bad-secret-version-depends", "bad-secret-version-wo-literal"],
+    bad: ["bad-secret-version-literal", "bad-secret-version-depends", "bad-secret-version-wo-literal", "good-ssm-secure"],
     good: ["good-secret-version", "good-secret-version-minted", "bad-secret-version-weak-wo"],
     says: { "bad-secret-version-literal": /secretString holds an Anthropic API key[\s\S]*secretStringWo/, "bad-secret-version-wo-literal": /secretStringWo holds an Anthropic API key .* written in the program/ },
   },

@@ -16,6 +16,12 @@ describe("no-credential-in-state: literals in the program (offline)", () => {
     expect(offline([version({ secretStringWo: anthropic, secretStringWoVersion: 1 })])[0]?.message).toMatch(/secretStringWo holds an Anthropic API key .* written in the program/);
     expect(offline([r("aws:ssm/parameter:Parameter", "p", { type: "SecureString", valueWo: JSON.stringify({ apiKey: anthropic }) })])[0]?.message).toMatch(/valueWo holds an Anthropic/);
   });
+  it("refuses a provider key in a SecureString value, and credential fields a person typed into a write-only JSON value", () => {
+    expect(offline([r("aws:ssm/parameter:Parameter", "p", { type: "SecureString", value: anthropic })])[0]?.message).toMatch(/value holds an Anthropic .*\(a SecureString encrypts it in AWS, not out of the repository\)/);
+    expect(offline([version({ secretStringWo: JSON.stringify({ username: "openclaw", password: "Cl@w-Memory#Prod!2026-vX9q" }) })])[0]?.message).toMatch(/field password is a credential a person wrote/);
+    expect(offline([version({ secretStringWo: JSON.stringify({ username: "openclaw", password: "Xk3v9QmT2pLr8Wz4Yb1Nc6Jd3Hf5Gs0A" }) })])).toEqual([]);
+    expect(offline([r("aws:ssm/parameter:Parameter", "s", { type: "String", value: anthropic })])).toEqual([]);
+  });
   it("refuses any literal on a password/authToken input, whatever its characters", () => {
     expect(offline([db({ password: "Cl@w-Memory#Prod!2026-vX9q" })])[0]?.message).toMatch(/password is a literal credential/);
     expect(offline([r("aws:rds/cluster:Cluster", "c", { masterPassword: "a9F3kQ2mZx7LpW4tR8vB1nC6" })])[0]?.message).toMatch(/masterPassword/);
@@ -29,6 +35,7 @@ describe("no-credential-in-state: literals in the program (offline)", () => {
     expect(offline([pw, db({ password: "q8Z!mT2#xR7vL9pK4wN6" }, ["urn:pw"])])).toEqual([]);
     expect(offline([version({ secretStringWo: "Xk3v9QmT2pLr8Wz4Yb1Nc6Jd3Hf5Gs0A", secretStringWoVersion: 1 })])).toEqual([]);
     expect(offline([db({ manageMasterUserPassword: true, username: "openclaw", tags: { password: "rotated-by-rds" } })])).toEqual([]);
+    expect(offline([r("aws:ec2/instance:Instance", "vm", { metadataOptions: { httpTokens: "required" } })])).toEqual([]);
   });
   it("cannot tell a literal from a decrypted config secret under CrossGuard, so it stays silent there", () => {
     expect(online([db({ password: "Cl@w-Memory#Prod!2026-vX9q" }), version({ secretStringWo: anthropic })])).toEqual([]);

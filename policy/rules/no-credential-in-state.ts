@@ -24,8 +24,11 @@ const SSM_PARAMETER = "aws:ssm/parameter:Parameter";
 /** Write-only inputs of secret stores: the state never holds them, the program's source may. */
 const STORE_WRITE_ONLY: Readonly<Record<string, readonly string[]>> = {
   [SECRET_VERSION]: ["secretStringWo", "secretBinaryWo"],
-  [SSM_PARAMETER]: ["valueWo"],
+  [SSM_PARAMETER]: ["valueWo", "value"],
 };
+
+/** Names that read like a credential but set something else (IMDS: httpTokens "required"). */
+const NOT_CREDENTIAL_NAMES = new Set(["httpTokens", "httpToken"]);
 
 /** Subtrees another rule judges (environments and tags are stored in clear: no-plaintext-secrets). */
 const NOT_SECRET_INPUTS = new Set(["tags", "tagsAll", "environment", "environments", "variables", "containerDefinitions", "userData", "userDataBase64", "policy", "assumeRolePolicy"]);
@@ -54,8 +57,25 @@ function mintedValues(r: StackResource, byUrn: ReadonlyMap<string, StackResource
 function isSecretInput(path: readonly string[]): boolean {
   if (path.some((p) => NOT_SECRET_INPUTS.has(p))) return false;
   const named = [...path].reverse().find((p) => !/^\d+$/.test(p)) ?? "";
+  if (NOT_CREDENTIAL_NAMES.has(named)) return false;
   const base = named.replace(/Wo$/, "").replace(/s$/, "");
   return isCredentialName(base) || /^authToken$/i.test(base);
+}
+
+/** JSON fields under credential names whose value is neither random nor a reference: typed by a person. */
+function humanCredentialFields(text: string): string[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (!isRecord(doc)) return [];
+  return [...stringLeaves(doc)].flatMap((leaf) => {
+    const name = leaf.path[leaf.path.length - 1] ?? "";
+    const v = leaf.value.trim();
+    return isCredentialName(name) && v !== "" && !looksRandomToken(v) && !isReference(v) && keyShapes(v).length === 0 ? [fmtPath(leaf.path)] : [];
+  });
 }
 
 /** Literals the offline plan sees in `r`'s credential inputs (what a minter made, or a config secret's marker, is not one). */
@@ -66,11 +86,15 @@ function literalFindings(r: StackResource, minted: readonly string[]): string[] 
   const isMinted = (v: string) => minted.some((m) => v === m || v.includes(m));
   for (const key of STORE_WRITE_ONLY[r.type] ?? []) {
     const v = raw[key];
+    // A String parameter's value is shown in clear: no-plaintext-secrets' finding.
+    if (key === "value" && raw.type !== "SecureString") continue;
     if (typeof v !== "string" || v === "" || containsUnknown(v)) continue;
     let text = key.startsWith("secretBinary") ? Buffer.from(v, "base64").toString("utf8") : v;
     for (const m of minted) text = text.split(m).join("");
     const shapes = keyShapes(text);
-    if (shapes.length > 0) out.push(`${key} holds ${shapes.join(", ")} written in the program (write-only keeps it out of the state, not out of the repository)`);
+    if (shapes.length > 0) out.push(`${key} holds ${shapes.join(", ")} written in the program (${key.endsWith("Wo") ? "write-only keeps it out of the state" : "a SecureString encrypts it in AWS"}, not out of the repository)`);
+    // A person types what is not random; a generator in the program (crypto.randomBytes) makes random tokens, and they may stay.
+    for (const name of humanCredentialFields(text)) out.push(`${key} field ${name} is a credential a person wrote in the program (not random, so no generator made it)`);
   }
   if (STORE_WRITE_ONLY[r.type]) return out;
   for (const leaf of stringLeaves(raw)) {

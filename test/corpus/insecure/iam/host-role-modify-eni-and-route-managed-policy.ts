@@ -188,27 +188,6 @@ function gatewayHost(o: HostOptions = {}, name = "gw"): Host {
   return { instance, role, key, topic, sg, vpc, subnet, logGroup };
 }
 
-/**
- * A Secrets Manager secret the host may read, as the kit requires it: rotated every 30 days by an
- * (external) rotation function, and a policy that refuses the host role off its instance and off its VPC.
- */
-function hostBoundSecret(name: string, host: Host, secretName: string): aws.secretsmanager.Secret {
-  const secret = new aws.secretsmanager.Secret(name, { name: secretName, kmsKeyId: host.key.arn });
-  new aws.secretsmanager.SecretRotation(`${name}-rotation`, {
-    secretId: secret.id,
-    rotationLambdaArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:openclaw-rotate`,
-    rotationRules: { automaticallyAfterDays: 30 },
-  });
-  new aws.secretsmanager.SecretPolicy(`${name}-policy`, {
-    secretArn: secret.arn,
-    policy: pulumi.all([host.role.arn, host.instance.arn, host.vpc.id]).apply(([roleArn, instanceArn, vpcId]) => doc([
-      { Sid: "OnlyOnItsInstance", Effect: "Deny", Principal: "*", Action: "secretsmanager:GetSecretValue", Resource: "*", Condition: { ArnEquals: { "aws:PrincipalArn": roleArn }, StringNotEquals: { "ec2:SourceInstanceARN": instanceArn } } },
-      { Sid: "OnlyFromItsVpc", Effect: "Deny", Principal: "*", Action: "secretsmanager:GetSecretValue", Resource: "*", Condition: { ArnEquals: { "aws:PrincipalArn": roleArn }, StringNotEquals: { "aws:SourceVpc": vpcId } } },
-    ])),
-  });
-  return secret;
-}
-
 // ---- the program ----
 
 const host = gatewayHost();
