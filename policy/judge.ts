@@ -89,6 +89,12 @@ function levelAndConfig(rule: Rule, config: PackConfig): { level: EnforcementLev
   return { level, values };
 }
 
+/**
+ * Thresholds whose truth only the offline evaluation has: it hands stack-config secrets over as unknown
+ * markers, so a known value of a credential input was written in (or read by) the program (no-credential-in-state).
+ */
+const OFFLINE_KNOWS: Readonly<Record<string, number>> = { literalsKnown: 1 };
+
 /** A resource as the judge reads it; `site` (file:line of the program) only sharpens blind-spot reports. */
 export type JudgeInput = JudgedResource & { site?: string };
 
@@ -192,7 +198,7 @@ export function judge(
       disabled.add(rule.name);
       continue;
     }
-    const cfg = ruleConfig(rule, values);
+    const cfg = ruleConfig(rule, { ...OFFLINE_KNOWS, ...values });
     const report = (urn: string, message: string) => {
       const r = byUrn.get(urn);
       const excepted = activeException(exceptions, rule.name, urn, r?.name ?? "", today);

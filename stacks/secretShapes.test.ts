@@ -1,7 +1,7 @@
 import * as crypto from "node:crypto";
 import * as zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { assignedTokens, assignments, credentialFindings, decodedViews, isCredentialName, isSecretName, isWeakSecret, keyShapes, looksRandomToken, redactCredentials, weakAssignments } from "./secretShapes";
+import { assignedTokens, assignments, credentialFindings, decodedViews, isCredentialName, isOpenclawCredentialKey, isSecretName, isWeakSecret, keyShapes, looksRandomToken, openclawPlaintextCredentials, redactCredentials, weakAssignments } from "./secretShapes";
 
 // Key-shaped values are built at run time so the repository holds none.
 const join = (...p: string[]) => p.join("-");
@@ -127,5 +127,47 @@ describe("encoded secrets", () => {
     expect(isCredentialName("gatewayTokenHex")).toBe(true);
     expect(isCredentialName("TOKEN_FILE_B64")).toBe(false);
     expect(isCredentialName("B64")).toBe(false);
+  });
+});
+
+describe("chat-channel and provider credentials OpenClaw takes", () => {
+  // Built at run time so the repository holds no scannable token.
+  const tg = ["7712345678", "AAF3kq9ZrXw2Jt6vQ1pLmN8sYbC4dE5fGhI"].join(":");
+  const discord = ["MTIzNDU2Nzg5MDEyMzQ1Njc4", "GaBcDe", "x".repeat(8) + "Yz0123456789AbCdEfGhIjKl"].join(".");
+  it.each([
+    ["Telegram", tg],
+    ["Discord", discord],
+    ["Slack", ["xapp", "1", "A0123456789", "1234567890123", "abcdef0123456789"].join("-")],
+    ["Slack", ["xoxb", "123456789012", "1234567890123", "AbCdEfGhIjKlMnOpQrStUvWx"].join("-")],
+    ["Meta/WhatsApp", "EAA" + "Gm0PX4ZCpsBA".repeat(8)],
+    ["Matrix", ["syt", "b3BlbmNsYXc", "AbCdEfGhIjKlMnOpQrSt", "0a1B2c"].join("_")],
+    ["Google", "AIza" + "SyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY"],
+    ["GitHub", ["ghp", "A1b2C3d4".repeat(5)].join("_")],
+    ["OpenAI", join("sk", "proj", "Zq8x".repeat(12))],
+  ])("finds %s tokens", (kind, token) => {
+    expect(keyShapes(`value: ${token}\n`).join()).toContain(kind);
+  });
+  it("does not take times, ports, ids or versions for Telegram or Discord tokens", () => {
+    for (const v of ["12:30:45", "127.0.0.1:18789", "arn:aws:iam::123456789012:role/x", "v2026.9.6", "1234567890:short"]) expect(keyShapes(v), v).toEqual([]);
+  });
+});
+
+describe("openclawPlaintextCredentials", () => {
+  const tg = ["7712345678", "AAF3kq9ZrXw2Jt6vQ1pLmN8sYbC4dE5fGhI"].join(":");
+  it("names every OpenClaw credential key holding a literal, whatever its shape", () => {
+    const config = {
+      channels: { telegram: { botToken: tg }, slack: { appToken: "not-random-at-all", signingSecret: "Sign!ng-Secret#2026" }, feishu: { encryptKey: "k3y" }, matrix: { accounts: [{ accessToken: "abc" }] } },
+      models: { providers: { anthropic: { apiKey: "plain words key" } } },
+    };
+    expect(openclawPlaintextCredentials(config)).toEqual(["channels.telegram.botToken", "channels.slack.appToken", "channels.slack.signingSecret", "channels.feishu.encryptKey", "channels.matrix.accounts[0].accessToken", "models.providers.anthropic.apiKey"]);
+  });
+  it("passes SecretRefs, whole ${ENV} substitutions, empty values, non-credential keys and excused placeholders", () => {
+    const config = {
+      gateway: { auth: { mode: "token", token: { source: "file", provider: "gateway-token", id: "value" } } },
+      channels: { telegram: { botToken: "${TELEGRAM_BOT_TOKEN}", tokenFile: "/run/credentials/tg", dmPolicy: "pairing" }, slack: { botToken: "" } },
+      models: { providers: { anthropic: { apiKey: "REPLACE_ME" } } },
+    };
+    expect(openclawPlaintextCredentials(config, (v) => v === "REPLACE_ME")).toEqual([]);
+    expect(isOpenclawCredentialKey("encryptKey") && isOpenclawCredentialKey("botToken") && !isOpenclawCredentialKey("tokenFile")).toBe(true);
   });
 });

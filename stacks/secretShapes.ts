@@ -31,7 +31,14 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
   // Takes "_" anywhere in the tail: Tailscale's keys are base64url (an early "_" once slipped past [A-Za-z0-9-]).
   { kind: "a Tailscale key (tskey-...)", re: new RegExp(`\\b${TAILSCALE}`), logMask: { name: "TailscaleKey", regex: TAILSCALE } },
   { kind: "a GitHub token (ghp_/gho_/ghs_/github_pat_...)", re: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})/ },
-  { kind: "a Slack token (xox...)", re: /\bxox[abprs]-[A-Za-z0-9-]{20,}/ },
+  { kind: "a Slack token (xoxb-/xoxp-/xoxe-/xapp-...)", re: /\b(?:xox[abeprs](?:\.xox[bp])?|xapp)-[A-Za-z0-9-]{20,}/ },
+  // Chat-channel and provider credentials OpenClaw channels and models take (docs/channels/*, pinned 2026.9.6).
+  { kind: "a Telegram bot token (digits:35 chars)", re: /(?<![A-Za-z0-9_:-])[0-9]{5,12}:[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/ },
+  { kind: "a Discord bot token (id.timestamp.hmac)", re: /(?<![A-Za-z0-9_.-])[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_-])/ },
+  { kind: "a Meta/WhatsApp Cloud API access token (EAA...)", re: /\bEAA[A-Za-z0-9]{80,}/ },
+  { kind: "a Matrix access token (syt_/mat_/mct_...)", re: /\b(?:syt|mat|mct)_[A-Za-z0-9_]{20,}/ },
+  { kind: "a Google API key (AIza...)", re: /\bAIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/ },
+  { kind: "an OpenRouter/Groq/xAI API key (sk-or-/gsk_/xai-...)", re: /\b(?:sk-or-v1-[0-9a-f]{32,}|gsk_[A-Za-z0-9]{40,}|xai-[A-Za-z0-9]{40,})/ },
   { kind: "a private key (PEM)", re: /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----/ },
 ];
 
@@ -140,6 +147,39 @@ export function isCredentialName(name: string): boolean {
   const before = words[words.length - 2] ?? "";
   if (/^(token|password|passwd|pwd|passphrase|secret|apikey|authkey|accesskey|privatekey|secretkey)$/.test(last)) return true;
   return last === "key" && /^(api|auth|access|private|secret|client|signing|master|encryption)$/.test(before);
+}
+
+/**
+ * Keys under which openclaw.json takes a credential beside the ones isCredentialName knows (botToken,
+ * appToken, signingSecret, clientSecret, accessToken, webhookSecret, apiKey, password...): the last path
+ * segments of the pinned 2026.9.6 docs/reference/secretref-user-supplied-credentials-matrix.json.
+ */
+const OPENCLAW_EXTRA_CREDENTIAL_KEYS = new Set(["encryptKey", "appSecret", "botSecret", "channelSecret", "verificationToken", "appPassword", "apiPassword"]);
+
+/** A key of an OpenClaw config whose value is a credential (a SecretRef object or an ${ENV} reference belongs there, never a literal). */
+export function isOpenclawCredentialKey(name: string): boolean {
+  return OPENCLAW_EXTRA_CREDENTIAL_KEYS.has(name) || isCredentialName(name);
+}
+
+/**
+ * Dotted paths of an OpenClaw config that hold a credential as a literal string, whatever its shape
+ * (a Telegram token with its ":" is neither "random" nor weak): only a SecretRef ({source, provider, id})
+ * or a whole `${ENV_VAR}` substitution keeps the value out of the file the agent can read. `excused`
+ * values are placeholders the host replaces before use.
+ */
+export function openclawPlaintextCredentials(config: unknown, excused: (value: string) => boolean = () => false, path: string[] = [], depth = 0): string[] {
+  if (depth > 32 || config === null || typeof config !== "object") return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(config as Record<string, unknown>)) {
+    const here = [...path, Array.isArray(config) ? `[${k}]` : k];
+    if (typeof v === "string") {
+      const name = Array.isArray(config) ? (path[path.length - 1] ?? "") : k;
+      if (isOpenclawCredentialKey(name) && v.trim() !== "" && !/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(v.trim()) && !excused(v)) out.push(here.join(".").replace(/\.\[/g, "["));
+    } else {
+      out.push(...openclawPlaintextCredentials(v, excused, here, depth + 1));
+    }
+  }
+  return out;
 }
 
 /** Stands for a value filled in elsewhere: ${VAR}, $(cmd), {{ template }}, <token>, %s, a path, an ARN, a URL, a flag word. */

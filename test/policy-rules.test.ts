@@ -138,9 +138,9 @@ const CASES: Case[] = [
   {
     rule: "agent-host-audit-logging",
     program: "data-audit",
-    bad: ["bad-agent-no-audit", "bad-agent-local-file", "bad-agent-ecs-local", "bad-trail-off"],
-    good: ["good-agent-cloudwatch", "good-agent-fluent-bit", "good-agent-role-writes-logs", "good-agent-ecs-awslogs"],
-    says: { "bad-trail-off": /enableLogging is false/ },
+    bad: ["bad-agent-no-audit", "bad-agent-local-file", "bad-agent-ecs-local", "bad-trail-off", "bad-agent-role-only-may-write-logs"],
+    good: ["good-agent-cloudwatch", "good-agent-fluent-bit", "good-agent-ecs-awslogs"],
+    says: { "bad-trail-off": /enableLogging is false/, "bad-agent-role-only-may-write-logs": /its role may write CloudWatch Logs .* a permission ships nothing/ },
   },
   { rule: "agent-host-audit-logging", program: "trail-logging", bad: [], good: ["good-agent-with-trail"] },
   { rule: "agent-host-audit-logging", program: "trail-read-only", bad: ["bad-agent-read-only-trail"], good: [], says: { "bad-agent-read-only-trail": /trail "read-only" records no write management events/ } },
@@ -204,7 +204,7 @@ const CASES: Case[] = [
       "bad-ud-unit-env", "bad-ud-flag-token", "bad-ud-mime", "bad-ud-b64-pipe", "bad-ud-binary", "bad-ud-weak", "bad-ud-minted-key", "bad-s3-env", "bad-s3-asset", "bad-ecs-env",
       "bad-provider", "bad-lambda-weak", "bad-ssm-secure-weak", "bad-secret-version-weak-wo", "bad-ud-sed-literal",
     ],
-    good: ["good-secret-version", "good-secret-version-minted", "good-ssm-secure", "good-ud-ref", "good-ud-placeholder", "good-lambda-env", "good-tags", "bad-secret-version-literal", "bad-secret-version-depends"],
+    good: ["good-secret-version", "bad-secret-version-wo-literal", "good-secret-version-minted", "good-ssm-secure", "good-ud-ref", "good-ud-placeholder", "good-lambda-env", "good-tags", "bad-secret-version-literal", "bad-secret-version-depends"],
     says: {
       "bad-ud-anthropic": /Anthropic/,
       "bad-ud-gzip": /user data \(base64\) \(gzip\) write_files \/etc\/openai\.env holds an OpenAI/,
@@ -226,9 +226,9 @@ const CASES: Case[] = [
   {
     rule: "no-credential-in-state",
     program: "secrets-literal",
-    bad: ["bad-secret-version-literal", "bad-secret-version-depends"],
+    bad: ["bad-secret-version-literal", "bad-secret-version-depends", "bad-secret-version-wo-literal", "good-ssm-secure"],
     good: ["good-secret-version", "good-secret-version-minted", "bad-secret-version-weak-wo"],
-    says: { "bad-secret-version-literal": /secretString holds an Anthropic API key[\s\S]*secretStringWo/ },
+    says: { "bad-secret-version-literal": /secretString holds an Anthropic API key[\s\S]*secretStringWo/, "bad-secret-version-wo-literal": /secretStringWo holds an Anthropic API key .* written in the program/ },
   },
   {
     rule: "secrets-rotation-max-days",
@@ -290,6 +290,14 @@ const CASES: Case[] = [
     good: ["good-host-own-bucket", "good-tamper-not-host", "good-instance-role", "bad-role-inline", "bad-role-managed-power"],
     says: { "bad-tamper-host": /cloudtrail:StopLogging, logs:PutRetentionPolicy/, "bad-tamper-managed-host": /logs:DeleteLogGroup.*AWS managed policy CloudWatchLogsFullAccess/ },
   },
+  {
+    rule: "iam-host-no-boundary-escape",
+    program: "iam",
+    bad: ["bad-escape-host", "host-role"],
+    good: ["good-confined-host", "good-host-own-bucket", "good-tamper-not-host", "bad-tamper-host"],
+    says: { "bad-escape-host": /secretsmanager:DeleteResourcePolicy \(unbinds or re-routes a secret\); iam:PassRole with cloudformation:CreateStack/ },
+  },
+  { rule: "log-delivery-in-account", program: "data-audit", bad: ["bad-sub-foreign"], good: ["good-sub-own"], says: { "bad-sub-foreign": /account 999988887777, not the stack's own/ } },
   { rule: "sns-topic-not-public", program: "public", bad: ["bad-topic", "bad-topic-policy", "bad-topic-sourceowner-wild"], good: ["good-topic", "good-topic-policy", "plain-topic"] },
   {
     rule: "lambda-not-public",

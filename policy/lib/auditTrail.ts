@@ -3,8 +3,9 @@
 // or an ECS service whose task runs an OpenClaw image. Its audit is "off the host" when the program
 // shows a way for its logs to leave it: a log shipper configured on it (the CloudWatch agent with a logs
 // section, Fluent Bit, Vector, rsyslog or journald forwarding, an OpenTelemetry collector, a Docker or
-// ECS log driver), or an instance role allowed to write CloudWatch Logs (an agent in the image ships
-// there), or a CloudTrail trail in the program that is logging (who used the host, its role and its secrets).
+// ECS log driver), or a CloudTrail trail in the program
+// that is logging (who used the host, its role and its secrets). A role allowed to write CloudWatch Logs is
+// named in findings only: a permission ships nothing.
 import { parsePolicy } from "./policyDoc";
 import { UNKNOWN } from "./references";
 import { at, flag, known, label, type StackIndex } from "./stackIndex";
@@ -145,7 +146,7 @@ function attachedTo(index: StackIndex, role: StackResource, type: string): Stack
   return [...new Set([...byHandle, ...byDependency])];
 }
 
-/** Can the host's instance role write CloudWatch Logs (an agent baked into its image would ship there)? */
+/** Can the host's instance role write CloudWatch Logs? Said in findings: the permission alone ships nothing. */
 export function roleWritesLogs(index: StackIndex, host: AgentHost): string | undefined {
   if (host.profile === undefined) return undefined;
   const profiles = index.resolve(host.at, host.profile as string, [AUDIT.instanceProfile], ["name", "arn", "id"]);

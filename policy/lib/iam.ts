@@ -10,6 +10,7 @@ import type { StackResource } from "./types";
 import { asArray, asStrings, isRecord, readKnown } from "./values";
 
 export const ROLE = "aws:iam/role:Role";
+export const INSTANCE_PROFILE_TYPE = "aws:iam/instanceProfile:InstanceProfile";
 export const USER = "aws:iam/user:User";
 export const GROUP = "aws:iam/group:Group";
 export const POLICY = "aws:iam/policy:Policy";
@@ -323,7 +324,28 @@ const PASSED_ROLE_LAUNCHERS: ReadonlyArray<{ action: string; service: string; re
   { action: "batch:RegisterJobDefinition", service: "batch", resource: `job-definition/${PROBE}:1` },
   { action: "autoscaling:CreateLaunchConfiguration", service: "autoscaling", resource: `launchConfiguration:x:launchConfigurationName/${PROBE}` },
   { action: "ec2:CreateLaunchTemplate", service: "ec2", resource: `launch-template/${PROBE}` },
+  { action: "ec2:RequestSpotInstances", service: "ec2", resource: `spot-instances-request/${PROBE}` },
+  // Handing a role to compute that exists already: an instance, a function, a stack, a job.
+  { action: "ec2:AssociateIamInstanceProfile", service: "ec2", resource: `instance/${PROBE}` },
+  { action: "ec2:ReplaceIamInstanceProfileAssociation", service: "ec2", resource: `instance/${PROBE}` },
+  { action: "lambda:UpdateFunctionConfiguration", service: "lambda", resource: `function:${PROBE}` },
+  { action: "cloudformation:UpdateStack", service: "cloudformation", resource: `stack/${PROBE}/x` },
+  { action: "cloudformation:CreateChangeSet", service: "cloudformation", resource: `stack/${PROBE}/x` },
+  { action: "cloudformation:CreateStackSet", service: "cloudformation", resource: `stackset/${PROBE}:x` },
+  { action: "ecs:RunTask", service: "ecs", resource: `task-definition/${PROBE}:1` },
+  { action: "ecs:StartTask", service: "ecs", resource: `task-definition/${PROBE}:1` },
+  { action: "glue:UpdateJob", service: "glue", resource: `job/${PROBE}` },
+  { action: "glue:UpdateDevEndpoint", service: "glue", resource: `devEndpoint/${PROBE}` },
+  { action: "codebuild:UpdateProject", service: "codebuild", resource: `project/${PROBE}` },
+  { action: "states:UpdateStateMachine", service: "states", resource: `stateMachine:${PROBE}` },
+  { action: "scheduler:CreateSchedule", service: "scheduler", resource: `schedule/default/${PROBE}` },
+  { action: "events:PutTargets", service: "events", resource: `rule/${PROBE}` },
 ];
+
+/** A grant of a launcher on every resource, or on one it names: a stack name pattern still creates new stacks, a named function still takes a new role. */
+function launcherGrant(statements: readonly Statement[], l: { action: string; service: string; resource: string }, boundary?: readonly Statement[]): Statement | undefined {
+  return grantOnAny(statements, l.action, l.service, l.resource, true, boundary) ?? namedGrant(statements, l.action, boundary);
+}
 
 /** An account id no program names: a Resource pattern that matches it covers roles of other accounts. */
 const OTHER_ACCOUNT = "000000000000";
@@ -366,7 +388,7 @@ export function escalationPaths(statements: readonly Statement[], self?: { kind:
   const passRole = grantOnAny(statements, "iam:PassRole", "iam", `role/${PROBE}`, false, boundary);
   if (passRole) {
     for (const l of PASSED_ROLE_LAUNCHERS) {
-      const launch = grantOnAny(statements, l.action, l.service, l.resource, true, boundary);
+      const launch = launcherGrant(statements, l, boundary);
       if (launch) {
         out.push({ how: `iam:PassRole on every role with ${l.action} (new compute runs as any role it names)`, statements: [passRole, launch] });
         break;
@@ -437,3 +459,97 @@ function namedGrant(statements: readonly Statement[], action: string, boundary?:
   }
   return undefined;
 }
+
+// ---------------------------------------------------------------------------------------------
+// "Can the agent's host undo its own confinement?" A host role never needs these on any resource, named
+// or not: they run code as another role, loosen the policies that bind the host's secrets and keys, or
+// open the host's network and metadata service. Judged on every resource a statement names.
+
+/** Actions a host's role may hold on no resource at all, each with why. */
+export const HOST_BOUNDARY_ACTIONS: ReadonlyArray<{ action: string; why: string }> = [
+  ...["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:PublishLayerVersion", "lambda:UpdateAlias"].map((action) => ({ action, why: "runs its code as a function's role" })),
+  ...["secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy", "secretsmanager:RotateSecret", "secretsmanager:CancelRotateSecret", "secretsmanager:ReplicateSecretToRegions"].map((action) => ({ action, why: "unbinds or re-routes a secret" })),
+  ...["kms:PutKeyPolicy", "kms:CreateGrant", "kms:RevokeGrant"].map((action) => ({ action, why: "hands a key to someone else" })),
+  ...["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:ModifySecurityGroupRules", "ec2:ModifyInstanceMetadataOptions", "ec2:ModifyInstanceAttribute", "ec2:ModifyNetworkInterfaceAttribute", "ec2:AssociateAddress", "ec2:CreateRoute", "ec2:ReplaceRoute"].map((action) => ({ action, why: "opens its own network or metadata service" })),
+  ...ONE_STEP.filter((s) => s.service === "iam").flatMap((s) => s.actions.filter((a) => a.startsWith("iam:")).map((action) => ({ action, why: "rewrites an identity's permissions" }))),
+];
+
+/** What lets a host's role escape its confinement: boundary actions on any resource it names, and iam:PassRole on any role beside a way to run it. */
+export function hostBoundaryGrants(statements: readonly Statement[], boundary?: readonly Statement[]): Array<{ how: string; statements: Statement[] }> {
+  const out: Array<{ how: string; statements: Statement[] }> = [];
+  const byWhy = new Map<string, { actions: string[]; statements: Statement[] }>();
+  for (const b of HOST_BOUNDARY_ACTIONS) {
+    const service = b.action.split(":")[0];
+    const grant = grantOnAny(statements, b.action, service, PROBE, true, boundary) ?? namedGrant(statements, b.action, boundary);
+    if (!grant) continue;
+    const e = byWhy.get(b.why) ?? { actions: [], statements: [] };
+    e.actions.push(b.action);
+    e.statements.push(grant);
+    byWhy.set(b.why, e);
+  }
+  for (const [why, e] of byWhy) out.push({ how: `${e.actions.join(", ")} (${why})`, statements: e.statements });
+  const passRole = grantOnAny(statements, "iam:PassRole", "iam", `role/${PROBE}`, false, boundary) ?? namedGrant(statements, "iam:PassRole", boundary);
+  if (passRole) {
+    for (const l of PASSED_ROLE_LAUNCHERS) {
+      const launch = launcherGrant(statements, l, boundary);
+      if (launch) {
+        out.push({ how: `iam:PassRole with ${l.action} (code runs as the role it passes, whatever that role may do)`, statements: [passRole, launch] });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+const INSTANCE_PROFILE = INSTANCE_PROFILE_TYPE;
+
+/** URNs of the roles the program's instance profiles carry (by name, id or ARN; not known yet: by dependency). */
+export function hostRoleUrns(resources: readonly StackResource[]): Set<string> {
+  const index = new HandleIndex(resources.filter((r) => r.type === ROLE));
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const out = new Set<string>();
+  for (const p of resources.filter((r) => r.type === INSTANCE_PROFILE)) {
+    for (const key of ["role", "roles"]) {
+      const v = field(p.props, key);
+      if (v === UNKNOWN) for (const d of p.dependencies) if (byUrn.get(d)?.type === ROLE) out.add(d);
+      for (const h of asArray(v)) {
+        const role = typeof h === "string" ? index.find(h, ROLE) : undefined;
+        if (role) out.add(role.urn);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The stack's own account: that of the ARNs its resources got (AWS managed policies and S3's account-less ARNs
+ * aside). Before any exists (a first preview) it is the account whose root a KMS key policy of the program
+ * names, the statement every key policy needs for IAM to govern the key; naming another account's root there
+ * would hand that account the key, so it is no free decoy.
+ */
+export function ownAccounts(resources: readonly StackResource[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of resources) {
+    const arn = field(r.props, "arn");
+    const account = typeof arn === "string" ? /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1] : undefined;
+    if (account) out.add(account);
+  }
+  if (out.size > 0) return out;
+  for (const key of resources.filter((r) => r.type === "aws:kms/key:Key" && typeof r.props.policy === "string")) {
+    let doc;
+    try {
+      doc = parseKnownPolicy(key.props.policy, `the key policy of ${key.name}`);
+    } catch {
+      continue;
+    }
+    for (const s of doc.statements) {
+      if (s.effect !== "Allow" || s.principal === undefined || s.principal === "*") continue;
+      for (const p of s.principal.AWS ?? []) {
+        const root = /^arn:[^:]+:iam::(\d{12}):root$/.exec(p)?.[1];
+        if (root) out.add(root);
+      }
+    }
+  }
+  return out;
+}
+

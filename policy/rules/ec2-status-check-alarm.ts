@@ -2,11 +2,13 @@
 // that fails its status checks (hung kernel, lost network, failed disk) must page someone, not fail silently.
 // Checklist: "Alerts set for anomalous activity"; best practice 6, monitoring.
 // Fix: a cloudwatch.MetricAlarm on StatusCheckFailed (or _System/_Instance) with dimensions {InstanceId}
-// and alarmActions (an SNS topic, or the EC2 recover action).
+// and alarmActions (an SNS topic, or the EC2 recover action), whose threshold a failure reaches
+// (lib/alarms.ts: Maximum >= 1, or > 0; never > 1 on a 0/1 metric).
 import { UNKNOWN, field, refersTo, type Known } from "../lib/references";
 import { label, stackIndex } from "../lib/stackIndex";
 import type { StackResource, StackRule } from "../lib/types";
 import { asArray, isRecord } from "../lib/values";
+import { failureAlarmProblem } from "../lib/alarms";
 
 const INSTANCE = "aws:ec2/instance:Instance";
 const SPOT_REQUEST = "aws:ec2/spotInstanceRequest:SpotInstanceRequest";
@@ -35,7 +37,7 @@ const watchesStatus = (name: unknown) => typeof name === "string" && /^StatusChe
 export const ec2StatusCheckAlarm: StackRule = {
   kind: "stack",
   name: "ec2-status-check-alarm",
-  description: "Every EC2 instance, and the instance of every spot request, has a CloudWatch alarm on its StatusCheckFailed metric that triggers an action.",
+  description: "Every EC2 instance, and the instance of every spot request, has a CloudWatch alarm on its StatusCheckFailed metric that triggers an action and whose threshold and comparison a failure (1) breaches and a healthy host (0) does not.",
   protects: "the operator's ability to notice a dead or impaired agent host",
   checklistItems: ["anomaly-alerts", "monitoring-maintenance"],
   severity: "medium",
@@ -53,6 +55,8 @@ export const ec2StatusCheckAlarm: StackRule = {
         out.push({ urn: host.urn, message: `${label(host)} has no StatusCheckFailed alarm` });
       } else if (!watching.some((a) => asArray(a.props.alarmActions).length > 0 && a.props.actionsEnabled !== false)) {
         out.push({ urn: host.urn, message: `${label(host)}: its status-check alarm (${watching.map((a) => a.name).join(", ")}) has no enabled alarmActions` });
+      } else if (watching.every((a) => failureAlarmProblem(a.props) !== undefined)) {
+        out.push({ urn: host.urn, message: `${label(host)}: its status-check alarm can never fire on a failure: ${watching.map((a) => `${a.name}: ${failureAlarmProblem(a.props)}`).join("; ")} (StatusCheckFailed is 0 or 1)` });
       }
     }
     return out;

@@ -6,31 +6,11 @@
 // policy the program attaches but does not define only the account knows: the rule cannot judge it.
 // Checklist: "Comprehensive audit logging configured"; "Role-based access control implemented".
 // Fix: keep audit administration on an operator role; give the host only logs:CreateLogStream/PutLogEvents.
-import { auditTamperGrants, HandleIndex, identitiesOf, IAM_POLICY_TYPES, ROLE, USER, GROUP } from "../lib/iam";
-import { field, UNKNOWN } from "../lib/references";
-import type { StackResource, StackRule, StackViolation } from "../lib/types";
+import { auditTamperGrants, hostRoleUrns, identitiesOf, IAM_POLICY_TYPES, INSTANCE_PROFILE_TYPE, ROLE, USER, GROUP } from "../lib/iam";
+import type { StackRule, StackViolation } from "../lib/types";
 import { CannotJudge } from "../lib/unknown";
-import { asArray } from "../lib/values";
 
-const INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile";
-
-/** URNs of the roles the program's instance profiles carry (by name, id or ARN; not known yet: by dependency). */
-function hostRoleUrns(resources: readonly StackResource[]): Set<string> {
-  const index = new HandleIndex(resources.filter((r) => r.type === ROLE));
-  const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const out = new Set<string>();
-  for (const p of resources.filter((r) => r.type === INSTANCE_PROFILE)) {
-    for (const key of ["role", "roles"]) {
-      const v = field(p.props, key);
-      if (v === UNKNOWN) for (const d of p.dependencies) if (byUrn.get(d)?.type === ROLE) out.add(d);
-      for (const h of asArray(v)) {
-        const role = typeof h === "string" ? index.find(h, ROLE) : undefined;
-        if (role) out.add(role.urn);
-      }
-    }
-  }
-  return out;
-}
+const INSTANCE_PROFILE = INSTANCE_PROFILE_TYPE;
 
 export const iamHostNoAuditTamper: StackRule = {
   kind: "stack",

@@ -6,10 +6,9 @@
 // get, or before they exist the account a KMS key policy of the program gives its root; else it cannot judge.
 // Checklist: "Role-based access control implemented"; best practice 4, strict access controls.
 // Fix: add Condition StringEquals sts:ExternalId (the value the third party gave you) to the statement.
-import { ROLE } from "../lib/iam";
+import { ownAccounts, ROLE } from "../lib/iam";
 import { conditionEntries, coversAction, label, parseKnownPolicy, positiveConditionValues, whoRestrictions, type Statement } from "../lib/policyDoc";
-import { field } from "../lib/references";
-import type { StackResource, StackRule, StackViolation } from "../lib/types";
+import type { StackRule, StackViolation } from "../lib/types";
 import { CannotJudge } from "../lib/unknown";
 
 const ASSUME_ACTIONS = ["sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"];
@@ -20,39 +19,6 @@ export function principalAccount(principal: string): string | undefined {
   return /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1];
 }
 
-/**
- * The stack's own account: that of the ARNs its resources got (AWS managed policies and S3's account-less ARNs
- * aside). Before any exists (a first preview) it is the account whose root a KMS key policy of the program
- * names, the statement every key policy needs for IAM to govern the key; naming another account's root there
- * would hand that account the key, so it is no free decoy.
- */
-function ownAccounts(resources: readonly StackResource[]): Set<string> {
-  const out = new Set<string>();
-  for (const r of resources) {
-    const arn = field(r.props, "arn");
-    const account = typeof arn === "string" ? /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1] : undefined;
-    if (account) out.add(account);
-  }
-  if (out.size > 0) return out;
-  for (const key of resources.filter((r) => r.type === KMS_KEY && typeof r.props.policy === "string")) {
-    let doc;
-    try {
-      doc = parseKnownPolicy(key.props.policy, `the key policy of ${key.name}`);
-    } catch {
-      continue;
-    }
-    for (const s of doc.statements) {
-      if (s.effect !== "Allow" || s.principal === undefined || s.principal === "*") continue;
-      for (const p of s.principal.AWS ?? []) {
-        const root = /^arn:[^:]+:iam::(\d{12}):root$/.exec(p)?.[1];
-        if (root) out.add(root);
-      }
-    }
-  }
-  return out;
-}
-
-const KMS_KEY = "aws:kms/key:Key";
 
 /**
  * The condition that binds a cross-account trust: a literal sts:ExternalId, or the caller's organization.

@@ -13,6 +13,8 @@ import { ec2StateVolumeSeparate } from "./ec2-state-volume-separate";
 import { ec2StatusCheckAlarm } from "./ec2-status-check-alarm";
 import { iamNoPrivilegeEscalation } from "./iam-no-privilege-escalation";
 import { iamHostNoAuditTamper } from "./iam-host-no-audit-tamper";
+import { iamHostNoBoundaryEscape } from "./iam-host-no-boundary-escape";
+import { logDeliveryInAccount } from "./log-delivery-in-account";
 import { iamNoPublicTrust } from "./iam-no-public-trust";
 import { iamTrustExternalId } from "./iam-trust-external-id";
 import { iamNoSecretReadWildcard } from "./iam-no-secret-read-wildcard";
@@ -95,6 +97,8 @@ export const RULES: readonly Rule[] = [
   iamNoPrivilegeEscalation,
   iamNoServiceWildcard,
   iamHostNoAuditTamper,
+  iamHostNoBoundaryEscape,
+  logDeliveryInAccount,
   ssmNoShellDocument,
   // open to everyone
   snsTopicNotPublic,

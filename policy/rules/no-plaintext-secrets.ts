@@ -11,7 +11,8 @@
 // Fix: put the value in Secrets Manager (or a SecureString parameter) and fetch it at runtime.
 import { containsUnknown, CannotJudge, untracked } from "../lib/unknown";
 import { HOST_PAYLOAD_TYPES, hostPayload, type HostPayload } from "../lib/userData";
-import { credentialFindings, isCredentialName, isWeakSecret, looksRandomToken } from "../../stacks/secretShapes";
+import { credentialFindings, isCredentialName, isWeakSecret, looksRandomToken, openclawPlaintextCredentials } from "../../stacks/secretShapes";
+import { OPENCLAW_TYPES, readableConfigs } from "../lib/openclaw";
 import type { Props, ResourceRule } from "../lib/types";
 import { field } from "../lib/references";
 import { fmtPath, isRecord, readKnown, stringLeaves } from "../lib/values";
@@ -50,6 +51,18 @@ function hostFindings(type: string, props: Props): string[] {
   for (const t of payload.texts) for (const f of credentialFindings(t.text, excused)) byFinding.set(f, [...(byFinding.get(f) ?? []), t.where]);
   // Name the most specific place: "user data write_files /etc/x", not also the "user data" that contains it.
   return [...byFinding].flatMap(([f, wheres]) => wheres.filter((w, i) => !wheres.some((o, j) => j !== i && o !== w && o.startsWith(w))).map((w) => `${w} ${f}`));
+}
+
+/**
+ * Credentials an OpenClaw config holds as literals, under any of the keys OpenClaw reads a credential
+ * from (channel botToken/appToken/signingSecret, provider apiKey, gateway token...), whatever their shape.
+ */
+function openclawConfigFindings(type: string, props: Props): string[] {
+  if (!(OPENCLAW_TYPES as readonly string[]).includes(type)) return [];
+  const excused = substitutedOnHost(hostPayload(type, props));
+  return readableConfigs(type, props).flatMap(({ path, config, edited }) =>
+    openclawPlaintextCredentials(config, excused).map((p) => `OpenClaw config ${path}: ${p} holds a credential in clear${edited} (use a SecretRef {source: "file"|"exec"|"env", provider, id})`),
+  );
 }
 
 /** A value under a credential name (a tag, an environment variable, a field): random or human-chosen. */
@@ -140,7 +153,7 @@ export const noPlaintextSecrets: ResourceRule = {
   remediation:
     "Move the value into a Secrets Manager secret (secretStringWo) or an SSM SecureString parameter set from `pulumi config set --secret`, have the host or function fetch it at runtime with its IAM role, and rotate the exposed key; generate tokens with `openssl rand -hex 32`; give providers their credentials through the environment (AWS SSO/OIDC, TAILSCALE_API_KEY), not their arguments; export a credential only wrapped in pulumi.secret (better: export the secret's ARN).",
   validateResource(type, props) {
-    const found = [...storedValueFindings(type, props), ...leafFindings(type, props)];
+    const found = [...storedValueFindings(type, props), ...leafFindings(type, props), ...openclawConfigFindings(type, props)];
     if ((HOST_PAYLOAD_TYPES as readonly string[]).includes(type) || "userData" in props || "userDataBase64" in props) found.push(...hostFindings(type, props));
     return [...new Set(found)];
   },

@@ -5,10 +5,11 @@
 // What the secret holds is judged from what the program writes into it, never from a tag: a value
 // that is a Tailscale auth key (a version made from a tailscale.TailnetKey) dies when the key expires,
 // so it passes when the key expires within the bound; a value made only of a tailscale.FederatedIdentity's
-// client id and audience is no credential. Anything else, or a value put out of band, is a credential.
+// client id and audience is no credential. Anything else, or a value put out of band, is a credential;
+// a secret is judged by every credential it holds: a bot token bundled beside the Tailscale key needs rotation.
 import { field, refersTo } from "../lib/references";
 import type { StackResource, StackRule } from "../lib/types";
-import { keyShapes } from "../../stacks/secretShapes";
+import { isOpenclawCredentialKey, keyShapes } from "../../stacks/secretShapes";
 import { TAILNET_KEY } from "../lib/tailscale";
 import { asStrings, isRecord } from "../lib/values";
 import { DEFAULT_KEY_EXPIRY_SECONDS } from "./tailscale-auth-key-hardened";
@@ -21,6 +22,30 @@ const VALUE_PROPS = ["secretString", "secretStringWo", "secretBinary"];
 
 /** What the versions a program writes into a secret hold. */
 type Content = { kind: "credential" } | { kind: "tailscale-key"; key: StackResource } | { kind: "identifiers"; identity: StackResource };
+
+/** Fields of a JSON value named as a credential (or holding a value other than `key`) beside the one that holds `key`. */
+function otherCredentialFields(value: string, key: string | undefined): string[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(value);
+  } catch {
+    return [];
+  }
+  if (!isRecord(doc)) return [];
+  const out: string[] = [];
+  const walk = (v: unknown, path: string, depth: number) => {
+    if (depth > 16) return;
+    if (isRecord(v) || Array.isArray(v)) {
+      for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k, depth + 1);
+      return;
+    }
+    const name = path.split(".").pop() ?? "";
+    const holdsKey = typeof v === "string" && key !== undefined && key !== "" && v.includes(key);
+    if (!holdsKey && isOpenclawCredentialKey(name)) out.push(path);
+  };
+  walk(doc, "", 0);
+  return out;
+}
 
 /**
  * The program's versions of `secret` made from another resource's output, and nothing else that looks
@@ -40,6 +65,8 @@ function contentOf(secret: StackResource, versions: readonly StackResource[], by
     // A known value must carry the key's (when it is known) and no other kind of credential.
     const other = values.flatMap((x) => keyShapes(typeof key === "string" && key !== "" ? x.split(key).join("") : x)).filter((k) => source.type !== TAILNET_KEY || !k.includes("Tailscale"));
     if (other.length > 0) return { kind: "credential" };
+    // Judged by every credential it holds: another credential field beside the key (a bot token from the environment, empty offline) needs rotation.
+    if (values.some((x) => otherCredentialFields(x, typeof key === "string" ? key : undefined).length > 0)) return { kind: "credential" };
     if (source.type === TAILNET_KEY && typeof key === "string" && key !== "" && values.length > 0 && !values.some((x) => x.includes(key))) return { kind: "credential" };
     const content: Content = source.type === TAILNET_KEY ? { kind: "tailscale-key", key: source } : { kind: "identifiers", identity: source };
     if (found && (found.kind !== content.kind)) return { kind: "credential" };
