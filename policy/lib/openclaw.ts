@@ -10,11 +10,11 @@ import { SESSION_IDLE_MAX_MINUTES, SESSION_MAX_HOURS } from "../../stacks/limits
 import { assignments, isCredentialName, isReference, isWeakSecret, redactCredentials } from "../../stacks/secretShapes";
 import { LEVELS, TRUST_LEVELS, TRUST_LEVEL_TAG, type LevelCapabilities, type TrustLevel } from "../../stacks/trustLevels";
 import { shellWords } from "./shellScript";
-import { HOST_PAYLOAD_TYPES, S3_OBJECT_TYPES, SSM_SCRIPT_TYPES, hostPayload, type HostPayload } from "./userData";
+import { CONTAINER_TYPES, HOST_PAYLOAD_TYPES, OPENCLAW_IMAGE, S3_OBJECT_TYPES, SSM_SCRIPT_TYPES, hostPayload, isShellScript, isUnitFile, unitExecLines, type HostPayload } from "./userData";
 import { asArray, asStrings, entriesDeep, isRecord, readKnown, tagsOf } from "./values";
 
 /** Resources that can deliver OpenClaw to a host or change it there: user data, an S3 object (the host bundle or a plain copy), a container, an SSM document, association or maintenance-window task. */
-export const OPENCLAW_TYPES = [...HOST_PAYLOAD_TYPES, ...SSM_SCRIPT_TYPES] as const;
+export const OPENCLAW_TYPES = [...HOST_PAYLOAD_TYPES, ...SSM_SCRIPT_TYPES, ...Object.values(CONTAINER_TYPES)] as const;
 
 /** OpenClaw 2026.9.6's top-level config keys (its strict schema): a JSON5 object of only these is an OpenClaw config. */
 const TOP_LEVEL_KEYS = new Set([
@@ -49,6 +49,8 @@ export interface OpenclawSetup {
   launches: GatewayLaunch[];
   /** Commands that publish something with Tailscale Funnel. */
   funnels: string[];
+  /** What changes the config or starts the gateway by a means the pack does not read: the rules cannot judge it. */
+  unjudged: string[];
 }
 
 export function obj(v: unknown): Record<string, unknown> {
@@ -150,11 +152,39 @@ const OPENCLAW_BIN = /(?:^|\/)openclaw(?:\.mjs|\.js)?$|^openclaw@/;
 /** Options whose next word is a user or group name (sudo -u, runuser -u, setpriv --reuid, ...). */
 const USER_OPTION = /^(?:-[ug]|-l|--user|--group|--login|--reuid|--regid|--setuid|--setgid)$/;
 
+/** Container runtimes' options that take no value (the rest take the next word). */
+const RUN_BOOLEAN_OPTION = /^(?:-[dirtP]+|--(?:detach|rm|interactive|tty|privileged|init|read-only|publish-all|no-healthcheck|oom-kill-disable|sig-proxy|quiet|replace|systemd=\S+))$/;
+
+/**
+ * `docker|podman|nerdctl run|create ... IMAGE ARGS`: where the image's entrypoint sits in the words.
+ * An OpenClaw image's entrypoint is openclaw, so its arguments are openclaw's; --entrypoint replaces it.
+ */
+function containerRunStart(words: string[]): { at: number; entrypoint?: string } | undefined {
+  const rt = words.findIndex((w, i) => /(?:^|\/)(?:docker|podman|nerdctl)$/.test(w) && /^(?:run|create)$/.test(words[i + 1] ?? "") || (/(?:^|\/)(?:docker|podman|nerdctl)$/.test(w) && words[i + 1] === "container" && /^(?:run|create)$/.test(words[i + 2] ?? "")));
+  if (rt < 0) return undefined;
+  let entrypoint: string | undefined;
+  for (let i = rt + (words[rt + 1] === "container" ? 3 : 2); i < words.length; i++) {
+    const w = words[i];
+    if (w.startsWith("-")) {
+      const ep = /^--entrypoint(?:=(.*))?$/.exec(w);
+      if (ep) entrypoint = ep[1] ?? words[++i];
+      else if (!w.includes("=") && !RUN_BOOLEAN_OPTION.test(w)) i++;
+      continue;
+    }
+    if (!OPENCLAW_IMAGE.test(w)) return undefined;
+    return { at: i, entrypoint };
+  }
+  return undefined;
+}
+
 /** The openclaw words of a command line: [subcommand words, flags] after the binary, or undefined. */
 function openclawInvocation(line: string): { args: string[]; flags: Record<string, string | true>; env: Record<string, string> } | undefined {
-  const words = shellWords(line);
+  let words = shellWords(line);
+  const run = containerRunStart(words);
+  // An entrypoint other than openclaw runs its own program: judged as that command line.
+  if (run) words = run.entrypoint !== undefined && !OPENCLAW_BIN.test(run.entrypoint) ? [...words.slice(0, run.at), ...shellWords(run.entrypoint), ...words.slice(run.at + 1)] : [...words.slice(0, run.at), "openclaw", ...words.slice(run.at + 1)];
   // `sudo -u openclaw openclaw ...`: a user or group named openclaw is an option's value, not the binary.
-  const at = words.findIndex((w, i) => OPENCLAW_BIN.test(w) && !USER_OPTION.test(words[i - 1] ?? "") && !/^(?:su|runuser|chown|chgrp|id|useradd|usermod|groupadd)$/.test(words[i - 1] ?? ""));
+  const at = run && (run.entrypoint === undefined || OPENCLAW_BIN.test(run.entrypoint)) ? run.at : words.findIndex((w, i) => OPENCLAW_BIN.test(w) && !USER_OPTION.test(words[i - 1] ?? "") && !/^(?:su|runuser|chown|chgrp|id|useradd|usermod|groupadd)$/.test(words[i - 1] ?? ""));
   if (at < 0) return undefined;
   const env: Record<string, string> = {};
   for (const w of words.slice(0, at)) {
@@ -203,6 +233,137 @@ function configValue(raw: string): unknown {
   } catch {
     return raw;
   }
+}
+
+
+// ---- writes and launches the pack does not model ------------------------------------------------
+
+/** Programs that read a file named on their command line and change nothing (their redirects are modeled). */
+const READS_ONLY = new Set([
+  "cat", "test", "[", "stat", "ls", "grep", "egrep", "fgrep", "rg", "head", "tail", "sha256sum", "sha1sum", "md5sum", "b2sum", "diff", "cmp", "wc", "file",
+  "readlink", "realpath", "echo", "printf", "jq", "yq", "export", "declare", "local", "readonly", "chmod", "chown", "chgrp", "systemd-analyze", "getfacl", "true", "false",
+]);
+/** Programs that copy a file named on their command line: they write only their destination. */
+const COPIES = new Set(["cp", "install", "rsync", "scp"]);
+/** Programs that put files into a directory they are given (a destination, -C, -d, --directory). */
+const FILLS_DIRECTORY = new Set(["cp", "mv", "install", "ln", "rsync", "scp", "tar", "unzip", "aws", "gsutil", "rclone", "curl", "wget", "git", "busybox"]);
+/** What precedes the program without being it. */
+const PREFIX = new Set(["sudo", "doas", "env", "nohup", "exec", "command", "time", "setsid", "nice", "ionice", "stdbuf", "runuser"]);
+
+/** Simple commands of a line (split on ; && || | &), each without its redirections. */
+function simpleCommands(line: string): string[][] {
+  const out: string[][] = [[]];
+  for (const w of shellWords(line)) {
+    if (/^(?:;|&&|\|\||\||&)$/.test(w)) out.push([]);
+    else out[out.length - 1].push(w);
+  }
+  return out
+    .map((words) => {
+      const kept: string[] = [];
+      for (let i = 0; i < words.length; i++) {
+        if (/^\d?(?:>>?|<)$|^&>$/.test(words[i])) i++;
+        else if (!/^\d?(?:>>?|<)\S|^&>\S/.test(words[i])) kept.push(words[i]);
+      }
+      return kept;
+    })
+    .filter((w) => w.length > 0);
+}
+
+/** The program of a simple command (after env assignments and prefixes like sudo -u X), and its arguments. */
+function programOf(words: string[]): { program: string; args: string[] } {
+  let i = 0;
+  while (i < words.length) {
+    const w = words[i];
+    const name = path.posix.basename(w);
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
+    else if (PREFIX.has(name)) {
+      i++;
+      while (i < words.length && words[i].startsWith("-")) i += USER_OPTION.test(words[i]) ? 2 : 1;
+    } else break;
+  }
+  return { program: path.posix.basename(words[i] ?? ""), args: words.slice(i + 1) };
+}
+
+/** The destination of a cp/mv/install/ln/rsync/scp: -t DIR, --target-directory=DIR, else the last operand. */
+function destinationOf(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "-t" || args[i] === "--target-directory") return args[i + 1];
+    const m = /^--target-directory=(.*)$/.exec(args[i]);
+    if (m) return m[1];
+  }
+  return args.filter((a) => !a.startsWith("-")).pop();
+}
+
+/**
+ * Commands that write an OpenClaw config path by a means the pack does not read (sed -i, mv/cp/ln/install/dd
+ * onto it, an interpreter, a download into it or its directory): what the gateway reads is then unknown.
+ * Modeled writes are left alone: write_files, heredoc/echo redirects (shellScript.ts), `openclaw config set`.
+ */
+function unmodeledConfigWrites(payload: HostPayload, targets: ReadonlySet<string>): string[] {
+  const dirs = new Set([...targets].map((t) => path.posix.dirname(t)).filter((d) => d.split("/").length > 2));
+  const names = new Set([...targets].map((t) => path.posix.basename(t)));
+  const isTarget = (w: string) => targets.has(w) || (w.startsWith("/") && namedLikeConfig(w));
+  const mentionsTarget = (w: string) => isTarget(w) || [...targets].some((t) => w.includes(t)) || /\/openclaw\.json5?\b/.test(w);
+  const isDir = (w: string) => dirs.has(w.replace(/\/+$/, ""));
+  const out: string[] = [];
+  for (const cmd of payload.commands) {
+    for (const words of simpleCommands(cmd.line)) {
+      if (openclawInvocation(words.join(" "))) continue;
+      const { program, args } = programOf(words);
+      const hits = args.filter(mentionsTarget);
+      const intoDir = FILLS_DIRECTORY.has(program) && args.some((a) => isDir(a) || (/^--(?:directory|target-directory)=/.test(a) && isDir(a.slice(a.indexOf("=") + 1))));
+      if (hits.length === 0 && !intoDir) continue;
+      if (READS_ONLY.has(program) || (program === "sed" && !args.some((a) => /^-[a-zA-Z]*i|^--in-place/.test(a)))) continue;
+      if (COPIES.has(program) && !intoDir) {
+        const dest = destinationOf(args);
+        if (dest === undefined || !mentionsTarget(dest)) continue;
+      }
+      if (intoDir && hits.length === 0 && COPIES.has(program)) {
+        // A copy into the config's directory writes a config only when it carries a config's name.
+        const sources = args.filter((a) => !a.startsWith("-") && !isDir(a));
+        if (!sources.some((src) => names.has(path.posix.basename(src)) || namedLikeConfig(src))) continue;
+      }
+      out.push(`${cmd.via}: \`${redactCredentials(words.join(" "))}\` changes the OpenClaw config (${[...hits, ...args.filter(isDir)].slice(0, 2).join(", ")}) by a means this plan does not read; ship the final config with write_files, a heredoc, an S3 object or \`openclaw config set\``);
+    }
+  }
+  return out;
+}
+
+/** Interpreters whose first operand is the program they run. */
+const INTERPRETERS = /^(?:node|nodejs|bun|deno|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|(?:ba|da|k|z|a)?sh)$/;
+/** Where a unit's program is the machine image's own binary, not a script shipped beside it. */
+const SYSTEM_DIRS = /^\/(?:usr\/)?(?:s?bin|lib\/systemd)\/[^/]+$/;
+
+/**
+ * A unit that may start the gateway (it mentions OpenClaw) whose ExecStart runs a program this plan cannot
+ * read: a script not delivered with the resource, or one in a language the pack does not follow.
+ */
+function unreadableLaunchers(payload: HostPayload): string[] {
+  const latest = new Map<string, { content?: string }>();
+  for (const f of payload.files) latest.set(f.path, f);
+  const out: string[] = [];
+  for (const [unitPath, f] of latest) {
+    if (f.content === undefined || !isUnitFile(unitPath, f.content) || !/openclaw/i.test(f.content)) continue;
+    for (const e of unitExecLines(f.content)) {
+      if (e.directive !== "ExecStart" || openclawInvocation(e.line)) continue;
+      const { program, args } = programOf(shellWords(e.line));
+      const full = shellWords(e.line).find((w) => path.posix.basename(w) === program) ?? program;
+      const script = INTERPRETERS.test(program) ? args.find((a) => !a.startsWith("-")) : full;
+      if (script === undefined) continue;
+      if (!INTERPRETERS.test(program) && SYSTEM_DIRS.test(full)) continue;
+      const shipped = latest.get(script);
+      const problem =
+        shipped === undefined
+          ? "which this resource does not deliver"
+          : shipped.content === undefined
+            ? "whose content cannot be read"
+            : isShellScript(shipped.content)
+              ? undefined
+              : "in a language this plan does not follow";
+      if (problem) out.push(`unit ${unitPath}: ExecStart runs ${script}, ${problem}; it may start the gateway with any flags: start openclaw in ExecStart itself, or ship the script as a shell script with the resource`);
+    }
+  }
+  return out;
 }
 
 const setupCache = new WeakMap<HostPayload, OpenclawSetup>();
@@ -275,14 +436,16 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
       }
     }
   }
-  const setup = { configs, launches, funnels };
+  const targets = new Set([...named, ...configs.map((c) => c.path).filter((p) => p.startsWith("/"))]);
+  const unjudged = [...unmodeledConfigWrites(payload, targets), ...unreadableLaunchers(payload)];
+  const setup = { configs, launches, funnels, unjudged };
   setupCache.set(payload, setup);
   return setup;
 }
 
 export function shipsOpenclaw(type: string, props: Record<string, unknown>): boolean {
   const s = openclawSetup(type, props);
-  return s.configs.length > 0 || s.launches.length > 0 || s.funnels.length > 0 || openclawUnseen(type, props).length > 0;
+  return s.configs.length > 0 || s.launches.length > 0 || s.funnels.length > 0 || s.unjudged.length > 0 || openclawUnseen(type, props).length > 0;
 }
 
 /** An S3 object named like an OpenClaw config whose content cannot be seen offline. */
