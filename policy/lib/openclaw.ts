@@ -9,6 +9,7 @@ import { OPENCLAW_GROUP_EXCLUDES, TOOL_ALIASES, TOOL_CATALOG, TOOL_GROUPS, TOOL_
 import { SESSION_IDLE_MAX_MINUTES, SESSION_MAX_HOURS } from "../../stacks/limits";
 import { assignments, isCredentialName, isReference, isWeakSecret, redactCredentials } from "../../stacks/secretShapes";
 import { LEVELS, TRUST_LEVELS, TRUST_LEVEL_TAG, type LevelCapabilities, type TrustLevel } from "../../stacks/trustLevels";
+import { EXEC_DIRS, neverAllowlisted } from "../../stacks/execAllowlist";
 import { shellWords } from "./shellScript";
 import { CONTAINER_TYPES, HOST_PAYLOAD_TYPES, OPENCLAW_IMAGE, S3_OBJECT_TYPES, SSM_SCRIPT_TYPES, hostPayload, isShellScript, isUnitFile, unitExecLines, type HostPayload } from "./userData";
 import { asArray, asStrings, entriesDeep, isRecord, readKnown, tagsOf } from "./values";
@@ -504,6 +505,30 @@ export const RATE_LIMIT_FLOOR = { maxAttempts: 10, windowMs: 60_000, lockoutMs: 
 
 const isLiteralSecret = (v: unknown): v is string => typeof v === "string" && v.trim() !== "" && !isReference(v);
 
+/** A CIDR (or address list entry) that covers every address: 0.0.0.0/0, ::/0, "*", "any". */
+const EVERY_ADDRESS = (v: unknown) => typeof v === "string" && /^(?:\*|any|all|0\.0\.0\.0\/0|::\/0|0\.0\.0\.0|::)$/i.test(v.trim());
+
+/**
+ * OpenClaw 2026.9.6 settings not spelled dangerously* that weaken gateway auth or device/node pairing
+ * (sources in openclaw-gateway-auth.ts's header). Each is judged at every level.
+ */
+export function authWeakeningProblems(config: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const gateway = obj(config.gateway);
+  const controlUi = obj(gateway.controlUi);
+  const auth = obj(gateway.auth);
+  const pairing = obj(obj(gateway.nodes).pairing);
+  if (controlUi.allowInsecureAuth === true) out.push("gateway.controlUi.allowInsecureAuth is true: the Control UI takes a bare token over plain HTTP without device identity");
+  if (controlUi.allowInsecure === true) out.push("gateway.controlUi.allowInsecure is true: no device identity for the Control UI, and Host-header origin fallback");
+  if (asArray(pairing.autoApproveCidrs).length > 0) out.push(`gateway.nodes.pairing.autoApproveCidrs is ${JSON.stringify(pairing.autoApproveCidrs)}: node pairing (system.run on the node) is approved by source address, not by a human; leave it unset`);
+  if (asArray(obj(pairing.sshVerify).cidrs).some(EVERY_ADDRESS)) out.push("gateway.nodes.pairing.sshVerify.cidrs covers every address: SSH-verified auto-approval probes any host that asks");
+  if (obj(obj(auth.trustedProxy).deviceAutoApprove).enabled === true) out.push("gateway.auth.trustedProxy.deviceAutoApprove.enabled is true: devices behind the proxy pair without an operator");
+  if (obj(auth.rateLimit).exemptLoopback === true) out.push("gateway.auth.rateLimit.exemptLoopback is true: local processes guess the token unthrottled (mistake 1, trusting loopback)");
+  if (gateway.allowRealIpFallback === true) out.push("gateway.allowRealIpFallback is true: a client picks its own address with X-Real-IP (local detection and rate limits)");
+  if (asArray(gateway.trustedProxies).some(EVERY_ADDRESS)) out.push(`gateway.trustedProxies is ${JSON.stringify(gateway.trustedProxies)}: any client's forwarded headers are believed`);
+  return out;
+}
+
 /** Where the gateway runs without token authentication, or with a token anyone can read or guess. */
 export function authProblems(setup: OpenclawSetup): string[] {
   const out: string[] = [];
@@ -530,6 +555,7 @@ export function authProblems(setup: OpenclawSetup): string[] {
     }
     const origins = asStrings(obj(gateway.controlUi).allowedOrigins);
     if (origins.some((o) => o.trim() === "*" || o.trim() === "null")) out.push(`${at}: gateway.controlUi.allowedOrigins lets any web page's origin drive the Control UI`);
+    out.push(...authWeakeningProblems(c.config).map((p) => `${at}: ${p}`));
   }
   for (const l of setup.launches) {
     const auth = l.flags.auth;
@@ -667,6 +693,23 @@ function execProblem(exec: Record<string, unknown>): string | undefined {
 }
 
 /**
+ * Safe bins run with no approval: the kit's own allowlist predicates (stacks/execAllowlist.ts) decide what
+ * may never be one (shells, interpreters, dispatchers, ...), and they may come only from root-owned directories.
+ */
+function safeBinProblems(label: string, exec: Record<string, unknown>, commandsReachable: boolean): string[] {
+  const out: string[] = [];
+  for (const bin of asStrings(exec.safeBins)) {
+    const why = neverAllowlisted(bin.trim());
+    if (why) out.push(`${label}: exec.safeBins names ${bin}, ${why}: it would run any program unasked`);
+  }
+  for (const dir of asStrings(exec.safeBinTrustedDirs)) {
+    if (!EXEC_DIRS.includes(`${dir.trim().replace(/\/+$/, "")}/` as (typeof EXEC_DIRS)[number])) out.push(`${label}: exec.safeBinTrustedDirs names ${dir}; only root-owned ${EXEC_DIRS.join(", ")} may hold safe bins`);
+  }
+  if (commandsReachable && exec.strictInlineEval === false) out.push(`${label}: exec.strictInlineEval is false: interpreter inline code (python -c, node -e) passes the allowlist`);
+  return out;
+}
+
+/**
  * Where an OpenClaw config lets the agent do more than trust level `level` allows. Pure, so the kit's
  * component tests can run it on the rendered config. [] means the config is inside the envelope.
  */
@@ -687,6 +730,7 @@ export function openclawEnvelopeViolations(level: TrustLevel, config: unknown): 
     const runtime = TOOL_GROUPS["group:runtime"].filter((t) => toolReachable(scope.tools, extra, t));
     const execIssue = runtime.length > 0 ? execProblem(obj(scope.tools.exec)) : undefined;
     if (execIssue) problems.push(`${scope.label}: ${runtime.join(", ")} reachable and ${execIssue}; use "ask" or "allowlist" (a human approves misses)`);
+    problems.push(...safeBinProblems(scope.label, obj(scope.tools.exec), runtime.length > 0));
     const fsTools = ["read", "write", "edit", "apply_patch"].filter((t) => toolReachable(scope.tools, extra, t));
     if (fsTools.length > 0 && obj(scope.tools.fs).workspaceOnly !== true) {
       problems.push(`${scope.label}: ${fsTools.join(", ")} reachable without fs.workspaceOnly: true (files outside the workspace)`);
