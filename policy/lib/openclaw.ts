@@ -172,8 +172,8 @@ function containerRunStart(words: string[]): { at: number; entrypoint?: string }
       else if (!w.includes("=") && !RUN_BOOLEAN_OPTION.test(w)) i++;
       continue;
     }
-    if (!OPENCLAW_IMAGE.test(w)) return undefined;
-    return { at: i, entrypoint };
+    // The image: OpenClaw's (its entrypoint is openclaw), or any image whose entrypoint is replaced.
+    return OPENCLAW_IMAGE.test(w) || entrypoint !== undefined ? { at: i, entrypoint } : undefined;
   }
   return undefined;
 }
@@ -285,6 +285,12 @@ function programOf(words: string[]): { program: string; args: string[] } {
   return { program: path.posix.basename(words[i] ?? ""), args: words.slice(i + 1) };
 }
 
+/** Is this simple command openclaw itself (its own `config set`/`validate` are modeled or read-only)? */
+function runsOpenclaw(program: string, args: string[]): boolean {
+  const first = args.find((a) => !a.startsWith("-")) ?? "";
+  return OPENCLAW_BIN.test(program) || ((INTERPRETERS.test(program) || /^(?:npx|pnpm|bunx|pnpx)$/.test(program)) && OPENCLAW_BIN.test(first));
+}
+
 /** The destination of a cp/mv/install/ln/rsync/scp: -t DIR, --target-directory=DIR, else the last operand. */
 function destinationOf(args: string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
@@ -304,13 +310,15 @@ function unmodeledConfigWrites(payload: HostPayload, targets: ReadonlySet<string
   const dirs = new Set([...targets].map((t) => path.posix.dirname(t)).filter((d) => d.split("/").length > 2));
   const names = new Set([...targets].map((t) => path.posix.basename(t)));
   const isTarget = (w: string) => targets.has(w) || (w.startsWith("/") && namedLikeConfig(w));
-  const mentionsTarget = (w: string) => isTarget(w) || [...targets].some((t) => w.includes(t)) || /\/openclaw\.json5?\b/.test(w);
+  // A config's path inside a word (of=..., a -c program), not a longer name beside it (openclaw.json.bak).
+  const contains = (w: string, t: string) => new RegExp(`${t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w.-])`).test(w);
+  const mentionsTarget = (w: string) => isTarget(w) || [...targets].some((t) => contains(w, t)) || /\/openclaw\.json5?(?![\w.-])/.test(w);
   const isDir = (w: string) => dirs.has(w.replace(/\/+$/, ""));
   const out: string[] = [];
   for (const cmd of payload.commands) {
     for (const words of simpleCommands(cmd.line)) {
-      if (openclawInvocation(words.join(" "))) continue;
       const { program, args } = programOf(words);
+      if (runsOpenclaw(program, args)) continue;
       const hits = args.filter(mentionsTarget);
       const intoDir = FILLS_DIRECTORY.has(program) && args.some((a) => isDir(a) || (/^--(?:directory|target-directory)=/.test(a) && isDir(a.slice(a.indexOf("=") + 1))));
       if (hits.length === 0 && !intoDir) continue;
@@ -349,16 +357,19 @@ function unreadableLaunchers(payload: HostPayload): string[] {
       if (e.directive !== "ExecStart" || openclawInvocation(e.line)) continue;
       const { program, args } = programOf(shellWords(e.line));
       const full = shellWords(e.line).find((w) => path.posix.basename(w) === program) ?? program;
-      const script = INTERPRETERS.test(program) ? args.find((a) => !a.startsWith("-")) : full;
+      const interpreted = INTERPRETERS.test(program);
+      const script = interpreted ? args.find((a) => !a.startsWith("-")) : full;
       if (script === undefined) continue;
-      if (!INTERPRETERS.test(program) && SYSTEM_DIRS.test(full)) continue;
+      if (!interpreted && SYSTEM_DIRS.test(full)) continue;
       const shipped = latest.get(script);
+      // Run by a shell (or by its #! line), a shipped script is followed; run by another interpreter it is not.
+      const followed = shipped?.content !== undefined && (interpreted ? /sh$/.test(program) : isShellScript(shipped.content));
       const problem =
         shipped === undefined
           ? "which this resource does not deliver"
           : shipped.content === undefined
             ? "whose content cannot be read"
-            : isShellScript(shipped.content)
+            : followed
               ? undefined
               : "in a language this plan does not follow";
       if (problem) out.push(`unit ${unitPath}: ExecStart runs ${script}, ${problem}; it may start the gateway with any flags: start openclaw in ExecStart itself, or ship the script as a shell script with the resource`);

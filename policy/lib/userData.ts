@@ -424,7 +424,7 @@ function otherContainers(type: string, props: Record<string, unknown>, out: Coll
     if (line !== undefined) out.commands.push({ line, via: `${where} command` });
   };
   if (type === CONTAINER_TYPES.lightsail) {
-    for (const c of asArray(readKnown(props, "containers", undefined))) if (isRecord(c)) take(`Lightsail container ${String(c.containerName)}`, c.image, undefined, c.command);
+    for (const c of asArray(readKnown(props, "containers", undefined))) if (isRecord(c)) take(`Lightsail container ${String(c.containerName)}`, c.image, undefined, c.commands);
   } else if (type === CONTAINER_TYPES.batch) {
     const cp = parsedJson(readKnown(props, "containerProperties", undefined));
     if (isRecord(cp)) take("Batch container", cp.image, undefined, cp.command);
