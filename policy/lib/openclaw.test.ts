@@ -259,7 +259,8 @@ describe("openclawSetup: writes and launchers the pack does not model", () => {
     const perBoot = host([CONFIG, UNIT(LAUNCH), { path: "/var/lib/cloud/scripts/per-boot/10-x", content: "#!/bin/bash\nsed -i s/a/b/ /etc/openclaw/openclaw.json\n" }]);
     expect(perBoot.unjudged.join("\n")).toMatch(/script \/var\/lib\/cloud\/scripts\/per-boot\/10-x .*sed -i/);
     expect(host([CONFIG, UNIT("/opt/openclaw/bin/start")]).unjudged.join("\n")).toMatch(/ExecStart runs \/opt\/openclaw\/bin\/start, which this resource does not deliver/);
-    expect(host([CONFIG, UNIT("/usr/bin/python3 /opt/gw.py"), { path: "/opt/gw.py", content: "import os\n" }]).unjudged.join("\n")).toMatch(/\/opt\/gw.py, in a language this plan does not follow/);
+    expect(host([CONFIG, UNIT("/usr/bin/python3 /opt/gw.py"), { path: "/opt/gw.py", content: "import os\nos.execv('/usr/bin/openclaw', ['openclaw', 'gateway'])\n" }]).unjudged.join("\n")).toMatch(/\/opt\/gw.py, in a language this plan does not follow/);
+    expect(host([CONFIG, UNIT("/usr/bin/node /opt/share.mjs"), { path: "/opt/share.mjs", content: "// shares the workspace\n" }]).unjudged).toEqual([]);
     // A unit that has nothing to do with OpenClaw may run what it likes.
     expect(host([CONFIG, { path: "/etc/systemd/system/x.service", content: "[Service]\nExecStart=/opt/x/run\n" }]).unjudged).toEqual([]);
   });

@@ -345,7 +345,8 @@ const SYSTEM_DIRS = /^\/(?:usr\/)?(?:s?bin|lib\/systemd)\/[^/]+$/;
 
 /**
  * A unit that may start the gateway (it mentions OpenClaw) whose ExecStart runs a program this plan cannot
- * read: a script not delivered with the resource, or one in a language the pack does not follow.
+ * read: a script not delivered with the resource, or one in a language the pack does not follow that names
+ * openclaw (a program that never spells the binary's or package's name does not start it).
  */
 function unreadableLaunchers(payload: HostPayload): string[] {
   const latest = new Map<string, { content?: string }>();
@@ -369,9 +370,9 @@ function unreadableLaunchers(payload: HostPayload): string[] {
           ? "which this resource does not deliver"
           : shipped.content === undefined
             ? "whose content cannot be read"
-            : followed
+            : followed || !/openclaw/.test(shipped.content)
               ? undefined
-              : "in a language this plan does not follow";
+              : "in a language this plan does not follow, and it names openclaw";
       if (problem) out.push(`unit ${unitPath}: ExecStart runs ${script}, ${problem}; it may start the gateway with any flags: start openclaw in ExecStart itself, or ship the script as a shell script with the resource`);
     }
   }
