@@ -25,6 +25,11 @@ describe("openclaw-trust-level-strictest", () => {
     const second = { ...host("3"), name: "gw3", urn: "urn:gw3" };
     expect(judge([second, host("1"), object("3")])[0]?.message).toMatch(/runs the gateway at level 1/);
   });
+  it("judges a carrier at the level of the hosts that name it, when some do (several cells in one stack)", () => {
+    const fetches = (name: string, level: string, key: string) => ({ ...r("aws:ec2/instance:Instance", name, { ...tags(level), userData: `#cloud-config\n${JSON.stringify({ write_files: [{ path: "/etc/systemd/system/openclaw-gateway.service", content: unit }], runcmd: [`aws s3 cp s3://b/${key} /run/x`] })}` }) });
+    expect(judge([fetches("l3", "3", "openclaw.json"), fetches("l0", "0", "other.json"), object("3")])).toEqual([]);
+    expect(judge([fetches("l3", "3", "other.json"), fetches("l0", "0", "openclaw.json"), object("3")])[0]?.message).toMatch(/instance "l0" runs the gateway at level 0/);
+  });
   it("passes a carrier at or below the host's level, a config inside the stricter level, and a stack with no host", () => {
     expect(judge([host("2"), object("2")])).toEqual([]);
     expect(judge([host("3"), object("2")])).toEqual([]);
