@@ -32,6 +32,7 @@ const PROGRAMS = [
   "tailscale-closed",
   "openclaw",
   "side-doors",
+  "openclaw-levels",
   "clean",
 ] as const;
 type Program = (typeof PROGRAMS)[number];
@@ -327,6 +328,7 @@ const CASES: Case[] = [
   { rule: "tailscale-node-key-expiry", program: "tailscale-open", bad: ["bad-node-key-forever"], good: ["good-node-key-expires"] },
   { rule: "tailscale-auth-key-short-lived", program: "tailscale-closed", bad: [], good: ["good-key"] },
   { rule: "openclaw-config-readable", program: "openclaw", bad: ["bad-unreadable"], good: GOOD_GATEWAYS },
+  { rule: "openclaw-trust-level-strictest", program: "openclaw-levels", bad: ["bad-self-tagged"], good: ["good-own-cell"], says: { "bad-self-tagged": /claims level 2, but instance "cell-l0" runs the gateway at level 0/ } },
   {
     rule: "openclaw-gateway-loopback",
     program: "openclaw",

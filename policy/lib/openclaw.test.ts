@@ -210,3 +210,126 @@ describe("openclawSetup: OpenClaw wherever it travels", () => {
     expect(auth({ mode: "token" }, { controlUi: { allowedOrigins: ["https://ok.example", "*"] } })).toMatch(/allowedOrigins/);
   });
 });
+
+describe("openclawSetup: writes and launchers the pack does not model", () => {
+  const INSTANCE = "aws:ec2/instance:Instance";
+  const CONFIG = { path: "/etc/openclaw/openclaw.json", content: JSON.stringify({ gateway: { bind: "loopback", auth: { mode: "token" } } }) };
+  const UNIT = (execStart: string) => ({ path: "/etc/systemd/system/openclaw-gateway.service", content: `[Service]\nUser=openclaw\nEnvironment=OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json\nExecStart=${execStart}\n` });
+  const host = (files: Array<{ path: string; content: string }>, runcmd: Array<string | string[]> = []) =>
+    openclawSetup(INSTANCE, { userData: `#cloud-config\n${JSON.stringify({ write_files: files, runcmd })}` });
+  const LAUNCH = "/usr/bin/node /opt/openclaw/node_modules/openclaw/openclaw.mjs gateway --port 18789";
+
+  it.each([
+    [`sed -i 's/loopback/lan/' /etc/openclaw/openclaw.json`, "sed -i"],
+    [`jq '.gateway.auth.mode="none"' /etc/openclaw/openclaw.json > /tmp/c && mv /tmp/c /etc/openclaw/openclaw.json`, "mv"],
+    ["cp /tmp/c.json /etc/openclaw/openclaw.json", "cp onto it"],
+    ["install -m 0640 /run/openclaw.json /etc/openclaw/", "install into its directory under its name"],
+    ["ln -sf /srv/openclaw.json /etc/openclaw/openclaw.json", "ln"],
+    ["dd if=/dev/shm/c of=/etc/openclaw/openclaw.json", "dd of="],
+    [`python3 -c "open('/etc/openclaw/openclaw.json','w').write('{}')"`, "an interpreter"],
+    ["aws s3 cp s3://b/openclaw.json /etc/openclaw/openclaw.json", "aws s3 cp"],
+    ["aws s3 sync s3://b/cfg /etc/openclaw", "a sync into its directory"],
+    ["curl -fsSo /etc/openclaw/openclaw.json https://cfg.example.com/c", "curl -o"],
+    ["rm -f /etc/openclaw/openclaw.json", "rm (OpenClaw's defaults then apply)"],
+  ])("cannot judge %s (%s)", (line) => {
+    const setup = host([CONFIG, UNIT(LAUNCH)], [line]);
+    expect(setup.unjudged.join("\n")).toMatch(/changes the OpenClaw config .* by a means this plan does not read/);
+  });
+
+  it.each([
+    "cp /etc/openclaw/openclaw.json /var/backups/openclaw-first-boot.json",
+    "cp /etc/openclaw/openclaw.json /etc/openclaw/openclaw.json.bak",
+    "chgrp openclaw /etc/openclaw/openclaw.json && chmod 0640 /etc/openclaw/openclaw.json",
+    `jq -e '.gateway.bind == "loopback"' /etc/openclaw/openclaw.json`,
+    "sed -n 1,5p /etc/openclaw/openclaw.json",
+    "OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json openclaw config validate",
+    "openclaw config set gateway.port 18790",
+    "install -m 0644 /tmp/exec-approvals.json /etc/openclaw/",
+  ])("leaves reads and modeled writes alone: %s", (line) => {
+    expect(host([CONFIG, UNIT(LAUNCH)], [line]).unjudged).toEqual([]);
+  });
+
+  it("follows a shipped shell wrapper and per-boot scripts; cannot judge a wrapper it cannot read", () => {
+    const wrapper = { path: "/usr/local/bin/gw-start", content: `#!/bin/sh\nexec ${LAUNCH} --bind lan\n` };
+    const viaWrapper = host([CONFIG, UNIT("/usr/local/bin/gw-start"), wrapper]);
+    expect(viaWrapper.unjudged).toEqual([]);
+    expect(bindProblems(viaWrapper).join("\n")).toMatch(/script \/usr\/local\/bin\/gw-start .*--bind lan/);
+    const viaBash = host([CONFIG, UNIT("/bin/bash /usr/local/bin/gw-start"), wrapper]);
+    expect(bindProblems(viaBash)).toHaveLength(1);
+    const perBoot = host([CONFIG, UNIT(LAUNCH), { path: "/var/lib/cloud/scripts/per-boot/10-x", content: "#!/bin/bash\nsed -i s/a/b/ /etc/openclaw/openclaw.json\n" }]);
+    expect(perBoot.unjudged.join("\n")).toMatch(/script \/var\/lib\/cloud\/scripts\/per-boot\/10-x .*sed -i/);
+    expect(host([CONFIG, UNIT("/opt/openclaw/bin/start")]).unjudged.join("\n")).toMatch(/ExecStart runs \/opt\/openclaw\/bin\/start, which this resource does not deliver/);
+    expect(host([CONFIG, UNIT("/usr/bin/python3 /opt/gw.py"), { path: "/opt/gw.py", content: "import os\nos.execv('/usr/bin/openclaw', ['openclaw', 'gateway'])\n" }]).unjudged.join("\n")).toMatch(/\/opt\/gw.py, in a language this plan does not follow/);
+    expect(host([CONFIG, UNIT("/usr/bin/node /opt/share.mjs"), { path: "/opt/share.mjs", content: "// shares the workspace\n" }]).unjudged).toEqual([]);
+    // A unit that has nothing to do with OpenClaw may run what it likes.
+    expect(host([CONFIG, { path: "/etc/systemd/system/x.service", content: "[Service]\nExecStart=/opt/x/run\n" }]).unjudged).toEqual([]);
+  });
+});
+
+describe("OpenClaw container images", () => {
+  const run = (line: string) => openclawSetup("aws:ec2/instance:Instance", { userData: `#cloud-config\n${JSON.stringify({ runcmd: [line] })}` });
+  it.each([
+    "docker run -d --name openclaw --network host ghcr.io/openclaw/openclaw:2026.9.6 gateway --bind lan",
+    "podman run --rm -it -v /etc/openclaw:/home/node/.openclaw:ro 123456789012.dkr.ecr.us-east-1.amazonaws.com/x/openclaw@sha256:" + "a".repeat(64) + " gateway --bind lan",
+    "nerdctl container run openclaw gateway --bind=lan",
+    "docker run --entrypoint openclaw registry.example.com:5000/tools/agent:1 gateway --bind lan",
+  ])("treats the args of %s as openclaw's", (line) => {
+    expect(bindProblems(run(line))).toHaveLength(1);
+  });
+
+  it("does not take another image, or an entrypoint that is not openclaw, for the gateway", () => {
+    expect(run("docker run -d ghcr.io/acme/openclaw-exporter:1 gateway --bind lan").launches).toEqual([]);
+    expect(run("docker run --entrypoint /bin/true ghcr.io/openclaw/openclaw:2026.9.6 gateway --bind lan").launches).toEqual([]);
+  });
+
+  it("reads ECS, Lightsail, Batch and App Runner definitions of the image", () => {
+    const image = "ghcr.io/openclaw/openclaw:2026.9.6";
+    const ecs = openclawSetup("aws:ecs/taskDefinition:TaskDefinition", { containerDefinitions: JSON.stringify([{ name: "gw", image, command: ["gateway", "--bind", "lan"] }]) });
+    const lightsail = openclawSetup("aws:lightsail/containerServiceDeploymentVersion:ContainerServiceDeploymentVersion", { containers: [{ containerName: "gw", image, commands: ["gateway", "--auth", "none"] }] });
+    const batch = openclawSetup("aws:batch/jobDefinition:JobDefinition", { containerProperties: JSON.stringify({ image, command: ["gateway", "--bind", "lan"] }) });
+    const appRunner = openclawSetup("aws:apprunner/service:Service", { sourceConfiguration: { imageRepository: { imageIdentifier: image, imageRepositoryType: "ECR_PUBLIC", imageConfiguration: { startCommand: "gateway --bind lan" } } } });
+    expect(bindProblems(ecs)).toHaveLength(1);
+    expect(authProblems(lightsail).join("\n")).toMatch(/--auth none/);
+    expect(bindProblems(batch)).toHaveLength(1);
+    expect(bindProblems(appRunner)).toHaveLength(1);
+    // Its own entrypoint: the command runs under it, not under openclaw.
+    expect(openclawSetup("aws:ecs/taskDefinition:TaskDefinition", { containerDefinitions: JSON.stringify([{ name: "gw", image, entryPoint: ["/bin/sh", "-c"], command: ["sleep 1"] }]) }).launches).toEqual([]);
+  });
+});
+
+describe("auth and pairing settings not named dangerously*", () => {
+  const cfg = (gateway: object) => ({ configs: [{ path: "/c", edits: [], config: { gateway: { auth: { mode: "token" }, ...gateway } } }], launches: [], funnels: [], unjudged: [] });
+  it.each([
+    [{ controlUi: { allowInsecureAuth: true } }, /allowInsecureAuth is true/],
+    [{ controlUi: { allowInsecure: true } }, /allowInsecure is true/],
+    [{ nodes: { pairing: { autoApproveCidrs: ["10.0.0.0/8"] } } }, /autoApproveCidrs/],
+    [{ nodes: { pairing: { sshVerify: { cidrs: ["::/0"] } } } }, /sshVerify.cidrs covers every address/],
+    [{ auth: { mode: "token", trustedProxy: { deviceAutoApprove: { enabled: true } } } }, /deviceAutoApprove/],
+    [{ auth: { mode: "token", rateLimit: { exemptLoopback: true } } }, /exemptLoopback is true/],
+    [{ allowRealIpFallback: true }, /allowRealIpFallback/],
+    [{ trustedProxies: ["127.0.0.1", "0.0.0.0/0"] }, /trustedProxies/],
+  ])("refuses %j", (gateway, re) => {
+    expect(authProblems(cfg(gateway)).join("\n")).toMatch(re);
+  });
+  it("accepts the kit's settings", () => {
+    expect(authProblems(cfg({ controlUi: { enabled: true }, trustedProxies: ["127.0.0.1"], nodes: { pairing: { autoApproveLocal: false, sshVerify: false } }, auth: { mode: "token", rateLimit: { exemptLoopback: false }, allowTailscale: false } }))).toEqual([]);
+  });
+});
+
+describe("exec safe bins (stacks/execAllowlist.ts predicates)", () => {
+  const level2 = (exec: object, agents?: object) => ({
+    session: { reset: { mode: "daily", atHour: 4, idleMinutes: 30 } },
+    logging: { audit: { enabled: true } },
+    tools: { allow: ["exec", "process"], deny: ["gateway", "openclaw", "plugins"], fs: { workspaceOnly: true }, elevated: { enabled: false }, exec: { mode: "allowlist", ...exec } },
+    ...(agents ? { agents } : {}),
+  });
+  it("refuses shells, interpreters and dispatchers as safe bins, untrusted safe-bin dirs and strictInlineEval off", () => {
+    const v = openclawEnvelopeViolations(2, level2({ safeBins: ["/bin/bash", "python3.12", "/usr/bin/env", "cut"], safeBinTrustedDirs: ["/tmp"], strictInlineEval: false })).join("\n");
+    for (const re of [/safeBins names \/bin\/bash, a shell/, /safeBins names python3.12, an interpreter/, /safeBins names \/usr\/bin\/env, a dispatcher/, /safeBinTrustedDirs names \/tmp/, /strictInlineEval is false/]) expect(v).toMatch(re);
+    expect(v).not.toMatch(/names cut/);
+    expect(openclawEnvelopeViolations(2, level2({}, { entries: { ops: { tools: { exec: { safeBins: ["zsh"] } } } } })).join("\n")).toMatch(/agents.entries.ops.tools: exec.safeBins names zsh/);
+  });
+  it("accepts stream filters from root-owned dirs with strictInlineEval on", () => {
+    expect(openclawEnvelopeViolations(2, level2({ safeBins: ["cut", "/usr/bin/jq", "rg"], safeBinTrustedDirs: ["/usr/bin", "/bin/"], strictInlineEval: true }))).toEqual([]);
+  });
+});

@@ -9,12 +9,13 @@ import { OPENCLAW_GROUP_EXCLUDES, TOOL_ALIASES, TOOL_CATALOG, TOOL_GROUPS, TOOL_
 import { SESSION_IDLE_MAX_MINUTES, SESSION_MAX_HOURS } from "../../stacks/limits";
 import { assignments, isCredentialName, isReference, isWeakSecret, redactCredentials } from "../../stacks/secretShapes";
 import { LEVELS, TRUST_LEVELS, TRUST_LEVEL_TAG, type LevelCapabilities, type TrustLevel } from "../../stacks/trustLevels";
+import { EXEC_DIRS, neverAllowlisted } from "../../stacks/execAllowlist";
 import { shellWords } from "./shellScript";
-import { HOST_PAYLOAD_TYPES, S3_OBJECT_TYPES, SSM_SCRIPT_TYPES, hostPayload, type HostPayload } from "./userData";
+import { CONTAINER_TYPES, HOST_PAYLOAD_TYPES, OPENCLAW_IMAGE, S3_OBJECT_TYPES, SSM_SCRIPT_TYPES, hostPayload, isShellScript, isUnitFile, unitExecLines, type HostPayload } from "./userData";
 import { asArray, asStrings, entriesDeep, isRecord, readKnown, tagsOf } from "./values";
 
 /** Resources that can deliver OpenClaw to a host or change it there: user data, an S3 object (the host bundle or a plain copy), a container, an SSM document, association or maintenance-window task. */
-export const OPENCLAW_TYPES = [...HOST_PAYLOAD_TYPES, ...SSM_SCRIPT_TYPES] as const;
+export const OPENCLAW_TYPES = [...HOST_PAYLOAD_TYPES, ...SSM_SCRIPT_TYPES, ...Object.values(CONTAINER_TYPES)] as const;
 
 /** OpenClaw 2026.9.6's top-level config keys (its strict schema): a JSON5 object of only these is an OpenClaw config. */
 const TOP_LEVEL_KEYS = new Set([
@@ -49,6 +50,8 @@ export interface OpenclawSetup {
   launches: GatewayLaunch[];
   /** Commands that publish something with Tailscale Funnel. */
   funnels: string[];
+  /** What changes the config or starts the gateway by a means the pack does not read: the rules cannot judge it. */
+  unjudged: string[];
 }
 
 export function obj(v: unknown): Record<string, unknown> {
@@ -150,11 +153,39 @@ const OPENCLAW_BIN = /(?:^|\/)openclaw(?:\.mjs|\.js)?$|^openclaw@/;
 /** Options whose next word is a user or group name (sudo -u, runuser -u, setpriv --reuid, ...). */
 const USER_OPTION = /^(?:-[ug]|-l|--user|--group|--login|--reuid|--regid|--setuid|--setgid)$/;
 
+/** Container runtimes' options that take no value (the rest take the next word). */
+const RUN_BOOLEAN_OPTION = /^(?:-[dirtP]+|--(?:detach|rm|interactive|tty|privileged|init|read-only|publish-all|no-healthcheck|oom-kill-disable|sig-proxy|quiet|replace|systemd=\S+))$/;
+
+/**
+ * `docker|podman|nerdctl run|create ... IMAGE ARGS`: where the image's entrypoint sits in the words.
+ * An OpenClaw image's entrypoint is openclaw, so its arguments are openclaw's; --entrypoint replaces it.
+ */
+function containerRunStart(words: string[]): { at: number; entrypoint?: string } | undefined {
+  const rt = words.findIndex((w, i) => /(?:^|\/)(?:docker|podman|nerdctl)$/.test(w) && /^(?:run|create)$/.test(words[i + 1] ?? "") || (/(?:^|\/)(?:docker|podman|nerdctl)$/.test(w) && words[i + 1] === "container" && /^(?:run|create)$/.test(words[i + 2] ?? "")));
+  if (rt < 0) return undefined;
+  let entrypoint: string | undefined;
+  for (let i = rt + (words[rt + 1] === "container" ? 3 : 2); i < words.length; i++) {
+    const w = words[i];
+    if (w.startsWith("-")) {
+      const ep = /^--entrypoint(?:=(.*))?$/.exec(w);
+      if (ep) entrypoint = ep[1] ?? words[++i];
+      else if (!w.includes("=") && !RUN_BOOLEAN_OPTION.test(w)) i++;
+      continue;
+    }
+    // The image: OpenClaw's (its entrypoint is openclaw), or any image whose entrypoint is replaced.
+    return OPENCLAW_IMAGE.test(w) || entrypoint !== undefined ? { at: i, entrypoint } : undefined;
+  }
+  return undefined;
+}
+
 /** The openclaw words of a command line: [subcommand words, flags] after the binary, or undefined. */
 function openclawInvocation(line: string): { args: string[]; flags: Record<string, string | true>; env: Record<string, string> } | undefined {
-  const words = shellWords(line);
+  let words = shellWords(line);
+  const run = containerRunStart(words);
+  // An entrypoint other than openclaw runs its own program: judged as that command line.
+  if (run) words = run.entrypoint !== undefined && !OPENCLAW_BIN.test(run.entrypoint) ? [...words.slice(0, run.at), ...shellWords(run.entrypoint), ...words.slice(run.at + 1)] : [...words.slice(0, run.at), "openclaw", ...words.slice(run.at + 1)];
   // `sudo -u openclaw openclaw ...`: a user or group named openclaw is an option's value, not the binary.
-  const at = words.findIndex((w, i) => OPENCLAW_BIN.test(w) && !USER_OPTION.test(words[i - 1] ?? "") && !/^(?:su|runuser|chown|chgrp|id|useradd|usermod|groupadd)$/.test(words[i - 1] ?? ""));
+  const at = run && (run.entrypoint === undefined || OPENCLAW_BIN.test(run.entrypoint)) ? run.at : words.findIndex((w, i) => OPENCLAW_BIN.test(w) && !USER_OPTION.test(words[i - 1] ?? "") && !/^(?:su|runuser|chown|chgrp|id|useradd|usermod|groupadd)$/.test(words[i - 1] ?? ""));
   if (at < 0) return undefined;
   const env: Record<string, string> = {};
   for (const w of words.slice(0, at)) {
@@ -203,6 +234,149 @@ function configValue(raw: string): unknown {
   } catch {
     return raw;
   }
+}
+
+
+// ---- writes and launches the pack does not model ------------------------------------------------
+
+/** Programs that read a file named on their command line and change nothing (their redirects are modeled). */
+const READS_ONLY = new Set([
+  "cat", "test", "[", "stat", "ls", "grep", "egrep", "fgrep", "rg", "head", "tail", "sha256sum", "sha1sum", "md5sum", "b2sum", "diff", "cmp", "wc", "file",
+  "readlink", "realpath", "echo", "printf", "jq", "yq", "export", "declare", "local", "readonly", "chmod", "chown", "chgrp", "systemd-analyze", "getfacl", "true", "false",
+]);
+/** Programs that copy a file named on their command line: they write only their destination. */
+const COPIES = new Set(["cp", "install", "rsync", "scp"]);
+/** Programs that put files into a directory they are given (a destination, -C, -d, --directory). */
+const FILLS_DIRECTORY = new Set(["cp", "mv", "install", "ln", "rsync", "scp", "tar", "unzip", "aws", "gsutil", "rclone", "curl", "wget", "git", "busybox"]);
+/** What precedes the program without being it. */
+const PREFIX = new Set(["sudo", "doas", "env", "nohup", "exec", "command", "time", "setsid", "nice", "ionice", "stdbuf", "runuser"]);
+
+/** Simple commands of a line (split on ; && || | &), each without its redirections. */
+function simpleCommands(line: string): string[][] {
+  const out: string[][] = [[]];
+  for (const w of shellWords(line)) {
+    if (/^(?:;|&&|\|\||\||&)$/.test(w)) out.push([]);
+    else out[out.length - 1].push(w);
+  }
+  return out
+    .map((words) => {
+      const kept: string[] = [];
+      for (let i = 0; i < words.length; i++) {
+        if (/^\d?(?:>>?|<)$|^&>$/.test(words[i])) i++;
+        else if (!/^\d?(?:>>?|<)\S|^&>\S/.test(words[i])) kept.push(words[i]);
+      }
+      return kept;
+    })
+    .filter((w) => w.length > 0);
+}
+
+/** The program of a simple command (after env assignments and prefixes like sudo -u X), and its arguments. */
+function programOf(words: string[]): { program: string; args: string[] } {
+  let i = 0;
+  while (i < words.length) {
+    const w = words[i];
+    const name = path.posix.basename(w);
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
+    else if (PREFIX.has(name)) {
+      i++;
+      while (i < words.length && words[i].startsWith("-")) i += USER_OPTION.test(words[i]) ? 2 : 1;
+    } else break;
+  }
+  return { program: path.posix.basename(words[i] ?? ""), args: words.slice(i + 1) };
+}
+
+/** Is this simple command openclaw itself (its own `config set`/`validate` are modeled or read-only)? */
+function runsOpenclaw(program: string, args: string[]): boolean {
+  const first = args.find((a) => !a.startsWith("-")) ?? "";
+  return OPENCLAW_BIN.test(program) || ((INTERPRETERS.test(program) || /^(?:npx|pnpm|bunx|pnpx)$/.test(program)) && OPENCLAW_BIN.test(first));
+}
+
+/** The destination of a cp/mv/install/ln/rsync/scp: -t DIR, --target-directory=DIR, else the last operand. */
+function destinationOf(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "-t" || args[i] === "--target-directory") return args[i + 1];
+    const m = /^--target-directory=(.*)$/.exec(args[i]);
+    if (m) return m[1];
+  }
+  return args.filter((a) => !a.startsWith("-")).pop();
+}
+
+/**
+ * Commands that write an OpenClaw config path by a means the pack does not read (sed -i, mv/cp/ln/install/dd
+ * onto it, an interpreter, a download into it or its directory): what the gateway reads is then unknown.
+ * Modeled writes are left alone: write_files, heredoc/echo redirects (shellScript.ts), `openclaw config set`.
+ */
+function unmodeledConfigWrites(payload: HostPayload, targets: ReadonlySet<string>): string[] {
+  const dirs = new Set([...targets].map((t) => path.posix.dirname(t)).filter((d) => d.split("/").length > 2));
+  const names = new Set([...targets].map((t) => path.posix.basename(t)));
+  const isTarget = (w: string) => targets.has(w) || (w.startsWith("/") && namedLikeConfig(w));
+  // A config's path inside a word (of=..., a -c program), not a longer name beside it (openclaw.json.bak).
+  const contains = (w: string, t: string) => new RegExp(`${t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w.-])`).test(w);
+  const mentionsTarget = (w: string) => isTarget(w) || [...targets].some((t) => contains(w, t)) || /\/openclaw\.json5?(?![\w.-])/.test(w);
+  const isDir = (w: string) => dirs.has(w.replace(/\/+$/, ""));
+  const out: string[] = [];
+  for (const cmd of payload.commands) {
+    for (const words of simpleCommands(cmd.line)) {
+      const { program, args } = programOf(words);
+      if (runsOpenclaw(program, args)) continue;
+      const hits = args.filter(mentionsTarget);
+      const intoDir = FILLS_DIRECTORY.has(program) && args.some((a) => isDir(a) || (/^--(?:directory|target-directory)=/.test(a) && isDir(a.slice(a.indexOf("=") + 1))));
+      if (hits.length === 0 && !intoDir) continue;
+      if (READS_ONLY.has(program) || (program === "sed" && !args.some((a) => /^-[a-zA-Z]*i|^--in-place/.test(a)))) continue;
+      if (COPIES.has(program) && !intoDir) {
+        const dest = destinationOf(args);
+        if (dest === undefined || !mentionsTarget(dest)) continue;
+      }
+      if (intoDir && hits.length === 0 && COPIES.has(program)) {
+        // A copy into the config's directory writes a config only when it carries a config's name.
+        const sources = args.filter((a) => !a.startsWith("-") && !isDir(a));
+        if (!sources.some((src) => names.has(path.posix.basename(src)) || namedLikeConfig(src))) continue;
+      }
+      out.push(`${cmd.via}: \`${redactCredentials(words.join(" "))}\` changes the OpenClaw config (${[...hits, ...args.filter(isDir)].slice(0, 2).join(", ")}) by a means this plan does not read; ship the final config with write_files, a heredoc, an S3 object or \`openclaw config set\``);
+    }
+  }
+  return out;
+}
+
+/** Interpreters whose first operand is the program they run. */
+const INTERPRETERS = /^(?:node|nodejs|bun|deno|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|(?:ba|da|k|z|a)?sh)$/;
+/** Where a unit's program is the machine image's own binary, not a script shipped beside it. */
+const SYSTEM_DIRS = /^\/(?:usr\/)?(?:s?bin|lib\/systemd)\/[^/]+$/;
+
+/**
+ * A unit that may start the gateway (it mentions OpenClaw) whose ExecStart runs a program this plan cannot
+ * read: a script not delivered with the resource, or one in a language the pack does not follow that names
+ * openclaw (a program that never spells the binary's or package's name does not start it).
+ */
+function unreadableLaunchers(payload: HostPayload): string[] {
+  const latest = new Map<string, { content?: string }>();
+  for (const f of payload.files) latest.set(f.path, f);
+  const out: string[] = [];
+  for (const [unitPath, f] of latest) {
+    if (f.content === undefined || !isUnitFile(unitPath, f.content) || !/openclaw/i.test(f.content)) continue;
+    for (const e of unitExecLines(f.content)) {
+      if (e.directive !== "ExecStart" || openclawInvocation(e.line)) continue;
+      const { program, args } = programOf(shellWords(e.line));
+      const full = shellWords(e.line).find((w) => path.posix.basename(w) === program) ?? program;
+      const interpreted = INTERPRETERS.test(program);
+      const script = interpreted ? args.find((a) => !a.startsWith("-")) : full;
+      if (script === undefined) continue;
+      if (!interpreted && SYSTEM_DIRS.test(full)) continue;
+      const shipped = latest.get(script);
+      // Run by a shell (or by its #! line), a shipped script is followed; run by another interpreter it is not.
+      const followed = shipped?.content !== undefined && (interpreted ? /sh$/.test(program) : isShellScript(shipped.content));
+      const problem =
+        shipped === undefined
+          ? "which this resource does not deliver"
+          : shipped.content === undefined
+            ? "whose content cannot be read"
+            : followed || !/openclaw/.test(shipped.content)
+              ? undefined
+              : "in a language this plan does not follow, and it names openclaw";
+      if (problem) out.push(`unit ${unitPath}: ExecStart runs ${script}, ${problem}; it may start the gateway with any flags: start openclaw in ExecStart itself, or ship the script as a shell script with the resource`);
+    }
+  }
+  return out;
 }
 
 const setupCache = new WeakMap<HostPayload, OpenclawSetup>();
@@ -275,14 +449,16 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
       }
     }
   }
-  const setup = { configs, launches, funnels };
+  const targets = new Set([...named, ...configs.map((c) => c.path).filter((p) => p.startsWith("/"))]);
+  const unjudged = [...unmodeledConfigWrites(payload, targets), ...unreadableLaunchers(payload)];
+  const setup = { configs, launches, funnels, unjudged };
   setupCache.set(payload, setup);
   return setup;
 }
 
 export function shipsOpenclaw(type: string, props: Record<string, unknown>): boolean {
   const s = openclawSetup(type, props);
-  return s.configs.length > 0 || s.launches.length > 0 || s.funnels.length > 0 || openclawUnseen(type, props).length > 0;
+  return s.configs.length > 0 || s.launches.length > 0 || s.funnels.length > 0 || s.unjudged.length > 0 || openclawUnseen(type, props).length > 0;
 }
 
 /** An S3 object named like an OpenClaw config whose content cannot be seen offline. */
@@ -341,6 +517,30 @@ export const RATE_LIMIT_FLOOR = { maxAttempts: 10, windowMs: 60_000, lockoutMs: 
 
 const isLiteralSecret = (v: unknown): v is string => typeof v === "string" && v.trim() !== "" && !isReference(v);
 
+/** A CIDR (or address list entry) that covers every address: 0.0.0.0/0, ::/0, "*", "any". */
+const EVERY_ADDRESS = (v: unknown) => typeof v === "string" && /^(?:\*|any|all|0\.0\.0\.0\/0|::\/0|0\.0\.0\.0|::)$/i.test(v.trim());
+
+/**
+ * OpenClaw 2026.9.6 settings not spelled dangerously* that weaken gateway auth or device/node pairing
+ * (sources in openclaw-gateway-auth.ts's header). Each is judged at every level.
+ */
+export function authWeakeningProblems(config: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const gateway = obj(config.gateway);
+  const controlUi = obj(gateway.controlUi);
+  const auth = obj(gateway.auth);
+  const pairing = obj(obj(gateway.nodes).pairing);
+  if (controlUi.allowInsecureAuth === true) out.push("gateway.controlUi.allowInsecureAuth is true: the Control UI takes a bare token over plain HTTP without device identity");
+  if (controlUi.allowInsecure === true) out.push("gateway.controlUi.allowInsecure is true: no device identity for the Control UI, and Host-header origin fallback");
+  if (asArray(pairing.autoApproveCidrs).length > 0) out.push(`gateway.nodes.pairing.autoApproveCidrs is ${JSON.stringify(pairing.autoApproveCidrs)}: node pairing (system.run on the node) is approved by source address, not by a human; leave it unset`);
+  if (asArray(obj(pairing.sshVerify).cidrs).some(EVERY_ADDRESS)) out.push("gateway.nodes.pairing.sshVerify.cidrs covers every address: SSH-verified auto-approval probes any host that asks");
+  if (obj(obj(auth.trustedProxy).deviceAutoApprove).enabled === true) out.push("gateway.auth.trustedProxy.deviceAutoApprove.enabled is true: devices behind the proxy pair without an operator");
+  if (obj(auth.rateLimit).exemptLoopback === true) out.push("gateway.auth.rateLimit.exemptLoopback is true: local processes guess the token unthrottled (mistake 1, trusting loopback)");
+  if (gateway.allowRealIpFallback === true) out.push("gateway.allowRealIpFallback is true: a client picks its own address with X-Real-IP (local detection and rate limits)");
+  if (asArray(gateway.trustedProxies).some(EVERY_ADDRESS)) out.push(`gateway.trustedProxies is ${JSON.stringify(gateway.trustedProxies)}: any client's forwarded headers are believed`);
+  return out;
+}
+
 /** Where the gateway runs without token authentication, or with a token anyone can read or guess. */
 export function authProblems(setup: OpenclawSetup): string[] {
   const out: string[] = [];
@@ -367,6 +567,7 @@ export function authProblems(setup: OpenclawSetup): string[] {
     }
     const origins = asStrings(obj(gateway.controlUi).allowedOrigins);
     if (origins.some((o) => o.trim() === "*" || o.trim() === "null")) out.push(`${at}: gateway.controlUi.allowedOrigins lets any web page's origin drive the Control UI`);
+    out.push(...authWeakeningProblems(c.config).map((p) => `${at}: ${p}`));
   }
   for (const l of setup.launches) {
     const auth = l.flags.auth;
@@ -504,6 +705,23 @@ function execProblem(exec: Record<string, unknown>): string | undefined {
 }
 
 /**
+ * Safe bins run with no approval: the kit's own allowlist predicates (stacks/execAllowlist.ts) decide what
+ * may never be one (shells, interpreters, dispatchers, ...), and they may come only from root-owned directories.
+ */
+function safeBinProblems(label: string, exec: Record<string, unknown>, commandsReachable: boolean): string[] {
+  const out: string[] = [];
+  for (const bin of asStrings(exec.safeBins)) {
+    const why = neverAllowlisted(bin.trim());
+    if (why) out.push(`${label}: exec.safeBins names ${bin}, ${why}: it would run any program unasked`);
+  }
+  for (const dir of asStrings(exec.safeBinTrustedDirs)) {
+    if (!EXEC_DIRS.includes(`${dir.trim().replace(/\/+$/, "")}/` as (typeof EXEC_DIRS)[number])) out.push(`${label}: exec.safeBinTrustedDirs names ${dir}; only root-owned ${EXEC_DIRS.join(", ")} may hold safe bins`);
+  }
+  if (commandsReachable && exec.strictInlineEval === false) out.push(`${label}: exec.strictInlineEval is false: interpreter inline code (python -c, node -e) passes the allowlist`);
+  return out;
+}
+
+/**
  * Where an OpenClaw config lets the agent do more than trust level `level` allows. Pure, so the kit's
  * component tests can run it on the rendered config. [] means the config is inside the envelope.
  */
@@ -524,6 +742,7 @@ export function openclawEnvelopeViolations(level: TrustLevel, config: unknown): 
     const runtime = TOOL_GROUPS["group:runtime"].filter((t) => toolReachable(scope.tools, extra, t));
     const execIssue = runtime.length > 0 ? execProblem(obj(scope.tools.exec)) : undefined;
     if (execIssue) problems.push(`${scope.label}: ${runtime.join(", ")} reachable and ${execIssue}; use "ask" or "allowlist" (a human approves misses)`);
+    problems.push(...safeBinProblems(scope.label, obj(scope.tools.exec), runtime.length > 0));
     const fsTools = ["read", "write", "edit", "apply_patch"].filter((t) => toolReachable(scope.tools, extra, t));
     if (fsTools.length > 0 && obj(scope.tools.fs).workspaceOnly !== true) {
       problems.push(`${scope.label}: ${fsTools.join(", ")} reachable without fs.workspaceOnly: true (files outside the workspace)`);

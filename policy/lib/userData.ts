@@ -158,10 +158,11 @@ class Collector implements HostPayload {
     if (f.content !== undefined) this.text(`${f.via} ${f.path}`, f.content);
   }
 
-  script(script: string, via: string): void {
+  /** followed: a script file the payload runs; a file it writes at a path only it knows ($var/...) is its own scratch. */
+  script(script: string, via: string, followed = false): void {
     const fx = shellEffects(script);
     for (const line of fx.commands) this.commands.push({ line, via });
-    for (const f of fx.files) this.file({ path: f.path, content: f.content, append: f.append, via: `${via} writes` });
+    for (const f of fx.files) if (!(followed && !f.path.startsWith("/"))) this.file({ path: f.path, content: f.content, append: f.append, via: `${via} writes` });
     for (const input of fx.inputs) this.text(`${via} heredoc`, input);
   }
 }
@@ -390,6 +391,63 @@ function s3Object(props: Record<string, unknown>, out: Collector): void {
   if (text !== undefined && ["mime", "cloud-config", "cloud-config-archive", "shell"].includes(sniff(text))) decodeDocument(Buffer.from(text, "utf8"), `${where} ${name}`, out, 1);
 }
 
+/** An OpenClaw container image: any registry, tag or digest whose repository's last name is openclaw (ghcr.io/openclaw/openclaw:2026.9.6). */
+export const OPENCLAW_IMAGE = /^(?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[a-z0-9._-]+\/)*openclaw(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
+
+/** The command a container runs: its entrypoint override, else the image's (openclaw for OpenClaw's images), then its command/args. */
+function containerLine(image: unknown, entryPoint: unknown, command: unknown): string | undefined {
+  const ep = (typeof entryPoint === "string" ? [entryPoint] : asArray(entryPoint)).map(String);
+  const cmd = (typeof command === "string" ? [command] : asArray(command)).map(String);
+  const words = ep.length > 0 ? [...ep, ...cmd] : typeof image === "string" && OPENCLAW_IMAGE.test(image) ? ["openclaw", ...cmd] : cmd;
+  return words.length > 0 ? commandLine(words) : undefined;
+}
+
+export const CONTAINER_TYPES = {
+  lightsail: "aws:lightsail/containerServiceDeploymentVersion:ContainerServiceDeploymentVersion",
+  batch: "aws:batch/jobDefinition:JobDefinition",
+  appRunner: "aws:apprunner/service:Service",
+} as const;
+
+const parsedJson = (v: unknown): unknown => {
+  if (typeof v !== "string") return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Lightsail container deployments, Batch job definitions (container, ECS and EKS properties) and App Runner image services. */
+function otherContainers(type: string, props: Record<string, unknown>, out: Collector): void {
+  const take = (where: string, image: unknown, entryPoint: unknown, command: unknown) => {
+    const line = containerLine(image, entryPoint, command);
+    if (line !== undefined) out.commands.push({ line, via: `${where} command` });
+  };
+  if (type === CONTAINER_TYPES.lightsail) {
+    for (const c of asArray(readKnown(props, "containers", undefined))) if (isRecord(c)) take(`Lightsail container ${String(c.containerName)}`, c.image, undefined, c.commands);
+  } else if (type === CONTAINER_TYPES.batch) {
+    const cp = parsedJson(readKnown(props, "containerProperties", undefined));
+    if (isRecord(cp)) take("Batch container", cp.image, undefined, cp.command);
+    const ecs = parsedJson(readKnown(props, "ecsProperties", undefined));
+    for (const tp of asArray(isRecord(ecs) ? ecs.taskProperties : undefined)) {
+      for (const c of asArray(isRecord(tp) ? tp.containers : undefined)) if (isRecord(c)) take(`Batch container ${String(c.name)}`, c.image, c.entryPoint, c.command);
+    }
+    const eks = readKnown(props, "eksProperties", undefined);
+    const pod = isRecord(eks) ? readKnown(eks, "podProperties", undefined) : undefined;
+    for (const c of asArray(isRecord(pod) ? readKnown(pod, "containers", undefined) : undefined)) if (isRecord(c)) take(`Batch EKS container ${String(c.name)}`, c.image, c.commands, c.args);
+  } else if (type === CONTAINER_TYPES.appRunner) {
+    const src = readKnown(props, "sourceConfiguration", undefined);
+    const repo = isRecord(src) ? readKnown(src, "imageRepository", undefined) : undefined;
+    if (!isRecord(repo)) return;
+    const conf = readKnown(repo, "imageConfiguration", undefined);
+    const start = isRecord(conf) ? readKnown(conf, "startCommand", undefined) : undefined;
+    const image = readKnown(repo, "imageIdentifier", undefined);
+    // App Runner's startCommand replaces the image's command, not its entrypoint.
+    if (typeof image === "string" && OPENCLAW_IMAGE.test(image)) take("App Runner service", image, undefined, typeof start === "string" ? start.split(/\s+/) : undefined);
+    else if (typeof start === "string") out.commands.push({ line: start, via: "App Runner service startCommand" });
+  }
+}
+
 function ecsTask(props: Record<string, unknown>, out: Collector): void {
   const defs = readKnown(props, "containerDefinitions", undefined);
   let parsed: unknown = defs;
@@ -404,8 +462,8 @@ function ecsTask(props: Record<string, unknown>, out: Collector): void {
   for (const c of asArray(parsed)) {
     if (!isRecord(c)) continue;
     const where = `container ${typeof c.name === "string" ? c.name : "(unnamed)"}`;
-    const words = [...asArray(c.entryPoint), ...asArray(c.command)].map(String);
-    if (words.length > 0) out.commands.push({ line: commandLine(words) ?? "", via: `${where} command` });
+    const line = containerLine(c.image, c.entryPoint, c.command);
+    if (line !== undefined) out.commands.push({ line, via: `${where} command` });
     const env = asArray(c.environment).flatMap((e) => (isRecord(e) && typeof e.name === "string" && typeof e.value === "string" ? [`${e.name}=${e.value}`] : []));
     if (env.length > 0) out.text(`${where} environment`, `${env.join("\n")}\n`);
   }
@@ -470,15 +528,74 @@ function ssmInvocation(type: string, props: Record<string, unknown>, out: Collec
 
 const UNIT_PATH = /\/systemd\/(?:system|user)\/[^/]+(?:\.d\/[^/]+\.conf|\.(?:service|socket|timer|path))$/;
 
-/** Units' Exec lines are commands the host runs (systemd strips the -@:+! prefixes). */
+/** Is this file a systemd unit (or drop-in)? */
+export function isUnitFile(path: string, content: string): boolean {
+  return UNIT_PATH.test(path) || /^\[Service\]/m.test(content);
+}
+
+/** A unit's Exec lines, continuations joined and the -@:+! prefixes systemd strips removed. */
+export function unitExecLines(content: string): Array<{ directive: string; line: string }> {
+  const out: Array<{ directive: string; line: string }> = [];
+  for (const l of content.replace(/[ \t]*\\\r?\n[ \t]*/g, " ").split(/\r?\n/)) {
+    const m = /^\s*(Exec(?:Start|StartPre|StartPost|Reload|Stop|StopPost))\s*=\s*[-@:+!]*(.*)$/.exec(l);
+    if (m && m[2].trim() !== "") out.push({ directive: m[1], line: m[2].trim() });
+  }
+  return out;
+}
+
+/** Units' Exec lines are commands the host runs. */
 function unitCommands(out: Collector): void {
   for (const f of [...out.files]) {
-    if (f.content === undefined || !(UNIT_PATH.test(f.path) || /^\[Service\]/m.test(f.content))) continue;
-    const lines = f.content.replace(/[ \t]*\\\r?\n[ \t]*/g, " ").split(/\r?\n/);
-    for (const l of lines) {
-      const m = /^\s*Exec(?:Start|StartPre|StartPost|Reload|Stop|StopPost)\s*=\s*[-@:+!]*(.*)$/.exec(l);
-      if (m && m[1].trim() !== "") out.commands.push({ line: m[1].trim(), via: `unit ${f.path}` });
-    }
+    if (f.content === undefined || !isUnitFile(f.path, f.content)) continue;
+    for (const e of unitExecLines(f.content)) out.commands.push({ line: e.line, via: `unit ${f.path}` });
+  }
+}
+
+/** Shells whose scripts shellEffects reads; a script in another language is not followed. */
+const SHELL = /^(?:\/(?:usr\/)?bin\/)?(?:env[ \t]+)?(?:ba|da|k|z|a)?sh$/;
+/** cloud-init runs every file in these directories (cc_scripts_per_boot/instance/once). */
+const CLOUD_INIT_SCRIPT_DIR = /^\/var\/lib\/cloud\/scripts\/per-(?:boot|instance|once)\/[^/]+$/;
+
+/** The interpreter a script's #! line names (without arguments), or undefined. */
+export function shebang(content: string): string | undefined {
+  const m = /^#![ \t]*(\S+)(?:[ \t]+(\S+))?/.exec(content);
+  if (!m) return undefined;
+  return /(?:^|\/)env$/.test(m[1]) && m[2] !== undefined ? m[2] : m[1];
+}
+
+export const isShellScript = (content: string) => {
+  const sb = shebang(content);
+  return sb === undefined ? !content.startsWith("#!") : SHELL.test(sb) || /(?:^|\/)(?:ba|da|k|z|a)?sh$/.test(sb);
+};
+
+/** The script file a command line executes: its first word when it is a path, or `sh FILE` / `. FILE`. */
+export function executedPath(line: string): string | undefined {
+  const words = line.trim().split(/\s+/).filter((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+  const first = (words[0] ?? "").replace(/^["']|["']$/g, "");
+  if (first === "exec" || first === "nohup" || first === "setsid") return executedPath(words.slice(1).join(" "));
+  if ((first === "." || first === "source" || /(?:^|\/)(?:ba|da|k|z|a)?sh$/.test(first)) && words[1] !== undefined && words[1].startsWith("/")) return words[1].replace(/^["']|["']$/g, "");
+  return first.startsWith("/") ? first : undefined;
+}
+
+/**
+ * Shell scripts the payload delivers and runs (a unit's or runcmd's command naming the file, or a file in
+ * cloud-init's per-boot/per-instance/per-once directories): their lines are commands the host runs too.
+ */
+function followScripts(out: Collector): void {
+  const latest = new Map<string, HostFile>();
+  for (const f of out.files) latest.set(f.path, f);
+  const followed = new Set<string>();
+  const follow = (path: string, via: string) => {
+    const f = latest.get(path);
+    if (!f || f.content === undefined || followed.has(path) || followed.size > 50 || !isShellScript(f.content)) return;
+    followed.add(path);
+    out.script(f.content, `script ${path} (run by ${via})`, true);
+  };
+  for (const f of out.files) if (CLOUD_INIT_SCRIPT_DIR.test(f.path)) follow(f.path, "cloud-init");
+  // out.commands grows as scripts are followed: scripts that run scripts are read too.
+  for (let i = 0; i < out.commands.length; i++) {
+    const p = executedPath(out.commands[i].line);
+    if (p !== undefined) follow(p, out.commands[i].via);
   }
 }
 
@@ -508,12 +625,14 @@ export function hostPayload(type: string, props: Record<string, unknown>): HostP
   const s3 = (S3_OBJECT_TYPES as readonly string[]).includes(type);
   const ecs = type === ECS_TASK;
   const ssm = (SSM_SCRIPT_TYPES as readonly string[]).includes(type);
-  const userData = s3 || ecs || ssm ? [] : userDataStrings(props);
+  const container = (Object.values(CONTAINER_TYPES) as string[]).includes(type);
+  const userData = s3 || ecs || ssm || container ? [] : userDataStrings(props);
   const key = JSON.stringify([
     type,
     userData,
     s3 ? [readKnown(props, "key", 0), readKnown(props, "bucket", 0), readKnown(props, "content", 0), readKnown(props, "contentBase64", 0), readKnown(props, "source", 0)] : 0,
     ecs ? readKnown(props, "containerDefinitions", 0) : 0,
+    container ? [readKnown(props, "containers", 0), readKnown(props, "containerProperties", 0), readKnown(props, "ecsProperties", 0), readKnown(props, "eksProperties", 0), readKnown(props, "sourceConfiguration", 0)] : 0,
     ssm ? [readKnown(props, "content", 0), readKnown(props, "documentType", 0), readKnown(props, "documentFormat", 0), readKnown(props, "parameters", 0), readKnown(props, "taskInvocationParameters", 0)] : 0,
   ]);
   const hit = cache.get(key);
@@ -522,9 +641,11 @@ export function hostPayload(type: string, props: Record<string, unknown>): HostP
   for (const ud of userData) decodeDocument(Buffer.from(ud.raw, "utf8"), ud.where, out, 0);
   if (s3) s3Object(props, out);
   if (ecs) ecsTask(props, out);
+  if (container) otherContainers(type, props, out);
   if (type === SSM_DOCUMENT) ssmDocument(props, out);
   else if (ssm) ssmInvocation(type, props, out);
   unitCommands(out);
+  followScripts(out);
   if (cache.size > 64) cache.clear();
   cache.set(key, out);
   return out;

@@ -40,6 +40,7 @@ import { openclawGatewayLoopback } from "./openclaw-gateway-loopback";
 import { openclawNoDangerousFlags } from "./openclaw-no-dangerous-flags";
 import { openclawNoFunnel } from "./openclaw-no-funnel";
 import { openclawTrustEnvelope } from "./openclaw-trust-envelope";
+import { openclawTrustLevelStrictest } from "./openclaw-trust-level-strictest";
 import { resourcePolicyNotPublic } from "./resource-policy-not-public";
 import { s3NoPublicAcl } from "./s3-no-public-acl";
 import { rotationLambdaPermissionScoped } from "./rotation-lambda-permission-scoped";
@@ -124,4 +125,5 @@ export const RULES: readonly Rule[] = [
   openclawNoFunnel,
   openclawNoDangerousFlags,
   openclawTrustEnvelope,
+  openclawTrustLevelStrictest,
 ];

@@ -24,7 +24,7 @@ export const openclawConfigReadable: ResourceRule = {
   validateResource(type, props) {
     const unseen = openclawUnseen(type, props);
     const setup = openclawSetup(type, props);
-    const blind = [...unseen, ...setup.configs.flatMap((c) => (c.blind ? [c.blind] : []))];
+    const blind = [...unseen, ...setup.configs.flatMap((c) => (c.blind ? [c.blind] : [])), ...setup.unjudged];
     if (blind.length > 0) throw new CannotJudge(blind.join("; "));
     return [
       ...setup.configs.flatMap((f) => (f.error ? [`${f.path}: ${f.error}`] : [])),

@@ -2,7 +2,9 @@
 // capabilities of the level the resource declares (tag clawkeep:trustLevel; untagged = level 0):
 // the tools it lets the agent reach (no file access at L0, no commands below L2, no cron below L3,
 // exec approvals by a human or an allowlist, file tools confined to the workspace, never elevated
-// exec or the self-reconfiguring gateway/openclaw/plugins tools), who may talk to it (no open DM
+// exec or the self-reconfiguring gateway/openclaw/plugins tools; no shell, interpreter or dispatcher as
+// an exec safe bin, by the kit's own allowlist predicates in stacks/execAllowlist.ts; strictInlineEval
+// not turned off), who may talk to it (no open DM
 // or group policy), session limits (idle reset within 30 minutes; daily reset where sessions are
 // time-limited) and audit settings (audit log on, redaction not emptied).
 // Checklist: best practice 7, gradual trust; "File system sandboxing configured"; "Destructive
