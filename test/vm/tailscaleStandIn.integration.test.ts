@@ -255,6 +255,24 @@ describe.skipIf(!needTools("dpkg-deb", "gpg", "gpgconf", "openssl"))("the stand-
       expect(fs.readFileSync(logFile(), "utf8")).not.toContain(inline);
     });
 
+    it("logout returns only once tailscaled has logged the node out, and fails when it never does", async () => {
+      expect(JSON.parse(cli("status", "--json").stdout)).toEqual({ BackendState: "Running" });
+      const out = await runAsync(path.join(bin, "usr/bin/tailscale"), ["logout"], standInEnv());
+      expect(out.status, out.stderr).toBe(0);
+      // No wait here: the state already says so when the CLI returns.
+      expect(fs.readFileSync(path.join(root, "var/lib/tailscale/clawkeep-vm-test.state"), "utf8").trim()).toBe("NeedsLogin");
+      // Logged in again, then a daemon that no longer answers: the CLI says the logout was not confirmed.
+      expect(cli("up", "--auth-key=file:/nonexistent/authkey").status).toBe(0);
+      fs.writeFileSync(path.join(root, "var/lib/tailscale/clawkeep-vm-test.state"), "Running\n");
+      daemon?.kill("SIGSTOP");
+      try {
+        const stuck = await runAsync("timeout", ["60", path.join(bin, "usr/bin/tailscale"), "logout"], standInEnv());
+        expect(stuck.status).not.toBe(0);
+      } finally {
+        daemon?.kill("SIGCONT");
+      }
+    }, 90_000);
+
     it("the VM check's judge passes on what the stand-in and apt record, and fails on each departure", async () => {
       const lines = logLines();
       const expected = EXPECTED;

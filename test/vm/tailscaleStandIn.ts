@@ -56,6 +56,15 @@ case "\${args[0]:-} \${args[1]:-}" in
   "up "* | "serve "* | "funnel "* | "version "* | "logout "*) ;;
   *) echo "stand-in tailscale: unsupported call: \${args[*]}" >&2; exit 64 ;;
 esac
+# Like the real CLI, logout returns once tailscaled has logged the node out (up to 20 s), not when the request is sent.
+if [[ \${args[0]:-} == logout ]]; then
+  for _ in $(seq 80); do
+    if [[ $(cat "$state" 2>/dev/null) == NeedsLogin ]]; then exit 0; fi
+    sleep 0.25
+  done
+  echo "stand-in tailscale: tailscaled did not confirm the logout" >&2
+  exit 1
+fi
 `;
 
 const DAEMON = `#!/bin/bash
@@ -77,8 +86,9 @@ while IFS= read -r line <&3; do
   if [[ $line =~ $logged_in ]]; then echo Running >"$state"; fi
   # A logout leaves the tailnet: the node must log in again; the serial console shows it (the VM is gone after).
   if [[ $line =~ $logged_out ]]; then
-    echo NeedsLogin >"$state"
+    # The console line first: the CLI returns once the state says so, and shutdown may stop this daemon right after.
     if [[ -z $root ]]; then echo "clawkeep-vm-test tailscaled stand-in: node logged out of the tailnet" >/dev/kmsg || true; fi
+    echo NeedsLogin >"$state"
   fi
 done
 `;
