@@ -6,7 +6,8 @@
 import { dangerousPolicyPath, dangerousStatements, managedPolicyName } from "./awsManagedPolicies";
 import { grantOf, grantOnAny, hasWildcard, parseKnownPolicy, parsePolicy, type ParsedPolicy, type Statement } from "./policyDoc";
 import { UNKNOWN, field, handles, type Known } from "./references";
-import type { StackResource } from "./types";
+import type { StackResource, StackViolation } from "./types";
+import { CannotJudge } from "./unknown";
 import { asArray, asStrings, isRecord, readKnown } from "./values";
 
 export const ROLE = "aws:iam/role:Role";
@@ -553,3 +554,28 @@ export function ownAccounts(resources: readonly StackResource[]): Set<string> {
   return out;
 }
 
+
+/**
+ * Every EC2 host role judged by `find` over its grants (boundary applied): one finding a role, worded by
+ * `describe` (what was found, and which policies granted it). A customer managed policy the program attaches
+ * to a host role but does not define only the account knows: with no finding, that is "cannot judge", never a pass.
+ */
+export function judgeHostRoles<F>(
+  resources: readonly StackResource[],
+  find: (statements: Statement[], boundary?: Statement[]) => F[],
+  describe: (role: string, found: F[], grantedBy: (s: Statement) => string) => string,
+): StackViolation[] {
+  const hostRoles = hostRoleUrns(resources);
+  if (hostRoles.size === 0) return [];
+  const out: StackViolation[] = [];
+  const unseen: string[] = [];
+  for (const id of identitiesOf(resources)) {
+    if (id.kind !== "role" || !id.resource || !hostRoles.has(id.resource.urn)) continue;
+    for (const u of id.unresolved) unseen.push(`${u.arn} (attached to host role ${id.label} by ${u.by})`);
+    const from = new Map(id.grants.map((g) => [g.statement, g.from]));
+    const found = find(id.grants.map((g) => g.statement), id.boundary);
+    if (found.length > 0) out.push({ urn: id.resource.urn, message: describe(id.label, found, (st) => from.get(st) ?? "its policies") });
+  }
+  if (out.length === 0 && unseen.length > 0) throw new CannotJudge(`the documents of customer managed policies the program attaches to host roles but does not define: ${[...new Set(unseen)].join("; ")}`);
+  return out;
+}

@@ -6,9 +6,8 @@
 // policy the program attaches but does not define only the account knows: the rule cannot judge it.
 // Checklist: "Comprehensive audit logging configured"; "Role-based access control implemented".
 // Fix: keep audit administration on an operator role; give the host only logs:CreateLogStream/PutLogEvents.
-import { auditTamperGrants, hostRoleUrns, identitiesOf, IAM_POLICY_TYPES, INSTANCE_PROFILE_TYPE, ROLE, USER, GROUP } from "../lib/iam";
-import type { StackRule, StackViolation } from "../lib/types";
-import { CannotJudge } from "../lib/unknown";
+import { auditTamperGrants, judgeHostRoles, IAM_POLICY_TYPES, INSTANCE_PROFILE_TYPE, ROLE, USER, GROUP } from "../lib/iam";
+import type { StackRule } from "../lib/types";
 
 const INSTANCE_PROFILE = INSTANCE_PROFILE_TYPE;
 
@@ -25,23 +24,11 @@ export const iamHostNoAuditTamper: StackRule = {
     "Take audit administration (cloudtrail:*, logs:Delete*/PutRetentionPolicy, cloudwatch:DeleteAlarms, kms:ScheduleKeyDeletion, ...) off the host's role and keep it on an operator role; the host needs only logs:CreateLogStream and logs:PutLogEvents on its own log group.",
   resourceTypes: [...IAM_POLICY_TYPES, ROLE, USER, GROUP, INSTANCE_PROFILE],
   validateStack(resources) {
-    const hostRoles = hostRoleUrns(resources);
-    if (hostRoles.size === 0) return [];
-    const out: StackViolation[] = [];
-    const unseen: string[] = [];
-    for (const id of identitiesOf(resources)) {
-      if (id.kind !== "role" || !id.resource || !hostRoles.has(id.resource.urn)) continue;
-      for (const u of id.unresolved) unseen.push(`${u.arn} (attached to host role ${id.label} by ${u.by})`);
-      const from = new Map(id.grants.map((g) => [g.statement, g.from]));
-      const found = auditTamperGrants(id.grants.map((g) => g.statement), id.boundary);
-      if (found.length === 0) continue;
+    return judgeHostRoles(resources, auditTamperGrants, (role, found, grantedBy) => {
       const actions = found.map((f) => f.action);
       const shown = actions.length > 6 ? `${actions.slice(0, 6).join(", ")} and ${actions.length - 6} more` : actions.join(", ");
-      const sources = [...new Set(found.map((f) => from.get(f.statement) ?? "its policies"))];
-      out.push({ urn: id.resource.urn, message: `role "${id.label}" is an EC2 host's instance role and may switch off or erase the audit trail: ${shown} (granted by ${sources.join("; ")})` });
-    }
-    // What an attached policy of the account grants only the account knows: a finding stands, a pass would be a guess.
-    if (out.length === 0 && unseen.length > 0) throw new CannotJudge(`the documents of customer managed policies the program attaches to host roles but does not define: ${[...new Set(unseen)].join("; ")}`);
-    return out;
+      const sources = [...new Set(found.map((f) => grantedBy(f.statement)))];
+      return `role "${role}" is an EC2 host's instance role and may switch off or erase the audit trail: ${shown} (granted by ${sources.join("; ")})`;
+    });
   },
 };

@@ -6,9 +6,8 @@
 // rotation function, the CDK execution role) instead of "*". Action sets: policy/lib/iam.ts.
 // Checklist: "Role-based access control implemented"; "Network restrictions in place"; best practice 4.
 // Fix: keep these actions on an operator or pipeline role; the host reads its own secrets and writes its own logs, nothing more.
-import { hostBoundaryGrants, hostRoleUrns, identitiesOf, IAM_POLICY_TYPES, INSTANCE_PROFILE_TYPE, ROLE, USER, GROUP } from "../lib/iam";
-import type { StackRule, StackViolation } from "../lib/types";
-import { CannotJudge } from "../lib/unknown";
+import { hostBoundaryGrants, judgeHostRoles, IAM_POLICY_TYPES, INSTANCE_PROFILE_TYPE, ROLE, USER, GROUP } from "../lib/iam";
+import type { StackRule } from "../lib/types";
 
 export const iamHostNoBoundaryEscape: StackRule = {
   kind: "stack",
@@ -23,21 +22,9 @@ export const iamHostNoBoundaryEscape: StackRule = {
     "Move deployment, key, secret-policy, network and IAM administration to an operator or pipeline role; the host's role keeps secretsmanager:GetSecretValue on its own secrets, kms:Decrypt through them, and logs:CreateLogStream/PutLogEvents on its own log group.",
   resourceTypes: [...IAM_POLICY_TYPES, ROLE, USER, GROUP, INSTANCE_PROFILE_TYPE],
   validateStack(resources) {
-    const hostRoles = hostRoleUrns(resources);
-    if (hostRoles.size === 0) return [];
-    const out: StackViolation[] = [];
-    const unseen: string[] = [];
-    for (const id of identitiesOf(resources)) {
-      if (id.kind !== "role" || !id.resource || !hostRoles.has(id.resource.urn)) continue;
-      for (const u of id.unresolved) unseen.push(`${u.arn} (attached to host role ${id.label} by ${u.by})`);
-      const from = new Map(id.grants.map((g) => [g.statement, g.from]));
-      const found = hostBoundaryGrants(id.grants.map((g) => g.statement), id.boundary);
-      if (found.length === 0) continue;
-      const sources = [...new Set(found.flatMap((f) => f.statements.map((s) => from.get(s) ?? "its policies")))];
-      out.push({ urn: id.resource.urn, message: `role "${id.label}" is an EC2 host's instance role and may escape its confinement: ${found.map((f) => f.how).join("; ")} (granted by ${sources.join("; ")})` });
-    }
-    // What an attached policy of the account grants only the account knows: a finding stands, a pass would be a guess.
-    if (out.length === 0 && unseen.length > 0) throw new CannotJudge(`the documents of customer managed policies the program attaches to host roles but does not define: ${[...new Set(unseen)].join("; ")}`);
-    return out;
+    return judgeHostRoles(resources, hostBoundaryGrants, (role, found, grantedBy) => {
+      const sources = [...new Set(found.flatMap((f) => f.statements.map(grantedBy)))];
+      return `role "${role}" is an EC2 host's instance role and may escape its confinement: ${found.map((f) => f.how).join("; ")} (granted by ${sources.join("; ")})`;
+    });
   },
 };
