@@ -112,7 +112,8 @@ status=$(auditctl -s)
 echo "auditd=$(systemctl is-active auditd.service)/pid:$(sed -n 's/^pid //p' <<<"$status")/lost:$(sed -n 's/^lost //p' <<<"$status")/backlog_limit:$(sed -n 's/^backlog_limit //p' <<<"$status")"
 recorded=0
 for _ in 1 2 3 4 5 6 7 8 9 10; do
-  recorded=$(ausearch -k ${AUDIT_KEYS.credentialReadByOther} 2>/dev/null | grep -c 'type=SYSCALL')
+  # --input-logs and no stdin: with stdin not a terminal, ausearch searches stdin instead of the log (reported 0 before).
+  recorded=$(ausearch --input-logs -k ${AUDIT_KEYS.credentialReadByOther} </dev/null 2>/dev/null | grep -c 'type=SYSCALL')
   ((recorded > 0)) && break
   sleep 2
 done
@@ -121,8 +122,8 @@ echo "in_journal=$(journalctl -b --no-pager _TRANSPORT=audit 2>/dev/null | grep 
 echo "audit_log=$(stat -c '%U:%G/%a/%s' /var/log/audit/audit.log 2>&1 | tr ' ' _)"
 [[ $(grep -c 'key=${AUDIT_KEYS.credentialReadByOther}' <<<"$rules") -ge 1 ]]`,
       judge: (f, rc): Verdict => ({
-        // "recorded" is reported, not judged: on the level-0 VM a refused open by nobody left no record (seen twice,
-        // 2026-12-07); until that is explained the row proves the keys are loaded and locked, not that they fire.
+        // "recorded" is reported, not judged: it read 0 on the level-0 VM (2026-12-07) because ausearch searched the
+        // agent's stdin, not the log (fixed above; natively the same rule records the refused open). Judge it once a VM run shows it.
         pass: rc === 0 && Number(f.credential_rules) >= 1 && (expect.commands ? Number(f.agent_exec_rules) >= 1 : f.agent_exec_rules === "0") && f.immutable === "2",
         detail: describe(f, ["credential_rules", "agent_exec_rules", "immutable", "state_dir", "nobody_ls_exit", "auditd", "recorded", "in_journal", "audit_log"]),
       }),
