@@ -158,6 +158,8 @@ export function runManager(opts: ManagerOptions): ManagerRun {
   const res = spawnSync(cmd, args, {
     encoding: "utf8",
     timeout: opts.timeoutMs,
+    // unshare --fork ignores SIGTERM while it waits: only SIGKILL ends it (and --kill-child then ends the manager).
+    killSignal: "SIGKILL",
     env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LO_ADDRS: (opts.addrs ?? []).join(" "), CGROUP2_ROOT, CGROUP_NAME: cgroupName },
   });
   removeCgroupTree(path.join(CGROUP2_ROOT, cgroupName));
