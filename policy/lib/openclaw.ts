@@ -11,6 +11,7 @@ import { assignments, isCredentialName, isReference, isWeakSecret, redactCredent
 import { LEVELS, TRUST_LEVELS, TRUST_LEVEL_TAG, type LevelCapabilities, type TrustLevel } from "../../stacks/trustLevels";
 import { EXEC_DIRS, neverAllowlisted } from "../../stacks/execAllowlist";
 import { shellWords } from "./shellScript";
+import { tailscaleInvocations } from "./tailscaleHost";
 import { CONTAINER_TYPES, HOST_PAYLOAD_TYPES, OPENCLAW_IMAGE, S3_OBJECT_TYPES, SSM_SCRIPT_TYPES, hostPayload, isShellScript, isUnitFile, unitExecLines, type HostPayload } from "./userData";
 import { asArray, asStrings, entriesDeep, isRecord, readKnown, tagsOf } from "./values";
 
@@ -415,13 +416,8 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
   const launches: GatewayLaunch[] = [];
   const funnels: string[] = [];
   for (const cmd of payload.commands) {
-    const words = shellWords(cmd.line);
-    const ts = words.findIndex((w) => /(?:^|\/)tailscale$/.test(w));
-    if (ts >= 0) {
-      const sub = words.slice(ts + 1).filter((w) => !w.startsWith("-"));
-      const publishes = (sub[0] === "funnel" && !["off", "reset", "status", "help"].includes(sub[1] ?? "")) || (sub[0] === "serve" && words.includes("--funnel"));
-      if (publishes && !words.slice(ts).includes("off")) funnels.push(`${cmd.via}: ${redactCredentials(cmd.line)}`);
-    }
+    // One parser of the tailscale CLI for both Funnel rules (policy/lib/tailscaleHost.ts).
+    if (tailscaleInvocations(cmd.line).includes("publishes")) funnels.push(`${cmd.via}: ${redactCredentials(cmd.line)}`);
     const inv = openclawInvocation(cmd.line);
     if (!inv) continue;
     const [sub, action] = inv.args;

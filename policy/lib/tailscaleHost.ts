@@ -84,21 +84,29 @@ function allowFunnelIn(text: string): "publishes" | "blind" | undefined {
   return verdict;
 }
 
+/** Each tailscale invocation in one shell line, judged: "publishes" (Funnel on), "blind" (a serve config set unseen). */
+export function tailscaleInvocations(line: string): Array<"publishes" | "blind"> {
+  const words = shellWords(line);
+  const out: Array<"publishes" | "blind"> = [];
+  for (let i = 0; i < words.length; i++) {
+    if (!TAILSCALE_WORD.test(words[i])) continue;
+    const inv = invocation(words, i);
+    const verdict = inv && judgeInvocation(inv.sub, inv.args);
+    // Only the real binary's set-raw is blind; a variable's `serve set-config` could be anything's.
+    if (verdict === "publishes" || (verdict === "blind" && !words[i].startsWith("$"))) out.push(verdict);
+  }
+  return out;
+}
+
 /** Every way `payload` turns Tailscale Funnel on, and every Tailscale serve state it sets unseen. */
 export function funnelOnHost(payload: HostPayload): FunnelFindings {
   const funnels: string[] = [];
   const blind: string[] = [];
   for (const cmd of payload.commands) {
-    const words = shellWords(cmd.line);
     const where = `${cmd.via}: ${redactCredentials(cmd.line)}`;
-    for (let i = 0; i < words.length; i++) {
-      if (!TAILSCALE_WORD.test(words[i])) continue;
-      const inv = invocation(words, i);
-      if (!inv) continue;
-      const verdict = judgeInvocation(inv.sub, inv.args);
+    for (const verdict of tailscaleInvocations(cmd.line)) {
       if (verdict === "publishes") funnels.push(`${where} publishes with Tailscale Funnel (public internet)`);
-      // Only the real binary's set-raw is blind; a variable's `serve set-config` could be anything's.
-      else if (verdict === "blind" && !words[i].startsWith("$")) blind.push(`${where} loads a Tailscale serve config the plan cannot read (its AllowFunnel decides whether the gateway is public)`);
+      else blind.push(`${where} loads a Tailscale serve config the plan cannot read (its AllowFunnel decides whether the gateway is public)`);
     }
     if (/localapi\/v0\/serve-config/.test(cmd.line) && !/-X\s*GET\b/.test(cmd.line)) {
       if (allowFunnelIn(cmd.line) === "publishes") funnels.push(`${where} sets a serve config with AllowFunnel on through the LocalAPI (public internet)`);
