@@ -71,10 +71,10 @@ async function main(): Promise<void> {
   // Day two, from the last VM run (npm run test:vm records it; a TCG VM is too slow to repeat here).
   const record = path.join(__dirname, "records", "vm-day-two.json");
   if (fs.existsSync(record)) {
-    const r = JSON.parse(fs.readFileSync(record, "utf8")) as { recordedAt: string; stack: string; host: string; inPlaceApplySeconds: number; replacementSeconds: number; replacementOldHostOffSeconds: number; firstBootToHealthySeconds: number | null };
+    const r = JSON.parse(fs.readFileSync(record, "utf8")) as { recordedAt: string; stack: string; host: string; inPlaceApplySeconds: number; replacementSeconds: number; replacementOldHostOffSeconds: number; replacementLevels?: string; firstBootToHealthySeconds: number | null };
     const when = `${r.stack}, ${r.host}, recorded ${r.recordedAt.slice(0, 10)}`;
     rows.push(["in-place apply: promotion, gateway restart (VM)", `${r.inPlaceApplySeconds} s`, `one run; ${when}`]);
-    rows.push(["replacement host, state reattached (VM)", `${r.replacementSeconds} s`, `old host off after ${r.replacementOldHostOffSeconds} s; one run`]);
+    rows.push(["replacement host, state reattached (VM)", `${r.replacementSeconds} s`, `${r.replacementLevels ? `level ${r.replacementLevels}; ` : ""}old host off after ${r.replacementOldHostOffSeconds} s; one run`]);
     rows.push(["replacement / in-place apply", `${(r.replacementSeconds / r.inPlaceApplySeconds).toFixed(1)}x`, `first boot to healthy ${r.firstBootToHealthySeconds ?? "?"} s`]);
   } else {
     rows.push(["in-place apply vs replacement (VM)", "not recorded", "npm run test:vm writes bench/records/vm-day-two.json"]);

@@ -59,6 +59,10 @@ describe("issue 17's VM check rows", () => {
     expect(audit0.judge?.(fields, 0, ctx).pass).toBe(false);
     expect(audit0.judge?.({ ...fields, agent_exec_rules: "0" }, 0, ctx).pass).toBe(true);
     expect(audit2.judge?.({ ...fields, immutable: "1" }, 0, ctx).pass).toBe(false);
+    // The refused open must be in the log the alarm reads; a missing or zero count fails.
+    expect(audit2.judge?.({ ...fields, recorded: "0" }, 0, ctx).pass).toBe(false);
+    const noRecordLine = Object.fromEntries(Object.entries({ ...fields, agent_exec_rules: "0" }).filter(([k]) => k !== "recorded"));
+    expect(audit0.judge?.(noRecordLine, 0, ctx).pass).toBe(false);
     const hard = agentChecks(agentExpectation(loadStackFile("level1")))[3];
     const ok = { secrets_gate: "secrets-gate: unresolved", plugins: "anthropic, memory-core", trusted_proxies: "127.0.0.1", proxy_validate: "allowed:fail denied:ok" };
     expect(hard.judge?.(ok, 0, ctx).pass).toBe(true);

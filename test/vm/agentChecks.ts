@@ -122,9 +122,13 @@ echo "in_journal=$(journalctl -b --no-pager _TRANSPORT=audit 2>/dev/null | grep 
 echo "audit_log=$(stat -c '%U:%G/%a/%s' /var/log/audit/audit.log 2>&1 | tr ' ' _)"
 [[ $(grep -c 'key=${AUDIT_KEYS.credentialReadByOther}' <<<"$rules") -ge 1 ]]`,
       judge: (f, rc): Verdict => ({
-        // "recorded" is reported, not judged: it read 0 on the level-0 VM (2026-12-07) because ausearch searched the
-        // agent's stdin, not the log (fixed above; natively the same rule records the refused open). Judge it once a VM run shows it.
-        pass: rc === 0 && Number(f.credential_rules) >= 1 && (expect.commands ? Number(f.agent_exec_rules) >= 1 : f.agent_exec_rules === "0") && f.immutable === "2",
+        // recorded: the refused open by nobody is in audit.log, the file the CloudWatch agent ships to the alarm's filter.
+        pass:
+          rc === 0 &&
+          Number(f.credential_rules) >= 1 &&
+          (expect.commands ? Number(f.agent_exec_rules) >= 1 : f.agent_exec_rules === "0") &&
+          f.immutable === "2" &&
+          Number(f.recorded) >= 1,
         detail: describe(f, ["credential_rules", "agent_exec_rules", "immutable", "state_dir", "nobody_ls_exit", "auditd", "recorded", "in_journal", "audit_log"]),
       }),
     },

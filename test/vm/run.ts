@@ -1,9 +1,9 @@
 // npm run test:vm (`npx tsx test/vm/run.ts [--stack level0]`): build (or reuse) the Debian 12 disk,
 // boot it under qemu with the kit's rendered user data for one level stack and a blank state disk
 // (the cell's EBS volume), check the host as an auditor would, write known state through the gateway,
-// promote the cell one trust level in place (the kit's apply document, no reboot), then replace the
-// host: power it off and boot a new root disk with the same state disk, as a `pulumi up` that replaces
-// the instance does. Check again, read the state back, print the table and record the day-two timings
+// promote the cell one trust level in place (the kit's apply document, no reboot), then raise it to
+// level 2, which replaces the host: power it off and boot a new root disk with the level-2 user data and
+// the same state disk, as a `pulumi up` that replaces the instance does. Check again, read the state back, print the table and record the day-two timings
 // for `npm run bench`. Exit 0 only when every check passed.
 import { SecretsManagerClient, CreateSecretCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
@@ -44,6 +44,13 @@ const FIRST_BOOT_LIMIT_S = Number(process.env.CLAWKEEP_VM_FIRST_BOOT_LIMIT ?? 24
 const REPLACEMENT_LIMIT_S = Number(process.env.CLAWKEEP_VM_REPLACEMENT_LIMIT ?? 2400);
 /** The promotion restarts the gateway (approvals set, then the start: minutes under TCG). */
 const APPLY_LIMIT_S = Number(process.env.CLAWKEEP_VM_APPLY_LIMIT ?? 1800);
+/** `pulumi config set` for the replacement: level 2, with what the schema asks of it (a person for the alarms, a recorded review). */
+const COMMANDS_LEVEL_OVERRIDES = [
+  "trustLevel=2",
+  'execAllowlist=["git","jq"]',
+  "alarmEmail=security-oncall@example.com",
+  'promotion={reviewer: "clawkeep VM test", date: "2026-12-01", tested: "level 1 promoted in place on the same VM run"}',
+];
 /** Where the VM run records the day-two timings `npm run bench` prints. */
 export const DAY_TWO_RECORD = path.join(REPO_ROOT, "bench", "records", "vm-day-two.json");
 
@@ -116,6 +123,13 @@ interface Row {
 // Checks wait mostly on the guest (nsenter, curl, systemd-analyze), so a few run at once; each reads
 // only, and none puts the token where another looks for it (curl takes it from a file, not argv).
 const CHECK_CONCURRENCY = 4;
+
+/** /healthz answers before the user data's last steps (at level 2, the node host's pairing): the checks wait for cloud-init's end. */
+async function userDataDone(agent: AgentClient, label: string): Promise<void> {
+  const t = Date.now();
+  const r = await agent.run("timeout 1500 cloud-init status --wait >/dev/null 2>&1; echo \"rc=$?\"", 1_560_000);
+  log(`${label}: cloud-init finished ${((Date.now() - t) / 1000).toFixed(0)} s after /healthz (${r.output.trim()})`);
+}
 
 async function runChecks(agent: AgentClient, checks: Check[], ctx: CheckContext, rows: Row[], boot: number): Promise<void> {
   const queue = [...checks.entries()];
@@ -228,6 +242,13 @@ async function main(): Promise<number> {
     const promotedModel = loadStackFile(stack, [...mirrorOverride, `trustLevel=${model.trustLevel + 1}`]);
     const promoted = renderHost(promotedModel, hostFacts(promotedModel, stack, region), where);
     if (promoted.userData !== rendered.userData) throw new Error("the promotion changes the user data: it would replace the host instead of applying in place");
+    // The replacement: the cell raised to the first level that runs commands. Its user data changes (the
+    // agent's user, its packages, the node host's units), so `pulumi up` replaces the instance; the new
+    // host boots on the state the level-1 host left, and the node host is checked on a booted VM.
+    const replacementModel = loadStackFile(stack, [...mirrorOverride, ...COMMANDS_LEVEL_OVERRIDES]);
+    const replacement = renderHost(replacementModel, hostFacts(replacementModel, stack, region), where);
+    if (replacement.userData === promoted.userData) throw new Error(`level ${replacementModel.trustLevel} keeps the user data: the test would not replace the host`);
+    if (!agentExpectation(replacementModel).commands) throw new Error(`level ${replacementModel.trustLevel} runs no commands: the node host would go unchecked`);
     log(`user data for ${stack}: ${rendered.userData.length} bytes (${rendered.userDataBytes} gzipped), bundle ${rendered.files.length} files, ${rendered.bundle.gz.length} bytes`);
 
     // Each host generation's single-use key; the stand-in records only a fingerprint of the one it joined with.
@@ -344,6 +365,7 @@ async function main(): Promise<number> {
       log(`boot 1: /healthz 200 at guest uptime ${up1} s (${wall1.toFixed(0)} s after qemu started)`);
       timings.push(["boot 1: boot to healthy (guest uptime / wall)", `${Number(up1).toFixed(0)} s / ${wall1.toFixed(0)} s`]);
     }
+    await userDataDone(agent, "boot 1");
     const checks1 = await timed("5. checks, boot 1", () => runChecks(agent, [...CHECKS, ...agentChecks(agentExpectation(model))], ctx, rows, 0));
     timings.push(["checks, boot 1", `${checks1.seconds.toFixed(0)} s`]);
 
@@ -374,7 +396,11 @@ async function main(): Promise<number> {
 
     // 7. Promotion in place: the new bundle object, the pointer moved, the kit's apply document run on the host
     // (what EventBridge's Run Command does), exactly as SSM would render it. No reboot, no new host.
-    const toolsFor = (caps: { fileRead: boolean; fileWrite: boolean }): string[] => [...(caps.fileRead ? ["read"] : []), ...(caps.fileWrite ? ["write"] : [])];
+    const toolsFor = (caps: { fileRead: boolean; fileWrite: boolean; commands: string }): string[] => [
+      ...(caps.fileRead ? ["read"] : []),
+      ...(caps.fileWrite ? ["write"] : []),
+      ...(caps.commands !== "none" ? ["exec"] : []),
+    ];
     const bootId = async (): Promise<string> => (await agent.run("cat /proc/sys/kernel/random/boot_id", 60_000)).output.trim();
     const bootBefore = await bootId();
     await putS3Object(moto.value.motoPort, region, promoted.bundle.bucket, promoted.bundle.key, promoted.bundle.gz);
@@ -406,8 +432,11 @@ async function main(): Promise<number> {
         new PutSecretValueCommand({ SecretId: tailscaleJoinSecretName(stack, model.cellName), SecretString: joinDocument(joinKeys[1]) }),
       );
     }
+    // The level-2 bundle and its pointer, as the deploy writes them before the instance is replaced.
+    await putS3Object(moto.value.motoPort, region, replacement.bundle.bucket, replacement.bundle.key, replacement.bundle.gz);
+    await motoClients.ssm.send(new PutParameterCommand({ Name: replacement.bundle.parameter, Value: replacement.bundle.sha256, Type: "String", Overwrite: true }));
     const replaceStarted = Date.now();
-    log("8. replacing the host: powering the old one off");
+    log(`8. replacing the host (level ${promotedModel.trustLevel} -> ${replacementModel.trustLevel}: new user data): powering the old one off`);
     agent.run("systemctl poweroff", 30_000).catch(() => undefined);
     const exitedInTime = await Promise.race([vm.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 900_000))]);
     if (!exitedInTime) throw new Error("the old host did not power off within 900 s");
@@ -421,7 +450,7 @@ async function main(): Promise<number> {
       baseImage: disk.value.image,
       kernel: disk.value.kernel,
       initrd: disk.value.initrd,
-      userData: promoted.userData,
+      userData: replacement.userData,
       metaData: `instance-id: i-clawkeep-vm-${randomBytes(4).toString("hex")}\nlocal-hostname: clawkeep-${stack}\n`,
       forwards,
       memoryMb: 4096,
@@ -443,8 +472,9 @@ async function main(): Promise<number> {
       "replacement: old host off, new host healthy (uptime / wall)",
       healthy2.rc === 0 ? `${Number(up2).toFixed(0)} s / ${replacementSeconds.toFixed(0)} s (old host off after ${oldShutdownSeconds.toFixed(0)} s)` : `never (${healthy2.output.trim().split("\n")[0]})`,
     ]);
-    const ctx2 = contextFor(promoted, promotedModel);
-    const checks2 = await timed("9. checks, replacement host", () => runChecks(agent2, [...CHECKS, ...agentChecks(agentExpectation(promotedModel))], ctx2, rows, 1));
+    await userDataDone(agent2, "replacement");
+    const ctx2 = contextFor(replacement, replacementModel);
+    const checks2 = await timed(`9. checks, replacement host (level ${replacementModel.trustLevel})`, () => runChecks(agent2, [...CHECKS, ...agentChecks(agentExpectation(replacementModel))], ctx2, rows, 1));
     timings.push(["checks, replacement host", `${checks2.seconds.toFixed(0)} s`]);
     const state3 = await readBack("replacement", agent2);
     log(`   read back on the replacement: ${describeState(state3)}`);
@@ -452,7 +482,7 @@ async function main(): Promise<number> {
       title: "known state (workspace file, memory entry, session, pairing approval) read back through the gateway",
       boots: [
         { pass: stateIntact(state1), detail: describeState(state1) },
-        { pass: stateIntact(state3) && levelTools(state3, promotedTools, []), detail: describeState(state3) },
+        { pass: stateIntact(state3) && levelTools(state3, toolsFor(replacementModel.capabilities), []), detail: describeState(state3) },
       ],
     });
     const joinLog = model.tailscale.enabled ? (await agent2.run(`grep -E '^[^ ]+ up .*--auth-key' ${TAILSCALE_LOG} | tail -n 1`, 60_000)).output : "";
@@ -472,6 +502,7 @@ async function main(): Promise<number> {
           host: `qemu TCG, 2 vCPU, ${os.cpus().length} host cores`,
           inPlaceApplySeconds: Math.round(applied.seconds),
           replacementSeconds: Math.round(replacementSeconds),
+          replacementLevels: `${promotedModel.trustLevel} -> ${replacementModel.trustLevel}`,
           replacementOldHostOffSeconds: Math.round(oldShutdownSeconds),
           firstBootToHealthySeconds: healthy1.rc === 0 ? Math.round(Number(up1)) : null,
           promotionPassed: promotionOk,
