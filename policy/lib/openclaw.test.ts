@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LEVELS, TRUST_LEVELS } from "../../stacks/trustLevels";
 import { authProblems, bindProblems, dangerousFlags, entryMatches, funnelProblems, openclawEnvelopeViolations, openclawSetup, toolReachable } from "./openclaw";
+import type { FoundConfig } from "./openclaw";
 
 const hardenedBase = { fs: { workspaceOnly: true }, elevated: { enabled: false } };
 /** Session limits and audit settings every level needs (the kit's renderer writes the same). */
@@ -308,8 +309,19 @@ describe("auth and pairing settings not named dangerously*", () => {
     [{ auth: { mode: "token", rateLimit: { exemptLoopback: true } } }, /exemptLoopback is true/],
     [{ allowRealIpFallback: true }, /allowRealIpFallback/],
     [{ trustedProxies: ["127.0.0.1", "0.0.0.0/0"] }, /trustedProxies/],
+    [{ auth: { mode: "token", allowTailscale: true } }, /allowTailscale is true: .*without the gateway token/],
+    [{ tailscale: { mode: "serve" } }, /tailscale.mode is "serve" and gateway.auth.allowTailscale is not false/],
   ])("refuses %j", (gateway, re) => {
     expect(authProblems(cfg(gateway)).join("\n")).toMatch(re);
+  });
+  it("judges Tailscale identity auth where OpenClaw turns it on: Serve in a whole config or on the command line, not a partial edit", () => {
+    const serveOff = { tailscale: { mode: "serve" }, auth: { mode: "token", allowTailscale: false } };
+    expect(authProblems(cfg(serveOff))).toEqual([]);
+    const partial = { configs: [{ path: "/c", edits: ["openclaw config set gateway.tailscale.mode serve"], partial: true, config: { gateway: { tailscale: { mode: "serve" } } } }], launches: [], funnels: [], unjudged: [] };
+    expect(authProblems(partial)).toEqual([]);
+    const launch = (configs: FoundConfig[]) => ({ configs, launches: [{ where: "unit x", flags: { tailscale: "serve" } as Record<string, string | true> }], funnels: [], unjudged: [] });
+    expect(authProblems(launch([])).join("\n")).toMatch(/--tailscale serve with no config that sets gateway.auth.allowTailscale to false/);
+    expect(authProblems(launch([{ path: "/c", edits: [], config: { gateway: { auth: { mode: "token", allowTailscale: false } } } }]))).toEqual([]);
   });
   it("accepts the kit's settings", () => {
     expect(authProblems(cfg({ controlUi: { enabled: true }, trustedProxies: ["127.0.0.1"], nodes: { pairing: { autoApproveLocal: false, sshVerify: false } }, auth: { mode: "token", rateLimit: { exemptLoopback: false }, allowTailscale: false } }))).toEqual([]);

@@ -520,12 +520,15 @@ const EVERY_ADDRESS = (v: unknown) => typeof v === "string" && /^(?:\*|any|all|0
  * OpenClaw 2026.9.6 settings not spelled dangerously* that weaken gateway auth or device/node pairing
  * (sources in openclaw-gateway-auth.ts's header). Each is judged at every level.
  */
-export function authWeakeningProblems(config: Record<string, unknown>): string[] {
+export function authWeakeningProblems(config: Record<string, unknown>, partial = false): string[] {
   const out: string[] = [];
   const gateway = obj(config.gateway);
   const controlUi = obj(gateway.controlUi);
   const auth = obj(gateway.auth);
   const pairing = obj(obj(gateway.nodes).pairing);
+  // 2026.9.6 (dist/auth-resolve-*.mjs): allowTailscale ?? (tailscale.mode "serve" and token mode), so Serve alone turns it on.
+  if (auth.allowTailscale === true) out.push(TAILSCALE_IDENTITY_AUTH("gateway.auth.allowTailscale is true"));
+  else if (!partial && obj(gateway.tailscale).mode === "serve" && auth.allowTailscale !== false) out.push(TAILSCALE_IDENTITY_AUTH('gateway.tailscale.mode is "serve" and gateway.auth.allowTailscale is not false (OpenClaw then defaults it to true)'));
   if (controlUi.allowInsecureAuth === true) out.push("gateway.controlUi.allowInsecureAuth is true: the Control UI takes a bare token over plain HTTP without device identity");
   if (controlUi.allowInsecure === true) out.push("gateway.controlUi.allowInsecure is true: no device identity for the Control UI, and Host-header origin fallback");
   if (asArray(pairing.autoApproveCidrs).length > 0) out.push(`gateway.nodes.pairing.autoApproveCidrs is ${JSON.stringify(pairing.autoApproveCidrs)}: node pairing (system.run on the node) is approved by source address, not by a human; leave it unset`);
@@ -536,6 +539,9 @@ export function authWeakeningProblems(config: Record<string, unknown>): string[]
   if (asArray(gateway.trustedProxies).some(EVERY_ADDRESS)) out.push(`gateway.trustedProxies is ${JSON.stringify(gateway.trustedProxies)}: any client's forwarded headers are believed`);
   return out;
 }
+
+const TAILSCALE_IDENTITY_AUTH = (what: string): string =>
+  `${what}: a request through Tailscale Serve is let in on the tailnet identity alone, without the gateway token (OpenClaw says to turn it off where untrusted code runs on the host, as the agent's does); set gateway.auth.allowTailscale to false`;
 
 /** Where the gateway runs without token authentication, or with a token anyone can read or guess. */
 export function authProblems(setup: OpenclawSetup): string[] {
@@ -563,13 +569,15 @@ export function authProblems(setup: OpenclawSetup): string[] {
     }
     const origins = asStrings(obj(gateway.controlUi).allowedOrigins);
     if (origins.some((o) => o.trim() === "*" || o.trim() === "null")) out.push(`${at}: gateway.controlUi.allowedOrigins lets any web page's origin drive the Control UI`);
-    out.push(...authWeakeningProblems(c.config).map((p) => `${at}: ${p}`));
+    out.push(...authWeakeningProblems(c.config, c.partial).map((p) => `${at}: ${p}`));
   }
+  const tailscaleIdentityOff = setup.configs.some((c) => obj(obj(c.config?.gateway).auth).allowTailscale === false);
   for (const l of setup.launches) {
     const auth = l.flags.auth;
     if (auth !== undefined && auth !== "token") out.push(`${l.where}: --auth ${auth === true ? "(no value)" : auth} (the flag overrides the config); only token auth is accepted`);
     if (isLiteralSecret(l.flags.token)) out.push(`${l.where}: --token puts the gateway token on the command line (every local user reads it in ps and /proc)`);
     if (l.flags.password !== undefined) out.push(`${l.where}: --password selects password auth; only token auth is accepted`);
+    if (l.flags.tailscale === "serve" && !tailscaleIdentityOff) out.push(`${l.where}: ${TAILSCALE_IDENTITY_AUTH("--tailscale serve with no config that sets gateway.auth.allowTailscale to false")}`);
   }
   return out;
 }
