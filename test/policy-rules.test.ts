@@ -349,6 +349,19 @@ const CASES: Case[] = [
     },
   },
   { rule: "openclaw-no-funnel", program: "openclaw", bad: ["bad-funnel", "bad-funnel-command", "bad-launch-config"], good: [...GOOD_GATEWAYS, "bad-bind"], says: { "bad-funnel-command": /tailscale funnel --bg 18789/ } },
+  {
+    rule: "openclaw-exec-approvals",
+    program: "openclaw",
+    bad: ["bad-approvals-shell", "bad-approvals-set-file", "bad-approvals-add", "bad-approvals-yolo", "bad-approvals-fallback"],
+    good: [...GOOD_GATEWAYS, "good-approvals"],
+    says: {
+      "bad-approvals-shell": /agents.main.allowlist\[0\]: pattern "\/bin\/bash": allowed is not bash: a shell/,
+      "bad-approvals-set-file": /an anchored argPattern: find can run programs/,
+      "bad-approvals-add": /"\/usr\/bin\/\*" is a glob/,
+      "bad-approvals-yolo": /preset yolo: security is "full"/,
+      "bad-approvals-fallback": /askFallback is "full"[\s\S]*autoAllowSkills is true/,
+    },
+  },
   { rule: "openclaw-no-dangerous-flags", program: "openclaw", bad: ["bad-dangerous", "bad-ssm-doc-dangerous"], good: [...GOOD_GATEWAYS, "good-ssm-doc", "good-ssm-assoc"] },
   {
     rule: "openclaw-trust-envelope",

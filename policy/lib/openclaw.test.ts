@@ -299,7 +299,7 @@ describe("OpenClaw container images", () => {
 });
 
 describe("auth and pairing settings not named dangerously*", () => {
-  const cfg = (gateway: object) => ({ configs: [{ path: "/c", edits: [], config: { gateway: { auth: { mode: "token" }, ...gateway } } }], launches: [], funnels: [], unjudged: [] });
+  const cfg = (gateway: object) => ({ configs: [{ path: "/c", edits: [], config: { gateway: { auth: { mode: "token" }, ...gateway } } }], launches: [], funnels: [], unjudged: [], approvals: [] });
   it.each([
     [{ controlUi: { allowInsecureAuth: true } }, /allowInsecureAuth is true/],
     [{ controlUi: { allowInsecure: true } }, /allowInsecure is true/],
@@ -317,9 +317,9 @@ describe("auth and pairing settings not named dangerously*", () => {
   it("judges Tailscale identity auth where OpenClaw turns it on: Serve in a whole config or on the command line, not a partial edit", () => {
     const serveOff = { tailscale: { mode: "serve" }, auth: { mode: "token", allowTailscale: false } };
     expect(authProblems(cfg(serveOff))).toEqual([]);
-    const partial = { configs: [{ path: "/c", edits: ["openclaw config set gateway.tailscale.mode serve"], partial: true, config: { gateway: { tailscale: { mode: "serve" } } } }], launches: [], funnels: [], unjudged: [] };
+    const partial = { configs: [{ path: "/c", edits: ["openclaw config set gateway.tailscale.mode serve"], partial: true, config: { gateway: { tailscale: { mode: "serve" } } } }], launches: [], funnels: [], unjudged: [], approvals: [] };
     expect(authProblems(partial)).toEqual([]);
-    const launch = (configs: FoundConfig[]) => ({ configs, launches: [{ where: "unit x", flags: { tailscale: "serve" } as Record<string, string | true> }], funnels: [], unjudged: [] });
+    const launch = (configs: FoundConfig[]) => ({ configs, launches: [{ where: "unit x", flags: { tailscale: "serve" } as Record<string, string | true> }], funnels: [], unjudged: [], approvals: [] });
     expect(authProblems(launch([])).join("\n")).toMatch(/--tailscale serve with no config that sets gateway.auth.allowTailscale to false/);
     expect(authProblems(launch([{ path: "/c", edits: [], config: { gateway: { auth: { mode: "token", allowTailscale: false } } } }]))).toEqual([]);
   });

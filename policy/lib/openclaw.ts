@@ -10,6 +10,7 @@ import { SESSION_IDLE_MAX_MINUTES, SESSION_MAX_HOURS } from "../../stacks/limits
 import { assignments, isCredentialName, isReference, isWeakSecret, redactCredentials } from "../../stacks/secretShapes";
 import { LEVELS, TRUST_LEVELS, TRUST_LEVEL_TAG, type LevelCapabilities, type TrustLevel } from "../../stacks/trustLevels";
 import { EXEC_DIRS, neverAllowlisted } from "../../stacks/execAllowlist";
+import { approvalsFromCommand, approvalsFromText, isApprovalsFileName, isApprovalsShaped, type ApprovalsSource } from "./execApprovals";
 import { shellWords } from "./shellScript";
 import { tailscaleInvocations } from "./tailscaleHost";
 import { CONTAINER_TYPES, HOST_PAYLOAD_TYPES, OPENCLAW_IMAGE, S3_OBJECT_TYPES, SSM_SCRIPT_TYPES, hostPayload, isShellScript, isUnitFile, unitExecLines, type HostPayload } from "./userData";
@@ -53,6 +54,8 @@ export interface OpenclawSetup {
   funnels: string[];
   /** What changes the config or starts the gateway by a means the pack does not read: the rules cannot judge it. */
   unjudged: string[];
+  /** Every exec approvals document or command (policy/lib/execApprovals.ts). */
+  approvals: ApprovalsSource[];
 }
 
 export function obj(v: unknown): Record<string, unknown> {
@@ -415,6 +418,8 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
   }
   const launches: GatewayLaunch[] = [];
   const funnels: string[] = [];
+  const approvals: ApprovalsSource[] = [];
+  const setFromFile = new Set<string>();
   for (const cmd of payload.commands) {
     // One parser of the tailscale CLI for both Funnel rules (policy/lib/tailscaleHost.ts).
     if (tailscaleInvocations(cmd.line).includes("publishes")) funnels.push(`${cmd.via}: ${redactCredentials(cmd.line)}`);
@@ -423,6 +428,9 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
     const [sub, action] = inv.args;
     const where = `${cmd.via}: ${redactCredentials(cmd.line)}`;
     if (sub === "gateway" && !NOT_A_LAUNCH.has(action ?? "")) launches.push({ where, flags: inv.flags });
+    const approvalsSet = approvalsFromCommand(where, inv.args, inv.flags, (p) => files.get(p)?.content);
+    if (approvalsSet) approvals.push(approvalsSet);
+    if (sub === "approvals" && typeof inv.flags.file === "string") setFromFile.add(inv.flags.file);
     if (sub === "onboard") {
       const flags: Record<string, string | true> = {};
       for (const [k, v] of Object.entries(inv.flags)) if (ONBOARD_FLAGS[k]) flags[ONBOARD_FLAGS[k]] = v;
@@ -447,14 +455,24 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
   }
   const targets = new Set([...named, ...configs.map((c) => c.path).filter((p) => p.startsWith("/"))]);
   const unjudged = [...unmodeledConfigWrites(payload, targets), ...unreadableLaunchers(payload)];
-  const setup = { configs, launches, funnels, unjudged };
+  // Approvals documents on the host by name or shape (those `approvals set --file` reads are judged there).
+  for (const [p, f] of files) {
+    if (setFromFile.has(p)) continue;
+    if (f.content === undefined) {
+      if (isApprovalsFileName(p)) approvals.push({ where: `file ${p}`, policies: [], lists: [], blind: `its content cannot be read (${f.problem ?? "written from something this plan cannot see"})` });
+      continue;
+    }
+    const parsed = isApprovalsFileName(p) || looksLikeJson5Object(f.content) ? parseJson5Config(f.content) : undefined;
+    if (isApprovalsFileName(p) || (parsed !== undefined && typeof parsed !== "string" && isApprovalsShaped(parsed))) approvals.push(approvalsFromText(`file ${p}`, f.content));
+  }
+  const setup = { configs, launches, funnels, unjudged, approvals };
   setupCache.set(payload, setup);
   return setup;
 }
 
 export function shipsOpenclaw(type: string, props: Record<string, unknown>): boolean {
   const s = openclawSetup(type, props);
-  return s.configs.length > 0 || s.launches.length > 0 || s.funnels.length > 0 || s.unjudged.length > 0 || openclawUnseen(type, props).length > 0;
+  return s.configs.length > 0 || s.launches.length > 0 || s.funnels.length > 0 || s.unjudged.length > 0 || s.approvals.length > 0 || openclawUnseen(type, props).length > 0;
 }
 
 /** An S3 object named like an OpenClaw config whose content cannot be seen offline. */

@@ -35,6 +35,7 @@ import { noPublicIngress } from "./no-public-ingress";
 import { noNetworkSideDoor } from "./no-network-side-door";
 import { noUnrestrictedEgress } from "./no-unrestricted-egress";
 import { openclawConfigReadable } from "./openclaw-config-readable";
+import { openclawExecApprovals } from "./openclaw-exec-approvals";
 import { openclawGatewayAuth } from "./openclaw-gateway-auth";
 import { openclawGatewayLoopback } from "./openclaw-gateway-loopback";
 import { openclawNoDangerousFlags } from "./openclaw-no-dangerous-flags";
@@ -126,4 +127,5 @@ export const RULES: readonly Rule[] = [
   openclawNoDangerousFlags,
   openclawTrustEnvelope,
   openclawTrustLevelStrictest,
+  openclawExecApprovals,
 ];
