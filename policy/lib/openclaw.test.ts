@@ -179,6 +179,13 @@ describe("openclawSetup: OpenClaw wherever it travels", () => {
     expect(funnelProblems(lone).join()).toMatch(/"funnel"/);
   });
 
+  it("cannot judge `openclaw config patch` or a batch `config set` (OpenClaw 2026.9.6 reads their keys from a file, stdin or JSON)", () => {
+    for (const line of ["openclaw config patch --file /tmp/p.json5", "echo '{gateway:{bind:\"lan\"}}' | openclaw config patch --stdin", "openclaw config set --batch-json '[{\"path\":\"gateway.bind\",\"value\":\"lan\"}]'", "openclaw config set --batch-file /tmp/b.json"]) {
+      expect(openclawSetup(INSTANCE, { userData: `#!/bin/sh\n${line}\n` }).unjudged.join(), line).toMatch(/changes the OpenClaw config by a means this plan does not read/);
+    }
+    expect(openclawSetup(INSTANCE, { userData: "#!/bin/sh\nopenclaw config set gateway.bind loopback\nopenclaw config get gateway.bind\n" }).unjudged).toEqual([]);
+  });
+
   it("reads gateway launches (units, scripts, onboard) with their flags, but not status commands; and every tailscale funnel", () => {
     const unit = "[Service]\nExecStart=/usr/bin/node /opt/openclaw.mjs gateway --bind=lan --auth none --token 0123456789abcdef0123456789abcdef\n";
     const setup = openclawSetup(INSTANCE, cloudConfig([{ path: "/etc/systemd/system/openclaw-gateway.service", content: unit }], [

@@ -420,6 +420,7 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
   const funnels: string[] = [];
   const approvals: ApprovalsSource[] = [];
   const setFromFile = new Set<string>();
+  const configWrites: string[] = [];
   for (const cmd of payload.commands) {
     // One parser of the tailscale CLI for both Funnel rules (policy/lib/tailscaleHost.ts).
     if (tailscaleInvocations(cmd.line).includes("publishes")) funnels.push(`${cmd.via}: ${redactCredentials(cmd.line)}`);
@@ -428,6 +429,11 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
     const [sub, action] = inv.args;
     const where = `${cmd.via}: ${redactCredentials(cmd.line)}`;
     if (sub === "gateway" && !NOT_A_LAUNCH.has(action ?? "")) launches.push({ where, flags: inv.flags });
+    // `config patch` and batch `config set` (OpenClaw 2026.9.6's config CLI) write keys this plan does not read from the line.
+    const batch = ["batch-file", "batch-json", "stdin", "file"].filter((f) => inv.flags[f] !== undefined);
+    if (sub === "config" && (action === "patch" || (action === "set" && batch.length > 0))) {
+      configWrites.push(`${where}: \`openclaw config ${action}${batch.length > 0 ? ` --${batch[0]}` : ""}\` changes the OpenClaw config by a means this plan does not read; use \`openclaw config set KEY VALUE\` or ship the final config`);
+    }
     const approvalsSet = approvalsFromCommand(where, inv.args, inv.flags, (p) => files.get(p)?.content);
     if (approvalsSet) approvals.push(approvalsSet);
     if (sub === "approvals" && typeof inv.flags.file === "string") setFromFile.add(inv.flags.file);
@@ -454,7 +460,7 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
     }
   }
   const targets = new Set([...named, ...configs.map((c) => c.path).filter((p) => p.startsWith("/"))]);
-  const unjudged = [...unmodeledConfigWrites(payload, targets), ...unreadableLaunchers(payload)];
+  const unjudged = [...unmodeledConfigWrites(payload, targets), ...configWrites, ...unreadableLaunchers(payload)];
   // Approvals documents on the host by name or shape (those `approvals set --file` reads are judged there).
   for (const [p, f] of files) {
     if (setFromFile.has(p)) continue;
