@@ -179,6 +179,16 @@ describe("openclawSetup: OpenClaw wherever it travels", () => {
     expect(funnelProblems(lone).join()).toMatch(/"funnel"/);
   });
 
+  it("finds openclaw only where it runs: after VAR=value words, prefixes and cd, not in an assignment's or argument's path", () => {
+    const lines = [
+      "OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json OPENCLAW_STATE_DIR=/var/lib/openclaw openclaw gateway --bind lan",
+      "cd /var/lib/openclaw && sudo -u openclaw -H nice -n 10 openclaw gateway --bind lan",
+      "timeout 60 npx -y openclaw@2026.9.6 gateway --bind lan",
+    ];
+    for (const line of lines) expect(openclawSetup(INSTANCE, { userData: `#!/bin/sh\n${line}\n` }).launches.map((l) => l.flags.bind), line).toEqual(["lan"]);
+    expect(openclawSetup(INSTANCE, { userData: "#!/bin/sh\nchown -R openclaw /var/lib/openclaw\nls /opt/openclaw\n" }).launches).toEqual([]);
+  });
+
   it("cannot judge `openclaw config patch` or a batch `config set` (OpenClaw 2026.9.6 reads their keys from a file, stdin or JSON)", () => {
     for (const line of ["openclaw config patch --file /tmp/p.json5", "echo '{gateway:{bind:\"lan\"}}' | openclaw config patch --stdin", "openclaw config set --batch-json '[{\"path\":\"gateway.bind\",\"value\":\"lan\"}]'", "openclaw config set --batch-file /tmp/b.json"]) {
       expect(openclawSetup(INSTANCE, { userData: `#!/bin/sh\n${line}\n` }).unjudged.join(), line).toMatch(/changes the OpenClaw config by a means this plan does not read/);

@@ -157,6 +157,40 @@ const OPENCLAW_BIN = /(?:^|\/)openclaw(?:\.mjs|\.js)?$|^openclaw@/;
 /** Options whose next word is a user or group name (sudo -u, runuser -u, setpriv --reuid, ...). */
 const USER_OPTION = /^(?:-[ug]|-l|--user|--group|--login|--reuid|--regid|--setuid|--setgid)$/;
 
+/** Words that end one simple command and start the next (or open a compound one). */
+const COMMAND_START = /^(?:&&|\|\||;|\||&|\(|\)|\{|\}|then|do|else|elif|!)$/;
+
+/**
+ * Where openclaw runs in a line's words: the program of a simple command (after VAR=value assignments and
+ * prefixes such as `sudo -u openclaw`, `env`, `nice -n 10`), or the script an interpreter or npx runs.
+ * Only a command position counts: `OPENCLAW_STATE_DIR=/var/lib/openclaw` or `cd /var/lib/openclaw` is not the binary.
+ */
+function openclawAt(words: string[]): number {
+  let start = true;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (COMMAND_START.test(w)) {
+      start = true;
+      continue;
+    }
+    if (!start || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) continue;
+    const name = path.posix.basename(w);
+    if (PREFIX.has(name)) {
+      // The prefix's options, a user option's value, and a bare number (nice -n 10, timeout 60).
+      while (i + 1 < words.length && (words[i + 1].startsWith("-") || /^\d+[smhd]?$/.test(words[i + 1]))) i += USER_OPTION.test(words[i + 1]) ? 2 : 1;
+      continue;
+    }
+    start = false;
+    if (OPENCLAW_BIN.test(w)) return i;
+    if (INTERPRETERS.test(name) || /^(?:npx|pnpm|pnpx|bunx|bun|yarn)$/.test(name)) {
+      let j = i + 1;
+      while (j < words.length && (words[j].startsWith("-") || /^(?:exec|dlx|x)$/.test(words[j]))) j++;
+      if (j < words.length && OPENCLAW_BIN.test(words[j])) return j;
+    }
+  }
+  return -1;
+}
+
 /** Container runtimes' options that take no value (the rest take the next word). */
 const RUN_BOOLEAN_OPTION = /^(?:-[dirtP]+|--(?:detach|rm|interactive|tty|privileged|init|read-only|publish-all|no-healthcheck|oom-kill-disable|sig-proxy|quiet|replace|systemd=\S+))$/;
 
@@ -189,7 +223,7 @@ function openclawInvocation(line: string): { args: string[]; flags: Record<strin
   // An entrypoint other than openclaw runs its own program: judged as that command line.
   if (run) words = run.entrypoint !== undefined && !OPENCLAW_BIN.test(run.entrypoint) ? [...words.slice(0, run.at), ...shellWords(run.entrypoint), ...words.slice(run.at + 1)] : [...words.slice(0, run.at), "openclaw", ...words.slice(run.at + 1)];
   // `sudo -u openclaw openclaw ...`: a user or group named openclaw is an option's value, not the binary.
-  const at = run && (run.entrypoint === undefined || OPENCLAW_BIN.test(run.entrypoint)) ? run.at : words.findIndex((w, i) => OPENCLAW_BIN.test(w) && !USER_OPTION.test(words[i - 1] ?? "") && !/^(?:su|runuser|chown|chgrp|id|useradd|usermod|groupadd)$/.test(words[i - 1] ?? ""));
+  const at = run && (run.entrypoint === undefined || OPENCLAW_BIN.test(run.entrypoint)) ? run.at : openclawAt(words);
   if (at < 0) return undefined;
   const env: Record<string, string> = {};
   for (const w of words.slice(0, at)) {
@@ -253,7 +287,7 @@ const COPIES = new Set(["cp", "install", "rsync", "scp"]);
 /** Programs that put files into a directory they are given (a destination, -C, -d, --directory). */
 const FILLS_DIRECTORY = new Set(["cp", "mv", "install", "ln", "rsync", "scp", "tar", "unzip", "aws", "gsutil", "rclone", "curl", "wget", "git", "busybox"]);
 /** What precedes the program without being it. */
-const PREFIX = new Set(["sudo", "doas", "env", "nohup", "exec", "command", "time", "setsid", "nice", "ionice", "stdbuf", "runuser"]);
+const PREFIX = new Set(["sudo", "doas", "env", "nohup", "exec", "command", "time", "timeout", "setsid", "nice", "ionice", "stdbuf", "runuser"]);
 
 /** Simple commands of a line (split on ; && || | &), each without its redirections. */
 function simpleCommands(line: string): string[][] {
