@@ -50,6 +50,15 @@ describe("execAllowlist", () => {
     ["a pin voided by a path-only entry", ["/usr/bin/wc", { path: "/usr/bin/wc", argPattern: "^-l$" }], "execAllowlist.1.argPattern", /voids the pin/],
     ["a word that is no preset", ["python"], "execAllowlist.0", /a kit preset \(git, jq\)/],
     ["an unknown entry key", [{ path: "/usr/bin/wc", args: "-l" }], "execAllowlist.0.args", /no such key under execAllowlist.0/],
+    // Red team round 3 (tools outside the first lists; pins tested the way OpenClaw joins arguments).
+    ["ssh-agent (ssh-agent sh -c CMD)", ["/usr/bin/ssh-agent"], "execAllowlist.0.path", /a dispatcher/],
+    ["rpm (rpm --eval '%(CMD)')", ["/usr/bin/rpm"], "execAllowlist.0.path", /a package manager/],
+    ["sqlite3 (.shell CMD)", ["/usr/bin/sqlite3"], "execAllowlist.0.path", /an interpreter/],
+    ["gcc (-wrapper sh,-c,CMD)", ["/usr/bin/gcc"], "execAllowlist.0.path", /a compiler driver/],
+    ["elvish", ["/usr/bin/elvish"], "execAllowlist.0.path", /a shell/],
+    ["the OpenClaw CLI", ["/usr/local/bin/openclaw"], "execAllowlist.0.path", /rewrite its own approvals/],
+    ["a pin with a NUL separator (OpenClaw joins arguments by NUL then)", [{ path: "/usr/bin/find", argPattern: "^[^ ]*\0$" }], "execAllowlist.0.argPattern", /refuses find's escapes/],
+    ["a pin that takes any tail after a benign start", [{ path: "/usr/bin/find", argPattern: "^\\. -name [^ ]+( .*)?$" }], "execAllowlist.0.argPattern", /it matches "\. -name x \. -exec id ;"/],
   ])("refuses %s, naming key, value and what is allowed", (_label, entries, key, allowed) => {
     const issues = issuesOf(entries);
     const issue = issues.find((i) => i.key === key);

@@ -24,20 +24,34 @@ export const EXEC_DIRS = ["/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/", "/usr/lo
  * whatever command it is handed. The value says why, for the refusal message.
  */
 const NEVER: Record<string, string> = {
-  ...Object.fromEntries(["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "yash", "busybox", "toybox", "pwsh", "rbash", "screen", "tmux"].map((n) => [n, "a shell"])),
   ...Object.fromEntries(
-    ["awk", "gawk", "mawk", "nawk", "sed", "java", "jshell", "gdb", "lldb", "expect", "rscript", "osascript", "bun", "deno", "tclsh", "wish", "irb", "jrunscript", "bc", "dc", "m4", "ex", "ed"].map((n) => [n, "an interpreter (its program is the argument or a file)"]),
+    ["sh", "bash", "dash", "zsh", "ksh", "ksh93", "mksh", "lksh", "pdksh", "ash", "fish", "csh", "tcsh", "yash", "posh", "elvish", "nu", "xonsh", "osh", "ysh", "oksh", "rc", "es", "sash", "busybox", "toybox", "pwsh", "rbash", "screen", "tmux"].map((n) => [n, "a shell"]),
+  ),
+  ...Object.fromEntries(
+    [
+      "awk", "gawk", "mawk", "nawk", "sed", "java", "jshell", "gdb", "lldb", "expect", "rscript", "osascript", "bun", "deno", "tclsh", "wish", "irb", "jrunscript", "bc", "dc", "m4", "ex", "ed",
+      "julia", "guile", "racket", "sbcl", "clisp", "ghci", "runghc", "erl", "escript", "elixir", "iex", "swipl", "octave", "gnuplot", "groovy", "kotlin", "scala", "ocaml", "ts-node", "tsx",
+      // Clients with a shell escape (.shell, \!, .system) or that run code: their argument is a program.
+      "sqlite3", "psql", "mysql", "mariadb", "redis-cli", "duckdb",
+    ].map((n) => [n, "an interpreter (its program is the argument or a file)"]),
   ),
   ...Object.fromEntries(["make", "gmake", "cmake", "ninja", "just", "task", "rake", "gradle", "mvn", "ant", "meson", "scons", "bazel"].map((n) => [n, "a build runner (its program is a file in the workspace)"])),
+  // gcc -wrapper sh,-c,CMD, tcc -run, and the linker plugins: a compiler driver runs the programs it is told to.
+  ...Object.fromEntries(["gcc", "g++", "cc", "c++", "clang", "clang++", "tcc", "rustc", "ld", "as", "cpp"].map((n) => [n, "a compiler driver (it runs the programs and plugins its arguments name)"])),
   ...Object.fromEntries(
-    ["npm", "npx", "pnpm", "yarn", "corepack", "pip", "pip3", "pipx", "uv", "uvx", "poetry", "cargo", "go", "gem", "bundle", "composer", "apt", "apt-get", "dpkg", "snap"].map((n) => [n, "a package manager (it runs the packages' scripts)"]),
+    ["npm", "npx", "pnpm", "yarn", "corepack", "pip", "pip3", "pipx", "uv", "uvx", "poetry", "cargo", "go", "gem", "bundle", "composer", "apt", "apt-get", "dpkg", "snap", "rpm", "rpmbuild", "yum", "dnf", "zypper", "apk", "pacman", "nix", "nix-shell", "brew", "conda", "mamba", "flatpak"].map((n) => [n, "a package manager (it runs the packages' scripts)"]),
   ),
   ...Object.fromEntries(
-    ["env", "sudo", "doas", "su", "runuser", "setpriv", "nice", "ionice", "timeout", "nohup", "stdbuf", "flock", "chroot", "nsenter", "unshare", "setsid", "taskset", "time", "watch", "xargs", "parallel", "script", "strace", "ltrace", "valgrind", "systemd-run", "chrt", "prlimit", "capsh", "firejail", "bwrap"].map((n) => [n, "a dispatcher (it runs the command it is given)"]),
+    [
+      "env", "sudo", "doas", "su", "runuser", "setpriv", "nice", "ionice", "timeout", "nohup", "stdbuf", "flock", "chroot", "nsenter", "unshare", "setsid", "taskset", "time", "watch", "xargs", "parallel", "script", "strace", "ltrace", "valgrind", "systemd-run", "chrt", "prlimit", "capsh", "firejail", "bwrap",
+      "ssh-agent", "dbus-run-session", "dbus-launch", "unbuffer", "chpst", "daemonize", "start-stop-daemon", "pkexec", "sg", "newgrp", "run-parts", "fakeroot", "proot", "systemd-nspawn", "catchsegv", "cpulimit", "faketime", "torsocks", "proxychains", "proxychains4",
+    ].map((n) => [n, "a dispatcher (it runs the command it is given)"]),
   ),
   ...Object.fromEntries(["vi", "vim", "nvim", "view", "vim.basic", "vim.tiny", "emacs", "nano", "editor", "sensible-editor", "less", "more", "most", "man", "pager", "sensible-pager"].map((n) => [n, "an editor or pager (shell escapes)"])),
   ...Object.fromEntries(["docker", "podman", "kubectl", "nerdctl", "crontab", "at", "batch", "ssh", "scp", "sftp", "rsync", "socat", "nc", "ncat", "netcat", "openssl"].map((n) => [n, "runs programs or reaches hosts outside the proxy's view"])),
   git: `runs programs named by repository config, hooks and aliases; use the kit's wrapper ${AGENT_GIT}`,
+  // The agent would change its own approvals (openclaw approvals allowlist add, exec-policy preset yolo).
+  openclaw: "the OpenClaw CLI (the agent would rewrite its own approvals and config)",
 };
 
 /** Versioned interpreter names (python3.11, perl5.36, node24, php8.2, ...). */
@@ -76,6 +90,25 @@ export const PINNED_ESCAPES: Readonly<Record<string, readonly string[]>> = {
 };
 
 export type EntryProblem = { key: string; given: unknown; allowed: string };
+
+/** Argument strings a pinned pattern may accept: each escape is also tried after any of them (". -name x . -exec id ;"). */
+const BENIGN_ARGS = ["", ".", "x", ". x", "x.json", ". x.json", "-name x", ". -name x", "status", "log -1", "-l x", "-r x", "x y"];
+
+/**
+ * The escapes a pattern matches, as OpenClaw 2026.9.6 tests it (matchArgPattern): the arguments joined by one
+ * space, or by NUL with a trailing NUL when the pattern holds a NUL. Each escape alone and after an accepted
+ * benign argument string (a pattern that takes any tail takes the escape there too).
+ */
+function pinnedEscapesMatched(re: RegExp, argPattern: string, escapes: readonly string[]): string[] {
+  const subject = (args: string): string => (argPattern.includes("\0") ? (args === "" ? "\0\0" : `${args.split(" ").join("\0")}\0`) : args);
+  const accepts = (args: string): boolean => re.test(subject(args));
+  const accepted = BENIGN_ARGS.filter(accepts);
+  return escapes.flatMap((escape) => {
+    const tries = [escape, ...accepted.map((b) => `${b} ${escape}`.trim())];
+    const hit = tries.find(accepts);
+    return hit === undefined ? [] : [hit];
+  });
+}
 
 const ANCHORED = /^\^[\s\S]*[^\\]\$$/;
 
@@ -123,7 +156,7 @@ export function execAllowlistProblems(entries: readonly ExecAllowlistEntry[]): E
       if (pathOnly.has(entry.path)) {
         problems.push({ key: `${key}.argPattern`, given: entry.argPattern, allowed: `no path-only entry for ${entry.path} beside it: that entry matches any arguments and voids the pin` });
       }
-      const escapes = (PINNED_ESCAPES[baseName(entry.path)] ?? []).filter((args) => re.test(args));
+      const escapes = pinnedEscapesMatched(re, entry.argPattern, PINNED_ESCAPES[baseName(entry.path)] ?? []);
       if (escapes.length > 0) {
         problems.push({ key: `${key}.argPattern`, given: entry.argPattern, allowed: `a pattern that refuses ${baseName(entry.path)}'s escapes; it matches ${escapes.map((a) => JSON.stringify(a)).join(", ")}` });
       }

@@ -66,7 +66,9 @@ const PRESETS: Record<string, Record<string, unknown>> = {
  * only read or take away. `readFile` returns a delivered file's text (undefined: not delivered or unreadable).
  */
 export function approvalsFromCommand(where: string, args: string[], flags: Record<string, string | true>, readFile: (p: string) => string | undefined): ApprovalsSource | undefined {
-  const [sub, action, operand] = args;
+  const [first, action, operand] = args;
+  // `exec-approvals` is the approvals command's alias (dist/exec-approvals-cli-*.mjs).
+  const sub = first === "exec-approvals" ? "approvals" : first;
   const scope = typeof flags.agent === "string" ? `agents.${flags.agent}` : "the default agent";
   if (sub === "approvals" && action === "set") {
     if (flags.stdin !== undefined) return { where, policies: [], lists: [], blind: "the approvals come from standard input, which this plan does not see" };
@@ -98,8 +100,10 @@ const EXACT_GRANT = /^sha256:cwd-argv:v1:[0-9a-f]{64}$/;
 export function approvalsProblems(source: ApprovalsSource): string[] {
   const out: string[] = [];
   if (source.blind) return out;
-  for (const { scope, policy } of source.policies) {
+  for (const { scope, policy: given } of source.policies) {
     const at = `${source.where}: ${scope}`;
+    // OpenClaw trims and lower-cases these values before it reads them (normalizeExecSecurity, sanitizeExecApprovalPolicy).
+    const policy = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, typeof v === "string" ? v.trim().toLowerCase() : v]));
     if (policy.security === "full") out.push(`${at}: security is "full": every command runs with no allowlist and no human asked; use "allowlist" (or "deny")`);
     if (policy.askFallback !== undefined && policy.askFallback !== "deny") out.push(`${at}: askFallback is ${JSON.stringify(policy.askFallback)}: when no human answers, the command is not denied; use "deny"`);
     if (policy.autoAllowSkills === true) out.push(`${at}: autoAllowSkills is true: the binaries skills bring run unasked; set it to false`);
