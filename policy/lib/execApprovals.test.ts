@@ -81,6 +81,19 @@ describe("exec approvals commands", () => {
   });
 });
 
+describe("found on a host, with the scripts it allowlists", () => {
+  const INSTANCE = "aws:ec2/instance:Instance";
+  const host = (files: Array<{ path: string; content: string }>) => openclawSetup(INSTANCE, { userData: `#cloud-config\n${JSON.stringify({ write_files: files })}` });
+  const allow = (...patterns: string[]) => ({ path: "/etc/openclaw/exec-approvals.json", content: doc({ allowlist: patterns.map((pattern) => ({ pattern })) }) });
+
+  it("judges a shipped shell script by what it runs: a package manager or its argument is refused, a fixed command is not", () => {
+    const judged = (script: string) => host([allow("/usr/local/bin/run"), { path: "/usr/local/bin/run", content: script }]).approvals.flatMap((a) => approvalsProblems(a)).join("\n");
+    expect(judged('#!/bin/sh\ncd "$1" && exec npm test\n')).toMatch(/\/usr\/local\/bin\/run is a script this resource ships, and it runs npm, a package manager/);
+    expect(judged('#!/bin/bash\nset -eu\nexec "$@"\n')).toMatch(/runs the command it is given/);
+    expect(judged("#!/bin/sh\nset -eu\nwc -l /var/log/app.log\n")).toBe("");
+  });
+});
+
 describe("found on a host", () => {
   const INSTANCE = "aws:ec2/instance:Instance";
   const cloudConfig = (files: Array<{ path: string; content: string }>, runcmd: string[] = []) => `#cloud-config\n${JSON.stringify({ write_files: files, runcmd })}`;

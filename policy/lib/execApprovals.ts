@@ -5,7 +5,7 @@
 // matching rules of OpenClaw 2026.9.6 (dist/exec-command-resolution-*.mjs): patterns are globs, a bare "*"
 // matches every program, a pattern without a slash matches any binary of that name on the agent's PATH.
 import JSON5 from "json5";
-import { execAllowlistProblems, type ExecAllowlistEntry } from "../../stacks/execAllowlist";
+import { execAllowlistProblems, neverAllowlisted, type ExecAllowlistEntry } from "../../stacks/execAllowlist";
 import { asArray, isRecord } from "./values";
 
 /** One place a resource sets exec approvals: the policies and allowlist entries it sets, or why it cannot be read. */
@@ -16,6 +16,8 @@ export interface ApprovalsSource {
   lists: Array<{ scope: string; entries: unknown[] }>;
   /** Set when the source cannot be judged (fail closed: the rule says so and refuses). */
   blind?: string;
+  /** Allowlisted paths the same resource delivers as shell scripts, with the programs each runs ("$1" when it runs an argument). */
+  scripts?: Record<string, string[]>;
 }
 
 const FILE_NAME = /(?:^|\/)exec-approvals[^/]*\.json5?$/;
@@ -125,6 +127,13 @@ export function approvalsProblems(source: ApprovalsSource): string[] {
         return;
       }
       shaped.push({ at, entry: typeof e.argPattern === "string" ? { path: pattern, argPattern: e.argPattern } : { path: pattern } });
+      // A script shipped beside the approvals is judged by what it runs: its name says nothing.
+      for (const program of source.scripts?.[pattern] ?? []) {
+        const argument = /^\$/.test(program);
+        const why = argument ? undefined : neverAllowlisted(program);
+        const runs = argument ? 'the command it is given ($1, "$@"): a dispatcher' : why && `${program}, ${why}`;
+        if (runs) out.push(`${at}: ${pattern} is a script this resource ships, and it runs ${runs}; allowlist the programs it should run instead`);
+      }
     });
     for (const p of execAllowlistProblems(shaped.map((s) => s.entry))) {
       const [, index, field] = /^execAllowlist\.(\d+)\.(\w+)$/.exec(p.key) ?? [];

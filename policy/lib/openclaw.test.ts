@@ -187,6 +187,21 @@ describe("openclawSetup: OpenClaw wherever it travels", () => {
     ];
     for (const line of lines) expect(openclawSetup(INSTANCE, { userData: `#!/bin/sh\n${line}\n` }).launches.map((l) => l.flags.bind), line).toEqual(["lan"]);
     expect(openclawSetup(INSTANCE, { userData: "#!/bin/sh\nchown -R openclaw /var/lib/openclaw\nls /opt/openclaw\n" }).launches).toEqual([]);
+    // `setup` takes onboard's runtime options (dist/register.setup-*.mjs).
+    expect(openclawSetup(INSTANCE, { userData: "#!/bin/sh\nopenclaw setup --tailscale serve\n" }).launches.map((l) => l.flags.tailscale)).toEqual(["serve"]);
+  });
+
+  it("cannot judge OpenClaw run through a shell variable ($OC approvals ...), and leaves other variables be", () => {
+    const unjudged = (line: string) => openclawSetup(INSTANCE, { userData: `#!/bin/sh\n${line}\n` }).unjudged.join();
+    expect(unjudged("OC=/opt/openclaw/node_modules/.bin/openclaw; sudo -u openclaw $OC approvals allowlist add /usr/bin/python3")).toMatch(/runs a program named by a shell variable with OpenClaw's subcommands/);
+    expect(unjudged("${OPENCLAW} gateway --bind lan")).toMatch(/shell variable/);
+    expect(unjudged("$HOME/bin/report status")).toBe("");
+  });
+
+  it("cannot judge a write to OpenClaw's state database (where 2026.9.6 keeps exec approvals); a read is fine", () => {
+    const write = `sqlite3 /var/lib/openclaw/state/openclaw.sqlite "insert or replace into exec_approvals_config values ('current', '{}')"`;
+    expect(openclawSetup(INSTANCE, { userData: `#!/bin/sh\n${write}\n` }).unjudged.join()).toMatch(/changes the OpenClaw config .* by a means this plan does not read/);
+    expect(openclawSetup(INSTANCE, { userData: "#!/bin/sh\nls -l /var/lib/openclaw/state/openclaw.sqlite\n" }).unjudged).toEqual([]);
   });
 
   it("cannot judge `openclaw config patch` or a batch `config set` (OpenClaw 2026.9.6 reads their keys from a file, stdin or JSON)", () => {
@@ -331,14 +346,19 @@ describe("auth and pairing settings not named dangerously*", () => {
   ])("refuses %j", (gateway, re) => {
     expect(authProblems(cfg(gateway)).join("\n")).toMatch(re);
   });
-  it("judges Tailscale identity auth where OpenClaw turns it on: Serve in a whole config or on the command line, not a partial edit", () => {
+  it("judges Tailscale identity auth where OpenClaw turns it on: Serve in a config, an edit or on the command line, and its unset", () => {
     const serveOff = { tailscale: { mode: "serve" }, auth: { mode: "token", allowTailscale: false } };
     expect(authProblems(cfg(serveOff))).toEqual([]);
-    const partial = { configs: [{ path: "/c", edits: ["openclaw config set gateway.tailscale.mode serve"], partial: true, config: { gateway: { tailscale: { mode: "serve" } } } }], launches: [], funnels: [], unjudged: [], approvals: [] };
-    expect(authProblems(partial)).toEqual([]);
+    const edit = (edits: string[], gateway: object) => ({ configs: [{ path: "/c", edits, partial: true, config: { gateway } }], launches: [], funnels: [], unjudged: [], approvals: [] });
+    expect(authProblems(edit(["openclaw config set gateway.tailscale.mode serve"], { tailscale: { mode: "serve" } })).join()).toMatch(/the same edits do not set gateway.auth.allowTailscale to false/);
+    expect(authProblems(edit(["openclaw config set gateway.tailscale.mode serve", "openclaw config set gateway.auth.allowTailscale false"], { tailscale: { mode: "serve" }, auth: { allowTailscale: false } }))).toEqual([]);
+    expect(authProblems(edit(["openclaw config unset gateway.auth.allowTailscale"], {})).join()).toMatch(/config unset` removes gateway.auth.allowTailscale/);
     const launch = (configs: FoundConfig[]) => ({ configs, launches: [{ where: "unit x", flags: { tailscale: "serve" } as Record<string, string | true> }], funnels: [], unjudged: [], approvals: [] });
+    const off = { path: "/c", edits: [], config: { gateway: { auth: { mode: "token", allowTailscale: false } } } };
     expect(authProblems(launch([])).join("\n")).toMatch(/--tailscale serve with no config that sets gateway.auth.allowTailscale to false/);
-    expect(authProblems(launch([{ path: "/c", edits: [], config: { gateway: { auth: { mode: "token", allowTailscale: false } } } }]))).toEqual([]);
+    expect(authProblems(launch([off]))).toEqual([]);
+    // A decoy that turns it off beside the config the gateway reads proves nothing.
+    expect(authProblems(launch([off, { path: "/d", edits: [], config: { gateway: { auth: { mode: "token" } } } }])).join()).toMatch(/--tailscale serve/);
   });
   it("accepts the kit's settings", () => {
     expect(authProblems(cfg({ controlUi: { enabled: true }, trustedProxies: ["127.0.0.1"], nodes: { pairing: { autoApproveLocal: false, sshVerify: false } }, auth: { mode: "token", rateLimit: { exemptLoopback: false }, allowTailscale: false } }))).toEqual([]);

@@ -9,7 +9,7 @@ import { OPENCLAW_GROUP_EXCLUDES, TOOL_ALIASES, TOOL_CATALOG, TOOL_GROUPS, TOOL_
 import { SESSION_IDLE_MAX_MINUTES, SESSION_MAX_HOURS } from "../../stacks/limits";
 import { assignments, isCredentialName, isReference, isWeakSecret, redactCredentials } from "../../stacks/secretShapes";
 import { LEVELS, TRUST_LEVELS, TRUST_LEVEL_TAG, type LevelCapabilities, type TrustLevel } from "../../stacks/trustLevels";
-import { EXEC_DIRS, neverAllowlisted } from "../../stacks/execAllowlist";
+import { AGENT_GIT, EXEC_DIRS, neverAllowlisted } from "../../stacks/execAllowlist";
 import { approvalsFromCommand, approvalsFromText, isApprovalsFileName, isApprovalsShaped, type ApprovalsSource } from "./execApprovals";
 import { shellWords } from "./shellScript";
 import { tailscaleInvocations } from "./tailscaleHost";
@@ -323,6 +323,35 @@ function programOf(words: string[]): { program: string; args: string[] } {
   return { program: path.posix.basename(words[i] ?? ""), args: words.slice(i + 1) };
 }
 
+/** OpenClaw's subcommands that change its config, approvals or how it starts. */
+const OPENCLAW_WRITING_SUBCOMMANDS = new Set(["approvals", "exec-approvals", "exec-policy", "config", "gateway", "onboard", "setup", "configure", "plugins", "channels", "agents"]);
+
+/** A simple command whose program is a shell variable ($OC, ${OC}) and whose first operand is one of those: openclaw by another name. */
+function hiddenOpenclaw(line: string): string | undefined {
+  for (const words of simpleCommands(line)) {
+    const { program, args } = programOf(words);
+    const raw = words.find((w) => path.posix.basename(w) === program) ?? program;
+    if (/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(raw) && OPENCLAW_WRITING_SUBCOMMANDS.has(args.find((a) => !a.startsWith("-")) ?? "")) return words.join(" ");
+  }
+  return undefined;
+}
+
+/** The allowlisted paths a resource ships as shell scripts, each with the programs it runs ($1, "$@": what it is given). */
+function shippedScripts(source: ApprovalsSource, files: ReadonlyMap<string, { content?: string }>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const list of source.lists) {
+    for (const entry of list.entries) {
+      const pattern = typeof entry === "string" ? entry.trim() : isRecord(entry) && typeof entry.pattern === "string" ? entry.pattern.trim() : "";
+      const content = files.get(pattern)?.content;
+      // The kit's own git wrapper runs git on purpose, pinned to its subcommands (tested on its own).
+      if (content === undefined || !isShellScript(content) || pattern === AGENT_GIT) continue;
+      const programs = content.split("\n").filter((l) => !/^\s*#/.test(l)).flatMap((l) => simpleCommands(l).map((w) => programOf(w)));
+      out[pattern] = programs.map(({ program, args }) => (program === "exec" ? (args[0] ?? program) : program)).map((p) => (/^["']?\$/.test(p) ? "$1" : path.posix.basename(p.replace(/^["']|["']$/g, ""))));
+    }
+  }
+  return out;
+}
+
 /** Is this simple command openclaw itself (its own `config set`/`validate` are modeled or read-only)? */
 function runsOpenclaw(program: string, args: string[]): boolean {
   const first = args.find((a) => !a.startsWith("-")) ?? "";
@@ -350,7 +379,8 @@ function unmodeledConfigWrites(payload: HostPayload, targets: ReadonlySet<string
   const isTarget = (w: string) => targets.has(w) || (w.startsWith("/") && namedLikeConfig(w));
   // A config's path inside a word (of=..., a -c program), not a longer name beside it (openclaw.json.bak).
   const contains = (w: string, t: string) => new RegExp(`${t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w.-])`).test(w);
-  const mentionsTarget = (w: string) => isTarget(w) || [...targets].some((t) => contains(w, t)) || /\/openclaw\.json5?(?![\w.-])/.test(w);
+  // OpenClaw 2026.9.6 keeps exec approvals (and more) in its state database: a write there is a config change too.
+  const mentionsTarget = (w: string) => isTarget(w) || [...targets].some((t) => contains(w, t)) || /\/openclaw\.json5?(?![\w.-])|openclaw\.sqlite/.test(w);
   const isDir = (w: string) => dirs.has(w.replace(/\/+$/, ""));
   const out: string[] = [];
   for (const cmd of payload.commands) {
@@ -458,6 +488,8 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
   for (const cmd of payload.commands) {
     // One parser of the tailscale CLI for both Funnel rules (policy/lib/tailscaleHost.ts).
     if (tailscaleInvocations(cmd.line).includes("publishes")) funnels.push(`${cmd.via}: ${redactCredentials(cmd.line)}`);
+    const hidden = hiddenOpenclaw(cmd.line);
+    if (hidden) configWrites.push(`${cmd.via}: \`${redactCredentials(hidden)}\` runs a program named by a shell variable with OpenClaw's subcommands: this plan cannot tell what it changes; name the binary`);
     const inv = openclawInvocation(cmd.line);
     if (!inv) continue;
     const [sub, action] = inv.args;
@@ -471,7 +503,8 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
     const approvalsSet = approvalsFromCommand(where, inv.args, inv.flags, (p) => files.get(p)?.content);
     if (approvalsSet) approvals.push(approvalsSet);
     if (sub === "approvals" && typeof inv.flags.file === "string") setFromFile.add(inv.flags.file);
-    if (sub === "onboard") {
+    // `setup` takes onboard's runtime options too (dist/register.setup-*.mjs).
+    if (sub === "onboard" || sub === "setup") {
       const flags: Record<string, string | true> = {};
       for (const [k, v] of Object.entries(inv.flags)) if (ONBOARD_FLAGS[k]) flags[ONBOARD_FLAGS[k]] = v;
       if (Object.keys(flags).length > 0) launches.push({ where, flags });
@@ -505,6 +538,7 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
     const parsed = isApprovalsFileName(p) || looksLikeJson5Object(f.content) ? parseJson5Config(f.content) : undefined;
     if (isApprovalsFileName(p) || (parsed !== undefined && typeof parsed !== "string" && isApprovalsShaped(parsed))) approvals.push(approvalsFromText(`file ${p}`, f.content));
   }
+  for (const source of approvals) source.scripts = shippedScripts(source, files);
   const setup = { configs, launches, funnels, unjudged, approvals };
   setupCache.set(payload, setup);
   return setup;
@@ -585,8 +619,12 @@ export function authWeakeningProblems(config: Record<string, unknown>, partial =
   const auth = obj(gateway.auth);
   const pairing = obj(obj(gateway.nodes).pairing);
   // 2026.9.6 (dist/auth-resolve-*.mjs): allowTailscale ?? (tailscale.mode "serve" and token mode), so Serve alone turns it on.
+  // An edit that turns Serve on says nothing of the rest of the file: it must set allowTailscale false itself.
   if (auth.allowTailscale === true) out.push(TAILSCALE_IDENTITY_AUTH("gateway.auth.allowTailscale is true"));
-  else if (!partial && obj(gateway.tailscale).mode === "serve" && auth.allowTailscale !== false) out.push(TAILSCALE_IDENTITY_AUTH('gateway.tailscale.mode is "serve" and gateway.auth.allowTailscale is not false (OpenClaw then defaults it to true)'));
+  else if (obj(gateway.tailscale).mode === "serve" && auth.allowTailscale !== false) {
+    const missing = partial ? "the same edits do not set gateway.auth.allowTailscale to false" : "gateway.auth.allowTailscale is not false";
+    out.push(TAILSCALE_IDENTITY_AUTH(`gateway.tailscale.mode is "serve" and ${missing} (OpenClaw then defaults it to true)`));
+  }
   if (controlUi.allowInsecureAuth === true) out.push("gateway.controlUi.allowInsecureAuth is true: the Control UI takes a bare token over plain HTTP without device identity");
   if (controlUi.allowInsecure === true) out.push("gateway.controlUi.allowInsecure is true: no device identity for the Control UI, and Host-header origin fallback");
   if (asArray(pairing.autoApproveCidrs).length > 0) out.push(`gateway.nodes.pairing.autoApproveCidrs is ${JSON.stringify(pairing.autoApproveCidrs)}: node pairing (system.run on the node) is approved by source address, not by a human; leave it unset`);
@@ -628,8 +666,12 @@ export function authProblems(setup: OpenclawSetup): string[] {
     const origins = asStrings(obj(gateway.controlUi).allowedOrigins);
     if (origins.some((o) => o.trim() === "*" || o.trim() === "null")) out.push(`${at}: gateway.controlUi.allowedOrigins lets any web page's origin drive the Control UI`);
     out.push(...authWeakeningProblems(c.config, c.partial).map((p) => `${at}: ${p}`));
+    // Unsetting it brings back OpenClaw's default, true wherever Serve is on.
+    if (c.edits.some((e) => /\bconfig\s+unset\s+\S*gateway\.auth(?:\.allowTailscale)?(?:\s|$)/.test(e))) out.push(`${at}: ${TAILSCALE_IDENTITY_AUTH("`openclaw config unset` removes gateway.auth.allowTailscale (OpenClaw's default is true under Tailscale Serve)")}`);
   }
-  const tailscaleIdentityOff = setup.configs.some((c) => obj(obj(c.config?.gateway).auth).allowTailscale === false);
+  // Every whole config the resource ships must turn it off: a launch may read any of them (a decoy elsewhere proves nothing).
+  const whole = setup.configs.filter((c) => !c.partial && c.config);
+  const tailscaleIdentityOff = whole.length > 0 && whole.every((c) => obj(obj(c.config?.gateway).auth).allowTailscale === false);
   for (const l of setup.launches) {
     const auth = l.flags.auth;
     if (auth !== undefined && auth !== "token") out.push(`${l.where}: --auth ${auth === true ? "(no value)" : auth} (the flag overrides the config); only token auth is accepted`);
