@@ -48,8 +48,12 @@ function connect(client, calls) {
     let seq = 0;
     const pending = new Map();
     const send = (method, params) => new Promise((r) => { const id = "p" + ++seq; pending.set(id, r); ws.send(JSON.stringify({ type: "req", id, method, params })); });
-    const done = (v) => { try { ws.close(); } catch {} resolve(v); };
+    // A gateway that closes the socket (a restart, a reload) or never answers must not leave the calls pending:
+    // Node would exit with an unsettled top-level await and print nothing. Both end the attempt; until() retries.
+    const timer = setTimeout(() => done({ retry: true, error: { message: "no answer within 120 s" } }), 120000);
+    const done = (v) => { clearTimeout(timer); try { ws.close(); } catch {} resolve(v); };
     ws.onerror = (e) => done({ retry: true, error: { message: String(e.message ?? e) } });
+    ws.onclose = (e) => done({ retry: true, error: { message: "the gateway closed the connection (code " + e.code + ") before the calls finished" } });
     ws.onmessage = async (ev) => {
       const msg = JSON.parse(String(ev.data));
       if (msg.type === "res" && pending.has(msg.id)) { pending.get(msg.id)(msg); pending.delete(msg.id); return; }
