@@ -15,7 +15,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { GATEWAY_UNIT, PATHS } from "../../components/base/layout";
+import { GATEWAY_UNIT, PATHS, STATE_VOLUME_UNIT } from "../../components/base/layout";
 import { hostFacts, renderHost } from "../../components/host/hostFiles";
 import { SSM_AGENT, ssmAgentDebUrl } from "../../components/host/ssmAgent";
 import { CWAGENT_VERSION, cloudWatchAgentDebUrl } from "../../components/host/cloudwatchAgent";
@@ -468,6 +468,11 @@ async function main(): Promise<number> {
     const healthy2 = await agent2.run(waitHealthyScript(port, REPLACEMENT_LIMIT_S), (REPLACEMENT_LIMIT_S + 120) * 1000).finally(stopWatch2);
     const replacementSeconds = (Date.now() - replaceStarted) / 1000;
     const up2 = parseFields(healthy2.output).uptime;
+    if (healthy2.rc !== 0) {
+      log(`replacement: the gateway never answered /healthz:\n${healthy2.output}`);
+      const diag = await agent2.run(`systemctl --no-pager status ${GATEWAY_UNIT} ${STATE_VOLUME_UNIT} | tail -30; journalctl -b --no-pager -o cat -u ${STATE_VOLUME_UNIT} | tail -30; tail -30 /var/log/cloud-init-output.log`, 120_000);
+      log(diag.output);
+    }
     timings.push([
       "replacement: old host off, new host healthy (uptime / wall)",
       healthy2.rc === 0 ? `${Number(up2).toFixed(0)} s / ${replacementSeconds.toFixed(0)} s (old host off after ${oldShutdownSeconds.toFixed(0)} s)` : `never (${healthy2.output.trim().split("\n")[0]})`,
@@ -476,7 +481,9 @@ async function main(): Promise<number> {
     const ctx2 = contextFor(replacement, replacementModel);
     const checks2 = await timed(`9. checks, replacement host (level ${replacementModel.trustLevel})`, () => runChecks(agent2, [...CHECKS, ...agentChecks(agentExpectation(replacementModel))], ctx2, rows, 1));
     timings.push(["checks, replacement host", `${checks2.seconds.toFixed(0)} s`]);
-    const state3 = await readBack("replacement", agent2);
+    // A gateway that never came up has no state to show: the probe would only wait out its deadline.
+    const state3: StateReadBack =
+      healthy2.rc === 0 ? await readBack("replacement", agent2) : { userFile: false, memoryEntry: false, session: false, pairedDevice: false, effectiveTools: [], errors: ["the replacement's gateway never answered /healthz"] };
     log(`   read back on the replacement: ${describeState(state3)}`);
     rows.push({
       title: "known state (workspace file, memory entry, session, pairing approval) read back through the gateway",
