@@ -1,7 +1,8 @@
 // The real state volume unit (its script on a loop device, its ExecStartPost, its sandbox) in a private
 // systemd 252, as a level-1 host leaves the volume and the level-2 host that replaces it finds it. From level
 // 2 the agent's accounts exist and the workspace is setgid with a default ACL; the level-2 VM host failed in
-// this unit and its gateway never started.
+// this unit twice and its gateway never started: `install -d -m 0755` on the setgid mount point keeps the bit
+// (GNU install) and RestrictSUIDSGID= refuses that chmod; then systemd-tmpfiles setting 2770 on the volume.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -70,6 +71,8 @@ describe.skipIf(!CAN_RUN)("the state volume unit, a level-1 host's volume taken 
             ]
           : []),
         `install -d ${BY_ID} && ln -s ${loop} ${BY_ID}/virtio-${volumeSerial(VOLUME)}`,
+        // The user data's runcmd makes the level's directories on the root disk before the gateway pulls this unit in.
+        `systemd-tmpfiles --create ${PATHS.tmpfilesConf}`,
       ].join("\n"),
     });
     return { out: run.read("probe.out"), log: `${run.read("probe.err")}\n--- state volume\n${run.read("state-volume.log")}` };
@@ -87,6 +90,13 @@ describe.skipIf(!CAN_RUN)("the state volume unit, a level-1 host's volume taken 
     expect(out, log).toMatch(/^unit=active$/m);
     expect(out).toMatch(new RegExp(`^workspace=2770 ${SERVICE_USER}:${WORK_GROUP}$`, "m"));
     expect(out).toMatch(/^acl=1$/m);
+    expect(out).toMatch(/^files=.*written-at-level-1 .*written-at-level-2/m);
+  });
+
+  it("level 2 again on that volume (a reboot, or the next replacement): still active, still 2770, all files kept", () => {
+    const { out, log } = boot(LEVEL2);
+    expect(out, log).toMatch(/^unit=active$/m);
+    expect(out).toMatch(new RegExp(`^workspace=2770 ${SERVICE_USER}:${WORK_GROUP}$`, "m"));
     expect(out).toMatch(/^files=.*written-at-level-1 .*written-at-level-2/m);
   });
 

@@ -189,11 +189,15 @@ for i in "\${!names[@]}"; do
   src=$mnt/\${names[i]} dst=\${paths[i]}
   if [[ ! -d $src ]]; then install -d -m "\${modes[i]}" -o "\${owners[i]}" -g "\${groups[i]}" "$src"; log "made $src"; fi
   chown "\${owners[i]}:\${groups[i]}" "$src"
-  chmod "\${modes[i]}" "$src"
+  # A leading 0 clears a directory's setgid bit explicitly (GNU chmod keeps it otherwise, and RestrictSUIDSGID=
+  # refuses that); the tmpfiles step after this script sets the level's mode (2770 from level 2) again.
+  chmod "0\${modes[i]}" "$src"
   if [[ -n $(mounted_from "$dst") ]]; then log "$dst already mounted"; continue; fi
   # The root disk's directory is only a mount point: a file written there before would be hidden (and
   # forked from the agent's real state). Empty directories (systemd-tmpfiles makes them at boot) are fine.
-  install -d -m 0755 "$dst"
+  # Made only when missing: on an existing (setgid, from level 2) directory GNU install keeps the bit, and
+  # this unit's RestrictSUIDSGID= refuses that chmod.
+  [[ -d $dst ]] || install -d -m 0755 "$dst"
   if [[ -n $(find "$dst" -mindepth 1 ! -type d -print -quit) ]]; then die "$dst on the root disk holds files: not hiding them under the state volume (move them aside first)"; fi
   mount --bind "$src" "$dst"
   mount -o "remount,bind,$options" "$dst"
