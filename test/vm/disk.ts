@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { GATEWAY_UNIT, PATHS } from "../../components/base/layout";
+import { AGENT_NODE_UNIT, GATEWAY_UNIT, PATHS } from "../../components/base/layout";
 import { renderBootScripts, renderHostEnv, renderRuntimeEnv } from "../../components/host/bootScripts";
 import { hostFacts, renderHost } from "../../components/host/hostFiles";
 import type { StackModel } from "../../stacks/schema";
@@ -93,6 +93,8 @@ export function overlayFiles(fixtures: Pick<Fixtures, "signerFingerprint">): Rec
     // TCG emulates the CPU some 30x slower than an EC2 vCPU: the gateway's CLI step and start took over
     // the unit's 90 s (about 100 s of CPU per try). Only the start timeout changes; the sandbox does not.
     [`/etc/systemd/system/${GATEWAY_UNIT}.d/90-clawkeep-vm-test.conf`]: `[Service]\nTimeoutStartSec=${VM_GATEWAY_START_TIMEOUT_S}\n`,
+    // The same for the level-2 node host: its ExecStartPre (an OpenClaw CLI run) outlasted the default 90 s under TCG.
+    [`/etc/systemd/system/${AGENT_NODE_UNIT}.d/90-clawkeep-vm-test.conf`]: `[Service]\nTimeoutStartSec=${VM_GATEWAY_START_TIMEOUT_S}\n`,
     // A small initrd: the VM boots from virtio only, and TCG pays for every byte it unpacks.
     "/etc/initramfs-tools/conf.d/clawkeep-vm-test.conf": "MODULES=list\n",
     "/etc/initramfs-tools/hooks/clawkeep-vm-test": INITRAMFS_HOOK,
