@@ -438,9 +438,12 @@ async function main(): Promise<number> {
         new PutSecretValueCommand({ SecretId: tailscaleJoinSecretName(stack, model.cellName), SecretString: joinDocument(joinKeys[1]) }),
       );
     }
-    // The level-2 bundle and its pointer, as the deploy writes them before the instance is replaced.
-    await putS3Object(moto.value.motoPort, region, replacement.bundle.bucket, replacement.bundle.key, replacement.bundle.gz);
-    await motoClients.ssm.send(new PutParameterCommand({ Name: replacement.bundle.parameter, Value: replacement.bundle.sha256, Type: "String", Overwrite: true }));
+    // A level-2 replacement: its bundle and pointer, as the deploy writes them before the instance is replaced
+    // (a level-1 replacement runs the promoted bundle already there; the bucket refuses a second write of a key: 403).
+    if (REPLACE_AT_LEVEL_2) {
+      await putS3Object(moto.value.motoPort, region, replacement.bundle.bucket, replacement.bundle.key, replacement.bundle.gz);
+      await motoClients.ssm.send(new PutParameterCommand({ Name: replacement.bundle.parameter, Value: replacement.bundle.sha256, Type: "String", Overwrite: true }));
+    }
     const replaceStarted = Date.now();
     log(`8. replacing the host (level ${promotedModel.trustLevel} -> ${replacementModel.trustLevel}): powering the old one off`);
     agent.run("systemctl poweroff", 30_000).catch(() => undefined);
