@@ -11,12 +11,13 @@ import { renderInstanceEnv, renderTmpfiles } from "../components/host/userData";
 import { PREPARE_STATE_VOLUME, renderPrepareStateVolume, renderStateVolumeUnit, volumeSerial } from "../components/state/hostFiles";
 import { loadStackFile } from "../stacks/load";
 import { dropIn, nestedManagerUsable, removeTmpDirs, runManager, tmpDir } from "./support/nestedSystemd";
+import { level2Overrides } from "./support/stackOverrides";
 import { needTools } from "./support/tools";
 
 const CAN_RUN = nestedManagerUsable("getfacl", "losetup", "mkfs.ext4") && needTools("blkid", "e2fsck", "findmnt");
 const VOLUME = "vol-0d2b4f6a8c0e1a3b5";
 const BY_ID = "/run/clawkeep-test-by-id";
-const LEVEL2 = ["trustLevel=2", 'execAllowlist=["git","jq"]', "alarmEmail=security-oncall@example.com", 'promotion={reviewer: "state volume test", date: "2026-12-01", tested: "the unit under a private systemd"}'];
+const LEVEL2 = level2Overrides("the state volume unit under a private systemd");
 
 describe.skipIf(!CAN_RUN)("the state volume unit, a level-1 host's volume taken over at level 2", () => {
   let loop = "";

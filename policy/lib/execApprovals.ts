@@ -27,6 +27,15 @@ export function isApprovalsFileName(p: string): boolean {
   return FILE_NAME.test(p);
 }
 
+/** A source this plan cannot read (the rule says "cannot judge" and refuses). */
+export const blindAt = (where: string, blind: string): ApprovalsSource => ({ where, policies: [], lists: [], blind });
+
+/** An allowlist entry's pattern, trimmed (OpenClaw takes a bare string as {pattern}); undefined when it is none. */
+export function entryPattern(entry: unknown): string | undefined {
+  const pattern = typeof entry === "string" ? entry : isRecord(entry) ? entry.pattern : undefined;
+  return typeof pattern === "string" && pattern.trim() !== "" ? pattern.trim() : undefined;
+}
+
 /** Does a parsed JSON5 object look like an approvals document (version 1, defaults or agents holding policy keys or an allowlist)? */
 export function isApprovalsShaped(doc: Record<string, unknown>): boolean {
   if (doc.version !== 1) return false;
@@ -40,9 +49,9 @@ export function approvalsFromText(where: string, text: string): ApprovalsSource 
   try {
     doc = JSON5.parse(text);
   } catch (e) {
-    return { where, policies: [], lists: [], blind: `not valid JSON5 (${(e as Error).message})` };
+    return blindAt(where, `not valid JSON5 (${(e as Error).message})`);
   }
-  if (!isRecord(doc)) return { where, policies: [], lists: [], blind: "not a JSON5 object" };
+  if (!isRecord(doc)) return blindAt(where, "not a JSON5 object");
   const policies: ApprovalsSource["policies"] = [];
   const lists: ApprovalsSource["lists"] = [];
   if (isRecord(doc.defaults)) policies.push({ scope: "defaults", policy: doc.defaults });
@@ -73,19 +82,19 @@ export function approvalsFromCommand(where: string, args: string[], flags: Recor
   const sub = first === "exec-approvals" ? "approvals" : first;
   const scope = typeof flags.agent === "string" ? `agents.${flags.agent}` : "the default agent";
   if (sub === "approvals" && action === "set") {
-    if (flags.stdin !== undefined) return { where, policies: [], lists: [], blind: "the approvals come from standard input, which this plan does not see" };
-    if (typeof flags.file !== "string") return { where, policies: [], lists: [], blind: "no --file to read the approvals from" };
+    if (flags.stdin !== undefined) return blindAt(where, "the approvals come from standard input, which this plan does not see");
+    if (typeof flags.file !== "string") return blindAt(where, "no --file to read the approvals from");
     const text = readFile(flags.file);
-    if (text === undefined) return { where, policies: [], lists: [], blind: `${flags.file} is not a file this resource delivers` };
+    if (text === undefined) return blindAt(where, `${flags.file} is not a file this resource delivers`);
     return approvalsFromText(where, text);
   }
   if (sub === "approvals" && action === "allowlist" && operand === "add") {
     const pattern = args[3];
-    return pattern === undefined ? { where, policies: [], lists: [], blind: "no pattern given" } : { where, policies: [], lists: [{ scope: `${scope}.allowlist`, entries: [{ pattern }] }] };
+    return pattern === undefined ? blindAt(where, "no pattern given") : { where, policies: [], lists: [{ scope: `${scope}.allowlist`, entries: [{ pattern }] }] };
   }
   if (sub === "exec-policy" && action === "preset") {
     const preset = operand !== undefined && Object.hasOwn(PRESETS, operand) ? PRESETS[operand] : undefined;
-    return preset ? { where, policies: [{ scope: `preset ${operand}`, policy: preset }], lists: [] } : { where, policies: [], lists: [], blind: `preset ${operand ?? "(none)"} is not one OpenClaw 2026.9.6 defines` };
+    return preset ? { where, policies: [{ scope: `preset ${operand}`, policy: preset }], lists: [] } : blindAt(where, `preset ${operand ?? "(none)"} is not one OpenClaw 2026.9.6 defines`);
   }
   if (sub === "exec-policy" && action === "set") {
     const policy: Record<string, unknown> = {};
@@ -114,14 +123,14 @@ export function approvalsProblems(source: ApprovalsSource): string[] {
     const shaped: Array<{ at: string; entry: ExecAllowlistEntry }> = [];
     list.entries.forEach((entry, i) => {
       const at = `${source.where}: ${list.scope}[${i}]`;
-      const e = typeof entry === "string" ? { pattern: entry } : isRecord(entry) ? entry : undefined;
-      if (!e || typeof e.pattern !== "string" || e.pattern.trim() === "") {
+      const pattern = entryPattern(entry);
+      if (pattern === undefined) {
         out.push(`${at}: ${JSON.stringify(entry)} is not an allowlist entry OpenClaw reads ({pattern, argPattern?})`);
         return;
       }
+      const e = isRecord(entry) ? entry : {};
       // OpenClaw's own records of a human's "allow always" (one exact argv and directory), or inactive ones: not a grant to judge.
       if (e.source === "allow-always" || (typeof e.argPattern === "string" && EXACT_GRANT.test(e.argPattern))) return;
-      const pattern = e.pattern.trim();
       if (/[*?[\]{}]/.test(pattern)) {
         out.push(`${at}: pattern ${JSON.stringify(pattern)} is a glob: it matches programs nobody reviewed${pattern === "*" ? " (a bare * matches every program)" : ""}; name one binary by its full path`);
         return;

@@ -10,7 +10,7 @@ import { SESSION_IDLE_MAX_MINUTES, SESSION_MAX_HOURS } from "../../stacks/limits
 import { assignments, isCredentialName, isReference, isWeakSecret, redactCredentials } from "../../stacks/secretShapes";
 import { LEVELS, TRUST_LEVELS, TRUST_LEVEL_TAG, type LevelCapabilities, type TrustLevel } from "../../stacks/trustLevels";
 import { AGENT_GIT, EXEC_DIRS, neverAllowlisted } from "../../stacks/execAllowlist";
-import { approvalsFromCommand, approvalsFromText, isApprovalsFileName, isApprovalsShaped, type ApprovalsSource } from "./execApprovals";
+import { approvalsFromCommand, approvalsFromText, blindAt, entryPattern, isApprovalsFileName, isApprovalsShaped, type ApprovalsSource } from "./execApprovals";
 import { shellWords } from "./shellScript";
 import { tailscaleInvocations } from "./tailscaleHost";
 import { CONTAINER_TYPES, HOST_PAYLOAD_TYPES, OPENCLAW_IMAGE, S3_OBJECT_TYPES, SSM_SCRIPT_TYPES, hostPayload, isShellScript, isUnitFile, unitExecLines, type HostPayload } from "./userData";
@@ -161,32 +161,14 @@ const USER_OPTION = /^(?:-[ug]|-l|--user|--group|--login|--reuid|--regid|--setui
 const COMMAND_START = /^(?:&&|\|\||;|\||&|\(|\)|\{|\}|then|do|else|elif|!)$/;
 
 /**
- * Where openclaw runs in a line's words: the program of a simple command (after VAR=value assignments and
- * prefixes such as `sudo -u openclaw`, `env`, `nice -n 10`), or the script an interpreter or npx runs.
- * Only a command position counts: `OPENCLAW_STATE_DIR=/var/lib/openclaw` or `cd /var/lib/openclaw` is not the binary.
+ * Where openclaw runs in a line's words: in a command position only (the start of each simple command, past
+ * its VAR=value words and prefixes), so `OPENCLAW_STATE_DIR=/var/lib/openclaw` or `cd /var/lib/openclaw` is not the binary.
  */
-function openclawAt(words: string[]): number {
-  let start = true;
+function openclawAt(words: readonly string[]): number {
   for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    if (COMMAND_START.test(w)) {
-      start = true;
-      continue;
-    }
-    if (!start || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) continue;
-    const name = path.posix.basename(w);
-    if (PREFIX.has(name)) {
-      // The prefix's options, a user option's value, and a bare number (nice -n 10, timeout 60).
-      while (i + 1 < words.length && (words[i + 1].startsWith("-") || /^\d+[smhd]?$/.test(words[i + 1]))) i += USER_OPTION.test(words[i + 1]) ? 2 : 1;
-      continue;
-    }
-    start = false;
-    if (OPENCLAW_BIN.test(w)) return i;
-    if (INTERPRETERS.test(name) || /^(?:npx|pnpm|pnpx|bunx|bun|yarn)$/.test(name)) {
-      let j = i + 1;
-      while (j < words.length && (words[j].startsWith("-") || /^(?:exec|dlx|x)$/.test(words[j]))) j++;
-      if (j < words.length && OPENCLAW_BIN.test(words[j])) return j;
-    }
+    if (COMMAND_START.test(words[i]) || (i > 0 && !COMMAND_START.test(words[i - 1]))) continue;
+    const at = openclawOperand(words, programIndex(words, i));
+    if (at >= 0) return at;
   }
   return -1;
 }
@@ -308,19 +290,34 @@ function simpleCommands(line: string): string[][] {
     .filter((w) => w.length > 0);
 }
 
-/** The program of a simple command (after env assignments and prefixes like sudo -u X), and its arguments. */
-function programOf(words: string[]): { program: string; args: string[] } {
-  let i = 0;
+/** Where the program of the simple command starting at `from` sits: past VAR=value words and prefixes (sudo -u X, nice -n 10, timeout 60). */
+function programIndex(words: readonly string[], from = 0): number {
+  let i = from;
   while (i < words.length) {
-    const w = words[i];
-    const name = path.posix.basename(w);
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
-    else if (PREFIX.has(name)) {
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i])) i++;
+    else if (PREFIX.has(path.posix.basename(words[i]))) {
       i++;
-      while (i < words.length && words[i].startsWith("-")) i += USER_OPTION.test(words[i]) ? 2 : 1;
+      // The prefix's options, a user option's value, and a bare number.
+      while (i < words.length && (words[i].startsWith("-") || /^\d+[smhd]?$/.test(words[i]))) i += USER_OPTION.test(words[i]) ? 2 : 1;
     } else break;
   }
+  return i;
+}
+
+/** The program of a simple command (its basename) and its arguments. */
+function programOf(words: readonly string[]): { program: string; args: string[] } {
+  const i = programIndex(words);
   return { program: path.posix.basename(words[i] ?? ""), args: words.slice(i + 1) };
+}
+
+/** Where openclaw runs when words[at] is the program: the program itself, the script an interpreter or package runner starts, or -1. */
+function openclawOperand(words: readonly string[], at: number): number {
+  if (OPENCLAW_BIN.test(words[at] ?? "")) return at;
+  const name = path.posix.basename(words[at] ?? "");
+  if (!INTERPRETERS.test(name) && !/^(?:npx|pnpm|pnpx|bunx|yarn)$/.test(name)) return -1;
+  let j = at + 1;
+  while (j < words.length && (words[j].startsWith("-") || /^(?:exec|dlx|x)$/.test(words[j]))) j++;
+  return j < words.length && OPENCLAW_BIN.test(words[j]) ? j : -1;
 }
 
 /** OpenClaw's subcommands that change its config, approvals or how it starts. */
@@ -329,9 +326,9 @@ const OPENCLAW_WRITING_SUBCOMMANDS = new Set(["approvals", "exec-approvals", "ex
 /** A simple command whose program is a shell variable ($OC, ${OC}) and whose first operand is one of those: openclaw by another name. */
 function hiddenOpenclaw(line: string): string | undefined {
   for (const words of simpleCommands(line)) {
-    const { program, args } = programOf(words);
-    const raw = words.find((w) => path.posix.basename(w) === program) ?? program;
-    if (/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(raw) && OPENCLAW_WRITING_SUBCOMMANDS.has(args.find((a) => !a.startsWith("-")) ?? "")) return words.join(" ");
+    const at = programIndex(words);
+    const operand = words.slice(at + 1).find((a) => !a.startsWith("-")) ?? "";
+    if (/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(words[at] ?? "") && OPENCLAW_WRITING_SUBCOMMANDS.has(operand)) return words.join(" ");
   }
   return undefined;
 }
@@ -341,21 +338,16 @@ function shippedScripts(source: ApprovalsSource, files: ReadonlyMap<string, { co
   const out: Record<string, string[]> = {};
   for (const list of source.lists) {
     for (const entry of list.entries) {
-      const pattern = typeof entry === "string" ? entry.trim() : isRecord(entry) && typeof entry.pattern === "string" ? entry.pattern.trim() : "";
-      const content = files.get(pattern)?.content;
+      const pattern = entryPattern(entry);
+      const content = pattern === undefined ? undefined : files.get(pattern)?.content;
       // The kit's own git wrapper runs git on purpose, pinned to its subcommands (tested on its own).
-      if (content === undefined || !isShellScript(content) || pattern === AGENT_GIT) continue;
-      const programs = content.split("\n").filter((l) => !/^\s*#/.test(l)).flatMap((l) => simpleCommands(l).map((w) => programOf(w)));
-      out[pattern] = programs.map(({ program, args }) => (program === "exec" ? (args[0] ?? program) : program)).map((p) => (/^["']?\$/.test(p) ? "$1" : path.posix.basename(p.replace(/^["']|["']$/g, ""))));
+      if (pattern === undefined || content === undefined || !isShellScript(content) || pattern === AGENT_GIT) continue;
+      // `exec` is a prefix: `exec npm test` runs npm, `exec "$@"` its arguments.
+      const programs = content.split("\n").filter((l) => !/^\s*#/.test(l)).flatMap((l) => simpleCommands(l).map((w) => programOf(w).program));
+      out[pattern] = programs.map((p) => (/^["']?\$/.test(p) ? "$1" : p.replace(/^["']|["']$/g, "")));
     }
   }
   return out;
-}
-
-/** Is this simple command openclaw itself (its own `config set`/`validate` are modeled or read-only)? */
-function runsOpenclaw(program: string, args: string[]): boolean {
-  const first = args.find((a) => !a.startsWith("-")) ?? "";
-  return OPENCLAW_BIN.test(program) || ((INTERPRETERS.test(program) || /^(?:npx|pnpm|bunx|pnpx)$/.test(program)) && OPENCLAW_BIN.test(first));
 }
 
 /** The destination of a cp/mv/install/ln/rsync/scp: -t DIR, --target-directory=DIR, else the last operand. */
@@ -385,8 +377,9 @@ function unmodeledConfigWrites(payload: HostPayload, targets: ReadonlySet<string
   const out: string[] = [];
   for (const cmd of payload.commands) {
     for (const words of simpleCommands(cmd.line)) {
+      // openclaw itself: its own `config set`/`validate` are modeled or read-only.
+      if (openclawOperand(words, programIndex(words)) >= 0) continue;
       const { program, args } = programOf(words);
-      if (runsOpenclaw(program, args)) continue;
       const hits = args.filter(mentionsTarget);
       const intoDir = FILLS_DIRECTORY.has(program) && args.some((a) => isDir(a) || (/^--(?:directory|target-directory)=/.test(a) && isDir(a.slice(a.indexOf("=") + 1))));
       if (hits.length === 0 && !intoDir) continue;
@@ -532,7 +525,7 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
   for (const [p, f] of files) {
     if (setFromFile.has(p)) continue;
     if (f.content === undefined) {
-      if (isApprovalsFileName(p)) approvals.push({ where: `file ${p}`, policies: [], lists: [], blind: `its content cannot be read (${f.problem ?? "written from something this plan cannot see"})` });
+      if (isApprovalsFileName(p)) approvals.push(blindAt(`file ${p}`, `its content cannot be read (${f.problem ?? "written from something this plan cannot see"})`));
       continue;
     }
     const parsed = isApprovalsFileName(p) || looksLikeJson5Object(f.content) ? parseJson5Config(f.content) : undefined;

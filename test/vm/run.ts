@@ -25,6 +25,7 @@ import { squidDomains } from "../../components/netsandbox/egressProxy";
 import { loadStackFile } from "../../stacks/load";
 import { MOTO_ACCOUNT, startMoto } from "../support/moto";
 import { REPO_ROOT } from "../support/openclaw";
+import { level2Overrides } from "../support/stackOverrides";
 import { hasCommand } from "../support/tools";
 import { TAILSCALE_LOG, startStaticRepo, tailscaleExpectation } from "./tailscaleStandIn";
 import { tailscaleJoinSecretName } from "../../components/base/names";
@@ -50,13 +51,6 @@ const APPLY_LIMIT_S = Number(process.env.CLAWKEEP_VM_APPLY_LIMIT ?? 1800);
  * 60-minute CI budget does not hold (2,761 s for the VM run alone, cached disk).
  */
 const REPLACE_AT_LEVEL_2 = process.env.CLAWKEEP_VM_REPLACE_LEVEL === "2";
-/** `pulumi config set` for a level-2 replacement: what the schema asks of it (a person for the alarms, a recorded review). */
-const COMMANDS_LEVEL_OVERRIDES = [
-  "trustLevel=2",
-  'execAllowlist=["git","jq"]',
-  "alarmEmail=security-oncall@example.com",
-  'promotion={reviewer: "clawkeep VM test", date: "2026-12-01", tested: "level 1 promoted in place on the same VM run"}',
-];
 /** Where the VM run records the day-two timings `npm run bench` prints. */
 export const DAY_TWO_RECORD = path.join(REPO_ROOT, "bench", "records", "vm-day-two.json");
 
@@ -251,7 +245,7 @@ async function main(): Promise<number> {
     // The replacement: the same level-1 cell on a new host (an instance change), or, with CLAWKEEP_VM_REPLACE_LEVEL=2,
     // the cell raised to the first level that runs commands: its user data changes (the agent's user, its packages,
     // the node host's units), so `pulumi up` replaces the instance and the node host is checked on a booted VM.
-    const replacementModel = REPLACE_AT_LEVEL_2 ? loadStackFile(stack, [...mirrorOverride, ...COMMANDS_LEVEL_OVERRIDES]) : promotedModel;
+    const replacementModel = REPLACE_AT_LEVEL_2 ? loadStackFile(stack, [...mirrorOverride, ...level2Overrides("level 1 promoted in place on the same VM run")]) : promotedModel;
     const replacement = REPLACE_AT_LEVEL_2 ? renderHost(replacementModel, hostFacts(replacementModel, stack, region), where) : promoted;
     if (REPLACE_AT_LEVEL_2 && replacement.userData === promoted.userData) throw new Error(`level ${replacementModel.trustLevel} keeps the user data: the test would not replace the host`);
     if (REPLACE_AT_LEVEL_2 && !agentExpectation(replacementModel).commands) throw new Error(`level ${replacementModel.trustLevel} runs no commands: the node host would go unchecked`);
