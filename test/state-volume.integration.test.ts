@@ -151,6 +151,40 @@ describe.skipIf(!USABLE)("prepare-state-volume on loop devices", () => {
     expect(bad.err).toContain("--account takes user:NAME or group:NAME, not 'nobody'");
   });
 
+  // Red team (a helper who did not write the script): what the agent, or a root before this host, leaves on the volume.
+  it("still mounts a volume whose inodes the agent used up (the owner record is not rewritten when unchanged)", () => {
+    const img = image("inodes.img");
+    attach(img, virtio);
+    const dir = path.join(w, "trees/work");
+    const fill = `import os\ni = 0\ntry:\n    while True:\n        open(f"${dir}/f{i}", "w").close()\n        i += 1\nexcept OSError:\n    print(f"files={i}")`;
+    const first = run([tree("work", "daemon", "daemon", "0750")], `python3 -c '${fill}'; df -i "$CLAWKEEP_STATE_VOLUME_DIR" | tail -1`);
+    expect(first.rc, first.err).toBe(0);
+    expect(first.out).toMatch(/ 100% /);
+    const second = run([tree("work", "daemon", "daemon", "0750")]);
+    expect(second.rc, second.err).toBe(0);
+  }, 300_000);
+
+  it("refuses a tree that is a symlink on the volume, and ignores a recorded id that is root's", () => {
+    const img = image("planted.img");
+    attach(img, virtio);
+    const first = run([tree("work", "daemon", "daemon", "0750")], `install -d -m 0700 ${path.join(w, "elsewhere")}; rmdir "$CLAWKEEP_STATE_VOLUME_DIR/work" 2>/dev/null || umount ${path.join(w, "trees/work")}; rm -rf "$CLAWKEEP_STATE_VOLUME_DIR/work"; ln -s ${path.join(w, "elsewhere")} "$CLAWKEEP_STATE_VOLUME_DIR/work"`);
+    expect(first.rc, `${first.err}\n${first.out}`).toBe(0);
+    const symlinked = run([tree("work", "daemon", "daemon", "0750")]);
+    expect(symlinked.rc).not.toBe(0);
+    expect(symlinked.err).toMatch(/work is a symlink: only a directory is mounted/);
+    expect(fs.statSync(path.join(w, "elsewhere")).uid).toBe(0);
+    // A record that says the tree's owner had id 0 on the last host: root's files must stay root's.
+    const img2 = image("zero.img");
+    attach(img2, nvme);
+    const crafted = run([tree("work2", "daemon", "daemon", "0750")], `touch "$CLAWKEEP_STATE_VOLUME_DIR/work2/roots"; sed -i 's/^user daemon .*/user daemon 0/' "$CLAWKEEP_STATE_VOLUME_DIR/.clawkeep-ids"`);
+    expect(crafted.rc, crafted.err).toBe(0);
+    const after = run([tree("work2", "daemon", "daemon", "0750")], `stat -c 'roots=%u' "$CLAWKEEP_STATE_VOLUME_DIR/work2/roots"; stat -c 'volume=%u' "$CLAWKEEP_STATE_VOLUME_DIR"`);
+    expect(after.rc, after.err).toBe(0);
+    expect(after.err).not.toMatch(/re-owning files of user daemon: id 0/);
+    expect(after.out).toMatch(/^roots=0$/m);
+    expect(after.out).toMatch(/^volume=0$/m);
+  });
+
   const refusals: Array<[string, (img: string) => void, RegExp]> = [
     [
       "a lost primary superblock (no signature, data behind it)",

@@ -158,7 +158,8 @@ remap=()
 if [[ -f $ids_file ]]; then
   while read -r kind key old; do
     for j in "\${!keys[@]}"; do
-      if [[ \${kinds[j]} == "$kind" && \${keys[j]} == "$key" && \${news[j]} != "$old" && $old =~ ^[0-9]+$ ]]; then remap+=("$kind $old \${news[j]} $key"); fi
+      # A recorded id is decimal and never root's: a crafted "user openclaw 0" must not hand root's files over.
+      if [[ \${kinds[j]} == "$kind" && \${keys[j]} == "$key" && \${news[j]} != "$old" && $old =~ ^[1-9][0-9]*$ ]]; then remap+=("$kind $old \${news[j]} $key"); fi
     done
   done <"$ids_file"
 fi
@@ -173,6 +174,7 @@ if ((\${#remap[@]} > 0)); then
     done
   done
 fi
+run_ids=$(mktemp)
 {
   for j in "\${!keys[@]}"; do printf '%s %s %s\\n' "\${kinds[j]}" "\${keys[j]}" "\${news[j]}"; done
   if [[ -f $ids_file ]]; then
@@ -182,11 +184,16 @@ fi
       ((here)) || printf '%s %s %s\\n' "$kind" "$key" "$old"
     done <"$ids_file"
   fi
-} | sort -u >"$ids_file.new"
-mv -f "$ids_file.new" "$ids_file"
+} | sort -u >"$run_ids"
+# Rewritten only when it changes, and in place: the agent can use up the volume's inodes (ext4 keeps none for
+# root), and a new file there would then fail this unit, and the gateway, at every boot.
+if ! cmp -s "$run_ids" "$ids_file"; then cat "$run_ids" >"$ids_file"; fi
+rm -f "$run_ids"
 
 for i in "\${!names[@]}"; do
   src=$mnt/\${names[i]} dst=\${paths[i]}
+  # A symlink there would carry the chown, the chmod and the bind mount to wherever it points.
+  [[ ! -L $src && ! -L $dst ]] || die "$src or $dst is a symlink: only a directory is mounted"
   if [[ ! -d $src ]]; then install -d -m "\${modes[i]}" -o "\${owners[i]}" -g "\${groups[i]}" "$src"; log "made $src"; fi
   chown "\${owners[i]}:\${groups[i]}" "$src"
   # A leading 0 clears a directory's setgid bit explicitly (GNU chmod keeps it otherwise, and RestrictSUIDSGID=
