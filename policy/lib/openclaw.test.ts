@@ -352,7 +352,12 @@ describe("auth and pairing settings not named dangerously*", () => {
     const edit = (edits: string[], gateway: object) => ({ configs: [{ path: "/c", edits, partial: true, config: { gateway } }], launches: [], funnels: [], unjudged: [], approvals: [] });
     expect(authProblems(edit(["openclaw config set gateway.tailscale.mode serve"], { tailscale: { mode: "serve" } })).join()).toMatch(/the same edits do not set gateway.auth.allowTailscale to false/);
     expect(authProblems(edit(["openclaw config set gateway.tailscale.mode serve", "openclaw config set gateway.auth.allowTailscale false"], { tailscale: { mode: "serve" }, auth: { allowTailscale: false } }))).toEqual([]);
-    expect(authProblems(edit(["openclaw config unset gateway.auth.allowTailscale"], {})).join()).toMatch(/config unset` removes gateway.auth.allowTailscale/);
+    // The CLI's own parse of the key: quoted, or the whole auth block or gateway removed, is the same unset.
+    const unsetBy = (line: string) => authProblems(openclawSetup("aws:ec2/instance:Instance", { userData: `#!/bin/sh\n${line}\n` })).join();
+    for (const line of ["openclaw config unset gateway.auth.allowTailscale", "openclaw config unset 'gateway.auth.allowTailscale'", 'openclaw config unset "gateway.auth"', "OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json openclaw config unset gateway"]) {
+      expect(unsetBy(line), line).toMatch(/config unset` removes gateway.auth.allowTailscale/);
+    }
+    expect(unsetBy("openclaw config unset gateway.auth.rateLimit")).not.toMatch(/config unset` removes gateway.auth.allowTailscale/);
     const launch = (configs: FoundConfig[]) => ({ configs, launches: [{ where: "unit x", flags: { tailscale: "serve" } as Record<string, string | true> }], funnels: [], unjudged: [], approvals: [] });
     const off = { path: "/c", edits: [], config: { gateway: { auth: { mode: "token", allowTailscale: false } } } };
     expect(authProblems(launch([])).join("\n")).toMatch(/--tailscale serve with no config that sets gateway.auth.allowTailscale to false/);

@@ -39,6 +39,8 @@ export interface FoundConfig {
   partial?: boolean;
   /** `openclaw config set` edits applied to it, in order. */
   edits: string[];
+  /** The keys `openclaw config unset` removed from it, as the CLI parsed them (quotes gone). */
+  unsets?: string[];
 }
 
 /** One `openclaw gateway` (or `openclaw onboard`) command line and its flags; flags win over the config. */
@@ -513,6 +515,7 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
           byPath.set(t, found);
         }
         if (found.config) setAt(found.config, inv.args[2], configValue(inv.args[3] ?? ""), action === "unset");
+        if (action === "unset") (found.unsets ??= []).push(inv.args[2]);
         // The note quotes the command; a credential's value stays out of it.
         const key = inv.args[2].split(".").pop() ?? "";
         found.edits.push(isCredentialName(key) && inv.args[3] !== undefined ? redactCredentials(cmd.line).split(inv.args[3]).join("[redacted]") : redactCredentials(cmd.line));
@@ -660,7 +663,7 @@ export function authProblems(setup: OpenclawSetup): string[] {
     if (origins.some((o) => o.trim() === "*" || o.trim() === "null")) out.push(`${at}: gateway.controlUi.allowedOrigins lets any web page's origin drive the Control UI`);
     out.push(...authWeakeningProblems(c.config, c.partial).map((p) => `${at}: ${p}`));
     // Unsetting it brings back OpenClaw's default, true wherever Serve is on.
-    if (c.edits.some((e) => /\bconfig\s+unset\s+\S*gateway\.auth(?:\.allowTailscale)?(?:\s|$)/.test(e))) out.push(`${at}: ${TAILSCALE_IDENTITY_AUTH("`openclaw config unset` removes gateway.auth.allowTailscale (OpenClaw's default is true under Tailscale Serve)")}`);
+    if (c.unsets?.some((k) => ["gateway", "gateway.auth", "gateway.auth.allowTailscale"].includes(k))) out.push(`${at}: ${TAILSCALE_IDENTITY_AUTH("`openclaw config unset` removes gateway.auth.allowTailscale (OpenClaw's default is true under Tailscale Serve)")}`);
   }
   // Every whole config the resource ships must turn it off: a launch may read any of them (a decoy elsewhere proves nothing).
   const whole = setup.configs.filter((c) => !c.partial && c.config);
