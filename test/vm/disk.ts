@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { AGENT_NODE_UNIT, GATEWAY_UNIT, PATHS } from "../../components/base/layout";
+import { AGENT_NODE_UNIT, AGENT_PAIR_UNIT, GATEWAY_UNIT, PATHS } from "../../components/base/layout";
 import { renderBootScripts, renderHostEnv, renderRuntimeEnv } from "../../components/host/bootScripts";
 import { hostFacts, renderHost } from "../../components/host/hostFiles";
 import type { StackModel } from "../../stacks/schema";
@@ -95,6 +95,9 @@ export function overlayFiles(fixtures: Pick<Fixtures, "signerFingerprint">): Rec
     [`/etc/systemd/system/${GATEWAY_UNIT}.d/90-clawkeep-vm-test.conf`]: `[Service]\nTimeoutStartSec=${VM_GATEWAY_START_TIMEOUT_S}\n`,
     // The same for the level-2 node host: its ExecStartPre (an OpenClaw CLI run) outlasted the default 90 s under TCG.
     [`/etc/systemd/system/${AGENT_NODE_UNIT}.d/90-clawkeep-vm-test.conf`]: `[Service]\nTimeoutStartSec=${VM_GATEWAY_START_TIMEOUT_S}\n`,
+    // And for its pairing: a dozen CLI runs and three node restarts outlasted the unit's 1,200 s on a level-2 VM host
+    // (guest load 4.5); each wait may take 25 min here, the whole unit an hour.
+    [`/etc/systemd/system/${AGENT_PAIR_UNIT}.d/90-clawkeep-vm-test.conf`]: `[Service]\nTimeoutStartSec=3600\nEnvironment=CLAWKEEP_PAIR_WAIT_SECONDS=1500\n`,
     // A small initrd: the VM boots from virtio only, and TCG pays for every byte it unpacks.
     "/etc/initramfs-tools/conf.d/clawkeep-vm-test.conf": "MODULES=list\n",
     "/etc/initramfs-tools/hooks/clawkeep-vm-test": INITRAMFS_HOOK,
