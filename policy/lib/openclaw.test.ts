@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LEVELS, TRUST_LEVELS } from "../../stacks/trustLevels";
-import { authProblems, bindProblems, dangerousFlags, entryMatches, funnelProblems, openclawEnvelopeViolations, openclawSetup, toolReachable } from "./openclaw";
+import { authProblems, bindProblems, configKeyPath, dangerousFlags, entryMatches, funnelProblems, openclawEnvelopeViolations, openclawSetup, toolReachable } from "./openclaw";
 import type { FoundConfig } from "./openclaw";
 
 const hardenedBase = { fs: { workspaceOnly: true }, elevated: { enabled: false } };
@@ -330,6 +330,20 @@ describe("OpenClaw container images", () => {
   });
 });
 
+describe("configKeyPath: a config path as OpenClaw 2026.9.6 reads it", () => {
+  it.each([
+    ["gateway.auth.allowTailscale", "gateway.auth.allowTailscale"],
+    [`gateway.auth["allowTailscale"]`, "gateway.auth.allowTailscale"],
+    ["gateway.auth['allowTailscale']", "gateway.auth.allowTailscale"],
+    ["gateway[auth]", "gateway.auth"],
+    [" gateway . auth ", "gateway.auth"],
+    ["gateway.auth.allow\\Tailscale", "gateway.auth.allowTailscale"],
+    ["agents.list[0].tools", "agents.list.0.tools"],
+  ])("%s is %s", (raw, want) => {
+    expect(configKeyPath(raw)).toBe(want);
+  });
+});
+
 describe("auth and pairing settings not named dangerously*", () => {
   const cfg = (gateway: object) => ({ configs: [{ path: "/c", edits: [], config: { gateway: { auth: { mode: "token" }, ...gateway } } }], launches: [], funnels: [], unjudged: [], approvals: [] });
   it.each([
@@ -354,7 +368,10 @@ describe("auth and pairing settings not named dangerously*", () => {
     expect(authProblems(edit(["openclaw config set gateway.tailscale.mode serve", "openclaw config set gateway.auth.allowTailscale false"], { tailscale: { mode: "serve" }, auth: { allowTailscale: false } }))).toEqual([]);
     // The CLI's own parse of the key: quoted, or the whole auth block or gateway removed, is the same unset.
     const unsetBy = (line: string) => authProblems(openclawSetup("aws:ec2/instance:Instance", { userData: `#!/bin/sh\n${line}\n` })).join();
-    for (const line of ["openclaw config unset gateway.auth.allowTailscale", "openclaw config unset 'gateway.auth.allowTailscale'", 'openclaw config unset "gateway.auth"', "OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json openclaw config unset gateway"]) {
+    for (const line of ["openclaw config unset gateway.auth.allowTailscale", "openclaw config unset 'gateway.auth.allowTailscale'", 'openclaw config unset "gateway.auth"', "OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json openclaw config unset gateway",
+      // Red team (helper-30): OpenClaw's bracket notation, its trimming and escapes, and the `--` separator.
+      `openclaw config unset 'gateway.auth["allowTailscale"]'`, "openclaw config unset 'gateway[auth]'", `openclaw config unset '["gateway"]["auth"]'`,
+      "openclaw config unset ' gateway . auth . allowTailscale '", "openclaw config unset 'gateway.auth.allow\\Tailscale'", "openclaw config unset -- gateway.auth.allowTailscale"]) {
       expect(unsetBy(line), line).toMatch(/config unset` removes gateway.auth.allowTailscale/);
     }
     expect(unsetBy("openclaw config unset gateway.auth.rateLimit")).not.toMatch(/config unset` removes gateway.auth.allowTailscale/);

@@ -236,8 +236,16 @@ function openclawInvocation(line: string): { args: string[]; flags: Record<strin
 const ONBOARD_FLAGS: Record<string, string> = { "gateway-bind": "bind", "gateway-auth": "auth", "gateway-token": "token", "gateway-password": "password", tailscale: "tailscale", "gateway-port": "port" };
 const NOT_A_LAUNCH = new Set(["status", "stop", "restart", "probe", "auth-token", "uninstall", "logs", "health"]);
 
+/**
+ * A `config set/unset` path as plain dots: OpenClaw 2026.9.6 (dist/dot-path-*.mjs) also takes brackets, quoted or
+ * not, trims each part and drops a backslash before a character, so `gateway["auth"]` and ` gateway . auth ` are gateway.auth.
+ */
+export function configKeyPath(raw: string): string {
+  return raw.replace(/\\(.)/g, "$1").replace(/\[\s*(["']?)(.*?)\1\s*\]/g, ".$2").split(".").map((k) => k.trim()).filter(Boolean).join(".");
+}
+
 function setAt(target: Record<string, unknown>, keyPath: string, value: unknown, unset: boolean): void {
-  const keys = keyPath.replace(/\[(\d+)\]/g, ".$1").split(".").filter(Boolean);
+  const keys = keyPath.split(".").filter(Boolean);
   let cur: Record<string, unknown> = target;
   for (const k of keys.slice(0, -1)) {
     if (!isRecord(cur[k])) cur[k] = {};
@@ -504,7 +512,10 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
       for (const [k, v] of Object.entries(inv.flags)) if (ONBOARD_FLAGS[k]) flags[ONBOARD_FLAGS[k]] = v;
       if (Object.keys(flags).length > 0) launches.push({ where, flags });
     }
-    if (sub === "config" && (action === "set" || action === "unset") && inv.args[2] !== undefined) {
+    // `--` ends the options: the path is the word after it.
+    const [rawKey, rawValue] = inv.args[2] === "--" ? inv.args.slice(3) : inv.args.slice(2);
+    if (sub === "config" && (action === "set" || action === "unset") && rawKey !== undefined) {
+      const keyPath = configKeyPath(rawKey);
       const target = inv.env.OPENCLAW_CONFIG_PATH ?? (named.size === 1 ? [...named][0] : undefined);
       const targets = target !== undefined ? [target] : byPath.size > 0 ? [...byPath.keys()] : ["(a config this resource does not deliver)"];
       for (const t of targets) {
@@ -514,11 +525,11 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
           configs.push(found);
           byPath.set(t, found);
         }
-        if (found.config) setAt(found.config, inv.args[2], configValue(inv.args[3] ?? ""), action === "unset");
-        if (action === "unset") (found.unsets ??= []).push(inv.args[2]);
+        if (found.config) setAt(found.config, keyPath, configValue(rawValue ?? ""), action === "unset");
+        if (action === "unset") (found.unsets ??= []).push(keyPath);
         // The note quotes the command; a credential's value stays out of it.
-        const key = inv.args[2].split(".").pop() ?? "";
-        found.edits.push(isCredentialName(key) && inv.args[3] !== undefined ? redactCredentials(cmd.line).split(inv.args[3]).join("[redacted]") : redactCredentials(cmd.line));
+        const key = keyPath.split(".").pop() ?? "";
+        found.edits.push(isCredentialName(key) && rawValue !== undefined ? redactCredentials(cmd.line).split(rawValue).join("[redacted]") : redactCredentials(cmd.line));
       }
     }
   }
