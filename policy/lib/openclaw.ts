@@ -12,8 +12,9 @@ import { LEVELS, TRUST_LEVELS, TRUST_LEVEL_TAG, type LevelCapabilities, type Tru
 import { AGENT_GIT, EXEC_DIRS, neverAllowlisted } from "../../stacks/execAllowlist";
 import { approvalsFromCommand, approvalsFromText, blindAt, entryPattern, isApprovalsFileName, isApprovalsShaped, type ApprovalsSource } from "./execApprovals";
 import { shellWords } from "./shellScript";
+import { INTERPRETERS, OPENCLAW_WRITING_SUBCOMMANDS, configKeyPath, expandedCommands, expands, openclawOperand, openclawRuns, programIndex, programOf, runsInText, simpleCommands, unplacedRuns, type OpenclawRun } from "./openclawCli";
 import { tailscaleInvocations } from "./tailscaleHost";
-import { CONTAINER_TYPES, HOST_PAYLOAD_TYPES, OPENCLAW_IMAGE, S3_OBJECT_TYPES, SSM_SCRIPT_TYPES, hostPayload, isShellScript, isUnitFile, unitExecLines, type HostPayload } from "./userData";
+import { CONTAINER_TYPES, HOST_PAYLOAD_TYPES, S3_OBJECT_TYPES, SSM_SCRIPT_TYPES, hostPayload, isShellScript, isUnitFile, unitExecLines, type HostPayload } from "./userData";
 import { asArray, asStrings, entriesDeep, isRecord, readKnown, tagsOf } from "./values";
 
 /** Resources that can deliver OpenClaw to a host or change it there: user data, an S3 object (the host bundle or a plain copy), a container, an SSM document, association or maintenance-window task. */
@@ -155,94 +156,9 @@ function resolveIncludes(value: unknown, from: string, files: FileLookup, seen: 
   return { value: deepMerge(merged, own) };
 }
 
-const OPENCLAW_BIN = /(?:^|\/)openclaw(?:\.mjs|\.js)?$|^openclaw@/;
-/** Options whose next word is a user or group name (sudo -u, runuser -u, setpriv --reuid, ...). */
-const USER_OPTION = /^(?:-[ug]|-l|--user|--group|--login|--reuid|--regid|--setuid|--setgid)$/;
-
-/** Words that end one simple command and start the next (or open a compound one). */
-const COMMAND_START = /^(?:&&|\|\||;|\||&|\(|\)|\{|\}|then|do|else|elif|!)$/;
-
-/**
- * Where openclaw runs in a line's words: in a command position only (the start of each simple command, past
- * its VAR=value words and prefixes), so `OPENCLAW_STATE_DIR=/var/lib/openclaw` or `cd /var/lib/openclaw` is not the binary.
- */
-function openclawAt(words: readonly string[]): number {
-  for (let i = 0; i < words.length; i++) {
-    if (COMMAND_START.test(words[i]) || (i > 0 && !COMMAND_START.test(words[i - 1]))) continue;
-    const at = openclawOperand(words, programIndex(words, i));
-    if (at >= 0) return at;
-  }
-  return -1;
-}
-
-/** Container runtimes' options that take no value (the rest take the next word). */
-const RUN_BOOLEAN_OPTION = /^(?:-[dirtP]+|--(?:detach|rm|interactive|tty|privileged|init|read-only|publish-all|no-healthcheck|oom-kill-disable|sig-proxy|quiet|replace|systemd=\S+))$/;
-
-/**
- * `docker|podman|nerdctl run|create ... IMAGE ARGS`: where the image's entrypoint sits in the words.
- * An OpenClaw image's entrypoint is openclaw, so its arguments are openclaw's; --entrypoint replaces it.
- */
-function containerRunStart(words: string[]): { at: number; entrypoint?: string } | undefined {
-  const rt = words.findIndex((w, i) => /(?:^|\/)(?:docker|podman|nerdctl)$/.test(w) && /^(?:run|create)$/.test(words[i + 1] ?? "") || (/(?:^|\/)(?:docker|podman|nerdctl)$/.test(w) && words[i + 1] === "container" && /^(?:run|create)$/.test(words[i + 2] ?? "")));
-  if (rt < 0) return undefined;
-  let entrypoint: string | undefined;
-  for (let i = rt + (words[rt + 1] === "container" ? 3 : 2); i < words.length; i++) {
-    const w = words[i];
-    if (w.startsWith("-")) {
-      const ep = /^--entrypoint(?:=(.*))?$/.exec(w);
-      if (ep) entrypoint = ep[1] ?? words[++i];
-      else if (!w.includes("=") && !RUN_BOOLEAN_OPTION.test(w)) i++;
-      continue;
-    }
-    // The image: OpenClaw's (its entrypoint is openclaw), or any image whose entrypoint is replaced.
-    return OPENCLAW_IMAGE.test(w) || entrypoint !== undefined ? { at: i, entrypoint } : undefined;
-  }
-  return undefined;
-}
-
-/** The openclaw words of a command line: [subcommand words, flags] after the binary, or undefined. */
-function openclawInvocation(line: string): { args: string[]; flags: Record<string, string | true>; env: Record<string, string> } | undefined {
-  let words = shellWords(line);
-  const run = containerRunStart(words);
-  // An entrypoint other than openclaw runs its own program: judged as that command line.
-  if (run) words = run.entrypoint !== undefined && !OPENCLAW_BIN.test(run.entrypoint) ? [...words.slice(0, run.at), ...shellWords(run.entrypoint), ...words.slice(run.at + 1)] : [...words.slice(0, run.at), "openclaw", ...words.slice(run.at + 1)];
-  // `sudo -u openclaw openclaw ...`: a user or group named openclaw is an option's value, not the binary.
-  const at = run && (run.entrypoint === undefined || OPENCLAW_BIN.test(run.entrypoint)) ? run.at : openclawAt(words);
-  if (at < 0) return undefined;
-  const env: Record<string, string> = {};
-  for (const w of words.slice(0, at)) {
-    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(w);
-    if (m) env[m[1]] = m[2];
-  }
-  const args: string[] = [];
-  const flags: Record<string, string | true> = {};
-  const rest = words.slice(at + 1);
-  for (let i = 0; i < rest.length; i++) {
-    const w = rest[i];
-    if (/^(?:&&|\|\||;|\||&)$/.test(w)) break;
-    const m = /^--([A-Za-z0-9-]+)(?:=(.*))?$/.exec(w);
-    if (!m) {
-      args.push(w);
-      continue;
-    }
-    if (m[2] !== undefined) flags[m[1]] = m[2];
-    else if (i + 1 < rest.length && !rest[i + 1].startsWith("-")) flags[m[1]] = rest[++i];
-    else flags[m[1]] = true;
-  }
-  return { args, flags, env };
-}
-
 /** `openclaw onboard` spells the gateway flags with a prefix. */
 const ONBOARD_FLAGS: Record<string, string> = { "gateway-bind": "bind", "gateway-auth": "auth", "gateway-token": "token", "gateway-password": "password", tailscale: "tailscale", "gateway-port": "port" };
 const NOT_A_LAUNCH = new Set(["status", "stop", "restart", "probe", "auth-token", "uninstall", "logs", "health"]);
-
-/**
- * A `config set/unset` path as plain dots: OpenClaw 2026.9.6 (dist/dot-path-*.mjs) also takes brackets, quoted or
- * not, trims each part and drops a backslash before a character, so `gateway["auth"]` and ` gateway . auth ` are gateway.auth.
- */
-export function configKeyPath(raw: string): string {
-  return raw.replace(/\\(.)/g, "$1").replace(/\[\s*(["']?)(.*?)\1\s*\]/g, ".$2").split(".").map((k) => k.trim()).filter(Boolean).join(".");
-}
 
 function setAt(target: Record<string, unknown>, keyPath: string, value: unknown, unset: boolean): void {
   const keys = keyPath.split(".").filter(Boolean);
@@ -278,61 +194,6 @@ const READS_ONLY = new Set([
 const COPIES = new Set(["cp", "install", "rsync", "scp"]);
 /** Programs that put files into a directory they are given (a destination, -C, -d, --directory). */
 const FILLS_DIRECTORY = new Set(["cp", "mv", "install", "ln", "rsync", "scp", "tar", "unzip", "aws", "gsutil", "rclone", "curl", "wget", "git", "busybox"]);
-/** What precedes the program without being it. */
-const PREFIX = new Set(["sudo", "doas", "env", "nohup", "exec", "command", "time", "timeout", "setsid", "nice", "ionice", "stdbuf", "runuser"]);
-
-/** Simple commands of a line (split on ; && || | &), each without its redirections. */
-function simpleCommands(line: string): string[][] {
-  const out: string[][] = [[]];
-  for (const w of shellWords(line)) {
-    if (/^(?:;|&&|\|\||\||&)$/.test(w)) out.push([]);
-    else out[out.length - 1].push(w);
-  }
-  return out
-    .map((words) => {
-      const kept: string[] = [];
-      for (let i = 0; i < words.length; i++) {
-        if (/^\d?(?:>>?|<)$|^&>$/.test(words[i])) i++;
-        else if (!/^\d?(?:>>?|<)\S|^&>\S/.test(words[i])) kept.push(words[i]);
-      }
-      return kept;
-    })
-    .filter((w) => w.length > 0);
-}
-
-/** Where the program of the simple command starting at `from` sits: past VAR=value words and prefixes (sudo -u X, nice -n 10, timeout 60). */
-function programIndex(words: readonly string[], from = 0): number {
-  let i = from;
-  while (i < words.length) {
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i])) i++;
-    else if (PREFIX.has(path.posix.basename(words[i]))) {
-      i++;
-      // The prefix's options, a user option's value, and a bare number.
-      while (i < words.length && (words[i].startsWith("-") || /^\d+[smhd]?$/.test(words[i]))) i += USER_OPTION.test(words[i]) ? 2 : 1;
-    } else break;
-  }
-  return i;
-}
-
-/** The program of a simple command (its basename) and its arguments. */
-function programOf(words: readonly string[]): { program: string; args: string[] } {
-  const i = programIndex(words);
-  return { program: path.posix.basename(words[i] ?? ""), args: words.slice(i + 1) };
-}
-
-/** Where openclaw runs when words[at] is the program: the program itself, the script an interpreter or package runner starts, or -1. */
-function openclawOperand(words: readonly string[], at: number): number {
-  if (OPENCLAW_BIN.test(words[at] ?? "")) return at;
-  const name = path.posix.basename(words[at] ?? "");
-  if (!INTERPRETERS.test(name) && !/^(?:npx|pnpm|pnpx|bunx|yarn)$/.test(name)) return -1;
-  let j = at + 1;
-  while (j < words.length && (words[j].startsWith("-") || /^(?:exec|dlx|x)$/.test(words[j]))) j++;
-  return j < words.length && OPENCLAW_BIN.test(words[j]) ? j : -1;
-}
-
-/** OpenClaw's subcommands that change its config, approvals or how it starts. */
-const OPENCLAW_WRITING_SUBCOMMANDS = new Set(["approvals", "exec-approvals", "exec-policy", "config", "gateway", "onboard", "setup", "configure", "plugins", "channels", "agents"]);
-
 /** A simple command whose program is a shell variable ($OC, ${OC}) and whose first operand is one of those: openclaw by another name. */
 function hiddenOpenclaw(line: string): string | undefined {
   for (const words of simpleCommands(line)) {
@@ -386,7 +247,7 @@ function unmodeledConfigWrites(payload: HostPayload, targets: ReadonlySet<string
   const isDir = (w: string) => dirs.has(w.replace(/\/+$/, ""));
   const out: string[] = [];
   for (const cmd of payload.commands) {
-    for (const words of simpleCommands(cmd.line)) {
+    for (const words of expandedCommands(cmd.line)) {
       // openclaw itself: its own `config set`/`validate` are modeled or read-only.
       if (openclawOperand(words, programIndex(words)) >= 0) continue;
       const { program, args } = programOf(words);
@@ -409,8 +270,6 @@ function unmodeledConfigWrites(payload: HostPayload, targets: ReadonlySet<string
   return out;
 }
 
-/** Interpreters whose first operand is the program they run. */
-const INTERPRETERS = /^(?:node|nodejs|bun|deno|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|(?:ba|da|k|z|a)?sh)$/;
 /** Where a unit's program is the machine image's own binary, not a script shipped beside it. */
 const SYSTEM_DIRS = /^\/(?:usr\/)?(?:s?bin|lib\/systemd)\/[^/]+$/;
 
@@ -426,7 +285,7 @@ function unreadableLaunchers(payload: HostPayload): string[] {
   for (const [unitPath, f] of latest) {
     if (f.content === undefined || !isUnitFile(unitPath, f.content) || !/openclaw/i.test(f.content)) continue;
     for (const e of unitExecLines(f.content)) {
-      if (e.directive !== "ExecStart" || openclawInvocation(e.line)) continue;
+      if (e.directive !== "ExecStart" || openclawRuns(e.line).length > 0) continue;
       const { program, args } = programOf(shellWords(e.line));
       const full = shellWords(e.line).find((w) => path.posix.basename(w) === program) ?? program;
       const interpreted = INTERPRETERS.test(program);
@@ -493,14 +352,19 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
     if (tailscaleInvocations(cmd.line).includes("publishes")) funnels.push(`${cmd.via}: ${redactCredentials(cmd.line)}`);
     const hidden = hiddenOpenclaw(cmd.line);
     if (hidden) configWrites.push(`${cmd.via}: \`${redactCredentials(hidden)}\` runs a program named by a shell variable with OpenClaw's subcommands: this plan cannot tell what it changes; name the binary`);
-    const inv = openclawInvocation(cmd.line);
-    if (!inv) continue;
-    const [sub, action] = inv.args;
     const where = `${cmd.via}: ${redactCredentials(cmd.line)}`;
+    if (unplacedRuns(cmd.line)) configWrites.push(`${where}: runs openclaw where this plan cannot follow it (piped into a shell, written for cron, run by xargs, ...): run it as a plain command line`);
+    for (const inv of openclawRuns(cmd.line)) readRun(inv, cmd.line, where);
+  }
+  /** One OpenClaw CLI run: a launch, an approvals change, a config edit, or a write this plan cannot read. */
+  function readRun(inv: OpenclawRun, line: string, where: string): void {
+    const [sub, action] = inv.args;
+    if (inv.fails) return;
+    if (inv.problem && OPENCLAW_WRITING_SUBCOMMANDS.has(sub ?? "")) configWrites.push(`${where}: ${inv.problem}; this plan cannot tell what the run changes`);
     if (sub === "gateway" && !NOT_A_LAUNCH.has(action ?? "")) launches.push({ where, flags: inv.flags });
     // `config patch` and batch `config set` (OpenClaw 2026.9.6's config CLI) write keys this plan does not read from the line.
     const batch = ["batch-file", "batch-json", "stdin", "file"].filter((f) => inv.flags[f] !== undefined);
-    if (sub === "config" && (action === "patch" || (action === "set" && batch.length > 0))) {
+    if (sub === "config" && (action === "patch" || (action === "set" && batch.length > 0)) && inv.flags["dry-run"] !== true) {
       configWrites.push(`${where}: \`openclaw config ${action}${batch.length > 0 ? ` --${batch[0]}` : ""}\` changes the OpenClaw config by a means this plan does not read; use \`openclaw config set KEY VALUE\` or ship the final config`);
     }
     const approvalsSet = approvalsFromCommand(where, inv.args, inv.flags, (p) => files.get(p)?.content);
@@ -512,27 +376,39 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
       for (const [k, v] of Object.entries(inv.flags)) if (ONBOARD_FLAGS[k]) flags[ONBOARD_FLAGS[k]] = v;
       if (Object.keys(flags).length > 0) launches.push({ where, flags });
     }
-    // `--` ends the options: the path is the word after it.
-    const [rawKey, rawValue] = inv.args[2] === "--" ? inv.args.slice(3) : inv.args.slice(2);
-    if (sub === "config" && (action === "set" || action === "unset") && rawKey !== undefined) {
-      const keyPath = configKeyPath(rawKey);
-      const target = inv.env.OPENCLAW_CONFIG_PATH ?? (named.size === 1 ? [...named][0] : undefined);
-      const targets = target !== undefined ? [target] : byPath.size > 0 ? [...byPath.keys()] : ["(a config this resource does not deliver)"];
-      for (const t of targets) {
-        let found = byPath.get(t) ?? configs.find((c) => c.path === t);
-        if (!found) {
-          found = { path: t, edits: [], config: {}, partial: true };
-          configs.push(found);
-          byPath.set(t, found);
-        }
-        if (found.config) setAt(found.config, keyPath, configValue(rawValue ?? ""), action === "unset");
-        if (action === "unset") (found.unsets ??= []).push(keyPath);
-        // The note quotes the command; a credential's value stays out of it.
-        const key = keyPath.split(".").pop() ?? "";
-        found.edits.push(isCredentialName(key) && rawValue !== undefined ? redactCredentials(cmd.line).split(rawValue).join("[redacted]") : redactCredentials(cmd.line));
+    if (sub !== "config" || (action !== "set" && action !== "unset") || batch.length > 0 || inv.flags["dry-run"] === true) return;
+    const [rawKey, rawValue] = inv.args.slice(2);
+    const keyPath = rawKey === undefined ? "" : configKeyPath(rawKey);
+    const credential = isCredentialName(keyPath.split(".").pop() ?? "");
+    // A key (or a setting's value) the shell computes is unknown here; a credential read from a variable is the safe form.
+    const unknown =
+      keyPath === "" ? "names no key" : expands(rawKey ?? "") ? `takes its key from the shell (\`${rawKey}\`)` : !credential && rawValue !== undefined && expands(rawValue) ? `takes ${keyPath}'s value from the shell` : undefined;
+    if (unknown) {
+      configWrites.push(`${where}: \`openclaw config ${action}\` ${unknown}: this plan cannot tell what it changes; write the key and value out`);
+      return;
+    }
+    const target = inv.env.OPENCLAW_CONFIG_PATH ?? (named.size === 1 ? [...named][0] : undefined);
+    const targets = target !== undefined ? [target] : byPath.size > 0 ? [...byPath.keys()] : ["(a config this resource does not deliver)"];
+    for (const t of targets) {
+      let found = byPath.get(t) ?? configs.find((c) => c.path === t);
+      if (!found) {
+        found = { path: t, edits: [], config: {}, partial: true };
+        configs.push(found);
+        byPath.set(t, found);
       }
+      if (found.config) setAt(found.config, keyPath, configValue(rawValue ?? ""), action === "unset");
+      if (action === "unset") (found.unsets ??= []).push(keyPath);
+      // The note quotes the command; a credential's value stays out of it.
+      found.edits.push(credential && rawValue !== undefined ? redactCredentials(line).split(rawValue).join("[redacted]") : redactCredentials(line));
     }
   }
+  // OpenClaw runs in text the host may run but this plan does not read as commands: a cron table, a script no
+  // command here runs, a script in another language, a heredoc into a program other than a shell.
+  for (const [p, f] of files) {
+    if (f.content === undefined || payload.followed.includes(p) || isUnitFile(p, f.content) || looksLikeJson5Object(f.content) || runsInText(f.content) === 0) continue;
+    configWrites.push(`${f.via} ${p}: holds an openclaw run that this plan does not see run as a command line (a cron table, a script nothing here runs, another language); run openclaw from the user data's lines or a unit's Exec line`);
+  }
+  for (const u of payload.unread) if (runsInText(u.text) > 0) configWrites.push(`${u.where}: feeds an openclaw run to a program this plan does not follow; run it as a command line`);
   const targets = new Set([...named, ...configs.map((c) => c.path).filter((p) => p.startsWith("/"))]);
   const unjudged = [...unmodeledConfigWrites(payload, targets), ...configWrites, ...unreadableLaunchers(payload)];
   // Approvals documents on the host by name or shape (those `approvals set --file` reads are judged there).

@@ -14,8 +14,8 @@ export interface ScriptEffects {
   files: ScriptFile[];
   /** Command lines (continuations joined, comments and heredoc bodies removed), in order. */
   commands: string[];
-  /** Heredoc bodies fed to a command rather than a file (e.g. `openclaw config patch <<EOF`). */
-  inputs: string[];
+  /** Heredoc bodies fed to a command rather than a file (e.g. `openclaw config patch <<EOF`), with that command. */
+  inputs: Array<{ head: string; text: string }>;
 }
 
 const HEREDOC = /<<(-?)[ \t]*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2/;
@@ -99,7 +99,7 @@ export function shellEffects(script: string): ScriptEffects {
       const content = DECODES_BASE64.test(head) ? decodeBlob(text, GUNZIPS.test(head)) : text;
       const to = target(head);
       if (to) out.files.push({ ...to, content });
-      else out.inputs.push(content ?? text);
+      else out.inputs.push({ head, text: content ?? text });
       continue;
     }
     out.commands.push(cmd);
@@ -113,11 +113,92 @@ export function shellEffects(script: string): ScriptEffects {
   return out;
 }
 
-/** Split a command line into words the way the shell would for simple cases (quotes removed). */
+/** `$'...'` as bash reads it: backslash escapes for quotes, \\, \n, \t, \r, \e, \xHH and \NNN (octal). */
+function ansiC(body: string): string {
+  return body.replace(/\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)/g, (_m, e: string) => {
+    if (e[0] === "x") return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8));
+    return ({ n: "\n", t: "\t", r: "\r", e: "\x1b", a: "\x07", b: "\b", f: "\f", v: "\v" } as Record<string, string>)[e] ?? e;
+  });
+}
+
+/** Where a substitution whose "(" or backtick is at `i` ends (exclusive): `$(...)`, `<(...)` and backticks stay one word's text. */
+function substitutionEnd(line: string, i: number): number {
+  if (line[i] === "`") {
+    for (let j = i + 1; j < line.length; j++) if (line[j] === "\\") j++;
+    else if (line[j] === "`") return j + 1;
+    return line.length;
+  }
+  let depth = 1;
+  for (let j = i + 1; j < line.length; j++) {
+    const c = line[j];
+    if (c === "\\") j++;
+    else if (c === "'") j = Math.max(j, line.indexOf("'", j + 1));
+    else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return j + 1;
+  }
+  return line.length;
+}
+
+/**
+ * Split a command line into words as the shell does before expansion: quotes ('', "", $'') removed, a backslash
+ * outside quotes escaping the next character, and the control operators (; & && | || ;; ( )) words of their own
+ * even when written against a word. `$(...)` and backticks stay in their word unexpanded; redirections stay words.
+ */
 export function shellWords(cmd: string): string[] {
   const words: string[] = [];
-  for (const w of cmd.matchAll(/(?:'[^']*'|"(?:\\.|[^"\\])*"|[^\s'"]+)+/g)) {
-    words.push(w[0].replace(/'([^']*)'|"((?:\\.|[^"\\])*)"/g, (_m, a: string | undefined, b: string | undefined) => a ?? (b ?? "").replace(/\\(["\\$`])/g, "$1")));
+  let word = "";
+  let inWord = false;
+  const end = () => {
+    if (inWord) words.push(word);
+    word = "";
+    inWord = false;
+  };
+  for (let i = 0; i < cmd.length; i++) {
+    const c = cmd[i];
+    if (/\s/.test(c)) end();
+    else if (c === "\\") {
+      if (i + 1 < cmd.length) word += cmd[++i];
+      inWord = true;
+    } else if (c === "'") {
+      const close = cmd.indexOf("'", i + 1);
+      word += cmd.slice(i + 1, close < 0 ? cmd.length : close);
+      i = close < 0 ? cmd.length : close;
+      inWord = true;
+    } else if (c === "$" && cmd[i + 1] === "'") {
+      let j = i + 2;
+      while (j < cmd.length && cmd[j] !== "'") j += cmd[j] === "\\" ? 2 : 1;
+      word += ansiC(cmd.slice(i + 2, j));
+      i = j;
+      inWord = true;
+    } else if (c === '"') {
+      let j = i + 1;
+      for (; j < cmd.length && cmd[j] !== '"'; j++) {
+        if (cmd[j] === "\\" && /["\\$`]/.test(cmd[j + 1] ?? "")) word += cmd[++j];
+        else if (cmd[j] === "\\" && cmd[j + 1] === "\n") j++;
+        else if ((cmd[j] === "$" && cmd[j + 1] === "(") || cmd[j] === "`") {
+          const e = substitutionEnd(cmd, cmd[j] === "`" ? j : j + 1);
+          word += cmd.slice(j, e);
+          j = e - 1;
+        } else word += cmd[j];
+      }
+      i = j;
+      inWord = true;
+    } else if ((/[$<>]/.test(c) && cmd[i + 1] === "(") || c === "`") {
+      const e = substitutionEnd(cmd, c === "`" ? i : i + 1);
+      word += cmd.slice(i, e);
+      i = e - 1;
+      inWord = true;
+    } else if (/[;&|()]/.test(c) && !(c === "&" && (cmd[i - 1] === ">" || cmd[i + 1] === ">")) && !(c === "(" && /[=<>]$/.test(word) && inWord)) {
+      end();
+      const op = /^(?:;;|&&|\|\||[;&|()])/.exec(cmd.slice(i))![0];
+      words.push(op);
+      i += op.length - 1;
+    } else {
+      word += c;
+      inWord = true;
+    }
   }
+  end();
   return words;
 }

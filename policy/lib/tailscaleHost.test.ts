@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { funnelOnHost } from "./tailscaleHost";
 import type { HostPayload } from "./userData";
 
-const payload = (lines: string[], files: HostPayload["files"] = [], texts: HostPayload["texts"] = []): HostPayload => ({ commands: lines.map((line) => ({ line, via: "runcmd" })), files, texts, problems: [], unseen: [] });
+const payload = (lines: string[], files: HostPayload["files"] = [], texts: HostPayload["texts"] = []): HostPayload => ({ commands: lines.map((line) => ({ line, via: "runcmd" })), files, texts, problems: [], unseen: [], followed: [], unread: [] });
 const funnels = (lines: string[]) => funnelOnHost(payload(lines)).funnels.length;
 
 describe("funnelOnHost", () => {

@@ -9,7 +9,7 @@
 import * as zlib from "node:zlib";
 import { parse as parseYaml } from "yaml";
 import { isAssetView } from "./assets";
-import { shellEffects } from "./shellScript";
+import { shellEffects, shellWords } from "./shellScript";
 import { asArray, isRecord, readKnown } from "./values";
 
 export interface HostFile {
@@ -43,6 +43,10 @@ export interface HostPayload {
   problems: string[];
   /** Content delivered but invisible offline (a FileAsset's bytes): rules that need it cannot judge. */
   unseen: string[];
+  /** Shell scripts whose lines are in `commands` (run by a command, a unit or cloud-init's script directories). */
+  followed: string[];
+  /** Heredocs fed to a program other than a shell: text a host program reads that is not read as commands here. */
+  unread: ClearText[];
 }
 
 export const S3_OBJECT_TYPES = ["aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/bucketObject:BucketObject"] as const;
@@ -147,6 +151,8 @@ class Collector implements HostPayload {
   texts: ClearText[] = [];
   problems: string[] = [];
   unseen: string[] = [];
+  followed: string[] = [];
+  unread: ClearText[] = [];
 
   text(where: string, text: string): void {
     this.texts.push({ where, text });
@@ -163,8 +169,19 @@ class Collector implements HostPayload {
     const fx = shellEffects(script);
     for (const line of fx.commands) this.commands.push({ line, via });
     for (const f of fx.files) if (!(followed && !f.path.startsWith("/"))) this.file({ path: f.path, content: f.content, append: f.append, via: `${via} writes` });
-    for (const input of fx.inputs) this.text(`${via} heredoc`, input);
+    for (const input of fx.inputs) {
+      this.text(`${via} heredoc`, input.text);
+      // A heredoc a shell reads (`bash <<EOF`, `sudo -u x sh <<EOF`, `cat <<EOF | sh`, `su - u <<EOF`) is a script.
+      if (feedsShell(input.head)) this.script(input.text, `${via} heredoc`, followed);
+      else this.unread.push({ where: `${via} heredoc into \`${input.head}\``, text: input.text });
+    }
   }
+}
+
+/** A command line that hands its standard input (or a pipe into it) to a shell or su, not to a -c string. */
+function feedsShell(head: string): boolean {
+  const words = shellWords(head);
+  return words.some((w) => /^(?:(?:ba|da|k|z|a)?sh|su)$/.test(w.split("/").pop() ?? "")) && !words.some((w) => /^-[A-Za-z]*c[A-Za-z]*$|^--command/.test(w));
 }
 
 /** One document of user data (or an S3 object's body), in whatever form it is. */
@@ -589,6 +606,7 @@ function followScripts(out: Collector): void {
     const f = latest.get(path);
     if (!f || f.content === undefined || followed.has(path) || followed.size > 50 || !isShellScript(f.content)) return;
     followed.add(path);
+    out.followed.push(path);
     out.script(f.content, `script ${path} (run by ${via})`, true);
   };
   for (const f of out.files) if (CLOUD_INIT_SCRIPT_DIR.test(f.path)) follow(f.path, "cloud-init");
