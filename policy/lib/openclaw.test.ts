@@ -193,8 +193,8 @@ describe("openclawSetup: OpenClaw wherever it travels", () => {
 
   it("cannot judge OpenClaw run through a shell variable ($OC approvals ...), and leaves other variables be", () => {
     const unjudged = (line: string) => openclawSetup(INSTANCE, { userData: `#!/bin/sh\n${line}\n` }).unjudged.join();
-    expect(unjudged("OC=/opt/openclaw/node_modules/.bin/openclaw; sudo -u openclaw $OC approvals allowlist add /usr/bin/python3")).toMatch(/runs a program named by a shell variable with OpenClaw's subcommands/);
-    expect(unjudged("${OPENCLAW} gateway --bind lan")).toMatch(/shell variable/);
+    expect(unjudged("OC=/opt/openclaw/node_modules/.bin/openclaw; sudo -u openclaw $OC approvals allowlist add /usr/bin/python3")).toMatch(/runs a program the shell names/);
+    expect(unjudged("${OPENCLAW} gateway --bind lan")).toMatch(/program the shell names/);
     expect(unjudged("$HOME/bin/report status")).toBe("");
   });
 

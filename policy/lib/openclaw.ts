@@ -11,22 +11,16 @@ import { assignments, isCredentialName, isReference, isWeakSecret, redactCredent
 import { LEVELS, TRUST_LEVELS, TRUST_LEVEL_TAG, type LevelCapabilities, type TrustLevel } from "../../stacks/trustLevels";
 import { AGENT_GIT, EXEC_DIRS, neverAllowlisted } from "../../stacks/execAllowlist";
 import { approvalsFromCommand, approvalsFromText, blindAt, entryPattern, isApprovalsFileName, isApprovalsShaped, type ApprovalsSource } from "./execApprovals";
+import { SECRETS_GATE_SCRIPT, renderSecretsGate } from "../../components/host/secretsGate";
 import { shellWords } from "./shellScript";
-import { INTERPRETERS, OPENCLAW_WRITING_SUBCOMMANDS, configKeyPath, expandedCommands, expands, openclawOperand, openclawRuns, programIndex, programOf, runsInText, simpleCommands, unplacedRuns, type OpenclawRun } from "./openclawCli";
+import { INTERPRETERS, TOP_LEVEL_KEYS, configKeyPath, passThroughFunctions, expandedCommands, expands, openclawOperand, openclawRuns, programIndex, programOf, simpleCommands, spellsOpenclawRun, unfollowedOpenclaw, NAMES_OPENCLAW, type OpenclawRun } from "./openclawCli";
 import { tailscaleInvocations } from "./tailscaleHost";
-import { CONTAINER_TYPES, HOST_PAYLOAD_TYPES, S3_OBJECT_TYPES, SSM_SCRIPT_TYPES, hostPayload, isShellScript, isUnitFile, unitExecLines, type HostPayload } from "./userData";
+import { CONTAINER_TYPES, HOST_PAYLOAD_TYPES, S3_OBJECT_TYPES, SSM_SCRIPT_TYPES, hostPayload, isShellScript, isUnitFile, unitExecLines, RUNNABLE_FILE, type HostPayload } from "./userData";
 import { asArray, asStrings, entriesDeep, isRecord, readKnown, tagsOf } from "./values";
 
 /** Resources that can deliver OpenClaw to a host or change it there: user data, an S3 object (the host bundle or a plain copy), a container, an SSM document, association or maintenance-window task. */
 export const OPENCLAW_TYPES = [...HOST_PAYLOAD_TYPES, ...SSM_SCRIPT_TYPES, ...Object.values(CONTAINER_TYPES)] as const;
 
-/** OpenClaw 2026.9.6's top-level config keys (its strict schema): a JSON5 object of only these is an OpenClaw config. */
-const TOP_LEVEL_KEYS = new Set([
-  "$schema", "meta", "env", "wizard", "diagnostics", "logging", "update", "telemetry", "browser", "ui", "secrets", "auth", "accessGroups",
-  "acp", "models", "nodeHost", "agents", "worktreeRoot", "worktreeAcceleration", "tools", "security", "bindings", "broadcast", "attachments",
-  "messages", "tts", "commands", "approvals", "session", "cron", "transcripts", "hooks", "channels", "discovery", "talk", "gateway",
-  "cloudWorkers", "desktop", "memory", "mcp", "skills", "plugins", "surfaces", "proxy", "$include",
-]);
 const CORE_KEYS = ["gateway", "tools", "agents", "channels", "session"];
 
 /** config is set when the file parsed (includes and `config set` applied); error when it did not; blind when it cannot be seen. */
@@ -194,16 +188,6 @@ const READS_ONLY = new Set([
 const COPIES = new Set(["cp", "install", "rsync", "scp"]);
 /** Programs that put files into a directory they are given (a destination, -C, -d, --directory). */
 const FILLS_DIRECTORY = new Set(["cp", "mv", "install", "ln", "rsync", "scp", "tar", "unzip", "aws", "gsutil", "rclone", "curl", "wget", "git", "busybox"]);
-/** A simple command whose program is a shell variable ($OC, ${OC}) and whose first operand is one of those: openclaw by another name. */
-function hiddenOpenclaw(line: string): string | undefined {
-  for (const words of simpleCommands(line)) {
-    const at = programIndex(words);
-    const operand = words.slice(at + 1).find((a) => !a.startsWith("-")) ?? "";
-    if (/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(words[at] ?? "") && OPENCLAW_WRITING_SUBCOMMANDS.has(operand)) return words.join(" ");
-  }
-  return undefined;
-}
-
 /** The allowlisted paths a resource ships as shell scripts, each with the programs it runs ($1, "$@": what it is given). */
 function shippedScripts(source: ApprovalsSource, files: ReadonlyMap<string, { content?: string }>): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -309,6 +293,9 @@ function unreadableLaunchers(payload: HostPayload): string[] {
   return out;
 }
 
+/** Files a host reads only as data or prose. */
+const DATA_FILE = /^\/etc\/(?:motd|issue(?:\.net)?)$|\.(?:md|txt|json5?|ya?ml|log|pem|crt|key|asc|gpg|csv|html?)$/i;
+
 const setupCache = new WeakMap<HostPayload, OpenclawSetup>();
 
 /** Everything about OpenClaw that `props` (a resource of `type`) puts on a host. */
@@ -347,20 +334,33 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
   const approvals: ApprovalsSource[] = [];
   const setFromFile = new Set<string>();
   const configWrites: string[] = [];
+  // The kit's secrets gate runs `openclaw secrets audit` (read only) before the gateway: trusted by its exact text.
+  const trusted = (script: string) => script === SECRETS_GATE_SCRIPT && files.get(script)?.content === renderSecretsGate();
+  // Per script: pass-through functions (`oc() { node .../openclaw.mjs "$@"; }`) are read at their calls, not as lines.
+  const byScript = new Map<string, string[]>();
+  for (const cmd of payload.commands) byScript.set(cmd.via, [...(byScript.get(cmd.via) ?? []), cmd.line]);
+  const scripts = new Map([...byScript].map(([via, lines]) => [via, passThroughFunctions(lines)]));
+  const lineNo = new Map<string, number>();
   for (const cmd of payload.commands) {
+    const n = lineNo.get(cmd.via) ?? 0;
+    lineNo.set(cmd.via, n + 1);
+    const { functions, bodies } = scripts.get(cmd.via) ?? { functions: new Map(), bodies: new Set<number>() };
+    if (bodies.has(n)) continue;
     // One parser of the tailscale CLI for both Funnel rules (policy/lib/tailscaleHost.ts).
     if (tailscaleInvocations(cmd.line).includes("publishes")) funnels.push(`${cmd.via}: ${redactCredentials(cmd.line)}`);
-    const hidden = hiddenOpenclaw(cmd.line);
-    if (hidden) configWrites.push(`${cmd.via}: \`${redactCredentials(hidden)}\` runs a program named by a shell variable with OpenClaw's subcommands: this plan cannot tell what it changes; name the binary`);
     const where = `${cmd.via}: ${redactCredentials(cmd.line)}`;
-    if (unplacedRuns(cmd.line)) configWrites.push(`${where}: runs openclaw where this plan cannot follow it (piped into a shell, written for cron, run by xargs, ...): run it as a plain command line`);
-    for (const inv of openclawRuns(cmd.line)) readRun(inv, cmd.line, where);
+    const unfollowed = unfollowedOpenclaw(cmd.line, trusted, functions);
+    if (unfollowed) configWrites.push(`${where}: ${unfollowed}; this plan cannot tell what it changes: run openclaw by name, as a plain command`);
+    for (const inv of openclawRuns(cmd.line, functions)) readRun(inv, cmd.line, where);
   }
   /** One OpenClaw CLI run: a launch, an approvals change, a config edit, or a write this plan cannot read. */
   function readRun(inv: OpenclawRun, line: string, where: string): void {
     const [sub, action] = inv.args;
     if (inv.fails) return;
-    if (inv.problem && OPENCLAW_WRITING_SUBCOMMANDS.has(sub ?? "")) configWrites.push(`${where}: ${inv.problem}; this plan cannot tell what the run changes`);
+    if (inv.problem) {
+      configWrites.push(`${where}: ${inv.problem}; this plan cannot tell what the run changes`);
+      return;
+    }
     if (sub === "gateway" && !NOT_A_LAUNCH.has(action ?? "")) launches.push({ where, flags: inv.flags });
     // `config patch` and batch `config set` (OpenClaw 2026.9.6's config CLI) write keys this plan does not read from the line.
     const batch = ["batch-file", "batch-json", "stdin", "file"].filter((f) => inv.flags[f] !== undefined);
@@ -402,14 +402,19 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
       found.edits.push(credential && rawValue !== undefined ? redactCredentials(line).split(rawValue).join("[redacted]") : redactCredentials(line));
     }
   }
-  // OpenClaw runs in text the host may run but this plan does not read as commands: a cron table, a script no
-  // command here runs, a script in another language, a heredoc into a program other than a shell.
+  // OpenClaw in text the host may run but this plan does not read as commands: a cron table, a script no command here
+  // runs (or runs in a way not followed), a script in another language, a heredoc into a program other than a shell.
   for (const [p, f] of files) {
-    if (f.content === undefined || payload.followed.includes(p) || isUnitFile(p, f.content) || looksLikeJson5Object(f.content) || runsInText(f.content) === 0) continue;
-    configWrites.push(`${f.via} ${p}: holds an openclaw run that this plan does not see run as a command line (a cron table, a script nothing here runs, another language); run openclaw from the user data's lines or a unit's Exec line`);
+    if (f.content === undefined || payload.followed.includes(p) || isUnitFile(p, "") || typeof parseJson5Config(f.content) !== "string") continue;
+    if ((RUNNABLE_FILE.test(p) || !DATA_FILE.test(p)) && spellsOpenclawRun(f.content)) {
+      configWrites.push(`${f.via} ${p}: names openclaw in a file the host may run that this plan does not read as commands (a cron table, a script nothing here runs by its path); run openclaw from the user data's lines, a unit's Exec line or a script run by its path`);
+    }
   }
-  for (const u of payload.unread) if (runsInText(u.text) > 0) configWrites.push(`${u.where}: feeds an openclaw run to a program this plan does not follow; run it as a command line`);
-  const targets = new Set([...named, ...configs.map((c) => c.path).filter((p) => p.startsWith("/"))]);
+  for (const u of payload.unread) {
+    if (NAMES_OPENCLAW.test(u.text) || spellsOpenclawRun(u.text)) configWrites.push(`${u.where}: feeds text naming openclaw to a program this plan does not follow; run it as a command line`);
+  }
+  // Exec approvals documents too: a sed -i after they are shipped changes what `approvals set --file` loads.
+  const targets = new Set([...named, ...configs.map((c) => c.path).filter((p) => p.startsWith("/")), ...setFromFile, ...[...files.keys()].filter(isApprovalsFileName)]);
   const unjudged = [...unmodeledConfigWrites(payload, targets), ...configWrites, ...unreadableLaunchers(payload)];
   // Approvals documents on the host by name or shape (those `approvals set --file` reads are judged there).
   for (const [p, f] of files) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openclawSetup } from "./openclaw";
-import { configKeyPath, expandedCommands, openclawRuns, runsInText, unplacedRuns } from "./openclawCli";
+import { configKeyPath, expandedCommands, openclawRuns, passThroughFunctions, spellsOpenclawRun, unfollowedOpenclaw } from "./openclawCli";
 import { shellWords } from "./shellScript";
 
 const K = "gateway.auth.allowTailscale";
@@ -50,24 +50,67 @@ describe("openclawRuns: every run of OpenClaw's CLI in a line", () => {
     expect(openclawRuns(`openclaw config unset ${K} --dry-run`)[0].fails).toBeUndefined();
   });
 
+  it("cannot read a run whose subcommand, or any word of a writing run, the shell computes; a credential from a variable is fine", () => {
+    expect(openclawRuns(`openclaw $FLAGS config set gateway.bind lan`)[0].problem).toMatch(/subcommand comes from the shell/);
+    expect(openclawRuns(`openclaw config \${ACTION:-set} gateway.bind lan`)[0].problem).toMatch(/comes from the shell/);
+    expect(openclawRuns(`openclaw approvals set --file "$F"`)[0].problem).toMatch(/comes from the shell/);
+    expect(openclawRuns(`openclaw config set gateway.auth.token "$TOKEN"`)[0].problem).toBeUndefined();
+    expect(openclawRuns(`openclaw gateway --port 18789 --token "$TOKEN"`)[0].problem).toBeUndefined();
+    expect(openclawRuns(`openclaw devices approve "$ID"`)[0].problem).toBeUndefined();
+  });
+
+  it("reads redirections anywhere, and a service installed through a wrapper is not read", () => {
+    expect(openclawRuns(`openclaw >& 2 config set gateway.bind lan`)[0].args).toEqual(["config", "set", "gateway.bind", "lan"]);
+    expect(openclawRuns(`openclaw <<< "" 2>& 1 config unset ${K}`)[0].args).toEqual(["config", "unset", K]);
+    expect(openclawRuns(`openclaw daemon install --force --wrapper /usr/local/bin/w`)[0].problem).toMatch(/--wrapper/);
+    expect(openclawRuns(`docker run -d --disable-content-trust ghcr.io/openclaw/openclaw:2026.9.6 gateway --bind lan`)[0].args).toEqual(["gateway"]);
+  });
+
   it("opens nested command strings for the other readers too", () => {
     expect(expandedCommands(`su -c "sed -i s/a/b/ /etc/openclaw/openclaw.json" root`)).toEqual([["sed", "-i", "s/a/b/", "/etc/openclaw/openclaw.json"]]);
   });
 });
 
-describe("runsInText and unplacedRuns: a spelled-out run the reader did not place", () => {
-  it("counts writing runs however they are quoted or listed, and not paths, unit names or config files", () => {
-    expect(runsInText(`echo '@reboot root openclaw config unset ${K}' > /etc/cron.d/x`)).toBe(1);
-    expect(runsInText(`["/usr/bin/openclaw", "--profile", "p", "config", "unset"]`)).toBe(1);
-    expect(runsInText(`npx -y openclaw@2026.9.6 gateway --bind lan`)).toBe(1);
-    expect(runsInText(`systemctl restart openclaw-gateway.service; cat /var/lib/openclaw/config; ls /etc/openclaw/openclaw.json`)).toBe(0);
+describe("spellsOpenclawRun and unfollowedOpenclaw: OpenClaw where the reader cannot follow it", () => {
+  it("spells a writing run however it is quoted or listed, and not paths, unit names or config files", () => {
+    expect(spellsOpenclawRun(`echo '@reboot root openclaw config unset ${K}' > /etc/cron.d/x`)).toBe(true);
+    expect(spellsOpenclawRun(`["/usr/bin/openclaw", "--profile", "p", "config", "unset"]`)).toBe(true);
+    expect(spellsOpenclawRun(`npx -y openclaw@2026.9.6 gateway --bind lan`)).toBe(true);
+    expect(spellsOpenclawRun(`systemctl restart openclaw-gateway.service; cat /var/lib/openclaw/config; ls /etc/openclaw/openclaw.json`)).toBe(false);
   });
 
-  it("flags a line with more spelled runs than placed ones (a pipe into a shell, xargs, a cron line), not a plain run", () => {
-    expect(unplacedRuns(`echo 'openclaw config unset ${K}' | sh`)).toBe(true);
-    expect(unplacedRuns(`echo ${K} | xargs openclaw config unset`)).toBe(true);
-    expect(unplacedRuns(`openclaw config unset ${K}; echo done`)).toBe(false);
-    expect(unplacedRuns(`bash -c "openclaw config unset ${K}"`)).toBe(false);
+  it("needs every word naming openclaw to be a placed run or an argument of a program that does not run it", () => {
+    const why = (line: string) => unfollowedOpenclaw(line);
+    for (const line of [
+      `echo 'openclaw config unset ${K}' | sh`,
+      `echo ${K} | xargs openclaw config unset`,
+      `open''claw config get x; flock /run/l openclaw config set gateway.bind lan`,
+      `ln -sf /usr/bin/openclaw /usr/local/sbin/ocl`,
+      `alias oc=openclaw`,
+      `find /opt/openclaw/node_modules/openclaw -name openclaw.mjs -exec node {} config set gateway.bind lan \;`,
+      `"$(command -v openclaw)" config set gateway.bind lan`,
+      `/usr/bin/opencla[w] config set gateway.bind lan`,
+      `eval "$(echo b3Blbg== | base64 -d)"`,
+    ]) expect([line, why(line)]).toEqual([line, expect.any(String)]);
+    for (const line of [
+      `openclaw config unset ${K}; echo done`,
+      `bash -c "openclaw config unset ${K}"`,
+      `install -d -o openclaw -g openclaw -m 0750 /var/lib/openclaw`,
+      `useradd --system --shell /usr/sbin/nologin openclaw`,
+      `npm install -g openclaw@2026.9.6`,
+      `ln -sf /opt/openclaw/node_modules/.bin/openclaw /usr/local/bin/openclaw`,
+      `logger -t clawkeep 'openclaw gateway: config set done, bind stays loopback'`,
+    ]) expect([line, why(line)]).toEqual([line, undefined]);
+    // A program from a variable may be OpenClaw when it names it, or with OpenClaw's subcommands or a computed operand.
+    expect(why(`$HOME/bin/report status`)).toBeUndefined();
+    expect(why(`"$ts" up --hostname=x`)).toBeUndefined();
+    expect(why(`[[ $x == y ]] && echo ok`)).toBeUndefined();
+    expect(why(`$TOOL approvals set --file x`)).toMatch(/program the shell names/);
+    expect(why(`$X $Y set gateway.bind lan`)).toMatch(/program the shell names/);
+    expect(why(`\${OPENCLAW_BIN:-openclaw} --version`)).toMatch(/program the shell names/);
+    // An interpreter running a trusted wrapper (the kit's secrets gate) with openclaw's entry as its argument.
+    expect(why(`node /g.mjs /opt/openclaw/node_modules/openclaw/openclaw.mjs`)).toMatch(/argument of node/);
+    expect(unfollowedOpenclaw(`node /g.mjs /opt/openclaw/node_modules/openclaw/openclaw.mjs`, (s) => s === "/g.mjs")).toBeUndefined();
   });
 });
 
@@ -116,6 +159,54 @@ describe("a config edit as the pack judges it (user data lines)", () => {
       `echo "starting the gateway"; systemctl restart openclaw-gateway.service`,
     ]) expect([line, verdict(line)]).toEqual([line, "nothing"]);
     expect(openclawSetup("aws:ec2/instance:Instance", { userData: `#!/bin/bash\nopenclaw config set gateway.auth.token "$TOKEN"\n` }).unjudged).toEqual([]);
+  });
+});
+
+describe("red team round 5 (rt-pack4): OpenClaw by other names and other places", () => {
+  const setupOf = (userData: string) => openclawSetup("aws:ec2/instance:Instance", { userData });
+  const bindOf = (userData: string) => setupOf(userData).configs.map((c) => (c.config?.gateway as { bind?: string } | undefined)?.bind);
+
+  it("reads a pass-through function at its calls, and cannot read one whose call is computed", () => {
+    const { functions, bodies } = passThroughFunctions(["oc() {", `HOME=/x /opt/node /opt/openclaw/node_modules/openclaw/openclaw.mjs "$@"`, "}", "oc config set gateway.bind lan"]);
+    expect([...functions.keys()]).toEqual(["oc"]);
+    expect([...bodies]).toEqual([0, 1, 2]);
+    expect(bindOf(`#!/bin/bash\noc() { openclaw "$@"; }\noc config set gateway.bind lan\n`)).toContain("lan");
+    expect(setupOf(`#!/bin/bash\noc() { openclaw "$@"; }\noc config $VERB gateway.bind lan\n`).unjudged.join()).toMatch(/comes from the shell/);
+  });
+
+  it("takes OpenClaw's own operands after any other program for OpenClaw under another name", () => {
+    for (const line of [
+      `/usr/local/sbin/ocl config set gateway.bind lan`,
+      `clawctl approvals set --file /etc/openclaw/approvals.json`,
+      `node dist/entry.js config set gateway.bind lan`,
+      `gw-wrap gateway --port 18789 --bind lan`,
+    ]) expect([line, unfollowedOpenclaw(line)]).toEqual([line, expect.stringMatching(/OpenClaw under another name/)]);
+    expect(unfollowedOpenclaw(`npm config set proxy http://proxy:3128`)).toBeUndefined();
+    expect(unfollowedOpenclaw(`git config set user.name ci`)).toBeUndefined();
+  });
+
+  it("reads ExecCondition and the @ form of a unit's Exec lines", () => {
+    const unit = (exec: string) => `#cloud-config\nwrite_files:\n  - path: /etc/systemd/system/openclaw-gateway.service.d/10.conf\n    content: |\n      [Service]\n      ${exec}\n`;
+    expect(bindOf(unit("ExecCondition=/usr/bin/openclaw config set gateway.bind lan"))).toContain("lan");
+    expect(setupOf(unit("ExecStart=@/usr/bin/openclaw openclaw-gateway gateway --port 18789 --bind lan")).launches.map((l) => l.flags.bind)).toEqual(["lan"]);
+    expect(setupOf(unit("ExecStart=/usr/bin/openclaw $GATEWAY_ARGS")).unjudged.join()).toMatch(/comes from the shell/);
+  });
+
+  it("cannot judge a gateway RPC that may change state, and reads the ones that only read", () => {
+    expect(setupOf(`#!/bin/bash\nopenclaw gateway call config.patch --params '{"gateway":{"bind":"lan"}}'\n`).unjudged.join()).toMatch(/change its own state by RPC/);
+    expect(setupOf(`#!/bin/bash\nopenclaw gateway call config.get --json\n`).unjudged).toEqual([]);
+  });
+
+  it("finds the run after a heredoc whose delimiter is quoted in parts, and after an escaped '#'", () => {
+    expect(bindOf(`#!/bin/bash\ncat > /tmp/n.txt <<E'OF'\nx\nE\nEOF\nopenclaw config set gateway.bind lan\n`)).toContain("lan");
+    expect(bindOf(`#!/bin/bash\necho step\\ #1; openclaw config set gateway.bind lan\n`)).toContain("lan");
+    expect(bindOf(`#!/bin/bash\n: \${NOTE:- #}; openclaw config set gateway.bind lan\n`)).toContain("lan");
+  });
+
+  it("judges a sed -i of a shipped approvals file, and a wrapper-installed service", () => {
+    const approvals = `#cloud-config\nwrite_files:\n  - path: /etc/openclaw/approvals.json\n    content: '{"version":1,"defaults":{"security":"allowlist"}}'\nruncmd:\n  - sed -i 's/allowlist/full/' /etc/openclaw/approvals.json\n  - openclaw approvals set --file /etc/openclaw/approvals.json\n`;
+    expect(setupOf(approvals).unjudged.join()).toMatch(/sed -i/);
+    expect(setupOf(`#!/bin/bash\nopenclaw daemon install --force --wrapper /usr/local/bin/w\n`).unjudged.join()).toMatch(/--wrapper/);
   });
 });
 

@@ -5,8 +5,10 @@
 // `unplacedRuns` counts OpenClaw runs in the raw text and compares them with what was placed.
 import * as path from "node:path";
 import { shellWords } from "./shellScript";
-import { OPENCLAW_IMAGE } from "./userData";
+import { isCredentialName } from "../../stacks/secretShapes";
 
+/** An OpenClaw container image: any registry, tag or digest whose repository's last name is openclaw (ghcr.io/openclaw/openclaw:2026.9.6). */
+export const OPENCLAW_IMAGE = /^(?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[a-z0-9._-]+\/)*openclaw(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
 export const OPENCLAW_BIN = /(?:^|\/)openclaw(?:\.mjs|\.js)?$|^openclaw@/;
 /** Options whose next word is a user or group name (sudo -u, sudo -iu, runuser -u, setpriv --reuid, env -u VAR, ...). */
 const USER_OPTION = /^(?:-[A-Za-z]*[ug]|-l|--user|--group|--login|--reuid|--regid|--setuid|--setgid|--unset)$/;
@@ -17,37 +19,52 @@ export const INTERPRETERS = /^(?:node|nodejs|bun|deno|python[0-9.]*|perl[0-9.]*|
 /** Words that end one simple command and start the next (or open a compound one). */
 const COMMAND_START = /^(?:&&|\|\||;|;;|\||&|\(|\)|\{|\}|then|do|else|elif|!|if|while|until)$/;
 const OPERATOR = /^(?:;|;;|&&|\|\||\||&)$/;
-const REDIRECT_ALONE = /^\d?(?:>>?|<|>\||<>)$|^&>>?$/;
-const REDIRECT_JOINED = /^\d?(?:>>?|<|>&|<&)\S|^&>>?\S/;
+/** A redirection operator standing alone (its target is the next word) or joined to its target: `> f`, `2>& 1`, `<<< ""`, `{fd}>f`. */
+const REDIRECT_ALONE = /^(?:\d+|\{\w+\})?(?:>>?|<<<|<|>&|<&|>\||<>|&>>?)$/;
+const REDIRECT_JOINED = /^(?:\d+|\{\w+\})?(?:>>?|<<<|<|>&|<&|>\||<>|&>>?)\S/;
+
+/** A simple command without its redirections, and whether its output is piped into the next one. */
+interface SimpleCommand {
+  words: string[];
+  piped: boolean;
+}
 
 /** Simple commands of a line (split on ; && || | & and the words that open a compound command), each without its redirections. */
 export function simpleCommands(line: string): string[][] {
-  return commandsOf(shellWords(line));
+  return commandsOf(shellWords(line)).map((c) => c.words);
 }
 
-function commandsOf(words: readonly string[]): string[][] {
-  const out: string[][] = [[]];
+function commandsOf(words: readonly string[]): SimpleCommand[] {
+  const out: SimpleCommand[] = [{ words: [], piped: false }];
+  // Inside [[ ... ]], && and || are the test's own operators.
+  let inTest = false;
   for (const w of words) {
-    if (COMMAND_START.test(w) && (OPERATOR.test(w) || out[out.length - 1].length === 0 || /^[(){}]$/.test(w))) out.push([]);
-    else out[out.length - 1].push(w);
+    const current = out[out.length - 1];
+    if (w === "[[" && current.words.length === 0) inTest = true;
+    else if (w === "]]") inTest = false;
+    if (inTest && w !== "[[") current.words.push(w);
+    else if (COMMAND_START.test(w) && (OPERATOR.test(w) || current.words.length === 0 || /^[(){}]$/.test(w))) {
+      current.piped = w === "|";
+      out.push({ words: [], piped: false });
+    } else current.words.push(w);
   }
   return out
-    .map((ws) => {
+    .map(({ words: ws, piped }) => {
       const kept: string[] = [];
       for (let i = 0; i < ws.length; i++) {
         if (REDIRECT_ALONE.test(ws[i])) i++;
         else if (!REDIRECT_JOINED.test(ws[i])) kept.push(ws[i]);
       }
-      return kept;
+      return { words: kept, piped };
     })
-    .filter((w) => w.length > 0);
+    .filter((c) => c.words.length > 0);
 }
 
 /** Where the program of the simple command starting at `from` sits: past VAR=value words and prefixes (sudo -u X, nice -n 10, timeout 60). */
 export function programIndex(words: readonly string[], from = 0): number {
   let i = from;
   while (i < words.length) {
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i])) i++;
+    if (/^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/.test(words[i])) i++;
     else if (PREFIX.has(path.posix.basename(words[i]))) {
       i++;
       // The prefix's options, a user option's value, and a bare number; `--` ends them.
@@ -79,8 +96,12 @@ export function openclawOperand(words: readonly string[], at: number): number {
   return j < words.length && OPENCLAW_BIN.test(words[j]) ? j : -1;
 }
 
-/** Container runtimes' options that take no value (the rest take the next word). */
-const RUN_BOOLEAN_OPTION = /^(?:-[dirtP]+|--(?:detach|rm|interactive|tty|privileged|init|read-only|publish-all|no-healthcheck|oom-kill-disable|sig-proxy|quiet|replace|systemd=\S+))$/;
+/** Container runtimes' options that take no value. */
+const RUN_BOOLEAN_OPTION = /^(?:-[dirtP]+|--(?:detach|rm|interactive|tty|privileged|init|read-only|publish-all|no-healthcheck|oom-kill-disable|sig-proxy|quiet|replace|disable-content-trust|tls-verify|http-proxy|env-host|no-hosts|rmi|help|systemd=\S+))$/;
+/** Container runtimes' options that take the next word (the commonest; an unknown option before an OpenClaw image does not take it). */
+const RUN_VALUE_OPTION = /^(?:-[evpuwhlm]|--(?:env|volume|publish|name|user|workdir|network|net|hostname|mount|label|env-file|add-host|cap-add|cap-drop|device|dns|log-driver|log-opt|memory|cpus|restart|security-opt|tmpfs|ulimit|pull|platform|health-cmd|stop-signal|userns|pid|ipc|uts|group-add|secret|pod|expose|link|runtime|cgroupns|cidfile))$/;
+/** An image reference that names OpenClaw's with a registry or tag (a bare "openclaw" after an option is that option's value). */
+const looksLikeOpenclawImage = (w: string) => OPENCLAW_IMAGE.test(w) && /[/:@]/.test(w);
 
 /**
  * `docker|podman|nerdctl run|create ... IMAGE ARGS`: where the image's entrypoint sits in the words.
@@ -96,7 +117,7 @@ function containerRunStart(words: readonly string[]): { at: number; entrypoint?:
     if (w.startsWith("-")) {
       const ep = /^--entrypoint(?:=(.*))?$/.exec(w);
       if (ep) entrypoint = ep[1] ?? words[++i];
-      else if (!w.includes("=") && !RUN_BOOLEAN_OPTION.test(w)) i++;
+      else if (!w.includes("=") && !RUN_BOOLEAN_OPTION.test(w) && (RUN_VALUE_OPTION.test(w) || !looksLikeOpenclawImage(words[i + 1] ?? ""))) i++;
       continue;
     }
     // The image: OpenClaw's (its entrypoint is openclaw), or any image whose entrypoint is replaced.
@@ -202,6 +223,9 @@ function substitutions(word: string): string[] {
       const end = word.indexOf("`", i + 1);
       out.push(word.slice(i + 1, end < 0 ? word.length : end));
       i = end < 0 ? word.length : end;
+    } else if (word.startsWith("$((", i)) {
+      // Arithmetic, not a command.
+      i = word.indexOf("))", i) < 0 ? word.length : word.indexOf("))", i) + 1;
     } else if (/[$<>]/.test(word[i]) && word[i + 1] === "(") {
       let depth = 0;
       let j = i + 1;
@@ -217,48 +241,125 @@ function substitutions(word: string): string[] {
 }
 
 /** The simple commands a line runs, with `sh -c`/`su -c` strings, `eval` and $( ) or backtick substitutions opened. */
-export function expandedCommands(line: string, depth = 0): string[][] {
+export function expandedCommands(line: string, functions: Functions = NO_FUNCTIONS): string[][] {
+  return walk(line, 0, functions).map((c) => c.words);
+}
+
+/** A script's functions that only pass their arguments on to one command (`oc() { openclaw "$@"; }`): name → that command's words. */
+export type Functions = ReadonlyMap<string, readonly string[]>;
+const NO_FUNCTIONS: Functions = new Map();
+
+function walk(line: string, depth: number, functions: Functions): SimpleCommand[] {
   if (depth > 4) return [];
   const words = shellWords(line);
-  const out: string[][] = [];
-  for (const w of words) for (const inner of substitutions(w)) out.push(...expandedCommands(inner, depth + 1));
+  const out: SimpleCommand[] = [];
+  for (const w of words) for (const inner of substitutions(w)) out.push(...walk(inner, depth + 1, functions));
   for (const cmd of commandsOf(words)) {
-    const nested = commandString(cmd, programIndex(cmd));
-    if (nested !== undefined) out.push(...expandedCommands(nested, depth + 1));
-    else out.push(cmd);
+    const at = programIndex(cmd.words);
+    const body = functions.get(cmd.words[at] ?? "");
+    // A call of a pass-through function is its command with the call's arguments.
+    const words2 = body ? [...cmd.words.slice(0, at), ...body, ...cmd.words.slice(at + 1)] : cmd.words;
+    const nested = commandString(words2, programIndex(words2));
+    if (nested !== undefined) out.push(...walk(nested, depth + 1, functions));
+    else out.push({ words: words2, piped: cmd.piped });
   }
   return out;
 }
 
-/** Every run of OpenClaw's CLI in one shell line, nested strings and substitutions included. */
-export function openclawRuns(line: string): OpenclawRun[] {
-  const runs: OpenclawRun[] = [];
-  for (let cmd of expandedCommands(line)) {
-    const container = containerRunStart(cmd);
-    // An OpenClaw image runs openclaw; another entrypoint runs its own program, judged as that command line.
-    if (container) {
-      cmd = [...cmd.slice(0, container.at), ...(container.entrypoint === undefined ? ["openclaw"] : shellWords(container.entrypoint)), ...cmd.slice(container.at + 1)];
-      const nested = commandString(cmd, container.at);
-      if (nested !== undefined) {
-        runs.push(...openclawRuns(nested));
-        continue;
-      }
+const FUNCTION_START = /^\s*(?:function\s+)?([A-Za-z_][\w-]*)\s*\(\)\s*\{(.*)$/s;
+
+/**
+ * The pass-through functions of a script's command lines, and the lines that are only their bodies (run when called).
+ * A body that is one simple command ending in "$@" is read at each call; any other body stays a command line of its own.
+ */
+export function passThroughFunctions(lines: readonly string[]): { functions: Functions; bodies: ReadonlySet<number> } {
+  const functions = new Map<string, readonly string[]>();
+  const bodies = new Set<number>();
+  for (let i = 0; i < lines.length; i++) {
+    const m = FUNCTION_START.exec(lines[i]);
+    if (!m) continue;
+    const inline = m[2].trim();
+    let body: string;
+    let end = i;
+    if (inline !== "") {
+      if (!/\}\s*;?\s*$/.test(inline)) continue;
+      body = inline.replace(/;?\s*\}\s*;?\s*$/, "");
+    } else {
+      while (end + 1 < lines.length && !/^\s*\}\s*;?\s*$/.test(lines[end + 1])) end++;
+      if (end + 1 >= lines.length || end !== i + 1) continue;
+      body = lines[i + 1];
+      end = i + 2;
     }
-    // `sudo -u openclaw openclaw ...`: a user or group named openclaw is an option's value, not the binary.
-    const at = container && (container.entrypoint === undefined || OPENCLAW_BIN.test(container.entrypoint)) ? container.at : openclawOperand(cmd, container ? container.at : programIndex(cmd));
-    if (at < 0) continue;
-    const env: Record<string, string> = {};
-    for (const w of cmd.slice(0, at)) {
-      const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/s.exec(w);
-      if (m) env[m[1]] = m[2];
-    }
-    runs.push({ ...readArgs(cmd.slice(at + 1)), env });
+    const cmds = commandsOf(shellWords(body));
+    const words = cmds[0]?.words ?? [];
+    if (cmds.length !== 1 || words[words.length - 1] !== "$@" || words.slice(0, -1).some((w) => w.includes("$@"))) continue;
+    functions.set(m[1], words.slice(0, -1));
+    for (let j = i; j <= end; j++) bodies.add(j);
   }
-  return runs;
+  return { functions, bodies };
+}
+
+/** Every run of OpenClaw's CLI in one shell line, nested strings and substitutions included. */
+export function openclawRuns(line: string, functions: Functions = NO_FUNCTIONS): OpenclawRun[] {
+  return walk(line, 0, functions).flatMap((c) => runOf(c.words));
+}
+
+/** The OpenClaw run a simple command is, if it is one (a container of OpenClaw's image included). */
+function runOf(words: readonly string[]): OpenclawRun[] {
+  let cmd = [...words];
+  const container = containerRunStart(cmd);
+  // An OpenClaw image runs openclaw; another entrypoint runs its own program, judged as that command line.
+  if (container) {
+    cmd = [...cmd.slice(0, container.at), ...(container.entrypoint === undefined ? ["openclaw"] : shellWords(container.entrypoint)), ...cmd.slice(container.at + 1)];
+    const nested = commandString(cmd, container.at);
+    if (nested !== undefined) return openclawRuns(nested);
+  }
+  // `sudo -u openclaw openclaw ...`: a user or group named openclaw is an option's value, not the binary.
+  const at = container && (container.entrypoint === undefined || OPENCLAW_BIN.test(container.entrypoint)) ? container.at : openclawOperand(cmd, container ? container.at : programIndex(cmd));
+  if (at < 0) return [];
+  const env: Record<string, string> = {};
+  for (const w of cmd.slice(0, at)) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/s.exec(w);
+    if (m) env[m[1]] = m[2];
+  }
+  const run: OpenclawRun = { ...readArgs(cmd.slice(at + 1)), env };
+  run.problem ??= shellComputed(run) ?? serviceWrapper(run);
+  return [run];
+}
+
+/** Gateway RPC methods that read or mint a pairing code; any other method may change config, approvals or pairing. */
+const GATEWAY_READ_METHOD = /^(?:health|status|[a-z]+(?:\.[a-z]+)*\.(?:get|list|status|lookup|schema)|device\.pair\.setupCode)$/i;
+
+/** `daemon|gateway install --wrapper P` (or --runtime-path P): the service starts the gateway through P, whose flags this plan does not read. */
+function serviceWrapper(run: OpenclawRun): string | undefined {
+  const [sub, action] = run.args;
+  if ((sub !== "daemon" && sub !== "gateway") || action !== "install") return undefined;
+  const through = run.flags.wrapper ?? run.flags["runtime-path"];
+  return through === undefined ? undefined : `installs the gateway service to start through \`${String(through)}\` (--wrapper, --runtime-path), which may add any flag`;
+}
+
+/**
+ * A word of a run the shell computes ($X, ${X:-set}, $(...)) where it decides what the run does: in the subcommand,
+ * or anywhere in a run that writes. A credential's value from a variable (`config set gateway.auth.token "$T"`) is the safe form.
+ */
+function shellComputed(run: OpenclawRun): string | undefined {
+  const [sub, action, key] = run.args;
+  if (sub !== undefined && expands(sub)) return `its subcommand comes from the shell (\`${sub}\`)`;
+  if (!OPENCLAW_WRITING_SUBCOMMANDS.has(sub ?? "")) return undefined;
+  // `gateway call METHOD`: the gateway's RPC (config.set, config.patch, exec.approvals.set, ...) changes what a file would.
+  if (sub === "gateway" && action === "call") {
+    const method = key ?? "";
+    if (expands(method)) return `its gateway method comes from the shell (\`${method}\`)`;
+    return GATEWAY_READ_METHOD.test(method) ? undefined : `\`gateway call ${method}\` asks the gateway to change its own state by RPC`;
+  }
+  const credentialValue = sub === "config" && action === "set" && key !== undefined && !expands(key) && isCredentialName(configKeyPath(key).split(".").pop() ?? "");
+  const words = run.args.filter((_w, i) => !(credentialValue && i === 3));
+  const computed = words.find(expands) ?? Object.entries(run.flags).find(([name, v]) => typeof v === "string" && expands(v) && !isCredentialName(name))?.[1];
+  return computed === undefined ? undefined : `a word of it comes from the shell (\`${computed}\`)`;
 }
 
 /** OpenClaw's subcommands that change its config, approvals or how it starts. */
-export const OPENCLAW_WRITING_SUBCOMMANDS = new Set(["approvals", "exec-approvals", "exec-policy", "config", "gateway", "onboard", "setup", "configure", "plugins", "channels", "agents"]);
+export const OPENCLAW_WRITING_SUBCOMMANDS = new Set(["approvals", "exec-approvals", "exec-policy", "config", "gateway", "daemon", "onboard", "setup", "configure", "plugins", "channels", "agents"]);
 const writing = [...OPENCLAW_WRITING_SUBCOMMANDS].join("|");
 const SEP = String.raw`["'\s\[\],\\]+`;
 /**
@@ -267,21 +368,99 @@ const SEP = String.raw`["'\s\[\],\\]+`;
  */
 const RUN_IN_TEXT = new RegExp(
   String.raw`(?<![\w.@-])(?:[\w.@/-]*/)?openclaw(?:@[\w.^~-]+)?(?:\.m?js)?${SEP}(?:--?[\w-]+(?:=[^\s"']*)?${SEP}(?:(?!-)(?!(?:${writing})\b)[^\s"',\]]+${SEP})?)*(?:${writing})(?![\w.-])`,
-  "g",
 );
 
-/** How many OpenClaw runs that write a text spells out, however it is quoted or nested. */
-export function runsInText(text: string): number {
-  return [...text.matchAll(RUN_IN_TEXT)].length;
+/** Does a text spell out an OpenClaw run that writes, however it is quoted or listed? */
+export const spellsOpenclawRun = (text: string) => RUN_IN_TEXT.test(text);
+
+/**
+ * A word that could start OpenClaw's CLI: the bare name or a path ending in it, its .mjs/.js entry, a package spec, a file
+ * of its package. Not a file or unit named after it (openclaw.json, openclaw-gateway.service, /var/lib/openclaw/state).
+ */
+export const NAMES_OPENCLAW = /(?:^|[\s"'=(`;|&])(?:[^\s"'=;|&()`]*\/)?openclaw(?:\.m?js)?(?=$|[\s"';|&)`])|(?:^|[\s"'=(`/])openclaw@|node_modules\/(?:openclaw\/|\.bin\/openclaw)/;
+
+/** Programs that name OpenClaw's files, directories or user without running anything (a copy under another name excepted, below). */
+const NAMES_WITHOUT_RUNNING = new Set([
+  "mkdir", "rmdir", "rm", "chown", "chmod", "chgrp", "chattr", "setfacl", "getfacl", "useradd", "adduser", "groupadd", "addgroup", "usermod", "userdel", "groupdel",
+  "gpasswd", "id", "getent", "passwd", "chage", "test", "[", "[[", "ls", "stat", "cd", "pushd", "systemctl", "journalctl", "loginctl", "mount", "umount", "mountpoint",
+  "touch", "du", "df", "readlink", "realpath", "basename", "dirname", "sha256sum", "cat", "head", "tail", "grep", "wc", "diff", "cmp", "file", "systemd-tmpfiles",
+  "export", "declare", "local", "readonly", "typeset", "true", ":",
+]);
+/** Programs that print their arguments: harmless unless their output is piped on (into a shell, xargs, ...); into a file, the file is judged. */
+const PRINTS = new Set(["echo", "printf", "logger"]);
+/** Programs that copy or link: harmless when the copy keeps OpenClaw's name (or goes into a directory). */
+const COPIES_OR_LINKS = new Set(["cp", "install", "ln", "mv", "rsync"]);
+
+/** OpenClaw 2026.9.6's top-level config keys (its strict schema): a JSON5 object of only these is an OpenClaw config. */
+export const TOP_LEVEL_KEYS = new Set([
+  "$schema", "meta", "env", "wizard", "diagnostics", "logging", "update", "telemetry", "browser", "ui", "secrets", "auth", "accessGroups",
+  "acp", "models", "nodeHost", "agents", "worktreeRoot", "worktreeAcceleration", "tools", "security", "bindings", "broadcast", "attachments",
+  "messages", "tts", "commands", "approvals", "session", "cron", "transcripts", "hooks", "channels", "discovery", "talk", "gateway",
+  "cloudWorkers", "desktop", "memory", "mcp", "skills", "plugins", "surfaces", "proxy", "$include",
+]);
+/** Other CLIs with a `config set` of their own (npm config set proxy ...): their operands are theirs. */
+const OWN_CONFIG_CLI = /^(?:npm|pnpm|yarn|bun|git|aws|gcloud|az|kubectl|helm|docker|podman|pip3?|conda|gh|tailscale|systemctl)$/;
+/** OpenClaw's gateway, onboard and setup flags that decide where it listens and who may call it. */
+const GATEWAY_FLAG = /^--(?:bind|auth|tailscale|token|password|port|gateway-[a-z-]+)(?:=|$)/;
+
+/**
+ * Operands only OpenClaw's CLI takes (`config set gateway.bind lan`, `approvals set`, `exec-policy preset`, `gateway --bind lan`):
+ * a program by another name (a copy, a link, a wrapper, node and its dist entry) that runs them is OpenClaw.
+ */
+function openclawShaped(program: string, args: readonly string[]): boolean {
+  if (OWN_CONFIG_CLI.test(program)) return false;
+  // An interpreter's first operand is its script: the script's operands follow.
+  const operands = (INTERPRETERS.test(program) ? args.slice(args.findIndex((a) => !a.startsWith("-")) + 1) : args).filter((a) => !a.startsWith("-"));
+  const [sub, action, key] = operands;
+  if (sub === "config" && /^(?:set|unset|patch)$/.test(action ?? "")) return action === "patch" || TOP_LEVEL_KEYS.has(configKeyPath(key ?? "").split(".")[0] ?? "");
+  if (sub === "approvals" || sub === "exec-approvals" || sub === "exec-policy") return true;
+  return /^(?:gateway|daemon|onboard|setup|configure)$/.test(sub ?? "") && args.some((a) => GATEWAY_FLAG.test(a));
+}
+
+/** Shell keywords and test brackets: never a program the shell computes, whatever follows. */
+const KEYWORD = /^(?:\[\[|\[|\]\]|\(\(|\)\)|case|esac|in|fi|done|function|select|time|coproc)$/;
+
+/** Why a simple command names OpenClaw (or a program the shell computes) in a way the reader cannot follow, or undefined. */
+function unfollowed(cmd: SimpleCommand, trusted: (script: string) => boolean): string | undefined {
+  const { words } = cmd;
+  if (runOf(words).length > 0) return undefined;
+  const at = programIndex(words);
+  const program = words[at];
+  if (program === undefined || KEYWORD.test(program)) return undefined;
+  // `$OC config set ...`, `${BIN:-openclaw} ...`, `$(command -v openclaw)`, `opencla[w] ...`: the shell decides what runs;
+  // it may be OpenClaw when it names it, or when its first operand is OpenClaw's subcommand or also computed.
+  const operand = words.slice(at + 1).find((a) => !a.startsWith("-")) ?? "";
+  const computed = expands(program) || /[*?[]/.test(program);
+  // A program that is a command's output (eval "$(... | base64 -d)", `$(cat f) args`) may be anything.
+  const substituted = /\$\(|`/.test(program);
+  if (computed && (substituted || /openclaw/i.test(program) || OPENCLAW_WRITING_SUBCOMMANDS.has(operand) || expands(operand))) return `runs a program the shell names (\`${program.slice(0, 80)}\`)`;
+  const name = path.posix.basename(program);
+  const args = words.slice(at + 1);
+  if (openclawShaped(name, args)) return `runs \`${name}\` with OpenClaw's own subcommands (\`${args.slice(0, 4).join(" ")}\`): OpenClaw under another name`;
+  const named = args.filter((w) => NAMES_OPENCLAW.test(w));
+  if (named.length === 0 || NAMES_WITHOUT_RUNNING.has(name)) return undefined;
+  if (PRINTS.has(name) && !cmd.piped) return undefined;
+  if (/^(?:npm|pnpm|yarn|bun)$/.test(name) && /^(?:install|i|ci|add|uninstall|remove|rm|view|info|pack)$/.test(args.find((a) => !a.startsWith("-")) ?? "")) return undefined;
+  if (COPIES_OR_LINKS.has(name)) {
+    const operands = args.filter((a) => !a.startsWith("-"));
+    const dest = operands[operands.length - 1] ?? "";
+    if ((name === "install" && args.some((a) => /^-[A-Za-z]*d/.test(a))) || /(?:^|\/)openclaw(?:\.m?js)?$/.test(dest) || dest.endsWith("/")) return undefined;
+  }
+  // The kit's own wrappers (the secrets gate), recognised by their exact content.
+  if (INTERPRETERS.test(name) && trusted(args.find((a) => !a.startsWith("-")) ?? "")) return undefined;
+  return `names openclaw (\`${named[0].slice(0, 80)}\`) as an argument of ${name}, which may run it under another name`;
 }
 
 /**
- * Lines that spell more writing OpenClaw runs than the reader placed: openclaw piped into a shell, written to
- * a cron table, run by xargs or anything else the reader does not follow. The caller cannot judge those.
+ * Why a line may run OpenClaw where the reader cannot follow it, or undefined: every word that names OpenClaw must be a run
+ * the reader placed or an argument of a program that does not run it; a program the shell computes is not followed either.
  */
-export function unplacedRuns(line: string): boolean {
-  const placed = openclawRuns(line).filter((r) => OPENCLAW_WRITING_SUBCOMMANDS.has(r.args[0] ?? "")).length;
-  return runsInText(line) > placed;
+export function unfollowedOpenclaw(line: string, trusted: (script: string) => boolean = () => false, functions: Functions = NO_FUNCTIONS): string | undefined {
+  for (const cmd of walk(line, 0, functions)) {
+    const why = unfollowed(cmd, trusted);
+    if (why) return why;
+  }
+  return undefined;
 }
 
 /**

@@ -18,23 +18,37 @@ export interface ScriptEffects {
   inputs: Array<{ head: string; text: string }>;
 }
 
-const HEREDOC = /<<(-?)[ \t]*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2/;
+/** `<<WORD`, `<<-WORD`: the delimiter is the whole word with its quotes removed (E'OF' is EOF). */
+const HEREDOC = /(?<!<)<<(?!<)(-?)[ \t]*((?:[A-Za-z_]|'[^'\n]*'|"[^"\n]*"|\\.)(?:[A-Za-z0-9_.-]|'[^'\n]*'|"[^"\n]*"|\\.)*)/;
+const delimiter = (word: string) => word.replace(/'([^']*)'|"([^"]*)"|\\(.)/g, (_m, a?: string, b?: string, e?: string) => a ?? b ?? e ?? "");
 const REDIRECT = /(>>?)[ \t]*(["']?)([^\s"'`;&|<>()]+)\2/;
 const TEE = /\btee[ \t]+((?:-[a-z]+[ \t]+)*)(["']?)([^\s"'`;&|<>()]+)\2/;
 const DECODES_BASE64 = /\bbase64[ \t]+(?:-d|--decode|-D)\b|\bopenssl[ \t]+(?:enc[ \t]+)?-?base64[ \t]+-d\b/;
 const GUNZIPS = /\b(?:gunzip|zcat|gzip[ \t]+-d[a-z]*)\b/;
 
-/** Remove a trailing `# comment` that is outside quotes (`#` at a word start, as the shell reads it). */
+/** Remove a trailing `# comment`: a `#` that starts a word outside quotes, `${...}`, `$(...)` and backticks, as the shell reads it. */
 export function stripComment(line: string): string {
   let quote: string | undefined;
+  let depth = 0;
+  let wordStart = true;
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
+    const startsWord = wordStart;
+    wordStart = false;
     if (quote) {
-      if (c === "\\" && quote === '"') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === "'" || c === '"') quote = c;
+      if (c === "\\" && quote !== "'") i++;
+      else if (c === quote[quote.length - 1]) quote = undefined;
+    } else if (c === "$" && line[i + 1] === "'") {
+      quote = "$'";
+      i++;
+    } else if (c === "'" || c === '"' || c === "`") quote = c;
     else if (c === "\\") i++;
-    else if (c === "#" && (i === 0 || /\s/.test(line[i - 1]))) return line.slice(0, i).trimEnd();
+    else if (c === "$" && (line[i + 1] === "{" || line[i + 1] === "(")) {
+      depth++;
+      i++;
+    } else if (depth > 0 && (c === "}" || c === ")")) depth--;
+    else if (depth === 0 && c === "#" && startsWord) return line.slice(0, i).trimEnd();
+    else if (/\s/.test(c) || (depth === 0 && /[;&|()]/.test(c))) wordStart = true;
   }
   return line;
 }
@@ -90,7 +104,7 @@ export function shellEffects(script: string): ScriptEffects {
       const body: string[] = [];
       while (i + 1 < lines.length) {
         const next = lines[++i];
-        if ((doc[1] === "-" ? next.replace(/^\t+/, "") : next) === doc[3]) break;
+        if ((doc[1] === "-" ? next.replace(/^\t+/, "") : next) === delimiter(doc[2])) break;
         body.push(doc[1] === "-" ? next.replace(/^\t+/, "") : next);
       }
       const text = body.length > 0 ? `${body.join("\n")}\n` : "";
@@ -113,10 +127,10 @@ export function shellEffects(script: string): ScriptEffects {
   return out;
 }
 
-/** `$'...'` as bash reads it: backslash escapes for quotes, \\, \n, \t, \r, \e, \xHH and \NNN (octal). */
+/** `$'...'` as bash reads it: backslash escapes for quotes, \\, \n, \t, \r, \e, \xHH, \uHHHH, \UHHHHHHHH and \NNN (octal). */
 function ansiC(body: string): string {
-  return body.replace(/\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)/g, (_m, e: string) => {
-    if (e[0] === "x") return String.fromCharCode(parseInt(e.slice(1), 16));
+  return body.replace(/\\(x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|.)/g, (_m, e: string) => {
+    if (/^[xuU]./.test(e)) return String.fromCodePoint(parseInt(e.slice(1), 16));
     if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8));
     return ({ n: "\n", t: "\t", r: "\r", e: "\x1b", a: "\x07", b: "\b", f: "\f", v: "\v" } as Record<string, string>)[e] ?? e;
   });
@@ -189,7 +203,12 @@ export function shellWords(cmd: string): string[] {
       word += cmd.slice(i, e);
       i = e - 1;
       inWord = true;
-    } else if (/[;&|()]/.test(c) && !(c === "&" && (cmd[i - 1] === ">" || cmd[i + 1] === ">")) && !(c === "(" && /[=<>]$/.test(word) && inWord)) {
+    } else if (c === "(" && inWord && /^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=$/.test(word)) {
+      // An array assignment, name=( ... ): one word, as the shell reads it.
+      const e = substitutionEnd(cmd, i);
+      word += cmd.slice(i, e);
+      i = e - 1;
+    } else if (/[;&|()]/.test(c) && !(c === "&" && (/[<>]/.test(cmd[i - 1] ?? "") || cmd[i + 1] === ">"))) {
       end();
       const op = /^(?:;;|&&|\|\||[;&|()])/.exec(cmd.slice(i))![0];
       words.push(op);

@@ -10,6 +10,9 @@ import * as zlib from "node:zlib";
 import { parse as parseYaml } from "yaml";
 import { isAssetView } from "./assets";
 import { shellEffects, shellWords } from "./shellScript";
+import { OPENCLAW_IMAGE, expandedCommands, programIndex } from "./openclawCli";
+
+export { OPENCLAW_IMAGE };
 import { asArray, isRecord, readKnown } from "./values";
 
 export interface HostFile {
@@ -408,14 +411,13 @@ function s3Object(props: Record<string, unknown>, out: Collector): void {
   if (text !== undefined && ["mime", "cloud-config", "cloud-config-archive", "shell"].includes(sniff(text))) decodeDocument(Buffer.from(text, "utf8"), `${where} ${name}`, out, 1);
 }
 
-/** An OpenClaw container image: any registry, tag or digest whose repository's last name is openclaw (ghcr.io/openclaw/openclaw:2026.9.6). */
-export const OPENCLAW_IMAGE = /^(?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[a-z0-9._-]+\/)*openclaw(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
 
 /** The command a container runs: its entrypoint override, else the image's (openclaw for OpenClaw's images), then its command/args. */
 function containerLine(image: unknown, entryPoint: unknown, command: unknown): string | undefined {
   const ep = (typeof entryPoint === "string" ? [entryPoint] : asArray(entryPoint)).map(String);
   const cmd = (typeof command === "string" ? [command] : asArray(command)).map(String);
-  const words = ep.length > 0 ? [...ep, ...cmd] : typeof image === "string" && OPENCLAW_IMAGE.test(image) ? ["openclaw", ...cmd] : cmd;
+  // An image named for OpenClaw (openclaw-gateway, my/openclaw-custom) is taken to start openclaw unless an entrypoint says otherwise.
+  const words = ep.length > 0 ? [...ep, ...cmd] : typeof image === "string" && (OPENCLAW_IMAGE.test(image) || /openclaw/i.test(image)) ? ["openclaw", ...cmd] : cmd;
   return words.length > 0 ? commandLine(words) : undefined;
 }
 
@@ -550,12 +552,14 @@ export function isUnitFile(path: string, content: string): boolean {
   return UNIT_PATH.test(path) || /^\[Service\]/m.test(content);
 }
 
-/** A unit's Exec lines, continuations joined and the -@:+! prefixes systemd strips removed. */
+/** A unit's Exec lines, continuations joined and the -@:+! prefixes systemd strips removed (with @, the word after the program is argv[0], not an argument). */
 export function unitExecLines(content: string): Array<{ directive: string; line: string }> {
   const out: Array<{ directive: string; line: string }> = [];
   for (const l of content.replace(/[ \t]*\\\r?\n[ \t]*/g, " ").split(/\r?\n/)) {
-    const m = /^\s*(Exec(?:Start|StartPre|StartPost|Reload|Stop|StopPost))\s*=\s*[-@:+!]*(.*)$/.exec(l);
-    if (m && m[2].trim() !== "") out.push({ directive: m[1], line: m[2].trim() });
+    const m = /^\s*(Exec(?:Start|StartPre|StartPost|Condition|Reload|Stop|StopPost))\s*=\s*([-@:+!|]*)(.*)$/.exec(l);
+    if (!m || m[3].trim() === "") continue;
+    const line = m[2].includes("@") ? m[3].trim().replace(/^(\S+)\s+\S+/, "$1") : m[3].trim();
+    out.push({ directive: m[1], line });
   }
   return out;
 }
@@ -570,6 +574,8 @@ function unitCommands(out: Collector): void {
 
 /** Shells whose scripts shellEffects reads; a script in another language is not followed. */
 const SHELL = /^(?:\/(?:usr\/)?bin\/)?(?:env[ \t]+)?(?:ba|da|k|z|a)?sh$/;
+/** Files a host runs or sources: cron tables, shell start-up files, init scripts, anything in a bin or libexec directory. */
+export const RUNNABLE_FILE = /^\/etc\/cron|^\/var\/spool\/cron|^\/etc\/(?:profile|bash\.bashrc|rc\.local|environment)$|^\/etc\/(?:profile\.d|init\.d)\/|\/\.(?:bashrc|bash_profile|profile|zshrc)$|\/(?:s?bin|libexec)\//;
 /** cloud-init runs every file in these directories (cc_scripts_per_boot/instance/once). */
 const CLOUD_INIT_SCRIPT_DIR = /^\/var\/lib\/cloud\/scripts\/per-(?:boot|instance|once)\/[^/]+$/;
 
@@ -585,13 +591,18 @@ export const isShellScript = (content: string) => {
   return sb === undefined ? !content.startsWith("#!") : SHELL.test(sb) || /(?:^|\/)(?:ba|da|k|z|a)?sh$/.test(sb);
 };
 
-/** The script file a command line executes: its first word when it is a path, or `sh FILE` / `. FILE`. */
-export function executedPath(line: string): string | undefined {
-  const words = line.trim().split(/\s+/).filter((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
-  const first = (words[0] ?? "").replace(/^["']|["']$/g, "");
-  if (first === "exec" || first === "nohup" || first === "setsid") return executedPath(words.slice(1).join(" "));
-  if ((first === "." || first === "source" || /(?:^|\/)(?:ba|da|k|z|a)?sh$/.test(first)) && words[1] !== undefined && words[1].startsWith("/")) return words[1].replace(/^["']|["']$/g, "");
-  return first.startsWith("/") ? first : undefined;
+/** The script files a command line executes: a program given by its path, `sh [options] FILE`, `. FILE`, in any of its simple commands. */
+export function executedPaths(line: string): string[] {
+  const out: string[] = [];
+  for (const cmd of expandedCommands(line)) {
+    const at = programIndex(cmd);
+    const program = cmd[at] ?? "";
+    let script: string | undefined = program;
+    if (program === "." || program === "source") script = cmd[at + 1];
+    else if (/(?:^|\/)(?:ba|da|k|z|a)?sh$/.test(program)) script = cmd.slice(at + 1).find((w, i, rest) => !w.startsWith("-") && !/^-[A-Za-z]*o$/.test(rest[i - 1] ?? ""));
+    if (script !== undefined && script.startsWith("/")) out.push(script);
+  }
+  return out;
 }
 
 /**
@@ -612,8 +623,7 @@ function followScripts(out: Collector): void {
   for (const f of out.files) if (CLOUD_INIT_SCRIPT_DIR.test(f.path)) follow(f.path, "cloud-init");
   // out.commands grows as scripts are followed: scripts that run scripts are read too.
   for (let i = 0; i < out.commands.length; i++) {
-    const p = executedPath(out.commands[i].line);
-    if (p !== undefined) follow(p, out.commands[i].via);
+    for (const p of executedPaths(out.commands[i].line)) follow(p, out.commands[i].via);
   }
 }
 
