@@ -133,6 +133,8 @@ describe("a config edit as the pack judges it (user data lines)", () => {
       `openclaw --no-color config unset ${K}`,
       `bash <<'S'\nopenclaw config unset ${K}\nS`,
       `cat <<'S' | sh\nopenclaw config unset ${K}\nS`,
+      `echo '@reboot root openclaw config unset ${K}' > /etc/cron.d/oc`,
+      `echo '*/5 * * * * openclaw config unset ${K}' > /var/spool/cron/crontabs/root`,
     ]) expect([line, verdict(line)]).toEqual([line, "unset"]);
   });
 
@@ -142,7 +144,6 @@ describe("a config edit as the pack judges it (user data lines)", () => {
       `for k in ${K}; do openclaw config unset "$k"; done`,
       `echo ${K} | xargs openclaw config unset`,
       `echo 'openclaw config unset ${K}' | sh`,
-      `echo '@reboot root openclaw config unset ${K}' > /etc/cron.d/oc`,
       `ssh localhost <<'S'\nopenclaw config unset ${K}\nS`,
       `openclaw config unset --force ${K}`,
       `openclaw config set gateway.bind "$BIND"`,

@@ -92,7 +92,8 @@ export function openclawOperand(words: readonly string[], at: number): number {
   const name = path.posix.basename(words[at] ?? "");
   if (!INTERPRETERS.test(name) && !/^(?:npx|pnpm|pnpx|bunx|yarn)$/.test(name)) return -1;
   let j = at + 1;
-  while (j < words.length && (words[j].startsWith("-") || /^(?:exec|dlx|x)$/.test(words[j]))) j++;
+  // npx -p|--package PKG CMD: the package is an option's value; the command follows it.
+  while (j < words.length && (words[j].startsWith("-") || /^(?:exec|dlx|x)$/.test(words[j]))) j += /^(?:-p|--package)$/.test(words[j]) ? 2 : 1;
   return j < words.length && OPENCLAW_BIN.test(words[j]) ? j : -1;
 }
 
@@ -367,7 +368,7 @@ const SEP = String.raw`["'\s\[\],\\]+`;
  * name, root options, then a subcommand that writes. Not a path through openclaw's directories or a unit name.
  */
 const RUN_IN_TEXT = new RegExp(
-  String.raw`(?<![\w.@-])(?:[\w.@/-]*/)?openclaw(?:@[\w.^~-]+)?(?:\.m?js)?${SEP}(?:--?[\w-]+(?:=[^\s"']*)?${SEP}(?:(?!-)(?!(?:${writing})\b)[^\s"',\]]+${SEP})?)*(?:${writing})(?![\w.-])`,
+  String.raw`(?<![\w.@-])(?:[\w.@/-]*/)?openclaw(?:@[\w.^~-]+)?(?:\.m?js)?${SEP}(?:(?:--?[\w-]+(?:=[^\s"']*)?|\$[\w{(][^\s"']*)${SEP}(?:(?!-)(?!(?:${writing})\b)[^\s"',\]]+${SEP})?)*(?:${writing})(?![\w.-])`,
 );
 
 /** Does a text spell out an OpenClaw run that writes, however it is quoted or listed? */

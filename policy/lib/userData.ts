@@ -564,11 +564,31 @@ export function unitExecLines(content: string): Array<{ directive: string; line:
   return out;
 }
 
-/** Units' Exec lines are commands the host runs. */
+/** cron's tables: the system ones name a user before the command, a user's own (crontabs/NAME) do not. */
+export const CRON_TABLE = /^\/etc\/(?:crontab|cron\.d\/[^/]+)$|^\/var\/spool\/cron\/(?:crontabs\/)?[^/]+$/;
+
+/** The commands of a cron table (schedule, or @reboot etc., then the user in a system table): commands the host runs. */
+export function cronCommands(path: string, content: string): string[] {
+  const system = path.startsWith("/etc/");
+  const out: string[] = [];
+  for (const raw of content.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || /^[A-Za-z_][A-Za-z0-9_]*\s*=/.test(line)) continue;
+    const fields = line.split(/\s+/);
+    const schedule = fields[0].startsWith("@") ? 1 : 5;
+    out.push(fields.slice(schedule + (system ? 1 : 0)).join(" "));
+  }
+  return out;
+}
+
+/** Units' Exec lines and cron tables' lines are commands the host runs. */
 function unitCommands(out: Collector): void {
   for (const f of [...out.files]) {
     if (f.content === undefined || !isUnitFile(f.path, f.content)) continue;
     for (const e of unitExecLines(f.content)) out.commands.push({ line: e.line, via: `unit ${f.path}` });
+  }
+  for (const f of [...out.files]) {
+    if (f.content !== undefined && CRON_TABLE.test(f.path)) for (const line of cronCommands(f.path, f.content)) out.commands.push({ line, via: `cron table ${f.path}` });
   }
 }
 

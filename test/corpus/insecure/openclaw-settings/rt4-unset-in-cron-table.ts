@@ -1,6 +1,6 @@
-// breaks: gateway auth / the gate: an OpenClaw run the plan cannot follow must not pass unjudged
-// how: write_files puts the unset into /etc/cron.d, so cron runs it after boot; nothing in the user data's own lines runs it
-// expect: cannot-judge
+// breaks: gateway auth: Tailscale identity auth through Serve
+// how: write_files puts the unset into /etc/cron.d, so cron runs it after boot; nothing in the user data's own lines runs it (the pack now reads cron tables' lines as commands)
+// expect: violation
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
