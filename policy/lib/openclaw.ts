@@ -15,7 +15,7 @@ import { SECRETS_GATE_SCRIPT, renderSecretsGate } from "../../components/host/se
 import { shellWords } from "./shellScript";
 import { INTERPRETERS, TOP_LEVEL_KEYS, configKeyPath, passThroughFunctions, expandedCommands, expands, openclawOperand, openclawRuns, programIndex, programOf, simpleCommands, spellsOpenclawRun, unfollowedOpenclaw, NAMES_OPENCLAW, type OpenclawRun } from "./openclawCli";
 import { tailscaleInvocations } from "./tailscaleHost";
-import { CONTAINER_TYPES, HOST_PAYLOAD_TYPES, S3_OBJECT_TYPES, SSM_SCRIPT_TYPES, hostPayload, isShellScript, isUnitFile, unitExecLines, CRON_TABLE, RUNNABLE_FILE, type HostPayload } from "./userData";
+import { CONTAINER_TYPES, HOST_PAYLOAD_TYPES, S3_OBJECT_TYPES, SSM_SCRIPT_TYPES, hostPayload, isShellScript, isUnitFile, unitExecLines, readAsCommands, RUNNABLE_FILE, type HostPayload } from "./userData";
 import { asArray, asStrings, entriesDeep, isRecord, readKnown, tagsOf } from "./values";
 
 /** Resources that can deliver OpenClaw to a host or change it there: user data, an S3 object (the host bundle or a plain copy), a container, an SSM document, association or maintenance-window task. */
@@ -405,9 +405,17 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
   // OpenClaw in text the host may run but this plan does not read as commands: a cron table, a script no command here
   // runs (or runs in a way not followed), a script in another language, a heredoc into a program other than a shell.
   for (const [p, f] of files) {
-    if (f.content === undefined || payload.followed.includes(p) || isUnitFile(p, "") || CRON_TABLE.test(p) || typeof parseJson5Config(f.content) !== "string") continue;
+    if (f.content === undefined || payload.followed.includes(p) || isUnitFile(p, "") || readAsCommands(p) || typeof parseJson5Config(f.content) !== "string") continue;
     if ((RUNNABLE_FILE.test(p) || !DATA_FILE.test(p)) && spellsOpenclawRun(f.content)) {
       configWrites.push(`${f.via} ${p}: spells an openclaw run in a file the host may run that this plan does not read as commands (a script nothing here runs by its path, another language); run openclaw from the user data's lines, a unit's Exec line, a cron table or a script run by its path`);
+    }
+  }
+  // systemd-tmpfiles writes (f, w), copies (C) and links (L) files at boot from its own lines.
+  for (const [p, f] of files) {
+    if (f.content === undefined || !/(?:^|\/)tmpfiles\.d\/[^/]+\.conf$/.test(p)) continue;
+    for (const l of f.content.split(/\r?\n/)) {
+      const [type, target] = l.trim().split(/\s+/);
+      if (/^[fFwCL][+!^-]*$/.test(type ?? "") && /openclaw/i.test(target ?? "")) configWrites.push(`${f.via} ${p}: \`${l.trim().slice(0, 100)}\` writes ${target} at boot, which this plan does not read; ship the file itself`);
     }
   }
   for (const u of payload.unread) {

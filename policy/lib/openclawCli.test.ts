@@ -211,6 +211,50 @@ describe("red team round 5 (rt-pack4): OpenClaw by other names and other places"
   });
 });
 
+describe("red team round 6 (rt-pack5): strings, stdin, line structure and other runners", () => {
+  const judged = (userData: string) => {
+    const setup = openclawSetup("aws:ec2/instance:Instance", { userData });
+    const bind = setup.configs.some((c) => (c.config?.gateway as { bind?: string } | undefined)?.bind === "lan");
+    return setup.unjudged.length > 0 ? "cannot judge" : bind ? "bind lan" : "nothing";
+  };
+  const script = (body: string) => `#!/bin/bash\n${body}\n`;
+  const cloud = (yaml: string) => `#cloud-config\n${yaml}`;
+  const SET = "openclaw config set gateway.bind lan";
+
+  it("opens -c strings after -- or options, env -S, flock -c, trap, coproc, and $( ) inside arithmetic", () => {
+    for (const line of [`sh -c -- '${SET}'`, `bash -c -x '${SET}'`, `bash -o pipefail -c '${SET}'`, `env -S '${SET}'`, `flock /run/l -c '${SET}'`, `trap '${SET}' EXIT`, `coproc ${SET}`, `: $(( $(${SET}; echo 0) ))`]) {
+      expect([line, judged(script(line))]).toEqual([line, "bind lan"]);
+    }
+  });
+
+  it("cannot judge a shell fed from a pipe, a file, a here-string or a process substitution, deep nesting, a whole command in a variable, brace expansion", () => {
+    for (const line of [`printf '\\157penclaw config set gateway.bind lan' | sh`, `bash <<< '${SET}'`, `sh < <(echo '${SET}')`, `sh -s < /opt/x.txt`, `eval eval eval eval eval eval eval eval eval eval ${SET}`, `CMD='${SET}'; $CMD`, `{openclaw,config} set gateway.bind lan`]) {
+      expect([line, judged(script(line))]).toEqual([line, "cannot judge"]);
+    }
+  });
+
+  it("reads line structure as the shell does: a comment's backslash, an escaped one, quoted <<, a heredoc's 2>> log, its body's $( )", () => {
+    expect(judged(script(`# note \\\n${SET}`))).toBe("bind lan");
+    expect(judged(script(`echo C:\\\\\n${SET}`))).toBe("bind lan");
+    expect(judged(script(`echo 'mask: <<true' > /tmp/n.txt\n${SET}`))).toBe("bind lan");
+    expect(judged(script(`sh <<'EOF' 2>>/var/log/x.log\n${SET}\nEOF`))).toBe("bind lan");
+    expect(judged(script(`cat > /etc/motd <<EOF\n$(${SET})\nEOF`))).toBe("bind lan");
+    expect(judged(script(`cat > /etc/motd <<'EOF'\n$(${SET})\nEOF`))).toBe("nothing");
+  });
+
+  it("reads the other places a host runs commands: cron % and BASH_ENV, udev RUN, apt hooks, cloud-init modules, unit specifiers and escapes", () => {
+    const file = (path: string, content: string) => cloud(`write_files:\n  - path: ${path}\n    content: ${JSON.stringify(content)}\n`);
+    expect(judged(file("/etc/cron.d/t", `@reboot root /bin/sh -s%${SET}\n`))).toBe("bind lan");
+    expect(judged(file("/etc/udev/rules.d/99-t.rules", `ACTION=="add", RUN+="/bin/sh -c '${SET}'"\n`))).toBe("bind lan");
+    expect(judged(file("/etc/apt/apt.conf.d/99t", `DPkg::Post-Invoke {"${SET} || true";};\n`))).toBe("bind lan");
+    expect(judged(cloud(`seed_random:\n  command: [sh, -c, "${SET}"]\n`))).toBe("bind lan");
+    expect(judged(cloud(`power_state:\n  mode: reboot\n  condition: "${SET}; false"\n`))).toBe("bind lan");
+    expect(judged(file("/etc/systemd/system/bind.service", `[Service]\nExecStart=/usr/bin/openclaw config set gateway.%N lan\n`))).toBe("cannot judge");
+    expect(judged(file("/etc/systemd/system/t.service", `[Service]\nExecStart=/usr/bin/openclaw config set gateway.bin\\x64 lan\n`))).toBe("bind lan");
+    expect(openclawSetup("aws:ec2/instance:Instance", { userData: cloud(`ansible:\n  install_method: pip\n`) }).configs).toEqual([]);
+  });
+});
+
 describe("configKeyPath: a config path as OpenClaw 2026.9.6 reads it", () => {
   it.each([
     ["gateway.auth.allowTailscale", "gateway.auth.allowTailscale"],

@@ -27,6 +27,10 @@ const REDIRECT_JOINED = /^(?:\d+|\{\w+\})?(?:>>?|<<<|<|>&|<&|>\||<>|&>>?)\S/;
 interface SimpleCommand {
   words: string[];
   piped: boolean;
+  /** Its standard input comes from the previous command of a pipeline. */
+  pipedFrom: boolean;
+  /** Its standard input is redirected (a file, a here-string, a process substitution): not a heredoc the script reader followed. */
+  stdin: string | undefined;
 }
 
 /** Simple commands of a line (split on ; && || | & and the words that open a compound command), each without its redirections. */
@@ -35,27 +39,42 @@ export function simpleCommands(line: string): string[][] {
 }
 
 function commandsOf(words: readonly string[]): SimpleCommand[] {
-  const out: SimpleCommand[] = [{ words: [], piped: false }];
+  const out: SimpleCommand[] = [{ words: [], piped: false, pipedFrom: false, stdin: undefined }];
   // Inside [[ ... ]], && and || are the test's own operators.
   let inTest = false;
+  let parens = 0;
   for (const w of words) {
     const current = out[out.length - 1];
     if (w === "[[" && current.words.length === 0) inTest = true;
     else if (w === "]]") inTest = false;
+    if (w === "(") parens++;
     if (inTest && w !== "[[") current.words.push(w);
-    else if (COMMAND_START.test(w) && (OPERATOR.test(w) || current.words.length === 0 || /^[(){}]$/.test(w))) {
+    else if (w === ")" && parens === 0) {
+      // A case pattern (start|stop) or *): not commands; drop it and the alternatives piped before it.
+      for (let k = out.length - 1; k >= 0 && (k === out.length - 1 || out[k].piped); k--) out[k].words = [];
+      out.push({ words: [], piped: false, pipedFrom: false, stdin: undefined });
+    } else if (COMMAND_START.test(w) && (OPERATOR.test(w) || current.words.length === 0 || /^[(){}]$/.test(w))) {
+      if (w === ")") parens--;
       current.piped = w === "|";
-      out.push({ words: [], piped: false });
+      out.push({ words: [], piped: false, pipedFrom: w === "|", stdin: undefined });
     } else current.words.push(w);
   }
   return out
-    .map(({ words: ws, piped }) => {
+    .map((cmd) => {
       const kept: string[] = [];
+      let stdin: string | undefined;
+      const ws = cmd.words;
       for (let i = 0; i < ws.length; i++) {
-        if (REDIRECT_ALONE.test(ws[i])) i++;
-        else if (!REDIRECT_JOINED.test(ws[i])) kept.push(ws[i]);
+        const alone = REDIRECT_ALONE.test(ws[i]);
+        if (!alone && !REDIRECT_JOINED.test(ws[i])) {
+          kept.push(ws[i]);
+          continue;
+        }
+        // Standard input: `< f`, `0<f`, `<<< text`, `< <(cmd)`, `<&3`.
+        if (/^0?<(?!>)/.test(ws[i])) stdin = alone ? `${ws[i]} ${ws[i + 1] ?? ""}` : ws[i];
+        if (alone) i++;
       }
-      return { words: kept, piped };
+      return { ...cmd, words: kept, stdin };
     })
     .filter((c) => c.words.length > 0);
 }
@@ -65,6 +84,8 @@ export function programIndex(words: readonly string[], from = 0): number {
   let i = from;
   while (i < words.length) {
     if (/^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/.test(words[i])) i++;
+    // env -S STRING runs the string split into words: the caller opens it (commandString).
+    else if (path.posix.basename(words[i]) === "env" && words.slice(i + 1).some((w) => /^(?:-S|--split-string)(?:=|$)/.test(w))) break;
     else if (PREFIX.has(path.posix.basename(words[i]))) {
       i++;
       // The prefix's options, a user option's value, and a bare number; `--` ends them.
@@ -203,17 +224,51 @@ export const expands = (w: string) => /\$[A-Za-z_{(0-9@*#?!$-]|`/.test(w);
 /** The string a shell (sh -c) or su (-c, --command) runs, if this simple command is one. */
 function commandString(words: readonly string[], at: number): string | undefined {
   const name = path.posix.basename(words[at] ?? "");
-  if (name === "eval") return words.slice(at + 1).join(" ");
+  const rest = words.slice(at + 1);
+  // eval and trap join their words into a line; coproc runs its command; env -S splits its string into one.
+  if (name === "eval" || name === "coproc") return rest.join(" ");
+  if (name === "trap") return rest[0] === "--" ? rest[1] : rest[0];
+  if (name === "env") {
+    const split = rest.findIndex((w) => /^(?:-S|--split-string)(?:=|$)/.test(w));
+    if (split >= 0) return rest[split].includes("=") ? rest[split].slice(rest[split].indexOf("=") + 1) : rest[split + 1];
+    return undefined;
+  }
+  // flock FILE -c CMD, flock -c CMD FILE
+  if (name === "flock") {
+    const c = rest.findIndex((w) => w === "-c" || w === "--command");
+    return c >= 0 ? rest[c + 1] : undefined;
+  }
   const shell = /^(?:ba|da|k|z|a)?sh$/.test(name);
   if (!shell && name !== "su" && name !== "runuser") return undefined;
-  for (let i = at + 1; i < words.length; i++) {
-    const w = words[i];
+  let wantsString = false;
+  for (let i = 0; i < rest.length; i++) {
+    const w = rest[i];
     const long = /^--command(?:=(.*))?$/s.exec(w);
-    if (long && !shell) return long[1] ?? words[i + 1];
-    if (/^-[A-Za-z]*c[A-Za-z]*$/.test(w)) return words[i + 1];
-    if (shell && !w.startsWith("-")) return undefined;
+    if (long && !shell) return long[1] ?? rest[i + 1];
+    if (/^-[A-Za-z]*c[A-Za-z]*$/.test(w)) wantsString = true;
+    // -o OPTION and +o OPTION take a value; "--" ends the options.
+    else if (/^[-+][oO]$/.test(w) || (!shell && /^(?:-[A-Za-z]*[ugs]|--shell|--group|--supp-group)$/.test(w))) i++;
+    else if (w === "--" && shell) {
+      if (wantsString) return rest[i + 1];
+    } else if (!w.startsWith("-") && !w.startsWith("+")) {
+      if (wantsString) return w;
+      if (shell) return undefined;
+    }
   }
   return undefined;
+}
+
+/** A shell given no script and no -c string: it runs whatever its standard input holds. */
+function readsStdin(words: readonly string[], at: number): boolean {
+  if (!/^(?:ba|da|k|z|a)?sh$/.test(path.posix.basename(words[at] ?? ""))) return false;
+  for (let i = at + 1; i < words.length; i++) {
+    const w = words[i];
+    if (/^[-+][oO]$/.test(w)) i++;
+    else if (/^-[A-Za-z]*c/.test(w)) return false;
+    else if (w === "-s" || /^-[A-Za-z]*s[A-Za-z]*$/.test(w)) return true;
+    else if (!w.startsWith("-") && !w.startsWith("+")) return false;
+  }
+  return true;
 }
 
 /** The texts of a word's $( ) and backtick substitutions (each a command line the shell runs). */
@@ -225,8 +280,8 @@ function substitutions(word: string): string[] {
       out.push(word.slice(i + 1, end < 0 ? word.length : end));
       i = end < 0 ? word.length : end;
     } else if (word.startsWith("$((", i)) {
-      // Arithmetic, not a command.
-      i = word.indexOf("))", i) < 0 ? word.length : word.indexOf("))", i) + 1;
+      // Arithmetic is not a command, but a $( ) inside it is.
+      i += 2;
     } else if (/[$<>]/.test(word[i]) && word[i + 1] === "(") {
       let depth = 0;
       let j = i + 1;
@@ -250,8 +305,11 @@ export function expandedCommands(line: string, functions: Functions = NO_FUNCTIO
 export type Functions = ReadonlyMap<string, readonly string[]>;
 const NO_FUNCTIONS: Functions = new Map();
 
+/** How deep strings inside strings are opened; a deeper one is a command the reader cannot place. */
+const MAX_DEPTH = 8;
+
 function walk(line: string, depth: number, functions: Functions): SimpleCommand[] {
-  if (depth > 4) return [];
+  if (depth > MAX_DEPTH) return [{ words: ["$(nested too deep)"], piped: false, stdin: undefined, pipedFrom: false }];
   const words = shellWords(line);
   const out: SimpleCommand[] = [];
   for (const w of words) for (const inner of substitutions(w)) out.push(...walk(inner, depth + 1, functions));
@@ -262,7 +320,7 @@ function walk(line: string, depth: number, functions: Functions): SimpleCommand[
     const words2 = body ? [...cmd.words.slice(0, at), ...body, ...cmd.words.slice(at + 1)] : cmd.words;
     const nested = commandString(words2, programIndex(words2));
     if (nested !== undefined) out.push(...walk(nested, depth + 1, functions));
-    else out.push({ words: words2, piped: cmd.piped });
+    else out.push({ ...cmd, words: words2 });
   }
   return out;
 }
@@ -355,7 +413,7 @@ function shellComputed(run: OpenclawRun): string | undefined {
   }
   const credentialValue = sub === "config" && action === "set" && key !== undefined && !expands(key) && isCredentialName(configKeyPath(key).split(".").pop() ?? "");
   const words = run.args.filter((_w, i) => !(credentialValue && i === 3));
-  const computed = words.find(expands) ?? Object.entries(run.flags).find(([name, v]) => typeof v === "string" && expands(v) && !isCredentialName(name))?.[1];
+  const computed = words.find(expands) ?? Object.keys(run.flags).find(expands) ?? Object.entries(run.flags).find(([name, v]) => typeof v === "string" && expands(v) && !isCredentialName(name))?.[1];
   return computed === undefined ? undefined : `a word of it comes from the shell (\`${computed}\`)`;
 }
 
@@ -419,10 +477,10 @@ function openclawShaped(program: string, args: readonly string[]): boolean {
 }
 
 /** Shell keywords and test brackets: never a program the shell computes, whatever follows. */
-const KEYWORD = /^(?:\[\[|\[|\]\]|\(\(|\)\)|case|esac|in|fi|done|function|select|time|coproc)$/;
+const KEYWORD = /^(?:\[\[|\[|\]\]|\(\(|\)\)|case|esac|in|fi|done|function|select|time)$/;
 
 /** Why a simple command names OpenClaw (or a program the shell computes) in a way the reader cannot follow, or undefined. */
-function unfollowed(cmd: SimpleCommand, trusted: (script: string) => boolean): string | undefined {
+function unfollowed(cmd: SimpleCommand, previous: SimpleCommand | undefined, trusted: (script: string) => boolean): string | undefined {
   const { words } = cmd;
   if (runOf(words).length > 0) return undefined;
   const at = programIndex(words);
@@ -431,10 +489,18 @@ function unfollowed(cmd: SimpleCommand, trusted: (script: string) => boolean): s
   // `$OC config set ...`, `${BIN:-openclaw} ...`, `$(command -v openclaw)`, `opencla[w] ...`: the shell decides what runs;
   // it may be OpenClaw when it names it, or when its first operand is OpenClaw's subcommand or also computed.
   const operand = words.slice(at + 1).find((a) => !a.startsWith("-")) ?? "";
-  const computed = expands(program) || /[*?[]/.test(program);
-  // A program that is a command's output (eval "$(... | base64 -d)", `$(cat f) args`) may be anything.
+  // Parameters, globs and brace expansion ({openclaw,config}) make the program word at run time.
+  const computed = expands(program) || /[*?[]/.test(program) || /\{[^}]*,[^}]*\}/.test(program);
+  // A program that is a command's output (eval "$(... | base64 -d)", `$(cat f) args`) may be anything; so may a whole
+  // command line kept in a variable ($CMD alone); "$@" and "$1" are the caller's words.
   const substituted = /\$\(|`/.test(program);
-  if (computed && (substituted || /openclaw/i.test(program) || OPENCLAW_WRITING_SUBCOMMANDS.has(operand) || expands(operand))) return `runs a program the shell names (\`${program.slice(0, 80)}\`)`;
+  const wholeLine = at === words.length - 1 && !/^\$\{?[@*0-9#?]/.test(program);
+  if (computed && (substituted || wholeLine || /openclaw/i.test(program) || words.slice(at + 1).some((a) => OPENCLAW_WRITING_SUBCOMMANDS.has(a)) || expands(operand))) {
+    return `runs a program the shell names (\`${program.slice(0, 80)}\`)`;
+  }
+  // `cat <<EOF | sh`: the script reader took the heredoc off the line and read its body as the shell's script.
+  const fromHeredoc = cmd.pipedFrom && previous?.words.length === 1 && previous.words[0] === "cat";
+  if (readsStdin(words, at) && (cmd.stdin !== undefined || (cmd.pipedFrom && !fromHeredoc))) return `runs a shell on commands from its standard input (${cmd.stdin ?? "a pipe"})`;
   const name = path.posix.basename(program);
   const args = words.slice(at + 1);
   if (openclawShaped(name, args)) return `runs \`${name}\` with OpenClaw's own subcommands (\`${args.slice(0, 4).join(" ")}\`): OpenClaw under another name`;
@@ -457,8 +523,9 @@ function unfollowed(cmd: SimpleCommand, trusted: (script: string) => boolean): s
  * the reader placed or an argument of a program that does not run it; a program the shell computes is not followed either.
  */
 export function unfollowedOpenclaw(line: string, trusted: (script: string) => boolean = () => false, functions: Functions = NO_FUNCTIONS): string | undefined {
-  for (const cmd of walk(line, 0, functions)) {
-    const why = unfollowed(cmd, trusted);
+  const cmds = walk(line, 0, functions);
+  for (const [i, cmd] of cmds.entries()) {
+    const why = unfollowed(cmd, cmds[i - 1], trusted);
     if (why) return why;
   }
   return undefined;

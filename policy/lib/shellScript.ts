@@ -16,6 +16,8 @@ export interface ScriptEffects {
   commands: string[];
   /** Heredoc bodies fed to a command rather than a file (e.g. `openclaw config patch <<EOF`), with that command. */
   inputs: Array<{ head: string; text: string }>;
+  /** Lines this reader cannot take apart (two heredocs on one line). */
+  problems: string[];
 }
 
 /** `<<WORD`, `<<-WORD`: the delimiter is the whole word with its quotes removed (E'OF' is EOF). */
@@ -53,6 +55,71 @@ export function stripComment(line: string): string {
   return line;
 }
 
+/** The line with quoted text, $'...' and $(( )) blanked out, same length: what is left is the shell's own syntax. */
+function maskQuoted(line: string): string {
+  let out = "";
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    const close = c === "'" ? "'" : c === '"' ? '"' : c === "$" && line[i + 1] === "'" ? "'" : line.startsWith("$((", i) ? "))" : undefined;
+    if (close === undefined) {
+      out += c;
+      continue;
+    }
+    let j = i + (c === "$" ? 2 : 1);
+    for (; j < line.length && !line.startsWith(close, j); j++) if (line[j] === "\\" && close !== "'") j++;
+    const end = Math.min(line.length, j + close.length);
+    out += "_".repeat(end - i);
+    i = end - 1;
+  }
+  return out;
+}
+
+/** The command lines inside a heredoc body's $( ) and backticks. */
+function bodySubstitutions(text: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "`") {
+      const end = text.indexOf("`", i + 1);
+      out.push(text.slice(i + 1, end < 0 ? text.length : end));
+      i = end < 0 ? text.length : end;
+    } else if (text[i] === "$" && text[i + 1] === "(" && text[i + 2] !== "(") {
+      let depth = 0;
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        if (text[j] === "(") depth++;
+        else if (text[j] === ")" && --depth === 0) break;
+      }
+      out.push(text.slice(i + 2, j));
+      i = j;
+    }
+  }
+  return out.map((c) => c.trim()).filter(Boolean);
+}
+
+/** How a line ends for the shell: inside an open quote, or continued by a backslash that is not in a comment. */
+function scanLine(line: string): { open: boolean; continued: boolean } {
+  let quote: string | undefined;
+  let wordStart = true;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    const startsWord = wordStart;
+    wordStart = false;
+    if (quote) {
+      if (c === "\\" && quote !== "'") i++;
+      else if (c === quote[quote.length - 1]) quote = undefined;
+    } else if (c === "$" && line[i + 1] === "'") {
+      quote = "$'";
+      i++;
+    } else if (c === "'" || c === '"' || c === "`") quote = c;
+    else if (c === "\\") {
+      if (i === line.length - 1) return { open: false, continued: true };
+      i++;
+    } else if (c === "#" && startsWord) return { open: false, continued: false };
+    else if (/[\s;&|()]/.test(c)) wordStart = true;
+  }
+  return { open: quote !== undefined, continued: false };
+}
+
 /** Bytes of a base64 text, gunzipped when the command pipes through gunzip (or the bytes are gzip). */
 function decodeBlob(b64: string, gunzip: boolean): string | undefined {
   const compact = b64.replace(/\s+/g, "");
@@ -86,20 +153,31 @@ function target(cmd: string): { path: string; append: boolean } | undefined {
   if (stdin) return { path: stdin[2], append: false };
   const tee = TEE.exec(cmd);
   if (tee) return { path: tee[3], append: /-a\b|--append/.test(tee[1]) };
-  const r = REDIRECT.exec(cmd.replace(/\d?>&\d|&>\/dev\/null|\d?>\s*\/dev\/null/g, ""));
+  // Standard error's redirection (2>>log) is not where the heredoc goes.
+  const r = REDIRECT.exec(cmd.replace(/\d?>&\d|&>\/dev\/null|\d?>\s*\/dev\/null|[2-9]>>?[ \t]*\S+/g, ""));
   return r ? { path: r[3], append: r[1] === ">>" } : undefined;
 }
 
 export function shellEffects(script: string): ScriptEffects {
   const lines = script.split(/\r?\n/);
-  const out: ScriptEffects = { files: [], commands: [], inputs: [] };
+  const out: ScriptEffects = { files: [], commands: [], inputs: [], problems: [] };
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i];
-    while (line.endsWith("\\") && i + 1 < lines.length) line = `${line.slice(0, -1).trimEnd()} ${lines[++i].trimStart()}`;
+    // A line continues after an odd number of trailing backslashes outside a comment, or while a quote is open.
+    for (;;) {
+      const scan = scanLine(line);
+      if (scan.open && i + 1 < lines.length) line = `${line}\n${lines[++i]}`;
+      else if (scan.continued && i + 1 < lines.length) line = `${line.slice(0, -1).trimEnd()} ${lines[++i].trimStart()}`;
+      else break;
+    }
     if (i === 0 && line.startsWith("#!")) continue;
     const cmd = stripComment(line).trim();
     if (cmd === "") continue;
-    const doc = HEREDOC.exec(cmd);
+    // A heredoc operator outside quotes and arithmetic (echo 'a <<b' and $((1 << 2)) are not one).
+    const masked = maskQuoted(cmd);
+    const ops = [...masked.matchAll(new RegExp(HEREDOC.source, "g"))];
+    if (ops.length > 1) out.problems.push(`\`${cmd.slice(0, 120)}\`: ${ops.length} heredocs on one line`);
+    const doc = ops.length > 0 ? HEREDOC.exec(cmd.slice(ops[0].index)) : null;
     if (doc) {
       const body: string[] = [];
       while (i + 1 < lines.length) {
@@ -108,8 +186,10 @@ export function shellEffects(script: string): ScriptEffects {
         body.push(doc[1] === "-" ? next.replace(/^\t+/, "") : next);
       }
       const text = body.length > 0 ? `${body.join("\n")}\n` : "";
-      const head = cmd.replace(HEREDOC, "").replace(/[ \t]{2,}/g, " ").trim();
+      const head = `${cmd.slice(0, ops[0].index)}${cmd.slice(ops[0].index + doc[0].length)}`.replace(/[ \t]{2,}/g, " ").trim();
       out.commands.push(head.trim());
+      // An unquoted delimiter: the shell runs the body's $( ) and backticks before the command reads it.
+      if (!/['"\\]/.test(doc[2])) out.commands.push(...bodySubstitutions(text));
       const content = DECODES_BASE64.test(head) ? decodeBlob(text, GUNZIPS.test(head)) : text;
       const to = target(head);
       if (to) out.files.push({ ...to, content });

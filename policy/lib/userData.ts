@@ -125,7 +125,7 @@ export function base64Blobs(text: string): string[] {
   return out;
 }
 
-type DocKind = "mime" | "cloud-config" | "cloud-config-archive" | "shell" | "include" | "other";
+type DocKind = "mime" | "cloud-config" | "cloud-config-archive" | "shell" | "include" | "opaque" | "other";
 
 function sniff(text: string): DocKind {
   const head = text.replace(/^\uFEFF/, "").trimStart();
@@ -145,6 +145,7 @@ function kindOfContentType(ct: string | undefined): DocKind | undefined {
   if (t === "text/cloud-config-archive") return "cloud-config-archive";
   if (t === "text/x-shellscript" || t === "text/cloud-boothook" || t === "text/x-shellscript-per-boot" || t === "text/x-shellscript-per-instance" || t === "text/x-shellscript-per-once") return "shell";
   if (t === "text/x-include-url" || t === "text/x-include-once-url") return "include";
+  if (t === "text/part-handler" || t === "text/upstart-job" || t === "text/jinja2") return "opaque";
   return undefined;
 }
 
@@ -171,6 +172,7 @@ class Collector implements HostPayload {
   script(script: string, via: string, followed = false): void {
     const fx = shellEffects(script);
     for (const line of fx.commands) this.commands.push({ line, via });
+    for (const p of fx.problems) this.problems.push(`${via}: ${p}`);
     for (const f of fx.files) if (!(followed && !f.path.startsWith("/"))) this.file({ path: f.path, content: f.content, append: f.append, via: `${via} writes` });
     for (const input of fx.inputs) {
       this.text(`${via} heredoc`, input.text);
@@ -210,7 +212,11 @@ function decodeDocument(raw: Buffer, where: string, out: Collector, depth: numbe
   }
   out.text(where, text);
   // A Jinja template header precedes the real one (cloud-init renders it first).
-  if (/^## template: *jinja\s*\n/i.test(text)) text = text.replace(/^## template: *jinja\s*\n/i, "");
+  if (/^## template: *jinja\s*\n/i.test(text)) {
+    text = text.replace(/^## template: *jinja\s*\n/i, "");
+    // Rendered with instance data on the host: an expression or statement may spell anything.
+    if (/\{\{|\{%/.test(text)) out.problems.push(`${where}: a Jinja template with expressions, rendered on the host; ship the rendered text`);
+  }
   switch (kind ?? sniff(text)) {
     case "mime":
       return decodeMime(text, where, out, depth);
@@ -220,6 +226,10 @@ function decodeDocument(raw: Buffer, where: string, out: Collector, depth: numbe
       return decodeArchive(text, where, out, depth);
     case "shell":
       return out.script(text, `${where} script`);
+    case "opaque":
+      // A part handler is Python cloud-init runs; an upstart job, a program: neither is read here.
+      out.problems.push(`${where}: a part cloud-init runs as a program (part handler or job) that this plan does not read`);
+      return;
     default:
       return;
   }
@@ -355,6 +365,22 @@ function decodeCloudConfig(text: string, where: string, out: Collector): void {
     const lines = asArray(doc[key]).map(commandLine).filter((l): l is string => l !== undefined);
     if (lines.length > 0) out.script(lines.join("\n"), `${where} ${key}`);
   }
+  // Other modules that run a command: seed_random.command, power_state.condition, snap.commands, fs_setup[].cmd.
+  const seed = isRecord(doc.seed_random) ? doc.seed_random.command : undefined;
+  const power = isRecord(doc.power_state) ? doc.power_state.condition : undefined;
+  const snap = isRecord(doc.snap) ? doc.snap.commands : undefined;
+  const other: unknown[] = [seed, typeof power === "boolean" ? undefined : power, ...(isRecord(snap) ? Object.values(snap) : asArray(snap)), ...asArray(doc.fs_setup).map((f) => (isRecord(f) ? f.cmd : undefined))];
+  const lines = other.flatMap((c) => (c === undefined || c === null ? [] : [commandLine(c)])).filter((l): l is string => l !== undefined);
+  if (lines.length > 0) out.script(lines.join("\n"), `${where} module commands`);
+  // Modules that run programs or hooks from text this reader does not follow: cannot be read.
+  const aptText = isRecord(doc.apt) ? JSON.stringify(doc.apt) : "";
+  const rsyslogText = isRecord(doc.rsyslog) || Array.isArray(doc.rsyslog) ? JSON.stringify(doc.rsyslog) : "";
+  const opaque = [
+    ...["ansible", "puppet", "chef", "salt_minion", "mcollective", "landscape", "ubuntu_advantage", "phone_home"].filter((k) => doc[k] !== undefined),
+    ...(/Invoke|Post-Invoke|Pre-Install-Pkgs/.test(aptText) ? ["apt (a dpkg or apt hook)"] : []),
+    ...(/omprog|\^\/|binary=/.test(rsyslogText) ? ["rsyslog (a program action)"] : []),
+  ];
+  if (opaque.length > 0) out.problems.push(`${where}: cloud-init modules run programs this plan does not read: ${opaque.join(", ")}`);
   // Passwords cloud-init sets, spelled as assignments so the credential checks read them by name.
   const passwords: string[] = [];
   for (const u of asArray(doc.users)) if (isRecord(u) && typeof u.plain_text_passwd === "string") passwords.push(u.plain_text_passwd);
@@ -483,6 +509,9 @@ function ecsTask(props: Record<string, unknown>, out: Collector): void {
     const where = `container ${typeof c.name === "string" ? c.name : "(unnamed)"}`;
     const line = containerLine(c.image, c.entryPoint, c.command);
     if (line !== undefined) out.commands.push({ line, via: `${where} command` });
+    // The health check runs in the same container: ["CMD-SHELL", "line"] through a shell, ["CMD", argv...] directly.
+    const check = isRecord(c.healthCheck) ? asArray(c.healthCheck.command).filter((w): w is string => typeof w === "string") : [];
+    if (check.length > 1) out.commands.push({ line: check[0] === "CMD-SHELL" ? check.slice(1).join(" ") : check.slice(1).map((w) => `'${w.replace(/'/g, "'\\''")}'`).join(" "), via: `${where} healthCheck` });
     const env = asArray(c.environment).flatMap((e) => (isRecord(e) && typeof e.name === "string" && typeof e.value === "string" ? [`${e.name}=${e.value}`] : []));
     if (env.length > 0) out.text(`${where} environment`, `${env.join("\n")}\n`);
   }
@@ -500,7 +529,7 @@ function withDefaults(line: string, params: Record<string, unknown>): string {
 /** Every script an SSM document runs on a host: aws:runShellScript runCommand (schema 2.x and 1.2 runtimeConfig), Automation aws:runCommand commands. */
 function ssmDocument(props: Record<string, unknown>, out: Collector): void {
   const docType = readKnown(props, "documentType", undefined);
-  if (docType !== undefined && docType !== "Command" && docType !== "Automation") return;
+  if (docType !== undefined && docType !== "Command" && docType !== "Automation" && docType !== "Session") return;
   const content = readKnown(props, "content", undefined);
   if (typeof content !== "string" || content === "") return;
   const format = readKnown(props, "documentFormat", undefined);
@@ -522,6 +551,9 @@ function ssmDocument(props: Record<string, unknown>, out: Collector): void {
     }
   };
   walk(doc.mainSteps ?? doc.runtimeConfig ?? {}, "", 0);
+  // A Session document's shell profile runs at the start of every session on the instance.
+  const profile = isRecord(doc.inputs) && isRecord(doc.inputs.shellProfile) ? doc.inputs.shellProfile : {};
+  for (const [os, text] of Object.entries(profile)) if (typeof text === "string" && text.trim() !== "") out.script(text, `SSM session document shellProfile.${os}`);
 }
 
 /** The commands an association or maintenance-window task hands the document it runs. */
@@ -552,6 +584,16 @@ export function isUnitFile(path: string, content: string): boolean {
   return UNIT_PATH.test(path) || /^\[Service\]/m.test(content);
 }
 
+/**
+ * An Exec line as systemd hands it on: C escapes (\x64, \144, \u0064) decoded, and its specifiers (%N, %i: the unit's
+ * name or instance) left as `${SYSTEMD_SPECIFIER_N}`, a word the reader knows only the host can fill in.
+ */
+function systemdWords(line: string): string {
+  return line
+    .replace(/\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[0-7]{3})/g, (_m, e: string) => String.fromCodePoint(parseInt(/^[xuU]/.test(e) ? e.slice(1) : e, /^[xuU]/.test(e) ? 16 : 8)))
+    .replace(/%([A-Za-z%])/g, (_m, c: string) => (c === "%" ? "%" : `\${SYSTEMD_SPECIFIER_${c}}`));
+}
+
 /** A unit's Exec lines, continuations joined and the -@:+! prefixes systemd strips removed (with @, the word after the program is argv[0], not an argument). */
 export function unitExecLines(content: string): Array<{ directive: string; line: string }> {
   const out: Array<{ directive: string; line: string }> = [];
@@ -559,7 +601,7 @@ export function unitExecLines(content: string): Array<{ directive: string; line:
     const m = /^\s*(Exec(?:Start|StartPre|StartPost|Condition|Reload|Stop|StopPost))\s*=\s*([-@:+!|]*)(.*)$/.exec(l);
     if (!m || m[3].trim() === "") continue;
     const line = m[2].includes("@") ? m[3].trim().replace(/^(\S+)\s+\S+/, "$1") : m[3].trim();
-    out.push({ directive: m[1], line });
+    out.push({ directive: m[1], line: systemdWords(line) });
   }
   return out;
 }
@@ -573,15 +615,26 @@ export function cronCommands(path: string, content: string): string[] {
   const out: string[] = [];
   for (const raw of content.split(/\r?\n/)) {
     const line = raw.trim();
-    if (line === "" || line.startsWith("#") || /^[A-Za-z_][A-Za-z0-9_]*\s*=/.test(line)) continue;
+    if (line === "" || line.startsWith("#")) continue;
+    // BASH_ENV/ENV: a file the shell sources before each job; read as if sourced.
+    const env = /^(BASH_ENV|ENV)\s*=\s*["']?([^"'\s]+)/.exec(line);
+    if (env) out.push(`. ${env[2]}`);
+    if (/^[A-Za-z_][A-Za-z0-9_]*\s*=/.test(line)) continue;
     const fields = line.split(/\s+/);
     const schedule = fields[0].startsWith("@") ? 1 : 5;
-    out.push(fields.slice(schedule + (system ? 1 : 0)).join(" "));
+    // An unescaped % ends the command; what follows is its standard input (a shell runs it): read as lines too.
+    const [command, ...input] = fields.slice(schedule + (system ? 1 : 0)).join(" ").split(/(?<!\\)%/);
+    out.push(command, ...input);
   }
   return out;
 }
 
-/** Units' Exec lines and cron tables' lines are commands the host runs. */
+const UDEV_RULES = /\/udev\/rules\.d\/[^/]+\.rules$/;
+const APT_CONF = /\/apt\/apt\.conf(?:\.d\/[^/]+)?$/;
+/** Files whose commands this reader takes out and reads (cron tables, udev rules, apt hooks): judged by those lines. */
+export const readAsCommands = (path: string) => CRON_TABLE.test(path) || UDEV_RULES.test(path) || APT_CONF.test(path);
+
+/** Units' Exec lines, and cron tables', udev rules' and apt hooks' commands, are commands the host runs. */
 function unitCommands(out: Collector): void {
   for (const f of [...out.files]) {
     if (f.content === undefined || !isUnitFile(f.path, f.content)) continue;
@@ -589,6 +642,11 @@ function unitCommands(out: Collector): void {
   }
   for (const f of [...out.files]) {
     if (f.content !== undefined && CRON_TABLE.test(f.path)) for (const line of cronCommands(f.path, f.content)) out.commands.push({ line, via: `cron table ${f.path}` });
+    // udev runs a rule's RUN+= program; apt runs its Invoke hooks through sh -c.
+    if (f.content !== undefined && UDEV_RULES.test(f.path)) for (const m of f.content.matchAll(/\bRUN\{?[a-z]*\}?\+?=\s*"((?:\\.|[^"\\])*)"/g)) out.commands.push({ line: m[1].replace(/\\"/g, '"'), via: `udev rule ${f.path}` });
+    if (f.content !== undefined && APT_CONF.test(f.path)) {
+      for (const block of f.content.matchAll(/[\w:-]*Invoke[\w:-]*\s*\{([^}]*)\}/g)) for (const m of block[1].matchAll(/"((?:\\.|[^"\\])*)"/g)) out.commands.push({ line: m[1], via: `apt hook ${f.path}` });
+    }
   }
 }
 
@@ -619,7 +677,7 @@ export function executedPaths(line: string): string[] {
     const program = cmd[at] ?? "";
     let script: string | undefined = program;
     if (program === "." || program === "source") script = cmd[at + 1];
-    else if (/(?:^|\/)(?:ba|da|k|z|a)?sh$/.test(program)) script = cmd.slice(at + 1).find((w, i, rest) => !w.startsWith("-") && !/^-[A-Za-z]*o$/.test(rest[i - 1] ?? ""));
+    else if (/(?:^|\/)(?:ba|da|k|z|a)?sh$/.test(program)) script = cmd.slice(at + 1).find((w, i, rest) => !/^[-+]/.test(w) && !/^[-+][A-Za-z]*[oO]$/.test(rest[i - 1] ?? ""));
     if (script !== undefined && script.startsWith("/")) out.push(script);
   }
   return out;
