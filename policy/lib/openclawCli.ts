@@ -4,7 +4,7 @@
 // A run the reader cannot place, or whose key it cannot know, is reported, never passed unseen:
 // `unplacedRuns` counts OpenClaw runs in the raw text and compares them with what was placed.
 import * as path from "node:path";
-import { shellWords } from "./shellScript";
+import { commandSubstitutions, shellWords } from "./shellScript";
 import { isCredentialName } from "../../stacks/secretShapes";
 
 /** An OpenClaw container image: any registry, tag or digest whose repository's last name is openclaw (ghcr.io/openclaw/openclaw:2026.9.6). */
@@ -271,30 +271,6 @@ function readsStdin(words: readonly string[], at: number): boolean {
   return true;
 }
 
-/** The texts of a word's $( ) and backtick substitutions (each a command line the shell runs). */
-function substitutions(word: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < word.length; i++) {
-    if (word[i] === "`") {
-      const end = word.indexOf("`", i + 1);
-      out.push(word.slice(i + 1, end < 0 ? word.length : end));
-      i = end < 0 ? word.length : end;
-    } else if (word.startsWith("$((", i)) {
-      // Arithmetic is not a command, but a $( ) inside it is.
-      i += 2;
-    } else if (/[$<>]/.test(word[i]) && word[i + 1] === "(") {
-      let depth = 0;
-      let j = i + 1;
-      for (; j < word.length; j++) {
-        if (word[j] === "(") depth++;
-        else if (word[j] === ")" && --depth === 0) break;
-      }
-      out.push(word.slice(i + 2, j));
-      i = j;
-    }
-  }
-  return out;
-}
 
 /** The simple commands a line runs, with `sh -c`/`su -c` strings, `eval` and $( ) or backtick substitutions opened. */
 export function expandedCommands(line: string, functions: Functions = NO_FUNCTIONS): string[][] {
@@ -312,7 +288,7 @@ function walk(line: string, depth: number, functions: Functions): SimpleCommand[
   if (depth > MAX_DEPTH) return [{ words: ["$(nested too deep)"], piped: false, stdin: undefined, pipedFrom: false }];
   const words = shellWords(line);
   const out: SimpleCommand[] = [];
-  for (const w of words) for (const inner of substitutions(w)) out.push(...walk(inner, depth + 1, functions));
+  for (const w of words) for (const inner of commandSubstitutions(w, true)) out.push(...walk(inner, depth + 1, functions));
   for (const cmd of commandsOf(words)) {
     const at = programIndex(cmd.words);
     const body = functions.get(cmd.words[at] ?? "");

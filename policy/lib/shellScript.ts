@@ -28,32 +28,6 @@ const TEE = /\btee[ \t]+((?:-[a-z]+[ \t]+)*)(["']?)([^\s"'`;&|<>()]+)\2/;
 const DECODES_BASE64 = /\bbase64[ \t]+(?:-d|--decode|-D)\b|\bopenssl[ \t]+(?:enc[ \t]+)?-?base64[ \t]+-d\b/;
 const GUNZIPS = /\b(?:gunzip|zcat|gzip[ \t]+-d[a-z]*)\b/;
 
-/** Remove a trailing `# comment`: a `#` that starts a word outside quotes, `${...}`, `$(...)` and backticks, as the shell reads it. */
-export function stripComment(line: string): string {
-  let quote: string | undefined;
-  let depth = 0;
-  let wordStart = true;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    const startsWord = wordStart;
-    wordStart = false;
-    if (quote) {
-      if (c === "\\" && quote !== "'") i++;
-      else if (c === quote[quote.length - 1]) quote = undefined;
-    } else if (c === "$" && line[i + 1] === "'") {
-      quote = "$'";
-      i++;
-    } else if (c === "'" || c === '"' || c === "`") quote = c;
-    else if (c === "\\") i++;
-    else if (c === "$" && (line[i + 1] === "{" || line[i + 1] === "(")) {
-      depth++;
-      i++;
-    } else if (depth > 0 && (c === "}" || c === ")")) depth--;
-    else if (depth === 0 && c === "#" && startsWord) return line.slice(0, i).trimEnd();
-    else if (/\s/.test(c) || (depth === 0 && /[;&|()]/.test(c))) wordStart = true;
-  }
-  return line;
-}
 
 /** The line with quoted text, $'...' and $(( )) blanked out, same length: what is left is the shell's own syntax. */
 function maskQuoted(line: string): string {
@@ -74,31 +48,15 @@ function maskQuoted(line: string): string {
   return out;
 }
 
-/** The command lines inside a heredoc body's $( ) and backticks. */
-function bodySubstitutions(text: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === "`") {
-      const end = text.indexOf("`", i + 1);
-      out.push(text.slice(i + 1, end < 0 ? text.length : end));
-      i = end < 0 ? text.length : end;
-    } else if (text[i] === "$" && text[i + 1] === "(" && text[i + 2] !== "(") {
-      let depth = 0;
-      let j = i + 1;
-      for (; j < text.length; j++) {
-        if (text[j] === "(") depth++;
-        else if (text[j] === ")" && --depth === 0) break;
-      }
-      out.push(text.slice(i + 2, j));
-      i = j;
-    }
-  }
-  return out.map((c) => c.trim()).filter(Boolean);
-}
 
-/** How a line ends for the shell: inside an open quote, or continued by a backslash that is not in a comment. */
-function scanLine(line: string): { open: boolean; continued: boolean } {
+
+/**
+ * One pass over a line as the shell reads it: where a comment starts (a `#` that begins a word outside quotes, `${...}`,
+ * `$(...)` and backticks), whether it ends inside an open quote, and whether a backslash outside a comment continues it.
+ */
+function scanLine(line: string): { commentAt?: number; open: boolean; continued: boolean } {
   let quote: string | undefined;
+  let depth = 0;
   let wordStart = true;
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
@@ -114,10 +72,48 @@ function scanLine(line: string): { open: boolean; continued: boolean } {
     else if (c === "\\") {
       if (i === line.length - 1) return { open: false, continued: true };
       i++;
-    } else if (c === "#" && startsWord) return { open: false, continued: false };
-    else if (/[\s;&|()]/.test(c)) wordStart = true;
+    } else if (c === "$" && (line[i + 1] === "{" || line[i + 1] === "(")) {
+      depth++;
+      i++;
+    } else if (depth > 0 && (c === "}" || c === ")")) depth--;
+    else if (depth === 0 && c === "#" && startsWord) return { commentAt: i, open: false, continued: false };
+    else if (/\s/.test(c) || (depth === 0 && /[;&|()]/.test(c))) wordStart = true;
   }
   return { open: quote !== undefined, continued: false };
+}
+
+/** Remove a trailing `# comment`, as the shell reads it (scanLine). */
+export function stripComment(line: string): string {
+  const at = scanLine(line).commentAt;
+  return at === undefined ? line : line.slice(0, at).trimEnd();
+}
+
+/**
+ * The command lines inside a text's `$( )` and backticks (inside `$(( ))` too), and with `processSubstitution` its
+ * `<( )` and `>( )`: each a line the shell runs before the command it is part of.
+ */
+export function commandSubstitutions(text: string, processSubstitution = false): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "`") {
+      const end = text.indexOf("`", i + 1);
+      out.push(text.slice(i + 1, end < 0 ? text.length : end));
+      i = end < 0 ? text.length : end;
+    } else if (text.startsWith("$((", i)) {
+      // Arithmetic is not a command, but a $( ) inside it is.
+      i += 2;
+    } else if ((text[i] === "$" || (processSubstitution && /[<>]/.test(text[i]))) && text[i + 1] === "(") {
+      let depth = 0;
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        if (text[j] === "(") depth++;
+        else if (text[j] === ")" && --depth === 0) break;
+      }
+      out.push(text.slice(i + 2, j));
+      i = j;
+    }
+  }
+  return out.map((c) => c.trim()).filter(Boolean);
 }
 
 /** Bytes of a base64 text, gunzipped when the command pipes through gunzip (or the bytes are gzip). */
@@ -189,7 +185,7 @@ export function shellEffects(script: string): ScriptEffects {
       const head = `${cmd.slice(0, ops[0].index)}${cmd.slice(ops[0].index + doc[0].length)}`.replace(/[ \t]{2,}/g, " ").trim();
       out.commands.push(head.trim());
       // An unquoted delimiter: the shell runs the body's $( ) and backticks before the command reads it.
-      if (!/['"\\]/.test(doc[2])) out.commands.push(...bodySubstitutions(text));
+      if (!/['"\\]/.test(doc[2])) out.commands.push(...commandSubstitutions(text));
       const content = DECODES_BASE64.test(head) ? decodeBlob(text, GUNZIPS.test(head)) : text;
       const to = target(head);
       if (to) out.files.push({ ...to, content });
