@@ -4,7 +4,7 @@
 // A run the reader cannot place, or whose key it cannot know, is reported, never passed unseen:
 // `unplacedRuns` counts OpenClaw runs in the raw text and compares them with what was placed.
 import * as path from "node:path";
-import { commandSubstitutions, shellWords } from "./shellScript";
+import { SHELL_NAME, commandSubstitutions, shellWords } from "./shellScript";
 import { isCredentialName } from "../../stacks/secretShapes";
 
 /** An OpenClaw container image: any registry, tag or digest whose repository's last name is openclaw (ghcr.io/openclaw/openclaw:2026.9.6). */
@@ -15,7 +15,7 @@ const USER_OPTION = /^(?:-[A-Za-z]*[ug]|-l|--user|--group|--login|--reuid|--regi
 /** What precedes the program without being it. */
 export const PREFIX = new Set(["sudo", "doas", "env", "nohup", "exec", "command", "time", "timeout", "setsid", "nice", "ionice", "stdbuf", "runuser"]);
 /** Interpreters whose first operand is the program they run. */
-export const INTERPRETERS = /^(?:node|nodejs|bun|deno|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|(?:ba|da|k|z|a)?sh)$/;
+export const INTERPRETERS = new RegExp(`^(?:node|nodejs|bun|deno|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|${SHELL_NAME.source.slice(1, -1)})$`);
 /** Words that end one simple command and start the next (or open a compound one). */
 const COMMAND_START = /^(?:&&|\|\||;|;;|\||&|\(|\)|\{|\}|then|do|else|elif|!|if|while|until)$/;
 const OPERATOR = /^(?:;|;;|&&|\|\||\||&)$/;
@@ -238,7 +238,7 @@ function commandString(words: readonly string[], at: number): string | undefined
     const c = rest.findIndex((w) => w === "-c" || w === "--command");
     return c >= 0 ? rest[c + 1] : undefined;
   }
-  const shell = /^(?:ba|da|k|z|a)?sh$/.test(name);
+  const shell = SHELL_NAME.test(name);
   if (!shell && name !== "su" && name !== "runuser") return undefined;
   let wantsString = false;
   for (let i = 0; i < rest.length; i++) {
@@ -260,7 +260,7 @@ function commandString(words: readonly string[], at: number): string | undefined
 
 /** A shell given no script and no -c string: it runs whatever its standard input holds. */
 function readsStdin(words: readonly string[], at: number): boolean {
-  if (!/^(?:ba|da|k|z|a)?sh$/.test(path.posix.basename(words[at] ?? ""))) return false;
+  if (!SHELL_NAME.test(path.posix.basename(words[at] ?? ""))) return false;
   for (let i = at + 1; i < words.length; i++) {
     const w = words[i];
     if (/^[-+][oO]$/.test(w)) i++;

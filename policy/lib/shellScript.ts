@@ -3,6 +3,9 @@
 // Not a shell: it reads the forms host scripts use to lay down files, and leaves the rest as commands.
 import * as zlib from "node:zlib";
 
+/** A shell's program name (sh, bash, dash, ksh, zsh, ash): a basename, not a path. */
+export const SHELL_NAME = /^(?:ba|da|k|z|a)?sh$/;
+
 export interface ScriptFile {
   path: string;
   /** undefined when the script writes it from something this reader cannot see (a variable, a download). */

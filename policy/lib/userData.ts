@@ -9,7 +9,7 @@
 import * as zlib from "node:zlib";
 import { parse as parseYaml } from "yaml";
 import { isAssetView } from "./assets";
-import { shellEffects, shellWords } from "./shellScript";
+import { SHELL_NAME, shellEffects, shellWords } from "./shellScript";
 import { OPENCLAW_IMAGE, expandedCommands, programIndex } from "./openclawCli";
 
 export { OPENCLAW_IMAGE };
@@ -186,7 +186,7 @@ class Collector implements HostPayload {
 /** A command line that hands its standard input (or a pipe into it) to a shell or su, not to a -c string. */
 function feedsShell(head: string): boolean {
   const words = shellWords(head);
-  return words.some((w) => /^(?:(?:ba|da|k|z|a)?sh|su)$/.test(w.split("/").pop() ?? "")) && !words.some((w) => /^-[A-Za-z]*c[A-Za-z]*$|^--command/.test(w));
+  return words.some((w) => { const name = w.split("/").pop() ?? ""; return SHELL_NAME.test(name) || name === "su"; }) && !words.some((w) => /^-[A-Za-z]*c[A-Za-z]*$|^--command/.test(w));
 }
 
 /** One document of user data (or an S3 object's body), in whatever form it is. */
@@ -650,8 +650,6 @@ function unitCommands(out: Collector): void {
   }
 }
 
-/** Shells whose scripts shellEffects reads; a script in another language is not followed. */
-const SHELL = /^(?:\/(?:usr\/)?bin\/)?(?:env[ \t]+)?(?:ba|da|k|z|a)?sh$/;
 /** Files a host runs or sources: cron tables, shell start-up files, init scripts, anything in a bin or libexec directory. */
 export const RUNNABLE_FILE = /^\/etc\/cron|^\/var\/spool\/cron|^\/etc\/(?:profile|bash\.bashrc|rc\.local|environment)$|^\/etc\/(?:profile\.d|init\.d)\/|\/\.(?:bashrc|bash_profile|profile|zshrc)$|\/(?:s?bin|libexec)\//;
 /** cloud-init runs every file in these directories (cc_scripts_per_boot/instance/once). */
@@ -666,7 +664,7 @@ export function shebang(content: string): string | undefined {
 
 export const isShellScript = (content: string) => {
   const sb = shebang(content);
-  return sb === undefined ? !content.startsWith("#!") : SHELL.test(sb) || /(?:^|\/)(?:ba|da|k|z|a)?sh$/.test(sb);
+  return sb === undefined ? !content.startsWith("#!") : SHELL_NAME.test(sb.split("/").pop() ?? "");
 };
 
 /** The script files a command line executes: a program given by its path, `sh [options] FILE`, `. FILE`, in any of its simple commands. */
@@ -677,7 +675,7 @@ export function executedPaths(line: string): string[] {
     const program = cmd[at] ?? "";
     let script: string | undefined = program;
     if (program === "." || program === "source") script = cmd[at + 1];
-    else if (/(?:^|\/)(?:ba|da|k|z|a)?sh$/.test(program)) script = cmd.slice(at + 1).find((w, i, rest) => !/^[-+]/.test(w) && !/^[-+][A-Za-z]*[oO]$/.test(rest[i - 1] ?? ""));
+    else if (SHELL_NAME.test(program.split("/").pop() ?? "")) script = cmd.slice(at + 1).find((w, i, rest) => !/^[-+]/.test(w) && !/^[-+][A-Za-z]*[oO]$/.test(rest[i - 1] ?? ""));
     if (script !== undefined && script.startsWith("/")) out.push(script);
   }
   return out;
