@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_NODE_COMMANDS, AGENT_NODE_UNIT, AGENT_PAIR_UNIT, CREDENTIALS_DIR, GATEWAY_UNIT, PATHS, STATE_VOLUME_UNIT, TOKEN_CREDENTIAL, TOKEN_UNIT } from "../components/base/layout";
 import { renderGatewayUnit, renderTokenUnit } from "../components/host/systemdUnits";
 import { renderExecApprovalsJson, renderOpenclawConfig } from "../components/gateway/openclawConfig";
-import { WORKSPACE_SHARE_UNIT, agentHostFiles } from "../components/agent/nodeHost";
+import { PAIR_ENV_FILE, WORKSPACE_SHARE_UNIT, agentHostFiles } from "../components/agent/nodeHost";
 import { GATEWAY_AUDIT_LOG, GATEWAY_JOURNAL_UNIT, renderGatewayJournalUnit } from "../components/host/cloudwatchAgent";
 import { secretsGateFile } from "../components/host/secretsGate";
 import { renderTmpfiles } from "../components/host/userData";
@@ -32,6 +32,27 @@ const OFF_LIST = "exfil.example.net";
 const SQUID_LOG_DIR = path.dirname(EGRESS_ACCESS_LOG);
 /** The test's own scripts (outside the OpenClaw install, which is bind-mounted whole, as one tree like on a host). */
 const TEST_DIR = "/usr/local/lib/clawkeep-test";
+
+/**
+ * Level 2's first pairing start: the setup code the node is given is replaced by one whose bootstrap token the gateway never
+ * minted. The gateway refuses it as it refuses an expired one (both are "bootstrap_token_invalid": an expired token is pruned),
+ * so the pair script must mint another. Root, before the node's ExecStart reads the file; once per run.
+ */
+const SPOIL_FIRST_CODE = String.raw`
+import base64, json, os, secrets, sys
+env_file, marker = sys.argv[1], sys.argv[2]
+if not os.path.exists(env_file) or os.path.exists(marker):
+    sys.exit(0)
+key, _, value = open(env_file).read().strip().partition("=")
+flag, code = value.split(" ", 1)
+payload = json.loads(base64.urlsafe_b64decode(code + "=" * (-len(code) % 4)))
+payload["bootstrapToken"] = secrets.token_urlsafe(len(payload["bootstrapToken"]) * 3 // 4)
+spoiled = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+with open(env_file, "w") as f:
+    f.write(f"{key}={flag} {spoiled}" + chr(10))  # no backslash in a String.raw
+open(marker, "w").close()
+print("harness: the first setup code replaced by one the gateway never minted")
+`;
 
 /** Runs in the manager's host namespace as root once pairing is done: arranges, runs one agent turn with every attempt, gathers evidence. */
 const CHECK = String.raw`
@@ -181,7 +202,7 @@ function outcomeOf(r: CheckOut["rows"][number]): { outcome: Outcome; detail: str
   return { outcome: "ran, nothing escaped", detail };
 }
 
-function liveRun(model: StackModel, modules: string): { run: ManagerRun; token: string } {
+function liveRun(model: StackModel, modules: string, spoilFirstCode: boolean): { run: ManagerRun; token: string } {
   const token = randomBytes(24).toString("hex");
   const stack = `level${model.trustLevel}`;
   const config = renderOpenclawConfig(model) as unknown as { models: { providers: Record<string, Record<string, unknown>> } };
@@ -204,7 +225,7 @@ function liveRun(model: StackModel, modules: string): { run: ManagerRun; token: 
     } else files[f.path] = { content: f.content, mode: parseInt(f.mode, 8) };
   }
   files["/etc/tmpfiles.d/clawkeep.conf"] = { content: renderTmpfiles(model), mode: 0o644 };
-  const testScripts = { "check.mjs": CHECK, "probe.mjs": PROBE, "imds.mjs": IMDS_STANDIN, "fakeModel.mjs": fs.readFileSync(path.join(__dirname, "support", "fakeModel.mjs"), "utf8") };
+  const testScripts = { "check.mjs": CHECK, "probe.mjs": PROBE, "imds.mjs": IMDS_STANDIN, "spoil-first-code.py": SPOIL_FIRST_CODE, "fakeModel.mjs": fs.readFileSync(path.join(__dirname, "support", "fakeModel.mjs"), "utf8") };
   for (const [name, text] of Object.entries(testScripts)) files[`${TEST_DIR}/${name}`] = { content: text, mode: 0o644 };
   files["/etc/hosts"] = { content: "127.0.0.1 localhost\n", mode: 0o644 };
   setup.push(
@@ -237,8 +258,13 @@ printf '%s' 'sk-ant-test-${randomBytes(20).toString("hex")}' > ${PATHS.runSecret
     [`${GATEWAY_JOURNAL_UNIT}.d/harness.conf`]: afterTmpfiles,
     [`${TOKEN_UNIT}.d/harness.conf`]: dropIn(["DefaultDependencies=no", "FailureAction=exit"], []),
     [`${GATEWAY_UNIT}.d/harness.conf`]: dropIn(["DefaultDependencies=no", "Wants=dbus.socket systemd-journald.socket fake-model.service", "After=dbus.socket systemd-journald.socket fake-model.service"], ["Restart=no"]),
-    [`${AGENT_PAIR_UNIT}.d/harness.conf`]: dropIn(["DefaultDependencies=no"], ["Environment=CLAWKEEP_PAIR_WAIT_SECONDS=300", "StandardOutput=truncate:/run/harness/pair.out", "StandardError=truncate:/run/harness/pair.out"]),
+    [`${AGENT_PAIR_UNIT}.d/harness.conf`]: dropIn(
+      ["DefaultDependencies=no"],
+      // Level 2: each code is given 90 s here (the gateway gives 600), so the spoiled one is replaced within the run.
+      ["Environment=CLAWKEEP_PAIR_WAIT_SECONDS=300", ...(spoilFirstCode ? ["Environment=CLAWKEEP_PAIR_CODE_SECONDS=90"] : []), "StandardOutput=truncate:/run/harness/pair.out", "StandardError=truncate:/run/harness/pair.out"],
+    ),
     [`${AGENT_NODE_UNIT}.d/debug.conf`]: dropIn([], ["Environment=OPENCLAW_DEBUG=1"]),
+    ...(spoilFirstCode ? { [`${AGENT_NODE_UNIT}.d/spoil.conf`]: dropIn([], [`ExecStartPre=+/usr/bin/python3 -I ${TEST_DIR}/spoil-first-code.py ${PAIR_ENV_FILE} /run/harness/code-spoiled`]) } : {}),
     "fake-model.service": dropIn(
       ["DefaultDependencies=no", `Requires=${EGRESS_SOCKET}`, `After=${EGRESS_SOCKET}`, `JoinsNamespaceOf=${EGRESS_SOCKET}`],
       ["Type=exec", "PrivateNetwork=yes", `ExecStart=${PATHS.nodeBin} ${TEST_DIR}/fakeModel.mjs ${FAKE_MODEL_PORT} /run/harness/fake-model.log`],
@@ -270,7 +296,7 @@ printf '%s' 'sk-ant-test-${randomBytes(20).toString("hex")}' > ${PATHS.runSecret
       const allowed =
         HARNESS_ONLY_KEYS.has(key) ||
         ["Wants", "After", "Requires", "JoinsNamespaceOf", "Type", "PrivateNetwork", "TimeoutStartSec", "ExecStopPost", "Description"].includes(key) ||
-        /^Environment=(CLAWKEEP_PAIR_WAIT_SECONDS|OPENCLAW_DEBUG)=/.test(line);
+        /^Environment=(CLAWKEEP_PAIR_WAIT_SECONDS|CLAWKEEP_PAIR_CODE_SECONDS|OPENCLAW_DEBUG)=/.test(line);
       if (!allowed) throw new Error(`${name}: ${line} is not a harness-only key`);
       if (key === "PrivateNetwork" && !name.startsWith("fake-model")) throw new Error(`${name}: ${line}`);
     }
@@ -309,13 +335,21 @@ describe.skipIf(!CAN_RUN)("escape table, part 2: the live gateway and node host 
   for (const stack of ["level2", "level3"] as const) {
     it(`${stack}: pairs without the gateway's token, confines the node, and refuses (or asks a human for) every attempt`, { timeout: 1_300_000 }, () => {
       const model = loadStackFile(stack);
-      const { run, token } = liveRun(model, modules);
+      // Level 2 also proves a code refused by the gateway (as an expired one is) is replaced; level 3 pairs on its first code.
+      const spoilFirstCode = stack === "level2";
+      const { run, token } = liveRun(model, modules, spoilFirstCode);
       const raw = run.read("check.json");
       const diag = () => `journal: ${run.read("all.log").split("\n").filter((l) => /Failed|NAMESPACE|pair-agent/.test(l)).slice(-20).join("\n")}\npair:\n${run.read("pair.out").slice(-3000)}\ncheck:\n${run.read("check.err").slice(-3000)}\nnode:\n${run.read("node.log").slice(-3000)}\ngateway:\n${run.read("gateway.log").slice(-3000)}`;
       if (!raw) throw new Error(`the check wrote nothing (manager exit ${String(run.status)})\n${diag()}`);
       const out = JSON.parse(raw) as CheckOut;
       // Pairing: the node is approved for exactly its command surface, and holds no shared token, only its node-role device token.
       expect(out.nodes, diag()).toEqual([expect.objectContaining({ name: "agent-node", approval: "approved", connected: true })]);
+      const pairLog = run.read("pair.out");
+      if (spoilFirstCode) {
+        expect(run.read("node.log"), diag()).toContain("harness: the first setup code replaced");
+        expect(pairLog, diag()).toMatch(/setup code 1 brought no pairing request \(refused, or unused while valid\); minting another/);
+        expect(pairLog).not.toMatch(/setup code 2 brought/);
+      } else expect(pairLog, diag()).not.toMatch(/minting another/);
       // Its approved surface is exactly the unit's --commands list: nothing more was granted by the single-use code.
       expect([...(out.nodes as Array<{ commands: string[] }>)[0].commands].sort()).toEqual([...AGENT_NODE_COMMANDS].sort());
       expect(out.tokenOnNode, "the gateway's token is in the node's state, environment or command line").toBe("");

@@ -201,6 +201,12 @@ env_file=\${CLAWKEEP_PAIR_ENV_FILE:-${PAIR_ENV_FILE}}
 node_unit=\${CLAWKEEP_AGENT_NODE_UNIT:-${AGENT_NODE_UNIT}}
 name=${AGENT_NODE_NAME}
 wait_seconds=\${CLAWKEEP_PAIR_WAIT_SECONDS:-600}
+# A setup code lives 10 minutes (OpenClaw 2026.9.6; the gateway says when it expires). On a slow host a node's start can
+# outlast it: the gateway refuses the code, the node exits, and a new code is minted, $code_tries in all. Each code is
+# tried once: 5 refused codes lock pairing from loopback out for 15 minutes (gateway.auth.rateLimit).
+code_tries=3
+code_seconds_max=\${CLAWKEEP_PAIR_CODE_SECONDS:-}
+[[ -z $code_seconds_max || $code_seconds_max =~ ^[0-9]+$ ]] || die "CLAWKEEP_PAIR_CODE_SECONDS is not a number of seconds: $code_seconds_max"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work" "$env_file"' EXIT
@@ -231,14 +237,34 @@ print(ids[-1] if ids else "")
 ' "$name"
 }
 
+# wait_until DEADLINE CMD...: until CMD succeeds (0), or 1 once $SECONDS passes DEADLINE. Each check is an OpenClaw CLI
+# run: between checks it rests as long as the last one took (3 s at least), so checks never starve the node it waits for.
+wait_until() {
+  local deadline=$1 started
+  shift
+  until started=$SECONDS && "$@"; do
+    ((SECONDS < deadline)) || return 1
+    rest_until $((SECONDS + (SECONDS - started > 3 ? SECONDS - started : 3))) || return 1
+  done
+}
+
+# node_runs: how often systemd has restarted the node so far.
+node_runs() { systemctl show -p NRestarts --value "$node_unit"; }
+
+# rest_until T: sleeps until $SECONDS reaches T. While a code is out ($code_out_runs set), it returns 1 at once when the
+# node has exited since: the gateway refused its code, and it must not try that code again.
+rest_until() {
+  while ((SECONDS < $1)); do
+    [[ -z \${code_out_runs:-} || $(node_runs) == "$code_out_runs" ]] || return 1
+    sleep 1
+  done
+}
+
 # wait_for WHAT CMD...: until CMD succeeds, or die after $wait_seconds.
 wait_for() {
-  local what=$1 deadline=$((SECONDS + wait_seconds))
+  local what=$1
   shift
-  until "$@"; do
-    ((SECONDS < deadline)) || die "$name: no $what after $wait_seconds s"
-    sleep 3
-  done
+  wait_until $((SECONDS + wait_seconds)) "$@" || die "$name: no $what after $wait_seconds s"
 }
 
 approved() { read -r approval connected _ runs <<<"$(node_state)" && [[ $approval == approved && $runs == true && $connected == true ]]; }
@@ -257,25 +283,51 @@ if [[ $approval == approved && $runs == true ]]; then
   exit 0
 fi
 
-if [[ $approval == none ]]; then
-  # 1. The node asks for pairing with a setup code, and its device is approved.
+# mint_code: a new single-use setup code into $env_file for the node's next start; sets code_deadline (in $SECONDS)
+# to when the gateway stops taking it, plus a minute for a request made just before that to show.
+mint_code() {
+  local minted code left
   # Not \`openclaw qr\`: it records the code in the CLI's own state, which the gateway never reads. Profile "node": role node, no operator scope.
-  code=$(oc gateway call device.pair.setupCode --json --params '{"bootstrapProfile":"node","includeQr":false,"publicUrl":"ws://127.0.0.1:'"$port"'"}' |
+  minted=$(oc gateway call device.pair.setupCode --json --params '{"bootstrapProfile":"node","includeQr":false,"publicUrl":"ws://127.0.0.1:'"$port"'"}' |
     python3 -I -c '
-import json, sys
+import json, sys, time
 d = json.load(sys.stdin)
 r = d.get("result", d.get("payload", d)) if isinstance(d, dict) else {}
-if not isinstance(r, dict) or "setupCode" not in r:
-    sys.exit("device.pair.setupCode answered without a code: " + json.dumps(d.get("error", sorted(d)) if isinstance(d, dict) else type(d).__name__)[:300])
-print(r["setupCode"])
+if not isinstance(r, dict) or "setupCode" not in r or not isinstance(r.get("expiresAtMs"), (int, float)):
+    sys.exit("device.pair.setupCode answered without a code and its expiry: " + json.dumps(d.get("error", sorted(d)) if isinstance(d, dict) else type(d).__name__)[:300])
+print(r["setupCode"], max(0, int(r["expiresAtMs"] / 1000 - time.time())))
 ') ||
     die "the gateway minted no setup code"
+  read -r code left <<<"$minted"
+  unset minted
+  if [[ -n $code_seconds_max ]] && ((left > code_seconds_max)); then left=$code_seconds_max; fi
   (umask 077 && printf 'CLAWKEEP_NODE_PAIR=--pair-if-needed %s\\n' "$code" >"$env_file")
   unset code
-  systemctl restart "$node_unit"
+  code_deadline=$((SECONDS + left + 60))
+}
+
+if [[ $approval == none ]]; then
+  # 1. The node asks for pairing with a setup code, and its device is approved.
   # The node profile's code approves the device and its advertised surface itself; an older gateway asks first.
   req=
-  wait_for "device pairing request or approval" device_pending_or_approved
+  for ((try = 1; ; try++)); do
+    # Stopped first: the code's life then covers the node's start only.
+    systemctl stop "$node_unit"
+    mint_code
+    systemctl start "$node_unit"
+    code_out_runs=$(node_runs)
+    deadline=$((SECONDS + wait_seconds))
+    if ((code_deadline < deadline)); then deadline=$code_deadline; fi
+    if wait_until "$deadline" device_pending_or_approved; then
+      code_out_runs=
+      break
+    fi
+    # Refused or expired: the node must not try the same code again.
+    systemctl stop "$node_unit"
+    code_out_runs=
+    ((try < code_tries)) || die "$name: no device pairing request or approval with any of $code_tries setup codes"
+    log "$name: setup code $try brought no pairing request (refused, or unused while valid); minting another"
+  done
   if [[ -n $req ]]; then
     oc devices approve "$req" >/dev/null
     log "device of $name approved"

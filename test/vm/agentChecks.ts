@@ -54,6 +54,13 @@ echo "sees_audit_log=$([[ -e /proc/$pid/root${GATEWAY_AUDIT_LOG} ]] && echo YES 
 if grep -qsaF -f "$token_file" /proc/$pid/environ /proc/$pid/cmdline; then echo "token_in_node=YES"; else echo "token_in_node=no"; fi
 if grep -rqsaF -f "$token_file" ${PATHS.agentStateDir}; then echo "token_in_node_state=YES"; else echo "token_in_node_state=no"; fi
 if out=$(nsenter -t "$pid" -n curl -s -m 10 http://${IMDS_ADDR}/latest/meta-data/instance-id 2>&1); then echo "imds=REACHED ($out)"; else echo "imds=refused"; fi
+# Why pairing did not finish, when it did not: the last lines of the pair unit and of the node, one line each, with no
+# line that holds the gateway's token or a long base64url run (a setup code).
+if [[ $(systemctl is-active ${AGENT_PAIR_UNIT}) != active ]]; then
+  tail_of() { journalctl -u "$1" -b --no-pager -o cat | grep -vF -f "$token_file" | grep -vE '[A-Za-z0-9_-]{40,}' | grep -E "$2" | tail -n 6 | tr '\n' '|'; }
+  echo "pair_log=$(tail_of ${AGENT_PAIR_UNIT} .)"
+  echo "node_log=$(tail_of ${AGENT_NODE_UNIT} 'connect|closed|paired|exited|Failed')"
+fi
 [[ $(systemctl is-active ${AGENT_NODE_UNIT}) == active && $(ps -o user= -p "$pid") == ${AGENT_USER} && $(systemctl is-active ${AGENT_PAIR_UNIT}) == active ]]`
           : `${PRELUDE}
 echo "agent_user=$(getent passwd ${AGENT_USER} >/dev/null && echo PRESENT || echo absent)"
@@ -73,7 +80,7 @@ echo "gateway_noexec=$(systemctl show -p NoExecPaths --value ${GATEWAY_UNIT})"
                 f.token_in_node === "no" &&
                 f.token_in_node_state === "no" &&
                 f.imds === "refused",
-              detail: describe(f, ["node_active", "paired", "node_user", "connected", "same_netns_as_gateway", "sees_credential", "sees_state", "sees_audit_log", "token_in_node", "token_in_node_state", "imds"]),
+              detail: describe(f, ["node_active", "paired", "node_user", "connected", "same_netns_as_gateway", "sees_credential", "sees_state", "sees_audit_log", "token_in_node", "token_in_node_state", "imds", "pair_log", "node_log"]),
             }
           : { pass: rc === 0 && f.gateway_noexec === "/", detail: describe(f, ["agent_user", "node_unit", "gateway_noexec"]) },
     },

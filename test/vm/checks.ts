@@ -180,9 +180,8 @@ echo "package=$pkg"; echo "ssh_service=\${unit:-none}"; echo "sshd_binary=$([[ -
   {
     title: "gateway unit active as the service user, /healthz 200",
     script: (ctx) => `${PRELUDE}
-pid=$(gw_pid)
 echo "active=$(systemctl is-active ${GATEWAY_UNIT})"
-echo "user=$(ps -o user= -p "$pid" 2>/dev/null)"
+echo "user=$(ps -o user= -p "$(gw_pid)" 2>/dev/null)"
 # Polled for up to ~2 min: under TCG a gateway that just (re)started can leave a 20 s call unanswered; each try is listed.
 tries=()
 for _ in 1 2 3 4 5 6; do

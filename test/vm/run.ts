@@ -34,7 +34,7 @@ import { AgentClient } from "./agent";
 import { putS3Object, s3Location, startAwsFront, startDns, type AwsRequest, type Listener } from "./awsStandIn";
 import { CHECKS, parseFields, waitHealthyScript, type Check, type CheckContext, type Verdict } from "./checks";
 import { agentChecks, agentExpectation } from "./agentChecks";
-import { debianPath, ensureDisk, DEBIAN_UPSTREAM } from "./disk";
+import { debianPath, ensureDisk, DEBIAN_UPSTREAM, VM_AGENT_PAIR_START_TIMEOUT_S } from "./disk";
 import { startMirror, type Mirror } from "./mirror";
 import { ensureNpmSnapshot, npmSnapshotStore, NPM_UPSTREAM } from "./npmMirror";
 import { createStateDisk, startVm, type Vm } from "./qemu";
@@ -124,10 +124,10 @@ interface Row {
 // only, and none puts the token where another looks for it (curl takes it from a file, not argv).
 const CHECK_CONCURRENCY = 4;
 
-/** /healthz answers before the user data's last steps (at level 2, the node host's pairing): the checks wait for cloud-init's end. */
+/** /healthz answers before the user data's last steps (at level 2, the node host's pairing): the checks wait for cloud-init's end, as long as the pairing unit may run. */
 async function userDataDone(agent: AgentClient, label: string): Promise<void> {
   const t = Date.now();
-  const r = await agent.run("timeout 1500 cloud-init status --wait >/dev/null 2>&1; echo \"rc=$?\"", 1_560_000);
+  const r = await agent.run(`timeout ${VM_AGENT_PAIR_START_TIMEOUT_S} cloud-init status --wait >/dev/null 2>&1; echo "rc=$?"`, (VM_AGENT_PAIR_START_TIMEOUT_S + 60) * 1000);
   log(`${label}: cloud-init finished ${((Date.now() - t) / 1000).toFixed(0)} s after /healthz (${r.output.trim()})`);
 }
 
