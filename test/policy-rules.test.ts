@@ -367,13 +367,15 @@ const CASES: Case[] = [
     rule: "openclaw-trust-envelope",
     program: "openclaw",
     bad: [
-      "bad-l0-coding", "bad-l1-cron", "bad-gateway-tool", "bad-elevated", "bad-exec-full", "bad-exec-auto", "bad-exec-default", "bad-workspace", "bad-untagged",
+      "bad-l0-coding", "bad-l1-cron", "bad-gateway-tool", "bad-elevated", "bad-exec-full", "bad-exec-auto", "bad-exec-default", "bad-exec-gateway-host", "bad-exec-policy-preset", "bad-workspace", "bad-untagged",
       "bad-tag-invalid", "bad-agent-override", "bad-channel-grant", "bad-dm-open", "bad-session", "bad-audit-off",
     ],
     good: [...GOOD_GATEWAYS, "bad-bind", "bad-funnel", "bad-dangerous"],
     says: {
       "bad-l0-coding": /exec, process, code_execution reachable, but level 0 \(advisor\) allows no commands/,
       "bad-l1-cron": /cron reachable, but level 1/,
+      "bad-exec-gateway-host": /exec, process, code_execution reachable and exec\.host is "gateway": the agent's commands would run as the gateway/,
+      "bad-exec-policy-preset": /reachable and exec\.host is "gateway"/,
       "bad-gateway-tool": /gateway reachable/,
       "bad-elevated": /elevated/,
       "bad-exec-auto": /exec\.mode is "auto"/,

@@ -65,12 +65,23 @@ export function approvalsFromText(where: string, text: string): ApprovalsSource 
   return { where, policies, lists };
 }
 
-/** OpenClaw 2026.9.6's exec-policy presets (dist/exec-policy-cli-*.mjs). */
-const PRESETS: Record<string, Record<string, unknown>> = {
-  yolo: { security: "full", ask: "off", askFallback: "full" },
-  cautious: { security: "allowlist", ask: "on-miss", askFallback: "deny" },
-  "deny-all": { security: "deny", ask: "off", askFallback: "deny" },
+/** OpenClaw 2026.9.6's exec-policy presets (dist/exec-policy-cli-*.mjs); execApprovals.integration.test.ts holds them to the dist. */
+export const PRESETS: Record<string, Record<string, unknown>> = {
+  yolo: { host: "gateway", security: "full", ask: "off", askFallback: "full" },
+  cautious: { host: "gateway", security: "allowlist", ask: "on-miss", askFallback: "deny" },
+  "deny-all": { host: "gateway", security: "deny", ask: "off", askFallback: "deny" },
 };
+
+/**
+ * The exec host an `openclaw exec-policy preset|set` run writes into the OpenClaw config (tools.exec.host), besides the
+ * approvals: every preset says "gateway". Undefined: the run sets no host.
+ */
+export function execPolicyHost(args: string[], flags: Record<string, string | true>): string | undefined {
+  const [first, action, operand] = args;
+  if (first !== "exec-policy") return undefined;
+  if (action === "preset" && operand !== undefined && Object.hasOwn(PRESETS, operand)) return String(PRESETS[operand].host);
+  return action === "set" && typeof flags.host === "string" ? flags.host : undefined;
+}
 
 /**
  * What one `openclaw approvals ...` or `openclaw exec-policy ...` command sets; undefined for the ones that

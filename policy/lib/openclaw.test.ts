@@ -21,7 +21,7 @@ function allowlistConfig(level: 0 | 1 | 2 | 3) {
     ...(c.sessionsSpawn ? ["sessions_spawn", "sessions_send"] : []),
     ...(c.automation ? ["cron"] : []),
   ];
-  return { ...limits(level), tools: { ...hardenedBase, allow, deny: ["gateway", "openclaw", "plugins"], exec: { mode: c.commands === "none" ? "deny" : "ask" } } };
+  return { ...limits(level), tools: { ...hardenedBase, allow, deny: ["gateway", "openclaw", "plugins"], exec: c.commands === "none" ? { mode: "deny" } : { mode: "ask", host: "node" } } };
 }
 
 describe("openclawEnvelopeViolations", () => {
@@ -76,9 +76,21 @@ describe("openclawEnvelopeViolations", () => {
     expect(v).not.toMatch(/agents\.entries\.main/);
   });
 
+  it("refuses commands on the gateway host: exec.host gateway, auto, sandbox or unset, also in an agent", () => {
+    const l3 = allowlistConfig(3);
+    const at = (exec: object, agents?: object) => openclawEnvelopeViolations(3, { ...l3, tools: { ...l3.tools, exec: { mode: "ask", ...exec } }, ...(agents ? { agents } : {}) }).join("\n");
+    expect(at({ host: "node" })).toBe("");
+    expect(at({ host: " NODE " })).toBe("");
+    expect(at({})).toMatch(/tools: exec, process reachable and exec\.host is unset \(OpenClaw's "auto"/);
+    for (const host of ["gateway", "auto", "sandbox"]) expect(at({ host })).toMatch(new RegExp(`exec\\.host is "${host}": the agent's commands would run as the gateway`));
+    expect(at({ host: "node" }, { entries: { ops: { tools: { exec: { host: "gateway" } } } } })).toMatch(/agents\.entries\.ops\.tools: exec, process reachable and exec\.host is "gateway"/);
+    // No command tool reachable: the host does not matter.
+    expect(openclawEnvelopeViolations(1, allowlistConfig(1))).toEqual([]);
+  });
+
   it("accepts legacy exec.security allowlist and refuses full", () => {
     const l2 = allowlistConfig(2);
-    expect(openclawEnvelopeViolations(2, { ...l2, tools: { ...l2.tools, exec: { security: "allowlist", ask: "on-miss" } } })).toEqual([]);
+    expect(openclawEnvelopeViolations(2, { ...l2, tools: { ...l2.tools, exec: { security: "allowlist", ask: "on-miss", host: "node" } } })).toEqual([]);
     expect(openclawEnvelopeViolations(2, { ...l2, tools: { ...l2.tools, exec: { security: "full" } } }).join()).toMatch(/exec\.security is "full"/);
   });
 
@@ -377,7 +389,7 @@ describe("exec safe bins (stacks/execAllowlist.ts predicates)", () => {
   const level2 = (exec: object, agents?: object) => ({
     session: { reset: { mode: "daily", atHour: 4, idleMinutes: 30 } },
     logging: { audit: { enabled: true } },
-    tools: { allow: ["exec", "process"], deny: ["gateway", "openclaw", "plugins"], fs: { workspaceOnly: true }, elevated: { enabled: false }, exec: { mode: "allowlist", ...exec } },
+    tools: { allow: ["exec", "process"], deny: ["gateway", "openclaw", "plugins"], fs: { workspaceOnly: true }, elevated: { enabled: false }, exec: { mode: "allowlist", host: "node", ...exec } },
     ...(agents ? { agents } : {}),
   });
   it("refuses shells, interpreters and dispatchers as safe bins, untrusted safe-bin dirs and strictInlineEval off", () => {

@@ -10,7 +10,7 @@ import { SESSION_IDLE_MAX_MINUTES, SESSION_MAX_HOURS } from "../../stacks/limits
 import { assignments, isCredentialName, isReference, isWeakSecret, redactCredentials } from "../../stacks/secretShapes";
 import { LEVELS, TRUST_LEVELS, TRUST_LEVEL_TAG, type LevelCapabilities, type TrustLevel } from "../../stacks/trustLevels";
 import { AGENT_GIT, EXEC_DIRS, neverAllowlisted } from "../../stacks/execAllowlist";
-import { approvalsFromCommand, approvalsFromText, blindAt, entryPattern, isApprovalsFileName, isApprovalsShaped, type ApprovalsSource } from "./execApprovals";
+import { approvalsFromCommand, approvalsFromText, blindAt, entryPattern, execPolicyHost, isApprovalsFileName, isApprovalsShaped, type ApprovalsSource } from "./execApprovals";
 import { SECRETS_GATE_SCRIPT, renderSecretsGate } from "../../components/host/secretsGate";
 import { shellWords } from "./shellScript";
 import { INTERPRETERS, TOP_LEVEL_KEYS, configKeyPath, passThroughFunctions, expandedCommands, expands, openclawOperand, openclawRuns, programIndex, programOf, simpleCommands, spellsOpenclawRun, unfollowedOpenclaw, NAMES_OPENCLAW, type OpenclawRun } from "./openclawCli";
@@ -376,15 +376,22 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
       for (const [k, v] of Object.entries(inv.flags)) if (ONBOARD_FLAGS[k]) flags[ONBOARD_FLAGS[k]] = v;
       if (Object.keys(flags).length > 0) launches.push({ where, flags });
     }
+    // `exec-policy preset|set` writes the config's exec host too (dist/exec-policy-cli-*.mjs): judged as that key's edit.
+    const execHost = execPolicyHost(inv.args, inv.flags);
+    if (execHost !== undefined) editConfig(inv, line, where, "exec-policy", false, "tools.exec.host", execHost);
     if (sub !== "config" || (action !== "set" && action !== "unset") || batch.length > 0 || inv.flags["dry-run"] === true) return;
     const [rawKey, rawValue] = inv.args.slice(2);
+    editConfig(inv, line, where, `config ${action}`, action === "unset", rawKey, rawValue);
+  }
+  /** One key a run sets (or unsets) in the OpenClaw config it targets. */
+  function editConfig(inv: OpenclawRun, line: string, where: string, via: string, unset: boolean, rawKey: string | undefined, rawValue: string | undefined): void {
     const keyPath = rawKey === undefined ? "" : configKeyPath(rawKey);
     const credential = isCredentialName(keyPath.split(".").pop() ?? "");
     // A key (or a setting's value) the shell computes is unknown here; a credential read from a variable is the safe form.
     const unknown =
       keyPath === "" ? "names no key" : expands(rawKey ?? "") ? `takes its key from the shell (\`${rawKey}\`)` : !credential && rawValue !== undefined && expands(rawValue) ? `takes ${keyPath}'s value from the shell` : undefined;
     if (unknown) {
-      configWrites.push(`${where}: \`openclaw config ${action}\` ${unknown}: this plan cannot tell what it changes; write the key and value out`);
+      configWrites.push(`${where}: \`openclaw ${via}\` ${unknown}: this plan cannot tell what it changes; write the key and value out`);
       return;
     }
     const target = inv.env.OPENCLAW_CONFIG_PATH ?? (named.size === 1 ? [...named][0] : undefined);
@@ -396,8 +403,8 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
         configs.push(found);
         byPath.set(t, found);
       }
-      if (found.config) setAt(found.config, keyPath, configValue(rawValue ?? ""), action === "unset");
-      if (action === "unset") (found.unsets ??= []).push(keyPath);
+      if (found.config) setAt(found.config, keyPath, configValue(rawValue ?? ""), unset);
+      if (unset) (found.unsets ??= []).push(keyPath);
       // The note quotes the command; a credential's value stays out of it.
       found.edits.push(credential && rawValue !== undefined ? redactCredentials(line).split(rawValue).join("[redacted]") : redactCredentials(line));
     }
@@ -742,6 +749,14 @@ export function openclawEnvelopeViolations(level: TrustLevel, config: unknown): 
     const runtime = TOOL_GROUPS["group:runtime"].filter((t) => toolReachable(scope.tools, extra, t));
     const execIssue = runtime.length > 0 ? execProblem(obj(scope.tools.exec)) : undefined;
     if (execIssue) problems.push(`${scope.label}: ${runtime.join(", ")} reachable and ${execIssue}; use "ask" or "allowlist" (a human approves misses)`);
+    // Where commands run decides what they reach: on the gateway host ("gateway", or "auto" with no sandbox) they run as the
+    // gateway, beside its credentials, config and state; the kit's node host runs them as their own user, in their own sandbox.
+    const host = obj(scope.tools.exec).host;
+    if (runtime.length > 0 && (typeof host !== "string" || host.trim().toLowerCase() !== "node")) {
+      problems.push(
+        `${scope.label}: ${runtime.join(", ")} reachable and exec.host is ${host === undefined ? 'unset (OpenClaw\'s "auto": the gateway host when no sandbox runs)' : JSON.stringify(host)}: the agent's commands would run as the gateway, beside its credentials; set tools.exec.host "node" (the kit's node host)`,
+      );
+    }
     problems.push(...safeBinProblems(scope.label, obj(scope.tools.exec), runtime.length > 0));
     const fsTools = ["read", "write", "edit", "apply_patch"].filter((t) => toolReachable(scope.tools, extra, t));
     if (fsTools.length > 0 && obj(scope.tools.fs).workspaceOnly !== true) {

@@ -1,7 +1,8 @@
 // Protects: the gradual trust model. Every OpenClaw config a resource delivers must stay inside the
 // capabilities of the level the resource declares (tag clawkeep:trustLevel; untagged = level 0):
 // the tools it lets the agent reach (no file access at L0, no commands below L2, no cron below L3,
-// exec approvals by a human or an allowlist, file tools confined to the workspace, never elevated
+// exec approvals by a human or an allowlist, commands on the node host only (tools.exec.host "node": never as the
+// gateway, beside its credentials; issue 17 item 2), file tools confined to the workspace, never elevated
 // exec or the self-reconfiguring gateway/openclaw/plugins tools; no shell, interpreter or dispatcher as
 // an exec safe bin, by the kit's own allowlist predicates in stacks/execAllowlist.ts; strictInlineEval
 // not turned off), who may talk to it (no open DM
@@ -18,13 +19,13 @@ export const openclawTrustEnvelope: ResourceRule = {
   kind: "resource",
   name: "openclaw-trust-envelope",
   description:
-    "Every OpenClaw config stays within the trust level the resource declares (tag clawkeep:trustLevel, default 0): tool policy, exec approvals, workspace confinement, DM/group policy, session limits and audit settings.",
+    "Every OpenClaw config stays within the trust level the resource declares (tag clawkeep:trustLevel, default 0): tool policy, exec approvals, commands on the node host (never as the gateway), workspace confinement, DM/group policy, session limits and audit settings.",
   protects: "the blast radius the operator agreed to for this trust level",
   checklistItems: ["gradual-trust", "fs-sandboxing", "destructive-actions-confirmed", "strict-allowlists", "no-permissive-tools", "session-timeouts", "session-limits", "audit-logging"],
   severity: "high",
   enforcementLevel: "mandatory",
   remediation:
-    'Add the tools the level does not allow to tools.deny (e.g. ["group:runtime", "group:fs", "group:automation", "sessions_spawn"]), set tools.fs.workspaceOnly: true, tools.exec.mode "ask" or "allowlist" where commands are allowed, tools.elevated.enabled: false; channels dmPolicy "pairing" or "allowlist" without "*"; session.reset idle within 30 minutes (daily too from level 2); logging.audit.enabled: true and no empty redactPatterns; or tag the resource with the level it was reviewed for.',
+    'Add the tools the level does not allow to tools.deny (e.g. ["group:runtime", "group:fs", "group:automation", "sessions_spawn"]), set tools.fs.workspaceOnly: true, tools.exec.mode "ask" or "allowlist" and tools.exec.host "node" where commands are allowed (and no `openclaw exec-policy preset`: every preset sets host "gateway"), tools.elevated.enabled: false; channels dmPolicy "pairing" or "allowlist" without "*"; session.reset idle within 30 minutes (daily too from level 2); logging.audit.enabled: true and no empty redactPatterns; or tag the resource with the level it was reviewed for.',
   resourceTypes: OPENCLAW_TYPES,
   appliesTo: shipsOpenclaw,
   validateResource(type, props) {

@@ -28,7 +28,7 @@ const config = {
       "sessions_history", "sessions_send", "session_status",
     ],
     deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"], fs: { workspaceOnly: true },
-    exec: { mode: "allowlist", timeoutSeconds: 300, strictInlineEval: true, applyPatch: { workspaceOnly: true } },
+    exec: { mode: "allowlist", host: "node", timeoutSeconds: 300, strictInlineEval: true, applyPatch: { workspaceOnly: true } },
     elevated: { enabled: false },
   },
   session: { dmScope: "per-channel-peer", reset: { mode: "daily", atHour: 4, idleMinutes: 30 } },

@@ -1,4 +1,4 @@
-// secure: a level-2 host whose allowlist adds uptime by CLI and the kit's git wrapper pinned to its subcommands; OpenClaw's cautious preset
+// secure: a level-2 host whose allowlist adds uptime by CLI and the kit's git wrapper pinned to its subcommands (no exec-policy preset: every preset moves commands to the gateway host)
 // expect: pass
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -220,7 +220,7 @@ export function level2Config(): Record<string, unknown> {
   c.tools = {
     allow: ["ask_user", "progress_card", "read", "write", "edit", "apply_patch", "memory_search", "memory_get", "web_fetch", "web_search", "exec", "process", "sessions_spawn", "sessions_yield", "subagents", "sessions_list", "sessions_history", "sessions_send", "session_status"],
     deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"], fs: { workspaceOnly: true },
-    exec: { mode: "allowlist", timeoutSeconds: 300, strictInlineEval: true, applyPatch: { workspaceOnly: true } },
+    exec: { mode: "allowlist", host: "node", timeoutSeconds: 300, strictInlineEval: true, applyPatch: { workspaceOnly: true } },
     elevated: { enabled: false },
   };
   c.session = { dmScope: "per-channel-peer", reset: { mode: "daily", atHour: 4, idleMinutes: 30 } };
@@ -259,6 +259,5 @@ level2Host({
   approvals: approvalsDoc([...SAFE_ALLOWLIST, { pattern: git.path, argPattern: git.argPattern }]),
   runcmd: [
     "sudo -u openclaw OPENCLAW_STATE_DIR=/var/lib/openclaw/ openclaw approvals allowlist add /usr/bin/uptime --agent main",
-    "sudo -u openclaw OPENCLAW_STATE_DIR=/var/lib/openclaw OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json openclaw exec-policy preset cautious",
   ],
 });

@@ -220,7 +220,7 @@ export function level2Config(): Record<string, unknown> {
   c.tools = {
     allow: ["ask_user", "progress_card", "read", "write", "edit", "apply_patch", "memory_search", "memory_get", "web_fetch", "web_search", "exec", "process", "sessions_spawn", "sessions_yield", "subagents", "sessions_list", "sessions_history", "sessions_send", "session_status"],
     deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"], fs: { workspaceOnly: true },
-    exec: { mode: "allowlist", timeoutSeconds: 300, strictInlineEval: true, applyPatch: { workspaceOnly: true } },
+    exec: { mode: "allowlist", host: "node", timeoutSeconds: 300, strictInlineEval: true, applyPatch: { workspaceOnly: true } },
     elevated: { enabled: false },
   };
   c.session = { dmScope: "per-channel-peer", reset: { mode: "daily", atHour: 4, idleMinutes: 30 } };

@@ -26,7 +26,7 @@ const config = {
       "sessions_history", "sessions_send", "session_status",
     ],
     deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"], fs: { workspaceOnly: true },
-    exec: { mode: "ask", timeoutSeconds: 300, strictInlineEval: true, applyPatch: { workspaceOnly: true } },
+    exec: { mode: "ask", host: "node", timeoutSeconds: 300, strictInlineEval: true, applyPatch: { workspaceOnly: true } },
     elevated: { enabled: false },
   },
   session: { dmScope: "per-channel-peer", reset: { mode: "none" } },

@@ -1,5 +1,6 @@
-// secure: a level-2 host whose exec approvals run only jq (pinned to a path filter over workspace JSON files) and wc unasked; the policy is OpenClaw's "cautious" preset (allowlist, ask on a miss, deny when nobody answers)
-// expect: pass
+// breaks: issue 17 item 2 (agent commands without the gateway's secrets): the allowlisted commands run as the gateway, beside its credentials
+// how: `openclaw exec-policy preset cautious` on the gateway's config writes tools.exec.host "gateway" (every OpenClaw 2026.9.6 preset does, dist/exec-policy-cli-*.mjs); the approvals it sets are fine. Was a secure control (rt3, helper-written) until the pack read the preset's host
+// expect: violation
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
@@ -219,7 +220,7 @@ export function level2Config(): Record<string, unknown> {
   c.tools = {
     allow: ["ask_user", "progress_card", "read", "write", "edit", "apply_patch", "memory_search", "memory_get", "web_fetch", "web_search", "exec", "process", "sessions_spawn", "sessions_yield", "subagents", "sessions_list", "sessions_history", "sessions_send", "session_status"],
     deny: ["gateway", "openclaw", "plugins", "terminal", "nodes"], fs: { workspaceOnly: true },
-    exec: { mode: "allowlist", timeoutSeconds: 300, strictInlineEval: true, applyPatch: { workspaceOnly: true } },
+    exec: { mode: "allowlist", host: "node", timeoutSeconds: 300, strictInlineEval: true, applyPatch: { workspaceOnly: true } },
     elevated: { enabled: false },
   };
   c.session = { dmScope: "per-channel-peer", reset: { mode: "daily", atHour: 4, idleMinutes: 30 } };
