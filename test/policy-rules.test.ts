@@ -445,6 +445,7 @@ describe("each rule on insecure and secure programs", () => {
 
   it("cannot judge (never passes) a config that pulls in a file the resource does not deliver", () => {
     expect(judged.openclaw.blind.map((b) => `${b.rule ?? ""} ${b.where}: ${b.what}`)).toEqual([
+      expect.stringMatching(/^openclaw-config-readable aws:ssm\/document:Document bad-ssm-doc-yaml-flag .*nohup openclaw gateway --bind lan --port 18789 &: starts the gateway, but this resource delivers no OpenClaw config/),
       expect.stringMatching(/^openclaw-config-readable aws:ec2\/instance:Instance bad-include-missing .*elsewhere\.json5, which \/etc\/openclaw\/openclaw\.json pulls in with \$include, is not delivered/),
     ]);
   });

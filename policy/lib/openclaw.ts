@@ -36,6 +36,8 @@ export interface FoundConfig {
   edits: string[];
   /** The keys `openclaw config unset` removed from it, as the CLI parsed them (quotes gone). */
   unsets?: string[];
+  /** The config as the resource delivers it, before its first edit. */
+  asDelivered?: Record<string, unknown>;
 }
 
 /** One `openclaw gateway` (or `openclaw onboard`) command line and its flags; flags win over the config. */
@@ -69,8 +71,10 @@ export function parseJson5Config(text: string): Record<string, unknown> | string
   }
 }
 
-const looksLikeJson5Object = (text: string) => /^\s*(?:\/\/[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*\{/.test(text);
-const namedLikeConfig = (p: string) => /^openclaw\.json5?$/.test(path.posix.basename(p));
+// JSON5 ends a line comment at \n, \r, U+2028 or U+2029 alike.
+const looksLikeJson5Object = (text: string) => /^\s*(?:\/\/[^\n\r\u2028\u2029]*[\n\r\u2028\u2029]\s*|\/\*[\s\S]*?\*\/\s*)*\{/.test(text);
+// clawdbot.json: the legacy name OpenClaw 2026.9.6 still reads from its state directory (LEGACY_CONFIG_FILENAMES).
+const namedLikeConfig = (p: string) => /^(?:openclaw\.json5?|clawdbot\.json)$/.test(path.posix.basename(p));
 
 /** A parsed object shaped like an OpenClaw config: only its top-level keys, at least one core section. */
 function isOpenclawShaped(v: Record<string, unknown>): boolean {
@@ -100,8 +104,8 @@ function namedConfigPaths(payload: HostPayload): Set<string> {
     for (const a of assignments(text)) {
       const v = envValue(a.value);
       if (!v.startsWith("/")) continue;
-      if (a.name === "OPENCLAW_CONFIG_PATH") out.add(v);
-      if (a.name === "OPENCLAW_STATE_DIR") out.add(path.posix.join(v, "openclaw.json"));
+      if (a.name === "OPENCLAW_CONFIG_PATH") out.add(path.posix.normalize(v));
+      if (a.name === "OPENCLAW_STATE_DIR") for (const name of ["openclaw.json", "clawdbot.json"]) out.add(path.posix.join(v, name));
       if (a.name === "OPENCLAW_HOME") out.add(path.posix.join(v, ".openclaw", "openclaw.json"));
     }
   }
@@ -152,6 +156,8 @@ function resolveIncludes(value: unknown, from: string, files: FileLookup, seen: 
 
 /** `openclaw onboard` spells the gateway flags with a prefix. */
 const ONBOARD_FLAGS: Record<string, string> = { "gateway-bind": "bind", "gateway-auth": "auth", "gateway-token": "token", "gateway-password": "password", tailscale: "tailscale", "gateway-port": "port" };
+/** `openclaw gateway` (no subcommand), `gateway run`, and a service's install or start: a gateway comes up and reads its config. */
+const STARTS_A_GATEWAY = new Set(["", "run", "install", "start"]);
 const NOT_A_LAUNCH = new Set(["status", "stop", "restart", "probe", "auth-token", "uninstall", "logs", "health"]);
 
 function setAt(target: Record<string, unknown>, keyPath: string, value: unknown, unset: boolean): void {
@@ -334,6 +340,8 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
   const approvals: ApprovalsSource[] = [];
   const setFromFile = new Set<string>();
   const configWrites: string[] = [];
+  /** Runs that start a gateway (which then reads a config). */
+  const starts: string[] = [];
   // The kit's secrets gate runs `openclaw secrets audit` (read only) before the gateway: trusted by its exact text.
   const trusted = (script: string) => script === SECRETS_GATE_SCRIPT && files.get(script)?.content === renderSecretsGate();
   // Per script: pass-through functions (`oc() { node .../openclaw.mjs "$@"; }`) are read at their calls, not as lines.
@@ -362,6 +370,7 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
       return;
     }
     if (sub === "gateway" && !NOT_A_LAUNCH.has(action ?? "")) launches.push({ where, flags: inv.flags });
+    if ((sub === "gateway" || sub === "daemon") && STARTS_A_GATEWAY.has(action ?? "")) starts.push(where);
     // `config patch` and batch `config set` (OpenClaw 2026.9.6's config CLI) write keys this plan does not read from the line.
     const batch = ["batch-file", "batch-json", "stdin", "file"].filter((f) => inv.flags[f] !== undefined);
     if (sub === "config" && (action === "patch" || (action === "set" && batch.length > 0)) && inv.flags["dry-run"] !== true) {
@@ -394,7 +403,12 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
       configWrites.push(`${where}: \`openclaw ${via}\` ${unknown}: this plan cannot tell what it changes; write the key and value out`);
       return;
     }
-    const target = inv.env.OPENCLAW_CONFIG_PATH ?? (named.size === 1 ? [...named][0] : undefined);
+    const given = inv.env.OPENCLAW_CONFIG_PATH;
+    if (given !== undefined && !envValue(given).startsWith("/")) {
+      configWrites.push(`${where}: \`openclaw ${via}\` writes the config at ${given}, a path OpenClaw resolves on the host (~, a relative path): this plan cannot tell which file; give OPENCLAW_CONFIG_PATH as an absolute path`);
+      return;
+    }
+    const target = given !== undefined ? path.posix.normalize(envValue(given)) : named.size === 1 ? [...named][0] : undefined;
     const targets = target !== undefined ? [target] : byPath.size > 0 ? [...byPath.keys()] : ["(a config this resource does not deliver)"];
     for (const t of targets) {
       let found = byPath.get(t) ?? configs.find((c) => c.path === t);
@@ -403,6 +417,12 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
         configs.push(found);
         byPath.set(t, found);
       }
+      // What the agent may do depends on the whole config: an edit of it in a config this resource does not deliver cannot be judged.
+      if (found.partial && ENVELOPE_KEYS.has(keyPath.split(".")[0])) {
+        configWrites.push(`${where}: \`openclaw ${via}\` changes ${keyPath} in ${t}, a config this resource does not deliver: what the agent may do there cannot be judged; ship that config with the resource`);
+      }
+      // The edit may fail, run before the file is written or land elsewhere: the config is judged as delivered too.
+      if (!found.partial && found.config && found.edits.length === 0) found.asDelivered = structuredClone(found.config);
       if (found.config) setAt(found.config, keyPath, configValue(rawValue ?? ""), unset);
       if (unset) (found.unsets ??= []).push(keyPath);
       // The note quotes the command; a credential's value stays out of it.
@@ -430,7 +450,10 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
   }
   // Exec approvals documents too: a sed -i after they are shipped changes what `approvals set --file` loads.
   const targets = new Set([...named, ...configs.map((c) => c.path).filter((p) => p.startsWith("/")), ...setFromFile, ...[...files.keys()].filter(isApprovalsFileName)]);
-  const unjudged = [...unmodeledConfigWrites(payload, targets), ...configWrites, ...unreadableLaunchers(payload)];
+  // A launch with no config delivered runs on one this plan does not see (baked in the image), or on none (OpenClaw refuses to start).
+  const unconfigured = starts.length > 0 && !configs.some((c) => !c.partial) ? [`${starts[0]}: starts the gateway, but this resource delivers no OpenClaw config: the one it reads (baked in the image, or written by something this plan does not see) cannot be judged; ship the config with the resource`] : [];
+  const unjudged = [...unmodeledConfigWrites(payload, targets), ...configWrites, ...unreadableLaunchers(payload), ...unconfigured];
+  for (const c of [...configs]) if (c.asDelivered) configs.push({ path: `${c.path} as delivered (its edits may fail, run first or land elsewhere)`, config: c.asDelivered, edits: [] });
   // Approvals documents on the host by name or shape (those `approvals set --file` reads are judged there).
   for (const [p, f] of files) {
     if (setFromFile.has(p)) continue;
@@ -634,7 +657,7 @@ function extraGrants(config: Record<string, unknown>): string[] {
     for (const p of Object.values(obj(tools.toolsBySender))) take(p);
   };
   fromTools(obj(config.tools));
-  for (const agent of Object.values(obj(obj(config.agents).entries))) fromTools(obj(obj(agent).tools));
+  for (const [, agent] of agentEntries(config)) fromTools(obj(obj(agent).tools));
   for (const e of entriesDeep(config.channels)) {
     if (e.key === "tools") take(e.value);
     if (e.key === "toolsBySender") for (const p of Object.values(obj(e.value))) take(p);
@@ -642,14 +665,24 @@ function extraGrants(config: Record<string, unknown>): string[] {
   return out;
 }
 
+/** Where an OpenClaw config's judgement of what the agent may do reads from: an edit of these keys elsewhere cannot be judged. */
+const ENVELOPE_KEYS = new Set(["tools", "agents", "channels", "session", "browser"]);
+
+/** Every agent of a config: `agents.entries` by id, and the legacy `agents.list` roster OpenClaw 2026.9.6 still loads (dist/legacy.roster-*.mjs). */
+function agentEntries(config: Record<string, unknown>): Array<[string, unknown]> {
+  const agents = obj(config.agents);
+  const listed = asArray(agents.list).map((a, i): [string, unknown] => [`list[${i}]${typeof obj(a).id === "string" ? ` (${String(obj(a).id)})` : ""}`, a]);
+  return [...Object.entries(obj(agents.entries)).map(([id, a]): [string, unknown] => [`entries.${id}`, a]), ...listed];
+}
+
 function scopes(config: Record<string, unknown>): ToolScope[] {
   const global = obj(config.tools);
   const out: ToolScope[] = [{ label: "tools", tools: global }];
-  for (const [id, agent] of Object.entries(obj(obj(config.agents).entries))) {
+  for (const [id, agent] of agentEntries(config)) {
     const own = obj(obj(agent).tools);
     // An agent inherits the global policy; its own profile/allow replace, its denies add.
     out.push({
-      label: `agents.entries.${id}.tools`,
+      label: `agents.${id}.tools`,
       tools: {
         ...global,
         ...own,
@@ -818,6 +851,14 @@ function auditProblems(cfg: Record<string, unknown>): string[] {
   if (logging.redactSensitive === "off" || logging.redactSensitive === false) out.push("logging.redactSensitive is off");
   if (logging.level === "silent" || logging.level === "off") out.push(`logging.level is "${String(logging.level)}"`);
   return out;
+}
+
+/**
+ * What edits of a config this resource does not deliver set within the envelope: logging keys judged on their own (over
+ * settings that pass). Edits of the keys that depend on the rest (ENVELOPE_KEYS) are "cannot judge" where they are read.
+ */
+export function partialEnvelopeViolations(config: Record<string, unknown>): string[] {
+  return auditProblems({ logging: deepMerge({ audit: { enabled: true } }, obj(config.logging)) as Record<string, unknown> });
 }
 
 /** Every key named dangerously* that is set to true, as dotted paths. */

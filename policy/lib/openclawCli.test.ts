@@ -268,3 +268,49 @@ describe("configKeyPath: a config path as OpenClaw 2026.9.6 reads it", () => {
     expect(configKeyPath(raw)).toBe(want);
   });
 });
+
+describe("red team round 7 (rt6, helper-33): where the agent's commands run, and edits that may not land", () => {
+  const setupOf = (userData: string) => openclawSetup("aws:ec2/instance:Instance", { userData });
+  const cloudConfig = (config: unknown, runcmd: string[], extra = "") =>
+    `#cloud-config\n${extra}write_files:\n  - path: /etc/openclaw/openclaw.json\n    content: '${JSON.stringify(config)}'\nruncmd:\n${runcmd.map((c) => `  - ${JSON.stringify(c)}`).join("\n")}\n`;
+  const hostOf = (s: ReturnType<typeof setupOf>) => s.configs.map((c) => [c.path, (c.config?.tools as { exec?: { host?: string } } | undefined)?.exec?.host]);
+
+  it("judges a config as delivered too when a run edits it: the edit may fail, run first or land elsewhere", () => {
+    const s = setupOf(cloudConfig({ tools: { exec: { host: "gateway" } } }, ["OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json openclaw config set tools.exec.host node"]));
+    expect(hostOf(s)).toEqual([
+      ["/etc/openclaw/openclaw.json", "node"],
+      ["/etc/openclaw/openclaw.json as delivered (its edits may fail, run first or land elsewhere)", "gateway"],
+    ]);
+    // No edit: one config, as delivered.
+    expect(hostOf(setupOf(cloudConfig({ tools: { exec: { host: "node" } } }, [])))).toEqual([["/etc/openclaw/openclaw.json", "node"]]);
+  });
+
+  it("cannot judge an edit of what the agent may do in a config the resource does not deliver; judges its logging keys", () => {
+    expect(setupOf("#!/bin/bash\nopenclaw exec-policy preset cautious\n").unjudged.join()).toMatch(/changes tools\.exec\.host in \(a config this resource does not deliver\)/);
+    expect(setupOf("#!/bin/bash\nopenclaw config unset agents.entries.main.tools\n").unjudged.join()).toMatch(/changes agents\.entries\.main\.tools in/);
+    expect(setupOf("#!/bin/bash\nopenclaw config set logging.level info\n").unjudged).toEqual([]);
+  });
+
+  it("reads the config path as OpenClaw does: normalized, and cannot judge one the host resolves (~, relative)", () => {
+    const dotted = setupOf(cloudConfig({ tools: { exec: { host: "node" } } }, ["OPENCLAW_CONFIG_PATH=/etc/openclaw/./openclaw.json openclaw config set tools.exec.host gateway"]));
+    expect(hostOf(dotted)[0]).toEqual(["/etc/openclaw/openclaw.json", "gateway"]);
+    expect(setupOf("#!/bin/bash\nOPENCLAW_CONFIG_PATH=~/gw.json openclaw config set tools.exec.host gateway\n").unjudged.join()).toMatch(/writes the config at ~\/gw\.json, a path OpenClaw resolves on the host/);
+  });
+
+  it("finds configs by the legacy name and with comments ended by \\r, U+2028 or U+2029", () => {
+    for (const eol of ["\r", "\u2028", "\u2029"]) {
+      const text = `// gateway${eol}{"tools":{"exec":{"host":"gateway"}}}`;
+      const s = setupOf(`#cloud-config\nwrite_files:\n  - path: /var/lib/openclaw/gw.conf\n    content: ${JSON.stringify(text)}\n`);
+      expect(hostOf(s), JSON.stringify(eol)).toEqual([["/var/lib/openclaw/gw.conf", "gateway"]]);
+    }
+    // Found by its name even when it does not parse (openclaw-config-readable then refuses it).
+    expect(setupOf(`#cloud-config\nwrite_files:\n  - path: /var/lib/openclaw/clawdbot.json\n    content: 'x'\n`).configs.map((c) => [c.path, c.error !== undefined])).toEqual([["/var/lib/openclaw/clawdbot.json", true]]);
+  });
+
+  it("cannot judge a gateway started with no config delivered; a client subcommand is not a start", () => {
+    expect(setupOf("#!/bin/bash\nopenclaw gateway --port 18789\n").unjudged.join()).toMatch(/starts the gateway, but this resource delivers no OpenClaw config/);
+    expect(setupOf("#!/bin/bash\nopenclaw gateway run --port 18789\n").unjudged.join()).toMatch(/delivers no OpenClaw config/);
+    expect(setupOf("#!/bin/bash\nopenclaw gateway call health --json\n").unjudged).toEqual([]);
+    expect(setupOf(cloudConfig({ tools: { exec: { host: "node" } } }, ["openclaw gateway --port 18789"])).unjudged).toEqual([]);
+  });
+});

@@ -12,7 +12,7 @@
 // actions require confirmation"; best practice 4; mistake 2, overly permissive tool access; mistake 4.
 // Fix: deny the tools the level does not allow, keep pairing/allowlists, the kit's session and logging settings.
 import { LEVELS } from "../../stacks/trustLevels";
-import { OPENCLAW_TYPES, declaredTrustLevel, openclawEnvelopeViolations, readableConfigs, shipsOpenclaw } from "../lib/openclaw";
+import { OPENCLAW_TYPES, declaredTrustLevel, openclawEnvelopeViolations, openclawSetup, partialEnvelopeViolations, readableConfigs, shipsOpenclaw } from "../lib/openclaw";
 import type { ResourceRule } from "../lib/types";
 
 export const openclawTrustEnvelope: ResourceRule = {
@@ -31,10 +31,15 @@ export const openclawTrustEnvelope: ResourceRule = {
   validateResource(type, props) {
     const { level, problem, tagged } = declaredTrustLevel(props);
     const judgedAs = tagged ? "" : ` (untagged, so judged as level ${level}, ${LEVELS[level].name})`;
-    // An edit of a config delivered elsewhere says nothing about the rest of it; the other rules judge what it sets.
-    const found = readableConfigs(type, props)
-      .filter((c) => !c.partial)
-      .flatMap(({ path, config, edited }) => openclawEnvelopeViolations(level, config).map((v) => `${path}${edited}${judgedAs}: ${v}`));
-    return problem ? [problem, ...found] : found;
+    // An edit of a config delivered elsewhere is judged on the logging keys it sets; one of tools, agents, channels or
+    // sessions there cannot be judged at all (openclawSetup says so).
+    const found = readableConfigs(type, props).flatMap(({ path, config, edited, partial }) =>
+      (partial ? partialEnvelopeViolations(config) : openclawEnvelopeViolations(level, config)).map((v) => `${path}${edited}${judgedAs}: ${v}`),
+    );
+    // With no config found, --allow-unconfigured starts the gateway on OpenClaw's defaults: commands on the gateway host, no approvals.
+    const unconfigured = openclawSetup(type, props)
+      .launches.filter((l) => l.flags["allow-unconfigured"] !== undefined)
+      .map((l) => `${l.where}: --allow-unconfigured starts the gateway on OpenClaw's defaults when its config is missing (the agent's commands on the gateway host, no approvals, no tool policy); remove it and ship the config`);
+    return [...(problem ? [problem] : []), ...found, ...unconfigured];
   },
 };

@@ -1,6 +1,6 @@
-// secure: an ECS task definition whose container gets the Anthropic key and the gateway token through `secrets` (valueFrom Secrets Manager ARNs) read by a scoped execution role; the environment holds only non-secret settings
-// mirrors: insecure/credentials/ecs-task-env-anthropic-key.ts, ecs-task-env-gateway-token.ts
-// expect: pass
+// breaks: fail closed: a gateway container whose OpenClaw config is baked in the image; what the agent may do there cannot be judged
+// how: the task runs `openclaw gateway` with OPENCLAW_CONFIG_PATH naming a file the task does not deliver (its secrets come by valueFrom, as they should: it was a secure control for that, until the pack refused gateways whose config it cannot see)
+// expect: cannot-judge
 import * as aws from "@pulumi/aws";
 
 const anthropicKeyArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:openclaw/prod/anthropic-api-key-Ef34Gh";
