@@ -95,22 +95,36 @@ function finalFiles(payload: HostPayload): Map<string, { content?: string; probl
 
 const envValue = (v: string) => v.replace(/^["']|["']$/g, "");
 
-/** Where the host's OpenClaw reads its config: OPENCLAW_CONFIG_PATH, or openclaw.json under OPENCLAW_STATE_DIR / OPENCLAW_HOME. */
-function namedConfigPaths(payload: HostPayload): Set<string> {
+/**
+ * Where the host's OpenClaw reads its config: OPENCLAW_CONFIG_PATH (explicit), or openclaw.json under OPENCLAW_STATE_DIR /
+ * OPENCLAW_HOME (derived; clawdbot.json too, the legacy name). `profiles`: OPENCLAW_PROFILE assignments (another state dir).
+ */
+function configNames(payload: HostPayload): { all: Set<string>; explicit: Set<string>; derived: Set<string>; profiles: string[] } {
   const out = new Set<string>();
+  const explicit = new Set<string>();
+  const derived = new Set<string>();
+  const profiles: string[] = [];
   const texts = [...payload.texts.map((t) => t.text), ...payload.commands.map((c) => c.line)];
   for (const text of texts) {
     if (!text.includes("OPENCLAW_")) continue;
     for (const a of assignments(text)) {
-      const v = envValue(a.value);
+      // A raw document keeps its escapes (a JSON user data's "\n"): a path ends at the first backslash.
+      const v = envValue(envValue(a.value).split("\\")[0]);
+      if (a.name === "OPENCLAW_PROFILE" && v !== "") profiles.push(v);
       if (!v.startsWith("/")) continue;
-      if (a.name === "OPENCLAW_CONFIG_PATH") out.add(path.posix.normalize(v));
-      if (a.name === "OPENCLAW_STATE_DIR") for (const name of ["openclaw.json", "clawdbot.json"]) out.add(path.posix.join(v, name));
-      if (a.name === "OPENCLAW_HOME") out.add(path.posix.join(v, ".openclaw", "openclaw.json"));
+      if (a.name === "OPENCLAW_CONFIG_PATH") explicit.add(path.posix.normalize(v));
+      if (a.name === "OPENCLAW_STATE_DIR") {
+        derived.add(path.posix.join(v, "openclaw.json"));
+        out.add(path.posix.join(v, "clawdbot.json"));
+      }
+      if (a.name === "OPENCLAW_HOME") derived.add(path.posix.join(v, ".openclaw", "openclaw.json"));
     }
   }
-  return out;
+  return { all: new Set([...out, ...explicit, ...derived]), explicit, derived, profiles };
 }
+
+/** OpenClaw's own path variables, which a config's env section may set for the gateway it starts (dist/config-env-vars-*.mjs). */
+const REDIRECTING_ENV = /^\s*OPENCLAW_(?:CONFIG_PATH|STATE_DIR|HOME|PROFILE)\s*$/i;
 
 function deepMerge(base: unknown, over: unknown): unknown {
   if (!isRecord(base) || !isRecord(over)) return over;
@@ -123,6 +137,13 @@ type FileLookup = (p: string) => { content?: string; problem?: string } | undefi
 
 /** Replace every `$include` (a path or a list, relative to the including file) by the included objects, siblings winning. */
 type Resolved = { value: unknown; blind?: undefined; error?: undefined } | { value?: undefined; blind: string; error?: undefined } | { value?: undefined; blind?: undefined; error: string };
+
+/** Every $include a parsed config names, at any depth. */
+function includesOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(includesOf);
+  if (!isRecord(value)) return [];
+  return [...asStrings(value.$include), ...Object.entries(value).flatMap(([k, v]) => (k === "$include" ? [] : includesOf(v)))];
+}
 
 function resolveIncludes(value: unknown, from: string, files: FileLookup, seen: string[]): Resolved {
   if (Array.isArray(value)) {
@@ -310,31 +331,39 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
   const hit = setupCache.get(payload);
   if (hit) return hit;
   const files = finalFiles(payload);
-  const named = namedConfigPaths(payload);
-  const configs: FoundConfig[] = [];
-  const byPath = new Map<string, FoundConfig>();
+  const names = configNames(payload);
+  const named = names.all;
+  const found: FoundConfig[] = [];
+  /** Configs found by their shape alone (not by name), and the files any config pulls in with $include. */
+  const byShapeOnly = new Set<string>();
+  const included = new Set<string>();
   for (const [p, f] of files) {
     const candidate = namedLikeConfig(p) || named.has(p);
     if (f.content === undefined) {
-      if (candidate) configs.push({ path: p, edits: [], error: `its content cannot be read (${f.problem ?? "written from something this plan cannot see"})` });
+      if (candidate) found.push({ path: p, edits: [], error: `its content cannot be read (${f.problem ?? "written from something this plan cannot see"})` });
       continue;
     }
     if (!candidate && !looksLikeJson5Object(f.content)) continue;
     const parsed = parseJson5Config(f.content);
     if (typeof parsed === "string") {
-      if (candidate) configs.push({ path: p, edits: [], error: parsed });
+      if (candidate) found.push({ path: p, edits: [], error: parsed });
       continue;
     }
+    for (const inc of includesOf(parsed)) included.add(path.posix.resolve(path.posix.dirname(p), inc));
     if (!candidate && !isOpenclawShaped(parsed)) continue;
+    if (!candidate) byShapeOnly.add(p);
     const resolved = resolveIncludes(parsed, p, (q) => files.get(q), [p]);
-    const found: FoundConfig = resolved.blind
-      ? { path: p, edits: [], blind: resolved.blind }
-      : resolved.error
-        ? { path: p, edits: [], error: resolved.error }
-        : { path: p, edits: [], config: resolved.value as Record<string, unknown> };
-    configs.push(found);
-    byPath.set(p, found);
+    found.push(
+      resolved.blind
+        ? { path: p, edits: [], blind: resolved.blind }
+        : resolved.error
+          ? { path: p, edits: [], error: resolved.error }
+          : { path: p, edits: [], config: resolved.value as Record<string, unknown> },
+    );
   }
+  // A file shaped like a config that another config pulls in is judged there, as a part, not as a config of its own.
+  const configs = found.filter((c) => !(byShapeOnly.has(c.path) && included.has(c.path)));
+  const byPath = new Map(configs.map((c) => [c.path, c]));
   const launches: GatewayLaunch[] = [];
   const funnels: string[] = [];
   const approvals: ApprovalsSource[] = [];
@@ -370,7 +399,10 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
       return;
     }
     if (sub === "gateway" && !NOT_A_LAUNCH.has(action ?? "")) launches.push({ where, flags: inv.flags });
-    if ((sub === "gateway" || sub === "daemon") && STARTS_A_GATEWAY.has(action ?? "")) starts.push(where);
+    if ((sub === "gateway" || sub === "daemon") && STARTS_A_GATEWAY.has(action ?? "")) {
+      starts.push(where);
+      if (inv.flags.dev !== undefined || inv.flags.profile !== undefined) configWrites.push(`${where}: --dev or --profile starts the gateway on another state directory's config (a dev config OpenClaw writes itself, on its defaults): this plan cannot judge it; drop the option`);
+    }
     // `config patch` and batch `config set` (OpenClaw 2026.9.6's config CLI) write keys this plan does not read from the line.
     const batch = ["batch-file", "batch-json", "stdin", "file"].filter((f) => inv.flags[f] !== undefined);
     if (sub === "config" && (action === "patch" || (action === "set" && batch.length > 0)) && inv.flags["dry-run"] !== true) {
@@ -403,7 +435,12 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
       configWrites.push(`${where}: \`openclaw ${via}\` ${unknown}: this plan cannot tell what it changes; write the key and value out`);
       return;
     }
-    const given = inv.env.OPENCLAW_CONFIG_PATH;
+    if (inv.flags.dev !== undefined || inv.flags.profile !== undefined) {
+      configWrites.push(`${where}: \`openclaw ${via}\` with --dev or --profile edits another state directory's config: this plan cannot tell which; drop the option`);
+      return;
+    }
+    const stateDir = inv.env.OPENCLAW_STATE_DIR ?? (inv.env.OPENCLAW_HOME !== undefined ? path.posix.join(envValue(inv.env.OPENCLAW_HOME), ".openclaw") : undefined);
+    const given = inv.env.OPENCLAW_CONFIG_PATH ?? (stateDir !== undefined ? path.posix.join(envValue(stateDir), "openclaw.json") : undefined);
     if (given !== undefined && !envValue(given).startsWith("/")) {
       configWrites.push(`${where}: \`openclaw ${via}\` writes the config at ${given}, a path OpenClaw resolves on the host (~, a relative path): this plan cannot tell which file; give OPENCLAW_CONFIG_PATH as an absolute path`);
       return;
@@ -451,8 +488,21 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
   // Exec approvals documents too: a sed -i after they are shipped changes what `approvals set --file` loads.
   const targets = new Set([...named, ...configs.map((c) => c.path).filter((p) => p.startsWith("/")), ...setFromFile, ...[...files.keys()].filter(isApprovalsFileName)]);
   // A launch with no config delivered runs on one this plan does not see (baked in the image), or on none (OpenClaw refuses to start).
+  // Which config a start reads: each one the host names must be delivered whole, or the gateway may read another (an image's).
+  const deliveredWhole = (p: string) => configs.some((c) => c.path === p && !c.partial && c.config !== undefined);
+  const startsOn = starts.length > 0 ? starts[0] : undefined;
+  const undelivered = startsOn === undefined ? [] : [...names.explicit, ...(names.explicit.size === 0 ? names.derived : [])].filter((p) => !deliveredWhole(p));
+  const unnamedReads = [
+    ...undelivered.map((p) => `${startsOn}: the host names ${p} as OpenClaw's config, which this resource does not deliver: the gateway may read that one (an image's); ship it, or name only the delivered one`),
+    ...(startsOn !== undefined && names.profiles.length > 0 ? [`${startsOn}: OPENCLAW_PROFILE=${names.profiles[0]} moves OpenClaw to another state directory and config: this plan cannot judge which; drop it`] : []),
+    ...configs.flatMap((c) => {
+      const env = obj(c.config?.env);
+      const keys = [...Object.keys(env).filter((k) => k !== "vars" && k !== "shellEnv"), ...Object.keys(obj(env.vars))].filter((k) => REDIRECTING_ENV.test(k));
+      return keys.length > 0 ? [`${c.path}: its env section sets ${keys.join(", ")}, which sends the gateway to another config at start (dist/pre-bootstrap-*.mjs): this plan cannot judge that one; remove it`] : [];
+    }),
+  ];
   const unconfigured = starts.length > 0 && !configs.some((c) => !c.partial) ? [`${starts[0]}: starts the gateway, but this resource delivers no OpenClaw config: the one it reads (baked in the image, or written by something this plan does not see) cannot be judged; ship the config with the resource`] : [];
-  const unjudged = [...unmodeledConfigWrites(payload, targets), ...configWrites, ...unreadableLaunchers(payload), ...unconfigured];
+  const unjudged = [...unmodeledConfigWrites(payload, targets), ...configWrites, ...unreadableLaunchers(payload), ...unconfigured, ...unnamedReads];
   for (const c of [...configs]) if (c.asDelivered) configs.push({ path: `${c.path} as delivered (its edits may fail, run first or land elsewhere)`, config: c.asDelivered, edits: [] });
   // Approvals documents on the host by name or shape (those `approvals set --file` reads are judged there).
   for (const [p, f] of files) {

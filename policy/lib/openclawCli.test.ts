@@ -129,13 +129,14 @@ describe("a config edit as the pack judges it (user data lines)", () => {
       `eval "openclaw config unset ${K}"`,
       `openclaw config unset $'gateway.auth.allowTailscale'`,
       `openclaw config unset gateway.auth.allowTailscal\\e`,
-      `openclaw --dev config unset ${K}`,
       `openclaw --no-color config unset ${K}`,
       `bash <<'S'\nopenclaw config unset ${K}\nS`,
       `cat <<'S' | sh\nopenclaw config unset ${K}\nS`,
       `echo '@reboot root openclaw config unset ${K}' > /etc/cron.d/oc`,
       `echo '*/5 * * * * openclaw config unset ${K}' > /var/spool/cron/crontabs/root`,
     ]) expect([line, verdict(line)]).toEqual([line, "unset"]);
+    // --dev (and --profile) edit another state directory's config: which one the gateway reads is not known here.
+    expect(verdict(`openclaw --dev config unset ${K}`)).toBe("cannot judge");
   });
 
   it("cannot judge a run it cannot place or a key it cannot know", () => {
@@ -305,6 +306,29 @@ describe("red team round 7 (rt6, helper-33): where the agent's commands run, and
     }
     // Found by its name even when it does not parse (openclaw-config-readable then refuses it).
     expect(setupOf(`#cloud-config\nwrite_files:\n  - path: /var/lib/openclaw/clawdbot.json\n    content: 'x'\n`).configs.map((c) => [c.path, c.error !== undefined])).toEqual([["/var/lib/openclaw/clawdbot.json", true]]);
+  });
+
+  it("cannot judge which config a start reads when the host names one it does not deliver, a profile, or a config's env redirect (rt7, helper-34)", () => {
+    const unit = (env: string) => `[Service]\nEnvironment=${env}\nExecStart=/usr/bin/node /opt/openclaw/node_modules/openclaw/openclaw.mjs gateway --port 18789\n`;
+    const withUnit = (config: unknown, env: string, more = "") =>
+      setupOf(`#cloud-config\nwrite_files:\n  - path: /etc/openclaw/openclaw.json\n    content: '${JSON.stringify(config)}'\n  - path: /etc/systemd/system/openclaw-gateway.service\n    content: ${JSON.stringify(unit(env))}\n${more}`).unjudged.join("\n");
+    const node = { tools: { exec: { host: "node" } } };
+    expect(withUnit(node, "OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json OPENCLAW_STATE_DIR=/var/lib/openclaw")).toBe("");
+    expect(withUnit(node, "OPENCLAW_CONFIG_PATH=/opt/image/openclaw.json")).toMatch(/names \/opt\/image\/openclaw\.json as OpenClaw's config, which this resource does not deliver/);
+    expect(withUnit(node, "OPENCLAW_STATE_DIR=/var/lib/openclaw")).toMatch(/names \/var\/lib\/openclaw\/openclaw\.json as OpenClaw's config/);
+    const dropIn = `  - path: /etc/systemd/system/openclaw-gateway.service.d/10.conf\n    content: "[Service]\\nEnvironment=OPENCLAW_CONFIG_PATH=/srv/baked.json\\n"\n`;
+    expect(withUnit(node, "OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json", dropIn)).toMatch(/names \/srv\/baked\.json/);
+    expect(withUnit(node, "OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json OPENCLAW_PROFILE=rt")).toMatch(/OPENCLAW_PROFILE=rt moves OpenClaw to another state directory/);
+    expect(withUnit({ ...node, env: { vars: { OPENCLAW_CONFIG_PATH: "/srv/live.json" } } }, "OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json")).toMatch(/env section sets OPENCLAW_CONFIG_PATH, which sends the gateway to another config/);
+    expect(withUnit({ ...node, env: { openclaw_state_dir: "/srv" } }, "OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json")).toMatch(/env section sets openclaw_state_dir/);
+    expect(withUnit({ ...node, env: { vars: { TZ: "UTC" } } }, "OPENCLAW_CONFIG_PATH=/etc/openclaw/openclaw.json")).toBe("");
+    expect(setupOf(`#!/bin/bash\nopenclaw --profile rt gateway --port 18789\n`).unjudged.join()).toMatch(/--dev or --profile starts the gateway on another state directory's config/);
+  });
+
+  it("judges a file shaped like a config that another config $includes as a part, not as a config of its own", () => {
+    const files = `#cloud-config\nwrite_files:\n  - path: /etc/openclaw/openclaw.json\n    content: '{"$include":"./tools.json5","gateway":{"mode":"local"}}'\n  - path: /etc/openclaw/tools.json5\n    content: '{"tools":{"exec":{"host":"node"}}}'\n`;
+    expect(setupOf(files).configs.map((c) => c.path)).toEqual(["/etc/openclaw/openclaw.json"]);
+    expect(hostOf(setupOf(files))).toEqual([["/etc/openclaw/openclaw.json", "node"]]);
   });
 
   it("cannot judge a gateway started with no config delivered; a client subcommand is not a start", () => {
