@@ -343,7 +343,7 @@ describe("OpenClaw container images", () => {
 });
 
 describe("auth and pairing settings not named dangerously*", () => {
-  const cfg = (gateway: object) => ({ configs: [{ path: "/c", edits: [], config: { gateway: { auth: { mode: "token" }, ...gateway } } }], launches: [], funnels: [], unjudged: [], approvals: [] });
+  const cfg = (gateway: object) => ({ configs: [{ path: "/c", edits: [], config: { gateway: { auth: { mode: "token" }, ...gateway } } }], launches: [], funnels: [], unjudged: [], approvals: [], sharedNodeHosts: [] });
   it.each([
     [{ controlUi: { allowInsecureAuth: true } }, /allowInsecureAuth is true/],
     [{ controlUi: { allowInsecure: true } }, /allowInsecure is true/],
@@ -361,7 +361,7 @@ describe("auth and pairing settings not named dangerously*", () => {
   it("judges Tailscale identity auth where OpenClaw turns it on: Serve in a config, an edit or on the command line, and its unset", () => {
     const serveOff = { tailscale: { mode: "serve" }, auth: { mode: "token", allowTailscale: false } };
     expect(authProblems(cfg(serveOff))).toEqual([]);
-    const edit = (edits: string[], gateway: object) => ({ configs: [{ path: "/c", edits, partial: true, config: { gateway } }], launches: [], funnels: [], unjudged: [], approvals: [] });
+    const edit = (edits: string[], gateway: object) => ({ configs: [{ path: "/c", edits, partial: true, config: { gateway } }], launches: [], funnels: [], unjudged: [], approvals: [], sharedNodeHosts: [] });
     expect(authProblems(edit(["openclaw config set gateway.tailscale.mode serve"], { tailscale: { mode: "serve" } })).join()).toMatch(/the same edits do not set gateway.auth.allowTailscale to false/);
     expect(authProblems(edit(["openclaw config set gateway.tailscale.mode serve", "openclaw config set gateway.auth.allowTailscale false"], { tailscale: { mode: "serve" }, auth: { allowTailscale: false } }))).toEqual([]);
     // The CLI's own parse of the key: quoted, or the whole auth block or gateway removed, is the same unset.
@@ -373,7 +373,7 @@ describe("auth and pairing settings not named dangerously*", () => {
       expect(unsetBy(line), line).toMatch(/config unset` removes gateway.auth.allowTailscale/);
     }
     expect(unsetBy("openclaw config unset gateway.auth.rateLimit")).not.toMatch(/config unset` removes gateway.auth.allowTailscale/);
-    const launch = (configs: FoundConfig[]) => ({ configs, launches: [{ where: "unit x", flags: { tailscale: "serve" } as Record<string, string | true> }], funnels: [], unjudged: [], approvals: [] });
+    const launch = (configs: FoundConfig[]) => ({ configs, launches: [{ where: "unit x", flags: { tailscale: "serve" } as Record<string, string | true> }], funnels: [], unjudged: [], approvals: [], sharedNodeHosts: [] });
     const off = { path: "/c", edits: [], config: { gateway: { auth: { mode: "token", allowTailscale: false } } } };
     expect(authProblems(launch([])).join("\n")).toMatch(/--tailscale serve with no config that sets gateway.auth.allowTailscale to false/);
     expect(authProblems(launch([off]))).toEqual([]);

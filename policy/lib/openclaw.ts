@@ -55,6 +55,8 @@ export interface OpenclawSetup {
   unjudged: string[];
   /** Every exec approvals document or command (policy/lib/execApprovals.ts). */
   approvals: ApprovalsSource[];
+  /** Node hosts (`openclaw node run`) that run as root or as a user a gateway on the same host runs as. */
+  sharedNodeHosts: string[];
 }
 
 export function obj(v: unknown): Record<string, unknown> {
@@ -121,6 +123,16 @@ function configNames(payload: HostPayload): { all: Set<string>; explicit: Set<st
     }
   }
   return { all: new Set([...out, ...explicit, ...derived]), explicit, derived, profiles };
+}
+
+/** The user a unit runs as: its last User= (drop-ins after the unit, in name order), root when none. */
+function unitUser(files: Map<string, { content?: string }>, unitPath: string): string {
+  const dropIns = [...files.keys()].filter((p) => p.startsWith(`${unitPath}.d/`) && p.endsWith(".conf")).sort();
+  let user = "root";
+  for (const p of [unitPath, ...dropIns]) {
+    for (const m of (files.get(p)?.content ?? "").matchAll(/^\s*User\s*=\s*(\S*)\s*$/gm)) user = m[1] === "" ? "root" : m[1];
+  }
+  return user === "0" ? "root" : user;
 }
 
 /** OpenClaw's own path variables, which a config's env section may set for the gateway it starts (dist/config-env-vars-*.mjs). */
@@ -371,6 +383,9 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
   const configWrites: string[] = [];
   /** Runs that start a gateway (which then reads a config). */
   const starts: string[] = [];
+  /** Where node hosts and gateways are started (a unit, or a script run as root), to tell whose user runs them. */
+  const nodeRuns: Array<{ via: string; where: string }> = [];
+  const gatewayVias = new Set<string>();
   // The kit's secrets gate runs `openclaw secrets audit` (read only) before the gateway: trusted by its exact text.
   const trusted = (script: string) => script === SECRETS_GATE_SCRIPT && files.get(script)?.content === renderSecretsGate();
   // Per script: pass-through functions (`oc() { node .../openclaw.mjs "$@"; }`) are read at their calls, not as lines.
@@ -388,7 +403,12 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
     const where = `${cmd.via}: ${redactCredentials(cmd.line)}`;
     const unfollowed = unfollowedOpenclaw(cmd.line, trusted, functions);
     if (unfollowed) configWrites.push(`${where}: ${unfollowed}; this plan cannot tell what it changes: run openclaw by name, as a plain command`);
-    for (const inv of openclawRuns(cmd.line, functions)) readRun(inv, cmd.line, where);
+    for (const inv of openclawRuns(cmd.line, functions)) {
+      readRun(inv, cmd.line, where);
+      const [sub, action] = inv.args;
+      if (sub === "node" && (action === "run" || action === "start")) nodeRuns.push({ via: cmd.via, where });
+      if ((sub === "gateway" || sub === "daemon") && STARTS_A_GATEWAY.has(action ?? "")) gatewayVias.add(cmd.via);
+    }
   }
   /** One OpenClaw CLI run: a launch, an approvals change, a config edit, or a write this plan cannot read. */
   function readRun(inv: OpenclawRun, line: string, where: string): void {
@@ -515,7 +535,14 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
     if (isApprovalsFileName(p) || (parsed !== undefined && typeof parsed !== "string" && isApprovalsShaped(parsed))) approvals.push(approvalsFromText(`file ${p}`, f.content));
   }
   for (const source of approvals) source.scripts = shippedScripts(source, files);
-  const setup = { configs, launches, funnels, unjudged, approvals };
+  // The node host runs the agent's commands: as root or as the gateway's own user they sit beside its credentials.
+  const runAs = (via: string) => (via.startsWith("unit ") ? unitUser(files, via.slice("unit ".length)) : "root");
+  const gatewayUsers = new Set([...gatewayVias].map(runAs));
+  const sharedNodeHosts = nodeRuns.flatMap(({ via, where }) => {
+    const user = runAs(via);
+    return user === "root" || gatewayUsers.has(user) ? [`${where}: the node host runs as ${user}${user === "root" ? "" : ", the gateway's own user"}: the agent's commands would run beside the gateway's credentials; give it a user of its own (the kit's openclaw-agent)`] : [];
+  });
+  const setup = { configs, launches, funnels, unjudged, approvals, sharedNodeHosts };
   setupCache.set(payload, setup);
   return setup;
 }

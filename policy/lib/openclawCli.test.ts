@@ -325,6 +325,18 @@ describe("red team round 7 (rt6, helper-33): where the agent's commands run, and
     expect(setupOf(`#!/bin/bash\nopenclaw --profile rt gateway --port 18789\n`).unjudged.join()).toMatch(/--dev or --profile starts the gateway on another state directory's config/);
   });
 
+  it("refuses a node host that runs as root or as the gateway's own user (a drop-in's User= wins)", () => {
+    const unitFile = (p: string, body: string) => `  - path: ${p}\n    content: ${JSON.stringify(body)}\n`;
+    const node = (user: string) => `[Service]\n${user}ExecStart=/usr/bin/node /opt/openclaw/node_modules/openclaw/openclaw.mjs node run --host 127.0.0.1 --port 18789\n`;
+    const gateway = "[Service]\nUser=openclaw\nExecStart=/usr/bin/node /opt/openclaw/node_modules/openclaw/openclaw.mjs gateway --port 18789\n";
+    const shared = (nodeUser: string, more = "") =>
+      setupOf(`#cloud-config\nwrite_files:\n${unitFile("/etc/systemd/system/gw.service", gateway)}${unitFile("/etc/systemd/system/node.service", node(nodeUser))}${more}`).sharedNodeHosts.join("\n");
+    expect(shared("User=openclaw-agent\n")).toBe("");
+    expect(shared("User=openclaw\n")).toMatch(/the node host runs as openclaw, the gateway's own user/);
+    expect(shared("")).toMatch(/the node host runs as root:/);
+    expect(shared("User=openclaw-agent\n", unitFile("/etc/systemd/system/node.service.d/zz.conf", "[Service]\nUser=openclaw\n"))).toMatch(/runs as openclaw, the gateway's own user/);
+  });
+
   it("judges a file shaped like a config that another config $includes as a part, not as a config of its own", () => {
     const files = `#cloud-config\nwrite_files:\n  - path: /etc/openclaw/openclaw.json\n    content: '{"$include":"./tools.json5","gateway":{"mode":"local"}}'\n  - path: /etc/openclaw/tools.json5\n    content: '{"tools":{"exec":{"host":"node"}}}'\n`;
     expect(setupOf(files).configs.map((c) => c.path)).toEqual(["/etc/openclaw/openclaw.json"]);

@@ -40,6 +40,6 @@ export const openclawTrustEnvelope: ResourceRule = {
     const unconfigured = openclawSetup(type, props)
       .launches.filter((l) => l.flags["allow-unconfigured"] !== undefined)
       .map((l) => `${l.where}: --allow-unconfigured starts the gateway on OpenClaw's defaults when its config is missing (the agent's commands on the gateway host, no approvals, no tool policy); remove it and ship the config`);
-    return [...(problem ? [problem] : []), ...found, ...unconfigured];
+    return [...(problem ? [problem] : []), ...found, ...unconfigured, ...openclawSetup(type, props).sharedNodeHosts];
   },
 };
