@@ -189,6 +189,8 @@ function resolveIncludes(value: unknown, from: string, files: FileLookup, seen: 
 
 /** `openclaw onboard` spells the gateway flags with a prefix. */
 const ONBOARD_FLAGS: Record<string, string> = { "gateway-bind": "bind", "gateway-auth": "auth", "gateway-token": "token", "gateway-password": "password", tailscale: "tailscale", "gateway-port": "port" };
+/** The doctor's options that repair (dist: --fix is --repair's alias; --yes and --non-interactive apply what it finds). */
+const DOCTOR_REPAIRS = ["fix", "repair", "yes", "non-interactive", "force", "generate-gateway-token"];
 /** `openclaw gateway` (no subcommand), `gateway run`, and a service's install or start: a gateway comes up and reads its config. */
 const STARTS_A_GATEWAY = new Set(["", "run", "install", "start"]);
 const NOT_A_LAUNCH = new Set(["status", "stop", "restart", "probe", "auth-token", "uninstall", "logs", "health"]);
@@ -436,6 +438,10 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
       const flags: Record<string, string | true> = {};
       for (const [k, v] of Object.entries(inv.flags)) if (ONBOARD_FLAGS[k]) flags[ONBOARD_FLAGS[k]] = v;
       if (Object.keys(flags).length > 0) launches.push({ where, flags });
+    }
+    // `doctor` that repairs rewrites the config and the state (legacy migrations, sessions included) by rules this plan does not model.
+    if (sub === "doctor" && DOCTOR_REPAIRS.some((f) => inv.flags[f] !== undefined)) {
+      configWrites.push(`${where}: \`openclaw doctor\` with --${DOCTOR_REPAIRS.filter((f) => inv.flags[f] !== undefined).join("/--")} rewrites the config and the state (migrations) by rules this plan does not model; run the doctor without repairs, or ship the final config`);
     }
     // `exec-policy preset|set` writes the config's exec host too (dist/exec-policy-cli-*.mjs): judged as that key's edit.
     const execHost = execPolicyHost(inv.args, inv.flags);

@@ -337,6 +337,13 @@ describe("red team round 7 (rt6, helper-33): where the agent's commands run, and
     expect(shared("User=openclaw-agent\n", unitFile("/etc/systemd/system/node.service.d/zz.conf", "[Service]\nUser=openclaw\n"))).toMatch(/runs as openclaw, the gateway's own user/);
   });
 
+  it("cannot judge a doctor run that repairs (config and state migrations); a read-only doctor passes", () => {
+    for (const flag of ["--fix", "--repair", "--yes", "--non-interactive", "--force", "--generate-gateway-token"]) {
+      expect(setupOf(`#!/bin/bash\nopenclaw doctor ${flag}\n`).unjudged.join(), flag).toMatch(/`openclaw doctor` with --.* rewrites the config and the state/);
+    }
+    expect(setupOf("#!/bin/bash\nopenclaw doctor --json\n").unjudged).toEqual([]);
+  });
+
   it("judges a file shaped like a config that another config $includes as a part, not as a config of its own", () => {
     const files = `#cloud-config\nwrite_files:\n  - path: /etc/openclaw/openclaw.json\n    content: '{"$include":"./tools.json5","gateway":{"mode":"local"}}'\n  - path: /etc/openclaw/tools.json5\n    content: '{"tools":{"exec":{"host":"node"}}}'\n`;
     expect(setupOf(files).configs.map((c) => c.path)).toEqual(["/etc/openclaw/openclaw.json"]);
