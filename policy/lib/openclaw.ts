@@ -193,6 +193,7 @@ const ONBOARD_FLAGS: Record<string, string> = { "gateway-bind": "bind", "gateway
 const DOCTOR_REPAIRS = ["fix", "repair", "yes", "non-interactive", "force", "generate-gateway-token"];
 /** `openclaw gateway` (no subcommand), `gateway run`, and a service's install or start: a gateway comes up and reads its config. */
 const STARTS_A_GATEWAY = new Set(["", "run", "install", "start"]);
+const startsGateway = ([sub, action]: string[]): boolean => (sub === "gateway" || sub === "daemon") && STARTS_A_GATEWAY.has(action ?? "");
 const NOT_A_LAUNCH = new Set(["status", "stop", "restart", "probe", "auth-token", "uninstall", "logs", "health"]);
 
 function setAt(target: Record<string, unknown>, keyPath: string, value: unknown, unset: boolean): void {
@@ -409,7 +410,7 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
       readRun(inv, cmd.line, where);
       const [sub, action] = inv.args;
       if (sub === "node" && (action === "run" || action === "start")) nodeRuns.push({ via: cmd.via, where });
-      if ((sub === "gateway" || sub === "daemon") && STARTS_A_GATEWAY.has(action ?? "")) gatewayVias.add(cmd.via);
+      if (startsGateway(inv.args)) gatewayVias.add(cmd.via);
     }
   }
   /** One OpenClaw CLI run: a launch, an approvals change, a config edit, or a write this plan cannot read. */
@@ -421,7 +422,7 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
       return;
     }
     if (sub === "gateway" && !NOT_A_LAUNCH.has(action ?? "")) launches.push({ where, flags: inv.flags });
-    if ((sub === "gateway" || sub === "daemon") && STARTS_A_GATEWAY.has(action ?? "")) {
+    if (startsGateway(inv.args)) {
       starts.push(where);
       if (inv.flags.dev !== undefined || inv.flags.profile !== undefined) configWrites.push(`${where}: --dev or --profile starts the gateway on another state directory's config (a dev config OpenClaw writes itself, on its defaults): this plan cannot judge it; drop the option`);
     }
@@ -513,10 +514,9 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
   }
   // Exec approvals documents too: a sed -i after they are shipped changes what `approvals set --file` loads.
   const targets = new Set([...named, ...configs.map((c) => c.path).filter((p) => p.startsWith("/")), ...setFromFile, ...[...files.keys()].filter(isApprovalsFileName)]);
-  // A launch with no config delivered runs on one this plan does not see (baked in the image), or on none (OpenClaw refuses to start).
   // Which config a start reads: each one the host names must be delivered whole, or the gateway may read another (an image's).
   const deliveredWhole = (p: string) => configs.some((c) => c.path === p && !c.partial && c.config !== undefined);
-  const startsOn = starts.length > 0 ? starts[0] : undefined;
+  const startsOn: string | undefined = starts[0];
   const undelivered = startsOn === undefined ? [] : [...names.explicit, ...(names.explicit.size === 0 ? names.derived : [])].filter((p) => !deliveredWhole(p));
   const unnamedReads = [
     ...undelivered.map((p) => `${startsOn}: the host names ${p} as OpenClaw's config, which this resource does not deliver: the gateway may read that one (an image's); ship it, or name only the delivered one`),
@@ -527,7 +527,8 @@ export function openclawSetup(type: string, props: Record<string, unknown>): Ope
       return keys.length > 0 ? [`${c.path}: its env section sets ${keys.join(", ")}, which sends the gateway to another config at start (dist/pre-bootstrap-*.mjs): this plan cannot judge that one; remove it`] : [];
     }),
   ];
-  const unconfigured = starts.length > 0 && !configs.some((c) => !c.partial) ? [`${starts[0]}: starts the gateway, but this resource delivers no OpenClaw config: the one it reads (baked in the image, or written by something this plan does not see) cannot be judged; ship the config with the resource`] : [];
+  // A start with no config delivered runs on one this plan does not see (baked in the image), or on none (OpenClaw refuses to start).
+  const unconfigured = startsOn !== undefined && !configs.some((c) => !c.partial) ? [`${startsOn}: starts the gateway, but this resource delivers no OpenClaw config: the one it reads (baked in the image, or written by something this plan does not see) cannot be judged; ship the config with the resource`] : [];
   const unjudged = [...unmodeledConfigWrites(payload, targets), ...configWrites, ...unreadableLaunchers(payload), ...unconfigured, ...unnamedReads];
   for (const c of [...configs]) if (c.asDelivered) configs.push({ path: `${c.path} as delivered (its edits may fail, run first or land elsewhere)`, config: c.asDelivered, edits: [] });
   // Approvals documents on the host by name or shape (those `approvals set --file` reads are judged there).
